@@ -1,0 +1,55 @@
+// Entry point of `npm run dev` and `npm test`. Plain JavaScript with no dependencies on
+// purpose: it runs on a fresh clone before node_modules exists, installs what is missing
+// (npm packages, the generated Prisma client, the Temporal CLI), then hands over to the
+// TypeScript stack runner through tsx.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTemporalCli } from './temporalCli.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const mode = process.argv[2];
+const passThrough = process.argv.slice(3);
+const entries = { dev: 'src/devstack/dev.ts', test: 'src/devstack/test.ts' };
+if (!entries[mode]) {
+  console.error(`usage: bootstrap.mjs dev|test [args]`);
+  process.exit(2);
+}
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) {
+    console.error(`[bootstrap] ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function mtime(path) {
+  return existsSync(path) ? statSync(path).mtimeMs : 0;
+}
+
+// npm writes node_modules/.package-lock.json on every install; if the lockfile is newer,
+// the installed tree is stale.
+const installedMarker = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(installedMarker) || mtime(join(root, 'package-lock.json')) > mtime(installedMarker)) {
+  console.log('[bootstrap] installing npm packages (npm ci)…');
+  run(npm, ['ci', '--no-audit', '--no-fund']);
+}
+
+const generatedClient = join(root, 'src', 'db', 'generated', 'client.ts');
+if (mtime(join(root, 'prisma', 'schema.prisma')) > mtime(generatedClient)) {
+  console.log('[bootstrap] generating the Prisma client…');
+  run(process.execPath, [join(root, 'src', 'db', 'generate.mjs')]);
+}
+
+const temporalCli = await ensureTemporalCli(root);
+
+const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, entries[mode]), ...passThrough], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TEMPORAL_CLI_PATH: temporalCli },
+});
+process.exit(child.status ?? 1);

