@@ -1,0 +1,162 @@
+import type { IncomingMessage } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { PolicyTypeKey } from '../graph/policyTypes';
+import { graphError, handleGraph, notFound } from './graphApi';
+import { BodyTooLargeError, type Reply, sendReply } from './httpUtil';
+import { handleToken, instanceDiscovery, openIdConfiguration } from './identity';
+import { TenantStore } from './tenantStore';
+import { loadOrCreateTls } from './tls';
+import type { EmulatorTenantSeed } from './types';
+
+// Plain node:https with a hand-rolled router rather than Express: a dozen fixed routes need no
+// middleware, and raw control of status, headers and body shapes is the point of an emulator.
+
+export interface GraphEmulatorOptions {
+  /** 0 or undefined: any free port. */
+  port?: number;
+  host?: string;
+  /** Persist ca.pem/cert.pem/key.pem here and reuse them; in memory when omitted. */
+  tlsDir?: string;
+  tenants?: EmulatorTenantSeed[];
+  /** Default page size of every collection and sub-collection; small so paging is exercised. */
+  pageSize?: number;
+  logger?: Logger;
+}
+
+export interface GraphEmulator {
+  /** Origin of both the login and the Graph endpoints, e.g. https://127.0.0.1:8443. */
+  baseUrl: string;
+  /** The CA that issued the server certificate; clients trust it in addition to system roots. */
+  caPem: string;
+  addTenant(seed: EmulatorTenantSeed): void;
+  policyCount(azureTenantId: string, types: readonly PolicyTypeKey[]): number;
+  /** Token endpoint calls for the tenant, successful or not. */
+  tokenRequests(azureTenantId: string): number;
+  /** Authenticated Graph calls for the tenant. */
+  graphRequests(azureTenantId: string): number;
+  /** Invalidates every issued token of the tenant, as a revocation would. */
+  revokeTokens(azureTenantId: string): void;
+  /** The tenant's next `count` Graph calls answer 429 with this Retry-After. */
+  throttleNext(azureTenantId: string, count: number, retryAfterSeconds?: number): void;
+  close(): Promise<void>;
+}
+
+export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const host = opts.host ?? '127.0.0.1';
+  const pageSize = opts.pageSize ?? 2;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error('pageSize must be a positive integer');
+  const tls = await loadOrCreateTls(opts.tlsDir);
+  const store = new TenantStore();
+  for (const seed of opts.tenants ?? []) store.add(seed);
+
+  let baseUrl = '';
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    route(req, { store, baseUrl, pageSize })
+      .catch((error: unknown): Reply => {
+        if (error instanceof BodyTooLargeError) return { status: 413, body: { error: 'invalid_request' } };
+        logger.error({ err: error, path: req.url?.split('?')[0] }, 'emulator request failed');
+        return graphError(500, 'InternalServerError', 'Emulator failure.');
+      })
+      .then((reply) => sendReply(res, reply))
+      .catch(() => res.destroy());
+    res.on('finish', () => {
+      logger.debug({ method: req.method, path: req.url?.split('?')[0], status: res.statusCode }, 'request');
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `https://${urlHost(host)}:${port}`;
+  logger.info({ baseUrl }, 'Graph emulator listening');
+
+  return {
+    baseUrl,
+    caPem: tls.caPem,
+    addTenant: (seed) => store.add(seed),
+    policyCount: (azureTenantId, types) =>
+      types.reduce((sum, type) => sum + store.policies(azureTenantId, type).length, 0),
+    tokenRequests: (azureTenantId) => store.tokenRequests(azureTenantId),
+    graphRequests: (azureTenantId) => store.graphRequests(azureTenantId),
+    revokeTokens: (azureTenantId) => store.revokeTokens(azureTenantId),
+    throttleNext: (azureTenantId, count, retryAfterSeconds = 0) =>
+      store.throttleNext(azureTenantId, count, retryAfterSeconds),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Clients keep pooled keep-alive connections open; do not wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface RouteContext {
+  store: TenantStore;
+  baseUrl: string;
+  pageSize: number;
+}
+
+async function route(req: IncomingMessage, ctx: RouteContext): Promise<Reply> {
+  const url = new URL(req.url ?? '/', ctx.baseUrl);
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(safeDecode);
+  const [first, ...rest] = segments;
+
+  if (first === 'v1.0' || first === 'beta') {
+    return handleGraph({
+      req,
+      url,
+      baseUrl: ctx.baseUrl,
+      version: first,
+      segments: rest,
+      store: ctx.store,
+      defaultPageSize: ctx.pageSize,
+    });
+  }
+  if (first === undefined) return notFound(segments);
+
+  const tail = rest.join('/');
+  if (req.method === 'POST' && tail === 'oauth2/v2.0/token') return handleToken(req, ctx.store, first);
+  if (req.method === 'GET' && tail === 'v2.0/.well-known/openid-configuration') {
+    return { status: 200, body: openIdConfiguration(ctx.baseUrl, first) };
+  }
+  if (req.method === 'GET' && tail === 'discovery/instance') {
+    return { status: 200, body: instanceDiscovery(ctx.baseUrl, tenantFromAuthorizeEndpoint(url) ?? first) };
+  }
+  if (req.method === 'GET' && tail === 'discovery/v2.0/keys') return { status: 200, body: { keys: [] } };
+  return notFound(segments);
+}
+
+/** MSAL names the tenant in `authorization_endpoint=<authority>/oauth2/v2.0/authorize`. */
+function tenantFromAuthorizeEndpoint(url: URL): string | undefined {
+  const endpoint = url.searchParams.get('authorization_endpoint');
+  if (endpoint === null) return undefined;
+  try {
+    return new URL(endpoint).pathname.split('/').find((s) => s !== '');
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

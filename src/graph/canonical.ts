@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+
+export interface CanonicalPayload {
+  json: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+/**
+ * Deterministic JSON for hashing and deduplicating payloads: the same configuration must give the
+ * same bytes however Graph ordered the properties or annotated the response. Array order is kept
+ * because it can be meaningful (e.g. ordered rule lists).
+ */
+export function canonicalize(payload: unknown, volatileFields: readonly string[]): CanonicalPayload {
+  const json = serialize(payload, new Set(volatileFields)) ?? 'null';
+  return {
+    json,
+    sha256: createHash('sha256').update(json, 'utf8').digest('hex'),
+    sizeBytes: Buffer.byteLength(json, 'utf8'),
+  };
+}
+
+// `@odata.context`, `@odata.nextLink`, `@odata.etag`, `settings@odata.count` and the like describe
+// the response, not the object. `@odata.type` names the derived type and is part of the object.
+function isDroppedKey(key: string, volatile: ReadonlySet<string>): boolean {
+  if (volatile.has(key)) return true;
+  const at = key.indexOf('@odata.');
+  return at !== -1 && key.slice(at) !== '@odata.type';
+}
+
+// Hand-written rather than JSON.stringify on a re-ordered object: JS objects always enumerate
+// integer-like keys ("2", "10") first in numeric order, which would break plain code-unit sorting.
+function serialize(value: unknown, volatile: ReadonlySet<string>): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return serialize((value as { toJSON: () => unknown }).toJSON(), volatile);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => serialize(item, volatile) ?? 'null').join(',')}]`;
+  }
+  switch (typeof value) {
+    case 'object': {
+      const record = value as Record<string, unknown>;
+      const parts: string[] = [];
+      for (const key of Object.keys(record).sort()) {
+        if (isDroppedKey(key, volatile)) continue;
+        const text = serialize(record[key], volatile);
+        if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'bigint':
+      throw new TypeError('canonicalize: bigint values are not JSON');
+    default:
+      // undefined, functions and symbols: omitted like JSON.stringify does.
+      return undefined;
+  }
+}

@@ -1,0 +1,18 @@
+export { type CanonicalPayload, canonicalize } from './canonical';
+export { GraphClientFactory, type GraphClientFactoryOptions } from './clientFactory';
+export {
+  GRAPH_SCOPE,
+  type GraphTenantCredentials,
+  PUBLIC_GRAPH_BASE_URL,
+  PUBLIC_LOGIN_BASE_URL,
+} from './credentials';
+export { GraphAuthError, GraphProtocolError, GraphRequestError } from './errors';
+export { type FetchedPolicy, type FetchOptions, GraphClient, type GraphObject } from './graphClient';
+export {
+  isPolicyTypeKey,
+  POLICY_TYPE_KEYS,
+  POLICY_TYPES,
+  type PolicyExpansion,
+  type PolicyTypeDefinition,
+  type PolicyTypeKey,
+} from './policyTypes';

@@ -1,0 +1,55 @@
+import { rootCertificates } from 'node:tls';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { Agent, fetch } from 'undici';
+
+/**
+ * One connection pool for the process, shared by MSAL and Graph requests. A given CA is trusted
+ * in addition to the system roots, so the same process can reach both the emulator and Microsoft.
+ */
+export function createAgent(trustedCaPem?: string): Agent {
+  if (trustedCaPem === undefined) return new Agent();
+  return new Agent({ connect: { ca: [...rootCertificates, trustedCaPem] } });
+}
+
+const IDENTITY_TIMEOUT_MS = 30_000;
+
+/**
+ * MSAL's HTTP client, routed through our agent (MSAL's default uses the global fetch, which would
+ * not trust the emulator's CA). Mirrors MSAL's own client: non-2xx answers are returned, not
+ * thrown, because MSAL turns their JSON bodies into ServerErrors with AADSTS codes.
+ */
+export function createMsalNetworkClient(agent: Agent): INetworkModule {
+  const send = async <T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options: NetworkRequestOptions | undefined,
+    timeoutMs: number,
+  ): Promise<NetworkResponse<T>> => {
+    const response = await fetch(url, {
+      method,
+      headers: options?.headers,
+      body: method === 'POST' ? (options?.body ?? '') : undefined,
+      dispatcher: agent,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    let body: T;
+    try {
+      body = JSON.parse(text) as T;
+    } catch {
+      // The identity endpoint's bodies never echo the secret, but do not risk quoting them anyway.
+      throw new Error(`Identity endpoint answered ${response.status} with a body that is not JSON`);
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    return { headers, body, status: response.status };
+  };
+  return {
+    sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) =>
+      send<T>('GET', url, options, timeout ?? IDENTITY_TIMEOUT_MS),
+    sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) =>
+      send<T>('POST', url, options, IDENTITY_TIMEOUT_MS),
+  };
+}
