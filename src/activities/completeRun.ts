@@ -1,0 +1,49 @@
+// Records a run's outcome and its audit row in one transaction, so the run history and the
+// audit log never disagree.
+
+import { appendAudit, runActor } from '../db/audit';
+import type { Prisma } from '../db/client';
+import { updateRun } from '../db/runs';
+import type { RunOutcome, RunSummary } from '../shared/types';
+import type { ActivityDeps } from './deps';
+
+export interface CompleteRunInput {
+  runId: string;
+  status: Exclude<RunOutcome, 'skipped'>;
+  summary?: RunSummary;
+  backupSetId?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export function createCompleteRun({ db }: ActivityDeps) {
+  return async function completeRun(input: CompleteRunInput): Promise<void> {
+    await db.$transaction(async (tx) => {
+      const run = await tx.backupScheduleRun.findUniqueOrThrow({ where: { id: input.runId } });
+      // Idempotent: a retry after the commit finds the run finished and changes nothing.
+      if (run.status !== 'running' && run.status !== 'queued') return;
+      await updateRun(tx, input.runId, {
+        status: input.status,
+        finishedAt: new Date(),
+        ...(input.summary ? { summary: input.summary as unknown as Prisma.InputJsonObject } : {}),
+        backupSetId: input.backupSetId ?? null,
+        errorCode: input.errorCode ?? null,
+        errorMessage: input.errorMessage ?? null,
+      });
+      await appendAudit(tx, {
+        tenantId: run.tenantId,
+        actor: runActor(run),
+        action: `backup_run.${input.status}`,
+        resourceType: 'backup_run',
+        resourceId: run.id,
+        metadata: {
+          trigger: run.trigger,
+          workflowId: run.workflowId,
+          ...(input.backupSetId ? { backupSetId: input.backupSetId } : {}),
+          ...(input.errorCode ? { errorCode: input.errorCode } : {}),
+          ...(input.summary ? { totals: input.summary.totals } : {}),
+        },
+      });
+    });
+  };
+}

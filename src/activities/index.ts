@@ -1,0 +1,20 @@
+// The activity set of the BackupRun workflow. Workflows import the *type* only.
+import { createBeginRun } from './beginRun';
+import { createCompleteRun } from './completeRun';
+import type { ActivityDeps } from './deps';
+import { createApplyRetention } from './retention';
+import { createCreateSnapshot } from './snapshot';
+import { createSyncPolicies } from './syncPolicies';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    beginRun: createBeginRun(deps),
+    syncPolicies: createSyncPolicies(deps),
+    createSnapshot: createCreateSnapshot(deps),
+    applyRetention: createApplyRetention(deps),
+    completeRun: createCompleteRun(deps),
+  };
+}
+
+export type BackupActivities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';

@@ -1,0 +1,31 @@
+// The Express application: health probes, then every /v1 route behind the bearer token,
+// then one error middleware that turns every failure into problem+json.
+import express, { type Express } from 'express';
+import { requireBearerToken } from './auth';
+import type { ApiDeps } from './deps';
+import { notFoundRoute, problemMiddleware } from './problem';
+import { backupSchedulesRouter } from './routes/backupSchedules';
+import { backupSetsRouter } from './routes/backupSets';
+import { healthRouter } from './routes/health';
+import { runsRouter } from './routes/runs';
+import { tenantsRouter } from './routes/tenants';
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(healthRouter(deps));
+
+  const v1 = express.Router();
+  v1.use(requireBearerToken(deps.db));
+  v1.use(express.json({ limit: '256kb', strict: true }));
+  v1.use('/tenants', tenantsRouter(deps));
+  v1.use('/tenants/:tenantId/backup-schedules', backupSchedulesRouter(deps));
+  v1.use('/tenants/:tenantId/runs', runsRouter(deps));
+  v1.use('/tenants/:tenantId/backup-sets', backupSetsRouter(deps));
+  app.use('/v1', v1);
+
+  app.use(notFoundRoute);
+  app.use(problemMiddleware(deps.logger));
+  return app;
+}

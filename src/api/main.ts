@@ -1,0 +1,34 @@
+// `npm run start:api`: the control-plane API. Stateless; run as many as needed.
+import type { Server } from 'node:http';
+import { loadApiConfig } from '../config/env';
+import { createDb } from '../db/client';
+import { createLogger } from '../logging/logger';
+import { createLazyTemporalClient } from '../temporal/connection';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadApiConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const db = createDb(config.DATABASE_URL);
+  const temporal = createLazyTemporalClient(config);
+  const app = createApp({ db, temporal, logger });
+  const server: Server = app.listen(config.PORT, () => {
+    logger.info({ port: config.PORT }, `API listening on http://localhost:${config.PORT}`);
+  });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(async () => {
+      await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);
+      process.exit(0);
+    });
+    // Keep-alive connections must not hold the process open forever.
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.uuid({ error: 'must be a cursor returned as nextCursor' }).optional(),
+});
+
+/** Repositories fetch limit + 1 rows; the extra row only says whether there is a next page. */
+export function page<T extends { id: string }, J>(rows: T[], limit: number, toJson: (row: T) => J) {
+  const items = rows.slice(0, limit);
+  return { items: items.map(toJson), nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+}

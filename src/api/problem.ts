@@ -1,0 +1,81 @@
+// RFC 9457 problem details. Every failure the API returns goes through here, so clients can
+// rely on one shape: `type`, `title`, `status`, `detail`, a stable `code`, and for validation
+// failures `errors[]` naming each field at fault.
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '../logging/logger';
+import { ConflictError, DomainError, NotFoundError, UnavailableError } from '../services/errors';
+
+export interface FieldError {
+  /** Dotted path into the request, e.g. `retention.keepLast` or `policyTypes.1`. */
+  field: string;
+  message: string;
+}
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const unauthorized = (detail: string) => new ProblemError(401, 'unauthorized', 'Unauthorized', detail);
+export const forbidden = (detail: string) => new ProblemError(403, 'forbidden', 'Forbidden', detail);
+export const invalidRequest = (errors: FieldError[], where = 'body') =>
+  new ProblemError(422, 'validation_failed', 'Validation failed', `the request ${where} is invalid`, errors);
+
+export function sendProblem(res: Response, problem: ProblemError, instance?: string): void {
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({
+      type: `urn:tenantvault:problem:${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      code: problem.code,
+      ...(problem.detail ? { detail: problem.detail } : {}),
+      ...(instance ? { instance } : {}),
+      ...(problem.errors ? { errors: problem.errors } : {}),
+    });
+}
+
+function toProblem(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof NotFoundError) return new ProblemError(404, 'not_found', 'Not found', error.message);
+  if (error instanceof ConflictError) {
+    const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
+    return new ProblemError(409, error.code, 'Conflict', error.message, errors);
+  }
+  if (error instanceof UnavailableError)
+    return new ProblemError(503, error.code, 'Service unavailable', error.message);
+  if (error instanceof DomainError) return new ProblemError(400, error.code, 'Bad request', error.message);
+  // body-parser's errors carry a status and a type: malformed JSON, too large, wrong charset.
+  const status = (error as { status?: number })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const type = String((error as { type?: string }).type ?? 'bad_request');
+    const detail =
+      type === 'entity.parse.failed' ? 'the request body is not valid JSON' : (error as Error).message;
+    return new ProblemError(status, type.replace(/\W+/g, '_'), 'Bad request', detail);
+  }
+  return undefined;
+}
+
+export function problemMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem) return sendProblem(res, problem, req.originalUrl);
+    // Unexpected: log it whole, answer without internals.
+    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
+    sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), req.originalUrl);
+  };
+}
+
+export const notFoundRoute: RequestHandler = (req, res) =>
+  sendProblem(
+    res,
+    new ProblemError(404, 'route_not_found', 'Not found', `no route for ${req.method} ${req.path}`),
+  );

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { isPolicyTypeKey } from '../../graph';
+
+export const DAYS_OF_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+function isIanaTimezone(name: string): boolean {
+  // Intl also accepts offsets such as "+01:00"; Temporal wants IANA names only.
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const policyTypes = z
+  .array(z.string())
+  .min(1, 'select at least one policy type')
+  .superRefine((keys, ctx) => {
+    keys.forEach((key, index) => {
+      if (!isPolicyTypeKey(key))
+        ctx.addIssue({ code: 'custom', path: [index], message: `unknown policy type "${key}"` });
+    });
+    if (new Set(keys).size !== keys.length)
+      ctx.addIssue({ code: 'custom', message: 'policy types must not repeat' });
+  });
+
+export const createScheduleBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    enabled: z.boolean().default(true),
+    frequency: z.enum(['hourly', 'daily', 'weekly']),
+    minute: z.int().min(0).max(59).nullish(),
+    timeOfDay: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (24-hour)')
+      .nullish(),
+    daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)).nullish(),
+    timezone: z.string().refine(isIanaTimezone, 'must be an IANA time zone name such as "Europe/Berlin"'),
+    policyTypes,
+    retention: z.strictObject({ keepLast: z.int().min(1).max(365) }),
+  })
+  .superRefine((body, ctx) => {
+    const require = (field: 'minute' | 'timeOfDay' | 'daysOfWeek', ok: boolean, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: [field], message });
+    };
+    const days = body.daysOfWeek ?? [];
+    if (body.frequency === 'hourly') {
+      require('minute', body.minute != null, 'required for hourly schedules (0-59)');
+      require('timeOfDay', body.timeOfDay == null, 'applies to daily and weekly schedules only');
+    } else {
+      require('timeOfDay', body.timeOfDay != null, `required for ${body.frequency} schedules ("HH:MM")`);
+      require('minute', body.minute == null, 'applies to hourly schedules only; use timeOfDay');
+    }
+    if (body.frequency === 'weekly')
+      require('daysOfWeek', days.length >
+        0, 'required for weekly schedules: a non-empty list of "mon".."sun"');
+    else require('daysOfWeek', days.length === 0, 'applies to weekly schedules only');
+    if (new Set(days).size !== days.length)
+      ctx.addIssue({ code: 'custom', path: ['daysOfWeek'], message: 'days must not repeat' });
+  })
+  .transform((body) => ({
+    name: body.name,
+    enabled: body.enabled,
+    frequency: body.frequency,
+    minute: body.frequency === 'hourly' ? (body.minute ?? 0) : null,
+    timeOfDay: body.frequency === 'hourly' ? null : (body.timeOfDay ?? null),
+    daysOfWeek: body.frequency === 'weekly' ? sortDays(body.daysOfWeek ?? []) : [],
+    timezone: body.timezone,
+    policyTypes: body.policyTypes,
+    retentionKeepLast: body.retention.keepLast,
+  }));
+
+function sortDays(days: string[]): string[] {
+  return [...days].sort((a, b) => DAYS_OF_WEEK.indexOf(a as never) - DAYS_OF_WEEK.indexOf(b as never));
+}

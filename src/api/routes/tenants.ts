@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { createTenant, getTenant, listTenants } from '../../services/tenants';
+import { requirePlatformAdmin } from '../auth';
+import type { ApiDeps } from '../deps';
+import { page, pageQuery } from '../pagination';
+import { tenantJson } from '../serializers';
+import { parseBody, parseQuery, pathId } from '../validation';
+
+const baseUrl = z
+  .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const createTenantBody = z.strictObject({
+  slug: z
+    .string()
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+      'lowercase letters, digits and inner hyphens, at most 63',
+    ),
+  displayName: z.string().trim().min(1).max(200),
+  azureTenantId: z.uuid({ error: 'must be the Entra ID tenant id (a GUID)' }),
+  clientId: z.uuid({ error: 'must be the app registration client id (a GUID)' }),
+  clientSecret: z.string().min(1).max(1024),
+  graphBaseUrl: baseUrl.nullish(),
+  loginBaseUrl: baseUrl.nullish(),
+});
+
+export function tenantsRouter(deps: ApiDeps): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const query = parseQuery(pageQuery, req.query);
+    res.json(page(await listTenants(deps.db, query), query.limit, tenantJson));
+  });
+
+  router.post('/', async (req, res) => {
+    const principal = requirePlatformAdmin(res);
+    const body = parseBody(createTenantBody, req.body);
+    const tenant = await createTenant(deps.db, body, principal.userId);
+    res.status(201).location(`/v1/tenants/${tenant.id}`).json(tenantJson(tenant));
+  });
+
+  router.get('/:tenantId', async (req, res) => {
+    res.json(tenantJson(await getTenant(deps.db, pathId(req.params.tenantId, 'tenant'))));
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+// The API's JSON shapes, in one place. Secrets never appear here: a tenant shows only
+// whether it has a client secret.
+import type { BackupSchedule, BackupScheduleRun, BackupSet, Tenant } from '../db/client';
+import { temporalScheduleId } from '../shared/constants';
+
+export function tenantJson(tenant: Tenant) {
+  return {
+    id: tenant.id,
+    slug: tenant.slug,
+    displayName: tenant.displayName,
+    azureTenantId: tenant.azureTenantId,
+    clientId: tenant.clientId,
+    hasClientSecret: tenant.clientSecret.length > 0,
+    graphBaseUrl: tenant.graphBaseUrl,
+    loginBaseUrl: tenant.loginBaseUrl,
+    createdAt: tenant.createdAt,
+    updatedAt: tenant.updatedAt,
+  };
+}
+
+export function scheduleJson(schedule: BackupSchedule, nextRunTimes: Date[] = []) {
+  return {
+    id: schedule.id,
+    tenantId: schedule.tenantId,
+    name: schedule.name,
+    enabled: schedule.enabled,
+    frequency: schedule.frequency,
+    minute: schedule.minute,
+    timeOfDay: schedule.timeOfDay,
+    daysOfWeek: schedule.daysOfWeek,
+    timezone: schedule.timezone,
+    policyTypes: schedule.policyTypes,
+    retention: { keepLast: schedule.retentionKeepLast },
+    temporal: {
+      scheduleId: temporalScheduleId(schedule.id),
+      syncState: schedule.temporalSyncState,
+      syncError: schedule.temporalSyncError,
+      lastSyncedAt: schedule.temporalSyncedAt,
+      nextRunTimes,
+    },
+    version: schedule.version,
+    createdAt: schedule.createdAt,
+    updatedAt: schedule.updatedAt,
+  };
+}
+
+export function runJson(run: BackupScheduleRun) {
+  const skipped = run.status === 'skipped';
+  return {
+    id: run.id,
+    tenantId: run.tenantId,
+    scheduleId: run.scheduleId,
+    workflowId: run.workflowId,
+    temporalRunId: run.temporalRunId,
+    trigger: run.trigger,
+    status: run.status,
+    ...(skipped ? { reason: run.errorCode } : {}),
+    scheduledFor: run.scheduledFor,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    summary: run.summary,
+    error: !skipped && run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
+    backupSetId: run.backupSetId,
+    retryOf: run.retryOfId,
+    requestedBy: run.requestedBy,
+    createdAt: run.createdAt,
+  };
+}
+
+export function backupSetJson(set: BackupSet) {
+  const stats = {
+    itemCount: set.itemCount,
+    totalBytes: Number(set.totalBytes),
+    newPayloadBytes: Number(set.newPayloadBytes),
+  };
+  return {
+    id: set.id,
+    tenantId: set.tenantId,
+    scheduleId: set.scheduleId,
+    runId: set.runId,
+    itemCount: set.itemCount,
+    stats,
+    createdAt: set.createdAt,
+  };
+}

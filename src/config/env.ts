@@ -1,0 +1,62 @@
+// Configuration comes only from environment variables, validated once at start so a bad
+// deployment fails immediately with the variable named, instead of at first use.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+const optionalPath = z.string().min(1).optional();
+
+const common = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: logLevel,
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: optionalPath,
+  TEMPORAL_TLS_KEY_FILE: optionalPath,
+  TEMPORAL_TLS_CA_FILE: optionalPath,
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+});
+
+const mtlsPair = (env: z.infer<typeof common>) => !env.TEMPORAL_TLS_CERT_FILE === !env.TEMPORAL_TLS_KEY_FILE;
+const mtlsPairError = {
+  message: 'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together',
+  path: ['TEMPORAL_TLS_KEY_FILE'],
+};
+
+const apiSchema = common
+  .extend({ PORT: z.coerce.number().int().min(0).max(65535).default(3000) })
+  .refine(mtlsPair, mtlsPairError);
+
+const workerSchema = common
+  .extend({
+    /** Prebuilt workflow bundle (npm run build); without it the worker bundles at start. */
+    WORKFLOW_BUNDLE_PATH: optionalPath,
+    /** Extra CA trusted for Graph and login, for the dev emulator's self-signed certificate. */
+    GRAPH_CA_FILE: optionalPath,
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+  })
+  .refine(mtlsPair, mtlsPairError);
+
+export type ApiConfig = z.infer<typeof apiSchema>;
+export type WorkerConfig = z.infer<typeof workerSchema>;
+export type TemporalConfig = z.infer<typeof common>;
+
+export class ConfigError extends Error {}
+
+function parse<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  // Values are deliberately left out: some of these variables hold credentials.
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+export const loadApiConfig = (env: NodeJS.ProcessEnv = process.env): ApiConfig => parse(apiSchema, env);
+export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env): WorkerConfig =>
+  parse(workerSchema, env);
+
+export function readOptionalFile(path: string | undefined): Buffer | undefined {
+  return path ? readFileSync(path) : undefined;
+}

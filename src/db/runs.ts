@@ -1,0 +1,72 @@
+import type { RunStatus, RunTrigger } from '../shared/types';
+import type { BackupScheduleRun, DbClient as Db, Prisma } from './client';
+
+export const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
+
+export function findRun(db: Db, tenantId: string, runId: string): Promise<BackupScheduleRun | null> {
+  return db.backupScheduleRun.findFirst({ where: { id: runId, tenantId } });
+}
+
+export function findRunByWorkflowId(db: Db, workflowId: string): Promise<BackupScheduleRun | null> {
+  return db.backupScheduleRun.findUnique({ where: { workflowId } });
+}
+
+export async function hasActiveRun(db: Db, scheduleId: string): Promise<boolean> {
+  const count = await db.backupScheduleRun.count({
+    where: { scheduleId, status: { in: ACTIVE_RUN_STATUSES } },
+  });
+  return count > 0;
+}
+
+export function insertQueuedRun(
+  db: Db,
+  run: {
+    tenantId: string;
+    scheduleId: string;
+    workflowId: string;
+    trigger: RunTrigger;
+    requestedBy: string;
+    retryOfId?: string;
+  },
+): Promise<BackupScheduleRun> {
+  return db.backupScheduleRun.create({ data: { ...run, status: 'queued' } });
+}
+
+/**
+ * Creates the run row for a workflow, or adopts the one the API made before starting it.
+ * Keyed by workflow id, so a retried activity never makes a second row.
+ */
+export function adoptRun(
+  db: Db,
+  run: {
+    tenantId: string;
+    scheduleId: string;
+    workflowId: string;
+    temporalRunId: string;
+    trigger: RunTrigger;
+    scheduledFor: Date | null;
+    requestedBy: string;
+  },
+): Promise<BackupScheduleRun> {
+  return db.backupScheduleRun.upsert({
+    where: { workflowId: run.workflowId },
+    create: { ...run, status: 'queued' },
+    update: { temporalRunId: run.temporalRunId },
+  });
+}
+
+export function updateRun(
+  db: Db,
+  runId: string,
+  data: {
+    status: RunStatus;
+    startedAt?: Date;
+    finishedAt?: Date;
+    summary?: Prisma.InputJsonValue;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+    backupSetId?: string | null;
+  },
+): Promise<BackupScheduleRun> {
+  return db.backupScheduleRun.update({ where: { id: runId }, data });
+}

@@ -1,0 +1,72 @@
+import { type BackupSchedule, type DbClient as Db, Prisma } from './client';
+
+export interface ScheduleFields {
+  name: string;
+  enabled: boolean;
+  frequency: 'hourly' | 'daily' | 'weekly';
+  minute: number | null;
+  timeOfDay: string | null;
+  daysOfWeek: string[];
+  timezone: string;
+  policyTypes: string[];
+  retentionKeepLast: number;
+}
+
+export class DuplicateScheduleNameError extends Error {}
+
+export async function insertSchedule(
+  db: Db,
+  tenantId: string,
+  fields: ScheduleFields,
+): Promise<BackupSchedule> {
+  try {
+    return await db.backupSchedule.create({ data: { tenantId, ...fields } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new DuplicateScheduleNameError(fields.name);
+    }
+    throw error;
+  }
+}
+
+/** A live (not deleted) schedule of the tenant; other tenants' schedules are invisible. */
+export function findLiveSchedule(
+  db: Db,
+  tenantId: string,
+  scheduleId: string,
+): Promise<BackupSchedule | null> {
+  return db.backupSchedule.findFirst({ where: { id: scheduleId, tenantId, deletedAt: null } });
+}
+
+export function listLiveSchedules(
+  db: Db,
+  tenantId: string,
+  page: { limit: number; cursor?: string },
+): Promise<BackupSchedule[]> {
+  return db.backupSchedule.findMany({
+    where: { tenantId, deletedAt: null, ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
+    orderBy: { id: 'asc' },
+    take: page.limit + 1,
+  });
+}
+
+/**
+ * Records the outcome of a Temporal sync, but only if the row still has the version that was
+ * synced: a newer edit must not be marked synced by an older sync finishing late.
+ */
+export async function recordScheduleSync(
+  db: Db,
+  scheduleId: string,
+  version: number,
+  outcome: { state: 'synced' | 'pending' | 'error'; error?: string },
+): Promise<BackupSchedule | null> {
+  const { count } = await db.backupSchedule.updateMany({
+    where: { id: scheduleId, version },
+    data: {
+      temporalSyncState: outcome.state,
+      temporalSyncError: outcome.error ?? null,
+      ...(outcome.state === 'synced' ? { temporalSyncedAt: new Date() } : {}),
+    },
+  });
+  return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
+}

@@ -1,0 +1,53 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DbClient as Db } from './client';
+
+// A token reads `tv_<prefix>_<secret>`: the prefix finds the row by index, and only the
+// SHA-256 of the whole token is stored, so a database leak does not leak usable tokens.
+const TOKEN_PATTERN = /^tv_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+
+export interface Principal {
+  userId: string;
+  tokenId: string;
+  platformAdmin: boolean;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+export async function issueApiToken(
+  db: Db,
+  input: { userId: string; name: string; expiresAt?: Date },
+): Promise<{ id: string; token: string }> {
+  const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
+  const token = `tv_${prefix}_${randomBytes(32).toString('base64url')}`;
+  const row = await db.apiToken.create({
+    data: {
+      userId: input.userId,
+      name: input.name,
+      prefix,
+      tokenHash: sha256(token).toString('hex'),
+      expiresAt: input.expiresAt,
+    },
+  });
+  return { id: row.id, token };
+}
+
+/** Returns the token's principal, or null for a malformed, unknown, revoked or expired token. */
+export async function authenticateApiToken(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<Principal | null> {
+  const match = TOKEN_PATTERN.exec(token);
+  if (!match) return null;
+  const row = await db.apiToken.findUnique({ where: { prefix: match[1] }, include: { user: true } });
+  if (!row) return null;
+  const expected = Buffer.from(row.tokenHash, 'hex');
+  const actual = sha256(token);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  return { userId: row.userId, tokenId: row.id, platformAdmin: row.user.platformAdmin };
+}
+
+export async function isApiTokenValid(db: Db, token: string): Promise<boolean> {
+  return (await authenticateApiToken(db, token)) !== null;
+}

@@ -1,0 +1,32 @@
+// Domain errors. Services throw these; the API's error middleware maps each to one
+// problem+json status, so route handlers never choose status codes for failures.
+
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    /** Stable machine-readable code, e.g. `run_in_progress`. */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(readonly resource: string) {
+    super(`${resource} not found`, 'not_found');
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(
+    message: string,
+    code: string,
+    readonly field?: string,
+  ) {
+    super(message, code);
+  }
+}
+
+/** A dependency (Temporal) refused or could not be reached; the request may be retried. */
+export class UnavailableError extends DomainError {}

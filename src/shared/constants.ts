@@ -1,0 +1,30 @@
+// Names shared by the API, the worker and the workflow. The workflow bundle imports this
+// module, so it must stay free of Node-only imports.
+
+/** The one task queue that BackupRun workflows and their activities run on. */
+export const BACKUP_TASK_QUEUE = 'backups';
+
+/** Workflow type name, as registered by the worker and referenced by schedules. */
+export const BACKUP_RUN_WORKFLOW = 'BackupRun';
+
+/** Custom search attributes; the dev server and docker-compose register them. */
+export const SEARCH_ATTRIBUTES = {
+  tenantId: 'TenantId',
+  backupScheduleId: 'BackupScheduleId',
+  backupTrigger: 'BackupTrigger',
+} as const;
+
+/** Deterministic Temporal Schedule id for a schedule row, so the reconciler can find it. */
+export function temporalScheduleId(scheduleId: string): string {
+  return `backup-schedule-${scheduleId}`;
+}
+
+/**
+ * Workflow id base for a schedule's runs. Scheduled starts append the nominal time;
+ * API-started runs append their own suffix.
+ */
+export function backupRunWorkflowIdBase(scheduleId: string): string {
+  return `backup-run-${scheduleId}`;
+}
+
+export const SCHEDULE_ID_PREFIX = 'backup-schedule-';

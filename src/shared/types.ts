@@ -1,0 +1,42 @@
+// Types shared by the API, the workflow and the activities. The workflow bundle imports this
+// module, so it holds types only. Workflow and activity inputs carry ids, never credentials:
+// Temporal stores them in plain text in its history.
+
+export type RunTrigger = 'scheduled' | 'manual' | 'retry' | 'operator';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'skipped' | 'canceled';
+export type RunOutcome = Extract<RunStatus, 'succeeded' | 'partial' | 'failed' | 'skipped' | 'canceled'>;
+
+/** Argument of the BackupRun workflow. Schedules send only the ids. */
+export interface BackupRunInput {
+  tenantId: string;
+  scheduleId: string;
+  /** Set by the API for the runs it starts; absent when Temporal or an operator started the run. */
+  trigger?: Extract<RunTrigger, 'manual' | 'retry'>;
+  requestedBy?: string;
+  retryOfRunId?: string;
+}
+
+export type PolicyTypeOutcome = 'ok' | 'permission_missing' | 'unsupported' | 'failed';
+
+export interface PolicyTypeSummary {
+  outcome: PolicyTypeOutcome;
+  reason?: string;
+  requiredPermission?: string;
+  fetched: number;
+  added: number;
+  modified: number;
+  removed: number;
+}
+
+export interface RunSummary {
+  types: Record<string, PolicyTypeSummary>;
+  totals: { fetched: number; added: number; modified: number; removed: number; itemCount: number };
+  retention?: { deletedBackupSetIds: string[] };
+}
+
+export interface BackupRunResult {
+  runId: string;
+  status: RunOutcome;
+  backupSetId?: string;
+  reason?: string;
+}

@@ -1,0 +1,51 @@
+// Makes the Temporal Schedule of one backup schedule match its Postgres row. Callers keep a
+// single writer per schedule: Temporal's update is a blind full replacement.
+import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
+import { temporalScheduleId } from '../shared/constants';
+import { type ScheduleDefinition, scheduleOptionsFor } from './scheduleOptions';
+
+export async function upsertTemporalSchedule(
+  client: Client,
+  schedule: ScheduleDefinition,
+  tenantSlug: string,
+): Promise<void> {
+  const options = scheduleOptionsFor(schedule, tenantSlug);
+  try {
+    await client.schedule.create(options);
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    const { spec, action, policies, state } = options;
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+      ...previous,
+      spec,
+      action,
+      policies: { ...previous.policies, ...policies },
+      state: { ...previous.state, ...state },
+    }));
+  }
+}
+
+export async function deleteTemporalSchedule(client: Client, scheduleId: string): Promise<void> {
+  try {
+    await client.schedule.getHandle(temporalScheduleId(scheduleId)).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
+}
+
+/** Next fire times as Temporal computed them (the API shows them); empty if unknown. */
+export async function nextRunTimes(client: Client, scheduleId: string): Promise<Date[]> {
+  try {
+    const description = await client.schedule.getHandle(temporalScheduleId(scheduleId)).describe();
+    return description.info.nextActionTimes.slice(0, 5);
+  } catch {
+    return [];
+  }
+}
+
+/** Transport failures leave the schedule `pending` for the reconciler; rejections are `error`. */
+export function isTemporalUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4), or a failed connect.
+  return code === 14 || code === 4 || /connect|unavailable|ECONNREFUSED|deadline/i.test(String(error));
+}

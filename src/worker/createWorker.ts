@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../activities';
+import { BACKUP_TASK_QUEUE } from '../shared/constants';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle; without one the worker bundles the workflows itself (dev). */
+  bundlePath?: string;
+  maxConcurrentActivities?: number;
+}
+
+export function createBackupWorker(opts: WorkerOptions): Promise<Worker> {
+  const workflows =
+    opts.bundlePath && existsSync(opts.bundlePath)
+      ? { workflowBundle: { codePath: opts.bundlePath } }
+      : { workflowsPath: require.resolve('../workflows') };
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: BACKUP_TASK_QUEUE,
+    activities: createActivities(opts.deps),
+    ...workflows,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 20,
+  });
+}

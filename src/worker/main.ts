@@ -1,0 +1,41 @@
+// `npm run start:worker`: runs BackupRun workflows and their activities. Any number of
+// workers may poll the same task queue; Postgres holds the one-run-per-schedule lock.
+import { readFileSync } from 'node:fs';
+import { Runtime } from '@temporalio/worker';
+import { loadWorkerConfig } from '../config/env';
+import { createDb } from '../db/client';
+import { GraphClientFactory } from '../graph';
+import { createLogger } from '../logging/logger';
+import { connectWorkerConnection } from '../temporal/connection';
+import { DEFAULT_BUNDLE_PATH } from './bundle';
+import { createBackupWorker } from './createWorker';
+import { temporalLoggerFor } from './temporalLogger';
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  Runtime.install({ logger: temporalLoggerFor(logger) });
+  const db = createDb(config.DATABASE_URL);
+  const graph = new GraphClientFactory({
+    logger,
+    ...(config.GRAPH_CA_FILE ? { trustedCaPem: readFileSync(config.GRAPH_CA_FILE, 'utf8') } : {}),
+  });
+  const connection = await connectWorkerConnection(config);
+  const worker = await createBackupWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    deps: { db, graph, logger },
+    bundlePath: config.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH,
+    maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  });
+  // Temporal's worker handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.
+  logger.info({ taskQueue: 'backups', namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+  await worker.run();
+  await Promise.allSettled([connection.close(), graph.close(), db.$disconnect()]);
+  logger.info('worker stopped');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

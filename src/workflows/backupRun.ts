@@ -1,0 +1,122 @@
+// The BackupRun workflow: begin (run row + lock) -> sync -> snapshot -> retention -> complete.
+// Deterministic code only; every effect happens in an activity. Changes to this released
+// workflow must go through patched() and keep the replay tests green.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { BackupActivities } from '../activities';
+import {
+  SCHEDULE_ID_KEY,
+  SCHEDULED_BY_ID_KEY,
+  SCHEDULED_START_TIME_KEY,
+  TENANT_ID_KEY,
+  TRIGGER_KEY,
+} from '../shared/searchAttributes';
+import type { BackupRunInput, BackupRunResult } from '../shared/types';
+import { runStatusFor, summarize } from './summary';
+
+// Errors no retry can fix: bad input, missing rows, rejected credentials.
+const NON_RETRYABLE = ['schedule_not_found', 'tenant_not_found', 'graph_auth_failed'];
+
+const bookkeeping = proxyActivities<Pick<BackupActivities, 'beginRun' | 'completeRun'>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+const graphSync = proxyActivities<Pick<BackupActivities, 'syncPolicies'>>({
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '2m',
+  retry: {
+    initialInterval: '10s',
+    maximumInterval: '5m',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+});
+
+const storage = proxyActivities<Pick<BackupActivities, 'createSnapshot' | 'applyRetention'>>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 10 },
+});
+
+export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult> {
+  const info = workflowInfo();
+  const scheduledStart = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
+  const begun = await bookkeeping.beginRun({
+    ...input,
+    workflowId: info.workflowId,
+    temporalRunId: info.runId,
+    startedBySchedule: info.typedSearchAttributes.get(SCHEDULED_BY_ID_KEY) !== undefined,
+    ...(scheduledStart ? { scheduledFor: scheduledStart.toISOString() } : {}),
+  });
+  upsertSearchAttributes([
+    { key: TENANT_ID_KEY, value: input.tenantId },
+    { key: SCHEDULE_ID_KEY, value: input.scheduleId },
+    { key: TRIGGER_KEY, value: begun.trigger },
+  ]);
+  const { runId } = begun;
+  if (!begun.proceed)
+    return { runId, status: 'skipped', ...(begun.skipReason ? { reason: begun.skipReason } : {}) };
+
+  try {
+    const types = await graphSync.syncPolicies({
+      runId,
+      tenantId: input.tenantId,
+      policyTypes: begun.policyTypes,
+    });
+    const status = runStatusFor(types);
+    if (status === 'failed') {
+      const summary = summarize(types, 0);
+      await bookkeeping.completeRun({
+        runId,
+        status,
+        summary,
+        errorCode: 'all_types_failed',
+        errorMessage: 'no policy type could be fetched',
+      });
+      throw ApplicationFailure.nonRetryable('no policy type could be fetched', 'all_types_failed');
+    }
+    const complete = Object.keys(types).filter((key) => types[key]?.outcome === 'ok');
+    const set = await storage.createSnapshot({
+      runId,
+      tenantId: input.tenantId,
+      scheduleId: input.scheduleId,
+      policyTypes: complete,
+    });
+    const retention = await storage.applyRetention({
+      runId,
+      tenantId: input.tenantId,
+      scheduleId: input.scheduleId,
+      keepLast: begun.keepLast,
+      keepBackupSetId: set.backupSetId,
+    });
+    const summary = { ...summarize(types, set.itemCount), retention };
+    await bookkeeping.completeRun({ runId, status, summary, backupSetId: set.backupSetId });
+    return { runId, status, backupSetId: set.backupSetId };
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() =>
+        bookkeeping.completeRun({ runId, status: 'canceled', errorCode: 'canceled' }),
+      );
+      throw error;
+    }
+    if (error instanceof ApplicationFailure && error.type === 'all_types_failed') throw error;
+    const { code, message } = describeFailure(error);
+    await bookkeeping.completeRun({ runId, status: 'failed', errorCode: code, errorMessage: message });
+    // Fail the workflow too, so Temporal shows the run failed.
+    throw ApplicationFailure.nonRetryable(message, code);
+  }
+}
+
+function describeFailure(error: unknown): { code: string; message: string } {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure)
+    return { code: cause.type ?? 'activity_failed', message: cause.message };
+  return { code: 'activity_failed', message: cause instanceof Error ? cause.message : String(cause) };
+}
