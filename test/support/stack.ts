@@ -1,0 +1,146 @@
+// The real parts an integration test needs, wired as production wires them: Postgres
+// (through Prisma), a Temporal worker on the shared dev server, the Graph emulator reached
+// over HTTPS through MSAL, and the Express API on a random port.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../../src/api/app';
+import { createDb, type Db, type Tenant } from '../../src/db/client';
+import { issueApiToken } from '../../src/db/tokens';
+import { DEMO_TENANT, demoTenantSeed, type GraphEmulator, startGraphEmulator } from '../../src/emulator';
+import { GraphClientFactory } from '../../src/graph';
+import { createBackupWorker } from '../../src/worker/createWorker';
+import { testEnv } from './env';
+
+export interface TestStack {
+  db: Db;
+  temporal: Client;
+  emulator: GraphEmulator;
+  apiUrl: string;
+  token: string;
+  /** A fresh tenant per test file, pointing at the emulator's demo tenant. */
+  tenant: Tenant;
+  api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<ApiResponse>;
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  contentType: string;
+  // JSON of any shape; tests assert on it field by field.
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are asserted, not typed
+  body: any;
+}
+
+export async function startTestStack(): Promise<TestStack> {
+  const env = testEnv();
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  installQuietRuntime();
+  const db = createDb(env.databaseUrl);
+  const emulator = await startGraphEmulator({ tenants: [demoTenantSeed()] });
+  const graph = new GraphClientFactory({ trustedCaPem: emulator.caPem, logger });
+
+  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
+  const worker = await createBackupWorker({
+    connection: nativeConnection,
+    namespace: env.namespace,
+    deps: { db, graph, logger },
+    bundlePath: env.bundlePath,
+  });
+  const workerRun = worker.run();
+
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const temporal = new Client({ connection, namespace: env.namespace });
+  const server = await listen(createApp({ db, temporal, logger }));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const suffix = randomUUID().slice(0, 8);
+  const admin = await db.user.create({
+    data: { email: `admin-${suffix}@test.local`, displayName: 'Test admin', platformAdmin: true },
+  });
+  const { token } = await issueApiToken(db, { userId: admin.id, name: 'integration test' });
+  const tenant = await db.tenant.create({
+    data: {
+      slug: `demo-${suffix}`,
+      displayName: DEMO_TENANT.displayName,
+      azureTenantId: DEMO_TENANT.azureTenantId,
+      clientId: DEMO_TENANT.clientId,
+      clientSecret: DEMO_TENANT.clientSecret,
+      graphBaseUrl: emulator.baseUrl,
+      loginBaseUrl: emulator.baseUrl,
+    },
+  });
+
+  return {
+    db,
+    temporal,
+    emulator,
+    apiUrl,
+    token,
+    tenant,
+    async api(path, init = {}) {
+      const headers: Record<string, string> = {};
+      const bearer = init.token === undefined ? token : init.token;
+      if (bearer) headers.authorization = `Bearer ${bearer}`;
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${apiUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers,
+        ...(init.body !== undefined
+          ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+          : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await stopWorker(worker, workerRun);
+      await nativeConnection.close();
+      await connection.close();
+      await graph.close();
+      await emulator.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+function installQuietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier test file in this process: keep that one.
+  }
+}
+
+function listen(app: ReturnType<typeof createApp>): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function stopWorker(worker: Worker, run: Promise<void>): Promise<void> {
+  worker.shutdown();
+  await run;
+}
+
+/** Polls until `check` returns a value, or fails the test with the last state seen. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
