@@ -2,11 +2,20 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import { type FieldError, invalidRequest, ProblemError } from './problem';
 
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.') || '(root)';
+}
+
+/**
+ * One entry per field at fault. zod reports all unknown keys of an object as one issue on the
+ * object itself; split it so that each unknown field is named by its own path.
+ */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldPath([...issue.path, key]), message: 'unknown field' }))
+      : [{ field: fieldPath(issue.path), message: issue.message }],
+  );
 }
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

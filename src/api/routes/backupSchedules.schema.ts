@@ -3,14 +3,18 @@ import { isPolicyTypeKey } from '../../graph';
 
 export const DAYS_OF_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-function isIanaTimezone(name: string): boolean {
-  // Intl also accepts offsets such as "+01:00"; Temporal wants IANA names only.
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+/**
+ * The IANA name with its canonical spelling, or null. Intl matches names case-insensitively
+ * and also accepts offsets like "+01:00"; Temporal's server (Go's tz database) wants exact
+ * names, so "europe/berlin" is stored as "Europe/Berlin".
+ */
+function ianaTimezone(name: string): string | null {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return null;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -37,7 +41,12 @@ export const createScheduleBody = z
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (24-hour)')
       .nullish(),
     daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)).nullish(),
-    timezone: z.string().refine(isIanaTimezone, 'must be an IANA time zone name such as "Europe/Berlin"'),
+    timezone: z.string().transform((name, ctx) => {
+      const canonical = ianaTimezone(name);
+      if (canonical) return canonical;
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone name such as "Europe/Berlin"' });
+      return z.NEVER;
+    }),
     policyTypes,
     retention: z.strictObject({ keepLast: z.int().min(1).max(365) }),
   })
