@@ -2,8 +2,9 @@
 // purpose: it runs on a fresh clone before node_modules exists, installs what is missing
 // (npm packages, the generated Prisma client, the Temporal CLI), then hands over to the
 // TypeScript stack runner through tsx.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTemporalCli } from './temporalCli.mjs';
@@ -47,9 +48,16 @@ if (mtime(join(root, 'prisma', 'schema.prisma')) > mtime(generatedClient)) {
 
 const temporalCli = await ensureTemporalCli(root);
 
-const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, entries[mode]), ...passThrough], {
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, entries[mode]), ...passThrough], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, TEMPORAL_CLI_PATH: temporalCli },
 });
-process.exit(child.status ?? 1);
+// A signal sent to this process alone (a process manager, `kill <pid>`) must reach the stack's
+// supervisor, which stops every service; Ctrl-C reaches both through the process group.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) =>
+  process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1)),
+);

