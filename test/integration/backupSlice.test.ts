@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { testEnv } from '../support/env';
-import { recordHistoryIfAsked } from '../support/histories';
+import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const TYPES = ['deviceConfiguration', 'settingsCatalog', 'compliance'] as const;
@@ -126,7 +126,7 @@ test('run now: the workflow records the run, backs up every selected policy and 
 
   const first = await runToCompletion(scheduleId);
   expect(first).toMatchObject({ status: 'succeeded', trigger: 'manual', error: null });
-  recordHistoryIfAsked(first.workflowId, 'backupRun-v1-manual-succeeded');
+  recordHistoryIfAsked(first.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-manual-succeeded`);
   expect(first.workflowId).toMatch(new RegExp(`^backup-run-${scheduleId}-`));
   const expectedItems = stack.emulator.policyCount(stack.tenant.azureTenantId, TYPES);
   expect(expectedItems).toBeGreaterThan(0);
@@ -188,7 +188,7 @@ test('a run triggered with the temporal CLI produces a run row', async () => {
     { what: 'the CLI-triggered run to finish' },
   );
   expect(run).toMatchObject({ status: 'succeeded', trigger: 'operator', requestedBy: 'operator' });
-  recordHistoryIfAsked(run.workflowId, 'backupRun-v1-operator-trigger-succeeded');
+  recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-operator-trigger-succeeded`);
   expect(run.workflowId).toMatch(new RegExp(`^backup-run-${scheduleId}-`));
 
   // Visibility is eventually consistent: poll the operator's query until it lists the run.
