@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyExpansion } from '../../src/graph/policyTypes';
+
+// README table rows as trimmed cells (the formatter pads the columns).
+const readmeRows = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')
+  .split('\n')
+  .filter((line) => line.startsWith('|'))
+  .map((line) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
+
+function lists(expansions: readonly PolicyExpansion[]): string[] {
+  return expansions.flatMap((e) => (e.kind === 'list' ? [e.path, ...lists(e.each ?? [])] : []));
+}
+
+describe('policy type registry', () => {
+  it.each(POLICY_TYPE_KEYS)('%s is complete and documented in the README', (key) => {
+    const type = POLICY_TYPES[key];
+    expect(type.key).toBe(key);
+    expect(type.collections.length).toBeGreaterThan(0);
+    for (const collection of type.collections) expect(collection.path).toMatch(/^\/[A-Za-z]+\/[A-Za-z/]+$/);
+    for (const path of lists(type.expansions)) expect(path).toMatch(/^\/[A-Za-z.]+(\/[A-Za-z.]+)?$/);
+    expect(type.permission).toMatch(/^[A-Za-z]+(\.[A-Za-z]+)*\.Read\.All$/);
+    expect(readmeRows).toContainEqual([`\`${key}\``, type.displayName, `\`${type.permission}\``]);
+  });
+
+  it('asks for the scripts permission Microsoft introduced for script endpoints', () => {
+    for (const key of ['powershellScripts', 'macosShellScripts', 'remediations'] as const) {
+      expect(POLICY_TYPES[key].permission).toBe('DeviceManagementScripts.Read.All');
+      expect(POLICY_TYPES[key].expansions[0]).toEqual({ kind: 'detail' });
+    }
+  });
+
+  it('follows the settings catalog settings as a paged list', () => {
+    expect(lists(POLICY_TYPES.settingsCatalog.expansions)).toContain('/settings');
+  });
+});
