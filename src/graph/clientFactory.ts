@@ -2,6 +2,8 @@ import pino, { type Logger } from 'pino';
 import type { Agent } from 'undici';
 import { credentialFingerprint, type GraphTenantCredentials, resolveEndpoints } from './credentials';
 import { GraphClient } from './graphClient';
+import { GraphHttp } from './graphHttp';
+import { GRAPH_TENANT_BUDGET, RequestBudget, type RequestBudgetOptions } from './requestBudget';
 import { TenantTokenProvider } from './tokenProvider';
 import { createAgent } from './transport';
 
@@ -9,6 +11,8 @@ export interface GraphClientFactoryOptions {
   /** PEM of an extra CA to trust (the emulator's), on top of the system roots. */
   trustedCaPem?: string;
   logger?: Logger;
+  /** Per-tenant request budget; Graph's documented Intune limit unless a test or bench says otherwise. */
+  requestBudget?: RequestBudgetOptions;
 }
 
 /**
@@ -18,11 +22,16 @@ export interface GraphClientFactoryOptions {
 export class GraphClientFactory {
   private readonly agent: Agent;
   private readonly logger: Logger;
+  private readonly budgetOptions: RequestBudgetOptions;
   private readonly tenants = new Map<string, { fingerprint: string; tokens: TenantTokenProvider }>();
+  // Kept apart from the credentials: a rotated secret is still the same app in the same tenant,
+  // and Graph's throttling counts it as such.
+  private readonly budgets = new Map<string, RequestBudget>();
 
   constructor(opts: GraphClientFactoryOptions = {}) {
     this.agent = createAgent(opts.trustedCaPem);
     this.logger = opts.logger ?? pino({ level: 'silent' });
+    this.budgetOptions = opts.requestBudget ?? GRAPH_TENANT_BUDGET;
   }
 
   /**
@@ -37,22 +46,25 @@ export class GraphClientFactory {
       entry = { fingerprint, tokens: new TenantTokenProvider(creds, this.agent, logger) };
       this.tenants.set(tenantKey, entry);
     }
-    return new GraphClient({
-      agent: this.agent,
-      tokens: entry.tokens,
-      graphBaseUrl: resolveEndpoints(creds).graphBaseUrl,
-      logger,
-    });
+    let budget = this.budgets.get(tenantKey);
+    if (!budget) {
+      budget = new RequestBudget(this.budgetOptions);
+      this.budgets.set(tenantKey, budget);
+    }
+    const http = new GraphHttp({ agent: this.agent, tokens: entry.tokens, budget, logger });
+    return new GraphClient(http, resolveEndpoints(creds).graphBaseUrl);
   }
 
   /** Forgets a tenant's cached application and tokens (e.g. after the tenant was deleted). */
   forget(tenantKey: string): void {
     this.tenants.delete(tenantKey);
+    this.budgets.delete(tenantKey);
   }
 
   /** Closes pooled connections; call on shutdown. */
   async close(): Promise<void> {
     this.tenants.clear();
+    this.budgets.clear();
     await this.agent.close();
   }
 }

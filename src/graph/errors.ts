@@ -1,6 +1,12 @@
 // Error types carry a stable `name` so Temporal activities can classify them (ApplicationFailure
 // type) without instanceof across module boundaries. No message may contain a secret or a token.
 
+/**
+ * Where a request sat in a type's fetch: the first page of its collection (a 400/404 there means
+ * the tenant lacks the feature), a later page (a broken next-link chain), or a per-item request.
+ */
+export type GraphRequestScope = 'collection' | 'nextPage' | 'item';
+
 /** Graph answered with a non-success status, or could not be reached (status 0). */
 export class GraphRequestError extends Error {
   override readonly name = 'GraphRequestError';
@@ -12,10 +18,18 @@ export class GraphRequestError extends Error {
   readonly path: string;
   /** Graph's request-id header, for support tickets with Microsoft. */
   readonly requestId?: string;
+  readonly scope: GraphRequestScope;
 
   constructor(
     message: string,
-    details: { status: number; path: string; graphCode?: string; retryAfterMs?: number; requestId?: string },
+    details: {
+      status: number;
+      path: string;
+      scope: GraphRequestScope;
+      graphCode?: string;
+      retryAfterMs?: number;
+      requestId?: string;
+    },
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -24,6 +38,12 @@ export class GraphRequestError extends Error {
     this.graphCode = details.graphCode;
     this.retryAfterMs = details.retryAfterMs;
     this.requestId = details.requestId;
+    this.scope = details.scope;
+  }
+
+  /** Throttling, gateway errors and unreachable Graph: worth another try later. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
   }
 }
 

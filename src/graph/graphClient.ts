@@ -1,25 +1,21 @@
-import type { Logger } from 'pino';
-import { type Agent, fetch, type Response } from 'undici';
 import { mapWithConcurrency } from './concurrency';
-import { GraphAuthError, GraphProtocolError, GraphRequestError } from './errors';
-import { POLICY_TYPES, type PolicyTypeDefinition, type PolicyTypeKey } from './policyTypes';
+import { GraphProtocolError, type GraphRequestScope } from './errors';
+import { type GraphHttp, type GraphObject, isGraphObject } from './graphHttp';
 import {
-  backoffMs,
-  MAX_ATTEMPTS,
-  MAX_IN_PROCESS_WAIT_MS,
-  parseRetryAfter,
-  RETRYABLE_STATUSES,
-  sleep,
-} from './retryPolicy';
-import type { TenantTokenProvider } from './tokenProvider';
+  type ListExpansion,
+  POLICY_TYPES,
+  type PolicyExpansion,
+  type PolicyTypeDefinition,
+  type PolicyTypeKey,
+} from './policyTypes';
 
-export type GraphObject = Record<string, unknown>;
+export type { GraphObject } from './graphHttp';
 
 export interface FetchedPolicy {
   graphId: string;
   displayName: string;
   lastModified: Date | null;
-  /** The Graph object with each expansion attached as a property holding the complete list. */
+  /** The Graph object with each list expansion attached as a property holding the complete list. */
   payload: GraphObject;
 }
 
@@ -27,95 +23,156 @@ export interface FetchOptions {
   signal?: AbortSignal;
 }
 
-/** Parallel requests per page of items; small, because Intune throttles per tenant and per app. */
-const EXPANSION_CONCURRENCY = 4;
-const REQUEST_TIMEOUT_MS = 60_000;
-
-export interface GraphClientDeps {
-  agent: Agent;
-  tokens: TenantTokenProvider;
-  graphBaseUrl: string;
-  logger: Logger;
-}
+/**
+ * Items of one page completed in parallel. With Graph's ~100 ms latency, 8 in flight keep a
+ * tenant near its 1,000 requests per 20 s budget without queueing far behind it.
+ */
+const ITEM_CONCURRENCY = 8;
 
 /** Read-only Graph access for one tenant. Cheap to create; the factory owns the shared state. */
 export class GraphClient {
   private readonly origin: string;
 
-  constructor(private readonly deps: GraphClientDeps) {
-    this.origin = new URL(deps.graphBaseUrl).origin;
+  constructor(
+    private readonly http: GraphHttp,
+    private readonly graphBaseUrl: string,
+  ) {
+    this.origin = new URL(graphBaseUrl).origin;
+  }
+
+  /** Requests made through this client's tenant connection (for benchmarks and metrics). */
+  get stats() {
+    return this.http.stats;
   }
 
   /**
-   * Yields the type's collection one Graph page at a time, each item complete with its
-   * expansions, so a caller can persist page by page with bounded memory.
+   * Yields the type's objects one Graph page at a time, each complete with its expansions, so a
+   * caller can persist page by page with bounded memory. Any request that still fails after its
+   * retries ends the iteration with that error: a type is either complete or failed.
    */
-  async *fetchPolicyPages(type: PolicyTypeKey, opts: FetchOptions = {}): AsyncGenerator<FetchedPolicy[]> {
+  fetchPolicyPages(type: PolicyTypeKey, opts: FetchOptions = {}): AsyncGenerator<FetchedPolicy[]> {
+    return this.fetchPolicyRecords(type, (policy) => policy, opts);
+  }
+
+  /**
+   * Like fetchPolicyPages, but each policy is turned into `toRecord(policy)` as soon as it is
+   * complete. A settings-catalog page can parse into hundreds of MB of objects; converting item
+   * by item (e.g. to canonical JSON) keeps only the small records of a page alive.
+   */
+  async *fetchPolicyRecords<T>(
+    type: PolicyTypeKey,
+    toRecord: (policy: FetchedPolicy) => T,
+    opts: FetchOptions = {},
+  ): AsyncGenerator<T[]> {
     const definition = POLICY_TYPES[type];
-    const query = definition.collectionQuery ? `?${definition.collectionQuery}` : '';
-    const first = this.url(definition.graphVersion, `${definition.collectionPath}${query}`);
-    for await (const items of this.collectionPages(first, opts.signal)) {
-      if (items.length === 0) continue;
-      yield await mapWithConcurrency(items, EXPANSION_CONCURRENCY, (item) =>
-        this.completeItem(definition, item, opts.signal),
-      );
+    for (const collection of definition.collections) {
+      const query = collection.query ? `?${collection.query}` : '';
+      const first = this.url(definition.graphVersion, `${collection.path}${query}`);
+      for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
+        if (items.length === 0) continue;
+        yield await mapWithConcurrency(items, ITEM_CONCURRENCY, async (item) =>
+          toRecord(await this.completeItem(definition, collection.path, item, opts.signal)),
+        );
+      }
     }
   }
 
   /** Every page of a collection, following `@odata.nextLink` until Graph stops sending one. */
-  async *collectionPages(firstUrl: string, signal?: AbortSignal): AsyncGenerator<GraphObject[]> {
+  async *collectionPages(
+    firstUrl: string,
+    firstScope: GraphRequestScope,
+    signal?: AbortSignal,
+  ): AsyncGenerator<GraphObject[]> {
     let url: string | undefined = firstUrl;
+    let scope = firstScope;
     const seen = new Set<string>();
     while (url !== undefined) {
       seen.add(url);
-      const body = await this.getJson(url, signal);
+      const body = await this.http.getJson(url, scope, signal);
       const value = body.value;
       if (!Array.isArray(value) || !value.every(isGraphObject)) {
         throw new GraphProtocolError('Collection response has no "value" array of objects', pathOf(url));
       }
       yield value;
       url = this.nextLink(body, url);
+      scope = firstScope === 'collection' ? 'nextPage' : firstScope;
       if (url !== undefined && seen.has(url)) {
         throw new GraphProtocolError('Graph returned a paging loop (@odata.nextLink repeats)', pathOf(url));
       }
     }
   }
 
-  /** All items of a (sub-)collection. Only for lists that are small per item. */
+  /** All items of a per-item list. Only for lists that are small per item. */
   async collectAll(url: string, signal?: AbortSignal): Promise<GraphObject[]> {
     const all: GraphObject[] = [];
-    for await (const page of this.collectionPages(url, signal)) all.push(...page);
+    for await (const page of this.collectionPages(url, 'item', signal)) all.push(...page);
     return all;
   }
 
   /** Absolute URL for a Graph path ('/deviceManagement/...', optionally with a query). */
   url(version: 'v1.0' | 'beta', pathAndQuery: string): string {
-    return `${this.deps.graphBaseUrl}/${version}${pathAndQuery}`;
+    return `${this.graphBaseUrl}/${version}${pathAndQuery}`;
   }
 
   private async completeItem(
     definition: PolicyTypeDefinition,
+    collectionPath: string,
     item: GraphObject,
     signal?: AbortSignal,
   ): Promise<FetchedPolicy> {
-    const id = item.id;
-    if (typeof id !== 'string' || id === '') {
-      throw new GraphProtocolError(`A ${definition.key} item has no id`, definition.collectionPath);
-    }
-    const payload: GraphObject = { ...item };
-    const itemPath = `${definition.collectionPath}/${encodeURIComponent(id)}`;
+    const id = requireId(item, `${definition.key} item`, collectionPath);
+    const itemPath = `${collectionPath}/${encodeURIComponent(id)}`;
+    let payload: GraphObject = { ...item };
     for (const expansion of definition.expansions) {
-      payload[expansion.property] = await this.collectAll(
-        this.url(definition.graphVersion, `${itemPath}${expansion.path}`),
-        signal,
-      );
+      payload = await this.expand(definition, itemPath, payload, expansion, signal);
     }
     return {
       graphId: id,
-      displayName: firstString(item.displayName, item.name) ?? id,
-      lastModified: parseDate(item.lastModifiedDateTime),
+      displayName: firstString(payload.displayName, payload.name) ?? id,
+      lastModified: parseDate(payload.lastModifiedDateTime ?? payload.modifiedDateTime),
       payload,
     };
+  }
+
+  private async expand(
+    definition: PolicyTypeDefinition,
+    ownerPath: string,
+    owner: GraphObject,
+    expansion: PolicyExpansion,
+    signal?: AbortSignal,
+  ): Promise<GraphObject> {
+    if (expansion.kind === 'detail') {
+      const query = expansion.query ? `?${expansion.query}` : '';
+      const detail = await this.http.getJson(
+        this.url(definition.graphVersion, ownerPath + query),
+        'item',
+        signal,
+      );
+      return { ...owner, ...detail };
+    }
+    if (!appliesTo(expansion, owner)) return owner;
+    return { ...owner, [expansion.property]: await this.list(definition, ownerPath, expansion, signal) };
+  }
+
+  private async list(
+    definition: PolicyTypeDefinition,
+    ownerPath: string,
+    expansion: ListExpansion,
+    signal?: AbortSignal,
+  ): Promise<GraphObject[]> {
+    const query = expansion.query ? `?${expansion.query}` : '';
+    const listPath = `${ownerPath}${expansion.path}`;
+    const elements = await this.collectAll(this.url(definition.graphVersion, `${listPath}${query}`), signal);
+    if (!expansion.each?.length) return elements;
+    const completed: GraphObject[] = [];
+    for (const element of elements) {
+      const elementPath = `${listPath}/${encodeURIComponent(requireId(element, expansion.property, listPath))}`;
+      let full = element;
+      for (const nested of expansion.each)
+        full = await this.expand(definition, elementPath, full, nested, signal);
+      completed.push(full);
+    }
+    return completed;
   }
 
   private nextLink(body: GraphObject, current: string): string | undefined {
@@ -129,89 +186,17 @@ export class GraphClient {
     }
     return new URL(next, current).toString();
   }
-
-  /** GET with token handling and the skeleton retry policy; returns the parsed JSON object. */
-  private async getJson(url: string, signal?: AbortSignal): Promise<GraphObject> {
-    const path = pathOf(url);
-    let refreshedAfter401 = false;
-    for (let attempt = 1; ; attempt++) {
-      const token = await this.deps.tokens.getToken();
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-          dispatcher: this.deps.agent,
-          signal: signal
-            ? AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
-            : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (attempt < MAX_ATTEMPTS) {
-          await sleep(backoffMs(attempt), signal);
-          continue;
-        }
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new GraphRequestError(
-          `Graph GET ${path} failed: ${reason}`,
-          { status: 0, path },
-          { cause: error },
-        );
-      }
-
-      if (response.ok) return this.parseBody(response, path);
-
-      const text = await response.text();
-      const graphError = parseGraphError(text);
-      const requestId = response.headers.get('request-id') ?? undefined;
-      if (response.status === 401) {
-        if (!refreshedAfter401) {
-          // Tokens can be revoked or rotated before MSAL's cache expires them: retry once fresh.
-          refreshedAfter401 = true;
-          attempt--;
-          await this.deps.tokens.refreshAfterRejection(token);
-          continue;
-        }
-        throw new GraphAuthError(
-          `Graph rejected a freshly acquired token for GET ${path} (401${graphError.code ? ` ${graphError.code}` : ''})`,
-          { code: graphError.code, status: 401 },
-        );
-      }
-
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      const retryable = RETRYABLE_STATUSES.has(response.status);
-      if (retryable && attempt < MAX_ATTEMPTS && (retryAfterMs ?? 0) <= MAX_IN_PROCESS_WAIT_MS) {
-        const waitMs = retryAfterMs ?? backoffMs(attempt);
-        this.deps.logger.warn({ status: response.status, path, attempt, waitMs }, 'Graph asked to retry');
-        await sleep(waitMs, signal);
-        continue;
-      }
-      const summary = graphError.code ? ` ${graphError.code}: ${graphError.message ?? ''}`.trimEnd() : '';
-      throw new GraphRequestError(`Graph GET ${path} failed with ${response.status}${summary}`, {
-        status: response.status,
-        path,
-        graphCode: graphError.code,
-        retryAfterMs,
-        requestId,
-      });
-    }
-  }
-
-  private async parseBody(response: Response, path: string): Promise<GraphObject> {
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      throw new GraphProtocolError('Graph answered with a body that is not JSON', path);
-    }
-    if (!isGraphObject(body))
-      throw new GraphProtocolError('Graph answered with JSON that is not an object', path);
-    return body;
-  }
 }
 
-function isGraphObject(value: unknown): value is GraphObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function appliesTo(expansion: ListExpansion, owner: GraphObject): boolean {
+  if (!expansion.forODataTypes) return true;
+  return expansion.forODataTypes.includes(String(owner['@odata.type'] ?? ''));
+}
+
+function requireId(item: GraphObject, what: string, path: string): string {
+  const id = item.id;
+  if (typeof id !== 'string' || id === '') throw new GraphProtocolError(`A ${what} has no id`, path);
+  return id;
 }
 
 function pathOf(url: string): string {
@@ -227,20 +212,4 @@ function parseDate(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
-}
-
-const MAX_ERROR_MESSAGE_CHARS = 300;
-
-function parseGraphError(text: string): { code?: string; message?: string } {
-  try {
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    const code = typeof body.error?.code === 'string' ? body.error.code : undefined;
-    const message =
-      typeof body.error?.message === 'string'
-        ? body.error.message.slice(0, MAX_ERROR_MESSAGE_CHARS)
-        : undefined;
-    return { code, message };
-  } catch {
-    return {};
-  }
 }

@@ -6,7 +6,7 @@ export {
   PUBLIC_GRAPH_BASE_URL,
   PUBLIC_LOGIN_BASE_URL,
 } from './credentials';
-export { GraphAuthError, GraphProtocolError, GraphRequestError } from './errors';
+export { GraphAuthError, GraphProtocolError, GraphRequestError, type GraphRequestScope } from './errors';
 export { type FetchedPolicy, type FetchOptions, GraphClient, type GraphObject } from './graphClient';
 export {
   isPolicyTypeKey,
@@ -16,3 +16,4 @@ export {
   type PolicyTypeDefinition,
   type PolicyTypeKey,
 } from './policyTypes';
+export { GRAPH_TENANT_BUDGET, type RequestBudgetOptions } from './requestBudget';

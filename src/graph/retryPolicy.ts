@@ -1,11 +1,17 @@
-// Skeleton retry policy for transient Graph answers. A later change replaces the fixed attempt
-// count with a per-tenant request budget; keep the decision logic here so that swap is local.
+// How one Graph request is retried in-process. What is still failing after these attempts goes
+// up to the activity, which turns it into a retryable Temporal failure (with Retry-After as the
+// next retry delay) or, on the activity's last attempt, into the policy type's `failed` outcome.
 
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 503, 504]);
-export const MAX_ATTEMPTS = 3;
+/** Throttling and transient gateway answers; Graph sends Retry-After with most of them. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+/** Under a throttling storm most requests eventually pass; 10 tries at 30 % refusals fail 1 in 170,000. */
+export const MAX_ATTEMPTS = 10;
+/** Connection failures and timeouts: fewer tries; an unreachable Graph seldom returns in seconds. */
+export const MAX_NETWORK_ATTEMPTS = 5;
 /** Longer server-requested waits are not slept in-process; the error carries retryAfterMs instead. */
 export const MAX_IN_PROCESS_WAIT_MS = 60_000;
-const BASE_BACKOFF_MS = 1_000;
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
 
 /** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds from `now`. */
 export function parseRetryAfter(
@@ -23,7 +29,7 @@ export function parseRetryAfter(
 
 /** Exponential backoff with full jitter for retries without a Retry-After header. */
 export function backoffMs(attempt: number): number {
-  const ceiling = BASE_BACKOFF_MS * 2 ** (attempt - 1);
+  const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 

@@ -6,6 +6,7 @@ import type { GraphTenantCredentials } from '../../src/graph/credentials';
 import { GraphAuthError, GraphRequestError } from '../../src/graph/errors';
 import type { FetchedPolicy, GraphClient } from '../../src/graph/graphClient';
 import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../../src/graph/policyTypes';
+import { MAX_ATTEMPTS } from '../../src/graph/retryPolicy';
 
 const PAGE_SIZE = 2;
 
@@ -104,13 +105,13 @@ describe('GraphClient against the Graph emulator', () => {
     expect(emulator.tokenRequests(DEMO_TENANT.azureTenantId)).toBe(before + 1);
   });
 
-  it('retries a throttled request after Retry-After and gives up after three attempts', async () => {
+  it('retries a throttled request after Retry-After and gives up after MAX_ATTEMPTS', async () => {
     const client = factory.forTenant('demo', creds);
     emulator.throttleNext(DEMO_TENANT.azureTenantId, 2, 0);
     const { all } = await fetchAll(client, 'compliance');
     expect(all).toHaveLength(emulator.policyCount(DEMO_TENANT.azureTenantId, ['compliance']));
 
-    emulator.throttleNext(DEMO_TENANT.azureTenantId, 3, 0);
+    emulator.throttleNext(DEMO_TENANT.azureTenantId, MAX_ATTEMPTS, 0);
     const error = await fetchAll(client, 'compliance').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphRequestError);
     expect(error).toMatchObject({
@@ -118,6 +119,8 @@ describe('GraphClient against the Graph emulator', () => {
       graphCode: 'TooManyRequests',
       retryAfterMs: 0,
       path: '/beta/deviceManagement/deviceCompliancePolicies',
+      scope: 'collection',
+      transient: true,
     });
   });
 

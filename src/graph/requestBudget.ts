@@ -1,0 +1,66 @@
+import { sleep } from './retryPolicy';
+
+export interface RequestBudgetOptions {
+  /** Requests allowed per window. Graph allows 1,000 per 20 s per app per tenant for Intune. */
+  limit: number;
+  windowMs: number;
+}
+
+export const GRAPH_TENANT_BUDGET: RequestBudgetOptions = { limit: 1_000, windowMs: 20_000 };
+
+/**
+ * A sliding-window request budget for one tenant, shared by every activity of a worker process,
+ * plus a tenant-wide pause when Graph answers 429 (Graph throttles the app per tenant, so every
+ * request to that tenant should wait, not only the one that was refused).
+ *
+ * Hand-written because the limiter libraries either count fixed windows (which allow twice the
+ * limit across a window boundary), are unmaintained, or cannot be paused from outside.
+ */
+export class RequestBudget {
+  /** Start times of the requests in the current window, oldest first. */
+  private readonly starts: number[] = [];
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly options: RequestBudgetOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Resolves when one more request may start, and counts it. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const waitMs = this.waitMs();
+      if (waitMs <= 0) {
+        this.starts.push(this.now());
+        return;
+      }
+      await sleep(waitMs, signal);
+    }
+  }
+
+  /** Holds every request to this tenant until `ms` from now (a Retry-After). */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
+  /** Requests counted in the current window (for metrics and tests). */
+  inWindow(): number {
+    this.evict();
+    return this.starts.length;
+  }
+
+  private waitMs(): number {
+    const now = this.now();
+    if (this.pausedUntil > now) return this.pausedUntil - now;
+    this.evict();
+    if (this.starts.length < this.options.limit) return 0;
+    return (this.starts[0] ?? now) + this.options.windowMs - now;
+  }
+
+  private evict(): void {
+    const horizon = this.now() - this.options.windowMs;
+    let expired = 0;
+    while (expired < this.starts.length && (this.starts[expired] ?? 0) <= horizon) expired++;
+    if (expired > 0) this.starts.splice(0, expired);
+  }
+}
