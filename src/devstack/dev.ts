@@ -1,9 +1,10 @@
 // `npm run dev`: the whole stack on one machine with embedded defaults. PostgreSQL and the
 // Temporal dev server keep their data under .data/, so a second start finds the same state;
 // DATABASE_URL or TEMPORAL_ADDRESS point at servers of your own instead.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDb } from '../db/client';
+import { seedDemoTenant } from '../emulator/adminClient';
 import { migrateDatabase } from './migrate';
 import { startEmbeddedPostgres } from './postgres';
 import { seedDevData } from './seed';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     await migrateDatabase(databaseUrl);
 
     const tsx = ['--import', 'tsx'];
-    const emulatorPort = port('GRAPH_EMULATOR_PORT', 8443);
+    const emulatorPort = port('GRAPH_EMULATOR_PORT', 4443);
     const emulatorTlsDir = join(dataDir, 'emulator');
     await supervisor.start({
       name: 'graph-emulator',
@@ -64,6 +65,9 @@ async function main(): Promise<void> {
       readyLine: /GRAPH_EMULATOR_READY/,
     });
     const emulatorBaseUrl = `https://127.0.0.1:${emulatorPort}`;
+    // The emulator starts empty; the demo tenant keeps its hand-written policies and gets two
+    // generated objects of every other registry type, so every type has something to back up.
+    await seedDemoTenant(emulatorBaseUrl, readFileSync(join(emulatorTlsDir, 'ca.pem'), 'utf8'), 2);
 
     const db = createDb(databaseUrl);
     const { tenant, token } = await seedDevData(db, {

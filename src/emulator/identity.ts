@@ -38,7 +38,8 @@ export async function handleToken(
       `Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory '${tenant.displayName}'.`,
     );
   }
-  if (!secretsEqual(form.get('client_secret') ?? '', tenant.clientSecret)) {
+  // A revoked secret (fault `revokeSecret`) fails exactly like a wrong one.
+  if (tenant.faults.revokeSecret || !secretsEqual(form.get('client_secret') ?? '', tenant.clientSecret)) {
     return aadError(
       401,
       'invalid_client',
@@ -61,7 +62,7 @@ export async function handleToken(
       token_type: 'Bearer',
       expires_in: TOKEN_LIFETIME_SECONDS,
       ext_expires_in: TOKEN_LIFETIME_SECONDS,
-      access_token: store.issueToken(azureTenantId),
+      access_token: store.issueToken(tenant),
     },
     headers: { 'cache-control': 'no-store' },
   };

@@ -1,8 +1,8 @@
-// Dev entry: `tsx src/emulator/main.ts`. Serves the demo tenant until SIGINT/SIGTERM.
+// Dev entry: `tsx src/emulator/main.ts`. Serves until SIGINT/SIGTERM. It starts without tenants:
+// `npm run dev` adds the demo tenant and tests and benchmarks add theirs through /_emulator/.
 // Logs go to stderr so stdout carries only the readiness line a supervisor waits for.
 import path from 'node:path';
 import pino from 'pino';
-import { DEMO_TENANT, demoTenantSeed } from './demoTenant';
 import { startGraphEmulator } from './server';
 
 async function main(): Promise<void> {
@@ -17,14 +17,14 @@ async function main(): Promise<void> {
     { name: 'graph-emulator', level: process.env.LOG_LEVEL ?? 'info' },
     pino.destination(2),
   );
-  const port = parsePort(process.env.GRAPH_EMULATOR_PORT ?? '8443');
+  const port = parsePort(process.env.GRAPH_EMULATOR_PORT ?? '4443');
+  const pageSize = process.env.GRAPH_EMULATOR_PAGE_SIZE
+    ? Number(process.env.GRAPH_EMULATOR_PAGE_SIZE)
+    : undefined;
   const tlsDir = path.resolve(process.env.GRAPH_EMULATOR_TLS_DIR ?? '.data/emulator');
 
-  const emulator = await startGraphEmulator({ port, tlsDir, tenants: [demoTenantSeed()], logger });
-  logger.info(
-    { baseUrl: emulator.baseUrl, caFile: path.join(tlsDir, 'ca.pem'), demoTenant: DEMO_TENANT.azureTenantId },
-    'Graph emulator ready',
-  );
+  const emulator = await startGraphEmulator({ port, tlsDir, logger, ...(pageSize ? { pageSize } : {}) });
+  logger.info({ baseUrl: emulator.baseUrl, caFile: path.join(tlsDir, 'ca.pem') }, 'Graph emulator ready');
   process.stdout.write(`GRAPH_EMULATOR_READY ${emulator.baseUrl}\n`);
 
   let stopping = false;

@@ -3,15 +3,28 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { PolicyTypeKey } from '../graph/policyTypes';
-import { graphError, handleGraph, notFound } from './graphApi';
+import {
+  countsOf,
+  createGeneratedTenant,
+  ensureDemoTenant,
+  handleAdmin,
+  mutateTenant,
+  type TenantCounts,
+} from './adminApi';
+import { type EmulatorFaults, faultsSchema } from './faults';
+import { handleGraphRequest } from './graphEndpoint';
+import { graphError, notFound } from './graphErrors';
 import { BodyTooLargeError, type Reply, sendReply } from './httpUtil';
 import { handleToken, instanceDiscovery, openIdConfiguration } from './identity';
-import { TenantStore } from './tenantStore';
+import type { MutationRequest, MutationResult } from './mutations';
+import { type EmulatorTenant, type GeneratedTenantSpec, type RequestStats, TenantStore } from './tenantStore';
 import { loadOrCreateTls } from './tls';
 import type { EmulatorTenantSeed } from './types';
 
-// Plain node:https with a hand-rolled router rather than Express: a dozen fixed routes need no
-// middleware, and raw control of status, headers and body shapes is the point of an emulator.
+// Plain node:https with a hand-rolled router rather than Express: raw control of status,
+// headers and body shapes is the point of an emulator.
+
+export const DEFAULT_PAGE_SIZE = 100;
 
 export interface GraphEmulatorOptions {
   /** 0 or undefined: any free port. */
@@ -20,18 +33,30 @@ export interface GraphEmulatorOptions {
   /** Persist ca.pem/cert.pem/key.pem here and reuse them; in memory when omitted. */
   tlsDir?: string;
   tenants?: EmulatorTenantSeed[];
-  /** Default page size of every collection and sub-collection; small so paging is exercised. */
+  /**
+   * Default page size of collections and lists (default 100); lists with a smaller Graph
+   * default (settings catalog `/settings`: 25) use that. A tenant may have its own.
+   */
   pageSize?: number;
   logger?: Logger;
 }
 
 export interface GraphEmulator {
-  /** Origin of both the login and the Graph endpoints, e.g. https://127.0.0.1:8443. */
+  /** Origin of both the login and the Graph endpoints, e.g. https://127.0.0.1:4443. */
   baseUrl: string;
   /** The CA that issued the server certificate; clients trust it in addition to system roots. */
   caPem: string;
   addTenant(seed: EmulatorTenantSeed): void;
+  /** A generated tenant, as `POST /_emulator/tenants` makes it. */
+  createTenant(spec: GeneratedTenantSpec): TenantCounts;
+  /** The hand-written demo tenant (plus `extrasPerType` generated objects of its empty types). */
+  ensureDemoTenant(extrasPerType?: number): TenantCounts;
+  counts(azureTenantId: string): TenantCounts;
   policyCount(azureTenantId: string, types: readonly PolicyTypeKey[]): number;
+  setFaults(azureTenantId: string, faults: EmulatorFaults): void;
+  mutate(azureTenantId: string, request: Partial<MutationRequest>): MutationResult;
+  stats(azureTenantId: string): RequestStats;
+  resetStats(azureTenantId: string): void;
   /** Token endpoint calls for the tenant, successful or not. */
   tokenRequests(azureTenantId: string): number;
   /** Authenticated Graph calls for the tenant. */
@@ -46,7 +71,7 @@ export interface GraphEmulator {
 export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const logger = opts.logger ?? pino({ level: 'silent' });
   const host = opts.host ?? '127.0.0.1';
-  const pageSize = opts.pageSize ?? 2;
+  const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error('pageSize must be a positive integer');
   const tls = await loadOrCreateTls(opts.tlsDir);
   const store = new TenantStore();
@@ -78,12 +103,29 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   baseUrl = `https://${urlHost(host)}:${port}`;
   logger.info({ baseUrl }, 'Graph emulator listening');
 
+  const tenant = (azureTenantId: string): EmulatorTenant => {
+    const found = store.get(azureTenantId);
+    if (found === undefined) throw new Error(`the emulator has no tenant ${azureTenantId}`);
+    return found;
+  };
   return {
     baseUrl,
     caPem: tls.caPem,
-    addTenant: (seed) => store.add(seed),
-    policyCount: (azureTenantId, types) =>
-      types.reduce((sum, type) => sum + store.policies(azureTenantId, type).length, 0),
+    addTenant: (seed) => void store.add(seed),
+    createTenant: (spec) => createGeneratedTenant(store, spec),
+    ensureDemoTenant: (extrasPerType = 0) => ensureDemoTenant(store, extrasPerType),
+    counts: (azureTenantId) => countsOf(tenant(azureTenantId)),
+    policyCount: (azureTenantId, types) => {
+      const objects = store.get(azureTenantId)?.objects;
+      return types.reduce((sum, type) => sum + (objects?.count(type) ?? 0), 0);
+    },
+    setFaults: (azureTenantId, faults) => {
+      tenant(azureTenantId);
+      store.setFaults(azureTenantId, faultsSchema.parse(faults));
+    },
+    mutate: (azureTenantId, request) => mutateTenant(tenant(azureTenantId), request),
+    stats: (azureTenantId) => structuredClone(tenant(azureTenantId).stats),
+    resetStats: (azureTenantId) => store.resetStats(tenant(azureTenantId)),
     tokenRequests: (azureTenantId) => store.tokenRequests(azureTenantId),
     graphRequests: (azureTenantId) => store.graphRequests(azureTenantId),
     revokeTokens: (azureTenantId) => store.revokeTokens(azureTenantId),
@@ -113,16 +155,16 @@ async function route(req: IncomingMessage, ctx: RouteContext): Promise<Reply> {
   const [first, ...rest] = segments;
 
   if (first === 'v1.0' || first === 'beta') {
-    return handleGraph({
+    return handleGraphRequest({
       req,
       url,
-      baseUrl: ctx.baseUrl,
       version: first,
       segments: rest,
       store: ctx.store,
       defaultPageSize: ctx.pageSize,
     });
   }
+  if (first === '_emulator') return handleAdmin(req, rest, ctx.store);
   if (first === undefined) return notFound(segments);
 
   const tail = rest.join('/');

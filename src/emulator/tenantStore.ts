@@ -1,90 +1,190 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { PolicyTypeKey } from '../graph/policyTypes';
-import type { EmulatorPolicy, EmulatorTenantSeed } from './types';
+import { POLICY_TYPE_KEYS } from '../graph/policyTypes';
+import type { EmulatorFaults } from './faults';
+import { Rng } from './prng';
+import { TenantObjects } from './tenantObjects';
+import { allocate } from './typeMix';
+import type { EmulatorTenantSeed } from './types';
 
 export const TOKEN_LIFETIME_SECONDS = 3599;
 
-interface IssuedToken {
+export interface RequestStats {
+  total: number;
+  byStatus: Record<string, number>;
+  since: string;
+}
+
+export interface EmulatorTenant {
   azureTenantId: string;
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+  objects: TenantObjects;
+  faults: EmulatorFaults;
+  /** Overrides the server's collection page size for this tenant. */
+  pageSize?: number;
+  stats: RequestStats;
+  /** Bumped by a revocation: tokens of older generations are rejected. */
+  tokenGeneration: number;
+  /** Seeded draws for faults and mutations, so a run can be repeated. */
+  faultRng: Rng;
+  mutationRng: Rng;
+}
+
+export interface GeneratedTenantSpec {
+  azureTenantId: string;
+  clientId: string;
+  clientSecret: string;
+  displayName?: string;
+  policies: number;
+  pageSize?: number;
+}
+
+interface IssuedToken {
+  tenantKey: string;
+  generation: number;
   expiresAt: number;
 }
 
-/** Tenants, issued tokens and per-tenant counters/fault switches. In memory only. */
+export type TokenCheck =
+  | { ok: true; tenant: EmulatorTenant }
+  | { ok: false; tenant?: EmulatorTenant; reason: 'unknown' | 'expired' | 'revoked' };
+
+const keyOf = (azureTenantId: string) => azureTenantId.toLowerCase();
+const freshStats = (): RequestStats => ({ total: 0, byStatus: {}, since: new Date().toISOString() });
+
+/** Tenants, issued tokens and per-tenant counters and faults. In memory only. */
 export class TenantStore {
-  private readonly tenants = new Map<string, EmulatorTenantSeed>();
+  private readonly tenants = new Map<string, EmulatorTenant>();
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly tokenRequestCounts = new Map<string, number>();
   private readonly graphRequestCounts = new Map<string, number>();
   private readonly pendingThrottles = new Map<string, { remaining: number; retryAfterSeconds: number }>();
 
-  add(seed: EmulatorTenantSeed): void {
-    // A private copy, so tests mutating their seed object cannot change what is served.
-    this.tenants.set(seed.azureTenantId.toLowerCase(), structuredClone(seed));
+  has(azureTenantId: string): boolean {
+    return this.tenants.has(keyOf(azureTenantId));
   }
 
-  get(azureTenantId: string): EmulatorTenantSeed | undefined {
-    return this.tenants.get(azureTenantId.toLowerCase());
+  /** A tenant of hand-written objects (the demo tenant, test seeds). Replaces one with that id. */
+  add(seed: EmulatorTenantSeed): EmulatorTenant {
+    const tenant = this.create(seed);
+    for (const key of POLICY_TYPE_KEYS) {
+      for (const policy of seed.policies[key] ?? []) tenant.objects.addStatic(key, policy);
+    }
+    return tenant;
   }
 
-  policies(azureTenantId: string, type: PolicyTypeKey): readonly EmulatorPolicy[] {
-    return this.get(azureTenantId)?.policies[type] ?? [];
+  /** A tenant of `policies` generated objects over every registry type. */
+  addGenerated(spec: GeneratedTenantSpec): EmulatorTenant {
+    const tenant = this.create({ displayName: `Generated tenant ${spec.azureTenantId}`, ...spec });
+    if (spec.pageSize !== undefined) tenant.pageSize = spec.pageSize;
+    for (const [key, count] of Object.entries(allocate(spec.policies))) {
+      tenant.objects.generate(key as keyof ReturnType<typeof allocate>, count);
+    }
+    return tenant;
+  }
+
+  get(azureTenantId: string): EmulatorTenant | undefined {
+    return this.tenants.get(keyOf(azureTenantId));
+  }
+
+  setFaults(azureTenantId: string, faults: EmulatorFaults): boolean {
+    const tenant = this.get(azureTenantId);
+    if (tenant === undefined) return false;
+    tenant.faults = { ...faults };
+    if (faults.revokeSecret) this.revokeTokens(azureTenantId);
+    return true;
   }
 
   countTokenRequest(azureTenantId: string): void {
-    const key = azureTenantId.toLowerCase();
+    const key = keyOf(azureTenantId);
     this.tokenRequestCounts.set(key, (this.tokenRequestCounts.get(key) ?? 0) + 1);
   }
 
   tokenRequests(azureTenantId: string): number {
-    return this.tokenRequestCounts.get(azureTenantId.toLowerCase()) ?? 0;
+    return this.tokenRequestCounts.get(keyOf(azureTenantId)) ?? 0;
   }
 
   countGraphRequest(azureTenantId: string): void {
-    const key = azureTenantId.toLowerCase();
+    const key = keyOf(azureTenantId);
     this.graphRequestCounts.set(key, (this.graphRequestCounts.get(key) ?? 0) + 1);
   }
 
   graphRequests(azureTenantId: string): number {
-    return this.graphRequestCounts.get(azureTenantId.toLowerCase()) ?? 0;
+    return this.graphRequestCounts.get(keyOf(azureTenantId)) ?? 0;
   }
 
-  issueToken(azureTenantId: string): string {
+  /** Every Graph response attributable to the tenant (by its token), by status. */
+  recordResponse(tenant: EmulatorTenant, status: number): void {
+    tenant.stats.total += 1;
+    tenant.stats.byStatus[String(status)] = (tenant.stats.byStatus[String(status)] ?? 0) + 1;
+  }
+
+  resetStats(tenant: EmulatorTenant): void {
+    tenant.stats = freshStats();
+  }
+
+  issueToken(tenant: EmulatorTenant): string {
     const token = `emu.${randomBytes(32).toString('base64url')}`;
     this.tokens.set(token, {
-      azureTenantId: azureTenantId.toLowerCase(),
+      tenantKey: keyOf(tenant.azureTenantId),
+      generation: tenant.tokenGeneration,
       expiresAt: Date.now() + TOKEN_LIFETIME_SECONDS * 1000,
     });
     return token;
   }
 
   /** The tenant a bearer token was issued for, like Graph reading the token's `tid` claim. */
-  tenantForToken(token: string): EmulatorTenantSeed | undefined {
+  checkToken(token: string): TokenCheck {
     const issued = this.tokens.get(token);
-    if (issued === undefined) return undefined;
+    if (issued === undefined) return { ok: false, reason: 'unknown' };
+    const tenant = this.tenants.get(issued.tenantKey);
+    if (tenant === undefined) return { ok: false, reason: 'unknown' };
     if (issued.expiresAt <= Date.now()) {
       this.tokens.delete(token);
-      return undefined;
+      return { ok: false, tenant, reason: 'expired' };
     }
-    return this.tenants.get(issued.azureTenantId);
+    if (issued.generation !== tenant.tokenGeneration || tenant.faults.revokeSecret) {
+      return { ok: false, tenant, reason: 'revoked' };
+    }
+    return { ok: true, tenant };
   }
 
   revokeTokens(azureTenantId: string): void {
-    const key = azureTenantId.toLowerCase();
-    for (const [token, issued] of this.tokens) if (issued.azureTenantId === key) this.tokens.delete(token);
+    const tenant = this.get(azureTenantId);
+    if (tenant !== undefined) tenant.tokenGeneration += 1;
   }
 
   throttleNext(azureTenantId: string, count: number, retryAfterSeconds: number): void {
-    this.pendingThrottles.set(azureTenantId.toLowerCase(), { remaining: count, retryAfterSeconds });
+    this.pendingThrottles.set(keyOf(azureTenantId), { remaining: count, retryAfterSeconds });
   }
 
   /** Consumes one pending throttle for the tenant; returns its Retry-After seconds if any. */
   takeThrottle(azureTenantId: string): number | undefined {
-    const key = azureTenantId.toLowerCase();
+    const key = keyOf(azureTenantId);
     const pending = this.pendingThrottles.get(key);
     if (pending === undefined || pending.remaining <= 0) return undefined;
     pending.remaining -= 1;
     if (pending.remaining === 0) this.pendingThrottles.delete(key);
     return pending.retryAfterSeconds;
+  }
+
+  private create(spec: Omit<EmulatorTenantSeed, 'policies'>): EmulatorTenant {
+    const key = keyOf(spec.azureTenantId);
+    const tenant: EmulatorTenant = {
+      azureTenantId: spec.azureTenantId,
+      clientId: spec.clientId,
+      clientSecret: spec.clientSecret,
+      displayName: spec.displayName,
+      objects: new TenantObjects(key),
+      faults: {},
+      stats: freshStats(),
+      tokenGeneration: 0,
+      faultRng: new Rng(`${key}|faults`),
+      mutationRng: new Rng(`${key}|mutations`),
+    };
+    this.tenants.set(key, tenant);
+    return tenant;
   }
 }
 

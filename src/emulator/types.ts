@@ -2,7 +2,25 @@ import type { PolicyTypeKey } from '../graph/policyTypes';
 
 export type GraphJson = Record<string, unknown>;
 
-/** One Intune object as the emulator serves it: the Graph object plus its related lists. */
+/**
+ * One served object (a policy, or an element of one of its lists) in the registry's terms:
+ * whatever a registry expansion asks for is found here by its `property` name.
+ */
+export interface EmulatorNode {
+  /** As collections list it; must have a string `id`. */
+  object: GraphJson;
+  /** Properties only GET <collection>/{id} returns (a registry 'detail' expansion), e.g. scriptContent. */
+  detail?: GraphJson;
+  /**
+   * Per-item lists keyed by the registry's ListExpansion.property. A function is called at most
+   * once, on first use, so listing a collection never builds the (large) lists of its items.
+   */
+  lists?: Record<string, EmulatorNode[] | (() => EmulatorNode[])>;
+  /** Navigation properties inlined only when `$expand`ed, e.g. scheduledActionsForRule, definition. */
+  expandable?: Record<string, unknown>;
+}
+
+/** One hand-written Intune object: the Graph object plus its related lists. */
 export interface EmulatorPolicy {
   /** The object as GET <collection>/{id} returns it; must have a string `id`. */
   object: GraphJson;
@@ -12,6 +30,12 @@ export interface EmulatorPolicy {
   assignments?: GraphJson[];
   /** Navigation property returned only with `$expand=scheduledActionsForRule` (compliance). */
   scheduledActionsForRule?: GraphJson[];
+  /** Any other registry list, by property name (e.g. roleAssignments, apps). */
+  lists?: Record<string, GraphJson[]>;
+  /** Properties the collection leaves out (a registry 'detail' expansion). */
+  detail?: GraphJson;
+  /** For types with two collections (appConfiguration): index into the registry's collections. */
+  collectionIndex?: number;
 }
 
 export interface EmulatorTenantSeed {

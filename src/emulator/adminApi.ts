@@ -1,0 +1,152 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../graph/policyTypes';
+import { DEMO_TENANT, demoTenantSeed } from './demoTenant';
+import { type EmulatorFaults, faultsSchema } from './faults';
+import { type Reply, readBody } from './httpUtil';
+import { isLoopback } from './loopback';
+import { MutationError, type MutationRequest, type MutationResult, mutate } from './mutations';
+import type { EmulatorTenant, GeneratedTenantSpec, RequestStats, TenantStore } from './tenantStore';
+
+// `/_emulator/...`: test and benchmark control of the emulator. No authentication, so only
+// loopback clients are served: the emulator may listen on 0.0.0.0 in a container.
+
+export const MIN_GENERATED_POLICIES = 50;
+export const MAX_GENERATED_POLICIES = 10_000;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const generatedTenantSchema = z.strictObject({
+  azureTenantId: z.string().regex(GUID, 'must be a GUID'),
+  clientId: z.string().min(1).max(200),
+  clientSecret: z.string().min(1).max(500),
+  policies: z.number().int().min(MIN_GENERATED_POLICIES).max(MAX_GENERATED_POLICIES),
+  displayName: z.string().min(1).max(200).optional(),
+  /** This tenant's collection page size (default: the server's), e.g. small to force paging. */
+  pageSize: z.number().int().min(1).max(999).optional(),
+});
+
+const count = z.number().int().min(0).max(MAX_GENERATED_POLICIES).default(0);
+export const mutationSchema = z.strictObject({
+  add: count,
+  modify: count,
+  remove: count,
+  types: z.array(z.enum(POLICY_TYPE_KEYS)).min(1).optional(),
+});
+
+const demoSchema = z.strictObject({
+  /** Generated objects added for each type the hand-written demo tenant has none of. */
+  extrasPerType: z.number().int().min(0).max(50).default(0),
+});
+
+export interface TenantCounts {
+  counts: Record<PolicyTypeKey, number>;
+  total: number;
+}
+
+export function countsOf(tenant: EmulatorTenant): TenantCounts {
+  const counts = tenant.objects.counts();
+  return { counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+}
+
+export function createGeneratedTenant(store: TenantStore, spec: GeneratedTenantSpec): TenantCounts {
+  const parsed = generatedTenantSchema.parse(spec);
+  if (store.has(parsed.azureTenantId))
+    throw new ConflictError(`Tenant ${parsed.azureTenantId} already exists.`);
+  return countsOf(store.addGenerated(parsed));
+}
+
+/** The hand-written demo tenant, plus generated objects of the types it has none of. Idempotent. */
+export function ensureDemoTenant(store: TenantStore, extrasPerType = 0): { created: boolean } & TenantCounts {
+  const existing = store.get(DEMO_TENANT.azureTenantId);
+  if (existing) return { created: false, ...countsOf(existing) };
+  const seed = demoTenantSeed();
+  const tenant = store.add(seed);
+  for (const key of POLICY_TYPE_KEYS) {
+    if ((seed.policies[key]?.length ?? 0) === 0) tenant.objects.generate(key, extrasPerType);
+  }
+  return { created: true, ...countsOf(tenant) };
+}
+
+export function mutateTenant(tenant: EmulatorTenant, request: Partial<MutationRequest>): MutationResult {
+  return mutate(tenant.objects, mutationSchema.parse(request), tenant.mutationRng);
+}
+
+export class ConflictError extends Error {}
+
+const adminError = (status: number, code: string, message: string): Reply => ({
+  status,
+  body: { error: { code, message } },
+});
+
+export async function handleAdmin(
+  req: IncomingMessage,
+  segments: readonly string[],
+  store: TenantStore,
+): Promise<Reply> {
+  if (!isLoopback(req.socket.remoteAddress)) {
+    return adminError(403, 'Forbidden', 'The emulator admin API answers loopback clients only.');
+  }
+  try {
+    return await route(req, segments, store);
+  } catch (error) {
+    if (error instanceof z.ZodError) {
+      const detail = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      return adminError(400, 'BadRequest', detail);
+    }
+    if (error instanceof SyntaxError) return adminError(400, 'BadRequest', 'The body is not valid JSON.');
+    if (error instanceof ConflictError) return adminError(409, 'Conflict', error.message);
+    if (error instanceof MutationError) return adminError(400, 'BadRequest', error.message);
+    throw error;
+  }
+}
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  return text.trim() === '' ? {} : JSON.parse(text);
+}
+
+async function route(req: IncomingMessage, segments: readonly string[], store: TenantStore): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  const [resource, id, action, sub] = segments;
+  if (resource === 'demo-tenant' && id === undefined && method === 'POST') {
+    const { extrasPerType } = demoSchema.parse(await jsonBody(req));
+    const result = ensureDemoTenant(store, extrasPerType);
+    return {
+      status: result.created ? 201 : 200,
+      body: { azureTenantId: DEMO_TENANT.azureTenantId, ...result },
+    };
+  }
+  if (resource !== 'tenants') return adminError(404, 'NotFound', 'No such admin resource.');
+  if (id === undefined) {
+    if (method !== 'POST') return adminError(405, 'MethodNotAllowed', 'Use POST to create a tenant.');
+    const spec = generatedTenantSchema.parse(await jsonBody(req));
+    return {
+      status: 201,
+      body: { azureTenantId: spec.azureTenantId, ...createGeneratedTenant(store, spec) },
+    };
+  }
+  const tenant = store.get(id);
+  if (tenant === undefined) return adminError(404, 'NotFound', `No tenant ${id}.`);
+  const route = `${method} ${action ?? ''}${sub ? `/${sub}` : ''}`;
+  switch (route) {
+    case 'GET counts':
+      return { status: 200, body: countsOf(tenant) };
+    case 'GET faults':
+      return { status: 200, body: { faults: tenant.faults } };
+    case 'PUT faults': {
+      const faults: EmulatorFaults = faultsSchema.parse(await jsonBody(req));
+      store.setFaults(id, faults);
+      return { status: 200, body: { faults } };
+    }
+    case 'POST mutate':
+      return { status: 200, body: mutateTenant(tenant, (await jsonBody(req)) as Partial<MutationRequest>) };
+    case 'GET stats':
+      return { status: 200, body: tenant.stats satisfies RequestStats };
+    case 'POST stats/reset':
+      store.resetStats(tenant);
+      return { status: 204, body: undefined };
+    default:
+      return adminError(404, 'NotFound', `No admin route ${route.trim()} for a tenant.`);
+  }
+}

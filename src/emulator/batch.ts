@@ -1,0 +1,78 @@
+import { type GraphCall, type ServeContext, serveCall } from './graphApi';
+import { graphError, newRequestIds, stampRequestIds } from './graphErrors';
+import type { Reply } from './httpUtil';
+
+// JSON batching (`POST /{version}/$batch`): up to 20 requests, each answered on its own (faults
+// included), like Graph; the envelope answers 200 even when every sub-request fails.
+
+export const MAX_BATCH_REQUESTS = 20;
+
+interface BatchRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+}
+
+function parseBatch(text: string): BatchRequest[] | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'Invalid batch payload format.';
+  }
+  const requests = (parsed as { requests?: unknown } | null)?.requests;
+  if (!Array.isArray(requests) || requests.length === 0) return 'Invalid batch payload format.';
+  if (requests.length > MAX_BATCH_REQUESTS) {
+    return `Number of requests in a batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`;
+  }
+  const ids = new Set<string>();
+  for (const request of requests as Partial<BatchRequest>[]) {
+    if (typeof request?.id !== 'string' || request.id === '' || ids.has(request.id)) {
+      return 'Each request in a batch needs a unique id.';
+    }
+    if (typeof request.method !== 'string' || typeof request.url !== 'string') {
+      return `Request '${request.id}' needs a method and a url.`;
+    }
+    ids.add(request.id);
+  }
+  return requests as BatchRequest[];
+}
+
+export function handleBatch(text: string, batchUrl: URL, version: 'v1.0' | 'beta', ctx: ServeContext): Reply {
+  const requests = parseBatch(text);
+  if (typeof requests === 'string') return graphError(400, 'BadRequest', requests);
+  const responses = requests.map((request) => {
+    const ids = newRequestIds(request.headers?.['client-request-id']);
+    const reply = stampRequestIds(serveSub(request, batchUrl, version, ctx), ids);
+    ctx.store.recordResponse(ctx.tenant, reply.status);
+    return {
+      id: request.id,
+      status: reply.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+      body: reply.body,
+    };
+  });
+  return { status: 200, body: { responses } };
+}
+
+function serveSub(request: BatchRequest, batchUrl: URL, version: 'v1.0' | 'beta', ctx: ServeContext): Reply {
+  // Sub-request URLs are relative to the batch's version: "/deviceManagement/...?$top=5".
+  if (/^[a-z]+:\/\//i.test(request.url)) {
+    return graphError(400, 'BadRequest', 'Batch request urls must be relative to the version.');
+  }
+  const url = new URL(`${batchUrl.origin}/${version}/${request.url.replace(/^\/+/, '')}`);
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .slice(1)
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    });
+  const call: GraphCall = { method: request.method.toUpperCase(), url, version, segments };
+  return serveCall(call, ctx);
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../graph/policyTypes';
+
+// Fault injection per tenant, set through the admin API or in-process; `{}` clears them all.
+
+const policyTypeKey = z.enum(POLICY_TYPE_KEYS);
+
+export const faultsSchema = z.strictObject({
+  /** Share of Graph requests answered 429 with Retry-After. */
+  rate429: z.number().min(0).max(1).optional(),
+  retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+  /** Share of Graph requests answered 503 (with Retry-After) or 504. */
+  rate5xx: z.number().min(0).max(1).optional(),
+  /** Added before every Graph response. */
+  latencyMs: z.number().int().min(0).max(60_000).optional(),
+  /** 403 on these types' collections and every request below them (permission missing). */
+  forbiddenTypes: z.array(policyTypeKey).optional(),
+  /** These types' collections serve a first page whose nextLink answers 400. */
+  brokenNextLinkTypes: z.array(policyTypeKey).optional(),
+  /** The secret stops working and every issued token is rejected. */
+  revokeSecret: z.boolean().optional(),
+});
+
+export type EmulatorFaults = z.infer<typeof faultsSchema>;
+
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+export type InjectedFault =
+  | { kind: '429'; retryAfterSeconds: number }
+  | { kind: '503'; retryAfterSeconds: number }
+  | { kind: '504' };
+
+/** The transient fault (if any) this request draws; `draw` is uniform in [0, 1). */
+export function drawTransientFault(faults: EmulatorFaults, draw: () => number): InjectedFault | undefined {
+  const retryAfterSeconds = faults.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  if (faults.rate429 && draw() < faults.rate429) return { kind: '429', retryAfterSeconds };
+  if (faults.rate5xx && draw() < faults.rate5xx) {
+    return draw() < 0.5 ? { kind: '503', retryAfterSeconds } : { kind: '504' };
+  }
+  return undefined;
+}
+
+export function includesType(list: readonly PolicyTypeKey[] | undefined, type: PolicyTypeKey): boolean {
+  return list?.includes(type) ?? false;
+}

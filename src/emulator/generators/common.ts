@@ -1,0 +1,124 @@
+import { Rng } from '../prng';
+import type { EmulatorNode, GraphJson } from '../types';
+
+// Building blocks shared by the per-type generators: names, scope tags and assignment lists.
+
+export const leaf = (object: GraphJson): EmulatorNode => ({ object });
+
+const DEPARTMENTS = [
+  'Finance',
+  'HR',
+  'Sales',
+  'Engineering',
+  'Marketing',
+  'Legal',
+  'Operations',
+  'Support',
+  'Executives',
+  'Warehouse',
+  'Retail stores',
+  'Contractors',
+  'Pilot',
+  'IT',
+  'Research',
+  'Front line',
+];
+const RINGS = ['Pilot', 'Ring 0', 'Ring 1', 'Broad', 'VIP', 'Kiosk', 'Shared devices', 'BYOD', 'Corporate'];
+
+/** "WIN - Device restrictions - Finance (Broad) 017": unique per index, readable in a diff. */
+export function policyName(rng: Rng, prefix: string, kind: string, index: number): string {
+  return `${prefix} - ${kind} - ${rng.pick(DEPARTMENTS)} (${rng.pick(RINGS)}) ${String(index).padStart(3, '0')}`;
+}
+
+export function description(rng: Rng, text: string): string | null {
+  if (rng.bool(0.25)) return null;
+  return rng.bool(0.3)
+    ? ''
+    : `${text} Owner: ${rng.pick(DEPARTMENTS)} IT. Change ticket CHG${rng.int(10000, 99999)}.`;
+}
+
+export function scopeTagIds(rng: Rng): string[] {
+  return rng.bool(0.8) ? ['0'] : ['0', String(rng.int(1, 12))];
+}
+
+/** A pool of group ids per tenant, so assignments of different policies point at the same groups. */
+export function groupId(tenantLabel: string, rng: Rng): string {
+  return new Rng(`${tenantLabel}:group:${rng.int(0, 79)}`).guid();
+}
+
+function filterFields(rng: Rng, tenantLabel: string): GraphJson {
+  if (rng.bool(0.8)) {
+    return {
+      deviceAndAppManagementAssignmentFilterId: null,
+      deviceAndAppManagementAssignmentFilterType: 'none',
+    };
+  }
+  return {
+    deviceAndAppManagementAssignmentFilterId: new Rng(`${tenantLabel}:filter:${rng.int(0, 19)}`).guid(),
+    deviceAndAppManagementAssignmentFilterType: rng.pick(['include', 'exclude']),
+  };
+}
+
+export interface AssignmentOptions {
+  tenantLabel: string;
+  /** Extra properties of each assignment (e.g. `intent` for apps, `source` for configurations). */
+  extra?: (rng: Rng) => GraphJson;
+  /** Policy types whose assignments have no `source`/`sourceId`. */
+  bare?: boolean;
+}
+
+/**
+ * 0-6 assignments usually; about 3% of objects have 30-80 (large MSP tenants assign per group),
+ * so assignment paging is exercised too.
+ */
+export function assignments(rng: Rng, policyId: string, opts: AssignmentOptions): EmulatorNode[] {
+  const count = rng.bool(0.03) ? rng.int(30, 80) : rng.pick([0, 1, 1, 2, 2, 3, 4, 6]);
+  const seen = new Set<string>();
+  const result: EmulatorNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const roll = rng.next();
+    let target: GraphJson;
+    let targetKey: string;
+    if (i === 0 && roll < 0.15) {
+      target = {
+        '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget',
+        ...filterFields(rng, opts.tenantLabel),
+      };
+      targetKey = 'adadadad-808e-44e2-905a-0b7873a8a531';
+    } else if (i === 0 && roll < 0.3) {
+      target = {
+        '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget',
+        ...filterFields(rng, opts.tenantLabel),
+      };
+      targetKey = 'acacacac-9df4-4c7d-9d50-4ef0226f57a9';
+    } else {
+      const group =
+        count > 20
+          ? new Rng(`${opts.tenantLabel}:biggroup:${policyId}:${i}`).guid()
+          : groupId(opts.tenantLabel, rng);
+      targetKey = group;
+      target = {
+        '@odata.type': rng.bool(0.15)
+          ? '#microsoft.graph.exclusionGroupAssignmentTarget'
+          : '#microsoft.graph.groupAssignmentTarget',
+        ...filterFields(rng, opts.tenantLabel),
+        groupId: group,
+      };
+    }
+    if (seen.has(targetKey)) continue;
+    seen.add(targetKey);
+    const assignment: GraphJson = { id: `${policyId}_${targetKey}` };
+    if (!opts.bare) {
+      assignment.source = 'direct';
+      assignment.sourceId = policyId;
+    }
+    Object.assign(assignment, opts.extra?.(rng) ?? {}, { target });
+    result.push(leaf(assignment));
+  }
+  return result;
+}
+
+/** A base64 text of about `bytes` bytes, as Graph returns file and script content. */
+export function base64Of(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}

@@ -1,0 +1,33 @@
+import type { Rng } from '../prng';
+import type { EmulatorNode } from '../types';
+
+/** What a generator knows about the object it builds; everything else comes from `rng`. */
+export interface GenerateContext {
+  /** Seeded from (tenant, type, index): the same object is generated identically every time. */
+  rng: Rng;
+  /** Unique per object, for deriving further seeds (`${label}:settings`). */
+  label: string;
+  /** Unique per tenant: shared pools (groups, filters) are derived from it. */
+  tenantLabel: string;
+  index: number;
+  /** 0 when generated; +1 per `modify`. Generators change a configuration property with it. */
+  revision: number;
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  /** Index into the registry entry's `collections` (appConfiguration has two). */
+  collectionIndex: number;
+}
+
+/** Builds the objects of one registry type; the emulator serves them through the registry's paths. */
+export interface PolicyGenerator {
+  /** Relative share of the type in a generated tenant (a typical MSP customer tenant). */
+  weight: number;
+  /** Which of the registry's collections the next object goes to (default: the first). */
+  pickCollection?(rng: Rng): number;
+  /** The object's id from its index, for types whose ids are not GUIDs (scope tags: "1", "2"). */
+  idFor?(index: number): string;
+  /** Graph's default page size of some of the type's lists, by property (settings catalog: 25). */
+  listPageSizes?: Readonly<Record<string, number>>;
+  generate(ctx: GenerateContext): EmulatorNode;
+}

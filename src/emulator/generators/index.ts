@@ -1,0 +1,48 @@
+import type { PolicyTypeKey } from '../../graph/policyTypes';
+import { administrativeTemplatesGenerator } from './administrativeTemplates';
+import { appConfigurationGenerator, appProtectionGenerator } from './apps';
+import { complianceGenerator } from './compliance';
+import { conditionalAccessPoliciesGenerator, namedLocationsGenerator } from './conditionalAccess';
+import { deviceConfigurationGenerator } from './deviceConfiguration';
+import { endpointSecurityIntentsGenerator } from './endpointSecurityIntents';
+import { autopilotProfilesGenerator, enrollmentConfigurationsGenerator } from './enrollment';
+import type { PolicyGenerator } from './generator';
+import { notificationTemplatesGenerator, roleDefinitionsGenerator, scopeTagsGenerator } from './rbac';
+import { macosShellScriptsGenerator, powershellScriptsGenerator, remediationsGenerator } from './scripts';
+import { settingsCatalogGenerator } from './settingsCatalog';
+import {
+  assignmentFiltersGenerator,
+  driverUpdateProfilesGenerator,
+  featureUpdateProfilesGenerator,
+  qualityUpdateProfilesGenerator,
+} from './updates';
+
+export type { GenerateContext, PolicyGenerator } from './generator';
+
+/**
+ * One generator per registry key; the Record type makes a new registry entry a compile error
+ * here until it has a generator. Paths and paging come from the registry, not from here.
+ */
+export const GENERATORS: Readonly<Record<PolicyTypeKey, PolicyGenerator>> = {
+  deviceConfiguration: deviceConfigurationGenerator,
+  settingsCatalog: settingsCatalogGenerator,
+  compliance: complianceGenerator,
+  administrativeTemplates: administrativeTemplatesGenerator,
+  endpointSecurityIntents: endpointSecurityIntentsGenerator,
+  powershellScripts: powershellScriptsGenerator,
+  macosShellScripts: macosShellScriptsGenerator,
+  remediations: remediationsGenerator,
+  autopilotProfiles: autopilotProfilesGenerator,
+  enrollmentConfigurations: enrollmentConfigurationsGenerator,
+  appProtection: appProtectionGenerator,
+  appConfiguration: appConfigurationGenerator,
+  assignmentFilters: assignmentFiltersGenerator,
+  featureUpdateProfiles: featureUpdateProfilesGenerator,
+  qualityUpdateProfiles: qualityUpdateProfilesGenerator,
+  driverUpdateProfiles: driverUpdateProfilesGenerator,
+  scopeTags: scopeTagsGenerator,
+  roleDefinitions: roleDefinitionsGenerator,
+  notificationTemplates: notificationTemplatesGenerator,
+  conditionalAccessPolicies: conditionalAccessPoliciesGenerator,
+  namedLocations: namedLocationsGenerator,
+};

@@ -1,0 +1,128 @@
+import type { Rng } from '../prng';
+import { assignments, base64Of, description, policyName, scopeTagIds } from './common';
+import type { GenerateContext, PolicyGenerator } from './generator';
+
+// Scripts: the collections leave out the content, which only GET <collection>/{id} returns
+// (the registry's 'detail' expansion), so the content is `detail`, never part of the object.
+
+function powershell(rng: Rng, revision: number): string {
+  const lines = [
+    '<#',
+    '.SYNOPSIS',
+    '  Configures the device for Contoso standards. Deployed by Intune.',
+    '#>',
+    '$ErrorActionPreference = "Stop"',
+    `$LogPath = "$env:ProgramData\\Contoso\\Logs\\intune-${rng.hex(6)}.log"`,
+    `$Revision = ${revision}`,
+  ];
+  for (let i = 0; i < rng.int(5, 120); i++) {
+    lines.push(
+      `Set-ItemProperty -Path "HKLM:\\SOFTWARE\\Policies\\Contoso\\Key${i}" -Name "Value${rng.int(1, 99)}" -Value ${rng.int(0, 1)} -Force`,
+    );
+  }
+  lines.push('Write-Output "Done" | Out-File -FilePath $LogPath -Append', 'exit 0');
+  return lines.join('\r\n');
+}
+
+function shell(rng: Rng, revision: number): string {
+  const lines = ['#!/bin/zsh', '# Contoso macOS configuration, deployed by Intune', `REVISION=${revision}`];
+  for (let i = 0; i < rng.int(5, 60); i++)
+    lines.push(
+      `defaults write /Library/Preferences/com.contoso.setting${i} Enabled -bool ${rng.bool() ? 'YES' : 'NO'}`,
+    );
+  lines.push('exit 0');
+  return lines.join('\n');
+}
+
+export const powershellScriptsGenerator: PolicyGenerator = {
+  weight: 6,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    return {
+      object: {
+        id: ctx.id,
+        displayName: policyName(rng, 'WIN', 'PowerShell script', ctx.index),
+        description: description(rng, 'Platform script.'),
+        runAsAccount: rng.pick(['system', 'user']),
+        enforceSignatureCheck: rng.bool(0.2),
+        fileName: `Configure-${rng.hex(6)}.ps1`,
+        roleScopeTagIds: scopeTagIds(rng),
+        runAs32Bit: rng.bool(0.1),
+        createdDateTime: ctx.createdDateTime,
+        lastModifiedDateTime: ctx.lastModifiedDateTime,
+      },
+      detail: { scriptContent: base64Of(powershell(rng, ctx.revision)) },
+      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+    };
+  },
+};
+
+export const macosShellScriptsGenerator: PolicyGenerator = {
+  weight: 2,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    return {
+      object: {
+        id: ctx.id,
+        executionFrequency: rng.pick(['PT0S', 'PT15M', 'P1D', 'P1W']),
+        retryCount: rng.int(0, 3),
+        blockExecutionNotifications: rng.bool(0.5),
+        displayName: policyName(rng, 'MAC', 'Shell script', ctx.index),
+        description: description(rng, 'macOS shell script.'),
+        runAsAccount: rng.pick(['system', 'user']),
+        fileName: `configure-${rng.hex(6)}.sh`,
+        roleScopeTagIds: scopeTagIds(rng),
+        createdDateTime: ctx.createdDateTime,
+        lastModifiedDateTime: ctx.lastModifiedDateTime,
+      },
+      detail: { scriptContent: base64Of(shell(rng, ctx.revision)) },
+      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+    };
+  },
+};
+
+export const remediationsGenerator: PolicyGenerator = {
+  weight: 4,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    return {
+      object: {
+        id: ctx.id,
+        publisher: rng.pick(['Contoso IT', 'Microsoft', 'Fabrikam MSP']),
+        version: `1.${ctx.revision}`,
+        displayName: policyName(rng, 'WIN', 'Remediation', ctx.index),
+        description: description(rng, 'Detects and fixes drift.'),
+        runAsAccount: rng.pick(['system', 'user']),
+        enforceSignatureCheck: false,
+        runAs32Bit: false,
+        roleScopeTagIds: scopeTagIds(rng),
+        isGlobalScript: false,
+        highestAvailableVersion: null,
+        deviceHealthScriptType: 'deviceHealthScript',
+        detectionScriptParameters: [],
+        remediationScriptParameters: [],
+        createdDateTime: ctx.createdDateTime,
+        lastModifiedDateTime: ctx.lastModifiedDateTime,
+      },
+      detail: {
+        detectionScriptContent: base64Of(powershell(rng, ctx.revision)),
+        remediationScriptContent: base64Of(powershell(rng, 0)),
+      },
+      lists: {
+        assignments: assignments(rng, ctx.id, {
+          tenantLabel: ctx.tenantLabel,
+          bare: true,
+          extra: (r) => ({
+            runRemediationScript: true,
+            runSchedule: {
+              '@odata.type': '#microsoft.graph.deviceHealthScriptDailySchedule',
+              interval: 1,
+              useUtc: false,
+              time: `0${r.int(0, 9)}:00:00.0000000`,
+            },
+          }),
+        }),
+      },
+    };
+  },
+};

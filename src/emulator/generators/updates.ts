@@ -1,0 +1,118 @@
+import { assignments, description, policyName, scopeTagIds } from './common';
+import type { GenerateContext, PolicyGenerator } from './generator';
+
+// Assignment filters and the Windows feature / quality / driver update profiles.
+
+const FILTER_RULES = [
+  '(device.osVersion -startsWith "10.0.22")',
+  '(device.deviceOwnership -eq "Corporate")',
+  '(device.manufacturer -in ["Microsoft Corporation", "Dell Inc.", "HP"])',
+  '(device.model -contains "Surface") or (device.model -contains "Latitude")',
+  '(device.enrollmentProfileName -eq "Autopilot Standard")',
+];
+
+export const assignmentFiltersGenerator: PolicyGenerator = {
+  weight: 4,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    return {
+      object: {
+        id: ctx.id,
+        createdDateTime: ctx.createdDateTime,
+        lastModifiedDateTime: ctx.lastModifiedDateTime,
+        displayName: policyName(rng, 'FLT', 'Filter', ctx.index),
+        description: description(rng, 'Assignment filter.') ?? '',
+        platform: rng.pick(['windows10AndLater', 'iOS', 'androidForWork', 'macOS']),
+        rule: `${rng.pick(FILTER_RULES)} and (device.deviceCategory -ne "Lab ${ctx.revision}")`,
+        roleScopeTags: ['0'],
+        payloads: [],
+        assignmentFilterManagementType: 'devices',
+      },
+    };
+  },
+};
+
+export const featureUpdateProfilesGenerator: PolicyGenerator = {
+  weight: 1.5,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    const version = rng.pick([
+      'Windows 11, version 23H2',
+      'Windows 11, version 24H2',
+      'Windows 10, version 22H2',
+    ]);
+    return {
+      object: {
+        id: ctx.id,
+        displayName: policyName(rng, 'WIN', 'Feature update', ctx.index),
+        description: description(rng, 'Feature update deployment.') ?? '',
+        featureUpdateVersion: version,
+        roleScopeTagIds: scopeTagIds(rng),
+        deployableContentDisplayName: version,
+        endOfSupportDate: '2026-11-10T00:00:00Z',
+        installLatestWindows10OnWindows11IneligibleDevice: rng.bool(0.5),
+        installFeatureUpdatesOptional: false,
+        createdDateTime: ctx.createdDateTime,
+        lastModifiedDateTime: ctx.lastModifiedDateTime,
+        rolloutSettings: {
+          offerStartDateTimeInUTC: null,
+          offerEndDateTimeInUTC: null,
+          offerIntervalInDays: ctx.revision > 0 ? 7 + ctx.revision : null,
+        },
+      },
+      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+    };
+  },
+};
+
+export const qualityUpdateProfilesGenerator: PolicyGenerator = {
+  weight: 1,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    const release = rng.pick(['2025-09-09T00:00:00Z', '2025-10-14T00:00:00Z', '2025-11-11T00:00:00Z']);
+    return {
+      object: {
+        id: ctx.id,
+        displayName: policyName(rng, 'WIN', 'Expedited quality update', ctx.index),
+        description: description(rng, 'Expedited security update.') ?? '',
+        expeditedUpdateSettings: {
+          qualityUpdateRelease: release,
+          daysUntilForcedReboot: (rng.int(0, 2) + ctx.revision) % 3,
+        },
+        releaseDateDisplayName: `${release.slice(0, 7)} - 2025.${release.slice(5, 7)} B Security Updates`,
+        deployableContentDisplayName: 'Quality Updates',
+        roleScopeTagIds: scopeTagIds(rng),
+        createdDateTime: ctx.createdDateTime,
+        lastModifiedDateTime: ctx.lastModifiedDateTime,
+      },
+      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+    };
+  },
+};
+
+export const driverUpdateProfilesGenerator: PolicyGenerator = {
+  weight: 1,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    const approvalType = rng.pick(['manual', 'automatic']);
+    return {
+      object: {
+        id: ctx.id,
+        displayName: policyName(rng, 'WIN', 'Driver updates', ctx.index),
+        description: description(rng, 'Driver and firmware updates.') ?? '',
+        approvalType,
+        deviceReporting: rng.int(0, 2000),
+        newUpdates: rng.int(0, 20),
+        deploymentDeferralInDays: approvalType === 'automatic' ? (rng.int(0, 14) + ctx.revision) % 31 : null,
+        roleScopeTagIds: scopeTagIds(rng),
+        createdDateTime: ctx.createdDateTime,
+        lastModifiedDateTime: ctx.lastModifiedDateTime,
+        inventorySyncStatus: {
+          lastSuccessfulSyncDateTime: ctx.lastModifiedDateTime,
+          driverInventorySyncState: 'success',
+        },
+      },
+      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+    };
+  },
+};

@@ -1,0 +1,222 @@
+import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
+import { GENERATORS } from './generators';
+import { graphTimestamp, Rng } from './prng';
+import type { EmulatorNode, EmulatorPolicy, GraphJson } from './types';
+
+// A tenant's objects as small records; generated payloads are rebuilt on demand from
+// (tenant, type, index, revision), so a 10,000-object tenant costs a few MB, not gigabytes.
+
+interface GeneratedRecord {
+  kind: 'generated';
+  id: string;
+  index: number;
+  revision: number;
+  collectionIndex: number;
+  /** Set by `modify`; until then the timestamps are derived from the index when built. */
+  lastModifiedDateTime?: string;
+}
+
+interface StaticRecord {
+  kind: 'static';
+  id: string;
+  collectionIndex: number;
+  node: EmulatorNode;
+}
+
+export type ObjectRecord = GeneratedRecord | StaticRecord;
+
+/** Recently built nodes of all tenants: a page of items is requested right after its collection page. */
+const CACHE_LIMIT = 512;
+const nodeCache = new Map<string, EmulatorNode>();
+
+function cached(key: string, build: () => EmulatorNode): EmulatorNode {
+  const hit = nodeCache.get(key);
+  if (hit !== undefined) {
+    nodeCache.delete(key);
+    nodeCache.set(key, hit);
+    return hit;
+  }
+  const node = build();
+  nodeCache.set(key, node);
+  if (nodeCache.size > CACHE_LIMIT) {
+    const oldest = nodeCache.keys().next().value;
+    if (oldest !== undefined) nodeCache.delete(oldest);
+  }
+  return node;
+}
+
+/** The elements of one of a node's lists, building it on first use. */
+export function listOf(node: EmulatorNode, property: string): EmulatorNode[] {
+  const list = node.lists?.[property];
+  if (list === undefined) return [];
+  if (typeof list !== 'function') return list;
+  const built = list();
+  if (node.lists) node.lists[property] = built;
+  return built;
+}
+
+/** A hand-written policy in the registry's terms (lists by property, $expand-only properties). */
+export function nodeFromPolicy(policy: EmulatorPolicy): EmulatorNode {
+  const leaves = (items: GraphJson[] | undefined) => (items ?? []).map((object) => ({ object }));
+  const lists: Record<string, EmulatorNode[]> = {};
+  for (const [property, items] of Object.entries(policy.lists ?? {})) lists[property] = leaves(items);
+  if (policy.settings) lists.settings = leaves(policy.settings);
+  if (policy.assignments) lists.assignments = leaves(policy.assignments);
+  return {
+    object: structuredClone(policy.object),
+    ...(policy.detail ? { detail: structuredClone(policy.detail) } : {}),
+    lists: structuredClone(lists),
+    ...(policy.scheduledActionsForRule
+      ? { expandable: { scheduledActionsForRule: structuredClone(policy.scheduledActionsForRule) } }
+      : {}),
+  };
+}
+
+const NOT_CONFIGURATION = new Set([
+  'version',
+  'settingCount',
+  'priority',
+  'deployedAppCount',
+  'isAssigned',
+  'isBuiltIn',
+  'supportsScopeTags',
+]);
+
+/** Changes one configuration property of a hand-written object, as an admin's edit would. */
+function reviseObject(object: GraphJson): void {
+  const entries = Object.entries(object).filter(
+    ([key]) => !NOT_CONFIGURATION.has(key) && !key.startsWith('@'),
+  );
+  const numeric = entries.find(([, value]) => typeof value === 'number');
+  const flag = entries.find(([, value]) => typeof value === 'boolean');
+  if (numeric) object[numeric[0]] = (numeric[1] as number) + 1;
+  else if (flag) object[flag[0]] = !flag[1];
+  else object.description = `${String(object.description ?? '')} (edited)`.trim();
+  if (typeof object.version === 'number') object.version += 1;
+  const stamp = graphTimestamp(new Date());
+  if ('modifiedDateTime' in object && !('lastModifiedDateTime' in object)) object.modifiedDateTime = stamp;
+  else object.lastModifiedDateTime = stamp;
+}
+
+export class TenantObjects {
+  /** Per type, one ordered array per registry collection. */
+  private readonly records = new Map<PolicyTypeKey, ObjectRecord[][]>();
+  private readonly byId = new Map<PolicyTypeKey, Map<string, ObjectRecord>>();
+  private readonly nextIndex = new Map<PolicyTypeKey, number>();
+
+  constructor(readonly label: string) {
+    for (const key of POLICY_TYPE_KEYS) {
+      this.records.set(
+        key,
+        POLICY_TYPES[key].collections.map(() => []),
+      );
+      this.byId.set(key, new Map());
+      this.nextIndex.set(key, 0);
+    }
+  }
+
+  count(type: PolicyTypeKey): number {
+    return this.byId.get(type)?.size ?? 0;
+  }
+
+  counts(): Record<PolicyTypeKey, number> {
+    return Object.fromEntries(POLICY_TYPE_KEYS.map((key) => [key, this.count(key)])) as Record<
+      PolicyTypeKey,
+      number
+    >;
+  }
+
+  inCollection(type: PolicyTypeKey, collectionIndex: number): readonly ObjectRecord[] {
+    return this.records.get(type)?.[collectionIndex] ?? [];
+  }
+
+  all(type: PolicyTypeKey): ObjectRecord[] {
+    return (this.records.get(type) ?? []).flat();
+  }
+
+  find(type: PolicyTypeKey, id: string): ObjectRecord | undefined {
+    return this.byId.get(type)?.get(id);
+  }
+
+  addStatic(type: PolicyTypeKey, policy: EmulatorPolicy): string {
+    const node = nodeFromPolicy(policy);
+    const id = node.object.id;
+    if (typeof id !== 'string') throw new Error(`a ${type} object has no string id`);
+    this.insert(type, { kind: 'static', id, collectionIndex: policy.collectionIndex ?? 0, node });
+    return id;
+  }
+
+  /** Appends `count` generated objects of the type; returns their ids. */
+  generate(type: PolicyTypeKey, count: number): string[] {
+    const generator = GENERATORS[type];
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const index = this.nextIndex.get(type) ?? 0;
+      this.nextIndex.set(type, index + 1);
+      // One small Rng per object at creation (its id and collection); everything else is derived
+      // when the object is built, so creating 10,000 objects stays well under a second.
+      const meta = new Rng(`${this.label}|${type}|${index}|id`);
+      const guid = meta.guid();
+      const collections = POLICY_TYPES[type].collections.length;
+      const record: GeneratedRecord = {
+        kind: 'generated',
+        id: generator.idFor?.(index) ?? guid,
+        index,
+        revision: 0,
+        collectionIndex: Math.min(collections - 1, generator.pickCollection?.(meta) ?? 0),
+      };
+      if (this.find(type, record.id)) continue; // a hand-written object took this id
+      this.insert(type, record);
+      ids.push(record.id);
+    }
+    return ids;
+  }
+
+  /** The servable node of a record (built, or from the cache). */
+  node(type: PolicyTypeKey, record: ObjectRecord): EmulatorNode {
+    if (record.kind === 'static') return record.node;
+    const label = `${this.label}|${type}|${record.index}`;
+    return cached(`${label}|${record.revision}`, () => {
+      const times = new Rng(`${label}|times`);
+      const createdDateTime = times.timestamp('2023-01-01T00:00:00Z', '2025-06-01T00:00:00Z');
+      return GENERATORS[type].generate({
+        rng: new Rng(label),
+        label,
+        tenantLabel: this.label,
+        index: record.index,
+        revision: record.revision,
+        id: record.id,
+        createdDateTime,
+        lastModifiedDateTime:
+          record.lastModifiedDateTime ?? times.timestamp(createdDateTime, '2025-11-01T00:00:00Z'),
+        collectionIndex: record.collectionIndex,
+      });
+    });
+  }
+
+  /** Changes a configuration property and bumps lastModifiedDateTime. */
+  modify(type: PolicyTypeKey, id: string): void {
+    const record = this.find(type, id);
+    if (record === undefined) throw new Error(`no ${type} object ${id}`);
+    if (record.kind === 'static') {
+      reviseObject(record.node.object);
+      return;
+    }
+    record.revision += 1;
+    record.lastModifiedDateTime = graphTimestamp(new Date(), record.revision % 10000);
+  }
+
+  remove(type: PolicyTypeKey, ids: ReadonlySet<string>): void {
+    const perCollection = this.records.get(type);
+    if (perCollection === undefined) return;
+    for (let c = 0; c < perCollection.length; c++) {
+      perCollection[c] = (perCollection[c] ?? []).filter((record) => !ids.has(record.id));
+    }
+    for (const id of ids) this.byId.get(type)?.delete(id);
+  }
+
+  private insert(type: PolicyTypeKey, record: ObjectRecord): void {
+    this.records.get(type)?.[record.collectionIndex]?.push(record);
+    this.byId.get(type)?.set(record.id, record);
+  }
+}

@@ -1,0 +1,553 @@
+// The Graph emulator over HTTPS, in-process (no PostgreSQL or Temporal): every registry endpoint
+// of a generated tenant, Graph's paging, $batch, faults, mutations and the admin API.
+import { randomUUID } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import { Agent, fetch } from 'undici';
+import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
+import {
+  type ListExpansion,
+  POLICY_TYPE_KEYS,
+  POLICY_TYPES,
+  type PolicyTypeKey,
+} from '../../src/graph/policyTypes';
+
+type Json = Record<string, unknown>;
+interface Tenant {
+  azureTenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+let emulator: GraphEmulator;
+let agent: Agent;
+
+beforeAll(async () => {
+  emulator = await startGraphEmulator({ port: 0 });
+  agent = new Agent({ connect: { ca: emulator.caPem } });
+});
+afterAll(async () => {
+  await agent?.close();
+  await emulator?.close();
+});
+
+const newTenant = (): Tenant => ({
+  azureTenantId: randomUUID(),
+  clientId: randomUUID(),
+  clientSecret: `s-${randomUUID()}`,
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(path.startsWith('https://') ? path : `${emulator.baseUrl}${path}`, {
+    method,
+    dispatcher: agent,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as Json,
+  };
+}
+
+async function createTenant(policies: number, extra: Json = {}): Promise<Tenant> {
+  const tenant = newTenant();
+  const created = await call('POST', '/_emulator/tenants', { ...tenant, policies, ...extra });
+  expect(created.status).toBe(201);
+  expect(created.body.total).toBe(policies);
+  return tenant;
+}
+
+async function tokenFor(tenant: Tenant, secret = tenant.clientSecret) {
+  const response = await fetch(`${emulator.baseUrl}/${tenant.azureTenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    dispatcher: agent,
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: tenant.clientId,
+      client_secret: secret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  return { status: response.status, body: (await response.json()) as Json };
+}
+
+async function graph(token: string, pathOrUrl: string) {
+  return call('GET', pathOrUrl, undefined, { authorization: `Bearer ${token}` });
+}
+
+/** Every page of a list, asserting Graph's paging shape on the way. */
+async function pages(token: string, first: string): Promise<Json[][]> {
+  const result: Json[][] = [];
+  for (let url: string | undefined = first; url; ) {
+    const page = await graph(token, url);
+    if (page.status !== 200)
+      throw new Error(`GET ${url} answered ${page.status}: ${JSON.stringify(page.body)}`);
+    expect(String(page.body['@odata.context'])).toMatch(
+      /^https:\/\/127\.0\.0\.1:\d+\/(beta|v1\.0)\/\$metadata#/,
+    );
+    result.push(page.body.value as Json[]);
+    url = page.body['@odata.nextLink'] as string | undefined;
+    if (url) {
+      expect(url.startsWith(`${emulator.baseUrl}/`)).toBe(true);
+      expect(new URL(url).searchParams.get('$skiptoken')).toBeTruthy();
+    }
+  }
+  return result;
+}
+
+const all = async (token: string, first: string) => (await pages(token, first)).flat();
+
+function expectGraphError(
+  response: { status: number; headers: Headers; body: Json },
+  status: number,
+  code: string,
+) {
+  expect(response.status).toBe(status);
+  const error = response.body.error as { code: string; message: string; innerError: Json };
+  expect(error.code).toBe(code);
+  expect(typeof error.message).toBe('string');
+  expect(error.innerError).toMatchObject({ 'request-id': response.headers.get('request-id') });
+  expect(error.innerError.date).toBeDefined();
+  expect(error.innerError['client-request-id']).toBeDefined();
+}
+
+describe('a generated tenant over Graph', () => {
+  let tenant: Tenant;
+  let token: string;
+  const PAGE = 7;
+
+  beforeAll(async () => {
+    tenant = await createTenant(400, { pageSize: PAGE });
+    token = String((await tokenFor(tenant)).body.access_token);
+  });
+
+  it('serves every registry type: paged collections whose totals equal the counts', async () => {
+    const { body } = await call('GET', `/_emulator/tenants/${tenant.azureTenantId}/counts`);
+    const counts = body.counts as Record<PolicyTypeKey, number>;
+    expect(Object.keys(counts).sort()).toEqual([...POLICY_TYPE_KEYS].sort());
+    expect(body.total).toBe(400);
+    for (const key of POLICY_TYPE_KEYS) {
+      const def = POLICY_TYPES[key];
+      let served = 0;
+      for (const collection of def.collections) {
+        const query = collection.query ? `?${collection.query}` : '';
+        const collectionPages = await pages(token, `/${def.graphVersion}${collection.path}${query}`);
+        for (const page of collectionPages) expect(page.length).toBeLessThanOrEqual(PAGE);
+        served += collectionPages.flat().length;
+      }
+      expect({ key, served }).toEqual({ key, served: counts[key] });
+      expect(counts[key]).toBeGreaterThan(0);
+    }
+  });
+
+  it('serves every list and detail expansion of the registry for sampled items', async () => {
+    const expandList = async (ownerPath: string, owner: Json, list: ListExpansion, version: string) => {
+      if (list.forODataTypes && !list.forODataTypes.includes(String(owner['@odata.type']))) return 0;
+      const path = `${ownerPath}${list.path}`;
+      const elements = await all(token, `/${version}${path}${list.query ? `?${list.query}` : ''}`);
+      let requests = 1;
+      for (const element of elements) {
+        for (const nested of list.each ?? [])
+          requests += await expandList(`${path}/${element.id}`, element, nested, version);
+      }
+      return requests;
+    };
+    for (const key of POLICY_TYPE_KEYS) {
+      const def = POLICY_TYPES[key];
+      for (const collection of def.collections) {
+        const items = (await all(token, `/${def.graphVersion}${collection.path}`)).slice(0, 3);
+        for (const item of items) {
+          const itemPath = `${collection.path}/${item.id}`;
+          for (const expansion of def.expansions) {
+            if (expansion.kind === 'detail') {
+              const detail = await graph(token, `/${def.graphVersion}${itemPath}`);
+              expect(detail.status).toBe(200);
+              expect(detail.body.id).toBe(item.id);
+            } else {
+              await expandList(itemPath, item, expansion, def.graphVersion);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('leaves script content out of collections and serves it on the item', async () => {
+    const [script] = await all(token, '/beta/deviceManagement/deviceManagementScripts');
+    expect(script?.scriptContent).toBeUndefined();
+    const detail = await graph(token, `/beta/deviceManagement/deviceManagementScripts/${script?.id}`);
+    expect(Buffer.from(String(detail.body.scriptContent), 'base64').toString('utf8')).toContain(
+      'Set-ItemProperty',
+    );
+    const [remediation] = await all(token, '/beta/deviceManagement/deviceHealthScripts');
+    const remediationDetail = await graph(
+      token,
+      `/beta/deviceManagement/deviceHealthScripts/${remediation?.id}`,
+    );
+    expect(remediationDetail.body.detectionScriptContent).toEqual(expect.any(String));
+  });
+
+  it('inlines navigation properties only when $expand-ed', async () => {
+    const plain = await all(token, '/beta/deviceManagement/deviceCompliancePolicies');
+    expect(plain.every((p) => !('scheduledActionsForRule' in p))).toBe(true);
+    const expanded = await all(
+      token,
+      '/beta/deviceManagement/deviceCompliancePolicies?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)',
+    );
+    expect(expanded.every((p) => Array.isArray(p.scheduledActionsForRule))).toBe(true);
+
+    const [template] = await all(token, '/beta/deviceManagement/groupPolicyConfigurations');
+    const base = `/beta/deviceManagement/groupPolicyConfigurations/${template?.id}/definitionValues`;
+    const values = await all(token, `${base}?$expand=definition`);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((v) => typeof (v.definition as Json).displayName === 'string')).toBe(true);
+    expect((await all(token, base)).every((v) => !('definition' in v))).toBe(true);
+    const withPresentation = values.find(
+      (v) => (v.definition as Json).displayName !== 'Prevent access to registry editing tools',
+    );
+    if (withPresentation) {
+      const presentations = await all(
+        token,
+        `${base}/${withPresentation.id}/presentationValues?$expand=presentation`,
+      );
+      for (const p of presentations)
+        expect((p.presentation as Json)['@odata.type']).toMatch(/groupPolicyPresentation/);
+    }
+    expectGraphError(
+      await graph(token, '/beta/deviceManagement/deviceConfigurations?$expand=nonsense'),
+      400,
+      'BadRequest',
+    );
+  });
+
+  it('serves app protection apps and assignments through the type cast, for targeted types only', async () => {
+    const policies = await all(token, '/beta/deviceAppManagement/managedAppPolicies');
+    const targeted = policies.find((p) => /ManagedAppProtection$/.test(String(p['@odata.type'])));
+    const cast = `/beta/deviceAppManagement/managedAppPolicies/${targeted?.id}/microsoft.graph.targetedManagedAppProtection`;
+    expect((await graph(token, `${cast}/apps`)).status).toBe(200);
+    expect((await graph(token, `${cast}/assignments`)).status).toBe(200);
+  });
+
+  it('answers unknown paths and ids with Graph errors and a request-id header', async () => {
+    expectGraphError(await graph(token, '/beta/deviceManagement/noSuchThing'), 404, 'ResourceNotFound');
+    expectGraphError(
+      await graph(token, `/beta/deviceManagement/deviceConfigurations/${randomUUID()}`),
+      404,
+      'ResourceNotFound',
+    );
+    // configurationPolicies is beta-only on Graph.
+    expectGraphError(
+      await graph(token, '/v1.0/deviceManagement/configurationPolicies'),
+      404,
+      'ResourceNotFound',
+    );
+    expect((await graph(token, '/v1.0/deviceManagement/deviceConfigurations')).status).toBe(200);
+  });
+
+  it('honours $top and pages with opaque skip tokens', async () => {
+    const first = await graph(token, '/beta/deviceManagement/deviceConfigurations?$top=3');
+    expect((first.body.value as Json[]).length).toBe(3);
+    const next = String(first.body['@odata.nextLink']);
+    expect(new URL(next).searchParams.get('$top')).toBe('3');
+    expectGraphError(
+      await graph(token, '/beta/deviceManagement/deviceConfigurations?$skiptoken=garbage'),
+      400,
+      'BadRequest',
+    );
+  });
+});
+
+describe('settings catalog paging', () => {
+  it('serves /settings 25 per page by default, and completely', async () => {
+    const tenant = await createTenant(300);
+    const token = String((await tokenFor(tenant)).body.access_token);
+    const policies = await all(token, '/beta/deviceManagement/configurationPolicies');
+    const largest = policies.reduce((a, b) => (Number(b.settingCount) > Number(a.settingCount) ? b : a));
+    expect(Number(largest.settingCount)).toBeGreaterThan(100);
+    const settingPages = await pages(
+      token,
+      `/beta/deviceManagement/configurationPolicies/${largest.id}/settings`,
+    );
+    expect(settingPages.slice(0, -1).every((page) => page.length === 25)).toBe(true);
+    expect(settingPages.flat()).toHaveLength(Number(largest.settingCount));
+    // The collection itself uses the server's default page size (100).
+    expect((await graph(token, '/beta/deviceManagement/configurationPolicies')).body.value).toHaveLength(
+      Math.min(100, policies.length),
+    );
+  });
+});
+
+describe('$batch', () => {
+  let tenant: Tenant;
+  let token: string;
+  beforeAll(async () => {
+    tenant = await createTenant(100);
+    token = String((await tokenFor(tenant)).body.access_token);
+  });
+  const batch = (requests: unknown[]) =>
+    call('POST', '/beta/$batch', { requests }, { authorization: `Bearer ${token}` });
+
+  it('answers up to 20 sub-requests, each with id, status, headers and body', async () => {
+    const requests = Array.from({ length: 20 }, (_, i) => ({
+      id: String(i + 1),
+      method: 'GET',
+      url:
+        i === 19 ? '/deviceManagement/nothingHere' : `/deviceManagement/deviceConfigurations?$top=${i + 1}`,
+    }));
+    const response = await batch(requests);
+    expect(response.status).toBe(200);
+    const responses = response.body.responses as { id: string; status: number; headers: Json; body: Json }[];
+    expect(responses.map((r) => r.id)).toEqual(requests.map((r) => r.id));
+    expect(responses[0]?.status).toBe(200);
+    expect(responses[0]?.body.value).toHaveLength(1);
+    expect(responses[0]?.headers['content-type']).toMatch(/json/);
+    expect(responses[19]).toMatchObject({ status: 404, body: { error: { code: 'ResourceNotFound' } } });
+  });
+
+  it('refuses more than 20 requests with 400', async () => {
+    const requests = Array.from({ length: 21 }, (_, i) => ({
+      id: String(i),
+      method: 'GET',
+      url: '/deviceManagement/deviceConfigurations',
+    }));
+    expectGraphError(await batch(requests), 400, 'BadRequest');
+  });
+
+  it('applies faults per sub-request', async () => {
+    await call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/faults`, {
+      forbiddenTypes: ['powershellScripts'],
+    });
+    const response = await batch([
+      { id: 'a', method: 'GET', url: '/deviceManagement/deviceManagementScripts' },
+      { id: 'b', method: 'GET', url: '/deviceManagement/deviceConfigurations' },
+    ]);
+    const [a, b] = response.body.responses as { status: number }[];
+    expect(a?.status).toBe(403);
+    expect(b?.status).toBe(200);
+    await call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/faults`, {});
+  });
+});
+
+describe('faults', () => {
+  let tenant: Tenant;
+  let token: string;
+  const faults = (body: Json) => call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/faults`, body);
+  beforeEach(async () => {
+    tenant = await createTenant(200, { pageSize: 10 });
+    token = String((await tokenFor(tenant)).body.access_token);
+  });
+
+  it('rate429 throttles that share of requests with Retry-After, and stats count them', async () => {
+    await call('POST', `/_emulator/tenants/${tenant.azureTenantId}/stats/reset`);
+    expect((await faults({ rate429: 0.5, retryAfterSeconds: 7 })).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const response = await graph(token, '/beta/deviceManagement/assignmentFilters');
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(response.headers.get('retry-after')).toBe('7');
+        expectGraphError(response, 429, 'TooManyRequests');
+      }
+    }
+    const throttled = statuses.filter((s) => s === 429).length;
+    expect(throttled).toBeGreaterThan(15);
+    expect(throttled).toBeLessThan(45);
+    // The token endpoint is never throttled.
+    expect((await tokenFor(tenant)).status).toBe(200);
+    const stats = (await call('GET', `/_emulator/tenants/${tenant.azureTenantId}/stats`)).body;
+    expect(stats).toMatchObject({ total: 60, byStatus: { '429': throttled, '200': 60 - throttled } });
+  });
+
+  it('rate5xx answers 503 with Retry-After or 504', async () => {
+    await faults({ rate5xx: 1 });
+    const seen = new Set<number>();
+    for (let i = 0; i < 30; i++) {
+      const response = await graph(token, '/beta/deviceManagement/assignmentFilters');
+      seen.add(response.status);
+      if (response.status === 503) expect(response.headers.get('retry-after')).toBe('1');
+    }
+    expect([...seen].sort()).toEqual([503, 504]);
+    await faults({});
+    expect((await graph(token, '/beta/deviceManagement/assignmentFilters')).status).toBe(200);
+  });
+
+  it('forbiddenTypes answers 403 on the collection and everything below it', async () => {
+    const [script] = await all(token, '/beta/deviceManagement/deviceManagementScripts');
+    await faults({ forbiddenTypes: ['powershellScripts'] });
+    expectGraphError(await graph(token, '/beta/deviceManagement/deviceManagementScripts'), 403, 'Forbidden');
+    expectGraphError(
+      await graph(token, `/beta/deviceManagement/deviceManagementScripts/${script?.id}`),
+      403,
+      'Forbidden',
+    );
+    expectGraphError(
+      await graph(token, `/beta/deviceManagement/deviceManagementScripts/${script?.id}/assignments`),
+      403,
+      'Forbidden',
+    );
+    expect((await graph(token, '/beta/deviceManagement/deviceShellScripts')).status).toBe(200);
+  });
+
+  it('brokenNextLinkTypes serves a first page whose next link answers 400', async () => {
+    await faults({ brokenNextLinkTypes: ['deviceConfiguration'] });
+    const first = await graph(token, '/beta/deviceManagement/deviceConfigurations');
+    expect(first.status).toBe(200);
+    const next = await graph(token, String(first.body['@odata.nextLink']));
+    expectGraphError(next, 400, 'BadRequest');
+    expect((next.body.error as Json).message).toMatch(/skip token is invalid or has expired/);
+    const other = await graph(token, '/beta/deviceManagement/deviceCompliancePolicies');
+    expect(other.body['@odata.nextLink']).toBeDefined();
+    expect((await graph(token, String(other.body['@odata.nextLink']))).status).toBe(200);
+  });
+
+  it('revokeSecret fails the token endpoint like a wrong secret and rejects issued tokens', async () => {
+    await faults({ revokeSecret: true });
+    const refused = await tokenFor(tenant);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
+    expect(String(refused.body.error_description)).toMatch(/^AADSTS7000215: Invalid client secret provided/);
+    for (const field of ['timestamp', 'trace_id', 'correlation_id'])
+      expect(refused.body[field]).toEqual(expect.any(String));
+    expectGraphError(
+      await graph(token, '/beta/deviceManagement/assignmentFilters'),
+      401,
+      'InvalidAuthenticationToken',
+    );
+    await faults({});
+    const fresh = String((await tokenFor(tenant)).body.access_token);
+    expect((await graph(fresh, '/beta/deviceManagement/assignmentFilters')).status).toBe(200);
+  });
+
+  it('latencyMs delays Graph responses', async () => {
+    await faults({ latencyMs: 300 });
+    const started = performance.now();
+    await graph(token, '/beta/deviceManagement/assignmentFilters');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('validates fault settings and offers them in-process too', async () => {
+    expect((await faults({ rate429: 2 })).status).toBe(400);
+    expect((await faults({ forbiddenTypes: ['nope'] })).status).toBe(400);
+    expect((await faults({ surprise: true })).status).toBe(400);
+    emulator.setFaults(tenant.azureTenantId, { forbiddenTypes: ['namedLocations'] });
+    expect((await graph(token, '/v1.0/identity/conditionalAccess/namedLocations')).status).toBe(403);
+    emulator.setFaults(tenant.azureTenantId, {});
+    expect((await graph(token, '/v1.0/identity/conditionalAccess/namedLocations')).status).toBe(200);
+  });
+});
+
+describe('authentication', () => {
+  it("rejects missing and unknown tokens, and wrong secrets, in the real services' shapes", async () => {
+    const tenant = await createTenant(50);
+    expectGraphError(
+      await call('GET', '/beta/deviceManagement/deviceConfigurations'),
+      401,
+      'InvalidAuthenticationToken',
+    );
+    expectGraphError(
+      await graph('emu.not-a-token', '/beta/deviceManagement/deviceConfigurations'),
+      401,
+      'InvalidAuthenticationToken',
+    );
+    const wrong = await tokenFor(tenant, 'wrong-secret');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
+  });
+});
+
+describe('admin API', () => {
+  it('creates tenants with validation and a 409 for duplicates', async () => {
+    const tenant = newTenant();
+    expect((await call('POST', '/_emulator/tenants', { ...tenant, policies: 10 })).status).toBe(400);
+    expect((await call('POST', '/_emulator/tenants', { ...tenant, policies: 10_001 })).status).toBe(400);
+    expect(
+      (await call('POST', '/_emulator/tenants', { ...tenant, azureTenantId: 'x', policies: 60 })).status,
+    ).toBe(400);
+    expect((await call('POST', '/_emulator/tenants', '{not json')).status).toBe(400);
+    const created = await call('POST', '/_emulator/tenants', { ...tenant, policies: 60 });
+    expect(created.status).toBe(201);
+    expect(created.body.counts).toEqual(
+      (await call('GET', `/_emulator/tenants/${tenant.azureTenantId}/counts`)).body.counts,
+    );
+    expect((await call('POST', '/_emulator/tenants', { ...tenant, policies: 60 })).status).toBe(409);
+    expect((await call('GET', `/_emulator/tenants/${randomUUID()}/counts`)).status).toBe(404);
+  });
+
+  it('mutates exactly as asked and Graph serves the result', async () => {
+    const tenant = await createTenant(120);
+    const token = String((await tokenFor(tenant)).body.access_token);
+    const before = (await call('GET', `/_emulator/tenants/${tenant.azureTenantId}/counts`)).body
+      .counts as Record<string, number>;
+    const oldList = await all(token, '/beta/deviceManagement/deviceConfigurations');
+    const response = await call('POST', `/_emulator/tenants/${tenant.azureTenantId}/mutate`, {
+      add: 4,
+      modify: 3,
+      remove: 2,
+      types: ['deviceConfiguration'],
+    });
+    expect(response.status).toBe(200);
+    const { added, modified, removed } = response.body as Record<string, Record<string, string[]>>;
+    expect(added?.deviceConfiguration).toHaveLength(4);
+    expect(modified?.deviceConfiguration).toHaveLength(3);
+    expect(removed?.deviceConfiguration).toHaveLength(2);
+    const after = (await call('GET', `/_emulator/tenants/${tenant.azureTenantId}/counts`)).body
+      .counts as Record<string, number>;
+    expect(after.deviceConfiguration).toBe((before.deviceConfiguration ?? 0) + 2);
+    const newList = await all(token, '/beta/deviceManagement/deviceConfigurations');
+    expect(newList).toHaveLength(after.deviceConfiguration ?? -1);
+    const ids = new Set(newList.map((p) => p.id));
+    for (const id of removed?.deviceConfiguration ?? []) expect(ids.has(id)).toBe(false);
+    for (const id of added?.deviceConfiguration ?? []) expect(ids.has(id)).toBe(true);
+    for (const id of modified?.deviceConfiguration ?? []) {
+      const was = oldList.find((p) => p.id === id);
+      const now = newList.find((p) => p.id === id);
+      expect(now?.lastModifiedDateTime).not.toBe(was?.lastModifiedDateTime);
+    }
+    expect(
+      (await call('POST', `/_emulator/tenants/${tenant.azureTenantId}/mutate`, { remove: 1_000 })).status,
+    ).toBe(400);
+
+    const inProcess = emulator.mutate(tenant.azureTenantId, { add: 2 });
+    expect(Object.values(inProcess.added).flat()).toHaveLength(2);
+  });
+
+  it('serves the demo tenant with its hand-written policies, plus extras for the other types', async () => {
+    const demo = await call('POST', '/_emulator/demo-tenant', { extrasPerType: 1 });
+    expect([200, 201]).toContain(demo.status);
+    const counts = demo.body.counts as Record<PolicyTypeKey, number>;
+    expect(counts).toMatchObject({
+      deviceConfiguration: 5,
+      settingsCatalog: 4,
+      compliance: 3,
+      namedLocations: 1,
+    });
+    expect(demo.body.total).toBe(12 + 18);
+  });
+
+  it('answers non-loopback clients with 403', async () => {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((info) => info && info.family === 'IPv4' && !info.internal)?.address;
+    if (address === undefined) return; // no non-loopback interface on this machine
+    const wide = await startGraphEmulator({ host: '0.0.0.0' });
+    const port = new URL(wide.baseUrl).port;
+    const remoteAgent = new Agent({ connect: { ca: wide.caPem, checkServerIdentity: () => undefined } });
+    try {
+      const response = await fetch(`https://${address}:${port}/_emulator/tenants`, {
+        method: 'POST',
+        dispatcher: remoteAgent,
+        body: JSON.stringify({ ...newTenant(), policies: 50 }),
+      });
+      expect(response.status).toBe(403);
+      const local = await fetch(`${wide.baseUrl}/_emulator/tenants/${randomUUID()}/counts`, {
+        dispatcher: new Agent({ connect: { ca: wide.caPem } }),
+      });
+      expect(local.status).toBe(404);
+    } finally {
+      await remoteAgent.close();
+      await wide.close();
+    }
+  });
+});
