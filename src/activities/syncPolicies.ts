@@ -1,20 +1,21 @@
-// Sync: Graph -> Postgres for each selected policy type, page by page so memory stays
-// bounded by one page whatever the tenant's size. A type that cannot be fetched completely
-// is reported with its reason; it is never reported `ok` with fewer items.
+// Sync: Graph -> Postgres for each selected policy type, page by page so memory stays bounded by
+// one page whatever the tenant's size. A type that cannot be fetched completely is reported with
+// its reason (syncOutcome.ts); it is never reported `ok` with fewer items.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { markVanishedPolicies, type PolicyRow, upsertPolicyPage } from '../db/policies';
 import { findTenant } from '../db/tenants';
 import {
   canonicalize,
-  GraphAuthError,
-  GraphProtocolError,
-  GraphRequestError,
+  type FetchedPolicy,
+  type GraphClient,
   isPolicyTypeKey,
   POLICY_TYPES,
   type PolicyTypeKey,
 } from '../graph';
+import { SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
 import type { ActivityDeps } from './deps';
+import { emptySummary, outcomeForFailure } from './syncOutcome';
 
 export interface SyncPoliciesInput {
   runId: string;
@@ -24,96 +25,107 @@ export interface SyncPoliciesInput {
 
 export type SyncPoliciesResult = Record<string, PolicyTypeSummary>;
 
+/**
+ * Heartbeat details: what the Temporal UI shows while a sync runs, and what a retried attempt
+ * resumes from (types already finished are not fetched again).
+ */
+export interface SyncProgress {
+  typesDone: number;
+  typesTotal: number;
+  itemsFetched: number;
+  current: string;
+  done: SyncPoliciesResult;
+}
+
 export function createSyncPolicies({ db, graph }: ActivityDeps) {
   return async function syncPolicies(input: SyncPoliciesInput): Promise<SyncPoliciesResult> {
+    const context = Context.current();
     const tenant = await findTenant(db, input.tenantId);
     if (!tenant)
       throw ApplicationFailure.nonRetryable(`tenant ${input.tenantId} does not exist`, 'tenant_not_found');
     const client = graph.forTenant(tenant.id, tenant);
-    const result: SyncPoliciesResult = {};
-    const progress = { typesDone: 0, typesTotal: input.policyTypes.length, itemsFetched: 0, current: '' };
+    const resumed = context.info.heartbeatDetails as SyncProgress | undefined;
+    const progress: SyncProgress = {
+      typesDone: 0,
+      typesTotal: input.policyTypes.length,
+      itemsFetched: 0,
+      current: '',
+      done: resumed?.done ?? {},
+    };
+    const lastAttempt = context.info.attempt >= SYNC_MAX_ATTEMPTS;
 
     for (const type of input.policyTypes) {
       progress.current = type;
-      if (!isPolicyTypeKey(type)) {
-        result[type] = emptySummary('failed', `unknown policy type "${type}"`);
-        continue;
+      if (!progress.done[type]) {
+        progress.done[type] = isPolicyTypeKey(type)
+          ? await syncType(client, tenant.id, type, lastAttempt, (items) => {
+              progress.itemsFetched += items;
+              context.heartbeat(progress);
+            })
+          : emptySummary('failed', `unknown policy type "${type}"`);
       }
-      result[type] = await syncOneType(type, async (page) => {
-        progress.itemsFetched += page;
-        Context.current().heartbeat(progress);
-      });
       progress.typesDone += 1;
-      Context.current().heartbeat(progress);
+      context.heartbeat(progress);
     }
-    return result;
+    return Object.fromEntries(
+      input.policyTypes.map((type) => [type, progress.done[type] as PolicyTypeSummary]),
+    );
+  };
 
-    async function syncOneType(
-      type: PolicyTypeKey,
-      onPage: (items: number) => Promise<void>,
-    ): Promise<PolicyTypeSummary> {
-      const definition = POLICY_TYPES[type];
-      const syncStartedAt = new Date();
-      const summary = emptySummary('ok');
-      try {
-        for await (const page of client.fetchPolicyPages(type, {
-          signal: Context.current().cancellationSignal,
-        })) {
-          const rows = dedupeByGraphId(
-            page.map((policy): PolicyRow => {
-              const canonical = canonicalize(policy.payload, definition.volatileFields);
-              return {
-                graphId: policy.graphId,
-                displayName: policy.displayName,
-                canonicalJson: canonical.json,
-                sha256: canonical.sha256,
-                graphLastModified: policy.lastModified,
-              };
-            }),
-          );
-          const counts = await upsertPolicyPage(db, input.tenantId, type, syncStartedAt, rows);
+  async function syncType(
+    client: GraphClient,
+    tenantId: string,
+    type: PolicyTypeKey,
+    lastAttempt: boolean,
+    onPage: (items: number) => void,
+  ): Promise<PolicyTypeSummary> {
+    const definition = POLICY_TYPES[type];
+    const syncStartedAt = new Date();
+    const summary = emptySummary('ok');
+    // The previous page is written while the next one is fetched: Graph latency and the database
+    // round trip overlap instead of adding up, and at most two pages are held at once.
+    let writing: Promise<void> | undefined;
+    try {
+      const pages = client.fetchPolicyRecords(
+        type,
+        (policy) => toPolicyRow(policy, definition.volatileFields),
+        { signal: Context.current().cancellationSignal },
+      );
+      for await (const page of pages) {
+        const rows = dedupeByGraphId(page);
+        await writing;
+        writing = upsertPolicyPage(db, tenantId, type, syncStartedAt, rows).then((counts) => {
           summary.fetched += rows.length;
           summary.added += counts.added;
           summary.modified += counts.modified;
-          await onPage(rows.length);
-        }
-      } catch (error) {
-        return classifyFailure(error, definition.permission, summary);
+          onPage(rows.length);
+        });
       }
-      // Only a complete listing may mark policies deleted.
-      summary.removed = await markVanishedPolicies(db, input.tenantId, type, syncStartedAt);
-      return summary;
+      await writing;
+    } catch (error) {
+      // A fetch error must not leave a write running unobserved; a write error is rethrown below.
+      await writing?.catch(() => undefined);
+      return outcomeForFailure(error, {
+        permission: definition.permission,
+        fetchedSoFar: summary.fetched,
+        lastAttempt,
+      });
     }
+    // Only a complete listing may mark policies deleted.
+    summary.removed = await markVanishedPolicies(db, tenantId, type, syncStartedAt);
+    return summary;
+  }
+}
+
+function toPolicyRow(policy: FetchedPolicy, volatileFields: readonly string[]): PolicyRow {
+  const canonical = canonicalize(policy.payload, volatileFields);
+  return {
+    graphId: policy.graphId,
+    displayName: policy.displayName,
+    canonicalJson: canonical.json,
+    sha256: canonical.sha256,
+    graphLastModified: policy.lastModified,
   };
-}
-
-function classifyFailure(error: unknown, permission: string, partial: PolicyTypeSummary): PolicyTypeSummary {
-  if (error instanceof GraphAuthError) {
-    throw ApplicationFailure.nonRetryable(error.message, 'graph_auth_failed');
-  }
-  if (error instanceof GraphRequestError) {
-    if (error.status === 403) {
-      return {
-        ...emptySummary('permission_missing', `Graph answered 403 on ${error.path}`),
-        requiredPermission: permission,
-      };
-    }
-    if (error.status === 400 || error.status === 404) {
-      return emptySummary(
-        'unsupported',
-        `Graph answered ${error.status} on ${error.path}: the tenant lacks this feature`,
-      );
-    }
-    return { ...emptySummary('failed', error.message), fetched: partial.fetched };
-  }
-  if (error instanceof GraphProtocolError)
-    return { ...emptySummary('failed', error.message), fetched: partial.fetched };
-  // Database and programming errors: let Temporal retry the activity.
-  throw error;
-}
-
-function emptySummary(outcome: PolicyTypeSummary['outcome'], reason?: string): PolicyTypeSummary {
-  return { outcome, ...(reason ? { reason } : {}), fetched: 0, added: 0, modified: 0, removed: 0 };
 }
 
 // Graph can repeat an item across pages when the collection changes during paging; one

@@ -1,11 +1,29 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient } from './generated/client';
 
 export type Db = PrismaClient;
 
-/** One client per process; the pg adapter pools connections. */
+// The pool behind each client, for the few bulk statements that bypass Prisma (see sqlPoolOf).
+const pools = new WeakMap<Db, Pool>();
+
+/** One client per process; Prisma's pg adapter runs its queries over our pool. */
 export function createDb(databaseUrl: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const pool = new Pool({ connectionString: databaseUrl });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The pg pool under `db`. Bulk writes of large payloads go straight to pg: Prisma's query compiler
+ * copies every parameter through its WebAssembly memory, which grows to the largest batch and
+ * never shrinks (bench:sync measured ~200 MB more peak RSS and a third more time through Prisma).
+ */
+export function sqlPoolOf(db: Db): Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('This Prisma client was not made by createDb; it has no pg pool');
+  return pool;
 }
 
 export type * from './generated/client';

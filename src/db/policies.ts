@@ -1,4 +1,4 @@
-import type { DbClient as Db } from './client';
+import { type Db, type DbClient, sqlPoolOf } from './client';
 
 export interface PolicyRow {
   graphId: string;
@@ -10,9 +10,9 @@ export interface PolicyRow {
 }
 
 /**
- * Upserts one page of policies in a single statement (not one round trip per row) and
- * counts which were new and which changed. The CTE's snapshot shows `previous` as it was
- * before the insert, which is what makes the counts exact.
+ * Upserts one page of policies in a single statement (not one round trip per row) and counts
+ * which were new and which changed. The CTE's snapshot shows `previous` as it was before the
+ * insert, which is what makes the counts exact. Runs on pg directly: see sqlPoolOf.
  */
 export async function upsertPolicyPage(
   db: Db,
@@ -22,43 +22,52 @@ export async function upsertPolicyPage(
   rows: PolicyRow[],
 ): Promise<{ added: number; modified: number }> {
   if (rows.length === 0) return { added: 0, modified: 0 };
-  const [counts] = await db.$queryRaw<{ added: bigint; modified: bigint }[]>`
-    WITH incoming AS (
-      SELECT * FROM unnest(
-        ${rows.map((r) => r.graphId)}::text[], ${rows.map((r) => r.displayName)}::text[],
-        ${rows.map((r) => r.canonicalJson)}::text[], ${rows.map((r) => r.sha256)}::text[],
-        ${rows.map((r) => r.graphLastModified?.toISOString() ?? null)}::timestamptz[]
-      ) AS t(graph_id, display_name, payload, payload_hash, graph_last_modified)
-    ),
-    previous AS (
-      SELECT p.graph_id, p.payload_hash, p.deleted_at FROM policies p
-      WHERE p.tenant_id = ${tenantId}::uuid AND p.policy_type = ${policyType}
-        AND p.graph_id IN (SELECT graph_id FROM incoming)
-    ),
-    upserted AS (
-      INSERT INTO policies (id, tenant_id, policy_type, graph_id, display_name, payload, payload_hash,
-                            graph_last_modified, last_synced_at, deleted_at)
-      SELECT gen_random_uuid(), ${tenantId}::uuid, ${policyType}, i.graph_id, i.display_name, i.payload::jsonb,
-             i.payload_hash, i.graph_last_modified, ${syncedAt}::timestamptz, NULL
-      FROM incoming i
-      ON CONFLICT (tenant_id, policy_type, graph_id) DO UPDATE SET
-        display_name = EXCLUDED.display_name, payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash,
-        graph_last_modified = EXCLUDED.graph_last_modified, last_synced_at = EXCLUDED.last_synced_at,
-        deleted_at = NULL
-      RETURNING graph_id
-    )
-    SELECT
-      count(*) FILTER (WHERE p.graph_id IS NULL OR p.deleted_at IS NOT NULL) AS added,
-      count(*) FILTER (WHERE p.deleted_at IS NULL AND p.payload_hash <> i.payload_hash) AS modified
-    FROM incoming i
-    JOIN upserted u ON u.graph_id = i.graph_id
-    LEFT JOIN previous p ON p.graph_id = i.graph_id`;
+  const result = await sqlPoolOf(db).query<{ added: string; modified: string }>(UPSERT_POLICY_PAGE, [
+    tenantId,
+    policyType,
+    syncedAt,
+    rows.map((r) => r.graphId),
+    rows.map((r) => r.displayName),
+    rows.map((r) => r.canonicalJson),
+    rows.map((r) => r.sha256),
+    rows.map((r) => r.graphLastModified?.toISOString() ?? null),
+  ]);
+  const counts = result.rows[0];
   return { added: Number(counts?.added ?? 0), modified: Number(counts?.modified ?? 0) };
 }
 
+const UPSERT_POLICY_PAGE = `
+  WITH incoming AS (
+    SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+      AS t(graph_id, display_name, payload, payload_hash, graph_last_modified)
+  ),
+  previous AS (
+    SELECT p.graph_id, p.payload_hash, p.deleted_at FROM policies p
+    WHERE p.tenant_id = $1::uuid AND p.policy_type = $2
+      AND p.graph_id IN (SELECT graph_id FROM incoming)
+  ),
+  upserted AS (
+    INSERT INTO policies (id, tenant_id, policy_type, graph_id, display_name, payload, payload_hash,
+                          graph_last_modified, last_synced_at, deleted_at)
+    SELECT gen_random_uuid(), $1::uuid, $2, i.graph_id, i.display_name, i.payload::jsonb,
+           i.payload_hash, i.graph_last_modified, $3::timestamptz, NULL
+    FROM incoming i
+    ON CONFLICT (tenant_id, policy_type, graph_id) DO UPDATE SET
+      display_name = EXCLUDED.display_name, payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash,
+      graph_last_modified = EXCLUDED.graph_last_modified, last_synced_at = EXCLUDED.last_synced_at,
+      deleted_at = NULL
+    RETURNING graph_id
+  )
+  SELECT
+    count(*) FILTER (WHERE p.graph_id IS NULL OR p.deleted_at IS NOT NULL) AS added,
+    count(*) FILTER (WHERE p.deleted_at IS NULL AND p.payload_hash <> i.payload_hash) AS modified
+  FROM incoming i
+  JOIN upserted u ON u.graph_id = i.graph_id
+  LEFT JOIN previous p ON p.graph_id = i.graph_id`;
+
 /** Policies not seen by a complete sync started at `syncStartedAt` vanished from Graph: keep, mark deleted. */
 export async function markVanishedPolicies(
-  db: Db,
+  db: DbClient,
   tenantId: string,
   policyType: string,
   syncStartedAt: Date,

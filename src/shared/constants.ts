@@ -28,3 +28,9 @@ export function backupRunWorkflowIdBase(scheduleId: string): string {
 }
 
 export const SCHEDULE_ID_PREFIX = 'backup-schedule-';
+
+/**
+ * Attempts Temporal gives the sync activity. The activity reads it too: on its last attempt a
+ * transient Graph failure becomes the type's `failed` outcome instead of another retry.
+ */
+export const SYNC_MAX_ATTEMPTS = 5;

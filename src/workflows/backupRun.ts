@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BackupActivities } from '../activities';
+import { SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import {
   SCHEDULE_ID_KEY,
   SCHEDULED_BY_ID_KEY,
@@ -35,7 +36,7 @@ const graphSync = proxyActivities<Pick<BackupActivities, 'syncPolicies'>>({
   retry: {
     initialInterval: '10s',
     maximumInterval: '5m',
-    maximumAttempts: 5,
+    maximumAttempts: SYNC_MAX_ATTEMPTS,
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
 });
