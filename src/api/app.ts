@@ -7,6 +7,7 @@ import { notFoundRoute, problemMiddleware } from './problem';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
+import { policyTypesRouter } from './routes/policyTypes';
 import { runsRouter } from './routes/runs';
 import { tenantsRouter } from './routes/tenants';
 
@@ -19,6 +20,7 @@ export function createApp(deps: ApiDeps): Express {
   const v1 = express.Router();
   v1.use(requireBearerToken(deps.db));
   v1.use(express.json({ limit: '256kb', strict: true }));
+  v1.use('/policy-types', policyTypesRouter());
   v1.use('/tenants', tenantsRouter(deps));
   v1.use('/tenants/:tenantId/backup-schedules', backupSchedulesRouter(deps));
   v1.use('/tenants/:tenantId/runs', runsRouter(deps));
