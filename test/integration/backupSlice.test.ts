@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { testEnv } from '../support/env';
 import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
+import { runToCompletion, scheduleBody } from '../support/runs';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const TYPES = ['deviceConfiguration', 'settingsCatalog', 'compliance'] as const;
@@ -17,32 +18,6 @@ afterAll(async () => {
 });
 
 const schedulesPath = () => `/v1/tenants/${stack.tenant.id}/backup-schedules`;
-
-function scheduleBody(overrides: Record<string, unknown> = {}) {
-  return {
-    name: `nightly ${Math.random().toString(36).slice(2, 8)}`,
-    enabled: true,
-    frequency: 'weekly',
-    timeOfDay: '02:30',
-    daysOfWeek: ['mon', 'thu'],
-    timezone: 'Europe/Berlin',
-    policyTypes: [...TYPES],
-    retention: { keepLast: 2 },
-    ...overrides,
-  };
-}
-
-async function runToCompletion(scheduleId: string) {
-  const started = await stack.api(`${schedulesPath()}/${scheduleId}/run`, { method: 'POST' });
-  expect(started.status).toBe(202);
-  return eventually(
-    async () => {
-      const run = await stack.api(`/v1/tenants/${stack.tenant.id}/runs/${started.body.id}`);
-      return ['succeeded', 'partial', 'failed'].includes(run.body.status) ? run.body : undefined;
-    },
-    { what: `run ${started.body.id} to finish` },
-  );
-}
 
 test('every /v1 route requires a bearer token', async () => {
   for (const token of [null, 'not-a-token', 'tv_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
@@ -124,7 +99,7 @@ test('run now: the workflow records the run, backs up every selected policy and 
   });
   const scheduleId = created.body.id;
 
-  const first = await runToCompletion(scheduleId);
+  const first = await runToCompletion(stack, stack.tenant.id, scheduleId);
   expect(first).toMatchObject({ status: 'succeeded', trigger: 'manual', error: null });
   recordHistoryIfAsked(first.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-manual-succeeded`);
   expect(first.workflowId).toMatch(new RegExp(`^backup-run-${scheduleId}-`));
@@ -142,7 +117,7 @@ test('run now: the workflow records the run, backs up every selected policy and 
   expect(policies).toBe(expectedItems);
 
   // An unchanged tenant: new items, no new payload bytes; keepLast 1 deletes the first set.
-  const second = await runToCompletion(scheduleId);
+  const second = await runToCompletion(stack, stack.tenant.id, scheduleId);
   expect(second.status).toBe('succeeded');
   const secondSet = await stack.api(`/v1/tenants/${stack.tenant.id}/backup-sets/${second.backupSetId}`);
   expect(secondSet.body.stats).toMatchObject({ itemCount: expectedItems, newPayloadBytes: 0 });

@@ -24,7 +24,16 @@ export interface TestStack {
   /** A fresh tenant per test file, pointing at the emulator's demo tenant. */
   tenant: Tenant;
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<ApiResponse>;
+  /** Every log line the worker and the API wrote, when started with `captureLogs`. */
+  logLines: string[];
   stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** Log at trace level into `logLines` (for assertions that nothing secret is logged). */
+  captureLogs?: boolean;
+  /** The emulator's collection page size; small values make every collection multi-page. */
+  emulatorPageSize?: number;
 }
 
 export interface ApiResponse {
@@ -35,12 +44,18 @@ export interface ApiResponse {
   body: any;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const env = testEnv();
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const logLines: string[] = [];
+  const logger = options.captureLogs
+    ? pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) })
+    : pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   installQuietRuntime();
   const db = createDb(env.databaseUrl);
-  const emulator = await startGraphEmulator({ tenants: [demoTenantSeed()] });
+  const emulator = await startGraphEmulator({
+    tenants: [demoTenantSeed()],
+    ...(options.emulatorPageSize ? { pageSize: options.emulatorPageSize } : {}),
+  });
   const graph = new GraphClientFactory({ trustedCaPem: emulator.caPem, logger });
 
   const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
@@ -81,6 +96,7 @@ export async function startTestStack(): Promise<TestStack> {
     apiUrl,
     token,
     tenant,
+    logLines,
     async api(path, init = {}) {
       const headers: Record<string, string> = {};
       const bearer = init.token === undefined ? token : init.token;

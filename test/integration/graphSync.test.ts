@@ -1,0 +1,135 @@
+// The Graph sync never loses data silently: full runs through the API, Temporal, the worker and
+// real MSAL against generated emulator tenants, with the emulator's faults switched on.
+import { randomUUID } from 'node:crypto';
+import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../../src/graph';
+import { EmulatorAdmin } from '../support/emulatorAdmin';
+import { createSchedule, runToCompletion } from '../support/runs';
+import { startTestStack, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+let admin: EmulatorAdmin;
+beforeAll(async () => {
+  // Small pages make every collection of a generated tenant multi-page.
+  stack = await startTestStack({ captureLogs: true, emulatorPageSize: 10 });
+  admin = new EmulatorAdmin(stack, stack.emulator.caPem);
+});
+afterAll(async () => {
+  await admin?.close();
+  await stack?.stop();
+});
+
+async function livePolicies(tenantId: string): Promise<Record<string, number>> {
+  const rows = await stack.db.policy.groupBy({
+    by: ['policyType'],
+    where: { tenantId, deletedAt: null },
+    _count: { _all: true },
+  });
+  return Object.fromEntries(rows.map((row) => [row.policyType, row._count._all]));
+}
+
+test('every registry type syncs with exact counts', async () => {
+  const { emulated, tenant } = await admin.createTenant(400);
+  const counts = await admin.counts(emulated.azureTenantId);
+  for (const key of POLICY_TYPE_KEYS) expect(counts[key]).toBeGreaterThan(0);
+
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: [...POLICY_TYPE_KEYS] });
+  const run = await runToCompletion(stack, tenant.id, schedule.id, 180_000);
+
+  expect(run.status).toBe('succeeded');
+  const stored = await livePolicies(tenant.id);
+  for (const key of POLICY_TYPE_KEYS) {
+    expect({ key, ...run.summary.types[key] }).toMatchObject({ key, outcome: 'ok', fetched: counts[key] });
+    expect({ key, stored: stored[key] }).toEqual({ key, stored: counts[key] });
+  }
+  const set = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${run.backupSetId}`);
+  expect(set.body.itemCount).toBe(Object.values(counts).reduce((a, b) => a + b, 0));
+}, 240_000);
+
+test('a settings catalog policy with more than 100 settings is stored complete', async () => {
+  const { emulated, tenant } = await admin.createTenant(300);
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['settingsCatalog'] });
+  expect((await runToCompletion(stack, tenant.id, schedule.id)).status).toBe('succeeded');
+
+  const [largest] = await stack.db.$queryRaw<{ graph_id: string; settings: number }[]>`
+    SELECT graph_id, jsonb_array_length(payload->'settings') AS settings FROM policies
+    WHERE tenant_id = ${tenant.id}::uuid AND policy_type = 'settingsCatalog'
+    ORDER BY settings DESC LIMIT 1`;
+  expect(largest?.settings).toBeGreaterThan(100);
+  const served = await admin.countByPaging(
+    emulated,
+    `/beta/deviceManagement/configurationPolicies/${largest?.graph_id}/settings`,
+  );
+  expect(largest?.settings).toBe(served);
+});
+
+test('a 30% 429 storm still yields a complete sync', async () => {
+  const { emulated, tenant } = await admin.createTenant(80);
+  const types: PolicyTypeKey[] = [
+    'settingsCatalog',
+    'compliance',
+    'powershellScripts',
+    'administrativeTemplates',
+  ];
+  const counts = await admin.counts(emulated.azureTenantId);
+  await admin.setFaults(emulated.azureTenantId, { rate429: 0.3, retryAfterSeconds: 1 });
+
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: types });
+  const run = await runToCompletion(stack, tenant.id, schedule.id, 240_000);
+
+  expect(run.status).toBe('succeeded');
+  for (const key of types)
+    expect(run.summary.types[key]).toMatchObject({ outcome: 'ok', fetched: counts[key] });
+  const stats = await admin.stats(emulated.azureTenantId);
+  expect(stats.byStatus['429']).toBeGreaterThan(10);
+}, 300_000);
+
+test('403 on scripts makes the run partial, naming the missing permission', async () => {
+  const { emulated, tenant } = await admin.createTenant(60);
+  await admin.setFaults(emulated.azureTenantId, { forbiddenTypes: ['powershellScripts'] });
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: ['deviceConfiguration', 'powershellScripts'],
+  });
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+
+  expect(run.status).toBe('partial');
+  expect(run.summary.types.powershellScripts).toMatchObject({
+    outcome: 'permission_missing',
+    requiredPermission: 'DeviceManagementScripts.Read.All',
+  });
+  expect(run.summary.types.deviceConfiguration.outcome).toBe('ok');
+  const items = await stack.db.backupItem.groupBy({
+    by: ['policyType'],
+    where: { backupSetId: run.backupSetId },
+  });
+  expect(items.map((item) => item.policyType)).toEqual(['deviceConfiguration']);
+});
+
+test('a broken next link fails that type and never reports it ok', async () => {
+  const { emulated, tenant } = await admin.createTenant(300);
+  const counts = await admin.counts(emulated.azureTenantId);
+  expect(counts.deviceConfiguration).toBeGreaterThan(10); // more than one page of 10
+  await admin.setFaults(emulated.azureTenantId, { brokenNextLinkTypes: ['deviceConfiguration'] });
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: ['deviceConfiguration', 'compliance'],
+  });
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+
+  expect(run.status).toBe('partial');
+  expect(run.summary.types.deviceConfiguration.outcome).toBe('failed');
+  expect(run.summary.types.deviceConfiguration.reason).toMatch(/paging broke/);
+  expect(run.summary.types.deviceConfiguration.fetched).toBeLessThan(counts.deviceConfiguration);
+  expect(run.summary.types.compliance).toMatchObject({ outcome: 'ok', fetched: counts.compliance });
+});
+
+test('a wrong secret fails the run with graph_auth_failed, and the secret is in no log line', async () => {
+  const { tenant } = await admin.createTenant(50);
+  const canary = `canary-${randomUUID()}`;
+  await stack.db.tenant.update({ where: { id: tenant.id }, data: { clientSecret: canary } });
+  const schedule = await createSchedule(stack, tenant.id);
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+
+  expect(run).toMatchObject({ status: 'failed', error: { code: 'graph_auth_failed' } });
+  expect(JSON.stringify(run)).not.toContain(canary);
+  expect(stack.logLines.length).toBeGreaterThan(0);
+  expect(stack.logLines.filter((line) => line.includes(canary))).toEqual([]);
+});

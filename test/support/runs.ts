@@ -1,0 +1,51 @@
+// Creating schedules and running them through the API, as a client would.
+import { type ApiResponse, eventually, type TestStack } from './stack';
+
+const FINISHED = ['succeeded', 'partial', 'failed', 'skipped', 'canceled'];
+
+export function scheduleBody(overrides: Record<string, unknown> = {}) {
+  return {
+    name: `nightly ${Math.random().toString(36).slice(2, 8)}`,
+    enabled: true,
+    frequency: 'weekly',
+    timeOfDay: '02:30',
+    daysOfWeek: ['mon', 'thu'],
+    timezone: 'Europe/Berlin',
+    policyTypes: ['deviceConfiguration', 'settingsCatalog', 'compliance'],
+    retention: { keepLast: 2 },
+    ...overrides,
+  };
+}
+
+export async function createSchedule(
+  stack: TestStack,
+  tenantId: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const created = await stack.api(`/v1/tenants/${tenantId}/backup-schedules`, {
+    method: 'POST',
+    body: scheduleBody(overrides),
+  });
+  if (created.status !== 201) throw new Error(`schedule not created: ${JSON.stringify(created.body)}`);
+  return created.body as { id: string };
+}
+
+/** Starts a run with the API and waits for it to finish; returns the run as the API shows it. */
+export async function runToCompletion(
+  stack: TestStack,
+  tenantId: string,
+  scheduleId: string,
+  timeoutMs = 90_000,
+): Promise<ApiResponse['body']> {
+  const started = await stack.api(`/v1/tenants/${tenantId}/backup-schedules/${scheduleId}/run`, {
+    method: 'POST',
+  });
+  if (started.status !== 202) throw new Error(`run not started: ${JSON.stringify(started.body)}`);
+  return eventually(
+    async () => {
+      const run = await stack.api(`/v1/tenants/${tenantId}/runs/${started.body.id}`);
+      return FINISHED.includes(run.body.status) ? run.body : undefined;
+    },
+    { what: `run ${started.body.id} to finish`, timeoutMs },
+  );
+}
