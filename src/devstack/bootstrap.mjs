@@ -12,9 +12,9 @@ import { ensureTemporalCli } from './temporalCli.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mode = process.argv[2];
 const passThrough = process.argv.slice(3);
-const entries = { dev: 'src/devstack/dev.ts', test: 'src/devstack/test.ts' };
+const entries = { dev: 'src/devstack/dev.ts', test: 'src/devstack/test.ts', 'bench:sync': 'bench/sync.ts' };
 if (!entries[mode]) {
-  console.error(`usage: bootstrap.mjs dev|test [args]`);
+  console.error(`usage: bootstrap.mjs ${Object.keys(entries).join('|')} [args]`);
   process.exit(2);
 }
 
@@ -46,7 +46,8 @@ if (mtime(join(root, 'prisma', 'schema.prisma')) > mtime(generatedClient)) {
   run(process.execPath, [join(root, 'src', 'db', 'generate.mjs')]);
 }
 
-const temporalCli = await ensureTemporalCli(root);
+// The benchmark needs no Temporal server.
+const temporalCli = mode === 'bench:sync' ? '' : await ensureTemporalCli(root);
 
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, entries[mode]), ...passThrough], {
   cwd: root,

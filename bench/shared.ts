@@ -1,0 +1,38 @@
+// What the benchmark's parent and its measured child processes agree on.
+import { readFileSync } from 'node:fs';
+
+export interface BenchEnv {
+  databaseUrl: string;
+  emulatorUrl: string;
+  caFile: string;
+  tenantId: string;
+  azureTenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** One measured phase, printed by a child as its last stdout line. */
+export interface PhaseResult {
+  phase: string;
+  ms: number;
+  policies: number;
+  /** Peak resident set size of the measuring process, in MB. */
+  peakRssMb: number;
+}
+
+export const BENCH_ENV_VAR = 'TENANTVAULT_BENCH';
+
+export function benchEnv(): BenchEnv {
+  const raw = process.env[BENCH_ENV_VAR];
+  if (!raw) throw new Error(`${BENCH_ENV_VAR} is not set; run \`npm run bench:sync\``);
+  return JSON.parse(raw) as BenchEnv;
+}
+
+export function caPem(env: BenchEnv): string {
+  return readFileSync(env.caFile, 'utf8');
+}
+
+export function report(result: Omit<PhaseResult, 'peakRssMb'>): void {
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(`${JSON.stringify({ ...result, peakRssMb } satisfies PhaseResult)}\n`);
+}
