@@ -7,6 +7,7 @@ import { findTenant } from '../db/tenants';
 import {
   canonicalize,
   type FetchedPolicy,
+  GraphAuthError,
   type GraphClient,
   isPolicyTypeKey,
   POLICY_TYPES,
@@ -37,7 +38,7 @@ export interface SyncProgress {
   done: SyncPoliciesResult;
 }
 
-export function createSyncPolicies({ db, graph }: ActivityDeps) {
+export function createSyncPolicies({ db, graph, logger }: ActivityDeps) {
   return async function syncPolicies(input: SyncPoliciesInput): Promise<SyncPoliciesResult> {
     const context = Context.current();
     const tenant = await findTenant(db, input.tenantId);
@@ -63,6 +64,20 @@ export function createSyncPolicies({ db, graph }: ActivityDeps) {
               context.heartbeat(progress);
             })
           : emptySummary('failed', `unknown policy type "${type}"`);
+        const { outcome, reason, requiredPermission } = progress.done[type];
+        if (outcome !== 'ok') {
+          logger.warn(
+            {
+              runId: input.runId,
+              tenantId: tenant.id,
+              policyType: type,
+              outcome,
+              reason,
+              requiredPermission,
+            },
+            'policy type not captured completely',
+          );
+        }
       }
       progress.typesDone += 1;
       context.heartbeat(progress);
@@ -103,6 +118,9 @@ export function createSyncPolicies({ db, graph }: ActivityDeps) {
       }
       await writing;
     } catch (error) {
+      if (error instanceof GraphAuthError) {
+        logger.error({ tenantId, policyType: type, error: error.message }, 'Graph authentication failed');
+      }
       // A fetch error must not leave a write running unobserved; a write error is rethrown below.
       await writing?.catch(() => undefined);
       return outcomeForFailure(error, {

@@ -1,8 +1,9 @@
 // The Graph sync never loses data silently: full runs through the API, Temporal, the worker and
 // real MSAL against generated emulator tenants, with the emulator's faults switched on.
 import { randomUUID } from 'node:crypto';
-import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../../src/graph';
+import { canonicalize, POLICY_TYPE_KEYS, type PolicyTypeKey } from '../../src/graph';
 import { EmulatorAdmin } from '../support/emulatorAdmin';
+import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { createSchedule, runToCompletion } from '../support/runs';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -44,6 +45,50 @@ test('every registry type syncs with exact counts', async () => {
   const set = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${run.backupSetId}`);
   expect(set.body.itemCount).toBe(Object.values(counts).reduce((a, b) => a + b, 0));
 }, 240_000);
+
+test('changes between syncs are counted; vanished policies are marked deleted, not erased', async () => {
+  const { emulated, tenant } = await admin.createTenant(120);
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: ['deviceConfiguration', 'compliance'],
+  });
+  expect((await runToCompletion(stack, tenant.id, schedule.id)).status).toBe('succeeded');
+  const rowsBefore = await stack.db.policy.count({ where: { tenantId: tenant.id } });
+
+  const change = await admin.mutate(emulated.azureTenantId, {
+    add: 4,
+    modify: 3,
+    remove: 2,
+    types: ['deviceConfiguration'],
+  });
+  const counts = await admin.counts(emulated.azureTenantId);
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+
+  expect(run.status).toBe('succeeded');
+  expect(run.summary.types.deviceConfiguration).toMatchObject({
+    outcome: 'ok',
+    fetched: counts.deviceConfiguration,
+    added: 4,
+    modified: 3,
+    removed: 2,
+  });
+  expect(run.summary.types.compliance).toMatchObject({ outcome: 'ok', added: 0, modified: 0, removed: 0 });
+  const removed = await stack.db.policy.findMany({
+    where: { tenantId: tenant.id, graphId: { in: change.removed.deviceConfiguration ?? [] } },
+  });
+  expect(removed).toHaveLength(2);
+  for (const row of removed) expect(row.deletedAt).toBeInstanceOf(Date);
+  expect(await stack.db.policy.count({ where: { tenantId: tenant.id } })).toBe(rowsBefore + 4);
+
+  // Stored canonical: no volatile field, and the hash is that of the stored content.
+  const modified = await stack.db.policy.findMany({
+    where: { tenantId: tenant.id, graphId: { in: change.modified.deviceConfiguration ?? [] } },
+  });
+  expect(modified).toHaveLength(3);
+  for (const row of modified) {
+    expect(row.payload).not.toHaveProperty('lastModifiedDateTime');
+    expect(canonicalize(row.payload, []).sha256).toBe(row.payloadHash);
+  }
+});
 
 test('a settings catalog policy with more than 100 settings is stored complete', async () => {
   const { emulated, tenant } = await admin.createTenant(300);
@@ -102,6 +147,7 @@ test('403 on scripts makes the run partial, naming the missing permission', asyn
     where: { backupSetId: run.backupSetId },
   });
   expect(items.map((item) => item.policyType)).toEqual(['deviceConfiguration']);
+  recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-forbidden-type-partial`);
 });
 
 test('a broken next link fails that type and never reports it ok', async () => {
@@ -123,6 +169,7 @@ test('a broken next link fails that type and never reports it ok', async () => {
 
 test('a wrong secret fails the run with graph_auth_failed, and the secret is in no log line', async () => {
   const { tenant } = await admin.createTenant(50);
+  const firstLine = stack.logLines.length;
   const canary = `canary-${randomUUID()}`;
   await stack.db.tenant.update({ where: { id: tenant.id }, data: { clientSecret: canary } });
   const schedule = await createSchedule(stack, tenant.id);
@@ -130,6 +177,8 @@ test('a wrong secret fails the run with graph_auth_failed, and the secret is in 
 
   expect(run).toMatchObject({ status: 'failed', error: { code: 'graph_auth_failed' } });
   expect(JSON.stringify(run)).not.toContain(canary);
-  expect(stack.logLines.length).toBeGreaterThan(0);
+  // The failure was logged (with the tenant id), and no line anywhere holds the secret.
+  expect(stack.logLines.slice(firstLine).some((line) => line.includes(tenant.id))).toBe(true);
   expect(stack.logLines.filter((line) => line.includes(canary))).toEqual([]);
+  recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-auth-failed`);
 });

@@ -61,6 +61,17 @@ export class EmulatorAdmin {
     await this.request('PUT', `/_emulator/tenants/${azureTenantId}/faults`, faults, 200);
   }
 
+  /** Changes exactly that many objects; returns the Graph ids per type of what changed. */
+  async mutate(
+    azureTenantId: string,
+    change: { add?: number; modify?: number; remove?: number; types?: PolicyTypeKey[] },
+  ): Promise<Record<'added' | 'modified' | 'removed', Partial<Record<PolicyTypeKey, string[]>>>> {
+    return (await this.request('POST', `/_emulator/tenants/${azureTenantId}/mutate`, change, 200)) as Record<
+      'added' | 'modified' | 'removed',
+      Partial<Record<PolicyTypeKey, string[]>>
+    >;
+  }
+
   async stats(azureTenantId: string): Promise<{ total: number; byStatus: Record<string, number> }> {
     return (await this.request('GET', `/_emulator/tenants/${azureTenantId}/stats`, undefined, 200)) as {
       total: number;
