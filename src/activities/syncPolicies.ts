@@ -142,6 +142,7 @@ function toPolicyRow(policy: FetchedPolicy, volatileFields: readonly string[]): 
     displayName: policy.displayName,
     canonicalJson: canonical.json,
     sha256: canonical.sha256,
+    sizeBytes: canonical.sizeBytes,
     graphLastModified: policy.lastModified,
   };
 }

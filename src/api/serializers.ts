@@ -1,6 +1,6 @@
 // The API's JSON shapes, in one place. Secrets never appear here: a tenant shows only
 // whether it has a client secret.
-import type { BackupSchedule, BackupScheduleRun, BackupSet, Tenant } from '../db/client';
+import type { BackupSchedule, BackupScheduleRun, BackupSet, BackupSetChange, Tenant } from '../db/client';
 import { temporalScheduleId } from '../shared/constants';
 
 export function tenantJson(tenant: Tenant) {
@@ -78,8 +78,18 @@ export function backupSetJson(set: BackupSet) {
     tenantId: set.tenantId,
     scheduleId: set.scheduleId,
     runId: set.runId,
+    previousBackupSetId: set.previousSetId,
     itemCount: set.itemCount,
     stats,
     createdAt: set.createdAt,
+  };
+}
+
+export function backupSetChangeJson(change: BackupSetChange) {
+  return {
+    policyType: change.policyType,
+    graphId: change.graphId,
+    displayName: change.displayName,
+    change: change.change,
   };
 }

@@ -1,89 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { canonicalize } from '../graph';
-import type { BackupSet, DbClient as Db } from './client';
-
-const PAGE = 500;
-
-export interface SnapshotStats {
-  backupSetId: string;
-  itemCount: number;
-  totalBytes: number;
-  newPayloadBytes: number;
-}
-
-interface ItemRef {
-  policyType: string;
-  graphId: string;
-  displayName: string;
-  payloadHash: string;
-}
-
-/**
- * Writes the immutable set of a run from the tenant's live policies of the given types.
- * Payloads are content-addressed: an unchanged policy adds an item row but no payload bytes.
- * Call inside a transaction so a set is never visible half-written.
- */
-export async function writeSnapshot(
-  db: Db,
-  target: { tenantId: string; scheduleId: string; runId: string; policyTypes: string[] },
-): Promise<SnapshotStats> {
-  const items: ItemRef[] = [];
-  let totalBytes = 0;
-  let newPayloadBytes = 0;
-  let cursor: string | undefined;
-  // Payloads first, a page at a time; only the small item references stay in memory.
-  for (;;) {
-    const policies = await db.policy.findMany({
-      where: { tenantId: target.tenantId, policyType: { in: target.policyTypes }, deletedAt: null },
-      orderBy: { id: 'asc' },
-      take: PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    if (policies.length === 0) break;
-    cursor = policies.at(-1)?.id;
-    const payloads = policies.map((p) => ({ hash: p.payloadHash, json: canonicalize(p.payload, []).json }));
-    const sizes = payloads.map((p) => Buffer.byteLength(p.json));
-    const inserted = await db.$queryRaw<{ size_bytes: number }[]>`
-      INSERT INTO backup_payloads (hash, content, size_bytes, created_at)
-      SELECT DISTINCT ON (hash) hash, content::jsonb, size_bytes, now()
-      FROM unnest(${payloads.map((p) => p.hash)}::text[], ${payloads.map((p) => p.json)}::text[], ${sizes}::int[])
-        AS t(hash, content, size_bytes)
-      ON CONFLICT (hash) DO NOTHING
-      RETURNING size_bytes`;
-    newPayloadBytes += inserted.reduce((sum, row) => sum + Number(row.size_bytes), 0);
-    totalBytes += sizes.reduce((sum, size) => sum + size, 0);
-    for (const p of policies) {
-      items.push({
-        policyType: p.policyType,
-        graphId: p.graphId,
-        displayName: p.displayName,
-        payloadHash: p.payloadHash,
-      });
-    }
-  }
-  const backupSetId = randomUUID();
-  await db.backupSet.create({
-    data: {
-      id: backupSetId,
-      tenantId: target.tenantId,
-      scheduleId: target.scheduleId,
-      runId: target.runId,
-      itemCount: items.length,
-      totalBytes: BigInt(totalBytes),
-      newPayloadBytes: BigInt(newPayloadBytes),
-    },
-  });
-  for (let i = 0; i < items.length; i += PAGE * 2) {
-    await db.backupItem.createMany({
-      data: items.slice(i, i + PAGE * 2).map((item) => ({ ...item, backupSetId })),
-    });
-  }
-  return { backupSetId, itemCount: items.length, totalBytes, newPayloadBytes };
-}
-
-export function findBackupSetByRun(db: Db, runId: string): Promise<BackupSet | null> {
-  return db.backupSet.findUnique({ where: { runId } });
-}
+import type { ChangeCounts } from '../shared/types';
+import type { BackupChangeKind, BackupSet, BackupSetChange, DbClient as Db } from './client';
 
 export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<BackupSet | null> {
   return db.backupSet.findFirst({ where: { id: setId, tenantId } });
@@ -116,4 +32,32 @@ export async function deleteSetsBeyondRetention(
     WHERE p.hash = ANY(${hashes.map((h) => h.payloadHash)}::text[])
       AND NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.payload_hash = p.hash)`;
   return ids;
+}
+
+/** One page of a set's changes, ordered by id (cursor = last id), optionally of one kind. */
+export function listBackupSetChanges(
+  db: Db,
+  backupSetId: string,
+  page: { limit: number; cursor?: string; change?: BackupChangeKind },
+): Promise<BackupSetChange[]> {
+  return db.backupSetChange.findMany({
+    where: {
+      backupSetId,
+      ...(page.change ? { change: page.change } : {}),
+      ...(page.cursor ? { id: { gt: page.cursor } } : {}),
+    },
+    orderBy: { id: 'asc' },
+    take: page.limit + 1,
+  });
+}
+
+export async function countBackupSetChanges(db: Db, backupSetId: string): Promise<ChangeCounts> {
+  const groups = await db.backupSetChange.groupBy({
+    by: ['change'],
+    where: { backupSetId },
+    _count: { _all: true },
+  });
+  const counts: ChangeCounts = { added: 0, removed: 0, modified: 0 };
+  for (const group of groups) counts[group.change] = group._count._all;
+  return counts;
 }

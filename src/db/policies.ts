@@ -6,6 +6,8 @@ export interface PolicyRow {
   /** Canonical JSON text (volatile fields stripped, keys sorted). */
   canonicalJson: string;
   sha256: string;
+  /** UTF-8 bytes of canonicalJson. */
+  sizeBytes: number;
   graphLastModified: Date | null;
 }
 
@@ -31,6 +33,7 @@ export async function upsertPolicyPage(
     rows.map((r) => r.canonicalJson),
     rows.map((r) => r.sha256),
     rows.map((r) => r.graphLastModified?.toISOString() ?? null),
+    rows.map((r) => r.sizeBytes),
   ]);
   const counts = result.rows[0];
   return { added: Number(counts?.added ?? 0), modified: Number(counts?.modified ?? 0) };
@@ -38,8 +41,8 @@ export async function upsertPolicyPage(
 
 const UPSERT_POLICY_PAGE = `
   WITH incoming AS (
-    SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-      AS t(graph_id, display_name, payload, payload_hash, graph_last_modified)
+    SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::int[])
+      AS t(graph_id, display_name, payload, payload_hash, graph_last_modified, payload_bytes)
   ),
   previous AS (
     SELECT p.graph_id, p.payload_hash, p.deleted_at FROM policies p
@@ -48,13 +51,13 @@ const UPSERT_POLICY_PAGE = `
   ),
   upserted AS (
     INSERT INTO policies (id, tenant_id, policy_type, graph_id, display_name, payload, payload_hash,
-                          graph_last_modified, last_synced_at, deleted_at)
+                          payload_bytes, graph_last_modified, last_synced_at, deleted_at)
     SELECT gen_random_uuid(), $1::uuid, $2, i.graph_id, i.display_name, i.payload::jsonb,
-           i.payload_hash, i.graph_last_modified, $3::timestamptz, NULL
+           i.payload_hash, i.payload_bytes, i.graph_last_modified, $3::timestamptz, NULL
     FROM incoming i
     ON CONFLICT (tenant_id, policy_type, graph_id) DO UPDATE SET
       display_name = EXCLUDED.display_name, payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash,
-      graph_last_modified = EXCLUDED.graph_last_modified, last_synced_at = EXCLUDED.last_synced_at,
+      payload_bytes = EXCLUDED.payload_bytes, graph_last_modified = EXCLUDED.graph_last_modified, last_synced_at = EXCLUDED.last_synced_at,
       deleted_at = NULL
     RETURNING graph_id
   )

@@ -1,9 +1,24 @@
-import { findBackupSet } from '../db/backupSets';
-import type { Db } from '../db/client';
+import { countBackupSetChanges, findBackupSet, listBackupSetChanges } from '../db/backupSets';
+import type { BackupChangeKind, Db } from '../db/client';
 import { NotFoundError } from './errors';
 
 export async function getBackupSet(db: Db, tenantId: string, setId: string) {
   const set = await findBackupSet(db, tenantId, setId);
   if (!set) throw new NotFoundError('backup set');
   return set;
+}
+
+/** A page of the set's changes against the schedule's previous set, with the counts of all. */
+export async function getBackupSetChanges(
+  db: Db,
+  tenantId: string,
+  setId: string,
+  page: { limit: number; cursor?: string; change?: BackupChangeKind },
+) {
+  const set = await getBackupSet(db, tenantId, setId);
+  const [rows, counts] = await Promise.all([
+    listBackupSetChanges(db, set.id, page),
+    countBackupSetChanges(db, set.id),
+  ]);
+  return { set, rows, counts };
 }

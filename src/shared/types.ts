@@ -28,9 +28,18 @@ export interface PolicyTypeSummary {
   removed: number;
 }
 
+/** Items of a backup set against the schedule's previous set. */
+export interface ChangeCounts {
+  added: number;
+  removed: number;
+  modified: number;
+}
+
 export interface RunSummary {
   types: Record<string, PolicyTypeSummary>;
   totals: { fetched: number; added: number; modified: number; removed: number; itemCount: number };
+  /** The backup set's changes (GET .../backup-sets/{id}/changes lists them). */
+  changes?: ChangeCounts;
   retention?: { deletedBackupSetIds: string[] };
 }
 

@@ -97,7 +97,7 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
       keepLast: begun.keepLast,
       keepBackupSetId: set.backupSetId,
     });
-    const summary = { ...summarize(types, set.itemCount), retention };
+    const summary = { ...summarize(types, set.itemCount), changes: set.changes, retention };
     await bookkeeping.completeRun({ runId, status, summary, backupSetId: set.backupSetId });
     return { runId, status, backupSetId: set.backupSetId };
   } catch (error) {

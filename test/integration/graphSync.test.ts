@@ -72,6 +72,38 @@ test('changes between syncs are counted; vanished policies are marked deleted, n
     removed: 2,
   });
   expect(run.summary.types.compliance).toMatchObject({ outcome: 'ok', added: 0, modified: 0, removed: 0 });
+
+  // The backup set records the same changes against the schedule's previous set, with names.
+  expect(run.summary.changes).toEqual({ added: 4, removed: 2, modified: 3 });
+  const changes = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${run.backupSetId}/changes`);
+  expect(changes.status).toBe(200);
+  expect(changes.body.counts).toEqual({ added: 4, removed: 2, modified: 3 });
+  expect(changes.body.nextCursor).toBeNull();
+  const byKind = (kind: string) =>
+    changes.body.items
+      .filter((item: { change: string }) => item.change === kind)
+      .map((item: { graphId: string }) => item.graphId)
+      .sort();
+  expect(byKind('added')).toEqual([...(change.added.deviceConfiguration ?? [])].sort());
+  expect(byKind('removed')).toEqual([...(change.removed.deviceConfiguration ?? [])].sort());
+  expect(byKind('modified')).toEqual([...(change.modified.deviceConfiguration ?? [])].sort());
+  for (const item of changes.body.items) {
+    expect(item.policyType).toBe('deviceConfiguration');
+    expect(item.displayName).toEqual(expect.any(String));
+  }
+  const removedOnly = await stack.api(
+    `/v1/tenants/${tenant.id}/backup-sets/${run.backupSetId}/changes?change=removed&limit=1`,
+  );
+  expect(removedOnly.body.items).toHaveLength(1);
+  expect(removedOnly.body.nextCursor).toEqual(expect.any(String));
+
+  // Nothing changed since: a new set, but no new payload bytes and no changes.
+  const unchanged = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(unchanged.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  const set = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${unchanged.backupSetId}`);
+  expect(set.body.stats).toMatchObject({ itemCount: run.summary.totals.itemCount, newPayloadBytes: 0 });
+  expect(set.body.stats.totalBytes).toBeGreaterThan(0);
+  expect(set.body.previousBackupSetId).toBe(run.backupSetId);
   const removed = await stack.db.policy.findMany({
     where: { tenantId: tenant.id, graphId: { in: change.removed.deviceConfiguration ?? [] } },
   });
@@ -148,6 +180,23 @@ test('403 on scripts makes the run partial, naming the missing permission', asyn
   });
   expect(items.map((item) => item.policyType)).toEqual(['deviceConfiguration']);
   recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-forbidden-type-partial`);
+});
+
+test('a type a partial run could not fetch is not reported removed from the backup', async () => {
+  const { emulated, tenant } = await admin.createTenant(60);
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: ['deviceConfiguration', 'powershellScripts'],
+  });
+  expect((await runToCompletion(stack, tenant.id, schedule.id)).status).toBe('succeeded');
+  await admin.setFaults(emulated.azureTenantId, { forbiddenTypes: ['powershellScripts'] });
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+
+  expect(run.status).toBe('partial');
+  expect(run.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  const scripts = await stack.db.policy.count({
+    where: { tenantId: tenant.id, policyType: 'powershellScripts', deletedAt: null },
+  });
+  expect(scripts).toBeGreaterThan(0);
 });
 
 test('a broken next link fails that type and never reports it ok', async () => {

@@ -1,0 +1,158 @@
+// The immutable snapshot of one run, written entirely inside PostgreSQL: payloads, items and
+// changes are copied from the policies table by INSERT ... SELECT, so no payload crosses the
+// network or sits in the worker's memory, whatever the tenant's size.
+import type { PoolClient } from 'pg';
+import type { ChangeCounts } from '../shared/types';
+import type { AuditEntry } from './audit';
+import { type Db, sqlPoolOf } from './client';
+
+export interface SnapshotStats {
+  backupSetId: string;
+  itemCount: number;
+  totalBytes: number;
+  newPayloadBytes: number;
+  /** Against the schedule's previous set (everything is `added` in a schedule's first set). */
+  changes: ChangeCounts;
+}
+
+export interface SnapshotTarget {
+  tenantId: string;
+  scheduleId: string;
+  runId: string;
+  /** Only these types are captured and compared: a type the run could not fetch is neither. */
+  policyTypes: string[];
+}
+
+/**
+ * Writes the run's set, or returns it if it exists (a retried activity). REPEATABLE READ gives
+ * every statement the same view of `policies`, so counts, items and changes agree even while
+ * another schedule of the tenant syncs. `audit` is appended in the same transaction.
+ */
+export async function writeSnapshot(
+  db: Db,
+  target: SnapshotTarget,
+  audit: (stats: SnapshotStats) => AuditEntry,
+): Promise<SnapshotStats> {
+  const client = await sqlPoolOf(db).connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const existing = await existingSnapshot(client, target.runId);
+    if (existing) {
+      await client.query('COMMIT');
+      return existing;
+    }
+    const stats = await insertSnapshot(client, target);
+    const entry = audit(stats);
+    await client.query(
+      `INSERT INTO audit_logs (id, tenant_id, actor, action, resource_type, resource_id, metadata)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::jsonb)`,
+      [
+        entry.tenantId,
+        entry.actor,
+        entry.action,
+        entry.resourceType,
+        entry.resourceId ?? null,
+        JSON.stringify(entry.metadata ?? {}),
+      ],
+    );
+    await client.query('COMMIT');
+    return stats;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+// The live policies of the captured types; $1 tenant id, $2 policy types.
+const LIVE = `FROM policies WHERE tenant_id = $1::uuid AND policy_type = ANY($2::text[]) AND deleted_at IS NULL`;
+
+async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promise<SnapshotStats> {
+  const live = [target.tenantId, target.policyTypes];
+  const previous = await client.query<{ id: string }>(
+    `SELECT id FROM backup_sets WHERE schedule_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [target.scheduleId],
+  );
+  const previousSetId = previous.rows[0]?.id ?? null;
+
+  const newPayloads = await client.query<{ bytes: string }>(
+    `WITH inserted AS (
+       INSERT INTO backup_payloads (hash, content, size_bytes, created_at)
+       SELECT DISTINCT ON (payload_hash) payload_hash, payload, payload_bytes, now() ${LIVE}
+       ON CONFLICT (hash) DO NOTHING
+       RETURNING size_bytes)
+     SELECT coalesce(sum(size_bytes), 0) AS bytes FROM inserted`,
+    live,
+  );
+  const totals = await client.query<{ items: number; bytes: string }>(
+    `SELECT count(*)::int AS items, coalesce(sum(payload_bytes), 0) AS bytes ${LIVE}`,
+    live,
+  );
+  const itemCount = totals.rows[0]?.items ?? 0;
+  const totalBytes = Number(totals.rows[0]?.bytes ?? 0);
+  const newPayloadBytes = Number(newPayloads.rows[0]?.bytes ?? 0);
+
+  const set = await client.query<{ id: string }>(
+    `INSERT INTO backup_sets (id, tenant_id, schedule_id, run_id, item_count, total_bytes,
+                              new_payload_bytes, previous_backup_set_id, created_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, now())
+     RETURNING id`,
+    [target.tenantId, target.scheduleId, target.runId, itemCount, totalBytes, newPayloadBytes, previousSetId],
+  );
+  const backupSetId = set.rows[0]?.id as string;
+
+  await client.query(
+    `INSERT INTO backup_items (id, backup_set_id, policy_type, graph_id, display_name, payload_hash)
+     SELECT gen_random_uuid(), $3::uuid, policy_type, graph_id, display_name, payload_hash ${LIVE}`,
+    [...live, backupSetId],
+  );
+  const changes = await client.query<{ change: keyof ChangeCounts; n: number }>(
+    `WITH current_items AS (SELECT * FROM backup_items WHERE backup_set_id = $1),
+          previous_items AS (
+            SELECT * FROM backup_items WHERE backup_set_id = $2 AND policy_type = ANY($3::text[])),
+          inserted AS (
+            INSERT INTO backup_set_changes (id, backup_set_id, policy_type, graph_id, display_name, change)
+            SELECT gen_random_uuid(), $1,
+                   coalesce(c.policy_type, p.policy_type), coalesce(c.graph_id, p.graph_id),
+                   coalesce(c.display_name, p.display_name),
+                   (CASE WHEN p.graph_id IS NULL THEN 'added'
+                         WHEN c.graph_id IS NULL THEN 'removed'
+                         ELSE 'modified' END)::backup_change_kind
+            FROM current_items c
+            FULL JOIN previous_items p ON p.policy_type = c.policy_type AND p.graph_id = c.graph_id
+            WHERE p.graph_id IS NULL OR c.graph_id IS NULL OR p.payload_hash <> c.payload_hash
+            RETURNING change)
+     SELECT change, count(*)::int AS n FROM inserted GROUP BY change`,
+    [backupSetId, previousSetId, target.policyTypes],
+  );
+  return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes: countsOf(changes.rows) };
+}
+
+async function existingSnapshot(client: PoolClient, runId: string): Promise<SnapshotStats | undefined> {
+  const found = await client.query<{
+    id: string;
+    item_count: number;
+    total_bytes: string;
+    new_payload_bytes: string;
+  }>(`SELECT id, item_count, total_bytes, new_payload_bytes FROM backup_sets WHERE run_id = $1`, [runId]);
+  const set = found.rows[0];
+  if (!set) return undefined;
+  const changes = await client.query<{ change: keyof ChangeCounts; n: number }>(
+    `SELECT change, count(*)::int AS n FROM backup_set_changes WHERE backup_set_id = $1 GROUP BY change`,
+    [set.id],
+  );
+  return {
+    backupSetId: set.id,
+    itemCount: set.item_count,
+    totalBytes: Number(set.total_bytes),
+    newPayloadBytes: Number(set.new_payload_bytes),
+    changes: countsOf(changes.rows),
+  };
+}
+
+function countsOf(rows: { change: keyof ChangeCounts; n: number }[]): ChangeCounts {
+  const counts: ChangeCounts = { added: 0, removed: 0, modified: 0 };
+  for (const row of rows) counts[row.change] = row.n;
+  return counts;
+}
