@@ -13,7 +13,7 @@ import {
   POLICY_TYPES,
   type PolicyTypeKey,
 } from '../graph';
-import { SYNC_MAX_ATTEMPTS } from '../shared/constants';
+import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
 import type { ActivityDeps } from './deps';
 import { emptySummary, outcomeForFailure } from './syncOutcome';
@@ -54,38 +54,55 @@ export function createSyncPolicies({ db, graph, logger }: ActivityDeps) {
       done: resumed?.done ?? {},
     };
     const lastAttempt = context.info.attempt >= SYNC_MAX_ATTEMPTS;
-
-    for (const type of input.policyTypes) {
-      progress.current = type;
-      if (!progress.done[type]) {
-        progress.done[type] = isPolicyTypeKey(type)
-          ? await syncType(client, tenant.id, type, lastAttempt, (items) => {
-              progress.itemsFetched += items;
-              context.heartbeat(progress);
-            })
-          : emptySummary('failed', `unknown policy type "${type}"`);
-        const { outcome, reason, requiredPermission } = progress.done[type];
-        if (outcome !== 'ok') {
-          logger.warn(
-            {
-              runId: input.runId,
-              tenantId: tenant.id,
-              policyType: type,
-              outcome,
-              reason,
-              requiredPermission,
-            },
-            'policy type not captured completely',
-          );
-        }
+    // Also heartbeat while a page waits on Graph (Retry-After, a slow item): the heartbeat
+    // timeout is what detects a dead worker, so it must stay short without failing live ones.
+    const alive = setInterval(() => context.heartbeat(progress), SYNC_HEARTBEAT_INTERVAL_MS);
+    try {
+      for (const type of input.policyTypes) {
+        progress.current = type;
+        progress.done[type] ??= await syncOneType(
+          client,
+          input.runId,
+          tenant.id,
+          type,
+          lastAttempt,
+          (items) => {
+            progress.itemsFetched += items;
+            context.heartbeat(progress);
+          },
+        );
+        progress.typesDone += 1;
+        context.heartbeat(progress);
       }
-      progress.typesDone += 1;
-      context.heartbeat(progress);
+    } finally {
+      clearInterval(alive);
     }
     return Object.fromEntries(
       input.policyTypes.map((type) => [type, progress.done[type] as PolicyTypeSummary]),
     );
   };
+
+  /** The type's summary; a type not captured completely is logged with its reason. */
+  async function syncOneType(
+    client: GraphClient,
+    runId: string,
+    tenantId: string,
+    type: string,
+    lastAttempt: boolean,
+    onPage: (items: number) => void,
+  ): Promise<PolicyTypeSummary> {
+    const summary = isPolicyTypeKey(type)
+      ? await syncType(client, tenantId, type, lastAttempt, onPage)
+      : emptySummary('failed', `unknown policy type "${type}"`);
+    if (summary.outcome !== 'ok') {
+      const { outcome, reason, requiredPermission } = summary;
+      logger.warn(
+        { runId, tenantId, policyType: type, outcome, reason, requiredPermission },
+        'policy type not captured completely',
+      );
+    }
+    return summary;
+  }
 
   async function syncType(
     client: GraphClient,

@@ -9,7 +9,7 @@ import { createApp } from './app';
 async function main(): Promise<void> {
   const config = loadApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, logger);
   const temporal = createLazyTemporalClient(config);
   const app = createApp({ db, temporal, logger });
   const server: Server = app.listen(config.PORT, () => {

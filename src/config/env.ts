@@ -2,6 +2,7 @@
 // deployment fails immediately with the variable named, instead of at first use.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { BACKUP_TASK_QUEUE } from '../shared/constants';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 const optionalPath = z.string().min(1).optional();
@@ -38,6 +39,8 @@ const workerSchema = common
     /** Extra CA trusted for Graph and login, for the dev emulator's self-signed certificate. */
     GRAPH_CA_FILE: optionalPath,
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Only to isolate a worker (tests, canaries): schedules and the API start runs on the default. */
+    WORKER_TASK_QUEUE: z.string().min(1).max(200).default(BACKUP_TASK_QUEUE),
   })
   .refine(mtlsPair, mtlsPairError);
 

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+import type { Logger } from 'pino';
 import { PrismaClient } from './generated/client';
 
 export type Db = PrismaClient;
@@ -7,9 +8,16 @@ export type Db = PrismaClient;
 // The pool behind each client, for the few bulk statements that bypass Prisma (see sqlPoolOf).
 const pools = new WeakMap<Db, Pool>();
 
-/** One client per process; Prisma's pg adapter runs its queries over our pool. */
-export function createDb(databaseUrl: string): Db {
+/**
+ * One client per process; Prisma's pg adapter runs its queries over our pool. An idle pooled
+ * connection that PostgreSQL drops (restart, failover, pg_terminate_backend) makes the pool
+ * emit 'error'; without a listener that would crash the process instead of just reconnecting.
+ */
+export function createDb(databaseUrl: string, logger?: Pick<Logger, 'warn'>): Db {
   const pool = new Pool({ connectionString: databaseUrl });
+  pool.on('error', (error) =>
+    logger?.warn({ err: error }, 'idle PostgreSQL connection lost; it will be replaced'),
+  );
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;

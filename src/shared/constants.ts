@@ -34,3 +34,10 @@ export const SCHEDULE_ID_PREFIX = 'backup-schedule-';
  * transient Graph failure becomes the type's `failed` outcome instead of another retry.
  */
 export const SYNC_MAX_ATTEMPTS = 5;
+
+/**
+ * The sync activity heartbeats at least this often; Temporal retries it on another worker when
+ * no heartbeat arrived for SYNC_HEARTBEAT_TIMEOUT (a killed worker is noticed that fast).
+ */
+export const SYNC_HEARTBEAT_INTERVAL_MS = 5_000;
+export const SYNC_HEARTBEAT_TIMEOUT = '30s';

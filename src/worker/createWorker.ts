@@ -10,6 +10,8 @@ export interface WorkerOptions {
   /** A prebuilt bundle; without one the worker bundles the workflows itself (dev). */
   bundlePath?: string;
   maxConcurrentActivities?: number;
+  /** Defaults to the task queue schedules and the API start runs on. */
+  taskQueue?: string;
 }
 
 export function createBackupWorker(opts: WorkerOptions): Promise<Worker> {
@@ -20,7 +22,7 @@ export function createBackupWorker(opts: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
-    taskQueue: BACKUP_TASK_QUEUE,
+    taskQueue: opts.taskQueue ?? BACKUP_TASK_QUEUE,
     activities: createActivities(opts.deps),
     ...workflows,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 20,

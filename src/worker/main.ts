@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   Runtime.install({ logger: temporalLoggerFor(logger) });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, logger);
   const graph = new GraphClientFactory({
     logger,
     ...(config.GRAPH_CA_FILE ? { trustedCaPem: readFileSync(config.GRAPH_CA_FILE, 'utf8') } : {}),
@@ -27,9 +27,13 @@ async function main(): Promise<void> {
     deps: { db, graph, logger },
     bundlePath: config.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH,
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    taskQueue: config.WORKER_TASK_QUEUE,
   });
   // Temporal's worker handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.
-  logger.info({ taskQueue: 'backups', namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+  logger.info(
+    { taskQueue: config.WORKER_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    'worker started',
+  );
   await worker.run();
   await Promise.allSettled([connection.close(), graph.close(), db.$disconnect()]);
   logger.info('worker stopped');

@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BackupActivities } from '../activities';
-import { SYNC_MAX_ATTEMPTS } from '../shared/constants';
+import { SYNC_HEARTBEAT_TIMEOUT, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import {
   SCHEDULE_ID_KEY,
   SCHEDULED_BY_ID_KEY,
@@ -32,7 +32,7 @@ const bookkeeping = proxyActivities<Pick<BackupActivities, 'beginRun' | 'complet
 
 const graphSync = proxyActivities<Pick<BackupActivities, 'syncPolicies'>>({
   startToCloseTimeout: '1h',
-  heartbeatTimeout: '2m',
+  heartbeatTimeout: SYNC_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '10s',
     maximumInterval: '5m',
