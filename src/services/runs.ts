@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { BackupScheduleRun, Db } from '../db/client';
 import { findRun, hasActiveRun, insertQueuedRun, updateRun } from '../db/runs';
 import { findLiveSchedule } from '../db/schedules';
+import { findTenant } from '../db/tenants';
 import type { Logger } from '../logging/logger';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../shared/constants';
 import { SCHEDULE_ID_KEY, TENANT_ID_KEY, TRIGGER_KEY } from '../shared/searchAttributes';
@@ -23,8 +24,11 @@ export async function startManualRun(
   scheduleId: string,
   requestedByUserId: string,
 ): Promise<BackupScheduleRun> {
-  const schedule = await findLiveSchedule(deps.db, tenantId, scheduleId);
-  if (!schedule) throw new NotFoundError('backup schedule');
+  const [schedule, tenant] = await Promise.all([
+    findLiveSchedule(deps.db, tenantId, scheduleId),
+    findTenant(deps.db, tenantId),
+  ]);
+  if (!schedule || !tenant) throw new NotFoundError('backup schedule');
   if (!schedule.enabled)
     throw new ConflictError('the schedule is disabled; enable it to run it', 'schedule_disabled');
   // A fast answer for the common case; the workflow's Postgres lock is what guarantees it.
@@ -51,7 +55,8 @@ export async function startManualRun(
         { key: SCHEDULE_ID_KEY, value: scheduleId },
         { key: TRIGGER_KEY, value: 'manual' },
       ],
-      memo: { scheduleName: schedule.name },
+      // What scheduled runs carry too (scheduleOptions.ts): operators recognise runs by it.
+      memo: { scheduleName: schedule.name, tenantSlug: tenant.slug },
     });
   } catch (error) {
     // Never leave a `queued` row that no workflow will ever pick up.
