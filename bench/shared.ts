@@ -36,3 +36,14 @@ export function report(result: Omit<PhaseResult, 'peakRssMb'>): void {
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(`${JSON.stringify({ ...result, peakRssMb } satisfies PhaseResult)}\n`);
 }
+
+/** Runs a benchmark's main: its return value is the exit code (1 when a target is missed). */
+export function runBenchmark(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error('[bench]', error);
+      process.exit(1);
+    },
+  );
+}

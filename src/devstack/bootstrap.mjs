@@ -12,7 +12,12 @@ import { ensureTemporalCli } from './temporalCli.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mode = process.argv[2];
 const passThrough = process.argv.slice(3);
-const entries = { dev: 'src/devstack/dev.ts', test: 'src/devstack/test.ts', 'bench:sync': 'bench/sync.ts' };
+const entries = {
+  dev: 'src/devstack/dev.ts',
+  test: 'src/devstack/test.ts',
+  'bench:sync': 'bench/sync.ts',
+  'bench:backup': 'bench/backup.ts',
+};
 if (!entries[mode]) {
   console.error(`usage: bootstrap.mjs ${Object.keys(entries).join('|')} [args]`);
   process.exit(2);
