@@ -169,3 +169,41 @@ test('every activity run twice leaves the same rows as once', async () => {
   expect(await counts()).toEqual(before);
   await graph.close();
 });
+
+test("retention keeps the schedule's last N sets, never another schedule's, and collects unreferenced payloads", async () => {
+  const { emulated, tenant } = await admin.createTenant(60);
+  const policyTypes = ['deviceConfiguration'];
+  const kept = await createSchedule(stack, tenant.id, { policyTypes, retention: { keepLast: 1 } });
+  const other = await createSchedule(stack, tenant.id, { policyTypes, retention: { keepLast: 5 } });
+  const first = await runToCompletion(stack, tenant.id, kept.id);
+  const otherRun = await runToCompletion(stack, tenant.id, other.id);
+
+  const change = await admin.mutate(emulated.azureTenantId, { modify: 2, types: ['deviceConfiguration'] });
+  const modifiedIds = change.modified.deviceConfiguration ?? [];
+  const oldHashes = async (setId: string) =>
+    (await stack.db.backupItem.findMany({ where: { backupSetId: setId, graphId: { in: modifiedIds } } })).map(
+      (item) => item.payloadHash,
+    );
+  const hashesBefore = await oldHashes(first.backupSetId);
+  expect(hashesBefore).toHaveLength(2);
+
+  const second = await runToCompletion(stack, tenant.id, kept.id);
+  expect(second.summary.retention.deletedBackupSetIds).toEqual([first.backupSetId]);
+  expect(await stack.db.backupSet.count({ where: { id: first.backupSetId } })).toBe(0);
+  // The other schedule's set still holds the old versions: they stay.
+  expect(await stack.db.backupSet.count({ where: { id: otherRun.backupSetId } })).toBe(1);
+  expect(await stack.db.backupPayload.count({ where: { hash: { in: hashesBefore } } })).toBe(2);
+
+  // Once no set references them, the old versions are collected.
+  await runToCompletion(stack, tenant.id, other.id);
+  await stack.db.backupSchedule.update({ where: { id: other.id }, data: { retentionKeepLast: 1 } });
+  const otherSecond = await runToCompletion(stack, tenant.id, other.id);
+  expect(otherSecond.summary.retention.deletedBackupSetIds).toHaveLength(2);
+  expect(await stack.db.backupPayload.count({ where: { hash: { in: hashesBefore } } })).toBe(0);
+  const audit = await stack.db.auditLog.findMany({
+    where: { tenantId: tenant.id, action: 'retention.deleted_backup_sets' },
+  });
+  expect(
+    audit.flatMap((row) => (row.metadata as { deletedBackupSetIds: string[] }).deletedBackupSetIds),
+  ).toEqual(expect.arrayContaining([first.backupSetId, otherRun.backupSetId]));
+});
