@@ -7,12 +7,16 @@ import { Agent, fetch } from 'undici';
  * in addition to the system roots, so the same process can reach both the emulator and Microsoft.
  */
 export function createAgent(trustedCaPem?: string): Agent {
-  if (trustedCaPem === undefined) return new Agent();
+  const timeouts = { headersTimeout: GRAPH_TIMEOUT_MS, bodyTimeout: GRAPH_TIMEOUT_MS };
+  if (trustedCaPem === undefined) return new Agent(timeouts);
   // One secure context for every connection: passing `ca` instead would parse the ~140 system
   // roots again for each new TLS connection, which showed up as the top cost in bench:sync.
   const secureContext = createSecureContext({ ca: [...rootCertificates, trustedCaPem] });
-  return new Agent({ connect: { secureContext } });
+  return new Agent({ ...timeouts, connect: { secureContext } });
 }
+
+/** Graph answers within seconds; a minute without headers or body bytes is a hung request. */
+const GRAPH_TIMEOUT_MS = 60_000;
 
 const IDENTITY_TIMEOUT_MS = 30_000;
 
