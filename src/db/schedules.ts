@@ -70,3 +70,50 @@ export async function recordScheduleSync(
   });
   return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
 }
+
+/** The editable fields of a schedule row. */
+export function scheduleFieldsOf(schedule: BackupSchedule): ScheduleFields {
+  return {
+    name: schedule.name,
+    enabled: schedule.enabled,
+    frequency: schedule.frequency,
+    minute: schedule.minute,
+    timeOfDay: schedule.timeOfDay,
+    daysOfWeek: schedule.daysOfWeek,
+    timezone: schedule.timezone,
+    policyTypes: schedule.policyTypes,
+    retentionKeepLast: schedule.retentionKeepLast,
+  };
+}
+
+/**
+ * Replaces the fields of a live schedule if it still has `expectedVersion`, bumping the version
+ * (null when it changed or was deleted meanwhile: the caller answers 409 or 404).
+ */
+export async function updateScheduleFields(
+  db: Db,
+  scheduleId: string,
+  expectedVersion: number,
+  fields: ScheduleFields,
+): Promise<BackupSchedule | null> {
+  try {
+    const { count } = await db.backupSchedule.updateMany({
+      where: { id: scheduleId, version: expectedVersion, deletedAt: null },
+      data: { ...fields, version: { increment: 1 } },
+    });
+    return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new DuplicateScheduleNameError(fields.name);
+    }
+    throw error;
+  }
+}
+
+/** Soft delete: runs and backup sets keep their schedule; the name becomes free again. */
+export function markScheduleDeleted(db: Db, scheduleId: string): Promise<BackupSchedule> {
+  return db.backupSchedule.update({
+    where: { id: scheduleId },
+    data: { deletedAt: new Date(), version: { increment: 1 }, temporalSyncState: 'pending' },
+  });
+}

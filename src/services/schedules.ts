@@ -9,13 +9,23 @@ import {
   findLiveSchedule,
   insertSchedule,
   listLiveSchedules,
+  markScheduleDeleted,
   recordScheduleSync,
   type ScheduleFields,
+  scheduleFieldsOf,
+  updateScheduleFields,
 } from '../db/schedules';
 import { findTenant } from '../db/tenants';
 import type { Logger } from '../logging/logger';
-import { isTemporalUnavailable, nextRunTimes, upsertTemporalSchedule } from '../temporal/scheduleSync';
+import {
+  deleteTemporalSchedule,
+  isTemporalUnavailable,
+  nextRunTimes,
+  upsertTemporalSchedule,
+} from '../temporal/scheduleSync';
 import { ConflictError, NotFoundError } from './errors';
+
+export { scheduleFieldsOf } from '../db/schedules';
 
 export interface ScheduleServiceDeps {
   db: Db;
@@ -51,14 +61,7 @@ export async function createSchedule(
       return row;
     });
   } catch (error) {
-    if (error instanceof DuplicateScheduleNameError) {
-      throw new ConflictError(
-        `a schedule named "${fields.name}" already exists in this tenant`,
-        'schedule_name_taken',
-        'name',
-      );
-    }
-    throw error;
+    throw conflictIfNameTaken(error);
   }
   const synced = await syncScheduleToTemporal(deps, created, tenant.slug);
   return { schedule: synced, nextRunTimes: await nextRunTimes(deps.temporal, created.id) };
@@ -72,6 +75,83 @@ export async function getSchedule(
   const schedule = await findLiveSchedule(deps.db, tenantId, scheduleId);
   if (!schedule) throw new NotFoundError('backup schedule');
   return { schedule, nextRunTimes: await nextRunTimes(deps.temporal, schedule.id) };
+}
+
+/**
+ * Applies `fields` (the whole schedule, already validated) if the row is still at
+ * `expectedVersion`, then brings Temporal in line: a disabled schedule is paused, not deleted.
+ */
+export async function updateSchedule(
+  deps: ScheduleServiceDeps,
+  tenantId: string,
+  scheduleId: string,
+  change: { fields: ScheduleFields; expectedVersion: number },
+  actorUserId: string,
+): Promise<ScheduleView> {
+  const tenant = await findTenant(deps.db, tenantId);
+  const current = tenant && (await findLiveSchedule(deps.db, tenantId, scheduleId));
+  if (!tenant || !current) throw new NotFoundError('backup schedule');
+  const before = scheduleFieldsOf(current);
+  const changed = (Object.keys(change.fields) as (keyof ScheduleFields)[]).filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(change.fields[key]),
+  );
+  let updated: BackupSchedule | null;
+  try {
+    updated = await deps.db.$transaction(async (tx) => {
+      const row = await updateScheduleFields(tx, scheduleId, change.expectedVersion, change.fields);
+      if (row) {
+        await appendAudit(tx, {
+          tenantId,
+          actor: userActor(actorUserId),
+          action: 'backup_schedule.updated',
+          resourceType: 'backup_schedule',
+          resourceId: scheduleId,
+          metadata: { changed, version: row.version },
+        });
+      }
+      return row;
+    });
+  } catch (error) {
+    throw conflictIfNameTaken(error);
+  }
+  if (!updated) {
+    throw new ConflictError('the schedule changed while this update was made; retry it', 'schedule_changed');
+  }
+  const synced = await syncScheduleToTemporal(deps, updated, tenant.slug);
+  return { schedule: synced, nextRunTimes: await nextRunTimes(deps.temporal, scheduleId) };
+}
+
+/** Soft-deletes the schedule, then its Temporal Schedule (left `pending` if Temporal is down). */
+export async function deleteSchedule(
+  deps: ScheduleServiceDeps,
+  tenantId: string,
+  scheduleId: string,
+  actorUserId: string,
+): Promise<void> {
+  const current = await findLiveSchedule(deps.db, tenantId, scheduleId);
+  if (!current) throw new NotFoundError('backup schedule');
+  const deleted = await deps.db.$transaction(async (tx) => {
+    const row = await markScheduleDeleted(tx, scheduleId);
+    await appendAudit(tx, {
+      tenantId,
+      actor: userActor(actorUserId),
+      action: 'backup_schedule.deleted',
+      resourceType: 'backup_schedule',
+      resourceId: scheduleId,
+      metadata: { name: row.name },
+    });
+    return row;
+  });
+  try {
+    await deleteTemporalSchedule(deps.temporal, scheduleId);
+    await recordScheduleSync(deps.db, scheduleId, deleted.version, { state: 'synced' });
+  } catch (error) {
+    deps.logger.warn({ err: error, scheduleId }, 'Temporal schedule delete failed; left for the reconciler');
+    await recordScheduleSync(deps.db, scheduleId, deleted.version, {
+      state: isTemporalUnavailable(error) ? 'pending' : 'error',
+      error: String((error as Error).message ?? error).slice(0, 500),
+    });
+  }
 }
 
 export function listSchedules(
@@ -100,4 +180,13 @@ export async function syncScheduleToTemporal(
     };
   }
   return (await recordScheduleSync(deps.db, schedule.id, schedule.version, outcome)) ?? schedule;
+}
+
+function conflictIfNameTaken(error: unknown): unknown {
+  if (!(error instanceof DuplicateScheduleNameError)) return error;
+  return new ConflictError(
+    `a schedule named "${error.message}" already exists in this tenant`,
+    'schedule_name_taken',
+    'name',
+  );
 }

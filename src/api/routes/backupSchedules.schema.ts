@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ScheduleFields } from '../../db/schedules';
 import { isPolicyTypeKey } from '../../graph';
 
 export const DAYS_OF_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -30,26 +31,36 @@ const policyTypes = z
       ctx.addIssue({ code: 'custom', message: 'policy types must not repeat' });
   });
 
+const scheduleFields = {
+  name: z.string().trim().min(1).max(100),
+  enabled: z.boolean(),
+  frequency: z.enum(['hourly', 'daily', 'weekly']),
+  minute: z.int().min(0).max(59).nullish(),
+  timeOfDay: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (24-hour)')
+    .nullish(),
+  daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)).nullish(),
+  timezone: z.string().transform((name, ctx) => {
+    const canonical = ianaTimezone(name);
+    if (canonical) return canonical;
+    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone name such as "Europe/Berlin"' });
+    return z.NEVER;
+  }),
+  policyTypes,
+  retention: z.strictObject({ keepLast: z.int().min(1).max(365) }),
+};
+
+/** PATCH: any subset of the fields; the merged schedule is then checked as a whole. */
+export const updateScheduleBody = z
+  .strictObject(scheduleFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+
+export type ScheduleUpdate = z.infer<typeof updateScheduleBody>;
+
 export const createScheduleBody = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100),
-    enabled: z.boolean().default(true),
-    frequency: z.enum(['hourly', 'daily', 'weekly']),
-    minute: z.int().min(0).max(59).nullish(),
-    timeOfDay: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (24-hour)')
-      .nullish(),
-    daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)).nullish(),
-    timezone: z.string().transform((name, ctx) => {
-      const canonical = ianaTimezone(name);
-      if (canonical) return canonical;
-      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone name such as "Europe/Berlin"' });
-      return z.NEVER;
-    }),
-    policyTypes,
-    retention: z.strictObject({ keepLast: z.int().min(1).max(365) }),
-  })
+  .strictObject({ ...scheduleFields, enabled: scheduleFields.enabled.default(true) })
   .superRefine((body, ctx) => {
     const require = (field: 'minute' | 'timeOfDay' | 'daysOfWeek', ok: boolean, message: string) => {
       if (!ok) ctx.addIssue({ code: 'custom', path: [field], message });
@@ -83,4 +94,17 @@ export const createScheduleBody = z
 
 function sortDays(days: string[]): string[] {
   return [...days].sort((a, b) => DAYS_OF_WEEK.indexOf(a as never) - DAYS_OF_WEEK.indexOf(b as never));
+}
+
+/**
+ * The schedule as a create body with the update applied. A change of frequency drops the timing
+ * fields the new frequency does not use, unless the update sets them itself.
+ */
+export function mergeScheduleUpdate(current: ScheduleFields, update: ScheduleUpdate): unknown {
+  const frequencyChanged = update.frequency !== undefined && update.frequency !== current.frequency;
+  const timing = frequencyChanged
+    ? { minute: null, timeOfDay: null, daysOfWeek: null }
+    : { minute: current.minute, timeOfDay: current.timeOfDay, daysOfWeek: current.daysOfWeek };
+  const { retentionKeepLast, ...rest } = current;
+  return { ...rest, ...timing, retention: { keepLast: retentionKeepLast }, ...update };
 }

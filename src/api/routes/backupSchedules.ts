@@ -1,12 +1,19 @@
 import { Router } from 'express';
 import { startManualRun } from '../../services/runs';
-import { createSchedule, getSchedule, listSchedules } from '../../services/schedules';
+import {
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  scheduleFieldsOf,
+  updateSchedule,
+} from '../../services/schedules';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { runJson, scheduleJson } from '../serializers';
 import { param, parseBody, parseQuery, pathId } from '../validation';
-import { createScheduleBody } from './backupSchedules.schema';
+import { createScheduleBody, mergeScheduleUpdate, updateScheduleBody } from './backupSchedules.schema';
 
 export function backupSchedulesRouter(deps: ApiDeps): Router {
   const router = Router({ mergeParams: true });
@@ -35,6 +42,34 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
       pathId(param(req, 'scheduleId'), 'backup schedule'),
     );
     res.json(scheduleJson(view.schedule, view.nextRunTimes));
+  });
+
+  router.patch('/:scheduleId', async (req, res) => {
+    const tenantId = pathId(param(req, 'tenantId'), 'tenant');
+    const scheduleId = pathId(param(req, 'scheduleId'), 'backup schedule');
+    const update = parseBody(updateScheduleBody, req.body);
+    const { schedule: current } = await getSchedule(deps, tenantId, scheduleId);
+    // The merged schedule must hold as a whole (e.g. weekly needs days), so it is validated like
+    // a create; the version makes a concurrent edit a 409 instead of a lost update.
+    const fields = parseBody(createScheduleBody, mergeScheduleUpdate(scheduleFieldsOf(current), update));
+    const view = await updateSchedule(
+      deps,
+      tenantId,
+      scheduleId,
+      { fields, expectedVersion: current.version },
+      principalOf(res).userId,
+    );
+    res.json(scheduleJson(view.schedule, view.nextRunTimes));
+  });
+
+  router.delete('/:scheduleId', async (req, res) => {
+    await deleteSchedule(
+      deps,
+      pathId(param(req, 'tenantId'), 'tenant'),
+      pathId(param(req, 'scheduleId'), 'backup schedule'),
+      principalOf(res).userId,
+    );
+    res.status(204).end();
   });
 
   router.post('/:scheduleId/run', async (req, res) => {
