@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/env';
 import { createDb } from '../db/client';
 import { createLogger } from '../logging/logger';
+import { startReconciler } from '../reconciler/runReconciler';
 import { createLazyTemporalClient } from '../temporal/connection';
 import { createApp } from './app';
 
@@ -12,12 +13,17 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, logger);
   const temporal = createLazyTemporalClient(config);
   const app = createApp({ db, temporal, logger });
+  const stopReconciler =
+    config.RECONCILE_INTERVAL_SECONDS > 0
+      ? startReconciler({ db, temporal, logger }, config.RECONCILE_INTERVAL_SECONDS)
+      : async () => undefined;
   const server: Server = app.listen(config.PORT, () => {
     logger.info({ port: config.PORT }, `API listening on http://localhost:${config.PORT}`);
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close(async () => {
+      await stopReconciler();
       await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);
       process.exit(0);
     });

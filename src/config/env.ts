@@ -29,7 +29,11 @@ const mtlsPairError = {
 };
 
 const apiSchema = common
-  .extend({ PORT: z.coerce.number().int().min(0).max(65535).default(3000) })
+  .extend({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Seconds between schedule reconciliation passes (one also runs at start); 0 turns it off. */
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  })
   .refine(mtlsPair, mtlsPairError);
 
 const workerSchema = common

@@ -117,3 +117,47 @@ export function markScheduleDeleted(db: Db, scheduleId: string): Promise<BackupS
     data: { deletedAt: new Date(), version: { increment: 1 }, temporalSyncState: 'pending' },
   });
 }
+
+export type ScheduleWithTenantSlug = BackupSchedule & { tenant: { slug: string } };
+
+/**
+ * One page (by id) of the schedules the reconciler must look at: every live one, and deleted
+ * ones whose Temporal Schedule may still exist.
+ */
+export function schedulesToReconcile(
+  db: Db,
+  page: { limit: number; after?: string },
+): Promise<ScheduleWithTenantSlug[]> {
+  return db.backupSchedule.findMany({
+    where: {
+      OR: [{ deletedAt: null }, { temporalSyncState: { not: 'synced' } }],
+      ...(page.after ? { id: { gt: page.after } } : {}),
+    },
+    include: { tenant: { select: { slug: true } } },
+    orderBy: { id: 'asc' },
+    take: page.limit,
+  });
+}
+
+/** Of these ids, the ones that are live schedules. */
+export async function liveScheduleIds(db: Db, ids: string[]): Promise<Set<string>> {
+  const rows = await db.backupSchedule.findMany({
+    where: { id: { in: ids }, deletedAt: null },
+    select: { id: true },
+  });
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Takes an operator's pause or unpause into the record, if the row is still at `version`. */
+export async function mirrorOperatorPause(
+  db: Db,
+  scheduleId: string,
+  version: number,
+  enabled: boolean,
+): Promise<BackupSchedule | null> {
+  const { count } = await db.backupSchedule.updateMany({
+    where: { id: scheduleId, version, deletedAt: null },
+    data: { enabled, version: { increment: 1 } },
+  });
+  return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
+}

@@ -2,8 +2,18 @@
 // single writer per schedule: Temporal's update is a blind full replacement.
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
 import { temporalScheduleId } from '../shared/constants';
+import { scheduleDrift } from './scheduleDrift';
 import { type ScheduleDefinition, scheduleOptionsFor } from './scheduleOptions';
 
+/** What Temporal has for a schedule, against what Postgres says it should have. */
+export interface TemporalScheduleState {
+  /** What differs in spec, action and policies (scheduleDrift.ts); empty when in line. */
+  drift: string[];
+  paused: boolean;
+  note: string | undefined;
+}
+
+/** Creates the schedule, or replaces its spec, action, policies and pause state. */
 export async function upsertTemporalSchedule(
   client: Client,
   schedule: ScheduleDefinition,
@@ -22,6 +32,25 @@ export async function upsertTemporalSchedule(
       policies: { ...previous.policies, ...policies },
       state: { ...previous.state, ...state },
     }));
+  }
+}
+
+/** The schedule's state in Temporal, or undefined if Temporal has no such schedule. */
+export async function describeTemporalSchedule(
+  client: Client,
+  schedule: ScheduleDefinition,
+  tenantSlug: string,
+): Promise<TemporalScheduleState | undefined> {
+  try {
+    const description = await client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
+    return {
+      drift: scheduleDrift(description, scheduleOptionsFor(schedule, tenantSlug)),
+      paused: description.state.paused,
+      note: description.state.note,
+    };
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return undefined;
+    throw error;
   }
 }
 
