@@ -22,7 +22,17 @@ describe('loadApiConfig', () => {
       TEMPORAL_ADDRESS: 'localhost:7233',
       TEMPORAL_NAMESPACE: 'default',
       PORT: 3000,
+      RECONCILE_INTERVAL_SECONDS: 60,
     });
+  });
+
+  it('reads RECONCILE_INTERVAL_SECONDS, where 0 turns the reconciler off', () => {
+    expect(loadApiConfig({ DATABASE_URL, RECONCILE_INTERVAL_SECONDS: '0' }).RECONCILE_INTERVAL_SECONDS).toBe(
+      0,
+    );
+    expect(() => loadApiConfig({ DATABASE_URL, RECONCILE_INTERVAL_SECONDS: '-5' })).toThrow(
+      /RECONCILE_INTERVAL_SECONDS/,
+    );
   });
 
   it('reads PORT as a number', () => {
