@@ -26,5 +26,8 @@ export function createBackupWorker(opts: WorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
     ...workflows,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 20,
+    // Heartbeats carry cancellation back to the activity; the default throttle (80% of the
+    // heartbeat timeout) would let a canceled sync run on for 24 s.
+    maxHeartbeatThrottleInterval: '2s',
   });
 }

@@ -2,10 +2,12 @@
 // Deterministic code only; every effect happens in an activity. Changes to this released
 // workflow must go through patched() and keep the replay tests green.
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -30,7 +32,7 @@ const bookkeeping = proxyActivities<Pick<BackupActivities, 'beginRun' | 'complet
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-const graphSync = proxyActivities<Pick<BackupActivities, 'syncPolicies'>>({
+const syncOptions = {
   startToCloseTimeout: '1h',
   heartbeatTimeout: SYNC_HEARTBEAT_TIMEOUT,
   retry: {
@@ -39,6 +41,18 @@ const graphSync = proxyActivities<Pick<BackupActivities, 'syncPolicies'>>({
     maximumAttempts: SYNC_MAX_ATTEMPTS,
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
+} as const;
+const graphSync = proxyActivities<Pick<BackupActivities, 'syncPolicies'>>(syncOptions);
+
+/**
+ * Patch: on cancellation, wait until the sync has stopped before recording the run `canceled`,
+ * so no policy is written after the run says it ended. Runs started before it keep the old
+ * behaviour (TRY_CANCEL), which their histories record.
+ */
+const SYNC_WAITS_FOR_CANCELLATION = 'sync-waits-for-cancellation';
+const graphSyncWaitingOnCancel = proxyActivities<Pick<BackupActivities, 'syncPolicies'>>({
+  ...syncOptions,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 const storage = proxyActivities<Pick<BackupActivities, 'createSnapshot' | 'applyRetention'>>({
@@ -66,7 +80,8 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
     return { runId, status: 'skipped', ...(begun.skipReason ? { reason: begun.skipReason } : {}) };
 
   try {
-    const types = await graphSync.syncPolicies({
+    const sync = patched(SYNC_WAITS_FOR_CANCELLATION) ? graphSyncWaitingOnCancel : graphSync;
+    const types = await sync.syncPolicies({
       runId,
       tenantId: input.tenantId,
       policyTypes: begun.policyTypes,

@@ -10,6 +10,7 @@ import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from 
 import { SCHEDULE_ID_KEY, TENANT_ID_KEY, TRIGGER_KEY } from '../../src/shared/searchAttributes';
 import type { BackupRunInput } from '../../src/shared/types';
 import { EmulatorAdmin } from '../support/emulatorAdmin';
+import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { createSchedule, runToCompletion } from '../support/runs';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
@@ -67,6 +68,13 @@ test('a run canceled from Temporal is recorded canceled and audited', async () =
     ['backup_run.canceled', 'operator'],
   ]);
   expect(await stack.db.backupSet.count({ where: { runId: run.id } })).toBe(0);
+  // The workflow waited for the sync to stop: nothing is written after the run ended.
+  const written = await stack.db.policy.count({ where: { tenantId: tenant.id } });
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  expect(await stack.db.policy.count({ where: { tenantId: tenant.id } })).toBe(written);
+  const history = await handle.fetchHistory();
+  expect(history.events?.some((event) => event.activityTaskCanceledEventAttributes)).toBe(true);
+  recordHistoryIfAsked(handle.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-canceled`);
 });
 
 test.each([
