@@ -70,3 +70,48 @@ export function updateRun(
 ): Promise<BackupScheduleRun> {
   return db.backupScheduleRun.update({ where: { id: runId }, data });
 }
+
+export interface RunFilter {
+  limit: number;
+  cursor?: string;
+  scheduleId?: string;
+  status?: RunStatus;
+  trigger?: RunTrigger;
+  /** Runs created at or after. */
+  from?: Date;
+  /** Runs created before. */
+  to?: Date;
+}
+
+/** Newest first; the cursor is the last run id of the previous page. */
+export async function listRuns(db: Db, tenantId: string, filter: RunFilter): Promise<BackupScheduleRun[]> {
+  const after = filter.cursor
+    ? await db.backupScheduleRun.findFirst({ where: { id: filter.cursor, tenantId } })
+    : null;
+  return db.backupScheduleRun.findMany({
+    where: {
+      tenantId,
+      ...(filter.scheduleId ? { scheduleId: filter.scheduleId } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.trigger ? { trigger: filter.trigger } : {}),
+      ...(filter.from || filter.to
+        ? {
+            createdAt: {
+              ...(filter.from ? { gte: filter.from } : {}),
+              ...(filter.to ? { lt: filter.to } : {}),
+            },
+          }
+        : {}),
+      ...(after
+        ? {
+            OR: [
+              { createdAt: { lt: after.createdAt } },
+              { createdAt: after.createdAt, id: { lt: after.id } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: filter.limit + 1,
+  });
+}

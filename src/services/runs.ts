@@ -3,7 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { BackupScheduleRun, Db } from '../db/client';
-import { findRun, hasActiveRun, insertQueuedRun, updateRun } from '../db/runs';
+import {
+  findRun,
+  hasActiveRun,
+  insertQueuedRun,
+  type RunFilter,
+  listRuns as selectRuns,
+  updateRun,
+} from '../db/runs';
 import { findLiveSchedule } from '../db/schedules';
 import { findTenant } from '../db/tenants';
 import type { Logger } from '../logging/logger';
@@ -18,11 +25,45 @@ export interface RunServiceDeps {
   logger: Logger;
 }
 
-export async function startManualRun(
+export function startManualRun(
   deps: RunServiceDeps,
   tenantId: string,
   scheduleId: string,
   requestedByUserId: string,
+): Promise<BackupScheduleRun> {
+  return startApiRun(deps, tenantId, scheduleId, requestedByUserId, { trigger: 'manual' });
+}
+
+/** Runs a failed or partial run's schedule again; the new run's `retryOf` is the old one. */
+export async function retryRun(
+  deps: RunServiceDeps,
+  tenantId: string,
+  runId: string,
+  requestedByUserId: string,
+): Promise<BackupScheduleRun> {
+  const previous = await getRun(deps, tenantId, runId);
+  if (previous.status !== 'failed' && previous.status !== 'partial') {
+    throw new ConflictError(
+      `only failed or partial runs can be retried; this one is ${previous.status}`,
+      'run_not_retryable',
+    );
+  }
+  return startApiRun(deps, tenantId, previous.scheduleId, requestedByUserId, {
+    trigger: 'retry',
+    retryOfRunId: previous.id,
+  });
+}
+
+export function listRuns(deps: Pick<RunServiceDeps, 'db'>, tenantId: string, filter: RunFilter) {
+  return selectRuns(deps.db, tenantId, filter);
+}
+
+async function startApiRun(
+  deps: RunServiceDeps,
+  tenantId: string,
+  scheduleId: string,
+  requestedByUserId: string,
+  how: { trigger: 'manual' | 'retry'; retryOfRunId?: string },
 ): Promise<BackupScheduleRun> {
   const [schedule, tenant] = await Promise.all([
     findLiveSchedule(deps.db, tenantId, scheduleId),
@@ -35,16 +76,23 @@ export async function startManualRun(
   if (await hasActiveRun(deps.db, scheduleId)) {
     throw new ConflictError('a run of this schedule is already in progress', 'run_in_progress');
   }
-  const workflowId = `${backupRunWorkflowIdBase(scheduleId)}-manual-${randomUUID()}`;
+  const workflowId = `${backupRunWorkflowIdBase(scheduleId)}-${how.trigger}-${randomUUID()}`;
   const requestedBy = `user:${requestedByUserId}`;
   const run = await insertQueuedRun(deps.db, {
     tenantId,
     scheduleId,
     workflowId,
-    trigger: 'manual',
+    trigger: how.trigger,
     requestedBy,
+    ...(how.retryOfRunId ? { retryOfId: how.retryOfRunId } : {}),
   });
-  const input: BackupRunInput = { tenantId, scheduleId, trigger: 'manual', requestedBy };
+  const input: BackupRunInput = {
+    tenantId,
+    scheduleId,
+    trigger: how.trigger,
+    requestedBy,
+    ...(how.retryOfRunId ? { retryOfRunId: how.retryOfRunId } : {}),
+  };
   try {
     await deps.temporal.workflow.start(BACKUP_RUN_WORKFLOW, {
       workflowId,
@@ -53,7 +101,7 @@ export async function startManualRun(
       typedSearchAttributes: [
         { key: TENANT_ID_KEY, value: tenantId },
         { key: SCHEDULE_ID_KEY, value: scheduleId },
-        { key: TRIGGER_KEY, value: 'manual' },
+        { key: TRIGGER_KEY, value: how.trigger },
       ],
       // What scheduled runs carry too (scheduleOptions.ts): operators recognise runs by it.
       memo: { scheduleName: schedule.name, tenantSlug: tenant.slug },
