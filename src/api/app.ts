@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import { requireBearerToken } from './auth';
 import type { ApiDeps } from './deps';
 import { notFoundRoute, problemMiddleware } from './problem';
+import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
@@ -24,6 +25,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants', tenantsRouter(deps));
   v1.use('/tenants/:tenantId/backup-schedules', backupSchedulesRouter(deps));
   v1.use('/tenants/:tenantId/runs', runsRouter(deps));
+  v1.use('/tenants/:tenantId/audit-logs', auditLogsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets', backupSetsRouter(deps));
   app.use('/v1', v1);
 

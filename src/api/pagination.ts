@@ -5,6 +5,13 @@ export const pageQuery = z.object({
   cursor: z.uuid({ error: 'must be a cursor returned as nextCursor' }).optional(),
 });
 
+const instant = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' })
+  .transform((value) => new Date(value));
+
+/** Filters on creation time: `from` inclusive, `to` exclusive. */
+export const createdRangeQuery = { from: instant.optional(), to: instant.optional() };
+
 /** Repositories fetch limit + 1 rows; the extra row only says whether there is a next page. */
 export function page<T extends { id: string }, J>(rows: T[], limit: number, toJson: (row: T) => J) {
   const items = rows.slice(0, limit);

@@ -1,6 +1,14 @@
 // The API's JSON shapes, in one place. Secrets never appear here: a tenant shows only
 // whether it has a client secret.
-import type { BackupSchedule, BackupScheduleRun, BackupSet, BackupSetChange, Tenant } from '../db/client';
+import type { BackupItemWithPayload } from '../db/backupSets';
+import type {
+  AuditLog,
+  BackupSchedule,
+  BackupScheduleRun,
+  BackupSet,
+  BackupSetChange,
+  Tenant,
+} from '../db/client';
 import { temporalScheduleId } from '../shared/constants';
 
 export function tenantJson(tenant: Tenant) {
@@ -91,5 +99,29 @@ export function backupSetChangeJson(change: BackupSetChange) {
     graphId: change.graphId,
     displayName: change.displayName,
     change: change.change,
+  };
+}
+
+export function backupItemJson(item: BackupItemWithPayload) {
+  return {
+    id: item.id,
+    policyType: item.policyType,
+    graphId: item.graphId,
+    displayName: item.displayName,
+    payloadHash: item.payloadHash,
+    ...(item.payload ? { payload: item.payload.content, payloadBytes: item.payload.sizeBytes } : {}),
+  };
+}
+
+export function auditLogJson(entry: AuditLog) {
+  return {
+    id: entry.id,
+    tenantId: entry.tenantId,
+    actor: entry.actor,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId,
+    metadata: entry.metadata,
+    createdAt: entry.createdAt,
   };
 }

@@ -1,4 +1,5 @@
-import type { DbClient, Prisma } from './client';
+import type { AuditLog, DbClient, Prisma } from './client';
+import { after, createdBetween, NEWEST_FIRST } from './paging';
 
 /** "system", "operator" (runs started from Temporal) or "user:<id>". */
 export type AuditActor = 'system' | 'operator' | `user:${string}`;
@@ -23,4 +24,25 @@ export const userActor = (userId: string): AuditActor => `user:${userId}`;
 export function runActor(run: { requestedBy: string | null; trigger: string }): AuditActor {
   if (run.requestedBy?.startsWith('user:')) return run.requestedBy as AuditActor;
   return run.trigger === 'scheduled' ? 'system' : 'operator';
+}
+
+/** The tenant's audit rows, newest first, optionally of one action and a time range. */
+export async function listAuditLogs(
+  db: DbClient,
+  tenantId: string,
+  page: { limit: number; cursor?: string; action?: string; from?: Date; to?: Date },
+): Promise<AuditLog[]> {
+  const cursorRow = page.cursor
+    ? await db.auditLog.findFirst({ where: { id: page.cursor, tenantId } })
+    : null;
+  return db.auditLog.findMany({
+    where: {
+      tenantId,
+      ...(page.action ? { action: page.action } : {}),
+      ...createdBetween(page.from, page.to),
+      ...after(cursorRow),
+    },
+    orderBy: NEWEST_FIRST,
+    take: page.limit + 1,
+  });
 }

@@ -1,5 +1,6 @@
 import type { ChangeCounts } from '../shared/types';
-import type { BackupChangeKind, BackupSet, BackupSetChange, DbClient as Db } from './client';
+import type { BackupChangeKind, BackupItem, BackupSet, BackupSetChange, DbClient as Db } from './client';
+import { after, NEWEST_FIRST } from './paging';
 
 export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<BackupSet | null> {
   return db.backupSet.findFirst({ where: { id: setId, tenantId } });
@@ -60,4 +61,40 @@ export async function countBackupSetChanges(db: Db, backupSetId: string): Promis
   const counts: ChangeCounts = { added: 0, removed: 0, modified: 0 };
   for (const group of groups) counts[group.change] = group._count._all;
   return counts;
+}
+
+/** The tenant's sets, newest first, optionally of one schedule. */
+export async function listBackupSets(
+  db: Db,
+  tenantId: string,
+  page: { limit: number; cursor?: string; scheduleId?: string },
+): Promise<BackupSet[]> {
+  const cursorRow = page.cursor
+    ? await db.backupSet.findFirst({ where: { id: page.cursor, tenantId } })
+    : null;
+  return db.backupSet.findMany({
+    where: { tenantId, ...(page.scheduleId ? { scheduleId: page.scheduleId } : {}), ...after(cursorRow) },
+    orderBy: NEWEST_FIRST,
+    take: page.limit + 1,
+  });
+}
+
+export type BackupItemWithPayload = BackupItem & { payload?: { content: unknown; sizeBytes: number } };
+
+/** One page of a set's items by id; the payloads only when asked (they can be large). */
+export function listBackupItems(
+  db: Db,
+  backupSetId: string,
+  page: { limit: number; cursor?: string; policyType?: string; includePayload: boolean },
+): Promise<BackupItemWithPayload[]> {
+  return db.backupItem.findMany({
+    where: {
+      backupSetId,
+      ...(page.policyType ? { policyType: page.policyType } : {}),
+      ...(page.cursor ? { id: { gt: page.cursor } } : {}),
+    },
+    ...(page.includePayload ? { include: { payload: { select: { content: true, sizeBytes: true } } } } : {}),
+    orderBy: { id: 'asc' },
+    take: page.limit + 1,
+  });
 }

@@ -1,5 +1,6 @@
 import type { RunStatus, RunTrigger } from '../shared/types';
 import type { BackupScheduleRun, DbClient as Db, Prisma } from './client';
+import { after, createdBetween, NEWEST_FIRST } from './paging';
 
 export const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
 
@@ -85,7 +86,7 @@ export interface RunFilter {
 
 /** Newest first; the cursor is the last run id of the previous page. */
 export async function listRuns(db: Db, tenantId: string, filter: RunFilter): Promise<BackupScheduleRun[]> {
-  const after = filter.cursor
+  const cursorRow = filter.cursor
     ? await db.backupScheduleRun.findFirst({ where: { id: filter.cursor, tenantId } })
     : null;
   return db.backupScheduleRun.findMany({
@@ -94,24 +95,10 @@ export async function listRuns(db: Db, tenantId: string, filter: RunFilter): Pro
       ...(filter.scheduleId ? { scheduleId: filter.scheduleId } : {}),
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.trigger ? { trigger: filter.trigger } : {}),
-      ...(filter.from || filter.to
-        ? {
-            createdAt: {
-              ...(filter.from ? { gte: filter.from } : {}),
-              ...(filter.to ? { lt: filter.to } : {}),
-            },
-          }
-        : {}),
-      ...(after
-        ? {
-            OR: [
-              { createdAt: { lt: after.createdAt } },
-              { createdAt: after.createdAt, id: { lt: after.id } },
-            ],
-          }
-        : {}),
+      ...createdBetween(filter.from, filter.to),
+      ...after(cursorRow),
     },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    orderBy: NEWEST_FIRST,
     take: filter.limit + 1,
   });
 }

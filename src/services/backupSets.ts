@@ -1,6 +1,13 @@
-import { countBackupSetChanges, findBackupSet, listBackupSetChanges } from '../db/backupSets';
+import {
+  countBackupSetChanges,
+  findBackupSet,
+  listBackupItems,
+  listBackupSetChanges,
+  listBackupSets as selectBackupSets,
+} from '../db/backupSets';
 import type { BackupChangeKind, Db } from '../db/client';
 import { NotFoundError } from './errors';
+import { getTenant } from './tenants';
 
 export async function getBackupSet(db: Db, tenantId: string, setId: string) {
   const set = await findBackupSet(db, tenantId, setId);
@@ -21,4 +28,23 @@ export async function getBackupSetChanges(
     countBackupSetChanges(db, set.id),
   ]);
   return { set, rows, counts };
+}
+
+export async function listBackupSets(
+  db: Db,
+  tenantId: string,
+  page: { limit: number; cursor?: string; scheduleId?: string },
+) {
+  await getTenant(db, tenantId);
+  return selectBackupSets(db, tenantId, page);
+}
+
+export async function getBackupSetItems(
+  db: Db,
+  tenantId: string,
+  setId: string,
+  page: { limit: number; cursor?: string; policyType?: string; includePayload: boolean },
+) {
+  const set = await getBackupSet(db, tenantId, setId);
+  return listBackupItems(db, set.id, page);
 }

@@ -1,17 +1,50 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { getBackupSet, getBackupSetChanges } from '../../services/backupSets';
+import {
+  getBackupSet,
+  getBackupSetChanges,
+  getBackupSetItems,
+  listBackupSets,
+} from '../../services/backupSets';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
-import { backupSetChangeJson, backupSetJson } from '../serializers';
+import { backupItemJson, backupSetChangeJson, backupSetJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
 const changesQuery = pageQuery
   .extend({ change: z.enum(['added', 'removed', 'modified']).optional() })
   .strict();
 
+const setsQuery = pageQuery.extend({ scheduleId: z.uuid().optional() }).strict();
+const itemsQuery = pageQuery
+  .extend({
+    policyType: z.string().min(1).optional(),
+    includePayload: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+  })
+  .strict();
+
 export function backupSetsRouter(deps: ApiDeps): Router {
   const router = Router({ mergeParams: true });
+
+  router.get('/', async (req, res) => {
+    const query = parseQuery(setsQuery, req.query);
+    const sets = await listBackupSets(deps.db, pathId(param(req, 'tenantId'), 'tenant'), query);
+    res.json(page(sets, query.limit, backupSetJson));
+  });
+
+  router.get('/:setId/items', async (req, res) => {
+    const query = parseQuery(itemsQuery, req.query);
+    const items = await getBackupSetItems(
+      deps.db,
+      pathId(param(req, 'tenantId'), 'tenant'),
+      pathId(param(req, 'setId'), 'backup set'),
+      query,
+    );
+    res.json(page(items, query.limit, backupItemJson));
+  });
 
   router.get('/:setId', async (req, res) => {
     const set = await getBackupSet(

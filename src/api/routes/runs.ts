@@ -4,7 +4,7 @@ import { getRun, listRuns, retryRun } from '../../services/runs';
 import { getTenant } from '../../services/tenants';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { page, pageQuery } from '../pagination';
+import { createdRangeQuery, page, pageQuery } from '../pagination';
 import { runJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
@@ -13,14 +13,7 @@ const runsQuery = pageQuery
     scheduleId: z.uuid().optional(),
     status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'skipped', 'canceled']).optional(),
     trigger: z.enum(['scheduled', 'manual', 'retry', 'operator']).optional(),
-    from: z.iso
-      .datetime({ offset: true })
-      .transform((value) => new Date(value))
-      .optional(),
-    to: z.iso
-      .datetime({ offset: true })
-      .transform((value) => new Date(value))
-      .optional(),
+    ...createdRangeQuery,
   })
   .strict();
 

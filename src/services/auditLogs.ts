@@ -1,0 +1,12 @@
+import { listAuditLogs as selectAuditLogs } from '../db/audit';
+import type { Db } from '../db/client';
+import { getTenant } from './tenants';
+
+export async function listAuditLogs(
+  db: Db,
+  tenantId: string,
+  page: { limit: number; cursor?: string; action?: string; from?: Date; to?: Date },
+) {
+  await getTenant(db, tenantId);
+  return selectAuditLogs(db, tenantId, page);
+}
