@@ -8,6 +8,7 @@ import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
+import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
 import { runsRouter } from './routes/runs';
 import { tenantsRouter } from './routes/tenants';
@@ -22,6 +23,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(requireBearerToken(deps.db));
   v1.use(express.json({ limit: '256kb', strict: true }));
   v1.use('/policy-types', policyTypesRouter());
+  v1.use('/me/notifications', notificationsRouter(deps));
   v1.use('/tenants', tenantsRouter(deps));
   v1.use('/tenants/:tenantId/backup-schedules', backupSchedulesRouter(deps));
   v1.use('/tenants/:tenantId/runs', runsRouter(deps));

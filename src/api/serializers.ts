@@ -7,6 +7,7 @@ import type {
   BackupScheduleRun,
   BackupSet,
   BackupSetChange,
+  Notification,
   Tenant,
 } from '../db/client';
 import { temporalScheduleId } from '../shared/constants';
@@ -123,5 +124,19 @@ export function auditLogJson(entry: AuditLog) {
     resourceId: entry.resourceId,
     metadata: entry.metadata,
     createdAt: entry.createdAt,
+  };
+}
+
+export function notificationJson(notification: Notification) {
+  return {
+    id: notification.id,
+    tenantId: notification.tenantId,
+    kind: notification.kind,
+    title: notification.title,
+    body: notification.body,
+    data: notification.data,
+    read: notification.readAt !== null,
+    readAt: notification.readAt,
+    createdAt: notification.createdAt,
   };
 }

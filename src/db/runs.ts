@@ -102,3 +102,11 @@ export async function listRuns(db: Db, tenantId: string, filter: RunFilter): Pro
     take: filter.limit + 1,
   });
 }
+
+/** The schedule's most recent run that reached an outcome of its own (not skipped or canceled). */
+export function latestOutcomeRun(db: Db, scheduleId: string): Promise<BackupScheduleRun | null> {
+  return db.backupScheduleRun.findFirst({
+    where: { scheduleId, status: { in: ['succeeded', 'partial', 'failed'] } },
+    orderBy: NEWEST_FIRST,
+  });
+}

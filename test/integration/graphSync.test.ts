@@ -2,21 +2,17 @@
 // real MSAL against generated emulator tenants, with the emulator's faults switched on.
 import { randomUUID } from 'node:crypto';
 import { canonicalize, POLICY_TYPE_KEYS, type PolicyTypeKey } from '../../src/graph';
-import { EmulatorAdmin } from '../support/emulatorAdmin';
+import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { createSchedule, runToCompletion } from '../support/runs';
-import { startTestStack, type TestStack } from '../support/stack';
+import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
-beforeAll(async () => {
-  // Small pages make every collection of a generated tenant multi-page.
-  stack = await startTestStack({ captureLogs: true, emulatorPageSize: 10 });
-  admin = new EmulatorAdmin(stack, stack.emulator.caPem);
-});
-afterAll(async () => {
-  await admin?.close();
-  await stack?.stop();
+// Small pages make every collection of a generated tenant multi-page.
+useStackWithEmulator({ captureLogs: true, emulatorPageSize: 10 }, (started, emulatorAdmin) => {
+  stack = started;
+  admin = emulatorAdmin;
 });
 
 async function livePolicies(tenantId: string): Promise<Record<string, number>> {

@@ -1,18 +1,14 @@
 // What a tenant's backups left behind, through the API: its backup sets and their items (with
 // payloads only when asked), and its audit log; each filtered and paged newest first.
-import { EmulatorAdmin } from '../support/emulatorAdmin';
+import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
-import { startTestStack, type TestStack } from '../support/stack';
+import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
-beforeAll(async () => {
-  stack = await startTestStack();
-  admin = new EmulatorAdmin(stack, stack.emulator.caPem);
-});
-afterAll(async () => {
-  await admin?.close();
-  await stack?.stop();
+useStackWithEmulator({}, (started, emulatorAdmin) => {
+  stack = started;
+  admin = emulatorAdmin;
 });
 
 const ids = (body: { items: { id: string }[] }) => body.items.map((item) => item.id);

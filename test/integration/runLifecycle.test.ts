@@ -9,20 +9,16 @@ import { GraphClientFactory } from '../../src/graph';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../../src/shared/constants';
 import { SCHEDULE_ID_KEY, TENANT_ID_KEY, TRIGGER_KEY } from '../../src/shared/searchAttributes';
 import type { BackupRunInput } from '../../src/shared/types';
-import { EmulatorAdmin } from '../support/emulatorAdmin';
+import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { createSchedule, runToCompletion } from '../support/runs';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
-beforeAll(async () => {
-  stack = await startTestStack({ emulatorPageSize: 10 });
-  admin = new EmulatorAdmin(stack, stack.emulator.caPem);
-});
-afterAll(async () => {
-  await admin?.close();
-  await stack?.stop();
+useStackWithEmulator({ emulatorPageSize: 10 }, (started, emulatorAdmin) => {
+  stack = started;
+  admin = emulatorAdmin;
 });
 
 /** As an operator's "start workflow" in the Temporal UI would. */

@@ -1,18 +1,14 @@
 // Run history through the API: filtered, newest first, paged; and retries of failed or partial
 // runs, which start a new run pointing at the old one.
-import { EmulatorAdmin } from '../support/emulatorAdmin';
+import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
-beforeAll(async () => {
-  stack = await startTestStack();
-  admin = new EmulatorAdmin(stack, stack.emulator.caPem);
-});
-afterAll(async () => {
-  await admin?.close();
-  await stack?.stop();
+useStackWithEmulator({}, (started, emulatorAdmin) => {
+  stack = started;
+  admin = emulatorAdmin;
 });
 
 test('a partial run is retried as a new run with retryOf; a succeeded run is not retryable', async () => {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import type { Tenant } from '../../src/db/client';
 import type { PolicyTypeKey } from '../../src/graph';
-import type { TestStack } from './stack';
+import { startTestStack, type TestStack, type TestStackOptions } from './stack';
 
 export interface EmulatedTenant {
   azureTenantId: string;
@@ -124,4 +124,24 @@ export class EmulatorAdmin {
       throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
     return text ? JSON.parse(text) : undefined;
   }
+}
+
+/**
+ * Starts a test stack and an emulator admin client before the file's tests and stops both after
+ * them; `use` receives them (assign them to the file's variables).
+ */
+export function useStackWithEmulator(
+  options: TestStackOptions,
+  use: (stack: TestStack, admin: EmulatorAdmin) => void,
+): void {
+  let started: { stack: TestStack; admin: EmulatorAdmin } | undefined;
+  beforeAll(async () => {
+    const stack = await startTestStack(options);
+    started = { stack, admin: new EmulatorAdmin(stack, stack.emulator.caPem) };
+    use(started.stack, started.admin);
+  });
+  afterAll(async () => {
+    await started?.admin.close();
+    await started?.stack.stop();
+  });
 }

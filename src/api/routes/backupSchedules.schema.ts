@@ -108,3 +108,12 @@ export function mergeScheduleUpdate(current: ScheduleFields, update: ScheduleUpd
   const { retentionKeepLast, ...rest } = current;
   return { ...rest, ...timing, retention: { keepLast: retentionKeepLast }, ...update };
 }
+
+export const bulkScheduleBody = z.strictObject({
+  action: z.enum(['run', 'retry', 'delete']),
+  scheduleIds: z
+    .array(z.uuid({ error: 'must be a schedule id' }))
+    .min(1, 'name at least one schedule')
+    .max(100, 'at most 100 schedules per request')
+    .refine((ids) => new Set(ids).size === ids.length, 'schedule ids must not repeat'),
+});

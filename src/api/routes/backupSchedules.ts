@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { applyBulkAction } from '../../services/bulkSchedules';
 import { startManualRun } from '../../services/runs';
 import {
   createSchedule,
@@ -13,7 +14,12 @@ import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { runJson, scheduleJson } from '../serializers';
 import { param, parseBody, parseQuery, pathId } from '../validation';
-import { createScheduleBody, mergeScheduleUpdate, updateScheduleBody } from './backupSchedules.schema';
+import {
+  bulkScheduleBody,
+  createScheduleBody,
+  mergeScheduleUpdate,
+  updateScheduleBody,
+} from './backupSchedules.schema';
 
 export function backupSchedulesRouter(deps: ApiDeps): Router {
   const router = Router({ mergeParams: true });
@@ -33,6 +39,13 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
       .status(201)
       .location(`${req.baseUrl}/${view.schedule.id}`)
       .json(scheduleJson(view.schedule, view.nextRunTimes));
+  });
+
+  router.post('/bulk', async (req, res) => {
+    const tenantId = pathId(param(req, 'tenantId'), 'tenant');
+    const body = parseBody(bulkScheduleBody, req.body);
+    const { results, notificationId } = await applyBulkAction(deps, tenantId, body, principalOf(res).userId);
+    res.json({ action: body.action, results, notificationId });
   });
 
   router.get('/:scheduleId', async (req, res) => {
