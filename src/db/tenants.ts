@@ -30,3 +30,7 @@ export function createTenant(db: Db, input: TenantInput): Promise<Tenant> {
 export function upsertTenantBySlug(db: Db, input: TenantInput): Promise<Tenant> {
   return db.tenant.upsert({ where: { slug: input.slug }, create: input, update: input });
 }
+
+export function updateTenant(db: Db, tenantId: string, changes: Partial<TenantInput>): Promise<Tenant> {
+  return db.tenant.update({ where: { id: tenantId }, data: changes });
+}

@@ -5,6 +5,7 @@ import {
   createTenant as insertTenant,
   listTenants as selectTenants,
   type TenantInput,
+  updateTenant as updateTenantRow,
 } from '../db/tenants';
 import { ConflictError, NotFoundError } from './errors';
 
@@ -34,13 +35,40 @@ export async function createTenant(db: Db, input: TenantInput, actorUserId: stri
       return tenant;
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw new ConflictError(
-        `a tenant with slug "${input.slug}" already exists`,
-        'tenant_slug_taken',
-        'slug',
-      );
-    }
-    throw error;
+    throw conflictIfSlugTaken(error, input.slug);
   }
+}
+
+/**
+ * Changes the given fields. A new client secret replaces the old one (it is never returned);
+ * the audit row names the fields changed, never their values.
+ */
+export async function updateTenant(
+  db: Db,
+  tenantId: string,
+  changes: Partial<TenantInput>,
+  actorUserId: string,
+) {
+  await getTenant(db, tenantId);
+  try {
+    return await db.$transaction(async (tx) => {
+      const tenant = await updateTenantRow(tx, tenantId, changes);
+      await appendAudit(tx, {
+        tenantId,
+        actor: userActor(actorUserId),
+        action: 'tenant.updated',
+        resourceType: 'tenant',
+        resourceId: tenantId,
+        metadata: { changed: Object.keys(changes).sort() },
+      });
+      return tenant;
+    });
+  } catch (error) {
+    throw conflictIfSlugTaken(error, changes.slug ?? '');
+  }
+}
+
+function conflictIfSlugTaken(error: unknown, slug: string): unknown {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return error;
+  return new ConflictError(`a tenant with slug "${slug}" already exists`, 'tenant_slug_taken', 'slug');
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { createTenant, getTenant, listTenants } from '../../services/tenants';
-import { requirePlatformAdmin } from '../auth';
+import { createTenant, getTenant, listTenants, updateTenant } from '../../services/tenants';
+import { principalOf, requirePlatformAdmin } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { tenantJson } from '../serializers';
@@ -26,6 +26,11 @@ const createTenantBody = z.strictObject({
   loginBaseUrl: baseUrl.nullish(),
 });
 
+// Every field may change; the secret is write-only (responses show only hasClientSecret).
+const updateTenantBody = createTenantBody
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+
 export function tenantsRouter(deps: ApiDeps): Router {
   const router = Router();
 
@@ -43,6 +48,12 @@ export function tenantsRouter(deps: ApiDeps): Router {
 
   router.get('/:tenantId', async (req, res) => {
     res.json(tenantJson(await getTenant(deps.db, pathId(req.params.tenantId, 'tenant'))));
+  });
+
+  router.patch('/:tenantId', async (req, res) => {
+    const tenantId = pathId(req.params.tenantId, 'tenant');
+    const changes = parseBody(updateTenantBody, req.body);
+    res.json(tenantJson(await updateTenant(deps.db, tenantId, changes, principalOf(res).userId)));
   });
 
   return router;
