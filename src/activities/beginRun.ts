@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { type AuditActor, appendAudit, runActor } from '../db/audit';
 import { Prisma } from '../db/client';
 import { adoptRun, updateRun } from '../db/runs';
+import { backupRuns } from '../metrics/metrics';
 import type { BackupRunInput, RunTrigger } from '../shared/types';
 import { isScheduledFireTime, type ScheduleDefinition } from '../temporal/scheduleOptions';
 import type { ActivityDeps } from './deps';
@@ -104,6 +105,7 @@ export function createBeginRun({ db }: ActivityDeps) {
         metadata: { reason, trigger, workflowId: input.workflowId },
       });
     });
+    backupRuns.inc({ status: 'skipped' });
     return { ...result, proceed: false, skipReason: reason };
   };
 }

@@ -4,6 +4,7 @@
 import { appendAudit, runActor } from '../db/audit';
 import type { Prisma } from '../db/client';
 import { updateRun } from '../db/runs';
+import { backupRunDuration, backupRuns } from '../metrics/metrics';
 import type { RunOutcome, RunSummary } from '../shared/types';
 import type { ActivityDeps } from './deps';
 
@@ -18,13 +19,14 @@ export interface CompleteRunInput {
 
 export function createCompleteRun({ db }: ActivityDeps) {
   return async function completeRun(input: CompleteRunInput): Promise<void> {
-    await db.$transaction(async (tx) => {
+    const finished = await db.$transaction(async (tx) => {
       const run = await tx.backupScheduleRun.findUniqueOrThrow({ where: { id: input.runId } });
       // Idempotent: a retry after the commit finds the run finished and changes nothing.
-      if (run.status !== 'running' && run.status !== 'queued') return;
+      if (run.status !== 'running' && run.status !== 'queued') return null;
+      const finishedAt = new Date();
       await updateRun(tx, input.runId, {
         status: input.status,
-        finishedAt: new Date(),
+        finishedAt,
         ...(input.summary ? { summary: input.summary as unknown as Prisma.InputJsonObject } : {}),
         backupSetId: input.backupSetId ?? null,
         errorCode: input.errorCode ?? null,
@@ -44,6 +46,13 @@ export function createCompleteRun({ db }: ActivityDeps) {
           ...(input.summary ? { totals: input.summary.totals } : {}),
         },
       });
+      return { startedAt: run.startedAt ?? run.createdAt, finishedAt };
     });
+    // Counted once the outcome is committed, and only by the attempt that committed it.
+    if (finished) {
+      backupRuns.inc({ status: input.status });
+      const seconds = (finished.finishedAt.getTime() - finished.startedAt.getTime()) / 1000;
+      backupRunDuration.observe({ status: input.status }, seconds);
+    }
   };
 }

@@ -3,11 +3,13 @@
 import express, { type Express } from 'express';
 import { requireBearerToken } from './auth';
 import type { ApiDeps } from './deps';
+import { recordHttpMetrics } from './httpMetrics';
 import { notFoundRoute, problemMiddleware } from './problem';
 import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
+import { metricsRouter } from './routes/metrics';
 import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
 import { runsRouter } from './routes/runs';
@@ -17,7 +19,9 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(recordHttpMetrics());
   app.use(healthRouter(deps));
+  app.use(metricsRouter());
 
   const v1 = express.Router();
   v1.use(requireBearerToken(deps.db));

@@ -45,6 +45,8 @@ const workerSchema = common
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
     /** Only to isolate a worker (tests, canaries): schedules and the API start runs on the default. */
     WORKER_TASK_QUEUE: z.string().min(1).max(200).default(BACKUP_TASK_QUEUE),
+    /** Port of the worker's Prometheus /metrics; 0 turns it off. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   })
   .refine(mtlsPair, mtlsPairError);
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type Agent, fetch, type Response } from 'undici';
+import { graphRequests, graphThrottles } from '../metrics/metrics';
 import { GraphAuthError, GraphProtocolError, GraphRequestError, type GraphRequestScope } from './errors';
 import type { RequestBudget } from './requestBudget';
 import {
@@ -57,6 +58,7 @@ export class GraphHttp {
         });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        graphRequests.inc({ status: '0' });
         if (++networkFailures < MAX_NETWORK_ATTEMPTS) {
           this.stats.retries++;
           await sleep(backoffMs(networkFailures), signal);
@@ -70,6 +72,8 @@ export class GraphHttp {
         );
       }
 
+      graphRequests.inc({ status: String(response.status) });
+      if (response.status === 429) graphThrottles.inc();
       if (response.ok) return parseBody(response, path);
 
       const graphError = parseGraphError(await response.text());

@@ -1,6 +1,7 @@
 // Runs reconciliation passes at start and then every interval, one pass at a time across all
 // API replicas: a PostgreSQL advisory lock, held for the pass, makes the others skip it.
 import { sqlPoolOf } from '../db/client';
+import { reconcilerActions } from '../metrics/metrics';
 import { type ReconcileReport, type ReconcilerDeps, reconcileSchedules } from './reconcileSchedules';
 
 /** Any fixed 64-bit key will do; it only has to be the same in every replica. */
@@ -17,6 +18,7 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<ReconcileRepo
     try {
       const started = Date.now();
       const report = await reconcileSchedules(deps);
+      for (const [action, count] of Object.entries(report)) reconcilerActions.inc({ action }, count);
       deps.logger.info({ report, ms: Date.now() - started }, 'schedule reconciliation pass done');
       return report;
     } finally {

@@ -9,6 +9,7 @@ import { createLogger } from '../logging/logger';
 import { connectWorkerConnection } from '../temporal/connection';
 import { DEFAULT_BUNDLE_PATH } from './bundle';
 import { createBackupWorker } from './createWorker';
+import { startMetricsServer } from './metricsServer';
 import { temporalLoggerFor } from './temporalLogger';
 
 async function main(): Promise<void> {
@@ -29,12 +30,14 @@ async function main(): Promise<void> {
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     taskQueue: config.WORKER_TASK_QUEUE,
   });
+  const metrics = config.METRICS_PORT > 0 ? await startMetricsServer(config.METRICS_PORT, logger) : undefined;
   // Temporal's worker handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.
   logger.info(
     { taskQueue: config.WORKER_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
     'worker started',
   );
   await worker.run();
+  metrics?.close();
   await Promise.allSettled([connection.close(), graph.close(), db.$disconnect()]);
   logger.info('worker stopped');
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Tenant } from '../../src/db/client';
+import { freePort } from '../../src/devstack/ports';
 import { POLICY_TYPE_KEYS } from '../../src/graph';
 import { BACKUP_RUN_WORKFLOW, backupRunWorkflowIdBase } from '../../src/shared/constants';
 import type { BackupRunInput, BackupRunResult } from '../../src/shared/types';
@@ -24,12 +25,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function worker(taskQueue: string, applicationName?: string): Promise<WorkerProcess> {
-  const started = await startWorkerProcess({
-    taskQueue,
-    caPem: stack.emulator.caPem,
-    ...(applicationName ? { applicationName } : {}),
-  });
+async function worker(
+  taskQueue: string,
+  extra: { applicationName?: string; metricsPort?: number } = {},
+): Promise<WorkerProcess> {
+  const started = await startWorkerProcess({ taskQueue, caPem: stack.emulator.caPem, ...extra });
   workers.push(started);
   return started;
 }
@@ -114,7 +114,7 @@ test('dropped PostgreSQL connections mid-run: the worker reconnects or retries, 
   const taskQueue = `pg-drop-${randomUUID()}`;
   const applicationName = `tv-test-${randomUUID().slice(0, 8)}`;
   const { tenant, schedule, total } = await slowTenant(300, 30);
-  const running = await worker(taskQueue, applicationName);
+  const running = await worker(taskQueue, { applicationName });
   const handle = await startRun(tenant, schedule.id, taskQueue);
   await syncUnderway(tenant.id);
 
@@ -138,7 +138,8 @@ test('dropped PostgreSQL connections mid-run: the worker reconnects or retries, 
 test('two runs of one schedule started at the same instant: one runs, one is skipped', async () => {
   const taskQueue = `race-${randomUUID()}`;
   const { tenant, schedule } = await slowTenant(100, 20);
-  await worker(taskQueue);
+  const metricsPort = await freePort();
+  await worker(taskQueue, { metricsPort });
   const handles = await Promise.all([
     startRun(tenant, schedule.id, taskQueue),
     startRun(tenant, schedule.id, taskQueue),
@@ -157,4 +158,9 @@ test('two runs of one schedule started at the same instant: one runs, one is ski
   expect(
     await stack.db.auditLog.count({ where: { tenantId: tenant.id, action: 'backup_run.started' } }),
   ).toBe(1);
+  // The worker process exposes what it did to Prometheus.
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  expect(metrics).toMatch(/^tenantvault_backup_runs_total\{status="succeeded"\} 1$/m);
+  expect(metrics).toMatch(/^tenantvault_backup_runs_total\{status="skipped"\} 1$/m);
+  expect(metrics).toMatch(/^tenantvault_graph_requests_total\{status="200"\} [1-9]\d*$/m);
 }, 180_000);

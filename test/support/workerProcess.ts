@@ -20,6 +20,8 @@ export async function startWorkerProcess(opts: {
   caPem: string;
   /** Tags the worker's PostgreSQL connections, so a test can terminate exactly those. */
   applicationName?: string;
+  /** Serve /metrics on this port (off unless given). */
+  metricsPort?: number;
 }): Promise<WorkerProcess> {
   const env = testEnv();
   const caFile = join(tmpdir(), `tenantvault-test-ca-${process.pid}.pem`);
@@ -36,6 +38,7 @@ export async function startWorkerProcess(opts: {
       WORKFLOW_BUNDLE_PATH: env.bundlePath,
       GRAPH_CA_FILE: caFile,
       WORKER_TASK_QUEUE: opts.taskQueue,
+      METRICS_PORT: String(opts.metricsPort ?? 0),
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -106,7 +106,15 @@ describe('loadWorkerConfig', () => {
     expect(config.TEMPORAL_ADDRESS).toBe('localhost:7233');
     expect(config.TEMPORAL_NAMESPACE).toBe('default');
     expect(config.WORKER_MAX_CONCURRENT_ACTIVITIES).toBe(20);
+    expect(config.WORKER_TASK_QUEUE).toBe('backups');
+    expect(config.METRICS_PORT).toBe(9464);
     expect(config).not.toHaveProperty('PORT');
+  });
+
+  it('names METRICS_PORT when it is not a port', () => {
+    expect(configError(loadWorkerConfig, { DATABASE_URL, METRICS_PORT: '70000' }).message).toMatch(
+      /METRICS_PORT/,
+    );
   });
 
   it('takes the Temporal address and namespace from the environment', () => {

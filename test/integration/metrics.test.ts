@@ -1,0 +1,35 @@
+// GET /metrics: Prometheus text with API requests by route template, runs by status, Graph
+// requests and reconciler actions, and never an id in a label.
+import pino from 'pino';
+import { reconcileOnce } from '../../src/reconciler/runReconciler';
+import { createSchedule, runToCompletion } from '../support/runs';
+import { startTestStack, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('the API exposes request, run, Graph and reconciler metrics without ids in labels', async () => {
+  const schedule = await createSchedule(stack, stack.tenant.id, { policyTypes: ['compliance'] });
+  const run = await runToCompletion(stack, stack.tenant.id, schedule.id);
+  expect(run.status).toBe('succeeded');
+  await reconcileOnce({ db: stack.db, temporal: stack.temporal, logger: pino({ level: 'silent' }) });
+
+  const response = await fetch(`${stack.apiUrl}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  const text = await response.text();
+  const runNow =
+    'tenantvault_http_requests_total{method="POST",route="/v1/tenants/:tenantId/backup-schedules/:scheduleId/run",status="202"}';
+  expect(text).toContain(runNow);
+  expect(text).toContain('route="/v1/tenants/:tenantId/runs/:runId",status="200"');
+  expect(text).toMatch(/^tenantvault_backup_runs_total\{status="succeeded"\} [1-9]\d*$/m);
+  expect(text).toMatch(/^tenantvault_graph_requests_total\{status="200"\} [1-9]\d*$/m);
+  expect(text).toMatch(/^tenantvault_reconciler_actions_total\{action="created"\} \d+$/m);
+  expect(text).not.toContain(stack.tenant.id);
+  expect(text).not.toContain(schedule.id);
+});
