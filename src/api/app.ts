@@ -5,6 +5,7 @@ import { requireBearerToken } from './auth';
 import type { ApiDeps } from './deps';
 import { recordHttpMetrics } from './httpMetrics';
 import { notFoundRoute, problemMiddleware } from './problem';
+import { logRequests } from './requestLog';
 import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
@@ -19,6 +20,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(logRequests(deps.logger));
   app.use(recordHttpMetrics());
   app.use(healthRouter(deps));
   app.use(metricsRouter());

@@ -69,7 +69,10 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     const problem = toProblem(error);
     if (problem) return sendProblem(res, problem, req.originalUrl);
     // Unexpected: log it whole, answer without internals.
-    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
+    logger.error(
+      { err: error, method: req.method, path: req.path, requestId: res.locals.requestId },
+      'unhandled error',
+    );
     sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), req.originalUrl);
   };
 }

@@ -1,3 +1,4 @@
+// Request logs and GET /metrics.
 // GET /metrics: Prometheus text with API requests by route template, runs by status, Graph
 // requests and reconciler actions, and never an id in a label.
 import pino from 'pino';
@@ -7,7 +8,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ captureLogs: true });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -32,4 +33,29 @@ test('the API exposes request, run, Graph and reconciler metrics without ids in 
   expect(text).toMatch(/^tenantvault_reconciler_actions_total\{action="created"\} \d+$/m);
   expect(text).not.toContain(stack.tenant.id);
   expect(text).not.toContain(schedule.id);
+});
+
+test('each request is logged once with its request id, route template, status and tenant', async () => {
+  const response = await fetch(`${stack.apiUrl}/v1/tenants/${stack.tenant.id}/runs?limit=5`, {
+    headers: { authorization: `Bearer ${stack.token}`, 'x-request-id': 'req-abc.123' },
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('x-request-id')).toBe('req-abc.123');
+  const lines = stack.logLines
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.requestId === 'req-abc.123');
+  expect(lines).toEqual([
+    expect.objectContaining({
+      msg: 'request',
+      method: 'GET',
+      route: '/v1/tenants/:tenantId/runs',
+      status: 200,
+      tenantId: stack.tenant.id,
+    }),
+  ]);
+  const invented = await fetch(`${stack.apiUrl}/healthz`, {
+    headers: { 'x-request-id': 'bad id with spaces' },
+  });
+  expect(invented.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  expect(JSON.stringify(stack.logLines)).not.toContain(stack.token);
 });
