@@ -1,9 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Logger } from '../logging/logger';
+import type { SchedulingPolicy } from '../temporal/scheduleOptions';
 
 export interface ApiDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
+  /** Deployment-wide scheduling choices (SCHEDULE_JITTER_SECONDS). */
+  scheduling?: SchedulingPolicy;
 }

@@ -12,10 +12,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   const db = createDb(config.DATABASE_URL, logger);
   const temporal = createLazyTemporalClient(config);
-  const app = createApp({ db, temporal, logger });
+  const scheduling = { jitterSeconds: config.SCHEDULE_JITTER_SECONDS };
+  const app = createApp({ db, temporal, logger, scheduling });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0
-      ? startReconciler({ db, temporal, logger }, config.RECONCILE_INTERVAL_SECONDS)
+      ? startReconciler({ db, temporal, logger, scheduling }, config.RECONCILE_INTERVAL_SECONDS)
       : async () => undefined;
   const server: Server = app.listen(config.PORT, () => {
     logger.info({ port: config.PORT }, `API listening on http://localhost:${config.PORT}`);

@@ -69,8 +69,9 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     const problem = toProblem(error);
     if (problem) return sendProblem(res, problem, req.originalUrl);
     // Unexpected: log it whole, answer without internals.
+    // The query string stays out of the log: it may hold what should not be logged.
     logger.error(
-      { err: error, method: req.method, path: req.path, requestId: res.locals.requestId },
+      { err: error, method: req.method, url: req.originalUrl.split('?')[0], requestId: res.locals.requestId },
       'unhandled error',
     );
     sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), req.originalUrl);

@@ -33,6 +33,8 @@ const apiSchema = common
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Seconds between schedule reconciliation passes (one also runs at start); 0 turns it off. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+    /** Up to this many seconds of random delay per scheduled run, to spread schedules; 0: none. */
+    SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3_600).default(0),
   })
   .refine(mtlsPair, mtlsPairError);
 

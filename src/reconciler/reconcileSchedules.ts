@@ -13,6 +13,7 @@ import {
 } from '../db/schedules';
 import type { Logger } from '../logging/logger';
 import { SCHEDULE_ID_PREFIX } from '../shared/constants';
+import type { SchedulingPolicy } from '../temporal/scheduleOptions';
 import {
   deleteTemporalSchedule,
   describeTemporalSchedule,
@@ -23,6 +24,7 @@ export interface ReconcilerDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
+  scheduling?: SchedulingPolicy;
 }
 
 export type ReconcileAction =
@@ -77,7 +79,7 @@ async function reconcileOne(
     await recordScheduleSync(deps.db, row.id, row.version, { state: 'synced' });
     return 'deleted';
   }
-  const inTemporal = await describeTemporalSchedule(deps.temporal, row, row.tenant.slug);
+  const inTemporal = await describeTemporalSchedule(deps.temporal, row, row.tenant.slug, deps.scheduling);
   const synced = row.temporalSyncState === 'synced';
   if (inTemporal && synced && inTemporal.paused === row.enabled) {
     // Our last write reached Temporal, yet the pause state differs: an operator changed it.
@@ -85,7 +87,7 @@ async function reconcileOne(
   }
   if (inTemporal && synced && inTemporal.drift.length === 0) return null;
 
-  await upsertTemporalSchedule(deps.temporal, row, row.tenant.slug);
+  await upsertTemporalSchedule(deps.temporal, row, row.tenant.slug, deps.scheduling);
   await recordScheduleSync(deps.db, row.id, row.version, { state: 'synced' });
   if (!inTemporal) return 'created';
   if (!synced) return 'resynced';
@@ -123,7 +125,7 @@ async function mirrorPause(
   });
   // Edited through the API meanwhile: that edit is newer, and its own sync decides.
   if (!updated) return null;
-  await upsertTemporalSchedule(deps.temporal, updated, row.tenant.slug);
+  await upsertTemporalSchedule(deps.temporal, updated, row.tenant.slug, deps.scheduling);
   await recordScheduleSync(deps.db, row.id, updated.version, { state: 'synced' });
   return action;
 }

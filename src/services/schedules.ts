@@ -17,6 +17,7 @@ import {
 } from '../db/schedules';
 import { findTenant } from '../db/tenants';
 import type { Logger } from '../logging/logger';
+import type { SchedulingPolicy } from '../temporal/scheduleOptions';
 import {
   deleteTemporalSchedule,
   isTemporalUnavailable,
@@ -31,6 +32,7 @@ export interface ScheduleServiceDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
+  scheduling?: SchedulingPolicy;
 }
 
 export interface ScheduleView {
@@ -169,7 +171,7 @@ export async function syncScheduleToTemporal(
 ): Promise<BackupSchedule> {
   let outcome: { state: 'synced' | 'pending' | 'error'; error?: string };
   try {
-    await upsertTemporalSchedule(deps.temporal, schedule, tenantSlug);
+    await upsertTemporalSchedule(deps.temporal, schedule, tenantSlug, deps.scheduling);
     outcome = { state: 'synced' };
   } catch (error) {
     const unavailable = isTemporalUnavailable(error);

@@ -39,6 +39,8 @@ export function scheduleDrift(description: ScheduleDescription, expected: Schedu
   const have = description.spec;
   const want = expected.spec;
   if ((have.timezone ?? 'UTC') !== (want.timezone ?? 'UTC')) drift.push('spec.timezone');
+  const wantJitter = want.jitter === undefined ? 0 : msToNumber(want.jitter);
+  if ((have.jitter === undefined ? 0 : msToNumber(have.jitter)) !== wantJitter) drift.push('spec.jitter');
   const haveCalendars = have.calendars ?? [];
   const wantCalendars = want.calendars ?? [];
   if (

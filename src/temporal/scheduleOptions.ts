@@ -51,11 +51,25 @@ export function calendarFor(schedule: ScheduleDefinition): CalendarSpec {
   return calendar;
 }
 
-export function scheduleOptionsFor(schedule: ScheduleDefinition, tenantSlug: string): ScheduleOptions {
+/** Deployment-wide scheduling choices (configuration, not per schedule). */
+export interface SchedulingPolicy {
+  /** Random delay of up to this many seconds per fire, so schedules sharing a minute spread out. */
+  jitterSeconds?: number;
+}
+
+export function scheduleOptionsFor(
+  schedule: ScheduleDefinition,
+  tenantSlug: string,
+  policy: SchedulingPolicy = {},
+): ScheduleOptions {
   const input: BackupRunInput = { tenantId: schedule.tenantId, scheduleId: schedule.id };
   return {
     scheduleId: temporalScheduleId(schedule.id),
-    spec: { calendars: [calendarFor(schedule)], timezone: schedule.timezone },
+    spec: {
+      calendars: [calendarFor(schedule)],
+      timezone: schedule.timezone,
+      ...(policy.jitterSeconds ? { jitter: `${policy.jitterSeconds}s` } : {}),
+    },
     action: {
       type: 'startWorkflow',
       workflowType: BACKUP_RUN_WORKFLOW,

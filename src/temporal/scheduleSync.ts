@@ -3,7 +3,7 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
 import { temporalScheduleId } from '../shared/constants';
 import { scheduleDrift } from './scheduleDrift';
-import { type ScheduleDefinition, scheduleOptionsFor } from './scheduleOptions';
+import { type ScheduleDefinition, type SchedulingPolicy, scheduleOptionsFor } from './scheduleOptions';
 
 /** What Temporal has for a schedule, against what Postgres says it should have. */
 export interface TemporalScheduleState {
@@ -18,8 +18,9 @@ export async function upsertTemporalSchedule(
   client: Client,
   schedule: ScheduleDefinition,
   tenantSlug: string,
+  policy: SchedulingPolicy = {},
 ): Promise<void> {
-  const options = scheduleOptionsFor(schedule, tenantSlug);
+  const options = scheduleOptionsFor(schedule, tenantSlug, policy);
   try {
     await client.schedule.create(options);
   } catch (error) {
@@ -40,11 +41,12 @@ export async function describeTemporalSchedule(
   client: Client,
   schedule: ScheduleDefinition,
   tenantSlug: string,
+  policy: SchedulingPolicy = {},
 ): Promise<TemporalScheduleState | undefined> {
   try {
     const description = await client.schedule.getHandle(temporalScheduleId(schedule.id)).describe();
     return {
-      drift: scheduleDrift(description, scheduleOptionsFor(schedule, tenantSlug)),
+      drift: scheduleDrift(description, scheduleOptionsFor(schedule, tenantSlug, policy)),
       paused: description.state.paused,
       note: description.state.note,
     };

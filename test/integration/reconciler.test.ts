@@ -134,3 +134,12 @@ test('one pass at a time: a second concurrent pass finds the lock held', async (
   const results = await Promise.all([reconcileOnce(deps()), reconcileOnce(deps())]);
   expect(results.filter((result) => result === 'locked')).toHaveLength(1);
 });
+
+test('SCHEDULE_JITTER_SECONDS reaches every Temporal Schedule, and turning it off removes it', async () => {
+  const schedule = await createSchedule(stack, stack.tenant.id);
+  const withJitter = await reconcileOnce({ ...deps(), scheduling: { jitterSeconds: 30 } });
+  expect(withJitter === 'locked' ? 0 : withJitter.drift_corrected).toBeGreaterThanOrEqual(1);
+  expect((await describe(schedule.id)).spec.jitter).toBe(30_000);
+  await reconcile();
+  expect((await describe(schedule.id)).spec.jitter ?? 0).toBe(0);
+});

@@ -23,6 +23,7 @@ describe('loadApiConfig', () => {
       TEMPORAL_NAMESPACE: 'default',
       PORT: 3000,
       RECONCILE_INTERVAL_SECONDS: 60,
+      SCHEDULE_JITTER_SECONDS: 0,
     });
   });
 

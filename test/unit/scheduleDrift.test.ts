@@ -68,3 +68,11 @@ test('an extra interval or a renamed schedule (memo) is drift', () => {
   const renamed = described({ action: { memo: { tenantSlug: 'contoso', scheduleName: 'old name' } } });
   expect(scheduleDrift(renamed, expected)).toEqual(['action']);
 });
+
+test('jitter is part of the spec: the configured jitter, or none, is what the schedule must have', () => {
+  const jittered = scheduleOptionsFor(schedule, 'contoso', { jitterSeconds: 30 });
+  expect(jittered.spec.jitter).toBe('30s');
+  expect(scheduleDrift(described(), jittered)).toEqual(['spec.jitter']);
+  expect(scheduleDrift(described({ spec: { jitter: 30_000 } }), jittered)).toEqual([]);
+  expect(scheduleDrift(described({ spec: { jitter: 30_000 } }), expected)).toEqual(['spec.jitter']);
+});
