@@ -100,3 +100,48 @@ test('GET lists schedules with cursor pagination', async () => {
   } while (cursor);
   expect(seen.size).toBe(await countSchedules());
 });
+
+test('a body over the 256 kB limit is a 413 problem, and writes nothing', async () => {
+  const before = await countSchedules();
+  const response = await stack.api(path(), {
+    method: 'POST',
+    body: { ...valid, name: 'big', padding: 'x'.repeat(300 * 1024) },
+  });
+  expect(response.status).toBe(413);
+  expect(response.contentType).toMatch(/application\/problem\+json/);
+  expect(await countSchedules()).toBe(before);
+});
+
+test('"25:00" is not a time of day', async () => {
+  const response = await stack.api(path(), {
+    method: 'POST',
+    body: { ...valid, frequency: 'daily', minute: null, timeOfDay: '25:00' },
+  });
+  expect(response.status).toBe(422);
+  expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(['timeOfDay']);
+});
+
+/** Local wall-clock "HH:MM" of `at` in `timeZone`. */
+function localTime(at: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(at));
+}
+
+test.each([
+  ['Asia/Kathmandu', '09:30'], // UTC+05:45
+  ['America/New_York', '09:00'], // DST: the UTC hour differs across the year
+])('next run times honour %s', async (timezone, timeOfDay) => {
+  const response = await stack.api(path(), {
+    method: 'POST',
+    body: { ...valid, name: `tz ${timezone}`, frequency: 'daily', minute: null, timeOfDay, timezone },
+  });
+  expect(response.status).toBe(201);
+  const next: string[] = response.body.temporal.nextRunTimes;
+  expect(next.length).toBeGreaterThanOrEqual(3);
+  for (const at of next) expect(localTime(at, timezone)).toBe(timeOfDay);
+  if (timezone === 'Asia/Kathmandu') expect(new Date(next[0] as string).getUTCMinutes()).toBe(45);
+});
