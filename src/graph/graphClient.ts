@@ -40,11 +40,6 @@ export class GraphClient {
     this.origin = new URL(graphBaseUrl).origin;
   }
 
-  /** Requests made through this client's tenant connection (for benchmarks and metrics). */
-  get stats() {
-    return this.http.stats;
-  }
-
   /**
    * Yields the type's objects one Graph page at a time, each complete with its expansions, so a
    * caller can persist page by page with bounded memory. Any request that still fails after its

@@ -25,18 +25,11 @@ export interface GraphHttpDeps {
   logger: Logger;
 }
 
-export interface GraphHttpStats {
-  requests: number;
-  retries: number;
-}
-
 /**
  * One authenticated Graph GET for one tenant: the tenant's request budget, the bearer token (one
  * forced refresh after a 401), Retry-After and backoff. Returns the parsed JSON object.
  */
 export class GraphHttp {
-  readonly stats: GraphHttpStats = { requests: 0, retries: 0 };
-
   constructor(private readonly deps: GraphHttpDeps) {}
 
   async getJson(url: string, scope: GraphRequestScope, signal?: AbortSignal): Promise<GraphObject> {
@@ -46,7 +39,6 @@ export class GraphHttp {
     for (let attempt = 1; ; attempt++) {
       await this.deps.budget.acquire(signal);
       const token = await this.deps.tokens.getToken();
-      this.stats.requests++;
       let response: Response;
       try {
         response = await fetch(url, {
@@ -60,7 +52,6 @@ export class GraphHttp {
         if (signal?.aborted) throw signal.reason;
         graphRequests.inc({ status: '0' });
         if (++networkFailures < MAX_NETWORK_ATTEMPTS) {
-          this.stats.retries++;
           await sleep(backoffMs(networkFailures), signal);
           continue;
         }
@@ -95,7 +86,6 @@ export class GraphHttp {
       const retryable = RETRYABLE_STATUSES.has(response.status);
       if (retryable && attempt < MAX_ATTEMPTS && (retryAfterMs ?? 0) <= MAX_IN_PROCESS_WAIT_MS) {
         const waitMs = retryAfterMs ?? backoffMs(attempt);
-        this.stats.retries++;
         this.deps.logger.debug({ status: response.status, path, attempt, waitMs }, 'Graph asked to retry');
         await sleep(waitMs, signal);
         continue;
