@@ -1,5 +1,6 @@
 // Snapshot: one immutable backup set per run, with its changes against the schedule's previous
 // set, written and audited in one transaction.
+import { findSnapshotOfRun } from '../db/backupSets';
 import { type SnapshotStats, writeSnapshot } from '../db/snapshot';
 import type { ActivityDeps } from './deps';
 
@@ -14,6 +15,8 @@ export interface CreateSnapshotInput {
 export function createCreateSnapshot({ db }: ActivityDeps) {
   return async function createSnapshot(input: CreateSnapshotInput): Promise<SnapshotStats> {
     // Idempotent: a retry after a commit whose answer was lost returns the existing set.
+    const existing = await findSnapshotOfRun(db, input.runId);
+    if (existing) return existing;
     return writeSnapshot(db, input, (stats) => ({
       tenantId: input.tenantId,
       actor: 'system',

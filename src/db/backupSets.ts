@@ -1,6 +1,7 @@
 import type { ChangeCounts } from '../shared/types';
 import type { BackupChangeKind, BackupItem, BackupSet, BackupSetChange, DbClient as Db } from './client';
 import { after, NEWEST_FIRST } from './paging';
+import type { SnapshotStats } from './snapshot';
 
 export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<BackupSet | null> {
   return db.backupSet.findFirst({ where: { id: setId, tenantId } });
@@ -16,7 +17,7 @@ export async function deleteSetsBeyondRetention(
 ): Promise<string[]> {
   const expired = await db.backupSet.findMany({
     where: { scheduleId: target.scheduleId },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    orderBy: NEWEST_FIRST,
     skip: target.keepLast,
     select: { id: true },
   });
@@ -58,9 +59,27 @@ export async function countBackupSetChanges(db: Db, backupSetId: string): Promis
     where: { backupSetId },
     _count: { _all: true },
   });
+  return changeCounts(groups.map((group) => ({ change: group.change, n: group._count._all })));
+}
+
+/** Counts per kind of change, zero for the kinds absent from `groups`. */
+export function changeCounts(groups: { change: BackupChangeKind; n: number }[]): ChangeCounts {
   const counts: ChangeCounts = { added: 0, removed: 0, modified: 0 };
-  for (const group of groups) counts[group.change] = group._count._all;
+  for (const group of groups) counts[group.change] = group.n;
   return counts;
+}
+
+/** The run's backup set with its figures, if the run made one. */
+export async function findSnapshotOfRun(db: Db, runId: string): Promise<SnapshotStats | undefined> {
+  const set = await db.backupSet.findUnique({ where: { runId } });
+  if (!set) return undefined;
+  return {
+    backupSetId: set.id,
+    itemCount: set.itemCount,
+    totalBytes: Number(set.totalBytes),
+    newPayloadBytes: Number(set.newPayloadBytes),
+    changes: await countBackupSetChanges(db, set.id),
+  };
 }
 
 /** The tenant's sets, newest first, optionally of one schedule. */

@@ -14,6 +14,12 @@ export interface ScheduleFields {
 
 export class DuplicateScheduleNameError extends Error {}
 
+/** The partial unique index on live names refused the write. */
+function duplicateNameOr(error: unknown, name: string): unknown {
+  const taken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  return taken ? new DuplicateScheduleNameError(name) : error;
+}
+
 export async function insertSchedule(
   db: Db,
   tenantId: string,
@@ -22,10 +28,7 @@ export async function insertSchedule(
   try {
     return await db.backupSchedule.create({ data: { tenantId, ...fields } });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw new DuplicateScheduleNameError(fields.name);
-    }
-    throw error;
+    throw duplicateNameOr(error, fields.name);
   }
 }
 
@@ -103,10 +106,7 @@ export async function updateScheduleFields(
     });
     return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw new DuplicateScheduleNameError(fields.name);
-    }
-    throw error;
+    throw duplicateNameOr(error, fields.name);
   }
 }
 
@@ -146,18 +146,4 @@ export async function liveScheduleIds(db: Db, ids: string[]): Promise<Set<string
     select: { id: true },
   });
   return new Set(rows.map((row) => row.id));
-}
-
-/** Takes an operator's pause or unpause into the record, if the row is still at `version`. */
-export async function mirrorOperatorPause(
-  db: Db,
-  scheduleId: string,
-  version: number,
-  enabled: boolean,
-): Promise<BackupSchedule | null> {
-  const { count } = await db.backupSchedule.updateMany({
-    where: { id: scheduleId, version, deletedAt: null },
-    data: { enabled, version: { increment: 1 } },
-  });
-  return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
 }

@@ -4,6 +4,7 @@
 import type { PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { AuditEntry } from './audit';
+import { changeCounts } from './backupSets';
 import { type Db, sqlPoolOf } from './client';
 
 export interface SnapshotStats {
@@ -24,7 +25,7 @@ export interface SnapshotTarget {
 }
 
 /**
- * Writes the run's set, or returns it if it exists (a retried activity). REPEATABLE READ gives
+ * Writes the run's set (at most one: backup_sets.run_id is unique). REPEATABLE READ gives
  * every statement the same view of `policies`, so counts, items and changes agree even while
  * another schedule of the tenant syncs. `audit` is appended in the same transaction.
  */
@@ -36,11 +37,6 @@ export async function writeSnapshot(
   const client = await sqlPoolOf(db).connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    const existing = await existingSnapshot(client, target.runId);
-    if (existing) {
-      await client.query('COMMIT');
-      return existing;
-    }
     const stats = await insertSnapshot(client, target);
     const entry = audit(stats);
     await client.query(
@@ -126,33 +122,5 @@ async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promi
      SELECT change, count(*)::int AS n FROM inserted GROUP BY change`,
     [backupSetId, previousSetId, target.policyTypes],
   );
-  return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes: countsOf(changes.rows) };
-}
-
-async function existingSnapshot(client: PoolClient, runId: string): Promise<SnapshotStats | undefined> {
-  const found = await client.query<{
-    id: string;
-    item_count: number;
-    total_bytes: string;
-    new_payload_bytes: string;
-  }>(`SELECT id, item_count, total_bytes, new_payload_bytes FROM backup_sets WHERE run_id = $1`, [runId]);
-  const set = found.rows[0];
-  if (!set) return undefined;
-  const changes = await client.query<{ change: keyof ChangeCounts; n: number }>(
-    `SELECT change, count(*)::int AS n FROM backup_set_changes WHERE backup_set_id = $1 GROUP BY change`,
-    [set.id],
-  );
-  return {
-    backupSetId: set.id,
-    itemCount: set.item_count,
-    totalBytes: Number(set.total_bytes),
-    newPayloadBytes: Number(set.new_payload_bytes),
-    changes: countsOf(changes.rows),
-  };
-}
-
-function countsOf(rows: { change: keyof ChangeCounts; n: number }[]): ChangeCounts {
-  const counts: ChangeCounts = { added: 0, removed: 0, modified: 0 };
-  for (const row of rows) counts[row.change] = row.n;
-  return counts;
+  return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes: changeCounts(changes.rows) };
 }

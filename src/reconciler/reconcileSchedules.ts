@@ -6,10 +6,11 @@ import { appendAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import {
   liveScheduleIds,
-  mirrorOperatorPause,
   recordScheduleSync,
   type ScheduleWithTenantSlug,
+  scheduleFieldsOf,
   schedulesToReconcile,
+  updateScheduleFields,
 } from '../db/schedules';
 import type { Logger } from '../logging/logger';
 import { SCHEDULE_ID_PREFIX } from '../shared/constants';
@@ -110,7 +111,10 @@ async function mirrorPause(
 ): Promise<ReconcileAction | null> {
   const action = paused ? 'paused_by_operator' : 'unpaused_by_operator';
   const updated = await deps.db.$transaction(async (tx) => {
-    const mirrored = await mirrorOperatorPause(tx, row.id, row.version, !paused);
+    const mirrored = await updateScheduleFields(tx, row.id, row.version, {
+      ...scheduleFieldsOf(row),
+      enabled: !paused,
+    });
     if (mirrored) {
       await appendAudit(tx, {
         tenantId: row.tenantId,
