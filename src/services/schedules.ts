@@ -26,8 +26,6 @@ import {
 } from '../temporal/scheduleSync';
 import { ConflictError, NotFoundError } from './errors';
 
-export { scheduleFieldsOf } from '../db/schedules';
-
 export interface ScheduleServiceDeps {
   db: Db;
   temporal: Client;
@@ -80,27 +78,29 @@ export async function getSchedule(
 }
 
 /**
- * Applies `fields` (the whole schedule, already validated) if the row is still at
- * `expectedVersion`, then brings Temporal in line: a disabled schedule is paused, not deleted.
+ * Replaces the schedule's fields with `build(current fields)` (the caller validates the whole
+ * result), unless the row changed meanwhile (409); then brings Temporal in line: a disabled
+ * schedule is paused, not deleted.
  */
 export async function updateSchedule(
   deps: ScheduleServiceDeps,
   tenantId: string,
   scheduleId: string,
-  change: { fields: ScheduleFields; expectedVersion: number },
+  build: (current: ScheduleFields) => ScheduleFields,
   actorUserId: string,
 ): Promise<ScheduleView> {
   const tenant = await findTenant(deps.db, tenantId);
   const current = tenant && (await findLiveSchedule(deps.db, tenantId, scheduleId));
   if (!tenant || !current) throw new NotFoundError('backup schedule');
   const before = scheduleFieldsOf(current);
-  const changed = (Object.keys(change.fields) as (keyof ScheduleFields)[]).filter(
-    (key) => JSON.stringify(before[key]) !== JSON.stringify(change.fields[key]),
+  const fields = build(before);
+  const changed = (Object.keys(fields) as (keyof ScheduleFields)[]).filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(fields[key]),
   );
   let updated: BackupSchedule | null;
   try {
     updated = await deps.db.$transaction(async (tx) => {
-      const row = await updateScheduleFields(tx, scheduleId, change.expectedVersion, change.fields);
+      const row = await updateScheduleFields(tx, scheduleId, current.version, fields);
       if (row) {
         await appendAudit(tx, {
           tenantId,
@@ -144,16 +144,14 @@ export async function deleteSchedule(
     });
     return row;
   });
+  let outcome: TemporalSyncOutcome = { state: 'synced' };
   try {
     await deleteTemporalSchedule(deps.temporal, scheduleId);
-    await recordScheduleSync(deps.db, scheduleId, deleted.version, { state: 'synced' });
   } catch (error) {
     deps.logger.warn({ err: error, scheduleId }, 'Temporal schedule delete failed; left for the reconciler');
-    await recordScheduleSync(deps.db, scheduleId, deleted.version, {
-      state: isTemporalUnavailable(error) ? 'pending' : 'error',
-      error: String((error as Error).message ?? error).slice(0, 500),
-    });
+    outcome = failedSync(error);
   }
+  await recordScheduleSync(deps.db, scheduleId, deleted.version, outcome);
 }
 
 export function listSchedules(
@@ -169,17 +167,12 @@ export async function syncScheduleToTemporal(
   schedule: BackupSchedule,
   tenantSlug: string,
 ): Promise<BackupSchedule> {
-  let outcome: { state: 'synced' | 'pending' | 'error'; error?: string };
+  let outcome: TemporalSyncOutcome = { state: 'synced' };
   try {
     await upsertTemporalSchedule(deps.temporal, schedule, tenantSlug, deps.scheduling);
-    outcome = { state: 'synced' };
   } catch (error) {
-    const unavailable = isTemporalUnavailable(error);
     deps.logger.warn({ err: error, scheduleId: schedule.id }, 'Temporal schedule sync failed');
-    outcome = {
-      state: unavailable ? 'pending' : 'error',
-      error: String((error as Error).message ?? error).slice(0, 500),
-    };
+    outcome = failedSync(error);
   }
   return (await recordScheduleSync(deps.db, schedule.id, schedule.version, outcome)) ?? schedule;
 }
@@ -191,4 +184,14 @@ function conflictIfNameTaken(error: unknown): unknown {
     'schedule_name_taken',
     'name',
   );
+}
+
+type TemporalSyncOutcome = Parameters<typeof recordScheduleSync>[3];
+
+/** Unreachable Temporal leaves the row `pending` for the reconciler; a refusal is an `error`. */
+function failedSync(error: unknown): TemporalSyncOutcome {
+  return {
+    state: isTemporalUnavailable(error) ? 'pending' : 'error',
+    error: String((error as Error).message ?? error).slice(0, 500),
+  };
 }

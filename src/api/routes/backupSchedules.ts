@@ -6,7 +6,6 @@ import {
   deleteSchedule,
   getSchedule,
   listSchedules,
-  scheduleFieldsOf,
   updateSchedule,
 } from '../../services/schedules';
 import { principalOf } from '../auth';
@@ -61,15 +60,13 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
     const tenantId = pathId(param(req, 'tenantId'), 'tenant');
     const scheduleId = pathId(param(req, 'scheduleId'), 'backup schedule');
     const update = parseBody(updateScheduleBody, req.body);
-    const { schedule: current } = await getSchedule(deps, tenantId, scheduleId);
     // The merged schedule must hold as a whole (e.g. weekly needs days), so it is validated like
-    // a create; the version makes a concurrent edit a 409 instead of a lost update.
-    const fields = parseBody(createScheduleBody, mergeScheduleUpdate(scheduleFieldsOf(current), update));
+    // a create; the service's version check makes a concurrent edit a 409, not a lost update.
     const view = await updateSchedule(
       deps,
       tenantId,
       scheduleId,
-      { fields, expectedVersion: current.version },
+      (current) => parseBody(createScheduleBody, mergeScheduleUpdate(current, update)),
       principalOf(res).userId,
     );
     res.json(scheduleJson(view.schedule, view.nextRunTimes));
