@@ -3,9 +3,8 @@
 import express, { type Express } from 'express';
 import { requireBearerToken } from './auth';
 import type { ApiDeps } from './deps';
-import { recordHttpMetrics } from './httpMetrics';
+import { observeRequests } from './observeRequests';
 import { notFoundRoute, problemMiddleware } from './problem';
-import { logRequests } from './requestLog';
 import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
@@ -20,8 +19,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(logRequests(deps.logger));
-  app.use(recordHttpMetrics());
+  app.use(observeRequests(deps.logger));
   app.use(healthRouter(deps));
   app.use(metricsRouter());
 

@@ -12,6 +12,12 @@ const instant = z.iso
 /** Filters on creation time: `from` inclusive, `to` exclusive. */
 export const createdRangeQuery = { from: instant.optional(), to: instant.optional() };
 
+/** A `true`/`false` query flag, false when absent. */
+export const queryFlag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
+
 /** Repositories fetch limit + 1 rows; the extra row only says whether there is a next page. */
 export function page<T extends { id: string }, J>(rows: T[], limit: number, toJson: (row: T) => J) {
   const items = rows.slice(0, limit);

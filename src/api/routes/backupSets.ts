@@ -7,7 +7,7 @@ import {
   listBackupSets,
 } from '../../services/backupSets';
 import type { ApiDeps } from '../deps';
-import { page, pageQuery } from '../pagination';
+import { page, pageQuery, queryFlag } from '../pagination';
 import { backupItemJson, backupSetChangeJson, backupSetJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
@@ -19,10 +19,7 @@ const setsQuery = pageQuery.extend({ scheduleId: z.uuid().optional() }).strict()
 const itemsQuery = pageQuery
   .extend({
     policyType: z.string().min(1).optional(),
-    includePayload: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+    includePayload: queryFlag,
   })
   .strict();
 

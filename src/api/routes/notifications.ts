@@ -1,20 +1,12 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { listNotifications, readNotification } from '../../services/notifications';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { page, pageQuery } from '../pagination';
+import { page, pageQuery, queryFlag } from '../pagination';
 import { notificationJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-const notificationsQuery = pageQuery
-  .extend({
-    unread: z
-      .enum(['true', 'false'])
-      .optional()
-      .transform((value) => value === 'true'),
-  })
-  .strict();
+const notificationsQuery = pageQuery.extend({ unread: queryFlag }).strict();
 
 /** The caller's own notifications (/v1/me/notifications). */
 export function notificationsRouter(deps: ApiDeps): Router {
