@@ -3,7 +3,6 @@
 // durations (per phase from the workflow history), new payload bytes and the storage ratio of
 // eleven sets to one; exits 1 when a target is missed.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -17,7 +16,7 @@ import type { BackupRunInput, BackupRunResult } from '../src/shared/types';
 import { bundleWorkflows } from '../src/worker/bundle';
 import { createBackupWorker } from '../src/worker/createWorker';
 import { createBenchTenant, startBenchServices } from './services';
-import { runBenchmark } from './shared';
+import { caPem, runBenchmark } from './shared';
 
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 5_000);
 const LATER_RUNS = 10;
@@ -59,7 +58,7 @@ async function main(): Promise<number> {
     // As in bench:sync: the emulator does not throttle, so Graph's per-tenant budget is lifted
     // to measure our own cost instead of 1,000 requests per 20 s.
     const graph = new GraphClientFactory({
-      trustedCaPem: readFileSync(env.caFile, 'utf8'),
+      trustedCaPem: caPem(env),
       requestBudget: { limit: 1_000_000, windowMs: 20_000 },
     });
     const worker = await createBackupWorker({

@@ -3,6 +3,8 @@
 // retries, canonical hashing or change counting; each page written with one multi-row INSERT.
 import { Pool } from 'pg';
 import { Agent, fetch } from 'undici';
+import { mapWithConcurrency } from '../src/graph/concurrency';
+import { ITEM_CONCURRENCY } from '../src/graph/graphClient';
 import {
   type ListExpansion,
   POLICY_TYPE_KEYS,
@@ -12,7 +14,6 @@ import {
 import { benchEnv, caPem, report } from './shared';
 
 type Json = Record<string, unknown>;
-const ITEM_CONCURRENCY = 8;
 
 async function main(): Promise<void> {
   const env = benchEnv();
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     for (const collection of def.collections) {
       const first = `${env.emulatorUrl}/${def.graphVersion}${collection.path}${collection.query ? `?${collection.query}` : ''}`;
       for await (const page of pages(first)) {
-        const complete = await inParallel(page, async (item) => {
+        const complete = await mapWithConcurrency(page, ITEM_CONCURRENCY, async (item) => {
           const itemPath = `${collection.path}/${item.id}`;
           let full = item;
           for (const expansion of def.expansions) {
@@ -91,19 +92,6 @@ async function fetchToken(env: ReturnType<typeof benchEnv>, agent: Agent): Promi
     }),
   });
   return ((await response.json()) as { access_token: string }).access_token;
-}
-
-async function inParallel<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ITEM_CONCURRENCY, items.length) }, lane));
-  return results;
 }
 
 async function insertPage(pool: Pool, type: string, items: Json[]): Promise<void> {

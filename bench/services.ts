@@ -1,7 +1,7 @@
 // What both benchmarks start: an embedded PostgreSQL with the schema, the Graph emulator in its
 // own process, and a generated emulator tenant with its row in our database.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
@@ -10,7 +10,7 @@ import { migrateDatabase } from '../src/devstack/migrate';
 import { freePort } from '../src/devstack/ports';
 import { startEmbeddedPostgres } from '../src/devstack/postgres';
 import { Supervisor } from '../src/devstack/supervisor';
-import type { BenchEnv } from './shared';
+import { type BenchEnv, caPem } from './shared';
 
 export interface BenchServices {
   supervisor: Supervisor;
@@ -95,7 +95,7 @@ export async function emulatorAdmin(
   path: string,
   body?: unknown,
 ) {
-  const agent = new Agent({ connect: { ca: readFileSync(env.caFile, 'utf8') } });
+  const agent = new Agent({ connect: { ca: caPem(env) } });
   try {
     const response = await fetch(`${env.emulatorUrl}${path}`, {
       method,

@@ -28,7 +28,7 @@ export function benchEnv(): BenchEnv {
   return JSON.parse(raw) as BenchEnv;
 }
 
-export function caPem(env: BenchEnv): string {
+export function caPem(env: Pick<BenchEnv, 'caFile'>): string {
   return readFileSync(env.caFile, 'utf8');
 }
 

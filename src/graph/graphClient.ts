@@ -27,7 +27,7 @@ export interface FetchOptions {
  * Items of one page completed in parallel. With Graph's ~100 ms latency, 8 in flight keep a
  * tenant near its 1,000 requests per 20 s budget without queueing far behind it.
  */
-const ITEM_CONCURRENCY = 8;
+export const ITEM_CONCURRENCY = 8;
 
 /** Read-only Graph access for one tenant. Cheap to create; the factory owns the shared state. */
 export class GraphClient {
