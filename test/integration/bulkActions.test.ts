@@ -1,7 +1,7 @@
 // Bulk run, retry and delete: one result per schedule id, and one notification for the caller.
 import { randomUUID } from 'node:crypto';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { createSchedule, runToCompletion } from '../support/runs';
+import { createSchedule, FINISHED, runToCompletion } from '../support/runs';
 import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -10,8 +10,6 @@ useStackWithEmulator({}, (started, emulatorAdmin) => {
   stack = started;
   admin = emulatorAdmin;
 });
-
-const FINISHED = ['succeeded', 'partial', 'failed', 'skipped', 'canceled'];
 
 async function settled(tenantId: string) {
   await eventually(

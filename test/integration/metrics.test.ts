@@ -4,14 +4,11 @@
 import pino from 'pino';
 import { reconcileOnce } from '../../src/reconciler/runReconciler';
 import { createSchedule, runToCompletion } from '../support/runs';
-import { startTestStack, type TestStack } from '../support/stack';
+import { type TestStack, useTestStack } from '../support/stack';
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ captureLogs: true });
-});
-afterAll(async () => {
-  await stack?.stop();
+useTestStack({ captureLogs: true }, (started) => {
+  stack = started;
 });
 
 test('the API exposes request, run, Graph and reconciler metrics without ids in labels', async () => {

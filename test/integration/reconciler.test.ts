@@ -9,14 +9,11 @@ import { temporalScheduleId } from '../../src/shared/constants';
 import { scheduleOptionsFor } from '../../src/temporal/scheduleOptions';
 import { testEnv } from '../support/env';
 import { createSchedule } from '../support/runs';
-import { startTestStack, type TestStack } from '../support/stack';
+import { type TestStack, useTestStack } from '../support/stack';
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack?.stop();
+useTestStack({}, (started) => {
+  stack = started;
 });
 
 const deps = () => ({ db: stack.db, temporal: stack.temporal, logger: pino({ level: 'silent' }) });

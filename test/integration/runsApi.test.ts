@@ -1,8 +1,8 @@
 // Run history through the API: filtered, newest first, paged; and retries of failed or partial
 // runs, which start a new run pointing at the old one.
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { createSchedule, runToCompletion } from '../support/runs';
-import { eventually, type TestStack } from '../support/stack';
+import { createSchedule, runToCompletion, waitForRun } from '../support/runs';
+import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
@@ -24,13 +24,7 @@ test('a partial run is retried as a new run with retryOf; a succeeded run is not
   const retried = await stack.api(`/v1/tenants/${tenant.id}/runs/${partial.id}/retry`, { method: 'POST' });
   expect(retried.status).toBe(202);
   expect(retried.body).toMatchObject({ trigger: 'retry', retryOf: partial.id, status: 'queued' });
-  const done = await eventually(
-    async () => {
-      const run = await stack.api(`/v1/tenants/${tenant.id}/runs/${retried.body.id}`);
-      return ['succeeded', 'partial', 'failed'].includes(run.body.status) ? run.body : undefined;
-    },
-    { what: 'the retry to finish' },
-  );
+  const done = await waitForRun(stack, tenant.id, retried.body.id);
   expect(done).toMatchObject({ status: 'succeeded', trigger: 'retry', retryOf: partial.id });
 
   const again = await stack.api(`/v1/tenants/${tenant.id}/runs/${done.id}/retry`, { method: 'POST' });

@@ -1,12 +1,9 @@
 // Bad input gets a 4xx problem+json naming the field at fault, and never a half-written record.
-import { startTestStack, type TestStack } from '../support/stack';
+import { type TestStack, useTestStack } from '../support/stack';
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack?.stop();
+useTestStack({}, (started) => {
+  stack = started;
 });
 
 const path = () => `/v1/tenants/${stack.tenant.id}/backup-schedules`;

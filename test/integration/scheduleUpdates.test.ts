@@ -1,14 +1,11 @@
 // PATCH and DELETE of a schedule: Postgres first, then the Temporal Schedule follows (paused when
 // disabled, respecified when its timing changes, deleted with the schedule).
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { startTestStack, type TestStack } from '../support/stack';
+import { type TestStack, useTestStack } from '../support/stack';
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack?.stop();
+useTestStack({}, (started) => {
+  stack = started;
 });
 
 const path = () => `/v1/tenants/${stack.tenant.id}/backup-schedules`;

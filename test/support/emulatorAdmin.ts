@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import type { Tenant } from '../../src/db/client';
 import type { PolicyTypeKey } from '../../src/graph';
-import { startTestStack, type TestStack, type TestStackOptions } from './stack';
+import { type TestStack, type TestStackOptions, useTestStack } from './stack';
 
 export interface EmulatedTenant {
   azureTenantId: string;
@@ -134,14 +134,12 @@ export function useStackWithEmulator(
   options: TestStackOptions,
   use: (stack: TestStack, admin: EmulatorAdmin) => void,
 ): void {
-  let started: { stack: TestStack; admin: EmulatorAdmin } | undefined;
-  beforeAll(async () => {
-    const stack = await startTestStack(options);
-    started = { stack, admin: new EmulatorAdmin(stack, stack.emulator.caPem) };
-    use(started.stack, started.admin);
+  let admin: EmulatorAdmin | undefined;
+  useTestStack(options, (stack) => {
+    admin = new EmulatorAdmin(stack, stack.emulator.caPem);
+    use(stack, admin);
   });
   afterAll(async () => {
-    await started?.admin.close();
-    await started?.stack.stop();
+    await admin?.close();
   });
 }

@@ -1,7 +1,8 @@
 // Creating schedules and running them through the API, as a client would.
 import { type ApiResponse, eventually, type TestStack } from './stack';
 
-const FINISHED = ['succeeded', 'partial', 'failed', 'skipped', 'canceled'];
+/** Statuses a run ends in. */
+export const FINISHED = ['succeeded', 'partial', 'failed', 'skipped', 'canceled'];
 
 export function scheduleBody(overrides: Record<string, unknown> = {}) {
   return {
@@ -41,11 +42,21 @@ export async function runToCompletion(
     method: 'POST',
   });
   if (started.status !== 202) throw new Error(`run not started: ${JSON.stringify(started.body)}`);
+  return waitForRun(stack, tenantId, started.body.id, timeoutMs);
+}
+
+/** Waits for a run to finish; returns it as the API shows it. */
+export function waitForRun(
+  stack: TestStack,
+  tenantId: string,
+  runId: string,
+  timeoutMs = 90_000,
+): Promise<ApiResponse['body']> {
   return eventually(
     async () => {
-      const run = await stack.api(`/v1/tenants/${tenantId}/runs/${started.body.id}`);
+      const run = await stack.api(`/v1/tenants/${tenantId}/runs/${runId}`);
       return FINISHED.includes(run.body.status) ? run.body : undefined;
     },
-    { what: `run ${started.body.id} to finish`, timeoutMs },
+    { what: `run ${runId} to finish`, timeoutMs },
   );
 }

@@ -44,6 +44,18 @@ export interface ApiResponse {
   body: any;
 }
 
+/** Starts a test stack before the file's tests and stops it after them; `use` receives it. */
+export function useTestStack(options: TestStackOptions, use: (stack: TestStack) => void): void {
+  let started: TestStack | undefined;
+  beforeAll(async () => {
+    started = await startTestStack(options);
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+}
+
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const env = testEnv();
   const logLines: string[] = [];
