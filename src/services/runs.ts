@@ -17,6 +17,7 @@ import type { Logger } from '../logging/logger';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../shared/constants';
 import { SCHEDULE_ID_KEY, TENANT_ID_KEY, TRIGGER_KEY } from '../shared/searchAttributes';
 import type { BackupRunInput } from '../shared/types';
+import { TEMPORAL_WRITE_DEADLINE_MS, withinDeadline } from '../temporal/deadline';
 import { ConflictError, NotFoundError, UnavailableError } from './errors';
 
 export interface RunServiceDeps {
@@ -94,18 +95,20 @@ async function startApiRun(
     ...(how.retryOfRunId ? { retryOfRunId: how.retryOfRunId } : {}),
   };
   try {
-    await deps.temporal.workflow.start(BACKUP_RUN_WORKFLOW, {
-      workflowId,
-      taskQueue: BACKUP_TASK_QUEUE,
-      args: [input],
-      typedSearchAttributes: [
-        { key: TENANT_ID_KEY, value: tenantId },
-        { key: SCHEDULE_ID_KEY, value: scheduleId },
-        { key: TRIGGER_KEY, value: how.trigger },
-      ],
-      // What scheduled runs carry too (scheduleOptions.ts): operators recognise runs by it.
-      memo: { scheduleName: schedule.name, tenantSlug: tenant.slug },
-    });
+    await withinDeadline(deps.temporal, TEMPORAL_WRITE_DEADLINE_MS, () =>
+      deps.temporal.workflow.start(BACKUP_RUN_WORKFLOW, {
+        workflowId,
+        taskQueue: BACKUP_TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: [
+          { key: TENANT_ID_KEY, value: tenantId },
+          { key: SCHEDULE_ID_KEY, value: scheduleId },
+          { key: TRIGGER_KEY, value: how.trigger },
+        ],
+        // What scheduled runs carry too (scheduleOptions.ts): operators recognise runs by it.
+        memo: { scheduleName: schedule.name, tenantSlug: tenant.slug },
+      }),
+    );
   } catch (error) {
     // Never leave a `queued` row that no workflow will ever pick up.
     deps.logger.error({ err: error, runId: run.id }, 'could not start the BackupRun workflow');

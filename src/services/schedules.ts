@@ -17,6 +17,7 @@ import {
 } from '../db/schedules';
 import { findTenant } from '../db/tenants';
 import type { Logger } from '../logging/logger';
+import { TEMPORAL_READ_DEADLINE_MS, TEMPORAL_WRITE_DEADLINE_MS, withinDeadline } from '../temporal/deadline';
 import type { SchedulingPolicy } from '../temporal/scheduleOptions';
 import {
   deleteTemporalSchedule,
@@ -63,8 +64,7 @@ export async function createSchedule(
   } catch (error) {
     throw conflictIfNameTaken(error);
   }
-  const synced = await syncScheduleToTemporal(deps, created, tenant.slug);
-  return { schedule: synced, nextRunTimes: await nextRunTimes(deps.temporal, created.id) };
+  return viewOf(deps, await syncScheduleToTemporal(deps, created, tenant.slug));
 }
 
 export async function getSchedule(
@@ -74,7 +74,7 @@ export async function getSchedule(
 ): Promise<ScheduleView> {
   const schedule = await findLiveSchedule(deps.db, tenantId, scheduleId);
   if (!schedule) throw new NotFoundError('backup schedule');
-  return { schedule, nextRunTimes: await nextRunTimes(deps.temporal, schedule.id) };
+  return viewOf(deps, schedule);
 }
 
 /**
@@ -119,8 +119,7 @@ export async function updateSchedule(
   if (!updated) {
     throw new ConflictError('the schedule changed while this update was made; retry it', 'schedule_changed');
   }
-  const synced = await syncScheduleToTemporal(deps, updated, tenant.slug);
-  return { schedule: synced, nextRunTimes: await nextRunTimes(deps.temporal, scheduleId) };
+  return viewOf(deps, await syncScheduleToTemporal(deps, updated, tenant.slug));
 }
 
 /** Soft-deletes the schedule, then its Temporal Schedule (left `pending` if Temporal is down). */
@@ -146,7 +145,9 @@ export async function deleteSchedule(
   });
   let outcome: TemporalSyncOutcome = { state: 'synced' };
   try {
-    await deleteTemporalSchedule(deps.temporal, scheduleId);
+    await withinDeadline(deps.temporal, TEMPORAL_WRITE_DEADLINE_MS, () =>
+      deleteTemporalSchedule(deps.temporal, scheduleId),
+    );
   } catch (error) {
     deps.logger.warn({ err: error, scheduleId }, 'Temporal schedule delete failed; left for the reconciler');
     outcome = failedSync(error);
@@ -169,12 +170,25 @@ export async function syncScheduleToTemporal(
 ): Promise<BackupSchedule> {
   let outcome: TemporalSyncOutcome = { state: 'synced' };
   try {
-    await upsertTemporalSchedule(deps.temporal, schedule, tenantSlug, deps.scheduling);
+    await withinDeadline(deps.temporal, TEMPORAL_WRITE_DEADLINE_MS, () =>
+      upsertTemporalSchedule(deps.temporal, schedule, tenantSlug, deps.scheduling),
+    );
   } catch (error) {
     deps.logger.warn({ err: error, scheduleId: schedule.id }, 'Temporal schedule sync failed');
     outcome = failedSync(error);
   }
   return (await recordScheduleSync(deps.db, schedule.id, schedule.version, outcome)) ?? schedule;
+}
+
+/** Next run times come from Temporal, and only when it has the row's current version. */
+async function viewOf(deps: ScheduleServiceDeps, schedule: BackupSchedule): Promise<ScheduleView> {
+  if (schedule.temporalSyncState !== 'synced') return { schedule, nextRunTimes: [] };
+  return {
+    schedule,
+    nextRunTimes: await withinDeadline(deps.temporal, TEMPORAL_READ_DEADLINE_MS, () =>
+      nextRunTimes(deps.temporal, schedule.id),
+    ),
+  };
 }
 
 function conflictIfNameTaken(error: unknown): unknown {

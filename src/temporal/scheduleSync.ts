@@ -76,7 +76,12 @@ export async function nextRunTimes(client: Client, scheduleId: string): Promise<
 
 /** Transport failures leave the schedule `pending` for the reconciler; rejections are `error`. */
 export function isTemporalUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4), or a failed connect.
-  return code === 14 || code === 4 || /connect|unavailable|ECONNREFUSED|deadline/i.test(String(error));
+  // The SDK wraps the gRPC error ("Failed to create schedule"), so the whole cause chain counts.
+  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4), or a failed connect.
+    if (code === 14 || code === 4) return true;
+    if (/ECONNREFUSED|unavailable|deadline exceeded|failed to connect/i.test(String(cause))) return true;
+  }
+  return false;
 }

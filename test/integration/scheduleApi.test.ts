@@ -1,5 +1,6 @@
 // Bad input gets a 4xx problem+json naming the field at fault, and never a half-written record.
 import { type TestStack, useTestStack } from '../support/stack';
+import { expectTemporalMatchesRow } from '../support/temporalSchedules';
 
 let stack: TestStack;
 useTestStack({}, (started) => {
@@ -137,6 +138,7 @@ test.each([
     body: { ...valid, name: `tz ${timezone}`, frequency: 'daily', minute: null, timeOfDay, timezone },
   });
   expect(response.status).toBe(201);
+  await expectTemporalMatchesRow(stack, response.body.id);
   const next: string[] = response.body.temporal.nextRunTimes;
   expect(next.length).toBeGreaterThanOrEqual(3);
   for (const at of next) expect(localTime(at, timezone)).toBe(timeOfDay);

@@ -2,6 +2,7 @@
 // disabled, respecified when its timing changes, deleted with the schedule).
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { type TestStack, useTestStack } from '../support/stack';
+import { expectTemporalMatchesRow } from '../support/temporalSchedules';
 
 let stack: TestStack;
 useTestStack({}, (started) => {
@@ -25,10 +26,16 @@ async function created(overrides: Record<string, unknown> = {}) {
     },
   });
   expect(response.status).toBe(201);
+  await expectTemporalMatchesRow(stack, response.body.id);
   return response.body;
 }
 
-const patch = (id: string, body: unknown) => stack.api(`${path()}/${id}`, { method: 'PATCH', body });
+/** PATCHes the schedule; after a successful write, Temporal must match the row again. */
+async function patch(id: string, body: unknown) {
+  const response = await stack.api(`${path()}/${id}`, { method: 'PATCH', body });
+  if (response.status === 200) await expectTemporalMatchesRow(stack, id);
+  return response;
+}
 const temporalOf = (schedule: { temporal: { scheduleId: string } }) =>
   stack.temporal.schedule.getHandle(schedule.temporal.scheduleId).describe();
 
@@ -75,6 +82,7 @@ test.each([
   expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   const row = await stack.db.backupSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
   expect(row.version).toBe(schedule.version);
+  await expectTemporalMatchesRow(stack, schedule.id);
 });
 
 test("renaming to another schedule's name is a 409 naming `name`", async () => {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { createDb, type Db, type Tenant } from '../../src/db/client';
@@ -34,6 +34,11 @@ export interface TestStackOptions {
   captureLogs?: boolean;
   /** The emulator's collection page size; small values make every collection multi-page. */
   emulatorPageSize?: number;
+  /** Another database and Temporal server than the shared ones (a test that stops Temporal). */
+  databaseUrl?: string;
+  temporalAddress?: string;
+  /** Start no worker: for tests of the control plane alone. */
+  withoutWorker?: boolean;
 }
 
 export interface ApiResponse {
@@ -57,7 +62,9 @@ export function useTestStack(options: TestStackOptions, use: (stack: TestStack) 
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
-  const env = testEnv();
+  const env = { ...testEnv() };
+  if (options.databaseUrl) env.databaseUrl = options.databaseUrl;
+  if (options.temporalAddress) env.temporalAddress = options.temporalAddress;
   const logLines: string[] = [];
   const logger = options.captureLogs
     ? pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) })
@@ -70,14 +77,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   });
   const graph = new GraphClientFactory({ trustedCaPem: emulator.caPem, logger });
 
-  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  const worker = await createBackupWorker({
-    connection: nativeConnection,
-    namespace: env.namespace,
-    deps: { db, graph, logger },
-    bundlePath: env.bundlePath,
-  });
-  const workerRun = worker.run();
+  const runningWorker = options.withoutWorker ? undefined : await startWorker(env, { db, graph, logger });
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
@@ -130,8 +130,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     async stop() {
       await new Promise((resolve) => server.close(resolve));
-      await stopWorker(worker, workerRun);
-      await nativeConnection.close();
+      await runningWorker?.stop();
       await connection.close();
       await graph.close();
       await emulator.close();
@@ -154,9 +153,25 @@ function listen(app: ReturnType<typeof createApp>): Promise<Server> {
   });
 }
 
-async function stopWorker(worker: Worker, run: Promise<void>): Promise<void> {
-  worker.shutdown();
-  await run;
+async function startWorker(
+  env: ReturnType<typeof testEnv>,
+  deps: Parameters<typeof createBackupWorker>[0]['deps'],
+): Promise<{ stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: env.temporalAddress });
+  const worker = await createBackupWorker({
+    connection,
+    namespace: env.namespace,
+    deps,
+    bundlePath: env.bundlePath,
+  });
+  const run = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await run;
+      await connection.close();
+    },
+  };
 }
 
 /** Polls until `check` returns a value, or fails the test with the last state seen. */
