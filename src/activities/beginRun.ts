@@ -57,7 +57,7 @@ export function createBeginRun({ db }: ActivityDeps) {
       );
     }
     const trigger = deduceTrigger(input, schedule);
-    const run = await adoptRun(db, {
+    const { run } = await adoptRun(db, {
       tenantId: input.tenantId,
       scheduleId: input.scheduleId,
       workflowId: input.workflowId,

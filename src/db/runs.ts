@@ -1,15 +1,12 @@
 import type { RunStatus, RunTrigger } from '../shared/types';
-import type { BackupScheduleRun, DbClient as Db, Prisma } from './client';
+import { appendAudit } from './audit';
+import type { BackupScheduleRun, DbClient as Db, Db as FullDb, Prisma } from './client';
 import { after, createdBetween, NEWEST_FIRST } from './paging';
 
 export const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
 
 export function findRun(db: Db, tenantId: string, runId: string): Promise<BackupScheduleRun | null> {
   return db.backupScheduleRun.findFirst({ where: { id: runId, tenantId } });
-}
-
-export function findRunByWorkflowId(db: Db, workflowId: string): Promise<BackupScheduleRun | null> {
-  return db.backupScheduleRun.findUnique({ where: { workflowId } });
 }
 
 export async function hasActiveRun(db: Db, scheduleId: string): Promise<boolean> {
@@ -33,12 +30,20 @@ export function insertQueuedRun(
   return db.backupScheduleRun.create({ data: { ...run, status: 'queued' } });
 }
 
+export interface AdoptedRun {
+  run: BackupScheduleRun;
+  /** The workflow's earlier run, when this Temporal run is an operator's reset of it. */
+  resetOf?: BackupScheduleRun;
+}
+
 /**
- * Creates the run row for a workflow, or adopts the one the API made before starting it.
- * Keyed by workflow id, so a retried activity never makes a second row.
+ * Creates the run row for a Temporal run, or adopts the one the API made before starting it.
+ * Keyed by (workflow id, Temporal run id), so a retried activity never makes a second row.
+ * A new Temporal run of a recorded workflow is an operator's `temporal workflow reset`: it gets
+ * its own row, a retry of the earlier one, which is closed if the reset cut it short.
  */
-export function adoptRun(
-  db: Db,
+export async function adoptRun(
+  db: FullDb,
   run: {
     tenantId: string;
     scheduleId: string;
@@ -48,12 +53,58 @@ export function adoptRun(
     scheduledFor: Date | null;
     requestedBy: string;
   },
-): Promise<BackupScheduleRun> {
-  return db.backupScheduleRun.upsert({
+): Promise<AdoptedRun> {
+  const latest = await db.backupScheduleRun.findFirst({
     where: { workflowId: run.workflowId },
-    create: { ...run, status: 'queued' },
-    update: { temporalRunId: run.temporalRunId },
+    orderBy: { createdAt: 'desc' },
   });
+  if (latest?.temporalRunId === run.temporalRunId) return { run: latest };
+  if (latest && latest.temporalRunId === null) {
+    const adopted = await db.backupScheduleRun.update({
+      where: { id: latest.id },
+      data: { temporalRunId: run.temporalRunId },
+    });
+    return { run: adopted };
+  }
+  try {
+    if (!latest) return { run: await db.backupScheduleRun.create({ data: { ...run, status: 'queued' } }) };
+    return await db.$transaction(async (tx) => recordReset(tx, latest, run));
+  } catch (error) {
+    // Another attempt of this activity created the row first.
+    if ((error as { code?: string }).code !== 'P2002') throw error;
+    const existing = await db.backupScheduleRun.findUniqueOrThrow({
+      where: { workflowId_temporalRunId: { workflowId: run.workflowId, temporalRunId: run.temporalRunId } },
+    });
+    return { run: existing };
+  }
+}
+
+async function recordReset(
+  tx: Db,
+  earlier: BackupScheduleRun,
+  run: Parameters<typeof adoptRun>[1],
+): Promise<AdoptedRun> {
+  const created = await tx.backupScheduleRun.create({
+    data: { ...run, trigger: 'operator', requestedBy: 'operator', retryOfId: earlier.id, status: 'queued' },
+  });
+  if (ACTIVE_RUN_STATUSES.includes(earlier.status)) {
+    // The reset ended the earlier Temporal run; its row must not hold the schedule's lock.
+    await updateRun(tx, earlier.id, {
+      status: 'canceled',
+      finishedAt: new Date(),
+      errorCode: 'reset_by_operator',
+      errorMessage: null,
+    });
+  }
+  await appendAudit(tx, {
+    tenantId: run.tenantId,
+    actor: 'operator',
+    action: 'backup_run.reset_by_operator',
+    resourceType: 'backup_run',
+    resourceId: created.id,
+    metadata: { resetOf: earlier.id, previousStatus: earlier.status, workflowId: run.workflowId },
+  });
+  return { run: created, resetOf: earlier };
 }
 
 export function updateRun(

@@ -140,12 +140,45 @@ const checks: Record<
     after: async (_out, ctx) => {
       const run = await eventually(
         async () => {
-          const row = await stack.db.backupScheduleRun.findUnique({ where: { workflowId: ctx.workflowId } });
+          const row = await stack.db.backupScheduleRun.findFirst({ where: { workflowId: ctx.workflowId } });
           return row?.status === 'canceled' ? row : undefined;
         },
         { what: 'the run to be recorded canceled' },
       );
       expect(run.backupSetId).toBeNull();
+    },
+  },
+  'workflow reset': {
+    // A partial run (scripts forbidden), whose cause is then fixed.
+    before: async (ctx) => {
+      const { emulated, tenant } = await admin.createTenant(50);
+      await admin.setFaults(emulated.azureTenantId, { forbiddenTypes: ['powershellScripts'] });
+      const schedule = await createSchedule(stack, tenant.id, {
+        policyTypes: ['compliance', 'powershellScripts'],
+      });
+      const partial = await runToCompletion(stack, tenant.id, schedule.id);
+      expect(partial.status).toBe('partial');
+      await admin.setFaults(emulated.azureTenantId, {});
+      ctx.workflowId = partial.workflowId;
+    },
+    after: async (_out, ctx) => {
+      const [earlier, reset] = await eventually(
+        async () => {
+          const rows = await stack.db.backupScheduleRun.findMany({
+            where: { workflowId: ctx.workflowId },
+            orderBy: { createdAt: 'asc' },
+          });
+          return rows.length === 2 && rows[1]?.status === 'succeeded' ? rows : undefined;
+        },
+        { what: 'the reset run to be recorded' },
+      );
+      expect(earlier?.status).toBe('partial');
+      expect(reset).toMatchObject({ trigger: 'operator', requestedBy: 'operator', retryOfId: earlier?.id });
+      expect(reset?.backupSetId).not.toBe(earlier?.backupSetId);
+      const audit = await stack.db.auditLog.findFirstOrThrow({
+        where: { resourceId: reset?.id, action: 'backup_run.reset_by_operator' },
+      });
+      expect(audit.metadata).toMatchObject({ resetOf: earlier?.id, previousStatus: 'partial' });
     },
   },
 };

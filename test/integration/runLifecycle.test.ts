@@ -34,7 +34,7 @@ function startFromTemporal(tenant: Tenant, scheduleId: string) {
 async function runRow(workflowId: string) {
   return eventually(
     async () => {
-      const run = await stack.db.backupScheduleRun.findUnique({ where: { workflowId } });
+      const run = await stack.db.backupScheduleRun.findFirst({ where: { workflowId } });
       return run && !['queued', 'running'].includes(run.status) ? run : undefined;
     },
     { what: `run ${workflowId} to finish` },
@@ -128,13 +128,15 @@ test('every activity run twice leaves the same rows as once', async () => {
     audit: await stack.db.auditLog.count({ where: { tenantId: stack.tenant.id } }),
   });
   const before = await counts();
+  // The same Temporal run's activity again (a new Temporal run would be an operator's reset).
+  const row = await stack.db.backupScheduleRun.findUniqueOrThrow({ where: { id: run.id } });
 
   const begun = await env.run(activities.beginRun, {
     tenantId: stack.tenant.id,
     scheduleId: schedule.id,
     trigger: 'manual' as const,
     workflowId: run.workflowId,
-    temporalRunId: 'replayed',
+    temporalRunId: String(row.temporalRunId),
     startedBySchedule: false,
   });
   expect(begun).toMatchObject({ runId: run.id, proceed: false });
