@@ -1,9 +1,10 @@
-// The Express application: health probes, then every /v1 route behind the bearer token,
-// then one error middleware that turns every failure into problem+json.
+// The Express application: health probes, metrics and the API reference, then every /v1 route
+// behind the bearer token, then one error middleware that turns every failure into problem+json.
 import express, { type Express } from 'express';
 import { requireBearerToken } from './auth';
 import type { ApiDeps } from './deps';
 import { observeRequests } from './observeRequests';
+import { openApiRouter } from './openapi/router';
 import { notFoundRoute, problemMiddleware } from './problem';
 import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
@@ -22,6 +23,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(observeRequests(deps.logger));
   app.use(healthRouter(deps));
   app.use(metricsRouter());
+  app.use(openApiRouter());
 
   const v1 = express.Router();
   v1.use(requireBearerToken(deps.db));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const pageQuery = z.object({
+export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.uuid({ error: 'must be a cursor returned as nextCursor' }).optional(),
 });

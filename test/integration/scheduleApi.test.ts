@@ -144,3 +144,13 @@ test.each([
   for (const at of next) expect(localTime(at, timezone)).toBe(timeOfDay);
   if (timezone === 'Asia/Kathmandu') expect(new Date(next[0] as string).getUTCMinutes()).toBe(45);
 });
+
+test.each([
+  ['/v1/tenants?colour=blue', 'colour'],
+  ['/v1/tenants/{tenant}/backup-schedules?limit=10&sort=name', 'sort'],
+  ['/v1/tenants/{tenant}/backup-schedules?limit=0', 'limit'],
+])('GET %s is a 422 naming `%s`', async (url, field) => {
+  const response = await stack.api(url.replace('{tenant}', stack.tenant.id));
+  expect(response.status).toBe(422);
+  expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+});

@@ -6,7 +6,7 @@ import { createdRangeQuery, page, pageQuery } from '../pagination';
 import { auditLogJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-const auditQuery = pageQuery
+export const auditQuery = pageQuery
   .extend({
     action: z.string().min(1).max(100).optional(),
     ...createdRangeQuery,

@@ -11,12 +11,12 @@ import { page, pageQuery, queryFlag } from '../pagination';
 import { backupItemJson, backupSetChangeJson, backupSetJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-const changesQuery = pageQuery
+export const changesQuery = pageQuery
   .extend({ change: z.enum(['added', 'removed', 'modified']).optional() })
   .strict();
 
-const setsQuery = pageQuery.extend({ scheduleId: z.uuid().optional() }).strict();
-const itemsQuery = pageQuery
+export const setsQuery = pageQuery.extend({ scheduleId: z.uuid().optional() }).strict();
+export const itemsQuery = pageQuery
   .extend({
     policyType: z.string().min(1).optional(),
     includePayload: queryFlag,

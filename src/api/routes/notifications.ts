@@ -6,7 +6,7 @@ import { page, pageQuery, queryFlag } from '../pagination';
 import { notificationJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-const notificationsQuery = pageQuery.extend({ unread: queryFlag }).strict();
+export const notificationsQuery = pageQuery.extend({ unread: queryFlag }).strict();
 
 /** The caller's own notifications (/v1/me/notifications). */
 export function notificationsRouter(deps: ApiDeps): Router {

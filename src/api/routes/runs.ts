@@ -8,7 +8,7 @@ import { createdRangeQuery, page, pageQuery } from '../pagination';
 import { runJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-const runsQuery = pageQuery
+export const runsQuery = pageQuery
   .extend({
     scheduleId: z.uuid().optional(),
     status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'skipped', 'canceled']).optional(),

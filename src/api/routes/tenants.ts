@@ -11,7 +11,7 @@ const baseUrl = z
   .url({ protocol: /^https$/, error: 'must be an https:// URL' })
   .transform((url) => url.replace(/\/+$/, ''));
 
-const createTenantBody = z.strictObject({
+export const createTenantBody = z.strictObject({
   slug: z
     .string()
     .regex(
@@ -27,7 +27,7 @@ const createTenantBody = z.strictObject({
 });
 
 // Every field may change; the secret is write-only (responses show only hasClientSecret).
-const updateTenantBody = createTenantBody
+export const updateTenantBody = createTenantBody
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
 

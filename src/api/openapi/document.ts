@@ -1,0 +1,138 @@
+// The OpenAPI 3.1 document, built from the operations table. OpenAPI 3.1 schemas are JSON
+// Schema draft 2020-12, which zod 4 writes itself; request schemas are converted as input
+// (defaults optional, transforms by what they accept), responses as output.
+import { z } from 'zod';
+import { type Operation, operations, pathParams, problemStatuses, type Reply, tags } from './operations';
+import { components, problem } from './responses';
+
+type JsonSchema = Record<string, unknown>;
+
+const PROBLEMS: Record<number, string> = {
+  400: 'The body is not valid JSON.',
+  401: 'No valid API token: send `Authorization: Bearer <token>`.',
+  403: "The token's user may not do this.",
+  404: 'Nothing by that id (an id that is not a UUID names nothing either).',
+  409: 'The request conflicts with the current state; `code` says how.',
+  413: 'The body is larger than 256 kB.',
+  415: "The body's charset or content encoding is not supported.",
+  422: 'A field or query parameter is invalid; `errors` names each one.',
+  503: 'Temporal is unavailable; nothing was started. Retry later.',
+};
+
+// zod adds its own regexes next to `format` (uuid, date-time), and bounds every z.int() by the
+// safe-integer range. Neither says more than `format` and `integer` do; the regexes would make
+// every id a wall of text, and Swagger UI would show -9007199254740991 as the example count.
+const tidy = ({ jsonSchema }: { jsonSchema: JsonSchema }) => {
+  if (jsonSchema.format) delete jsonSchema.pattern;
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+};
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, override: tidy });
+  return rest;
+}
+
+const ref = (schema: z.ZodType) => {
+  const id = components.get(schema)?.id;
+  if (!id) throw new Error('a response schema must come from ./responses');
+  return { $ref: `#/components/schemas/${id}` };
+};
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(components, {
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+    override: tidy,
+  });
+  // Each is a schema inside this document, not a document of its own.
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]),
+  );
+}
+
+function parameters(op: Operation) {
+  const inPath = [...op.path.matchAll(/:(\w+)/g)].map(([, name]) => {
+    const schema = name ? pathParams[name] : undefined;
+    if (!name || !schema) throw new Error(`describe the path parameter ${name} in pathParams`);
+    const { description, ...rest } = toSchema(schema, 'input');
+    return { name, in: 'path', required: true, description, schema: rest };
+  });
+  const query = op.query ? toSchema(op.query, 'input') : {};
+  const required = new Set((query.required as string[] | undefined) ?? []);
+  const inQuery = Object.entries((query.properties as Record<string, JsonSchema> | undefined) ?? {}).map(
+    ([name, schema]) => ({ name, in: 'query', required: required.has(name), schema }),
+  );
+  return [...inPath, ...inQuery];
+}
+
+function reply({ description, schema, contentType, location }: Reply) {
+  return {
+    description,
+    ...(location ? { headers: { Location: { schema: { type: 'string' } } } } : {}),
+    ...(schema || contentType
+      ? { content: { [contentType ?? 'application/json']: schema ? { schema: ref(schema) } : {} } }
+      : {}),
+  };
+}
+
+function operationObject(op: Operation) {
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(op.replies)) responses[status] = reply(r);
+  for (const status of problemStatuses(op)) {
+    responses[status] = reply({
+      description: PROBLEMS[status] ?? 'A problem.',
+      schema: problem,
+      contentType: 'application/problem+json',
+    });
+  }
+  const params = parameters(op);
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: [op.tag],
+    ...(op.public ? { security: [] } : {}),
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: toSchema(op.body, 'input') } },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+/** `/v1/tenants/:tenantId` as OpenAPI writes it: `/v1/tenants/{tenantId}`. */
+export const openApiPath = (expressPath: string) => expressPath.replace(/:(\w+)/g, '{$1}');
+
+export function buildOpenApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const path = openApiPath(op.path);
+    paths[path] = { ...paths[path], [op.method]: operationObject(op) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'TenantVault API',
+      version: '1',
+      description:
+        'Scheduled, immutable backups of Microsoft Intune configuration. Lists take `limit` and ' +
+        '`cursor` and answer `{ items, nextCursor }`; unknown body fields are rejected; errors ' +
+        'are RFC 9457 problem details.',
+    },
+    tags: tags.map((tag) => ({ ...tag })),
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token.' },
+      },
+      schemas: componentSchemas(),
+    },
+  };
+}

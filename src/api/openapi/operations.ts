@@ -1,0 +1,344 @@
+// Every route the app serves, as the reference documents it. The request schemas are the ones
+// the routes parse with, so the documented input cannot differ from the accepted one; the
+// integration test checks that this table and the app's routes name the same routes.
+import { z } from 'zod';
+import { pageQuery } from '../pagination';
+import { auditQuery } from '../routes/auditLogs';
+import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from '../routes/backupSchedules.schema';
+import { changesQuery, itemsQuery, setsQuery } from '../routes/backupSets';
+import { notificationsQuery } from '../routes/notifications';
+import { runsQuery } from '../routes/runs';
+import { createTenantBody, updateTenantBody } from '../routes/tenants';
+import * as r from './responses';
+
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
+
+export interface Reply {
+  description: string;
+  /** A schema from ./responses (registered as a component); none for an empty body. */
+  schema?: z.ZodType;
+  /** application/json when there is a schema. */
+  contentType?: string;
+  /** The response's Location header names the created or started resource. */
+  location?: true;
+}
+
+export interface Operation {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Express-style, as mounted: `/v1/tenants/:tenantId`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: (typeof tags)[number]['name'];
+  /** Served without a bearer token. */
+  public?: true;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Answers other than problem+json, by status. */
+  replies: Record<number, Reply>;
+  /** Problem statuses beyond those every route of its kind can give (see problemStatuses). */
+  problems?: ProblemStatus[];
+}
+
+export const tags = [
+  { name: 'Tenants', description: 'Microsoft 365 tenants and their Graph credentials.' },
+  { name: 'Backup schedules', description: 'Schedules, each mapped to a Temporal Schedule.' },
+  { name: 'Runs', description: 'Backup runs, newest first.' },
+  { name: 'Backup sets', description: 'Immutable backup sets, their items and their changes.' },
+  { name: 'Audit', description: 'The append-only audit log.' },
+  { name: 'Me', description: "The token's user." },
+  { name: 'Operations', description: 'Probes, metrics and this reference; no token needed.' },
+] as const;
+
+/** Every path parameter the table uses; a new one needs a description here. */
+export const pathParams: Record<string, z.ZodType> = {
+  tenantId: z.uuid().describe('the tenant id'),
+  scheduleId: z.uuid().describe('the backup schedule id'),
+  runId: z.uuid().describe('the run id'),
+  setId: z.uuid().describe('the backup set id'),
+  notificationId: z.uuid().describe('the notification id'),
+  file: z.string().describe('a file of the reference page'),
+};
+
+/**
+ * The problems a route gives by what it has, since the same middleware produces them: the
+ * bearer check (401), a path id that names nothing or is no UUID (404), query and body
+ * validation (422), and the JSON body parser (400 malformed, 413 too large, 415 bad charset).
+ */
+export function problemStatuses(op: Operation): ProblemStatus[] {
+  const statuses = new Set<ProblemStatus>(op.problems);
+  if (!op.public) statuses.add(401);
+  if (op.path.includes('/:')) statuses.add(404);
+  if (op.query) statuses.add(422);
+  if (op.body) for (const status of [400, 413, 415, 422] as const) statuses.add(status);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+const ok = (schema: z.ZodType, description: string) => ({ 200: { description, schema } });
+const created = (schema: z.ZodType, description: string) => ({
+  201: { description, schema, location: true as const },
+});
+const started = { 202: { description: 'the run, queued', schema: r.run, location: true as const } };
+
+const TENANT = '/v1/tenants/:tenantId';
+const SCHEDULES = `${TENANT}/backup-schedules`;
+const SETS = `${TENANT}/backup-sets`;
+
+export const operations: Operation[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    summary: 'Liveness',
+    tag: 'Operations',
+    public: true,
+    replies: ok(r.health, 'the process answers'),
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    summary: 'Readiness: PostgreSQL and Temporal answer',
+    tag: 'Operations',
+    public: true,
+    replies: {
+      200: { description: 'both answer', schema: r.readiness },
+      503: { description: 'one does not answer', schema: r.readiness },
+    },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics',
+    tag: 'Operations',
+    public: true,
+    replies: { 200: { description: 'the text exposition format', contentType: 'text/plain' } },
+  },
+  {
+    method: 'get',
+    path: '/v1/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This document (OpenAPI 3.1)',
+    tag: 'Operations',
+    public: true,
+    replies: { 200: { description: 'the OpenAPI document', contentType: 'application/json' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'getReferencePage',
+    summary: 'The rendered API reference',
+    tag: 'Operations',
+    public: true,
+    replies: { 200: { description: 'an HTML page', contentType: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/docs/assets/:file',
+    operationId: 'getReferencePageAsset',
+    summary: 'A script, style sheet or icon of the reference page',
+    tag: 'Operations',
+    public: true,
+    replies: { 200: { description: 'the file', contentType: '*/*' } },
+  },
+  {
+    method: 'get',
+    path: '/v1/policy-types',
+    operationId: 'listPolicyTypes',
+    summary: 'The policy types a schedule may back up',
+    tag: 'Backup schedules',
+    replies: ok(r.policyTypes, 'key, display name and Graph permission of each'),
+  },
+  {
+    method: 'get',
+    path: '/v1/me/notifications',
+    operationId: 'listNotifications',
+    summary: "The caller's notifications, newest first",
+    tag: 'Me',
+    query: notificationsQuery,
+    replies: ok(r.notificationPage, 'a page of notifications'),
+  },
+  {
+    method: 'post',
+    path: '/v1/me/notifications/:notificationId/read',
+    operationId: 'readNotification',
+    summary: 'Mark a notification read',
+    tag: 'Me',
+    replies: ok(r.notification, 'the notification, read'),
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants',
+    operationId: 'listTenants',
+    summary: 'Tenants',
+    tag: 'Tenants',
+    query: pageQuery,
+    replies: ok(r.tenantPage, 'a page of tenants'),
+  },
+  {
+    method: 'post',
+    path: '/v1/tenants',
+    operationId: 'createTenant',
+    summary: 'Add a tenant (platform admins only)',
+    tag: 'Tenants',
+    body: createTenantBody,
+    replies: created(r.tenant, 'the tenant'),
+    problems: [403, 409],
+  },
+  {
+    method: 'get',
+    path: TENANT,
+    operationId: 'getTenant',
+    summary: 'A tenant',
+    tag: 'Tenants',
+    replies: ok(r.tenant, 'the tenant'),
+  },
+  {
+    method: 'patch',
+    path: TENANT,
+    operationId: 'updateTenant',
+    summary: 'Change a tenant; a new clientSecret is used by the next run',
+    tag: 'Tenants',
+    body: updateTenantBody,
+    replies: ok(r.tenant, 'the tenant, changed'),
+    problems: [409],
+  },
+  {
+    method: 'get',
+    path: SCHEDULES,
+    operationId: 'listBackupSchedules',
+    summary: "A tenant's backup schedules",
+    tag: 'Backup schedules',
+    query: pageQuery,
+    replies: ok(r.schedulePage, 'a page of schedules'),
+  },
+  {
+    method: 'post',
+    path: SCHEDULES,
+    operationId: 'createBackupSchedule',
+    summary: 'Create a backup schedule',
+    description:
+      'Hourly schedules need `minute`, daily ones `timeOfDay`, weekly ones `timeOfDay` and `daysOfWeek`; ' +
+      '`policyTypes` are keys from GET /v1/policy-types; `timezone` is an IANA name.',
+    tag: 'Backup schedules',
+    body: createScheduleBody,
+    replies: created(r.schedule, 'the schedule'),
+    problems: [409],
+  },
+  {
+    method: 'post',
+    path: `${SCHEDULES}/bulk`,
+    operationId: 'bulkBackupSchedules',
+    summary: 'Run, retry or delete many schedules: one result per id, one notification',
+    tag: 'Backup schedules',
+    body: bulkScheduleBody,
+    replies: ok(r.bulkResult, 'the result for each schedule'),
+  },
+  {
+    method: 'get',
+    path: `${SCHEDULES}/:scheduleId`,
+    operationId: 'getBackupSchedule',
+    summary: 'A backup schedule, with its next run times',
+    tag: 'Backup schedules',
+    replies: ok(r.schedule, 'the schedule'),
+  },
+  {
+    method: 'patch',
+    path: `${SCHEDULES}/:scheduleId`,
+    operationId: 'updateBackupSchedule',
+    summary: 'Change a backup schedule; the result is validated as a whole',
+    tag: 'Backup schedules',
+    body: updateScheduleBody,
+    replies: ok(r.schedule, 'the schedule, changed'),
+    problems: [409],
+  },
+  {
+    method: 'delete',
+    path: `${SCHEDULES}/:scheduleId`,
+    operationId: 'deleteBackupSchedule',
+    summary: 'Delete a backup schedule; its runs and sets are kept',
+    tag: 'Backup schedules',
+    replies: { 204: { description: 'deleted' } },
+  },
+  {
+    method: 'post',
+    path: `${SCHEDULES}/:scheduleId/run`,
+    operationId: 'runBackupSchedule',
+    summary: 'Run a schedule now',
+    tag: 'Backup schedules',
+    replies: started,
+    problems: [409, 503],
+  },
+  {
+    method: 'get',
+    path: `${TENANT}/runs`,
+    operationId: 'listRuns',
+    summary: "A tenant's runs, newest first",
+    tag: 'Runs',
+    query: runsQuery,
+    replies: ok(r.runPage, 'a page of runs'),
+  },
+  {
+    method: 'get',
+    path: `${TENANT}/runs/:runId`,
+    operationId: 'getRun',
+    summary: 'A run',
+    tag: 'Runs',
+    replies: ok(r.run, 'the run'),
+  },
+  {
+    method: 'post',
+    path: `${TENANT}/runs/:runId/retry`,
+    operationId: 'retryRun',
+    summary: 'Retry a failed or partial run',
+    tag: 'Runs',
+    replies: started,
+    problems: [409, 503],
+  },
+  {
+    method: 'get',
+    path: `${TENANT}/audit-logs`,
+    operationId: 'listAuditLogs',
+    summary: "A tenant's audit log, newest first",
+    tag: 'Audit',
+    query: auditQuery,
+    replies: ok(r.auditLogPage, 'a page of audit rows'),
+  },
+  {
+    method: 'get',
+    path: SETS,
+    operationId: 'listBackupSets',
+    summary: "A tenant's backup sets, newest first",
+    tag: 'Backup sets',
+    query: setsQuery,
+    replies: ok(r.backupSetPage, 'a page of backup sets'),
+  },
+  {
+    method: 'get',
+    path: `${SETS}/:setId`,
+    operationId: 'getBackupSet',
+    summary: 'A backup set',
+    tag: 'Backup sets',
+    replies: ok(r.backupSet, 'the backup set'),
+  },
+  {
+    method: 'get',
+    path: `${SETS}/:setId/items`,
+    operationId: 'listBackupSetItems',
+    summary: "A backup set's items",
+    tag: 'Backup sets',
+    query: itemsQuery,
+    replies: ok(r.backupItemPage, 'a page of items'),
+  },
+  {
+    method: 'get',
+    path: `${SETS}/:setId/changes`,
+    operationId: 'listBackupSetChanges',
+    summary: 'What changed against the previous set of the schedule',
+    tag: 'Backup sets',
+    query: changesQuery,
+    replies: ok(r.backupSetChanges, 'a page of changes and the counts of all'),
+  },
+];

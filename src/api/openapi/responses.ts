@@ -1,0 +1,248 @@
+// What the API answers, as zod schemas that mirror ../serializers.ts. The serializers stay the
+// source of the JSON; these only describe it, so the integration test parses real responses
+// with them (strict objects: a field added to a serializer but not here fails that test).
+import { z } from 'zod';
+import { DAYS_OF_WEEK, updateScheduleBody } from '../routes/backupSchedules.schema';
+import { changesQuery } from '../routes/backupSets';
+import { runsQuery } from '../routes/runs';
+
+/** The schemas the document lists under components/schemas, by name. */
+export const components = z.registry<{ id: string }>();
+
+function component<S extends z.ZodType>(id: string, description: string, schema: S): S {
+  const described = schema.describe(description) as S;
+  components.add(described, { id });
+  return described;
+}
+
+const id = z.uuid();
+const instant = z.iso.datetime().describe('ISO 8601, UTC');
+const nullableInstant = instant.nullable();
+const timestamps = { createdAt: instant, updatedAt: instant };
+// Stored JSON (run summaries, audit metadata, Graph payloads) has no fixed shape here.
+const anyJson = z.unknown();
+
+// The enums the filters accept are the values the resources carry.
+const runStatus = runsQuery.shape.status.unwrap();
+const runTrigger = runsQuery.shape.trigger.unwrap();
+const changeKind = changesQuery.shape.change.unwrap();
+
+const paged = <S extends z.ZodType>(name: string, item: S) =>
+  component(
+    `${name}Page`,
+    `A page of ${name} items; pass nextCursor as cursor for the next one (null on the last page).`,
+    z.strictObject({ items: z.array(item), nextCursor: id.nullable() }),
+  );
+
+/** A resource, and the page that lists it. */
+function resource<Shape extends z.core.$ZodLooseShape>(name: string, description: string, shape: Shape) {
+  const one = component(name, description, z.strictObject(shape));
+  return [one, paged(name, one)] as const;
+}
+
+export const problem = component(
+  'Problem',
+  'RFC 9457 problem details, sent as application/problem+json.',
+  z.strictObject({
+    type: z.string().describe('urn:tenantvault:problem:<code>'),
+    title: z.string(),
+    status: z.int(),
+    code: z.string().describe('stable and machine-readable, e.g. run_in_progress'),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(
+        z.strictObject({
+          field: z.string().describe('dotted path, e.g. retention.keepLast'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('one entry per field at fault (validation failures)'),
+  }),
+);
+
+export const health = component(
+  'Health',
+  'The process answers.',
+  z.strictObject({ status: z.literal('ok') }),
+);
+
+const probe = z.enum(['ok', 'unavailable']);
+export const readiness = component(
+  'Readiness',
+  'Whether PostgreSQL and Temporal answer.',
+  z.strictObject({ status: probe, checks: z.strictObject({ postgres: probe, temporal: probe }) }),
+);
+
+export const policyTypes = component(
+  'PolicyTypeList',
+  'Every policy type a schedule may list.',
+  z.strictObject({
+    items: z.array(
+      z.strictObject({
+        key: z.string(),
+        displayName: z.string(),
+        permission: z.string().describe('the Microsoft Graph application permission it needs'),
+      }),
+    ),
+  }),
+);
+
+export const [tenant, tenantPage] = resource(
+  'Tenant',
+  'A Microsoft 365 tenant. The client secret is write-only.',
+  {
+    id,
+    slug: z.string(),
+    displayName: z.string(),
+    azureTenantId: z.string(),
+    clientId: z.string(),
+    hasClientSecret: z.boolean(),
+    graphBaseUrl: z.string().nullable(),
+    loginBaseUrl: z.string().nullable(),
+    ...timestamps,
+  },
+);
+
+export const [schedule, schedulePage] = resource(
+  'BackupSchedule',
+  'A backup schedule and the state of its Temporal Schedule.',
+  {
+    id,
+    tenantId: id,
+    name: z.string(),
+    enabled: z.boolean(),
+    frequency: updateScheduleBody.shape.frequency.unwrap(),
+    minute: z.int().nullable(),
+    timeOfDay: z.string().nullable(),
+    daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)),
+    timezone: z.string(),
+    policyTypes: z.array(z.string()),
+    retention: z.strictObject({ keepLast: z.int() }),
+    temporal: z.strictObject({
+      scheduleId: z.string(),
+      syncState: z.enum(['pending', 'synced', 'error']),
+      syncError: z.string().nullable(),
+      lastSyncedAt: nullableInstant,
+      nextRunTimes: z.array(instant),
+    }),
+    version: z.int().describe('increases with every change'),
+    ...timestamps,
+  },
+);
+
+export const bulkResult = component(
+  'BulkScheduleResult',
+  'One result per schedule id, and the notification that sums them up.',
+  z.strictObject({
+    action: z.enum(['run', 'retry', 'delete']),
+    results: z.array(
+      z.strictObject({
+        scheduleId: id,
+        result: z.enum(['dispatched', 'skipped', 'deleted', 'forbidden', 'not_found']),
+        reason: z.string().optional(),
+        runId: id.optional(),
+      }),
+    ),
+    notificationId: id,
+  }),
+);
+
+export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
+  id,
+  tenantId: id,
+  scheduleId: id,
+  workflowId: z.string(),
+  temporalRunId: z.string().nullable(),
+  trigger: runTrigger,
+  status: runStatus,
+  reason: z.string().nullable().optional().describe('why the run was skipped (skipped runs only)'),
+  scheduledFor: nullableInstant,
+  startedAt: nullableInstant,
+  finishedAt: nullableInstant,
+  summary: anyJson.describe('counts per policy type and in total; null until the run ends'),
+  error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
+  backupSetId: id.nullable(),
+  retryOf: id.nullable(),
+  requestedBy: z.string().nullable(),
+  createdAt: instant,
+});
+
+export const [backupSet, backupSetPage] = resource(
+  'BackupSet',
+  'An immutable backup set, written by one run.',
+  {
+    id,
+    tenantId: id,
+    scheduleId: id,
+    runId: id,
+    previousBackupSetId: id.nullable(),
+    itemCount: z.int(),
+    stats: z.strictObject({ itemCount: z.int(), totalBytes: z.int(), newPayloadBytes: z.int() }),
+    createdAt: instant,
+  },
+);
+
+export const backupItemPage = paged(
+  'BackupItem',
+  z.strictObject({
+    id,
+    policyType: z.string(),
+    graphId: z.string(),
+    displayName: z.string(),
+    payloadHash: z.string(),
+    payload: anyJson.optional().describe('the canonical payload (includePayload=true only)'),
+    payloadBytes: z.int().optional(),
+  }),
+);
+
+const changeCounts = z.strictObject({ added: z.int(), removed: z.int(), modified: z.int() });
+export const backupSetChanges = component(
+  'BackupSetChangePage',
+  "A page of the set's changes against the previous set, with the counts of all of them.",
+  z.strictObject({
+    backupSetId: id,
+    previousBackupSetId: id.nullable(),
+    counts: changeCounts,
+    items: z.array(
+      z.strictObject({
+        policyType: z.string(),
+        graphId: z.string(),
+        displayName: z.string(),
+        change: changeKind,
+      }),
+    ),
+    nextCursor: id.nullable(),
+  }),
+);
+
+export const auditLogPage = paged(
+  'AuditLog',
+  z.strictObject({
+    id,
+    tenantId: id.nullable(),
+    actor: z.string().describe('"system", "operator" or "user:<id>"'),
+    action: z.string(),
+    resourceType: z.string(),
+    resourceId: z.string().nullable(),
+    metadata: anyJson,
+    createdAt: instant,
+  }),
+);
+
+export const [notification, notificationPage] = resource(
+  'Notification',
+  "A notification for the token's user.",
+  {
+    id,
+    tenantId: id.nullable(),
+    kind: z.string(),
+    title: z.string(),
+    body: z.string(),
+    data: anyJson,
+    read: z.boolean(),
+    readAt: nullableInstant,
+    createdAt: instant,
+  },
+);
