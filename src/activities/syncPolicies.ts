@@ -15,6 +15,7 @@ import {
 } from '../graph';
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
+import { activityLogger } from './activityLogger';
 import type { ActivityDeps } from './deps';
 import { emptySummary, outcomeForFailure } from './syncOutcome';
 
@@ -96,7 +97,7 @@ export function createSyncPolicies({ db, graph, logger }: ActivityDeps) {
       : emptySummary('failed', `unknown policy type "${type}"`);
     if (summary.outcome !== 'ok') {
       const { outcome, reason, requiredPermission } = summary;
-      logger.warn(
+      activityLogger(logger).warn(
         { runId, tenantId, policyType: type, outcome, reason, requiredPermission },
         'policy type not captured completely',
       );
@@ -136,7 +137,10 @@ export function createSyncPolicies({ db, graph, logger }: ActivityDeps) {
       await writing;
     } catch (error) {
       if (error instanceof GraphAuthError) {
-        logger.error({ tenantId, policyType: type, error: error.message }, 'Graph authentication failed');
+        activityLogger(logger).error(
+          { tenantId, policyType: type, error: error.message },
+          'Graph authentication failed',
+        );
       }
       // A fetch error must not leave a write running unobserved; a write error is rethrown below.
       await writing?.catch(() => undefined);

@@ -111,7 +111,7 @@ async function startApiRun(
     );
   } catch (error) {
     // Never leave a `queued` row that no workflow will ever pick up.
-    deps.logger.error({ err: error, runId: run.id }, 'could not start the BackupRun workflow');
+    deps.logger.error({ err: error, runId: run.id, workflowId }, 'could not start the BackupRun workflow');
     await updateRun(deps.db, run.id, {
       status: 'failed',
       finishedAt: new Date(),

@@ -222,8 +222,11 @@ test('a wrong secret fails the run with graph_auth_failed, and the secret is in 
 
   expect(run).toMatchObject({ status: 'failed', error: { code: 'graph_auth_failed' } });
   expect(JSON.stringify(run)).not.toContain(canary);
-  // The failure was logged (with the tenant id), and no line anywhere holds the secret.
-  expect(stack.logLines.slice(firstLine).some((line) => line.includes(tenant.id))).toBe(true);
+  // The failure was logged (with the tenant and the workflow), and no line holds the secret.
+  const failure = stack.logLines
+    .slice(firstLine)
+    .find((line) => line.includes('Graph authentication failed'));
+  expect(JSON.parse(failure ?? '{}')).toMatchObject({ tenantId: tenant.id, workflowId: run.workflowId });
   expect(stack.logLines.filter((line) => line.includes(canary))).toEqual([]);
   recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-auth-failed`);
 });
