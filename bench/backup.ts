@@ -8,14 +8,13 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createDb, type Db } from '../src/db/client';
-import { freePort } from '../src/devstack/ports';
-import { startTemporalDevServer } from '../src/devstack/temporalServer';
 import { GraphClientFactory, POLICY_TYPE_KEYS } from '../src/graph';
+import { generateKeyRing, TenantSecretCipher } from '../src/secrets';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../src/shared/constants';
 import type { BackupRunInput, BackupRunResult } from '../src/shared/types';
 import { bundleWorkflows } from '../src/worker/bundle';
 import { createBackupWorker } from '../src/worker/createWorker';
-import { createBenchTenant, startBenchServices } from './services';
+import { createBenchTenant, startBenchServices, startBenchTemporal } from './services';
 import { caPem, runBenchmark } from './shared';
 
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 5_000);
@@ -32,11 +31,9 @@ interface RunFigures {
 async function main(): Promise<number> {
   const services = await startBenchServices('bench');
   try {
-    const cli = process.env.TEMPORAL_CLI_PATH;
-    if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set; run `npm run bench:backup`');
     const bundlePath = join(services.workDir, 'workflow-bundle.js');
     const [temporalAddress] = await Promise.all([
-      startTemporalDevServer(services.supervisor, { cli, port: await freePort() }),
+      startBenchTemporal(services, 'bench:backup'),
       bundleWorkflows(bundlePath),
     ]);
     const env = await createBenchTenant(services, POLICIES);
@@ -64,7 +61,13 @@ async function main(): Promise<number> {
     const worker = await createBackupWorker({
       connection: nativeConnection,
       namespace: 'default',
-      deps: { db, graph, logger: pino({ level: 'warn' }) },
+      // The bench tenant's secret is stored as `plain`: any key ring reads it.
+      deps: {
+        db,
+        graph,
+        logger: pino({ level: 'warn' }),
+        secrets: new TenantSecretCipher(generateKeyRing('bench')),
+      },
       bundlePath,
     });
     const workerRun = worker.run();

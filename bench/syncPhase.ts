@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createSyncPolicies, type SyncPoliciesResult } from '../src/activities/syncPolicies';
 import { createDb } from '../src/db/client';
 import { GraphClientFactory, POLICY_TYPE_KEYS } from '../src/graph';
+import { generateKeyRing, TenantSecretCipher } from '../src/secrets';
 import { benchEnv, caPem, report } from './shared';
 
 async function main(): Promise<void> {
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
     trustedCaPem: caPem(env),
     requestBudget: { limit: 1_000_000, windowMs: 20_000 },
   });
-  const syncPolicies = createSyncPolicies({ db, graph, logger: pino({ level: 'silent' }) });
+  // The bench tenant's secret is stored as `plain`: any key ring reads it.
+  const secrets = new TenantSecretCipher(generateKeyRing('bench'));
+  const syncPolicies = createSyncPolicies({ db, graph, logger: pino({ level: 'silent' }), secrets });
   const started = performance.now();
   const result: SyncPoliciesResult = await new MockActivityEnvironment().run(syncPolicies, {
     runId: randomUUID(),

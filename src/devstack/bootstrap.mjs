@@ -17,6 +17,7 @@ const entries = {
   test: 'src/devstack/test.ts',
   'bench:sync': 'bench/sync.ts',
   'bench:backup': 'bench/backup.ts',
+  'bench:reconcile': 'bench/reconcile.ts',
 };
 if (!entries[mode]) {
   console.error(`usage: bootstrap.mjs ${Object.keys(entries).join('|')} [args]`);
