@@ -1,10 +1,13 @@
 import type { Db } from '../db/client';
 import type { GraphClientFactory } from '../graph';
 import type { Logger } from '../logging/logger';
+import type { TenantSecretCipher } from '../secrets';
 
 /** What activities need from the process; the worker builds it once. */
 export interface ActivityDeps {
   db: Db;
   graph: GraphClientFactory;
   logger: Logger;
+  /** Decrypts a tenant's client secret where its Graph credentials are built (syncPolicies). */
+  secrets: TenantSecretCipher;
 }

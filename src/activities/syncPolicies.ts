@@ -2,6 +2,7 @@
 // one page whatever the tenant's size. A type that cannot be fetched completely is reported with
 // its reason (syncOutcome.ts); it is never reported `ok` with fewer items.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Tenant } from '../db/client';
 import { markVanishedPolicies, type PolicyRow, upsertPolicyPage } from '../db/policies';
 import { findTenant } from '../db/tenants';
 import {
@@ -9,10 +10,12 @@ import {
   type FetchedPolicy,
   GraphAuthError,
   type GraphClient,
+  type GraphTenantCredentials,
   isPolicyTypeKey,
   POLICY_TYPES,
   type PolicyTypeKey,
 } from '../graph';
+import { SecretUndecryptableError, type TenantSecretCipher } from '../secrets';
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
 import { activityLogger } from './activityLogger';
@@ -39,13 +42,13 @@ export interface SyncProgress {
   done: SyncPoliciesResult;
 }
 
-export function createSyncPolicies({ db, graph, logger }: ActivityDeps) {
+export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps) {
   return async function syncPolicies(input: SyncPoliciesInput): Promise<SyncPoliciesResult> {
     const context = Context.current();
     const tenant = await findTenant(db, input.tenantId);
     if (!tenant)
       throw ApplicationFailure.nonRetryable(`tenant ${input.tenantId} does not exist`, 'tenant_not_found');
-    const client = graph.forTenant(tenant.id, tenant);
+    const client = graph.forTenant(tenant.id, graphCredentials(tenant, secrets));
     const resumed = context.info.heartbeatDetails as SyncProgress | undefined;
     const progress: SyncProgress = {
       typesDone: 0,
@@ -153,6 +156,25 @@ export function createSyncPolicies({ db, graph, logger }: ActivityDeps) {
     // Only a complete listing may mark policies deleted.
     summary.removed = await markVanishedPolicies(db, tenantId, type, syncStartedAt);
     return summary;
+  }
+}
+
+/**
+ * The tenant's Graph credentials: the one place a client secret is decrypted. A secret that does
+ * not decrypt fails the run (`secret_undecryptable`, no retry): only an operator can fix the keys.
+ */
+function graphCredentials(tenant: Tenant, secrets: TenantSecretCipher): GraphTenantCredentials {
+  try {
+    return {
+      azureTenantId: tenant.azureTenantId,
+      clientId: tenant.clientId,
+      clientSecret: secrets.decrypt(tenant),
+      graphBaseUrl: tenant.graphBaseUrl,
+      loginBaseUrl: tenant.loginBaseUrl,
+    };
+  } catch (error) {
+    if (!(error instanceof SecretUndecryptableError)) throw error;
+    throw ApplicationFailure.create({ message: error.message, type: error.code, nonRetryable: true });
   }
 }
 

@@ -1,7 +1,9 @@
-// The Express application: health probes, metrics and the API reference, then every /v1 route
-// behind the bearer token, then one error middleware that turns every failure into problem+json.
+// The Express application: every request first passes the authorization built from the route
+// table (authentication, then the route's permission), then health probes, metrics, the API
+// reference and the /v1 routes, then one error middleware that turns every failure into
+// problem+json.
 import express, { type Express } from 'express';
-import { requireBearerToken } from './auth';
+import { authorizeByRouteTable } from './authorize';
 import type { ApiDeps } from './deps';
 import { observeRequests } from './observeRequests';
 import { openApiRouter } from './openapi/router';
@@ -10,27 +12,32 @@ import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
+import { membersRouter } from './routes/members';
 import { metricsRouter } from './routes/metrics';
 import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
 import { runsRouter } from './routes/runs';
 import { tenantsRouter } from './routes/tenants';
+import { usersRouter } from './routes/users';
+import { operations } from './routeTable';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(observeRequests(deps.logger));
+  app.use(authorizeByRouteTable(deps.db, operations));
   app.use(healthRouter(deps));
   app.use(metricsRouter());
   app.use(openApiRouter());
 
   const v1 = express.Router();
-  v1.use(requireBearerToken(deps.db));
   v1.use(express.json({ limit: '256kb', strict: true }));
   v1.use('/policy-types', policyTypesRouter());
   v1.use('/me/notifications', notificationsRouter(deps));
+  v1.use('/users', usersRouter(deps));
   v1.use('/tenants', tenantsRouter(deps));
+  v1.use('/tenants/:tenantId/members', membersRouter(deps));
   v1.use('/tenants/:tenantId/backup-schedules', backupSchedulesRouter(deps));
   v1.use('/tenants/:tenantId/runs', runsRouter(deps));
   v1.use('/tenants/:tenantId/audit-logs', auditLogsRouter(deps));

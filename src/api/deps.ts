@@ -1,12 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Logger } from '../logging/logger';
+import type { TenantSecretCipher } from '../secrets';
 import type { SchedulingPolicy } from '../temporal/scheduleOptions';
 
 export interface ApiDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
+  /** Encrypts tenant client secrets on write (the API never decrypts them). */
+  secrets: TenantSecretCipher;
   /** Deployment-wide scheduling choices (SCHEDULE_JITTER_SECONDS). */
   scheduling?: SchedulingPolicy;
 }

@@ -4,6 +4,7 @@ import { loadApiConfig } from '../config/env';
 import { createDb } from '../db/client';
 import { createLogger } from '../logging/logger';
 import { startReconciler } from '../reconciler/runReconciler';
+import { TenantSecretCipher } from '../secrets';
 import { createLazyTemporalClient } from '../temporal/connection';
 import { createApp } from './app';
 
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, logger);
   const temporal = createLazyTemporalClient(config);
   const scheduling = { jitterSeconds: config.SCHEDULE_JITTER_SECONDS };
-  const app = createApp({ db, temporal, logger, scheduling });
+  const secrets = new TenantSecretCipher(config.secretKeys);
+  const app = createApp({ db, temporal, logger, scheduling, secrets });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0
       ? startReconciler({ db, temporal, logger, scheduling }, config.RECONCILE_INTERVAL_SECONDS)

@@ -9,7 +9,10 @@ import type {
   BackupSetChange,
   Notification,
   Tenant,
+  User,
 } from '../db/client';
+import type { Member } from '../db/memberships';
+import type { IssuedToken } from '../db/tokens';
 import { temporalScheduleId } from '../shared/constants';
 
 export function tenantJson(tenant: Tenant) {
@@ -138,5 +141,37 @@ export function notificationJson(notification: Notification) {
     read: notification.readAt !== null,
     readAt: notification.readAt,
     createdAt: notification.createdAt,
+  };
+}
+
+export function userJson(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    platformAdmin: user.platformAdmin,
+    createdAt: user.createdAt,
+  };
+}
+
+/** The only time the token itself is shown. */
+export function issuedTokenJson(issued: IssuedToken) {
+  return {
+    id: issued.id,
+    name: issued.name,
+    token: issued.token,
+    expiresAt: issued.expiresAt,
+    createdAt: issued.createdAt,
+  };
+}
+
+export function memberJson(member: Member) {
+  return {
+    userId: member.userId,
+    email: member.user.email,
+    displayName: member.user.displayName,
+    role: member.role,
+    createdAt: member.createdAt,
+    updatedAt: member.updatedAt,
   };
 }

@@ -2,6 +2,7 @@
 // deployment fails immediately with the variable named, instead of at first use.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { KeyRingError, parseKeyRing, type SecretKeyRing } from '../secrets/keyRing';
 import { BACKUP_TASK_QUEUE } from '../shared/constants';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
@@ -22,6 +23,35 @@ const common = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
 });
 
+/** The keys of tenant client secrets at rest: the API encrypts with them, the worker decrypts. */
+const secretKeyVars = z.object({
+  /** keyId:base64 entries, comma-separated: every key a stored tenant secret may be encrypted with. */
+  SECRET_ENCRYPTION_KEYS: z.string({ error: 'required: comma-separated keyId:base64key entries' }).min(1),
+  /** The key new encryptions use; one of SECRET_ENCRYPTION_KEYS. */
+  SECRET_ENCRYPTION_KEY_ID: z.string({ error: 'required: the id of the key for new encryptions' }).min(1),
+});
+
+type SecretKeyVars = Partial<z.infer<typeof secretKeyVars>>;
+
+/**
+ * Replaces the two variables by the parsed ring (undefined when they are unset, which only the
+ * admin schema allows), so a config object holds no key material as text.
+ */
+function withKeyRing<T extends SecretKeyVars>(env: T, ctx: z.core.$RefinementCtx<T>) {
+  const { SECRET_ENCRYPTION_KEYS: keys, SECRET_ENCRYPTION_KEY_ID: activeKeyId, ...rest } = env;
+  let secretKeys: SecretKeyRing | undefined;
+  try {
+    if (keys !== undefined && activeKeyId !== undefined) secretKeys = parseKeyRing(keys, activeKeyId);
+  } catch (error) {
+    if (!(error instanceof KeyRingError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message, path: [error.variable] });
+  }
+  return { ...rest, secretKeys };
+}
+
+const withRequiredKeyRing = <T extends SecretKeyVars>(env: T, ctx: z.core.$RefinementCtx<T>) =>
+  withKeyRing(env, ctx) as ReturnType<typeof withKeyRing<T>> & { secretKeys: SecretKeyRing };
+
 const mtlsPair = (env: z.infer<typeof common>) => !env.TEMPORAL_TLS_CERT_FILE === !env.TEMPORAL_TLS_KEY_FILE;
 const mtlsPairError = {
   message: 'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE must be set together',
@@ -36,7 +66,9 @@ const apiSchema = common
     /** Up to this many seconds of random delay per scheduled run, to spread schedules; 0: none. */
     SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3_600).default(0),
   })
-  .refine(mtlsPair, mtlsPairError);
+  .extend(secretKeyVars.shape)
+  .refine(mtlsPair, mtlsPairError)
+  .transform(withRequiredKeyRing);
 
 const workerSchema = common
   .extend({
@@ -50,15 +82,28 @@ const workerSchema = common
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   })
-  .refine(mtlsPair, mtlsPairError);
+  .extend(secretKeyVars.shape)
+  .refine(mtlsPair, mtlsPairError)
+  .transform(withRequiredKeyRing);
+
+/** `npm run admin`: the database, and the keys for commands that need them (rotate-secret-key). */
+const adminSchema = common
+  .pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true })
+  .extend(secretKeyVars.partial().shape)
+  .refine((env) => !env.SECRET_ENCRYPTION_KEYS === !env.SECRET_ENCRYPTION_KEY_ID, {
+    message: 'SECRET_ENCRYPTION_KEYS and SECRET_ENCRYPTION_KEY_ID must be set together',
+    path: ['SECRET_ENCRYPTION_KEY_ID'],
+  })
+  .transform(withKeyRing);
 
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type WorkerConfig = z.infer<typeof workerSchema>;
+export type AdminConfig = z.infer<typeof adminSchema>;
 export type TemporalConfig = z.infer<typeof common>;
 
 export class ConfigError extends Error {}
 
-function parse<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+function parse<T>(schema: z.ZodType<T, unknown>, env: NodeJS.ProcessEnv): T {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   // Values are deliberately left out: some of these variables hold credentials.
@@ -69,6 +114,11 @@ function parse<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
 export const loadApiConfig = (env: NodeJS.ProcessEnv = process.env): ApiConfig => parse(apiSchema, env);
 export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env): WorkerConfig =>
   parse(workerSchema, env);
+export const loadAdminConfig = (env: NodeJS.ProcessEnv = process.env): AdminConfig => parse(adminSchema, env);
+
+/** Only the key ring (tests and benchmarks that wire the API or worker in-process). */
+export const loadSecretKeyRing = (env: NodeJS.ProcessEnv = process.env): SecretKeyRing =>
+  parse(secretKeyVars.transform(withRequiredKeyRing), env).secretKeys;
 
 export function readOptionalFile(path: string | undefined): Buffer | undefined {
   return path ? readFileSync(path) : undefined;

@@ -1,7 +1,10 @@
 import type { AuditLog, DbClient, Prisma } from './client';
 import { after, createdBetween, NEWEST_FIRST } from './paging';
 
-/** "system", "operator" (runs started from Temporal) or "user:<id>". */
+/**
+ * "system", "operator" (someone with access to the deployment itself: runs started in Temporal,
+ * the admin command line) or "user:<id>".
+ */
 export type AuditActor = 'system' | 'operator' | `user:${string}`;
 
 export interface AuditEntry {

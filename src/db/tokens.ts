@@ -13,10 +13,19 @@ export interface Principal {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
+export interface IssuedToken {
+  id: string;
+  name: string;
+  /** The token itself: shown once, never stored. */
+  token: string;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
 export async function issueApiToken(
   db: Db,
   input: { userId: string; name: string; expiresAt?: Date },
-): Promise<{ id: string; token: string }> {
+): Promise<IssuedToken> {
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
   const token = `tv_${prefix}_${randomBytes(32).toString('base64url')}`;
   const row = await db.apiToken.create({
@@ -28,7 +37,18 @@ export async function issueApiToken(
       expiresAt: input.expiresAt,
     },
   });
-  return { id: row.id, token };
+  return { id: row.id, name: row.name, token, expiresAt: row.expiresAt, createdAt: row.createdAt };
+}
+
+/** Revokes the user's token (the first revocation time stays); false if the user has no such token. */
+export async function revokeApiToken(
+  db: Db,
+  userId: string,
+  tokenId: string,
+  now = new Date(),
+): Promise<boolean> {
+  await db.apiToken.updateMany({ where: { id: tokenId, userId, revokedAt: null }, data: { revokedAt: now } });
+  return (await db.apiToken.count({ where: { id: tokenId, userId } })) > 0;
 }
 
 /** Returns the token's principal, or null for a malformed, unknown, revoked or expired token. */

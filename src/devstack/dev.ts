@@ -3,10 +3,13 @@
 // DATABASE_URL or TEMPORAL_ADDRESS point at servers of your own instead.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadSecretKeyRing } from '../config/env';
 import { createDb } from '../db/client';
 import { seedDemoTenant } from '../emulator/adminClient';
+import { TenantSecretCipher } from '../secrets';
 import { migrateDatabase } from './migrate';
 import { startEmbeddedPostgres } from './postgres';
+import { devSecretKeys } from './secretKeys';
 import { seedDevData } from './seed';
 import { Supervisor } from './supervisor';
 import { startTemporalDevServer } from './temporalServer';
@@ -69,10 +72,13 @@ async function main(): Promise<void> {
     // generated objects of every other registry type, so every type has something to back up.
     await seedDemoTenant(emulatorBaseUrl, readFileSync(join(emulatorTlsDir, 'ca.pem'), 'utf8'), 2);
 
+    // The keys live beside the database whose secrets they encrypt (both under .data/).
+    const secretKeys = devSecretKeys(join(dataDir, 'secret-keys.json'));
     const db = createDb(databaseUrl);
     const { tenant, token } = await seedDevData(db, {
       emulatorBaseUrl,
       tokenFile: join(dataDir, 'dev-api-token'),
+      secrets: new TenantSecretCipher(loadSecretKeyRing({ ...secretKeys })),
     });
     await db.$disconnect();
 
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporalAddress,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       NODE_ENV: 'development',
+      ...secretKeys,
     };
     await Promise.all([
       supervisor.start({

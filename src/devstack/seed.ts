@@ -1,31 +1,44 @@
 // Dev seed: the demo tenant (pointing at the local Graph emulator) and a platform-admin API
-// token in .data/dev-api-token. Idempotent: a second `npm run dev` keeps the same token.
+// token in .data/dev-api-token, made by the same functions as `npm run admin -- create-user` and
+// `issue-token`. Idempotent: a second `npm run dev` keeps the same user and token.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Db } from '../db/client';
-import { upsertTenantBySlug } from '../db/tenants';
-import { isApiTokenValid, issueApiToken } from '../db/tokens';
+import { findTenantBySlug, upsertTenantBySlug } from '../db/tenants';
+import { isApiTokenValid } from '../db/tokens';
+import { findUserByEmail } from '../db/users';
 import { DEMO_TENANT } from '../emulator';
+import type { TenantSecretCipher } from '../secrets';
+import { createUser, issueToken } from '../services/users';
 
 export const DEV_ADMIN_EMAIL = 'admin@tenantvault.local';
 
-export async function seedDevData(db: Db, opts: { emulatorBaseUrl: string; tokenFile: string }) {
+export async function seedDevData(
+  db: Db,
+  opts: { emulatorBaseUrl: string; tokenFile: string; secrets: TenantSecretCipher },
+) {
+  // The secret is encrypted like the API does it, bound to the tenant's id (kept on a re-seed).
+  const id = (await findTenantBySlug(db, DEMO_TENANT.slug))?.id ?? randomUUID();
   const tenant = await upsertTenantBySlug(db, {
+    id,
     slug: DEMO_TENANT.slug,
     displayName: DEMO_TENANT.displayName,
     azureTenantId: DEMO_TENANT.azureTenantId,
     clientId: DEMO_TENANT.clientId,
-    clientSecret: DEMO_TENANT.clientSecret,
+    ...opts.secrets.encrypt(id, DEMO_TENANT.clientSecret),
     graphBaseUrl: opts.emulatorBaseUrl,
     loginBaseUrl: opts.emulatorBaseUrl,
   });
-  const admin = await db.user.upsert({
-    where: { email: DEV_ADMIN_EMAIL },
-    create: { email: DEV_ADMIN_EMAIL, displayName: 'Dev platform admin', platformAdmin: true },
-    update: { platformAdmin: true },
-  });
+  const admin =
+    (await findUserByEmail(db, DEV_ADMIN_EMAIL)) ??
+    (await createUser(
+      db,
+      { email: DEV_ADMIN_EMAIL, displayName: 'Dev platform admin', platformAdmin: true },
+      'system',
+    ));
   const existing = existsSync(opts.tokenFile) ? readFileSync(opts.tokenFile, 'utf8').trim() : '';
   if (existing && (await isApiTokenValid(db, existing))) return { tenant, token: existing };
-  const { token } = await issueApiToken(db, { userId: admin.id, name: 'npm run dev' });
+  const { token } = await issueToken(db, admin.id, { name: 'npm run dev' }, 'system');
   writeFileSync(opts.tokenFile, `${token}\n`, { mode: 0o600 });
   return { tenant, token };
 }

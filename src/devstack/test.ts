@@ -10,6 +10,7 @@ import { bundleWorkflows } from '../worker/bundle';
 import { migrateDatabase } from './migrate';
 import { freePort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
+import { testSecretKeys } from './secretKeys';
 import { Supervisor } from './supervisor';
 import { startTemporalDevServer } from './temporalServer';
 
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
         TEMPORAL_NAMESPACE: 'default',
         WORKFLOW_BUNDLE_PATH: bundlePath,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+        ...testSecretKeys(),
       },
     });
     const running = jest;

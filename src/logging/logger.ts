@@ -7,8 +7,13 @@ const REDACT_PATHS = [
   'req.headers.cookie',
   'headers.authorization',
   '*.clientSecret',
+  '*.*.clientSecret',
   'clientSecret',
   '*.client_secret',
+  'client_secret',
+  // The key ring itself holds its keys in a private field; these catch a logged environment.
+  'SECRET_ENCRYPTION_KEYS',
+  '*.SECRET_ENCRYPTION_KEYS',
   '*.token',
   '*.accessToken',
   '*.password',

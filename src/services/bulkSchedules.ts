@@ -18,18 +18,28 @@ export interface BulkResult {
   runId?: string;
 }
 
+/**
+ * `mayDelete`: whether the caller may delete schedules. Running and retrying need less, so a
+ * caller who may not delete gets `forbidden` for each id of a bulk delete, like any other
+ * per-item outcome, and the ids are not looked up.
+ */
 export async function applyBulkAction(
   deps: RunServiceDeps,
   tenantId: string,
   request: { action: BulkAction; scheduleIds: string[] },
-  userId: string,
+  caller: { userId: string; mayDelete: boolean },
 ): Promise<{ results: BulkResult[]; notificationId: string }> {
+  const { userId } = caller;
   const tenant = await getTenant(deps.db, tenantId);
   const results: BulkResult[] = [];
   // One at a time: each start is a Temporal call and a run row; a hundred in parallel would
   // only contend for the same schedules' locks and connections.
   for (const scheduleId of request.scheduleIds) {
-    results.push(await applyOne(deps, tenantId, request.action, scheduleId, userId));
+    results.push(
+      request.action === 'delete' && !caller.mayDelete
+        ? { scheduleId, result: 'forbidden', reason: 'role_too_low' }
+        : await applyOne(deps, tenantId, request.action, scheduleId, userId),
+    );
   }
   const counts: Record<string, number> = {};
   for (const { result } of results) counts[result] = (counts[result] ?? 0) + 1;

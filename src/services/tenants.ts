@@ -1,13 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { appendAudit, userActor } from '../db/audit';
 import { type Db, Prisma } from '../db/client';
 import {
   findTenant,
+  findTenantBySlug,
   createTenant as insertTenant,
   listTenants as selectTenants,
   type TenantInput,
   updateTenant as updateTenantRow,
 } from '../db/tenants';
+import type { TenantSecretCipher } from '../secrets';
 import { ConflictError, NotFoundError } from './errors';
+
+/** A tenant's settings as the API takes them: clientSecret is the plaintext, encrypted here. */
+export type TenantSettings = Omit<TenantInput, 'id' | 'secretKeyId'>;
 
 export async function getTenant(db: Db, tenantId: string) {
   const tenant = await findTenant(db, tenantId);
@@ -15,14 +22,35 @@ export async function getTenant(db: Db, tenantId: string) {
   return tenant;
 }
 
-export function listTenants(db: Db, page: { limit: number; cursor?: string }) {
-  return selectTenants(db, page);
+/** The tenant by its slug or its id (the admin command line takes either). */
+export async function getTenantBySlugOrId(db: Db, ref: string) {
+  const tenant =
+    (await findTenantBySlug(db, ref)) ??
+    (z.guid().safeParse(ref).success ? await findTenant(db, ref.toLowerCase()) : null);
+  if (!tenant) throw new NotFoundError('tenant');
+  return tenant;
 }
 
-export async function createTenant(db: Db, input: TenantInput, actorUserId: string) {
+/** The tenants `memberUserId` is a member of; every tenant when it is undefined (platform admins). */
+export function listTenants(
+  db: Db,
+  page: { limit: number; cursor?: string },
+  memberUserId: string | undefined,
+) {
+  return selectTenants(db, { ...page, memberUserId });
+}
+
+export async function createTenant(
+  db: Db,
+  secrets: TenantSecretCipher,
+  input: TenantSettings,
+  actorUserId: string,
+) {
+  // The id is chosen here because the ciphertext is bound to it.
+  const id = randomUUID();
   try {
     return await db.$transaction(async (tx) => {
-      const tenant = await insertTenant(tx, input);
+      const tenant = await insertTenant(tx, { ...input, id, ...secrets.encrypt(id, input.clientSecret) });
       // The secret stays out of the audit metadata, like everywhere else.
       await appendAudit(tx, {
         tenantId: tenant.id,
@@ -45,14 +73,17 @@ export async function createTenant(db: Db, input: TenantInput, actorUserId: stri
  */
 export async function updateTenant(
   db: Db,
+  secrets: TenantSecretCipher,
   tenantId: string,
-  changes: Partial<TenantInput>,
+  changes: Partial<TenantSettings>,
   actorUserId: string,
 ) {
   await getTenant(db, tenantId);
+  const { clientSecret, ...settings } = changes;
+  const stored = clientSecret === undefined ? {} : secrets.encrypt(tenantId, clientSecret);
   try {
     return await db.$transaction(async (tx) => {
-      const tenant = await updateTenantRow(tx, tenantId, changes);
+      const tenant = await updateTenantRow(tx, tenantId, { ...settings, ...stored });
       await appendAudit(tx, {
         tenantId,
         actor: userActor(actorUserId),

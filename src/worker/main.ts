@@ -6,6 +6,7 @@ import { loadWorkerConfig } from '../config/env';
 import { createDb } from '../db/client';
 import { GraphClientFactory } from '../graph';
 import { createLogger } from '../logging/logger';
+import { TenantSecretCipher } from '../secrets';
 import { connectWorkerConnection } from '../temporal/connection';
 import { DEFAULT_BUNDLE_PATH } from './bundle';
 import { createBackupWorker } from './createWorker';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const worker = await createBackupWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: { db, graph, logger },
+    deps: { db, graph, logger, secrets: new TenantSecretCipher(config.secretKeys) },
     bundlePath: config.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH,
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     taskQueue: config.WORKER_TASK_QUEUE,

@@ -2,6 +2,7 @@
 // Graph emulator (MSAL + HTTPS) -> policies, backup set, audit, retention -> API.
 import { spawnSync } from 'node:child_process';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { DEMO_TENANT } from '../../src/emulator';
 import { testEnv } from '../support/env';
 import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { runToCompletion, scheduleBody } from '../support/runs';
@@ -34,7 +35,7 @@ test('GET /v1/tenants lists the tenant', async () => {
   expect(response.status).toBe(200);
   const mine = response.body.items.find((t: { id: string }) => t.id === stack.tenant.id);
   expect(mine).toMatchObject({ slug: stack.tenant.slug, hasClientSecret: true });
-  expect(JSON.stringify(response.body)).not.toContain(stack.tenant.clientSecret);
+  expect(JSON.stringify(response.body)).not.toContain(DEMO_TENANT.clientSecret);
 });
 
 test('creating a schedule writes the row and the Temporal Schedule', async () => {
@@ -79,7 +80,7 @@ test('creating a schedule writes the row and the Temporal Schedule', async () =>
     ]),
   );
   // Ids only in workflow input: no credentials in Temporal.
-  expect(JSON.stringify(described.action.args)).not.toContain(stack.tenant.clientSecret);
+  expect(JSON.stringify(described.action.args)).not.toContain(DEMO_TENANT.clientSecret);
 });
 
 test('a disabled schedule is created paused', async () => {

@@ -94,3 +94,38 @@ test("another user's or an unknown notification is a 404", async () => {
   const response = await stack.api(`/v1/me/notifications/${randomUUID()}/read`, { method: 'POST' });
   expect(response.status).toBe(404);
 });
+
+test('an operator may bulk run and retry; each id of their bulk delete answers forbidden', async () => {
+  const tenantId = stack.tenant.id;
+  const schedule = await createSchedule(stack, tenantId, { policyTypes: ['compliance'], enabled: false });
+  const bulk = (token: string, body: unknown) =>
+    stack.api(`/v1/tenants/${tenantId}/backup-schedules/bulk`, { method: 'POST', token, body });
+  const operator = await stack.userWithRole('operator');
+  const unknown = randomUUID();
+
+  const deleted = await bulk(operator.token, { action: 'delete', scheduleIds: [schedule.id, unknown] });
+  expect(deleted.status).toBe(200);
+  expect(deleted.body.results).toEqual([
+    { scheduleId: schedule.id, result: 'forbidden', reason: 'role_too_low' },
+    { scheduleId: unknown, result: 'forbidden', reason: 'role_too_low' },
+  ]);
+  const kept = await stack.api(`/v1/tenants/${tenantId}/backup-schedules/${schedule.id}`);
+  expect(kept.status).toBe(200);
+  const run = await bulk(operator.token, { action: 'run', scheduleIds: [schedule.id] });
+  expect(run.body.results).toEqual([
+    { scheduleId: schedule.id, result: 'skipped', reason: 'schedule_disabled' },
+  ]);
+  const titles = (await stack.api('/v1/me/notifications', { token: operator.token })).body.items.map(
+    (n: { title: string }) => n.title,
+  );
+  expect(titles).toEqual([
+    expect.stringMatching(/^Bulk run .*: 1 skipped$/),
+    expect.stringMatching(/^Bulk delete .*: 2 forbidden$/),
+  ]);
+
+  const readonly = await stack.userWithRole('readonly');
+  expect((await bulk(readonly.token, { action: 'run', scheduleIds: [schedule.id] })).status).toBe(403);
+  const manager = await stack.userWithRole('manager');
+  const byManager = await bulk(manager.token, { action: 'delete', scheduleIds: [schedule.id] });
+  expect(byManager.body.results).toEqual([{ scheduleId: schedule.id, result: 'deleted' }]);
+});

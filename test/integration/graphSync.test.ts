@@ -216,7 +216,7 @@ test('a wrong secret fails the run with graph_auth_failed, and the secret is in 
   const { tenant } = await admin.createTenant(50);
   const firstLine = stack.logLines.length;
   const canary = `canary-${randomUUID()}`;
-  await stack.db.tenant.update({ where: { id: tenant.id }, data: { clientSecret: canary } });
+  await stack.db.tenant.update({ where: { id: tenant.id }, data: stack.secrets.encrypt(tenant.id, canary) });
   const schedule = await createSchedule(stack, tenant.id);
   const run = await runToCompletion(stack, tenant.id, schedule.id);
 

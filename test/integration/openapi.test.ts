@@ -1,12 +1,12 @@
-// The API reference stays true to the API: the operations table names exactly the routes the
+// The API reference stays true to the API: the route table names exactly the routes the
 // app serves, /v1/openapi.json is valid OpenAPI 3.1, real responses parse with the documented
 // schemas under documented statuses, and /docs renders it without anything from the internet.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
-import { operations, problemStatuses } from '../../src/api/openapi/operations';
 import { problem } from '../../src/api/openapi/responses';
+import { operations, problemStatuses } from '../../src/api/routeTable';
 import { scheduleBody, waitForRun } from '../support/runs';
 import { type TestStack, useTestStack } from '../support/stack';
 
@@ -35,8 +35,13 @@ function servedRoutes(layers: Layer[], prefix = ''): string[] {
   });
 }
 
-test('the operations table names exactly the routes the app serves', () => {
-  const app = createApp({ db: stack.db, temporal: stack.temporal, logger: pino({ level: 'silent' }) });
+test('the route table names exactly the routes the app serves', () => {
+  const app = createApp({
+    db: stack.db,
+    temporal: stack.temporal,
+    logger: pino({ level: 'silent' }),
+    secrets: stack.secrets,
+  });
   const served = servedRoutes((app.router as unknown as { stack: Layer[] }).stack);
   const documented = operations.map((op) => `${op.method.toUpperCase()} ${op.path}`);
   expect([...documented].sort()).toEqual([...served].sort());
@@ -74,7 +79,20 @@ test('/v1/openapi.json is valid OpenAPI 3.1 and needs no token', async () => {
   expect(body.additionalProperties).toBe(false);
   expect([...body.required].sort()).toEqual(['frequency', 'name', 'policyTypes', 'retention', 'timezone']);
   expect(body.properties.enabled).toEqual({ type: 'boolean', default: true });
-  expect(Object.keys(create.responses)).toEqual(['201', '400', '401', '404', '409', '413', '415', '422']);
+  expect(Object.keys(create.responses)).toEqual([
+    '201',
+    '400',
+    '401',
+    '403',
+    '404',
+    '409',
+    '413',
+    '415',
+    '422',
+  ]);
+  expect(create['x-permission']).toBe('schedules:write');
+  expect(create.description).toContain('Permission: `schedules:write`');
+  expect(doc.paths['/v1/tenants/{tenantId}'].get.responses).not.toHaveProperty('403');
   expect(create.responses['422'].content['application/problem+json'].schema).toEqual({
     $ref: '#/components/schemas/Problem',
   });
@@ -169,6 +187,15 @@ test('real responses parse with the documented schemas', async () => {
   const { notificationId } = (await call('bulkBackupSchedules', { tenantId }, { body: bulk })).body;
   await call('listNotifications', {}, { query: 'unread=true' });
   await call('readNotification', { notificationId });
+
+  const email = `member-${scheduleId}@test.local`;
+  const user = (await call('createUser', {}, { body: { email, displayName: 'Member' } })).body;
+  await call('setMember', { tenantId, userId: user.id }, { body: { role: 'readonly' } });
+  await call('listMembers', { tenantId });
+  expect((await call('removeMember', { tenantId, userId: user.id })).status).toBe(204);
+  const tokenBody = { name: 'reference', expiresInDays: 1 };
+  const issued = (await call('issueApiToken', { userId: user.id }, { body: tokenBody })).body;
+  expect((await call('revokeApiToken', { userId: user.id, tokenId: issued.id })).status).toBe(204);
 
   expect((await call('deleteBackupSchedule', { tenantId, scheduleId })).status).toBe(204);
   expect((await call('getBackupSchedule', { tenantId, scheduleId })).status).toBe(404);

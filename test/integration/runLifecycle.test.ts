@@ -117,7 +117,12 @@ test('every activity run twice leaves the same rows as once', async () => {
   const run = await runToCompletion(stack, stack.tenant.id, schedule.id);
   expect(run.status).toBe('succeeded');
   const graph = new GraphClientFactory({ trustedCaPem: stack.emulator.caPem });
-  const activities = createActivities({ db: stack.db, graph, logger: pino({ level: 'silent' }) });
+  const activities = createActivities({
+    db: stack.db,
+    graph,
+    logger: pino({ level: 'silent' }),
+    secrets: stack.secrets,
+  });
   const env = new MockActivityEnvironment();
   const counts = async () => ({
     runs: await stack.db.backupScheduleRun.count({ where: { scheduleId: schedule.id } }),

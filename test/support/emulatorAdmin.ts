@@ -32,24 +32,53 @@ export class EmulatorAdmin {
     this.agent = new Agent({ connect: { ca: caPem } });
   }
 
+  /** A generated tenant in the emulator only, whose app accepts `clientSecret`. */
+  async createEmulatedTenant(policies: number, clientSecret = `s-${randomUUID()}`): Promise<EmulatedTenant> {
+    const emulated = { azureTenantId: randomUUID(), clientId: randomUUID(), clientSecret };
+    await this.request('POST', '/_emulator/tenants', { ...emulated, policies }, 201);
+    return emulated;
+  }
+
   /** A generated tenant in the emulator, and its row in our database pointing at it. */
   async createTenant(policies: number): Promise<{ emulated: EmulatedTenant; tenant: Tenant }> {
-    const emulated = {
-      azureTenantId: randomUUID(),
-      clientId: randomUUID(),
-      clientSecret: `s-${randomUUID()}`,
-    };
-    await this.request('POST', '/_emulator/tenants', { ...emulated, policies }, 201);
+    const emulated = await this.createEmulatedTenant(policies);
+    const id = randomUUID();
     const tenant = await this.stack.db.tenant.create({
       data: {
+        id,
         slug: `gen-${emulated.azureTenantId.slice(0, 8)}`,
         displayName: `Generated ${policies}`,
-        ...emulated,
+        azureTenantId: emulated.azureTenantId,
+        clientId: emulated.clientId,
+        ...this.stack.secrets.encrypt(id, emulated.clientSecret),
         graphBaseUrl: this.stack.emulator.baseUrl,
         loginBaseUrl: this.stack.emulator.baseUrl,
       },
     });
     return { emulated, tenant };
+  }
+
+  /**
+   * A generated tenant in the emulator, registered through the API (POST /v1/tenants) as an
+   * operator would; returns the API's tenant.
+   */
+  async createTenantThroughApi(
+    policies: number,
+    clientSecret?: string,
+  ): Promise<{ emulated: EmulatedTenant; tenant: { id: string; slug: string } }> {
+    const emulated = await this.createEmulatedTenant(policies, clientSecret);
+    const created = await this.stack.api('/v1/tenants', {
+      method: 'POST',
+      body: {
+        slug: `api-${emulated.azureTenantId.slice(0, 8)}`,
+        displayName: `Registered ${policies}`,
+        ...emulated,
+        graphBaseUrl: this.stack.emulator.baseUrl,
+        loginBaseUrl: this.stack.emulator.baseUrl,
+      },
+    });
+    if (created.status !== 201) throw new Error(`tenant not created: ${JSON.stringify(created.body)}`);
+    return { emulated, tenant: created.body };
   }
 
   async counts(azureTenantId: string): Promise<Record<PolicyTypeKey, number>> {

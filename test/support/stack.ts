@@ -8,10 +8,14 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
-import { createDb, type Db, type Tenant } from '../../src/db/client';
+import { loadSecretKeyRing } from '../../src/config/env';
+import { createDb, type Db, type Tenant, type TenantRole } from '../../src/db/client';
 import { issueApiToken } from '../../src/db/tokens';
 import { DEMO_TENANT, demoTenantSeed, type GraphEmulator, startGraphEmulator } from '../../src/emulator';
 import { GraphClientFactory } from '../../src/graph';
+import { TenantSecretCipher } from '../../src/secrets';
+import { setMembership } from '../../src/services/memberships';
+import { createUser, issueToken } from '../../src/services/users';
 import { createBackupWorker } from '../../src/worker/createWorker';
 import { testEnv } from './env';
 
@@ -23,10 +27,23 @@ export interface TestStack {
   token: string;
   /** A fresh tenant per test file, pointing at the emulator's demo tenant. */
   tenant: Tenant;
+  /** The run's key ring (SECRET_ENCRYPTION_KEYS from `npm test`), as the API and worker use it. */
+  secrets: TenantSecretCipher;
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<ApiResponse>;
+  /**
+   * A new user (no platform admin) with an API token: a member of the tenant (the stack's unless
+   * given) with `role`, or of no tenant for null. `token` is the platform admin's.
+   */
+  userWithRole(role: TenantRole | null, tenantId?: string): Promise<TestUser>;
   /** Every log line the worker and the API wrote, when started with `captureLogs`. */
   logLines: string[];
   stop(): Promise<void>;
+}
+
+export interface TestUser {
+  userId: string;
+  token: string;
+  tokenId: string;
 }
 
 export interface TestStackOptions {
@@ -76,12 +93,15 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ...(options.emulatorPageSize ? { pageSize: options.emulatorPageSize } : {}),
   });
   const graph = new GraphClientFactory({ trustedCaPem: emulator.caPem, logger });
+  const secrets = new TenantSecretCipher(loadSecretKeyRing());
 
-  const runningWorker = options.withoutWorker ? undefined : await startWorker(env, { db, graph, logger });
+  const runningWorker = options.withoutWorker
+    ? undefined
+    : await startWorker(env, { db, graph, logger, secrets });
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
-  const server = await listen(createApp({ db, temporal, logger }));
+  const server = await listen(createApp({ db, temporal, logger, secrets }));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const suffix = randomUUID().slice(0, 8);
@@ -89,13 +109,15 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     data: { email: `admin-${suffix}@test.local`, displayName: 'Test admin', platformAdmin: true },
   });
   const { token } = await issueApiToken(db, { userId: admin.id, name: 'integration test' });
+  const tenantId = randomUUID();
   const tenant = await db.tenant.create({
     data: {
+      id: tenantId,
       slug: `demo-${suffix}`,
       displayName: DEMO_TENANT.displayName,
       azureTenantId: DEMO_TENANT.azureTenantId,
       clientId: DEMO_TENANT.clientId,
-      clientSecret: DEMO_TENANT.clientSecret,
+      ...secrets.encrypt(tenantId, DEMO_TENANT.clientSecret),
       graphBaseUrl: emulator.baseUrl,
       loginBaseUrl: emulator.baseUrl,
     },
@@ -108,7 +130,19 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     apiUrl,
     token,
     tenant,
+    secrets,
     logLines,
+    async userWithRole(role, tenantId = tenant.id) {
+      const email = `${role ?? 'nobody'}-${randomUUID()}@test.local`;
+      const user = await createUser(
+        db,
+        { email, displayName: `Test ${role ?? 'nobody'}`, platformAdmin: false },
+        'system',
+      );
+      if (role) await setMembership(db, tenantId, user.id, role, 'system');
+      const issued = await issueToken(db, user.id, { name: 'integration test' }, 'system');
+      return { userId: user.id, token: issued.token, tokenId: issued.id };
+    },
     async api(path, init = {}) {
       const headers: Record<string, string> = {};
       const bearer = init.token === undefined ? token : init.token;

@@ -22,6 +22,8 @@ export async function startWorkerProcess(opts: {
   applicationName?: string;
   /** Serve /metrics on this port (off unless given). */
   metricsPort?: number;
+  /** LOG_LEVEL of the worker; `info` unless given. */
+  logLevel?: string;
 }): Promise<WorkerProcess> {
   const env = testEnv();
   const caFile = join(tmpdir(), `tenantvault-test-ca-${process.pid}.pem`);
@@ -39,7 +41,7 @@ export async function startWorkerProcess(opts: {
       GRAPH_CA_FILE: caFile,
       WORKER_TASK_QUEUE: opts.taskQueue,
       METRICS_PORT: String(opts.metricsPort ?? 0),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: opts.logLevel ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

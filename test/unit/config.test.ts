@@ -1,6 +1,10 @@
-import { ConfigError, loadApiConfig, loadWorkerConfig } from '../../src/config/env';
+import { ConfigError, loadAdminConfig, loadApiConfig, loadWorkerConfig } from '../../src/config/env';
 
 const DATABASE_URL = 'postgresql://tv:pw@localhost:5432/tenantvault';
+const KEY_A = Buffer.alloc(32, 0xa1).toString('base64');
+const KEY_B = Buffer.alloc(32, 0xb2).toString('base64');
+/** Both services refuse to start without the encryption keys of tenant secrets. */
+const KEYS = { SECRET_ENCRYPTION_KEYS: `k1:${KEY_A},k2:${KEY_B}`, SECRET_ENCRYPTION_KEY_ID: 'k2' };
 
 /** The ConfigError a loader throws for `env`. */
 function configError(load: (env: NodeJS.ProcessEnv) => unknown, env: NodeJS.ProcessEnv): ConfigError {
@@ -14,8 +18,9 @@ function configError(load: (env: NodeJS.ProcessEnv) => unknown, env: NodeJS.Proc
 }
 
 describe('loadApiConfig', () => {
-  it('applies defaults for everything but DATABASE_URL', () => {
-    expect(loadApiConfig({ DATABASE_URL })).toEqual({
+  it('applies defaults for everything but DATABASE_URL and the secret keys', () => {
+    const { secretKeys, ...rest } = loadApiConfig({ DATABASE_URL, ...KEYS });
+    expect(rest).toEqual({
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       DATABASE_URL,
@@ -25,27 +30,28 @@ describe('loadApiConfig', () => {
       RECONCILE_INTERVAL_SECONDS: 60,
       SCHEDULE_JITTER_SECONDS: 0,
     });
+    expect(secretKeys.toJSON()).toEqual({ activeKeyId: 'k2', keyIds: ['k1', 'k2'] });
   });
 
   it('reads RECONCILE_INTERVAL_SECONDS, where 0 turns the reconciler off', () => {
-    expect(loadApiConfig({ DATABASE_URL, RECONCILE_INTERVAL_SECONDS: '0' }).RECONCILE_INTERVAL_SECONDS).toBe(
-      0,
-    );
-    expect(() => loadApiConfig({ DATABASE_URL, RECONCILE_INTERVAL_SECONDS: '-5' })).toThrow(
+    expect(
+      loadApiConfig({ DATABASE_URL, ...KEYS, RECONCILE_INTERVAL_SECONDS: '0' }).RECONCILE_INTERVAL_SECONDS,
+    ).toBe(0);
+    expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, RECONCILE_INTERVAL_SECONDS: '-5' })).toThrow(
       /RECONCILE_INTERVAL_SECONDS/,
     );
   });
 
   it('reads PORT as a number', () => {
-    expect(loadApiConfig({ DATABASE_URL, PORT: '8080' }).PORT).toBe(8080);
+    expect(loadApiConfig({ DATABASE_URL, ...KEYS, PORT: '8080' }).PORT).toBe(8080);
   });
 
   it('rejects a PORT out of range', () => {
-    expect(configError(loadApiConfig, { DATABASE_URL, PORT: '70000' }).message).toContain('PORT');
+    expect(configError(loadApiConfig, { DATABASE_URL, ...KEYS, PORT: '70000' }).message).toContain('PORT');
   });
 
   it('accepts the postgres:// scheme too', () => {
-    expect(loadApiConfig({ DATABASE_URL: 'postgres://h/db' }).DATABASE_URL).toBe('postgres://h/db');
+    expect(loadApiConfig({ ...KEYS, DATABASE_URL: 'postgres://h/db' }).DATABASE_URL).toBe('postgres://h/db');
   });
 
   it('requires DATABASE_URL', () => {
@@ -62,20 +68,26 @@ describe('loadApiConfig', () => {
   });
 
   it('rejects a TLS certificate without its key', () => {
-    const error = configError(loadApiConfig, { DATABASE_URL, TEMPORAL_TLS_CERT_FILE: '/certs/client.pem' });
+    const error = configError(loadApiConfig, {
+      DATABASE_URL,
+      ...KEYS,
+      TEMPORAL_TLS_CERT_FILE: '/certs/client.pem',
+    });
     expect(error.message).toContain('TEMPORAL_TLS_KEY_FILE');
     expect(error.message).toContain('must be set together');
   });
 
   it('rejects a TLS key without its certificate', () => {
     expect(
-      configError(loadApiConfig, { DATABASE_URL, TEMPORAL_TLS_KEY_FILE: '/certs/client.key' }).message,
+      configError(loadApiConfig, { DATABASE_URL, ...KEYS, TEMPORAL_TLS_KEY_FILE: '/certs/client.key' })
+        .message,
     ).toContain('must be set together');
   });
 
   it('accepts a TLS certificate with its key', () => {
     const config = loadApiConfig({
       DATABASE_URL,
+      ...KEYS,
       TEMPORAL_TLS_CERT_FILE: '/certs/client.pem',
       TEMPORAL_TLS_KEY_FILE: '/certs/client.key',
     });
@@ -103,7 +115,7 @@ describe('loadApiConfig', () => {
 
 describe('loadWorkerConfig', () => {
   it('applies the shared and worker defaults', () => {
-    const config = loadWorkerConfig({ DATABASE_URL });
+    const config = loadWorkerConfig({ DATABASE_URL, ...KEYS });
     expect(config.TEMPORAL_ADDRESS).toBe('localhost:7233');
     expect(config.TEMPORAL_NAMESPACE).toBe('default');
     expect(config.WORKER_MAX_CONCURRENT_ACTIVITIES).toBe(20);
@@ -113,7 +125,7 @@ describe('loadWorkerConfig', () => {
   });
 
   it('names METRICS_PORT when it is not a port', () => {
-    expect(configError(loadWorkerConfig, { DATABASE_URL, METRICS_PORT: '70000' }).message).toMatch(
+    expect(configError(loadWorkerConfig, { DATABASE_URL, ...KEYS, METRICS_PORT: '70000' }).message).toMatch(
       /METRICS_PORT/,
     );
   });
@@ -121,6 +133,7 @@ describe('loadWorkerConfig', () => {
   it('takes the Temporal address and namespace from the environment', () => {
     const config = loadWorkerConfig({
       DATABASE_URL,
+      ...KEYS,
       TEMPORAL_ADDRESS: 'tv.a1b2c.tmprl.cloud:7233',
       TEMPORAL_NAMESPACE: 'tv.a1b2c',
     });
@@ -134,13 +147,64 @@ describe('loadWorkerConfig', () => {
 
   it('rejects a TLS certificate without its key', () => {
     expect(
-      configError(loadWorkerConfig, { DATABASE_URL, TEMPORAL_TLS_CERT_FILE: '/certs/client.pem' }).message,
+      configError(loadWorkerConfig, { DATABASE_URL, ...KEYS, TEMPORAL_TLS_CERT_FILE: '/certs/client.pem' })
+        .message,
     ).toContain('TEMPORAL_TLS_KEY_FILE');
   });
 
   it('rejects a concurrency limit of 0', () => {
     expect(
-      configError(loadWorkerConfig, { DATABASE_URL, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }).message,
+      configError(loadWorkerConfig, { DATABASE_URL, ...KEYS, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }).message,
     ).toContain('WORKER_MAX_CONCURRENT_ACTIVITIES');
+  });
+});
+
+describe('the secret encryption keys', () => {
+  it.each([
+    ['API', loadApiConfig],
+    ['worker', loadWorkerConfig],
+  ])('the %s refuses to start without them, in every NODE_ENV', (_, load) => {
+    for (const NODE_ENV of ['production', 'development', 'test']) {
+      const message = configError(load, { DATABASE_URL, NODE_ENV }).message;
+      expect(message).toContain('SECRET_ENCRYPTION_KEYS: required');
+      expect(message).toContain('SECRET_ENCRYPTION_KEY_ID: required');
+    }
+  });
+
+  it('parses the ring and keeps no key material in the config as text', () => {
+    const config = loadWorkerConfig({ DATABASE_URL, ...KEYS });
+    expect(config.secretKeys.activeKeyId).toBe('k2');
+    expect(config.secretKeys.key('k1')).toEqual(Buffer.from(KEY_A, 'base64'));
+    expect(config).not.toHaveProperty('SECRET_ENCRYPTION_KEYS');
+    const printed = JSON.stringify(config);
+    expect(printed).not.toContain(KEY_A);
+    expect(printed).not.toContain(KEY_B);
+  });
+
+  it.each([
+    [{ SECRET_ENCRYPTION_KEY_ID: 'k3' }, 'SECRET_ENCRYPTION_KEY_ID: "k3" is not one of the keys'],
+    [
+      { SECRET_ENCRYPTION_KEYS: `k1:${KEY_A.slice(4)}`, SECRET_ENCRYPTION_KEY_ID: 'k1' },
+      'SECRET_ENCRYPTION_KEYS: key "k1" must be 32',
+    ],
+    [
+      { SECRET_ENCRYPTION_KEYS: `k1:${KEY_A},k1:${KEY_B}`, SECRET_ENCRYPTION_KEY_ID: 'k1' },
+      '"k1" appears twice',
+    ],
+  ])('names what is wrong with %j, never a key', (change, message) => {
+    const error = configError(loadApiConfig, { DATABASE_URL, ...KEYS, ...change });
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain(KEY_A.slice(4, 24));
+    expect(error.message).not.toContain(KEY_B.slice(4, 24));
+  });
+
+  it('are optional for the admin command line, but set together', () => {
+    expect(loadAdminConfig({ DATABASE_URL }).secretKeys).toBeUndefined();
+    expect(loadAdminConfig({ DATABASE_URL, ...KEYS }).secretKeys?.activeKeyId).toBe('k2');
+    expect(
+      configError(loadAdminConfig, { DATABASE_URL, SECRET_ENCRYPTION_KEYS: KEYS.SECRET_ENCRYPTION_KEYS })
+        .message,
+    ).toContain('must be set together');
+    expect(configError(loadAdminConfig, {}).message).toContain('DATABASE_URL');
   });
 });

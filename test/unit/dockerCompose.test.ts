@@ -187,6 +187,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('gives api and worker the secret encryption keys from the environment, with no default', () => {
+    for (const name of ['api', 'worker']) {
+      const env = environment(service(name));
+      expect(env.SECRET_ENCRYPTION_KEYS).toMatch(/^\$\{SECRET_ENCRYPTION_KEYS:\?[^}]+\}$/);
+      expect(env.SECRET_ENCRYPTION_KEY_ID).toMatch(/^\$\{SECRET_ENCRYPTION_KEY_ID:\?[^}]+\}$/);
+    }
+  });
+
   it('points the app at the compose postgres and temporal services', () => {
     for (const name of ['api', 'worker', 'migrate']) {
       const env = environment(service(name));

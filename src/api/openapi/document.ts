@@ -2,7 +2,8 @@
 // Schema draft 2020-12, which zod 4 writes itself; request schemas are converted as input
 // (defaults optional, transforms by what they accept), responses as output.
 import { z } from 'zod';
-import { type Operation, operations, pathParams, problemStatuses, type Reply, tags } from './operations';
+import { describePermission } from '../permissions';
+import { type Operation, operations, pathParams, problemStatuses, type Reply, tags } from '../routeTable';
 import { components, problem } from './responses';
 
 type JsonSchema = Record<string, unknown>;
@@ -10,8 +11,10 @@ type JsonSchema = Record<string, unknown>;
 const PROBLEMS: Record<number, string> = {
   400: 'The body is not valid JSON.',
   401: 'No valid API token: send `Authorization: Bearer <token>`.',
-  403: "The token's user may not do this.",
-  404: 'Nothing by that id (an id that is not a UUID names nothing either).',
+  403: "The caller's role does not allow this (see the permission above).",
+  404:
+    'Nothing by that id (an id that is not a UUID names nothing either), or a tenant the caller ' +
+    'is no member of: its existence is not revealed.',
   409: 'The request conflicts with the current state; `code` says how.',
   413: 'The body is larger than 256 kB.',
   415: "The body's charset or content encoding is not supported.",
@@ -87,12 +90,14 @@ function operationObject(op: Operation) {
     });
   }
   const params = parameters(op);
+  const permission = `Permission: ${describePermission(op.permission)}.`;
   return {
     operationId: op.operationId,
     summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
+    description: op.description ? `${op.description}\n\n${permission}` : permission,
+    'x-permission': op.permission,
     tags: [op.tag],
-    ...(op.public ? { security: [] } : {}),
+    ...(op.permission === 'public' ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
       ? {
@@ -123,7 +128,10 @@ export function buildOpenApiDocument() {
       description:
         'Scheduled, immutable backups of Microsoft Intune configuration. Lists take `limit` and ' +
         '`cursor` and answer `{ items, nextCursor }`; unknown body fields are rejected; errors ' +
-        'are RFC 9457 problem details.',
+        'are RFC 9457 problem details. Each operation names the permission it needs ' +
+        '(`x-permission`): tenant roles are readonly, operator, manager and owner, each allowed ' +
+        'what the one before is and more; platform admins act in every tenant. In a tenant the ' +
+        'caller is no member of, every route answers 404; a member whose role is too low gets 403.',
     },
     tags: tags.map((tag) => ({ ...tag })),
     security: [{ bearerAuth: [] }],

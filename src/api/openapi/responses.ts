@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DAYS_OF_WEEK, updateScheduleBody } from '../routes/backupSchedules.schema';
 import { changesQuery } from '../routes/backupSets';
 import { runsQuery } from '../routes/runs';
+import { memberBody } from '../routes/users.schema';
 
 /** The schemas the document lists under components/schemas, by name. */
 export const components = z.registry<{ id: string }>();
@@ -246,3 +247,35 @@ export const [notification, notificationPage] = resource(
     createdAt: instant,
   },
 );
+
+export const user = component(
+  'User',
+  'A user. Their access comes from their memberships (and platformAdmin).',
+  z.strictObject({
+    id,
+    email: z.string(),
+    displayName: z.string(),
+    platformAdmin: z.boolean().describe('creates tenants and users, and acts in every tenant'),
+    createdAt: instant,
+  }),
+);
+
+export const issuedToken = component(
+  'IssuedApiToken',
+  'A new API token. `token` is shown only here: only its hash is stored.',
+  z.strictObject({
+    id,
+    name: z.string(),
+    token: z.string().describe('tv_<prefix>_<secret>; send as `Authorization: Bearer <token>`'),
+    expiresAt: nullableInstant.describe('null: never expires'),
+    createdAt: instant,
+  }),
+);
+
+export const [member, memberPage] = resource('Member', "A user's role in the tenant.", {
+  userId: id,
+  email: z.string(),
+  displayName: z.string(),
+  role: memberBody.shape.role,
+  ...timestamps,
+});

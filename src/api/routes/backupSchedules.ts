@@ -9,6 +9,7 @@ import {
   updateSchedule,
 } from '../../services/schedules';
 import { principalOf } from '../auth';
+import { callerMay } from '../authorize';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { runJson, scheduleJson } from '../serializers';
@@ -43,7 +44,10 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
   router.post('/bulk', async (req, res) => {
     const tenantId = pathId(param(req, 'tenantId'), 'tenant');
     const body = parseBody(bulkScheduleBody, req.body);
-    const { results, notificationId } = await applyBulkAction(deps, tenantId, body, principalOf(res).userId);
+    const { results, notificationId } = await applyBulkAction(deps, tenantId, body, {
+      userId: principalOf(res).userId,
+      mayDelete: callerMay(res, 'schedules:write'),
+    });
     res.json({ action: body.action, results, notificationId });
   });
 

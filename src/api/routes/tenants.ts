@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { createTenant, getTenant, listTenants, updateTenant } from '../../services/tenants';
-import { principalOf, requirePlatformAdmin } from '../auth';
+import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { tenantJson } from '../serializers';
@@ -36,13 +36,14 @@ export function tenantsRouter(deps: ApiDeps): Router {
 
   router.get('/', async (req, res) => {
     const query = parseQuery(pageQuery, req.query);
-    res.json(page(await listTenants(deps.db, query), query.limit, tenantJson));
+    const principal = principalOf(res);
+    const tenants = await listTenants(deps.db, query, principal.platformAdmin ? undefined : principal.userId);
+    res.json(page(tenants, query.limit, tenantJson));
   });
 
   router.post('/', async (req, res) => {
-    const principal = requirePlatformAdmin(res);
     const body = parseBody(createTenantBody, req.body);
-    const tenant = await createTenant(deps.db, body, principal.userId);
+    const tenant = await createTenant(deps.db, deps.secrets, body, principalOf(res).userId);
     res.status(201).location(`/v1/tenants/${tenant.id}`).json(tenantJson(tenant));
   });
 
@@ -53,7 +54,9 @@ export function tenantsRouter(deps: ApiDeps): Router {
   router.patch('/:tenantId', async (req, res) => {
     const tenantId = pathId(req.params.tenantId, 'tenant');
     const changes = parseBody(updateTenantBody, req.body);
-    res.json(tenantJson(await updateTenant(deps.db, tenantId, changes, principalOf(res).userId)));
+    res.json(
+      tenantJson(await updateTenant(deps.db, deps.secrets, tenantId, changes, principalOf(res).userId)),
+    );
   });
 
   return router;

@@ -1,15 +1,19 @@
-// Every route the app serves, as the reference documents it. The request schemas are the ones
-// the routes parse with, so the documented input cannot differ from the accepted one; the
-// integration test checks that this table and the app's routes name the same routes.
+// The route table: every route the app serves, with the permission it needs and what the
+// reference documents for it. ./authorize.ts enforces the permissions from this table (nowhere
+// else), and ./openapi/document.ts builds the OpenAPI document from it. The request schemas are
+// the ones the routes parse with, so the documented input cannot differ from the accepted one;
+// the integration test checks that this table and the app's routes name the same routes.
 import { z } from 'zod';
-import { pageQuery } from '../pagination';
-import { auditQuery } from '../routes/auditLogs';
-import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from '../routes/backupSchedules.schema';
-import { changesQuery, itemsQuery, setsQuery } from '../routes/backupSets';
-import { notificationsQuery } from '../routes/notifications';
-import { runsQuery } from '../routes/runs';
-import { createTenantBody, updateTenantBody } from '../routes/tenants';
-import * as r from './responses';
+import * as r from './openapi/responses';
+import { pageQuery } from './pagination';
+import { canBeForbidden, type Permission } from './permissions';
+import { auditQuery } from './routes/auditLogs';
+import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
+import { changesQuery, itemsQuery, setsQuery } from './routes/backupSets';
+import { notificationsQuery } from './routes/notifications';
+import { runsQuery } from './routes/runs';
+import { createTenantBody, updateTenantBody } from './routes/tenants';
+import { createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
 
@@ -24,15 +28,15 @@ export interface Reply {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style, as mounted: `/v1/tenants/:tenantId`. */
   path: string;
   operationId: string;
   summary: string;
   description?: string;
   tag: (typeof tags)[number]['name'];
-  /** Served without a bearer token. */
-  public?: true;
+  /** Who may call it (./permissions.ts); checked by ./authorize.ts before the route runs. */
+  permission: Permission;
   query?: z.ZodType;
   body?: z.ZodType;
   /** Answers other than problem+json, by status. */
@@ -47,6 +51,8 @@ export const tags = [
   { name: 'Runs', description: 'Backup runs, newest first.' },
   { name: 'Backup sets', description: 'Immutable backup sets, their items and their changes.' },
   { name: 'Audit', description: 'The append-only audit log.' },
+  { name: 'Members', description: "A tenant's members and their roles." },
+  { name: 'Users', description: 'Users and their API tokens.' },
   { name: 'Me', description: "The token's user." },
   { name: 'Operations', description: 'Probes, metrics and this reference; no token needed.' },
 ] as const;
@@ -58,17 +64,21 @@ export const pathParams: Record<string, z.ZodType> = {
   runId: z.uuid().describe('the run id'),
   setId: z.uuid().describe('the backup set id'),
   notificationId: z.uuid().describe('the notification id'),
+  userId: z.uuid().describe('the user id'),
+  tokenId: z.uuid().describe('the API token id'),
   file: z.string().describe('a file of the reference page'),
 };
 
 /**
  * The problems a route gives by what it has, since the same middleware produces them: the
- * bearer check (401), a path id that names nothing or is no UUID (404), query and body
- * validation (422), and the JSON body parser (400 malformed, 413 too large, 415 bad charset).
+ * bearer check (401), the permission check (403 when a caller can hold too little of it), a path
+ * id that names nothing, is no UUID or names a tenant the caller is no member of (404), query and
+ * body validation (422), and the JSON body parser (400 malformed, 413 too large, 415 bad charset).
  */
 export function problemStatuses(op: Operation): ProblemStatus[] {
   const statuses = new Set<ProblemStatus>(op.problems);
-  if (!op.public) statuses.add(401);
+  if (op.permission !== 'public') statuses.add(401);
+  if (canBeForbidden(op.permission)) statuses.add(403);
   if (op.path.includes('/:')) statuses.add(404);
   if (op.query) statuses.add(422);
   if (op.body) for (const status of [400, 413, 415, 422] as const) statuses.add(status);
@@ -92,7 +102,7 @@ export const operations: Operation[] = [
     operationId: 'getHealth',
     summary: 'Liveness',
     tag: 'Operations',
-    public: true,
+    permission: 'public',
     replies: ok(r.health, 'the process answers'),
   },
   {
@@ -101,7 +111,7 @@ export const operations: Operation[] = [
     operationId: 'getReadiness',
     summary: 'Readiness: PostgreSQL and Temporal answer',
     tag: 'Operations',
-    public: true,
+    permission: 'public',
     replies: {
       200: { description: 'both answer', schema: r.readiness },
       503: { description: 'one does not answer', schema: r.readiness },
@@ -113,7 +123,7 @@ export const operations: Operation[] = [
     operationId: 'getMetrics',
     summary: 'Prometheus metrics',
     tag: 'Operations',
-    public: true,
+    permission: 'public',
     replies: { 200: { description: 'the text exposition format', contentType: 'text/plain' } },
   },
   {
@@ -122,7 +132,7 @@ export const operations: Operation[] = [
     operationId: 'getOpenApiDocument',
     summary: 'This document (OpenAPI 3.1)',
     tag: 'Operations',
-    public: true,
+    permission: 'public',
     replies: { 200: { description: 'the OpenAPI document', contentType: 'application/json' } },
   },
   {
@@ -131,7 +141,7 @@ export const operations: Operation[] = [
     operationId: 'getReferencePage',
     summary: 'The rendered API reference',
     tag: 'Operations',
-    public: true,
+    permission: 'public',
     replies: { 200: { description: 'an HTML page', contentType: 'text/html' } },
   },
   {
@@ -140,7 +150,7 @@ export const operations: Operation[] = [
     operationId: 'getReferencePageAsset',
     summary: 'A script, style sheet or icon of the reference page',
     tag: 'Operations',
-    public: true,
+    permission: 'public',
     replies: { 200: { description: 'the file', contentType: '*/*' } },
   },
   {
@@ -149,6 +159,7 @@ export const operations: Operation[] = [
     operationId: 'listPolicyTypes',
     summary: 'The policy types a schedule may back up',
     tag: 'Backup schedules',
+    permission: 'authenticated',
     replies: ok(r.policyTypes, 'key, display name and Graph permission of each'),
   },
   {
@@ -157,6 +168,7 @@ export const operations: Operation[] = [
     operationId: 'listNotifications',
     summary: "The caller's notifications, newest first",
     tag: 'Me',
+    permission: 'authenticated',
     query: notificationsQuery,
     replies: ok(r.notificationPage, 'a page of notifications'),
   },
@@ -166,14 +178,47 @@ export const operations: Operation[] = [
     operationId: 'readNotification',
     summary: 'Mark a notification read',
     tag: 'Me',
+    permission: 'authenticated',
     replies: ok(r.notification, 'the notification, read'),
+  },
+  {
+    method: 'post',
+    path: '/v1/users',
+    operationId: 'createUser',
+    summary: 'Add a user; give them a role in a tenant with PUT …/members/{userId}',
+    tag: 'Users',
+    permission: 'platform:admin',
+    body: createUserBody,
+    replies: created(r.user, 'the user'),
+    problems: [409],
+  },
+  {
+    method: 'post',
+    path: '/v1/users/:userId/tokens',
+    operationId: 'issueApiToken',
+    summary: 'Issue an API token for the user; the token is in this answer only',
+    description: 'Send it as `Authorization: Bearer <token>`. Without `expiresInDays` it never expires.',
+    tag: 'Users',
+    permission: 'self-or-admin',
+    body: issueTokenBody,
+    replies: { 201: { description: 'the token, shown once', schema: r.issuedToken } },
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/:userId/tokens/:tokenId',
+    operationId: 'revokeApiToken',
+    summary: "Revoke one of the user's API tokens",
+    tag: 'Users',
+    permission: 'self-or-admin',
+    replies: { 204: { description: 'revoked (also when it already was)' } },
   },
   {
     method: 'get',
     path: '/v1/tenants',
     operationId: 'listTenants',
-    summary: 'Tenants',
+    summary: "The caller's tenants (every tenant for a platform admin)",
     tag: 'Tenants',
+    permission: 'authenticated',
     query: pageQuery,
     replies: ok(r.tenantPage, 'a page of tenants'),
   },
@@ -181,11 +226,12 @@ export const operations: Operation[] = [
     method: 'post',
     path: '/v1/tenants',
     operationId: 'createTenant',
-    summary: 'Add a tenant (platform admins only)',
+    summary: 'Add a tenant',
     tag: 'Tenants',
+    permission: 'platform:admin',
     body: createTenantBody,
     replies: created(r.tenant, 'the tenant'),
-    problems: [403, 409],
+    problems: [409],
   },
   {
     method: 'get',
@@ -193,6 +239,7 @@ export const operations: Operation[] = [
     operationId: 'getTenant',
     summary: 'A tenant',
     tag: 'Tenants',
+    permission: 'tenant:read',
     replies: ok(r.tenant, 'the tenant'),
   },
   {
@@ -201,8 +248,42 @@ export const operations: Operation[] = [
     operationId: 'updateTenant',
     summary: 'Change a tenant; a new clientSecret is used by the next run',
     tag: 'Tenants',
+    permission: 'tenant:admin',
     body: updateTenantBody,
     replies: ok(r.tenant, 'the tenant, changed'),
+    problems: [409],
+  },
+  {
+    method: 'get',
+    path: `${TENANT}/members`,
+    operationId: 'listMembers',
+    summary: "The tenant's members and their roles",
+    tag: 'Members',
+    permission: 'tenant:read',
+    query: pageQuery,
+    replies: ok(r.memberPage, 'a page of members'),
+  },
+  {
+    method: 'put',
+    path: `${TENANT}/members/:userId`,
+    operationId: 'setMember',
+    summary: "Make the user a member with this role, or change the member's role",
+    description: 'A tenant keeps at least one owner once it has one (409 `last_owner`).',
+    tag: 'Members',
+    permission: 'tenant:admin',
+    body: memberBody,
+    replies: ok(r.member, 'the member'),
+    problems: [409],
+  },
+  {
+    method: 'delete',
+    path: `${TENANT}/members/:userId`,
+    operationId: 'removeMember',
+    summary: 'Remove a member from the tenant',
+    description: 'A tenant keeps at least one owner once it has one (409 `last_owner`).',
+    tag: 'Members',
+    permission: 'tenant:admin',
+    replies: { 204: { description: 'removed' } },
     problems: [409],
   },
   {
@@ -211,6 +292,7 @@ export const operations: Operation[] = [
     operationId: 'listBackupSchedules',
     summary: "A tenant's backup schedules",
     tag: 'Backup schedules',
+    permission: 'tenant:read',
     query: pageQuery,
     replies: ok(r.schedulePage, 'a page of schedules'),
   },
@@ -223,6 +305,7 @@ export const operations: Operation[] = [
       'Hourly schedules need `minute`, daily ones `timeOfDay`, weekly ones `timeOfDay` and `daysOfWeek`; ' +
       '`policyTypes` are keys from GET /v1/policy-types; `timezone` is an IANA name.',
     tag: 'Backup schedules',
+    permission: 'schedules:write',
     body: createScheduleBody,
     replies: created(r.schedule, 'the schedule'),
     problems: [409],
@@ -233,6 +316,7 @@ export const operations: Operation[] = [
     operationId: 'bulkBackupSchedules',
     summary: 'Run, retry or delete many schedules: one result per id, one notification',
     tag: 'Backup schedules',
+    permission: 'tenant:run',
     body: bulkScheduleBody,
     replies: ok(r.bulkResult, 'the result for each schedule'),
   },
@@ -242,6 +326,7 @@ export const operations: Operation[] = [
     operationId: 'getBackupSchedule',
     summary: 'A backup schedule, with its next run times',
     tag: 'Backup schedules',
+    permission: 'tenant:read',
     replies: ok(r.schedule, 'the schedule'),
   },
   {
@@ -250,6 +335,7 @@ export const operations: Operation[] = [
     operationId: 'updateBackupSchedule',
     summary: 'Change a backup schedule; the result is validated as a whole',
     tag: 'Backup schedules',
+    permission: 'schedules:write',
     body: updateScheduleBody,
     replies: ok(r.schedule, 'the schedule, changed'),
     problems: [409],
@@ -260,6 +346,7 @@ export const operations: Operation[] = [
     operationId: 'deleteBackupSchedule',
     summary: 'Delete a backup schedule; its runs and sets are kept',
     tag: 'Backup schedules',
+    permission: 'schedules:write',
     replies: { 204: { description: 'deleted' } },
   },
   {
@@ -268,6 +355,7 @@ export const operations: Operation[] = [
     operationId: 'runBackupSchedule',
     summary: 'Run a schedule now',
     tag: 'Backup schedules',
+    permission: 'tenant:run',
     replies: started,
     problems: [409, 503],
   },
@@ -277,6 +365,7 @@ export const operations: Operation[] = [
     operationId: 'listRuns',
     summary: "A tenant's runs, newest first",
     tag: 'Runs',
+    permission: 'tenant:read',
     query: runsQuery,
     replies: ok(r.runPage, 'a page of runs'),
   },
@@ -286,6 +375,7 @@ export const operations: Operation[] = [
     operationId: 'getRun',
     summary: 'A run',
     tag: 'Runs',
+    permission: 'tenant:read',
     replies: ok(r.run, 'the run'),
   },
   {
@@ -294,6 +384,7 @@ export const operations: Operation[] = [
     operationId: 'retryRun',
     summary: 'Retry a failed or partial run',
     tag: 'Runs',
+    permission: 'tenant:run',
     replies: started,
     problems: [409, 503],
   },
@@ -303,6 +394,7 @@ export const operations: Operation[] = [
     operationId: 'listAuditLogs',
     summary: "A tenant's audit log, newest first",
     tag: 'Audit',
+    permission: 'tenant:read',
     query: auditQuery,
     replies: ok(r.auditLogPage, 'a page of audit rows'),
   },
@@ -312,6 +404,7 @@ export const operations: Operation[] = [
     operationId: 'listBackupSets',
     summary: "A tenant's backup sets, newest first",
     tag: 'Backup sets',
+    permission: 'tenant:read',
     query: setsQuery,
     replies: ok(r.backupSetPage, 'a page of backup sets'),
   },
@@ -321,6 +414,7 @@ export const operations: Operation[] = [
     operationId: 'getBackupSet',
     summary: 'A backup set',
     tag: 'Backup sets',
+    permission: 'tenant:read',
     replies: ok(r.backupSet, 'the backup set'),
   },
   {
@@ -329,6 +423,7 @@ export const operations: Operation[] = [
     operationId: 'listBackupSetItems',
     summary: "A backup set's items",
     tag: 'Backup sets',
+    permission: 'tenant:read',
     query: itemsQuery,
     replies: ok(r.backupItemPage, 'a page of items'),
   },
@@ -338,6 +433,7 @@ export const operations: Operation[] = [
     operationId: 'listBackupSetChanges',
     summary: 'What changed against the previous set of the schedule',
     tag: 'Backup sets',
+    permission: 'tenant:read',
     query: changesQuery,
     replies: ok(r.backupSetChanges, 'a page of changes and the counts of all'),
   },

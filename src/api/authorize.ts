@@ -1,0 +1,87 @@
+// Authorization, in one place. Every entry of the route table names the permission its route
+// needs (./permissions.ts); this middleware is built from the table and runs before every
+// router, so a route's permission is checked before its handler runs. A request that matches no
+// entry is answered 404 here: a route added to a router but not to the table cannot be reached
+// (and test/integration/openapi.test.ts fails on it).
+//
+// In a tenant (`:tenantId`), a caller who is not a member gets 404 whatever the route, as if the
+// tenant did not exist, so its existence does not leak; only a member whose role is too low gets
+// 403. Platform admins act in every tenant.
+import { type RequestHandler, type Response, Router } from 'express';
+import type { Db, TenantRole } from '../db/client';
+import { findTenantAccess } from '../db/memberships';
+import type { Principal } from '../db/tokens';
+import { NotFoundError } from '../services/errors';
+import { authenticate, principalOf } from './auth';
+import { isTenantPermission, type Permission, roleGrants, type TenantPermission } from './permissions';
+import { forbidden, notFoundRoute } from './problem';
+import type { Operation } from './routeTable';
+import { param, pathId } from './validation';
+
+/** The caller's standing in the tenant of the path; role null: a platform admin who is no member. */
+interface TenantAccess {
+  tenantId: string;
+  role: TenantRole | null;
+}
+
+export function authorizeByRouteTable(db: Db, table: readonly Operation[]): RequestHandler {
+  const guard = Router();
+  // Every entry that matches the request checks its permission (they must all allow it), so an
+  // overlap of two entries can only make a route stricter.
+  for (const op of table) guard[op.method](op.path, authorize(db, op.permission));
+  return function authorizeByRouteTable(req, res, next) {
+    guard(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      if (res.locals.authorized !== true) return notFoundRoute(req, res, next);
+      next();
+    });
+  };
+}
+
+function authorize(db: Db, permission: Permission): RequestHandler {
+  return async (req, res, next) => {
+    if (permission !== 'public') {
+      const principal: Principal = res.locals.principal ?? (await authenticate(db, req, res));
+      res.locals.principal = principal;
+      if (isTenantPermission(permission)) {
+        const access = await tenantAccess(db, pathId(param(req, 'tenantId'), 'tenant'), principal, res);
+        if (!holds(principal, access, permission))
+          throw forbidden(
+            `your role in this tenant (${access.role}) does not allow this: it needs ${permission}`,
+          );
+      } else if (permission === 'platform:admin' && !principal.platformAdmin) {
+        throw forbidden('only a platform admin may do this');
+      } else if (permission === 'self-or-admin' && !principal.platformAdmin) {
+        if (param(req, 'userId')?.toLowerCase() !== principal.userId)
+          throw forbidden('only the user themself or a platform admin may do this');
+      }
+    }
+    res.locals.authorized = true;
+    next();
+  };
+}
+
+async function tenantAccess(db: Db, tenantId: string, principal: Principal, res: Response) {
+  const known = res.locals.tenantAccess as TenantAccess | undefined;
+  if (known?.tenantId === tenantId) return known;
+  const found = await findTenantAccess(db, tenantId, principal.userId);
+  // Not a member: the same answer as for a tenant that does not exist.
+  if (!found || (found.role === null && !principal.platformAdmin)) throw new NotFoundError('tenant');
+  const access: TenantAccess = { tenantId, role: found.role };
+  res.locals.tenantAccess = access;
+  return access;
+}
+
+function holds(principal: Principal, access: TenantAccess, permission: TenantPermission): boolean {
+  return principal.platformAdmin || (access.role !== null && roleGrants(access.role, permission));
+}
+
+/**
+ * Whether the caller also holds `permission` in the route's tenant (the route's own permission is
+ * already checked): for a handler whose outcome depends on more, like bulk delete.
+ */
+export function callerMay(res: Response, permission: TenantPermission): boolean {
+  const access = res.locals.tenantAccess as TenantAccess | undefined;
+  if (!access) throw new Error('callerMay needs a route with a tenant permission');
+  return holds(principalOf(res), access, permission);
+}

@@ -1,0 +1,17 @@
+// Request bodies of users, tokens and memberships; the admin command line validates its
+// arguments with the same schemas.
+import { z } from 'zod';
+import { TENANT_ROLES } from '../permissions';
+
+export const createUserBody = z.strictObject({
+  email: z.email().max(254),
+  displayName: z.string().trim().min(1).max(200),
+  platformAdmin: z.boolean().default(false),
+});
+
+export const issueTokenBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  expiresInDays: z.int().min(1).max(3650).optional(),
+});
+
+export const memberBody = z.strictObject({ role: z.enum(TENANT_ROLES) });

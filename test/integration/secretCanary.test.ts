@@ -1,0 +1,125 @@
+// The canary: a unique client secret set through the API runs a successful backup; a second one,
+// which the emulator refuses, runs a failing-auth backup. Afterwards neither appears in any log
+// output (the API's, at trace level, and everything the production worker process wrote to
+// stdout and stderr, Temporal SDK lines included), in any text or JSON column of any table, or in
+// the two runs' Temporal histories (payloads decoded). Each search also finds something that
+// must be there, so an empty result means the secret is absent, not that the search saw nothing.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { type Db, sqlPoolOf } from '../../src/db/client';
+import { BACKUP_TASK_QUEUE } from '../../src/shared/constants';
+import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { createSchedule, runToCompletion } from '../support/runs';
+import type { TestStack } from '../support/stack';
+import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+
+let stack: TestStack;
+let admin: EmulatorAdmin;
+let worker: WorkerProcess;
+// No worker in the test process: the production worker runs the backups, with its own logging.
+useStackWithEmulator({ captureLogs: true, withoutWorker: true }, (started, emulatorAdmin) => {
+  stack = started;
+  admin = emulatorAdmin;
+});
+beforeAll(async () => {
+  worker = await startWorkerProcess({
+    taskQueue: BACKUP_TASK_QUEUE,
+    caPem: stack.emulator.caPem,
+    logLevel: 'trace',
+  });
+});
+afterAll(async () => {
+  await worker?.kill('SIGTERM');
+});
+
+/** `table.column` of every column in the public schema holding text or JSON. */
+async function textColumns(db: Db): Promise<string[]> {
+  const { rows } = await sqlPoolOf(db).query<{ table_name: string; column_name: string }>(
+    `SELECT c.table_name, c.column_name
+       FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+        AND (c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb')
+             OR (c.data_type = 'ARRAY' AND c.udt_name IN ('_text', '_varchar')))
+      ORDER BY 1, 2`,
+  );
+  return rows.map((row) => `${row.table_name}.${row.column_name}`);
+}
+
+/** The columns (of `columns`) where some row contains `needle`, case-insensitively. */
+async function columnsContaining(db: Db, columns: string[], needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  for (const column of columns) {
+    const [table, name] = column.split('.');
+    const { rows } = await sqlPoolOf(db).query<{ hit: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM "${table}" WHERE "${name}"::text ILIKE '%' || $1 || '%') AS hit`,
+      [needle],
+    );
+    if (rows[0]?.hit) hits.push(column);
+  }
+  return hits;
+}
+
+/** Bytes anywhere in a history (payload data, mostly) as the text they encode. */
+function decodeBytes(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (Array.isArray(value)) return value.map(decodeBytes);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, decodeBytes(inner)]));
+  }
+  return value;
+}
+
+async function historyText(temporal: Client, workflowId: string): Promise<string> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  return JSON.stringify(decodeBytes(history));
+}
+
+test('a tenant secret appears in no log line, no text or JSON column and no Temporal history', async () => {
+  const firstLine = stack.logLines.length;
+  const accepted = `canary-accepted-${randomUUID()}`;
+  const refused = `canary-refused-${randomUUID()}`;
+  const { tenant } = await admin.createTenantThroughApi(50, accepted);
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance', 'settingsCatalog'] });
+  const succeeded = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(succeeded.status).toBe('succeeded');
+
+  const patched = await stack.api(`/v1/tenants/${tenant.id}`, {
+    method: 'PATCH',
+    body: { clientSecret: refused },
+  });
+  expect(patched.status).toBe(200);
+  const failed = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(failed).toMatchObject({ status: 'failed', error: { code: 'graph_auth_failed' } });
+
+  const logs = [...stack.logLines.slice(firstLine), ...worker.output.join('').split('\n')];
+  const columns = await textColumns(stack.db);
+  const histories = [
+    await historyText(stack.temporal, succeeded.workflowId),
+    await historyText(stack.temporal, failed.workflowId),
+  ];
+
+  for (const canary of [accepted, refused]) {
+    expect(logs.filter((line) => line.toLowerCase().includes(canary))).toEqual([]);
+    expect(await columnsContaining(stack.db, columns, canary)).toEqual([]);
+    expect(histories.filter((history) => history.toLowerCase().includes(canary))).toEqual([]);
+  }
+
+  // The searches see what they should: the tenant and its runs are in each of them.
+  expect(columns).toEqual(
+    expect.arrayContaining(['tenants.client_secret_ciphertext', 'audit_logs.metadata']),
+  );
+  expect(stack.logLines.slice(firstLine).filter((line) => line.includes(tenant.id)).length).toBeGreaterThan(
+    0,
+  );
+  const workerOutput = worker.output.join('');
+  expect(workerOutput).toContain(tenant.id);
+  expect(workerOutput).toContain('Graph authentication failed');
+  expect(await columnsContaining(stack.db, columns, tenant.slug)).toContain('tenants.slug');
+  expect(await columnsContaining(stack.db, columns, failed.workflowId)).toContain(
+    'backup_schedule_runs.workflow_id',
+  );
+  // Only decoded payloads hold the tenant id (workflow input, search attributes).
+  for (const history of histories) expect(history).toContain(tenant.id);
+  expect(histories[1]).toContain('graph_auth_failed');
+});

@@ -1,0 +1,69 @@
+// The role model as the product defines it, and the route table's use of it: every route in a
+// tenant needs a tenant permission, and nothing else does.
+import {
+  canBeForbidden,
+  isTenantPermission,
+  ROLE_PERMISSIONS,
+  roleGrants,
+  TENANT_ROLES,
+} from '../../src/api/permissions';
+import { operations, problemStatuses } from '../../src/api/routeTable';
+
+test('each role can do what the one below it can, and the roles grant what the product says', () => {
+  expect(ROLE_PERMISSIONS).toEqual({
+    readonly: ['tenant:read'],
+    operator: ['tenant:read', 'tenant:run'],
+    manager: ['tenant:read', 'tenant:run', 'schedules:write'],
+    owner: ['tenant:read', 'tenant:run', 'schedules:write', 'tenant:admin'],
+  });
+  TENANT_ROLES.slice(1).forEach((role, index) => {
+    const below = TENANT_ROLES[index]!;
+    for (const permission of ROLE_PERMISSIONS[below])
+      expect([role, roleGrants(role, permission)]).toEqual([role, true]);
+  });
+});
+
+test('the routes with a :tenantId, and only they, need a tenant permission', () => {
+  for (const op of operations) {
+    const where = `${op.method.toUpperCase()} ${op.path}`;
+    expect([where, isTenantPermission(op.permission)]).toEqual([where, op.path.includes('/:tenantId')]);
+    if (op.permission === 'self-or-admin')
+      expect([where, op.path]).toEqual([where, expect.stringContaining('/:userId')]);
+  }
+});
+
+test('what each role may do, route by route, as the product names it', () => {
+  const byId = Object.fromEntries(operations.map((op) => [op.operationId, op.permission]));
+  expect(byId).toMatchObject({
+    getTenant: 'tenant:read',
+    listRuns: 'tenant:read',
+    listBackupSetItems: 'tenant:read',
+    listBackupSetChanges: 'tenant:read',
+    listAuditLogs: 'tenant:read',
+    runBackupSchedule: 'tenant:run',
+    retryRun: 'tenant:run',
+    bulkBackupSchedules: 'tenant:run',
+    createBackupSchedule: 'schedules:write',
+    updateBackupSchedule: 'schedules:write',
+    deleteBackupSchedule: 'schedules:write',
+    updateTenant: 'tenant:admin',
+    setMember: 'tenant:admin',
+    removeMember: 'tenant:admin',
+    createTenant: 'platform:admin',
+    createUser: 'platform:admin',
+    issueApiToken: 'self-or-admin',
+    revokeApiToken: 'self-or-admin',
+    listTenants: 'authenticated',
+    listNotifications: 'authenticated',
+    getHealth: 'public',
+  });
+});
+
+test('403 is documented exactly where a caller can hold too little', () => {
+  for (const op of operations) {
+    const where = `${op.method.toUpperCase()} ${op.path}`;
+    expect([where, problemStatuses(op).includes(403)]).toEqual([where, canBeForbidden(op.permission)]);
+  }
+  expect(canBeForbidden('tenant:read')).toBe(false);
+  expect(canBeForbidden('tenant:run')).toBe(true);
+});
