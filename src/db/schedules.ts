@@ -140,6 +140,23 @@ export function schedulesToReconcile(
 }
 
 /** Of these ids, the ones that are live schedules. */
+/** The live schedules the reconciler compared in full longest ago (never, first). */
+export async function schedulesDueForFullCheck(db: Db, limit: number): Promise<Set<string>> {
+  const rows = await db.backupSchedule.findMany({
+    where: { deletedAt: null },
+    // Among never-checked rows the newest first: the older ones have had their turns coming longer.
+    orderBy: [{ temporalCheckedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'desc' }],
+    take: limit,
+    select: { id: true },
+  });
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function markSchedulesChecked(db: Db, ids: string[], at = new Date()): Promise<void> {
+  if (ids.length > 0)
+    await db.backupSchedule.updateMany({ where: { id: { in: ids } }, data: { temporalCheckedAt: at } });
+}
+
 export async function liveScheduleIds(db: Db, ids: string[]): Promise<Set<string>> {
   const rows = await db.backupSchedule.findMany({
     where: { id: { in: ids }, deletedAt: null },

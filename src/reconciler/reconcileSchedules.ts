@@ -1,20 +1,29 @@
-// One reconciliation pass: Postgres is the record, Temporal must match it. Pages through the
-// schedule rows and then through Temporal's schedules, and repairs what differs. Operators'
+// One reconciliation pass: Postgres is the record, Temporal must match it. Reads Temporal's
+// schedule list once, pages through the schedule rows, and repairs what differs. Operators'
 // pauses and unpauses in the Temporal UI or CLI are the one change taken the other way.
-import type { Client } from '@temporalio/client';
+//
+// The list carries each schedule's spec and pause state but not its action or policies, and a
+// describe costs the Temporal server milliseconds of CPU each. So every pass checks every row
+// against the list, describes only the rows the list shows out of line (a describe is the
+// authority: the list is eventually consistent), and compares in full a rotating share of the
+// rest, those checked longest ago: drift in action or policies is found within a few passes.
+import type { Client, ScheduleSummary } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import {
   liveScheduleIds,
+  markSchedulesChecked,
   recordScheduleSync,
   type ScheduleWithTenantSlug,
   scheduleFieldsOf,
+  schedulesDueForFullCheck,
   schedulesToReconcile,
   updateScheduleFields,
 } from '../db/schedules';
 import type { Logger } from '../logging/logger';
-import { SCHEDULE_ID_PREFIX } from '../shared/constants';
-import type { SchedulingPolicy } from '../temporal/scheduleOptions';
+import { BACKUP_RUN_WORKFLOW, SCHEDULE_ID_PREFIX } from '../shared/constants';
+import { specDrift } from '../temporal/scheduleDrift';
+import { type SchedulingPolicy, scheduleOptionsFor } from '../temporal/scheduleOptions';
 import {
   deleteTemporalSchedule,
   describeTemporalSchedule,
@@ -49,6 +58,11 @@ const PAGE = 100;
  * most 8 repairs hold a connection of the API's pool (10, one of them the reconciler's lock).
  */
 const CONCURRENCY = 8;
+/**
+ * Rows compared in full (described) per pass besides those the list shows out of line. With
+ * the default 60 s interval, 2,000 schedules are each compared in full every 10 minutes.
+ */
+export const FULL_CHECKS_PER_PASS = 200;
 
 export async function reconcileSchedules(deps: ReconcilerDeps): Promise<ReconcileReport> {
   const report: ReconcileReport = {
@@ -61,20 +75,51 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
     orphan_deleted: 0,
     failed: 0,
   };
+  const listed = await listTemporalSchedules(deps.temporal);
+  const fullCheck = await schedulesDueForFullCheck(deps.db, FULL_CHECKS_PER_PASS);
+  const checked: string[] = [];
   // The workers share one stream of rows across pages, so no page waits for its slowest row.
   const rows = rowsToReconcile(deps.db);
   const worker = async () => {
     for (let next = await rows.next(); !next.done; next = await rows.next()) {
-      const action = await reconcileIsolated(deps, next.value);
+      const row = next.value;
+      if (!needsDescribe(row, listed.get(row.id), fullCheck.has(row.id), deps.scheduling)) continue;
+      const action = await reconcileIsolated(deps, row);
       if (action) report[action] += 1;
+      if (action !== 'failed') checked.push(row.id);
     }
   };
   // A failed page read ends the pass, but only once the rows in hand are done.
   const settled = await Promise.allSettled(Array.from({ length: CONCURRENCY }, worker));
   const failure = settled.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
-  report.orphan_deleted = await deleteOrphans(deps);
+  await markSchedulesChecked(deps.db, checked);
+  report.orphan_deleted = await deleteOrphans(deps, [...listed.keys()]);
   return report;
+}
+
+/** Temporal's `backup-schedule-*` schedules by schedule row id. */
+async function listTemporalSchedules(temporal: Client): Promise<Map<string, ScheduleSummary>> {
+  const listed = new Map<string, ScheduleSummary>();
+  for await (const summary of temporal.schedule.list({ pageSize: 1000 })) {
+    if (summary.scheduleId.startsWith(SCHEDULE_ID_PREFIX)) {
+      listed.set(summary.scheduleId.slice(SCHEDULE_ID_PREFIX.length), summary);
+    }
+  }
+  return listed;
+}
+
+/** Whether the row needs a describe: the list cannot show it in line, or its turn came. */
+function needsDescribe(
+  row: ScheduleWithTenantSlug,
+  summary: ScheduleSummary | undefined,
+  dueForFullCheck: boolean,
+  scheduling: SchedulingPolicy | undefined,
+): boolean {
+  if (row.deletedAt || row.temporalSyncState !== 'synced' || dueForFullCheck || !summary?.spec) return true;
+  if (summary.state.paused === row.enabled) return true;
+  if (summary.action?.workflowType !== BACKUP_RUN_WORKFLOW) return true;
+  return specDrift(summary.spec, scheduleOptionsFor(row, row.tenant.slug, scheduling).spec).length > 0;
 }
 
 /** Every row the pass must look at, read a page at a time in id order. */
@@ -163,25 +208,19 @@ async function mirrorPause(
   return action;
 }
 
-/** Deletes `backup-schedule-*` Temporal Schedules that have no live row. */
-async function deleteOrphans(deps: ReconcilerDeps): Promise<number> {
+/** Deletes the listed Temporal Schedules that have no live row. */
+async function deleteOrphans(deps: ReconcilerDeps, listedIds: string[]): Promise<number> {
   let deleted = 0;
-  let batch: string[] = [];
-  const flush = async () => {
+  for (let start = 0; start < listedIds.length; start += PAGE) {
+    const batch = listedIds.slice(start, start + PAGE);
+    // Read now, not at the start of the pass: a schedule created meanwhile is live.
     const live = await liveScheduleIds(deps.db, batch.filter(isUuid));
     for (const id of batch.filter((id) => !live.has(id))) {
       await deleteTemporalSchedule(deps.temporal, id);
       deps.logger.info({ scheduleId: id }, 'reconciler deleted a Temporal Schedule with no schedule row');
       deleted += 1;
     }
-    batch = [];
-  };
-  for await (const summary of deps.temporal.schedule.list({ pageSize: PAGE })) {
-    if (!summary.scheduleId.startsWith(SCHEDULE_ID_PREFIX)) continue;
-    batch.push(summary.scheduleId.slice(SCHEDULE_ID_PREFIX.length));
-    if (batch.length >= PAGE) await flush();
   }
-  if (batch.length > 0) await flush();
   return deleted;
 }
 

@@ -1,7 +1,13 @@
 // Pure comparison of a Temporal Schedule's description with the options Postgres says it should
 // have. Temporal returns calendars as ranges ({ start, end, step }) with defaults filled in, so
 // both sides are expanded to the sets of values they match before comparing.
-import type { CalendarSpec, ScheduleDescription, ScheduleOptions } from '@temporalio/client';
+import type {
+  CalendarSpec,
+  ScheduleDescription,
+  ScheduleOptions,
+  ScheduleSpec,
+  ScheduleSpecDescription,
+} from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { canonicalize } from '../graph/canonical';
 
@@ -35,22 +41,7 @@ const FIELDS: Record<Field, { domain: number[]; unset: number[]; names?: string[
 
 /** The names of what differs ("spec.calendars", "action", ...); empty when in line. */
 export function scheduleDrift(description: ScheduleDescription, expected: ScheduleOptions): string[] {
-  const drift: string[] = [];
-  const have = description.spec;
-  const want = expected.spec;
-  if ((have.timezone ?? 'UTC') !== (want.timezone ?? 'UTC')) drift.push('spec.timezone');
-  const wantJitter = want.jitter === undefined ? 0 : msToNumber(want.jitter);
-  if ((have.jitter === undefined ? 0 : msToNumber(have.jitter)) !== wantJitter) drift.push('spec.jitter');
-  const haveCalendars = have.calendars ?? [];
-  const wantCalendars = want.calendars ?? [];
-  if (
-    (have.intervals?.length ?? 0) > 0 ||
-    (have.skip?.length ?? 0) > 0 ||
-    haveCalendars.length !== wantCalendars.length ||
-    haveCalendars.some((calendar, i) => !sameCalendar(calendar, wantCalendars[i] as CalendarSpec))
-  ) {
-    drift.push('spec.calendars');
-  }
+  const drift = specDrift(description.spec, expected.spec);
   const action = description.action;
   const wantAction = expected.action;
   if (
@@ -67,6 +58,28 @@ export function scheduleDrift(description: ScheduleDescription, expected: Schedu
   const catchup = expected.policies?.catchupWindow;
   if (catchup !== undefined && description.policies.catchupWindow !== msToNumber(catchup))
     drift.push('policies.catchupWindow');
+  return drift;
+}
+
+/**
+ * What differs in the spec alone. Temporal's schedule list carries the spec (not the action or
+ * policies), so the reconciler can check every schedule's timing without a describe each.
+ */
+export function specDrift(have: ScheduleSpecDescription, want: ScheduleSpec): string[] {
+  const drift: string[] = [];
+  if ((have.timezone ?? 'UTC') !== (want.timezone ?? 'UTC')) drift.push('spec.timezone');
+  const wantJitter = want.jitter === undefined ? 0 : msToNumber(want.jitter);
+  if ((have.jitter === undefined ? 0 : msToNumber(have.jitter)) !== wantJitter) drift.push('spec.jitter');
+  const haveCalendars = have.calendars ?? [];
+  const wantCalendars = want.calendars ?? [];
+  if (
+    (have.intervals?.length ?? 0) > 0 ||
+    (have.skip?.length ?? 0) > 0 ||
+    haveCalendars.length !== wantCalendars.length ||
+    haveCalendars.some((calendar, i) => !sameCalendar(calendar, wantCalendars[i] as CalendarSpec))
+  ) {
+    drift.push('spec.calendars');
+  }
   return drift;
 }
 
