@@ -1,10 +1,13 @@
-// The Express application: every request first passes the authorization built from the route
-// table (authentication, then the route's permission), then health probes, metrics, the API
-// reference and the /v1 routes, then one error middleware that turns every failure into
-// problem+json.
+// The Express application: security headers, then the authorization built from the route table
+// (authentication, then the route's permission; mutating requests are audited whatever it
+// decides) and the per-token rate limit, then health probes, metrics, the API reference and the /v1 routes, then one
+// error middleware that turns every failure into problem+json.
 import express, { type Express } from 'express';
 import { authorizeByRouteTable } from './authorize';
-import type { ApiDeps } from './deps';
+import { type ApiDeps, DEFAULT_RATE_LIMIT_PER_MINUTE } from './deps';
+import { auditMutatingRequests } from './hardening/auditRequests';
+import { perTokenRateLimit } from './hardening/rateLimit';
+import { securityHeaders } from './hardening/securityHeaders';
 import { observeRequests } from './observeRequests';
 import { openApiRouter } from './openapi/router';
 import { notFoundRoute, problemMiddleware } from './problem';
@@ -25,8 +28,11 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders());
   app.use(observeRequests(deps.logger));
+  app.use(auditMutatingRequests(deps.db, deps.logger));
   app.use(authorizeByRouteTable(deps.db, operations));
+  app.use(perTokenRateLimit(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE));
   app.use(healthRouter(deps));
   app.use(metricsRouter());
   app.use(openApiRouter());

@@ -28,7 +28,17 @@ export function authorizeByRouteTable(db: Db, table: readonly Operation[]): Requ
   const guard = Router();
   // Every entry that matches the request checks its permission (they must all allow it), so an
   // overlap of two entries can only make a route stricter.
-  for (const op of table) guard[op.method](op.path, authorize(db, op.permission));
+  for (const op of table) {
+    guard[op.method](
+      op.path,
+      (_req, res, next) => {
+        // The route template, for the request audit: known here even when the request is refused.
+        res.locals.routePath = op.path;
+        next();
+      },
+      authorize(db, op.permission),
+    );
+  }
   return function authorizeByRouteTable(req, res, next) {
     guard(req, res, (error?: unknown) => {
       if (error) return next(error);

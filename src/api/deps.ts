@@ -10,6 +10,10 @@ export interface ApiDeps {
   logger: Logger;
   /** Encrypts tenant client secrets on write (the API never decrypts them). */
   secrets: TenantSecretCipher;
+  /** Requests per minute per API token (API_RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerMinute?: number;
   /** Deployment-wide scheduling choices (SCHEDULE_JITTER_SECONDS). */
   scheduling?: SchedulingPolicy;
 }
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;

@@ -15,7 +15,14 @@ async function main(): Promise<void> {
   const temporal = createLazyTemporalClient(config);
   const scheduling = { jitterSeconds: config.SCHEDULE_JITTER_SECONDS };
   const secrets = new TenantSecretCipher(config.secretKeys);
-  const app = createApp({ db, temporal, logger, scheduling, secrets });
+  const app = createApp({
+    db,
+    temporal,
+    logger,
+    scheduling,
+    secrets,
+    rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+  });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0
       ? startReconciler({ db, temporal, logger, scheduling }, config.RECONCILE_INTERVAL_SECONDS)

@@ -45,7 +45,7 @@ export function observeRequests(logger: Logger): RequestHandler {
 
 // Express keeps the matched mount path with its values (baseUrl) and the route's own template;
 // the values are put back as the parameter names.
-export function routeTemplate(
+function routeTemplate(
   baseUrl: string,
   routePath: unknown,
   params: Record<string, string | string[]>,

@@ -15,7 +15,7 @@ import { runsQuery } from './routes/runs';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
 import { createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 export interface Reply {
   description: string;
@@ -71,13 +71,16 @@ export const pathParams: Record<string, z.ZodType> = {
 
 /**
  * The problems a route gives by what it has, since the same middleware produces them: the
- * bearer check (401), the permission check (403 when a caller can hold too little of it), a path
+ * bearer check (401) and the per-token rate limit (429), the permission check (403 when a caller can hold too little of it), a path
  * id that names nothing, is no UUID or names a tenant the caller is no member of (404), query and
  * body validation (422), and the JSON body parser (400 malformed, 413 too large, 415 bad charset).
  */
 export function problemStatuses(op: Operation): ProblemStatus[] {
   const statuses = new Set<ProblemStatus>(op.problems);
-  if (op.permission !== 'public') statuses.add(401);
+  if (op.permission !== 'public') {
+    statuses.add(401);
+    statuses.add(429);
+  }
   if (canBeForbidden(op.permission)) statuses.add(403);
   if (op.path.includes('/:')) statuses.add(404);
   if (op.query) statuses.add(422);

@@ -65,6 +65,8 @@ const apiSchema = common
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     /** Up to this many seconds of random delay per scheduled run, to spread schedules; 0: none. */
     SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3_600).default(0),
+    /** Requests per minute one API token may make; more answer 429 with Retry-After. */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   })
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)

@@ -89,6 +89,7 @@ test('/v1/openapi.json is valid OpenAPI 3.1 and needs no token', async () => {
     '413',
     '415',
     '422',
+    '429',
   ]);
   expect(create['x-permission']).toBe('schedules:write');
   expect(create.description).toContain('Permission: `schedules:write`');

@@ -101,7 +101,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
-  const server = await listen(createApp({ db, temporal, logger, secrets }));
+  // Whole test files run with one token; the limit itself is tested in hardening.test.ts.
+  const server = await listen(createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const suffix = randomUUID().slice(0, 8);

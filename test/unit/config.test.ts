@@ -29,8 +29,18 @@ describe('loadApiConfig', () => {
       PORT: 3000,
       RECONCILE_INTERVAL_SECONDS: 60,
       SCHEDULE_JITTER_SECONDS: 0,
+      API_RATE_LIMIT_PER_MINUTE: 600,
     });
     expect(secretKeys.toJSON()).toEqual({ activeKeyId: 'k2', keyIds: ['k1', 'k2'] });
+  });
+
+  it('reads API_RATE_LIMIT_PER_MINUTE, at least 1', () => {
+    expect(
+      loadApiConfig({ DATABASE_URL, ...KEYS, API_RATE_LIMIT_PER_MINUTE: '60' }).API_RATE_LIMIT_PER_MINUTE,
+    ).toBe(60);
+    expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, API_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(
+      /API_RATE_LIMIT_PER_MINUTE/,
+    );
   });
 
   it('reads RECONCILE_INTERVAL_SECONDS, where 0 turns the reconciler off', () => {
