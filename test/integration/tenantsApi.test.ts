@@ -44,6 +44,9 @@ test.each([
   [{ colour: 'blue' }, 'colour'],
   [{ azureTenantId: 'contoso.onmicrosoft.com' }, 'azureTenantId'],
   [{ graphBaseUrl: 'http://graph.example' }, 'graphBaseUrl'],
+  // Repointing a tenant without a new secret would send the stored one to the new endpoint.
+  [{ loginBaseUrl: 'https://login.attacker.example' }, 'clientSecret'],
+  [{ clientId: '11111111-2222-4333-8444-555555555555', displayName: 'x' }, 'clientSecret'],
 ])('PATCH %j is a 422 naming the field and changes nothing', async (body, field) => {
   const before = await stack.db.tenant.findUniqueOrThrow({ where: { id: stack.tenant.id } });
   const response = await patch(stack.tenant.id, body);

@@ -27,9 +27,20 @@ export const createTenantBody = z.strictObject({
 });
 
 // Every field may change; the secret is write-only (responses show only hasClientSecret).
+// The worker sends the stored secret to `loginBaseUrl`: were an owner able to repoint a tenant
+// without sending a new secret, one run would hand the (write-only) secret to any host.
+const CREDENTIAL_TARGETS = ['azureTenantId', 'clientId', 'graphBaseUrl', 'loginBaseUrl'] as const;
+
 export const updateTenantBody = createTenantBody
   .partial()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change')
+  .refine(
+    (body) => body.clientSecret !== undefined || CREDENTIAL_TARGETS.every((key) => body[key] === undefined),
+    {
+      path: ['clientSecret'],
+      message: `required when ${CREDENTIAL_TARGETS.join(', ')} change: the stored secret is never sent to a new tenant or endpoint`,
+    },
+  );
 
 export function tenantsRouter(deps: ApiDeps): Router {
   const router = Router();
