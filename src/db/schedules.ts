@@ -102,7 +102,9 @@ export async function updateScheduleFields(
   try {
     const { count } = await db.backupSchedule.updateMany({
       where: { id: scheduleId, version: expectedVersion, deletedAt: null },
-      data: { ...fields, version: { increment: 1 } },
+      // Temporal does not have this version yet: until its write is recorded, the reconciler
+      // must not read a pause difference as an operator's.
+      data: { ...fields, version: { increment: 1 }, temporalSyncState: 'pending' },
     });
     return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
   } catch (error) {
@@ -155,6 +157,12 @@ export async function schedulesDueForFullCheck(db: Db, limit: number): Promise<S
 export async function markSchedulesChecked(db: Db, ids: string[], at = new Date()): Promise<void> {
   if (ids.length > 0)
     await db.backupSchedule.updateMany({ where: { id: { in: ids } }, data: { temporalCheckedAt: at } });
+}
+
+/** The row's version now (null once deleted or gone). */
+export async function currentScheduleVersion(db: Db, scheduleId: string): Promise<number | null> {
+  const row = await db.backupSchedule.findUnique({ where: { id: scheduleId }, select: { version: true } });
+  return row?.version ?? null;
 }
 
 export async function liveScheduleIds(db: Db, ids: string[]): Promise<Set<string>> {

@@ -11,6 +11,7 @@ import type { Client, ScheduleSummary } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import {
+  currentScheduleVersion,
   liveScheduleIds,
   markSchedulesChecked,
   recordScheduleSync,
@@ -86,7 +87,8 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
       if (!needsDescribe(row, listed.get(row.id), fullCheck.has(row.id), deps.scheduling)) continue;
       const action = await reconcileIsolated(deps, row);
       if (action) report[action] += 1;
-      if (action !== 'failed') checked.push(row.id);
+      // Failed rows too: else 200 rows that keep failing would hold every full-check turn.
+      checked.push(row.id);
     }
   };
   // A failed page read ends the pass, but only once the rows in hand are done.
@@ -162,8 +164,21 @@ async function reconcileOne(
   }
   if (inTemporal && synced && inTemporal.drift.length === 0) return null;
 
+  // An API edit since this row was read is newer: its own write, or the next pass, syncs it.
+  if ((await currentScheduleVersion(deps.db, row.id)) !== row.version) return null;
   await upsertTemporalSchedule(deps.temporal, row, row.tenant.slug, deps.scheduling);
-  await recordScheduleSync(deps.db, row.id, row.version, { state: 'synced' });
+  if (!(await recordScheduleSync(deps.db, row.id, row.version, { state: 'synced' }))) {
+    // Edited between the check and the write: Temporal may now hold the older version.
+    await recordScheduleSync(
+      deps.db,
+      row.id,
+      (await currentScheduleVersion(deps.db, row.id)) ?? row.version,
+      {
+        state: 'pending',
+      },
+    );
+    return null;
+  }
   if (!inTemporal) return 'created';
   if (!synced) return 'resynced';
   await appendAudit(deps.db, {

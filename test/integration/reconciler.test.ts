@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import pino from 'pino';
+import { scheduleFieldsOf, updateScheduleFields } from '../../src/db/schedules';
 import { reconcileOnce } from '../../src/reconciler/runReconciler';
 import { temporalScheduleId } from '../../src/shared/constants';
 import { scheduleOptionsFor } from '../../src/temporal/scheduleOptions';
@@ -139,4 +140,21 @@ test('SCHEDULE_JITTER_SECONDS reaches every Temporal Schedule, and turning it of
   expect((await describe(schedule.id)).spec.jitter).toBe(30_000);
   await reconcile();
   expect((await describe(schedule.id)).spec.jitter ?? 0).toBe(0);
+});
+
+test('an API edit whose Temporal write has not landed is synced, not taken for an operator unpause', async () => {
+  const schedule = await createSchedule(stack, stack.tenant.id);
+  const row = await stack.db.backupSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
+  // What PATCH {enabled:false} commits before it writes Temporal (the schedule is still unpaused there).
+  await updateScheduleFields(stack.db, row.id, row.version, { ...scheduleFieldsOf(row), enabled: false });
+
+  expect((await reconcile()).resynced).toBeGreaterThanOrEqual(1);
+  const after = await stack.db.backupSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
+  expect(after).toMatchObject({ enabled: false, temporalSyncState: 'synced' });
+  expect((await describe(schedule.id)).state.paused).toBe(true);
+  expect(
+    await stack.db.auditLog.count({
+      where: { resourceId: schedule.id, action: { startsWith: 'schedule.' } },
+    }),
+  ).toBe(0);
 });
