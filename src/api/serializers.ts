@@ -30,7 +30,11 @@ export function tenantJson(tenant: Tenant) {
   };
 }
 
-export function scheduleJson(schedule: BackupSchedule, nextRunTimes: Date[] = []) {
+export function scheduleJson(
+  schedule: BackupSchedule,
+  nextRunTimes: Date[] = [],
+  lastRun: BackupScheduleRun | null = null,
+) {
   return {
     id: schedule.id,
     tenantId: schedule.tenantId,
@@ -49,6 +53,13 @@ export function scheduleJson(schedule: BackupSchedule, nextRunTimes: Date[] = []
       syncError: schedule.temporalSyncError,
       lastSyncedAt: schedule.temporalSyncedAt,
       nextRunTimes,
+    },
+    lastRun: lastRun && {
+      id: lastRun.id,
+      status: lastRun.status,
+      trigger: lastRun.trigger,
+      createdAt: lastRun.createdAt,
+      finishedAt: lastRun.finishedAt,
     },
     version: schedule.version,
     createdAt: schedule.createdAt,

@@ -9,6 +9,17 @@ export function findRun(db: Db, tenantId: string, runId: string): Promise<Backup
   return db.backupScheduleRun.findFirst({ where: { id: runId, tenantId } });
 }
 
+/** Each schedule's most recent run (by creation), for the schedules that have one. */
+export async function latestRunsOf(db: Db, scheduleIds: string[]): Promise<Map<string, BackupScheduleRun>> {
+  if (scheduleIds.length === 0) return new Map();
+  const runs = await db.backupScheduleRun.findMany({
+    where: { scheduleId: { in: scheduleIds } },
+    orderBy: [{ scheduleId: 'asc' }, { createdAt: 'desc' }],
+    distinct: ['scheduleId'],
+  });
+  return new Map(runs.map((run) => [run.scheduleId, run]));
+}
+
 export async function hasActiveRun(db: Db, scheduleId: string): Promise<boolean> {
   const count = await db.backupScheduleRun.count({
     where: { scheduleId, status: { in: ACTIVE_RUN_STATUSES } },

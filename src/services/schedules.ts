@@ -3,7 +3,8 @@
 // reconciler, and the caller still gets an answer.
 import type { Client } from '@temporalio/client';
 import { appendAudit, userActor } from '../db/audit';
-import type { BackupSchedule, Db } from '../db/client';
+import type { BackupSchedule, BackupScheduleRun, Db } from '../db/client';
+import { latestRunsOf } from '../db/runs';
 import {
   DuplicateScheduleNameError,
   findLiveSchedule,
@@ -37,6 +38,7 @@ export interface ScheduleServiceDeps {
 export interface ScheduleView {
   schedule: BackupSchedule;
   nextRunTimes: Date[];
+  lastRun: BackupScheduleRun | null;
 }
 
 export async function createSchedule(
@@ -155,12 +157,20 @@ export async function deleteSchedule(
   await recordScheduleSync(deps.db, scheduleId, deleted.version, outcome);
 }
 
-export function listSchedules(
+/** A page of schedules, each with its last run (next run times only on a single schedule). */
+export async function listSchedules(
   deps: ScheduleServiceDeps,
   tenantId: string,
   page: { limit: number; cursor?: string },
-) {
-  return listLiveSchedules(deps.db, tenantId, page);
+): Promise<{ rows: BackupSchedule[]; lastRuns: Map<string, BackupScheduleRun> }> {
+  const rows = await listLiveSchedules(deps.db, tenantId, page);
+  return {
+    rows,
+    lastRuns: await latestRunsOf(
+      deps.db,
+      rows.map((row) => row.id),
+    ),
+  };
 }
 
 export async function syncScheduleToTemporal(
@@ -182,9 +192,11 @@ export async function syncScheduleToTemporal(
 
 /** Next run times come from Temporal, and only when it has the row's current version. */
 async function viewOf(deps: ScheduleServiceDeps, schedule: BackupSchedule): Promise<ScheduleView> {
-  if (schedule.temporalSyncState !== 'synced') return { schedule, nextRunTimes: [] };
+  const lastRun = (await latestRunsOf(deps.db, [schedule.id])).get(schedule.id) ?? null;
+  if (schedule.temporalSyncState !== 'synced') return { schedule, nextRunTimes: [], lastRun };
   return {
     schedule,
+    lastRun,
     nextRunTimes: await withinDeadline(deps.temporal, TEMPORAL_READ_DEADLINE_MS, () =>
       nextRunTimes(deps.temporal, schedule.id),
     ),

@@ -49,6 +49,12 @@ test('a partial run is retried as a new run with retryOf; a succeeded run is not
   const future = new Date(Date.now() + 60_000).toISOString();
   expect((await stack.api(`${base}?from=${encodeURIComponent(future)}`)).body.items).toEqual([]);
   expect((await stack.api(`${base}?to=${encodeURIComponent(future)}`)).body.items).toHaveLength(2);
+
+  // The schedule shows its last run, alone and in the list.
+  const lastRun = { id: done.id, status: 'succeeded', trigger: 'retry', finishedAt: done.finishedAt };
+  const schedules = `/v1/tenants/${tenant.id}/backup-schedules`;
+  expect((await stack.api(`${schedules}/${schedule.id}`)).body.lastRun).toMatchObject(lastRun);
+  expect((await stack.api(schedules)).body.items[0].lastRun).toMatchObject(lastRun);
 });
 
 test.each([

@@ -26,6 +26,7 @@ async function created(overrides: Record<string, unknown> = {}) {
     },
   });
   expect(response.status).toBe(201);
+  expect(response.body.lastRun).toBeNull();
   await expectTemporalMatchesRow(stack, response.body.id);
   return response.body;
 }

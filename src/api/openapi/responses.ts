@@ -128,6 +128,16 @@ export const [schedule, schedulePage] = resource(
       lastSyncedAt: nullableInstant,
       nextRunTimes: z.array(instant),
     }),
+    lastRun: z
+      .strictObject({
+        id,
+        status: runStatus,
+        trigger: runsQuery.shape.trigger.unwrap(),
+        createdAt: instant,
+        finishedAt: nullableInstant,
+      })
+      .nullable()
+      .describe('the most recent run of the schedule, null before the first'),
     version: z.int().describe('increases with every change'),
     ...timestamps,
   },

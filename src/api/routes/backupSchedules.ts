@@ -27,8 +27,8 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
   router.get('/', async (req, res) => {
     const tenantId = pathId(param(req, 'tenantId'), 'tenant');
     const query = parseQuery(pageQuery, req.query);
-    const rows = await listSchedules(deps, tenantId, query);
-    res.json(page(rows, query.limit, (row) => scheduleJson(row)));
+    const { rows, lastRuns } = await listSchedules(deps, tenantId, query);
+    res.json(page(rows, query.limit, (row) => scheduleJson(row, [], lastRuns.get(row.id) ?? null)));
   });
 
   router.post('/', async (req, res) => {
@@ -38,7 +38,7 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
     res
       .status(201)
       .location(`${req.baseUrl}/${view.schedule.id}`)
-      .json(scheduleJson(view.schedule, view.nextRunTimes));
+      .json(scheduleJson(view.schedule, view.nextRunTimes, view.lastRun));
   });
 
   router.post('/bulk', async (req, res) => {
@@ -57,7 +57,7 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
       pathId(param(req, 'tenantId'), 'tenant'),
       pathId(param(req, 'scheduleId'), 'backup schedule'),
     );
-    res.json(scheduleJson(view.schedule, view.nextRunTimes));
+    res.json(scheduleJson(view.schedule, view.nextRunTimes, view.lastRun));
   });
 
   router.patch('/:scheduleId', async (req, res) => {
@@ -73,7 +73,7 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
       (current) => parseBody(createScheduleBody, mergeScheduleUpdate(current, update)),
       principalOf(res).userId,
     );
-    res.json(scheduleJson(view.schedule, view.nextRunTimes));
+    res.json(scheduleJson(view.schedule, view.nextRunTimes, view.lastRun));
   });
 
   router.delete('/:scheduleId', async (req, res) => {
