@@ -1,6 +1,6 @@
 // The Express application: security headers, then the authorization built from the route table
-// (authentication, then the route's permission; mutating requests are audited whatever it
-// decides) and the per-token rate limit, then health probes, metrics, the API reference and the /v1 routes, then one
+// (authentication, the per-token rate limit, then the route's permission; mutating requests are
+// audited whatever it decides), then health probes, metrics, the API reference and the /v1 routes, then one
 // error middleware that turns every failure into problem+json.
 import express, { type Express } from 'express';
 import { authorizeByRouteTable } from './authorize';
@@ -31,8 +31,13 @@ export function createApp(deps: ApiDeps): Express {
   app.use(securityHeaders());
   app.use(observeRequests(deps.logger));
   app.use(auditMutatingRequests(deps.db, deps.logger));
-  app.use(authorizeByRouteTable(deps.db, operations));
-  app.use(perTokenRateLimit(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE));
+  app.use(
+    authorizeByRouteTable(
+      deps.db,
+      operations,
+      perTokenRateLimit(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE),
+    ),
+  );
   app.use(healthRouter(deps));
   app.use(metricsRouter());
   app.use(openApiRouter());

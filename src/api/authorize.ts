@@ -24,7 +24,12 @@ interface TenantAccess {
   role: TenantRole | null;
 }
 
-export function authorizeByRouteTable(db: Db, table: readonly Operation[]): RequestHandler {
+/** `rateLimit` runs once per request, right after authentication (so refused requests count). */
+export function authorizeByRouteTable(
+  db: Db,
+  table: readonly Operation[],
+  rateLimit: RequestHandler,
+): RequestHandler {
   const guard = Router();
   // Every entry that matches the request checks its permission (they must all allow it), so an
   // overlap of two entries can only make a route stricter.
@@ -36,7 +41,7 @@ export function authorizeByRouteTable(db: Db, table: readonly Operation[]): Requ
         res.locals.routePath = op.path;
         next();
       },
-      authorize(db, op.permission),
+      authorize(db, op.permission, rateLimit),
     );
   }
   return function authorizeByRouteTable(req, res, next) {
@@ -48,11 +53,16 @@ export function authorizeByRouteTable(db: Db, table: readonly Operation[]): Requ
   };
 }
 
-function authorize(db: Db, permission: Permission): RequestHandler {
+function authorize(db: Db, permission: Permission, rateLimit: RequestHandler): RequestHandler {
   return async (req, res, next) => {
     if (permission !== 'public') {
-      const principal: Principal = res.locals.principal ?? (await authenticate(db, req, res));
-      res.locals.principal = principal;
+      if (!res.locals.principal) {
+        res.locals.principal = await authenticate(db, req, res);
+        await new Promise<void>((resolve, reject) =>
+          rateLimit(req, res, (error?: unknown) => (error ? reject(error) : resolve())),
+        );
+      }
+      const principal = res.locals.principal as Principal;
       if (isTenantPermission(permission)) {
         const access = await tenantAccess(db, pathId(param(req, 'tenantId'), 'tenant'), principal, res);
         if (!holds(principal, access, permission))

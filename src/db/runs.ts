@@ -98,15 +98,12 @@ async function recordReset(
   const created = await tx.backupScheduleRun.create({
     data: { ...run, trigger: 'operator', requestedBy: 'operator', retryOfId: earlier.id, status: 'queued' },
   });
-  if (ACTIVE_RUN_STATUSES.includes(earlier.status)) {
-    // The reset ended the earlier Temporal run; its row must not hold the schedule's lock.
-    await updateRun(tx, earlier.id, {
-      status: 'canceled',
-      finishedAt: new Date(),
-      errorCode: 'reset_by_operator',
-      errorMessage: null,
-    });
-  }
+  // The reset ended the earlier Temporal run; its row must not hold the schedule's lock. Only
+  // if still active when written: an outcome its last activity recorded meanwhile stands.
+  await tx.backupScheduleRun.updateMany({
+    where: { id: earlier.id, status: { in: ACTIVE_RUN_STATUSES } },
+    data: { status: 'canceled', finishedAt: new Date(), errorCode: 'reset_by_operator', errorMessage: null },
+  });
   await appendAudit(tx, {
     tenantId: run.tenantId,
     actor: 'operator',

@@ -56,6 +56,11 @@ test('a token over its per-minute budget gets 429 problem+json with Retry-After;
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited.json()).toMatchObject({ status: 429, code: 'rate_limited' });
     expect((await get(other.token)).status).toBe(200);
+    // Refused requests count too: probing a tenant one is no member of is throttled the same.
+    const outsider = await stack.userWithRole(null);
+    const probes = [];
+    for (let i = 0; i < 4; i += 1) probes.push((await get(outsider.token)).status);
+    expect(probes).toEqual([404, 404, 404, 429]);
     // Public routes are not counted against anyone.
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
   } finally {

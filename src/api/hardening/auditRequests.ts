@@ -18,7 +18,8 @@ export function auditMutatingRequests(db: Db, logger: Logger): RequestHandler {
     res.on('finish', () => {
       // Set by authentication; a request refused before it (401) has no actor to record.
       const principal = res.locals.principal as Principal | undefined;
-      if (!principal) return;
+      // Throttled requests write nothing: a client over its budget must not cost a write each.
+      if (!principal || res.statusCode === 429) return;
       // Set only once the caller's access to the tenant is established: a foreign or unknown
       // tenant id is kept as text, not as the row's tenant.
       const tenantId = (res.locals.tenantAccess as { tenantId: string } | undefined)?.tenantId ?? null;

@@ -5,7 +5,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { principalOf } from '../auth';
-import { ProblemError, sendProblem } from '../problem';
+import { ProblemError } from '../problem';
 
 export function perTokenRateLimit(requestsPerMinute: number): RequestHandler {
   return rateLimit({
@@ -13,21 +13,18 @@ export function perTokenRateLimit(requestsPerMinute: number): RequestHandler {
     limit: requestsPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    // Mounted after authentication: public routes (health, metrics, docs) have no token and
-    // are not counted; every other request here has one.
-    skip: (_req, res) => !res.locals.principal,
+    // Run by the authorization right after authentication (authorize.ts), so refused requests
+    // (403, 404) count too; public routes (health, metrics, docs) have no token and are not run.
     keyGenerator: (_req, res) => principalOf(res).tokenId,
-    handler: (req, res, _next, options) => {
+    handler: (_req, _res, next, options) => {
       // express-rate-limit has set Retry-After (seconds until the window resets).
-      sendProblem(
-        res,
+      next(
         new ProblemError(
           options.statusCode,
           'rate_limited',
           'Too Many Requests',
           `this token may make ${requestsPerMinute} requests a minute; retry after the Retry-After seconds`,
         ),
-        req.originalUrl,
       );
     },
   });
