@@ -196,6 +196,16 @@ export const operations: Operation[] = [
     problems: [409],
   },
   {
+    method: 'get',
+    path: '/v1/users/:userId/tokens',
+    operationId: 'listApiTokens',
+    summary: "The user's API tokens, newest first: to find and revoke one that leaked",
+    tag: 'Users',
+    permission: 'self-or-admin',
+    query: pageQuery,
+    replies: ok(r.apiTokenPage, 'a page of tokens (never their secrets)'),
+  },
+  {
     method: 'post',
     path: '/v1/users/:userId/tokens',
     operationId: 'issueApiToken',

@@ -2,6 +2,7 @@
 // whether it has a client secret.
 import type { BackupItemWithPayload } from '../db/backupSets';
 import type {
+  ApiToken,
   AuditLog,
   BackupSchedule,
   BackupScheduleRun,
@@ -173,6 +174,17 @@ export function issuedTokenJson(issued: IssuedToken) {
     token: issued.token,
     expiresAt: issued.expiresAt,
     createdAt: issued.createdAt,
+  };
+}
+
+export function apiTokenJson(token: Omit<ApiToken, 'tokenHash'>) {
+  return {
+    id: token.id,
+    name: token.name,
+    prefix: token.prefix,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    createdAt: token.createdAt,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DbClient as Db } from './client';
+import { after, NEWEST_FIRST } from './paging';
 
 // A token reads `tv_<prefix>_<secret>`: the prefix finds the row by index, and only the
 // SHA-256 of the whole token is stored, so a database leak does not leak usable tokens.
@@ -49,6 +50,17 @@ export async function revokeApiToken(
 ): Promise<boolean> {
   await db.apiToken.updateMany({ where: { id: tokenId, userId, revokedAt: null }, data: { revokedAt: now } });
   return (await db.apiToken.count({ where: { id: tokenId, userId } })) > 0;
+}
+
+/** A page of the user's tokens, newest first (hashes are never read out). */
+export async function listApiTokens(db: Db, userId: string, page: { limit: number; cursor?: string }) {
+  const cursorRow = page.cursor ? await db.apiToken.findFirst({ where: { id: page.cursor, userId } }) : null;
+  return db.apiToken.findMany({
+    where: { userId, ...after(cursorRow) },
+    orderBy: NEWEST_FIRST,
+    take: page.limit + 1,
+    omit: { tokenHash: true },
+  });
 }
 
 /** Returns the token's principal, or null for a malformed, unknown, revoked or expired token. */

@@ -2,7 +2,7 @@
 // these, so a user or token made by any of them is made the same way and audited the same way.
 import { type AuditActor, appendAudit } from '../db/audit';
 import { type Db, Prisma, type User } from '../db/client';
-import { type IssuedToken, issueApiToken, revokeApiToken } from '../db/tokens';
+import { type IssuedToken, issueApiToken, listApiTokens, revokeApiToken } from '../db/tokens';
 import { findUser, findUserByEmail, insertUser, type UserInput } from '../db/users';
 import { ConflictError, NotFoundError } from './errors';
 
@@ -60,6 +60,12 @@ export async function issueToken(
     });
     return issued;
   });
+}
+
+/** The user's tokens (to find and revoke one that leaked), never their secrets or hashes. */
+export async function listTokens(db: Db, userId: string, page: { limit: number; cursor?: string }) {
+  if (!(await findUser(db, userId))) throw new NotFoundError('user');
+  return listApiTokens(db, userId, page);
 }
 
 /** Revokes one of the user's tokens; a second revocation keeps the time of the first. */

@@ -99,7 +99,21 @@ test('a platform admin adds a user; tokens are shown once, stored hashed, expire
   expect((await stack.api('/v1/policy-types', { token: second.body.token })).status).toBe(200);
   const revoke = (tokenId: string, as = token, user = userId) =>
     stack.api(`/v1/users/${user}/tokens/${tokenId}`, { method: 'DELETE', token: as });
+  // The user lists their tokens (to find one that leaked): names and prefixes, never secrets.
+  const listed = await stack.api(`/v1/users/${userId}/tokens`, { token });
+  expect(listed.status).toBe(200);
+  expect(listed.body.items.map((t: { id: string }) => t.id)).toEqual([second.body.id, first.body.id]);
+  expect(listed.body.items[0]).toMatchObject({
+    name: 'ci',
+    revokedAt: null,
+    prefix: second.body.token.split('_')[1],
+  });
+  expect(JSON.stringify(listed.body)).not.toContain(second.body.token);
+  expect(JSON.stringify(listed.body)).not.toMatch(/tokenHash|token"/);
+  expect((await stack.api(`/v1/users/${other.userId}/tokens`, { token })).status).toBe(403);
   expect((await revoke(second.body.id)).status).toBe(204);
+  const afterRevoke = await stack.api(`/v1/users/${userId}/tokens`, { token });
+  expect(afterRevoke.body.items[0].revokedAt).not.toBeNull();
   const rejected = await stack.api('/v1/policy-types', { token: second.body.token });
   expect(rejected.status).toBe(401);
   expect(rejected.body.detail).toBe('the API token is invalid, expired or revoked');

@@ -270,6 +270,19 @@ export const user = component(
   }),
 );
 
+export const [apiToken, apiTokenPage] = resource(
+  'ApiToken',
+  "One of a user's API tokens; never its secret.",
+  {
+    id,
+    name: z.string(),
+    prefix: z.string().describe('the characters after `tv_`: tells tokens apart'),
+    expiresAt: nullableInstant.describe('null: never expires'),
+    revokedAt: nullableInstant,
+    createdAt: instant,
+  },
+);
+
 export const issuedToken = component(
   'IssuedApiToken',
   'A new API token. `token` is shown only here: only its hash is stored.',

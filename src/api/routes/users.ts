@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { userActor } from '../../db/audit';
-import { createUser, issueToken, revokeToken } from '../../services/users';
+import { createUser, issueToken, listTokens, revokeToken } from '../../services/users';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { issuedTokenJson, userJson } from '../serializers';
-import { param, parseBody, pathId } from '../validation';
+import { page, pageQuery } from '../pagination';
+import { apiTokenJson, issuedTokenJson, userJson } from '../serializers';
+import { param, parseBody, parseQuery, pathId } from '../validation';
 import { createUserBody, issueTokenBody } from './users.schema';
 
 /** Users and their API tokens (/v1/users); who may call what is in the route table. */
@@ -15,6 +16,12 @@ export function usersRouter(deps: ApiDeps): Router {
     const body = parseBody(createUserBody, req.body);
     const user = await createUser(deps.db, body, userActor(principalOf(res).userId));
     res.status(201).json(userJson(user));
+  });
+
+  router.get('/:userId/tokens', async (req, res) => {
+    const query = parseQuery(pageQuery, req.query);
+    const tokens = await listTokens(deps.db, pathId(param(req, 'userId'), 'user'), query);
+    res.json(page(tokens, query.limit, apiTokenJson));
   });
 
   router.post('/:userId/tokens', async (req, res) => {
