@@ -35,6 +35,7 @@ test('responses carry helmet security headers, and no x-powered-by', async () =>
   expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
   expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+  expect(response.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
   expect(response.headers.get('x-powered-by')).toBeNull();
 });
 

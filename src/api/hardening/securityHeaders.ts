@@ -13,6 +13,9 @@ export function securityHeaders(): RequestHandler {
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
         'connect-src': ["'self'"],
+        // The API may be served over plain HTTP inside a network (and is in dev): upgrading the
+        // page's requests to HTTPS would break /docs there.
+        'upgrade-insecure-requests': null,
       },
     },
   });
