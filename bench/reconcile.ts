@@ -5,7 +5,6 @@
 // the no-op target is met; exits 1 when a pass's report is not what was injected.
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
@@ -13,6 +12,7 @@ import pino from 'pino';
 import { createApp } from '../src/api/app';
 import { createDb, type Db, type Tenant } from '../src/db/client';
 import { issueApiToken } from '../src/db/tokens';
+import { listenOnLoopback } from '../src/devstack/ports';
 import { mapWithConcurrency } from '../src/graph/concurrency';
 import type { ReconcileAction, ReconcileReport } from '../src/reconciler/reconcileSchedules';
 import { FULL_CHECKS_PER_PASS } from '../src/reconciler/reconcileSchedules';
@@ -71,7 +71,9 @@ async function main(): Promise<number> {
     const logger = pino({ level: 'warn' });
     const secrets = new TenantSecretCipher(generateKeyRing('bench'));
     // One token creates every schedule: the per-token limit is not what this measures.
-    const server = await listen(createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }));
+    const server = await listenOnLoopback(
+      createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }),
+    );
     try {
       const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const token = await adminToken(db);
@@ -115,12 +117,6 @@ async function main(): Promise<number> {
   } finally {
     await database.stop();
   }
-}
-
-function listen(app: ReturnType<typeof createApp>): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server));
-  });
 }
 
 async function adminToken(db: Db): Promise<string> {

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer } from 'node:net';
 
 /** Asks the OS for a free port, so parallel test runs on one machine do not collide. */
@@ -12,5 +13,14 @@ export function freePort(): Promise<number> {
         typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
       );
     });
+  });
+}
+
+/** Serves `handler` (an Express app) on a free loopback port: for tests and benchmarks. */
+export function listenOnLoopback(handler: RequestListener): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createHttpServer(handler);
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }

@@ -36,9 +36,10 @@ export async function startEmbeddedPostgres(opts: {
   });
   if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  await createDatabaseIfMissing(opts.port, opts.database);
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`;
+  await createDatabaseIfMissing(url, opts.database);
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
+    url,
     stop: () => server.stop(),
   };
 }
@@ -77,14 +78,11 @@ async function importWithoutExitHooks() {
   return EmbeddedPostgres;
 }
 
-async function createDatabaseIfMissing(port: number, database: string): Promise<void> {
-  const client = new Client({
-    host: '127.0.0.1',
-    port,
-    user: USER,
-    password: PASSWORD,
-    database: 'postgres',
-  });
+/** Creates `database` on the server of `serverUrl` (any database URL on it), unless it exists. */
+export async function createDatabaseIfMissing(serverUrl: string, database: string): Promise<void> {
+  const url = new URL(serverUrl);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

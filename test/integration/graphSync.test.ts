@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { canonicalize, POLICY_TYPE_KEYS, type PolicyTypeKey } from '../../src/graph';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
-import { createSchedule, runToCompletion } from '../support/runs';
+import { createSchedule, runToCompletion, runWithScriptsForbidden } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -157,12 +157,7 @@ test('a 30% 429 storm still yields a complete sync', async () => {
 }, 300_000);
 
 test('403 on scripts makes the run partial, naming the missing permission', async () => {
-  const { emulated, tenant } = await admin.createTenant(60);
-  await admin.setFaults(emulated.azureTenantId, { forbiddenTypes: ['powershellScripts'] });
-  const schedule = await createSchedule(stack, tenant.id, {
-    policyTypes: ['deviceConfiguration', 'powershellScripts'],
-  });
-  const run = await runToCompletion(stack, tenant.id, schedule.id);
+  const { run } = await runWithScriptsForbidden(stack, admin);
 
   expect(run.status).toBe('partial');
   expect(run.summary.types.powershellScripts).toMatchObject({

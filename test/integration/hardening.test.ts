@@ -1,10 +1,10 @@
 // Hardening of the API surface: security headers, the per-token rate limit (429 with
 // Retry-After), the body limit, and an audit row for every mutating request with its actor and
 // tenant but never its body.
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
+import { listenOnLoopback } from '../../src/devstack/ports';
 import { eventually, type TestStack, useTestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -21,9 +21,7 @@ async function appWithLimit(perMinute: number): Promise<{ url: string; close(): 
     secrets: stack.secrets,
     rateLimitPerMinute: perMinute,
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
+  const server = await listenOnLoopback(app);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),

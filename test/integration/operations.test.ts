@@ -8,7 +8,7 @@ import { reconcileOnce } from '../../src/reconciler/runReconciler';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { testEnv } from '../support/env';
-import { createSchedule, runToCompletion } from '../support/runs';
+import { createSchedule, runToCompletion, runWithScriptsForbidden } from '../support/runs';
 import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -151,12 +151,7 @@ const checks: Record<
   'workflow reset': {
     // A partial run (scripts forbidden), whose cause is then fixed.
     before: async (ctx) => {
-      const { emulated, tenant } = await admin.createTenant(50);
-      await admin.setFaults(emulated.azureTenantId, { forbiddenTypes: ['powershellScripts'] });
-      const schedule = await createSchedule(stack, tenant.id, {
-        policyTypes: ['compliance', 'powershellScripts'],
-      });
-      const partial = await runToCompletion(stack, tenant.id, schedule.id);
+      const { emulated, run: partial } = await runWithScriptsForbidden(stack, admin);
       expect(partial.status).toBe('partial');
       await admin.setFaults(emulated.azureTenantId, {});
       ctx.workflowId = partial.workflowId;

@@ -1,7 +1,7 @@
 // Run history through the API: filtered, newest first, paged; and retries of failed or partial
 // runs, which start a new run pointing at the old one.
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { createSchedule, runToCompletion, waitForRun } from '../support/runs';
+import { runWithScriptsForbidden, waitForRun } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -12,12 +12,7 @@ useStackWithEmulator({}, (started, emulatorAdmin) => {
 });
 
 test('a partial run is retried as a new run with retryOf; a succeeded run is not retryable', async () => {
-  const { emulated, tenant } = await admin.createTenant(60);
-  await admin.setFaults(emulated.azureTenantId, { forbiddenTypes: ['powershellScripts'] });
-  const schedule = await createSchedule(stack, tenant.id, {
-    policyTypes: ['deviceConfiguration', 'powershellScripts'],
-  });
-  const partial = await runToCompletion(stack, tenant.id, schedule.id);
+  const { emulated, tenant, schedule, run: partial } = await runWithScriptsForbidden(stack, admin);
   expect(partial.status).toBe('partial');
 
   await admin.setFaults(emulated.azureTenantId, {});

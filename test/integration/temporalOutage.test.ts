@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { Client as PgClient } from 'pg';
 import pino from 'pino';
 import { migrateDatabase } from '../../src/devstack/migrate';
 import { freePort } from '../../src/devstack/ports';
+import { createDatabaseIfMissing } from '../../src/devstack/postgres';
 import { Supervisor } from '../../src/devstack/supervisor';
 import { startTemporalDevServer } from '../../src/devstack/temporalServer';
 import { reconcileOnce } from '../../src/reconciler/runReconciler';
@@ -37,10 +37,7 @@ function startTemporal(): Promise<string> {
 async function freshDatabase(): Promise<string> {
   const url = new URL(testEnv().databaseUrl);
   const name = `tenantvault_outage_${randomUUID().slice(0, 8)}`;
-  const admin = new PgClient({ connectionString: url.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await createDatabaseIfMissing(url.toString(), name);
   url.pathname = `/${name}`;
   await migrateDatabase(url.toString());
   return url.toString();

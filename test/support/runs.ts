@@ -1,4 +1,5 @@
 // Creating schedules and running them through the API, as a client would.
+import type { EmulatorAdmin } from './emulatorAdmin';
 import { type ApiResponse, eventually, type TestStack } from './stack';
 
 /** Statuses a run ends in. */
@@ -59,4 +60,18 @@ export function waitForRun(
     },
     { what: `run ${runId} to finish`, timeoutMs },
   );
+}
+
+/**
+ * A new emulated tenant whose scripts answer 403, a schedule of scripts and device
+ * configurations, and that schedule's first run, which is therefore partial.
+ */
+export async function runWithScriptsForbidden(stack: TestStack, admin: EmulatorAdmin) {
+  const { emulated, tenant } = await admin.createTenant(60);
+  await admin.setFaults(emulated.azureTenantId, { forbiddenTypes: ['powershellScripts'] });
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: ['deviceConfiguration', 'powershellScripts'],
+  });
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+  return { emulated, tenant, schedule, run };
 }

@@ -2,7 +2,6 @@
 // (through Prisma), a Temporal worker on the shared dev server, the Graph emulator reached
 // over HTTPS through MSAL, and the Express API on a random port.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -11,6 +10,7 @@ import { createApp } from '../../src/api/app';
 import { loadSecretKeyRing } from '../../src/config/env';
 import { createDb, type Db, type Tenant, type TenantRole } from '../../src/db/client';
 import { issueApiToken } from '../../src/db/tokens';
+import { listenOnLoopback } from '../../src/devstack/ports';
 import { DEMO_TENANT, demoTenantSeed, type GraphEmulator, startGraphEmulator } from '../../src/emulator';
 import { GraphClientFactory } from '../../src/graph';
 import { TenantSecretCipher } from '../../src/secrets';
@@ -102,7 +102,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
   // Whole test files run with one token; the limit itself is tested in hardening.test.ts.
-  const server = await listen(createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }));
+  const server = await listenOnLoopback(
+    createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }),
+  );
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const suffix = randomUUID().slice(0, 8);
@@ -180,12 +182,6 @@ function installQuietRuntime(): void {
   } catch {
     // Already installed by an earlier test file in this process: keep that one.
   }
-}
-
-function listen(app: ReturnType<typeof createApp>): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server));
-  });
 }
 
 async function startWorker(
