@@ -1,7 +1,9 @@
 // Records a run's outcome and its audit row in one transaction, so the run history and the
-// audit log never disagree.
+// audit log never disagree; then lets go of the run's capture, which its set (if any) no longer
+// needs.
 
 import { appendAudit, runActor } from '../db/audit';
+import { releaseRunCapture } from '../db/capture';
 import type { Prisma } from '../db/client';
 import { updateRun } from '../db/runs';
 import { backupRunDuration, backupRuns } from '../metrics/metrics';
@@ -48,6 +50,8 @@ export function createCompleteRun({ db }: ActivityDeps) {
       });
       return { startedAt: run.startedAt ?? run.createdAt, finishedAt };
     });
+    // After the commit: a retry of this activity finds the run finished and still releases.
+    await releaseRunCapture(db, input.runId);
     // Counted once the outcome is committed, and only by the attempt that committed it.
     if (finished) {
       backupRuns.inc({ status: input.status });

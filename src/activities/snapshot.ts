@@ -1,7 +1,10 @@
-// Snapshot: one immutable backup set per run, with its changes against the schedule's previous
-// set, written and audited in one transaction.
+// Snapshot: one immutable backup set per run, made from the run's own capture, with its changes
+// against the schedule's previous set, written and audited in one transaction. A set that would
+// not hold exactly what the run fetched is never written: the run fails instead.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { AuditEntry } from '../db/audit';
 import { findSnapshotOfRun } from '../db/backupSets';
-import { type SnapshotStats, writeSnapshot } from '../db/snapshot';
+import { CaptureMismatchError, type SnapshotStats, writeSnapshot } from '../db/snapshot';
 import type { ActivityDeps } from './deps';
 
 export interface CreateSnapshotInput {
@@ -17,18 +20,31 @@ export function createCreateSnapshot({ db }: ActivityDeps) {
     // Idempotent: a retry after a commit whose answer was lost returns the existing set.
     const existing = await findSnapshotOfRun(db, input.runId);
     if (existing) return existing;
-    return writeSnapshot(db, input, (stats) => ({
-      tenantId: input.tenantId,
-      actor: 'system',
-      action: 'backup_set.created',
-      resourceType: 'backup_set',
-      resourceId: stats.backupSetId,
-      metadata: {
-        runId: input.runId,
-        itemCount: stats.itemCount,
-        newPayloadBytes: stats.newPayloadBytes,
-        changes: { ...stats.changes },
-      },
-    }));
+    try {
+      return await writeSnapshot(db, input, auditOf(input));
+    } catch (error) {
+      if (!(error instanceof CaptureMismatchError)) throw error;
+      throw ApplicationFailure.create({
+        message: error.message,
+        type: 'capture_mismatch',
+        nonRetryable: true,
+      });
+    }
   };
+}
+
+function auditOf(input: CreateSnapshotInput): (stats: SnapshotStats) => AuditEntry {
+  return (stats) => ({
+    tenantId: input.tenantId,
+    actor: 'system',
+    action: 'backup_set.created',
+    resourceType: 'backup_set',
+    resourceId: stats.backupSetId,
+    metadata: {
+      runId: input.runId,
+      itemCount: stats.itemCount,
+      newPayloadBytes: stats.newPayloadBytes,
+      changes: { ...stats.changes },
+    },
+  });
 }

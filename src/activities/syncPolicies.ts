@@ -1,9 +1,12 @@
 // Sync: Graph -> Postgres for each selected policy type, page by page so memory stays bounded by
-// one page whatever the tenant's size. A type that cannot be fetched completely is reported with
-// its reason (syncOutcome.ts); it is never reported `ok` with fewer items.
+// one page whatever the tenant's size. Each page goes into the run's own capture (what its backup
+// set will hold) and the tenant's current state (src/db/policies.ts). A type that cannot be
+// fetched completely is reported with its reason (syncOutcome.ts); it is never reported `ok` with
+// fewer items, and its `fetched` is the number of distinct policies the run captured.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Tenant } from '../db/client';
-import { markVanishedPolicies, type PolicyRow, upsertPolicyPage } from '../db/policies';
+import { completeTypeCapture, databaseNow, restartTypeCapture } from '../db/capture';
+import { markVanishedPolicies, type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
 import { findTenant } from '../db/tenants';
 import {
   canonicalize,
@@ -96,7 +99,7 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     onPage: (items: number) => void,
   ): Promise<PolicyTypeSummary> {
     const summary = isPolicyTypeKey(type)
-      ? await syncType(client, tenantId, type, lastAttempt, onPage)
+      ? await syncType(client, { runId, tenantId, policyType: type }, lastAttempt, onPage)
       : emptySummary('failed', `unknown policy type "${type}"`);
     if (summary.outcome !== 'ok') {
       const { outcome, reason, requiredPermission } = summary;
@@ -110,53 +113,79 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
 
   async function syncType(
     client: GraphClient,
-    tenantId: string,
-    type: PolicyTypeKey,
+    target: PageTarget,
     lastAttempt: boolean,
     onPage: (items: number) => void,
   ): Promise<PolicyTypeSummary> {
+    const type = target.policyType as PolicyTypeKey;
     const definition = POLICY_TYPES[type];
-    const syncStartedAt = new Date();
+    // A type fetched again (a retried attempt) starts from an empty capture.
+    await restartTypeCapture(db, target.runId, type);
+    const listingStartedAt = await databaseNow(db);
     const summary = emptySummary('ok');
-    // The previous page is written while the next one is fetched: Graph latency and the database
-    // round trip overlap instead of adding up, and at most two pages are held at once.
-    let writing: Promise<void> | undefined;
+    let pagesWritten = 0;
     try {
-      const pages = client.fetchPolicyRecords(
-        type,
-        (policy) => toPolicyRow(policy, definition.volatileFields),
-        { signal: Context.current().cancellationSignal },
-      );
-      for await (const page of pages) {
-        const rows = dedupeByGraphId(page);
-        await writing;
-        writing = upsertPolicyPage(db, tenantId, type, syncStartedAt, rows).then((counts) => {
-          summary.fetched += rows.length;
+      await pipelinePages(
+        client.fetchPolicyRecords(type, (policy) => toPolicyRow(policy, definition.volatileFields), {
+          signal: Context.current().cancellationSignal,
+        }),
+        async (page) => {
+          const rows = dedupeByGraphId(page);
+          const counts = await writePolicyPage(db, target, rows);
           summary.added += counts.added;
           summary.modified += counts.modified;
+          pagesWritten += rows.length;
           onPage(rows.length);
-        });
-      }
-      await writing;
+        },
+      );
     } catch (error) {
       if (error instanceof GraphAuthError) {
         activityLogger(logger).error(
-          { tenantId, policyType: type, error: error.message },
+          { tenantId: target.tenantId, policyType: type, error: error.message },
           'Graph authentication failed',
         );
       }
-      // A fetch error must not leave a write running unobserved; a write error is rethrown below.
-      await writing?.catch(() => undefined);
       return outcomeForFailure(error, {
         permission: definition.permission,
-        fetchedSoFar: summary.fetched,
+        fetchedSoFar: pagesWritten,
         lastAttempt,
       });
     }
+    // Distinct policies: Graph can repeat an item across pages while a collection changes.
+    summary.fetched = await completeTypeCapture(db, target.runId, type);
     // Only a complete listing may mark policies deleted.
-    summary.removed = await markVanishedPolicies(db, tenantId, type, syncStartedAt);
+    summary.removed = await markVanishedPolicies(db, target, listingStartedAt);
     return summary;
   }
+}
+
+/**
+ * Writes each page while the next one is fetched: Graph latency and the database round trip
+ * overlap instead of adding up, and at most two pages are held at once. A failed write ends the
+ * listing at once and is rethrown as soon as it happens, never left as a promise nobody awaits
+ * (an unhandled rejection would take the whole worker down).
+ */
+export async function pipelinePages<T>(
+  pages: AsyncGenerator<T>,
+  write: (page: T) => Promise<void>,
+): Promise<void> {
+  let writing: Promise<void> | undefined;
+  let writeFailure: { error: unknown } | undefined;
+  try {
+    for await (const page of pages) {
+      await writing;
+      if (writeFailure) break;
+      writing = write(page).catch((error: unknown) => {
+        writeFailure = { error };
+      });
+    }
+    await writing;
+  } catch (error) {
+    // A fetch error: let the write in flight finish (or fail) before the caller decides.
+    await writing;
+    throw writeFailure?.error ?? error;
+  }
+  if (writeFailure) throw writeFailure.error;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ChangeCounts } from '../shared/types';
+import { deleteUnreferencedPayloads } from './capture';
 import type { BackupChangeKind, BackupItem, BackupSet, BackupSetChange, DbClient as Db } from './client';
 import { after, NEWEST_FIRST } from './paging';
 import type { SnapshotStats } from './snapshot';
@@ -29,10 +30,10 @@ export async function deleteSetsBeyondRetention(
     select: { payloadHash: true },
   });
   await db.backupSet.deleteMany({ where: { id: { in: ids } } });
-  await db.$executeRaw`
-    DELETE FROM backup_payloads p
-    WHERE p.hash = ANY(${hashes.map((h) => h.payloadHash)}::text[])
-      AND NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.payload_hash = p.hash)`;
+  await deleteUnreferencedPayloads(
+    db,
+    hashes.map((h) => h.payloadHash),
+  );
   return ids;
 }
 

@@ -1,3 +1,7 @@
+// A sync writes each page twice in one statement: into the run's own capture (what its backup set
+// will hold) and into the tenant's current state (policies), with the payload text stored once
+// by hash in backup_payloads. Runs of a tenant that overlap share the current state but never a
+// capture, so one run cannot take from or erase what another fetched.
 import { type Db, type DbClient, sqlPoolOf } from './client';
 
 export interface PolicyRow {
@@ -11,23 +15,29 @@ export interface PolicyRow {
   graphLastModified: Date | null;
 }
 
+export interface PageTarget {
+  runId: string;
+  tenantId: string;
+  policyType: string;
+}
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /**
- * Upserts one page of policies in a single statement (not one round trip per row) and counts
- * which were new and which changed. The CTE's snapshot shows `previous` as it was before the
- * insert, which is what makes the counts exact. Runs on pg directly: see sqlPoolOf.
+ * Writes one page in a single statement (not one round trip per row) and counts which policies
+ * were new or changed in the tenant's current state. The CTE's snapshot shows `previous` as it
+ * was before the insert, which is what makes the counts exact. Runs on pg directly: see sqlPoolOf.
  */
-export async function upsertPolicyPage(
+export async function writePolicyPage(
   db: Db,
-  tenantId: string,
-  policyType: string,
-  syncedAt: Date,
+  target: PageTarget,
   rows: PolicyRow[],
 ): Promise<{ added: number; modified: number }> {
   if (rows.length === 0) return { added: 0, modified: 0 };
   // One parameter per value, as a multi-row VALUES list: passing the payloads as one text[]
   // would make pg escape every quote of every JSON document into an array literal (bench:sync
   // measured that as the largest single cost of the write).
-  const params: unknown[] = [tenantId, policyType, syncedAt];
+  const params: unknown[] = [target.tenantId, target.policyType, target.runId];
   const values = rows.map((row) => {
     const at = params.length;
     params.push(
@@ -40,17 +50,43 @@ export async function upsertPolicyPage(
     );
     return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::timestamptz, $${at + 6}::int)`;
   });
-  const result = await sqlPoolOf(db).query<{ added: string; modified: string }>(
-    upsertPolicyPageSql(values.join(',\n')),
-    params,
-  );
+  const sql = writePolicyPageSql(values.join(',\n'));
+  const write = () => sqlPoolOf(db).query<{ added: string; modified: string }>(sql, params);
+  const result = await write().catch((error: unknown) => {
+    // Payload collection (retention, the end of another run) removed a payload this page refers
+    // to between the statement's insert and its foreign-key check: the page is written again,
+    // which stores the payload anew.
+    if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
+    return write();
+  });
   const counts = result.rows[0];
   return { added: Number(counts?.added ?? 0), modified: Number(counts?.modified ?? 0) };
 }
 
-const upsertPolicyPageSql = (values: string) => `
+// $1 tenant, $2 policy type, $3 run. Payloads are inserted sorted by hash and policies by Graph
+// id, so two runs writing overlapping pages take their row locks in the same order (no deadlock).
+// A policy row records when it was last written (database time): a run that finishes its listing
+// marks vanished only rows nobody wrote since it started (markVanishedPolicies).
+const writePolicyPageSql = (values: string) => `
   WITH incoming (graph_id, display_name, payload, payload_hash, graph_last_modified, payload_bytes) AS (
     VALUES ${values}
+  ),
+  stored AS (
+    INSERT INTO backup_payloads (hash, content, size_bytes, created_at)
+    SELECT DISTINCT ON (i.payload_hash) i.payload_hash, i.payload::jsonb, i.payload_bytes, now()
+    FROM incoming i
+    WHERE NOT EXISTS (SELECT 1 FROM backup_payloads p WHERE p.hash = i.payload_hash)
+    ORDER BY i.payload_hash
+    ON CONFLICT (hash) DO NOTHING
+    RETURNING hash
+  ),
+  captured AS (
+    INSERT INTO run_captured_items (run_id, policy_type, graph_id, display_name, payload_hash, payload_bytes)
+    SELECT $3::uuid, $2, i.graph_id, i.display_name, i.payload_hash, i.payload_bytes FROM incoming i
+    ON CONFLICT (run_id, policy_type, graph_id) DO UPDATE SET
+      display_name = EXCLUDED.display_name, payload_hash = EXCLUDED.payload_hash,
+      payload_bytes = EXCLUDED.payload_bytes
+    RETURNING graph_id
   ),
   previous AS (
     SELECT p.graph_id, p.payload_hash, p.deleted_at FROM policies p
@@ -58,13 +94,14 @@ const upsertPolicyPageSql = (values: string) => `
       AND p.graph_id IN (SELECT graph_id FROM incoming)
   ),
   upserted AS (
-    INSERT INTO policies (id, tenant_id, policy_type, graph_id, display_name, payload, payload_hash,
+    INSERT INTO policies (id, tenant_id, policy_type, graph_id, display_name, payload_hash,
                           payload_bytes, graph_last_modified, last_synced_at, deleted_at)
-    SELECT gen_random_uuid(), $1::uuid, $2, i.graph_id, i.display_name, i.payload::jsonb,
-           i.payload_hash, i.payload_bytes, i.graph_last_modified, $3::timestamptz, NULL
+    SELECT gen_random_uuid(), $1::uuid, $2, i.graph_id, i.display_name, i.payload_hash,
+           i.payload_bytes, i.graph_last_modified, now(), NULL
     FROM incoming i
+    ORDER BY i.graph_id
     ON CONFLICT (tenant_id, policy_type, graph_id) DO UPDATE SET
-      display_name = EXCLUDED.display_name, payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash,
+      display_name = EXCLUDED.display_name, payload_hash = EXCLUDED.payload_hash,
       payload_bytes = EXCLUDED.payload_bytes, graph_last_modified = EXCLUDED.graph_last_modified,
       last_synced_at = EXCLUDED.last_synced_at, deleted_at = NULL
     RETURNING graph_id
@@ -76,16 +113,27 @@ const upsertPolicyPageSql = (values: string) => `
   JOIN upserted u ON u.graph_id = i.graph_id
   LEFT JOIN previous p ON p.graph_id = i.graph_id`;
 
-/** Policies not seen by a complete sync started at `syncStartedAt` vanished from Graph: keep, mark deleted. */
+/**
+ * After a complete listing: the type's policies that this run did not capture and that no sync
+ * wrote since `listingStartedAt` (database time) vanished from Graph. They are kept, marked
+ * deleted. A run that started earlier and wrote a page after this one started cannot have its
+ * policies marked vanished here, and this run never marks what it saw itself.
+ */
 export async function markVanishedPolicies(
   db: DbClient,
-  tenantId: string,
-  policyType: string,
-  syncStartedAt: Date,
+  target: PageTarget,
+  listingStartedAt: Date,
 ): Promise<number> {
-  const { count } = await db.policy.updateMany({
-    where: { tenantId, policyType, deletedAt: null, lastSyncedAt: { lt: syncStartedAt } },
-    data: { deletedAt: new Date() },
-  });
-  return count;
+  return db.$executeRaw`
+    WITH vanished AS (
+      SELECT p.id FROM policies p
+      WHERE p.tenant_id = ${target.tenantId}::uuid AND p.policy_type = ${target.policyType}
+        AND p.deleted_at IS NULL AND p.last_synced_at < ${listingStartedAt}
+        AND NOT EXISTS (
+          SELECT 1 FROM run_captured_items c
+          WHERE c.run_id = ${target.runId}::uuid AND c.policy_type = p.policy_type
+            AND c.graph_id = p.graph_id)
+      ORDER BY p.graph_id
+      FOR UPDATE)
+    UPDATE policies SET deleted_at = now() WHERE id IN (SELECT id FROM vanished)`;
 }

@@ -1,11 +1,20 @@
-// The immutable snapshot of one run, written entirely inside PostgreSQL: payloads, items and
-// changes are copied from the policies table by INSERT ... SELECT, so no payload crosses the
-// network or sits in the worker's memory, whatever the tenant's size.
+// The immutable snapshot of one run, written entirely inside PostgreSQL: items and changes are
+// copied from the run's own capture by INSERT ... SELECT (the payloads are already stored by
+// hash), so no payload crosses the network or sits in the worker's memory, whatever the tenant's
+// size, and no other run of the tenant can change what this set holds.
 import type { PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { AuditEntry } from './audit';
 import { changeCounts } from './backupSets';
 import { type Db, sqlPoolOf } from './client';
+
+/**
+ * The set would not hold what the run reported fetching: a type it did not capture completely,
+ * or a count that differs from the capture. Nothing is written; the run must fail.
+ */
+export class CaptureMismatchError extends Error {
+  override readonly name = 'CaptureMismatchError';
+}
 
 export interface SnapshotStats {
   backupSetId: string;
@@ -25,9 +34,9 @@ export interface SnapshotTarget {
 }
 
 /**
- * Writes the run's set (at most one: backup_sets.run_id is unique). REPEATABLE READ gives
- * every statement the same view of `policies`, so counts, items and changes agree even while
- * another schedule of the tenant syncs. `audit` is appended in the same transaction.
+ * Writes the run's set (at most one: backup_sets.run_id is unique) from the run's capture, after
+ * checking that the capture holds exactly what the sync recorded for each type (the counts the
+ * run summary reports). `audit` is appended in the same transaction.
  */
 export async function writeSnapshot(
   db: Db,
@@ -61,31 +70,35 @@ export async function writeSnapshot(
   }
 }
 
-// The live policies of the captured types; $1 tenant id, $2 policy types.
-const LIVE = `FROM policies WHERE tenant_id = $1::uuid AND policy_type = ANY($2::text[]) AND deleted_at IS NULL`;
+// The run's captured policies of the given types; $1 run id, $2 policy types.
+const CAPTURED = `FROM run_captured_items WHERE run_id = $1::uuid AND policy_type = ANY($2::text[])`;
 
 async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promise<SnapshotStats> {
-  const live = [target.tenantId, target.policyTypes];
+  const captured = [target.runId, target.policyTypes];
+  const expected = await checkCapture(client, target);
   const previous = await client.query<{ id: string }>(
     `SELECT id FROM backup_sets WHERE schedule_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
     [target.scheduleId],
   );
   const previousSetId = previous.rows[0]?.id ?? null;
 
+  // Bytes of the payloads no earlier set holds: what this set adds to storage.
   const newPayloads = await client.query<{ bytes: string }>(
-    `WITH inserted AS (
-       INSERT INTO backup_payloads (hash, content, size_bytes, created_at)
-       SELECT DISTINCT ON (payload_hash) payload_hash, payload, payload_bytes, now() ${LIVE}
-       ON CONFLICT (hash) DO NOTHING
-       RETURNING size_bytes)
-     SELECT coalesce(sum(size_bytes), 0) AS bytes FROM inserted`,
-    live,
+    `SELECT coalesce(sum(c.payload_bytes), 0) AS bytes
+     FROM (SELECT DISTINCT payload_hash, payload_bytes ${CAPTURED}) c
+     WHERE NOT EXISTS (SELECT 1 FROM backup_items i WHERE i.payload_hash = c.payload_hash)`,
+    captured,
   );
   const totals = await client.query<{ items: number; bytes: string }>(
-    `SELECT count(*)::int AS items, coalesce(sum(payload_bytes), 0) AS bytes ${LIVE}`,
-    live,
+    `SELECT count(*)::int AS items, coalesce(sum(payload_bytes), 0) AS bytes ${CAPTURED}`,
+    captured,
   );
   const itemCount = totals.rows[0]?.items ?? 0;
+  if (itemCount !== expected) {
+    throw new CaptureMismatchError(
+      `the set would hold ${itemCount} policies but the run fetched ${expected}; no set was written`,
+    );
+  }
   const totalBytes = Number(totals.rows[0]?.bytes ?? 0);
   const newPayloadBytes = Number(newPayloads.rows[0]?.bytes ?? 0);
 
@@ -100,8 +113,8 @@ async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promi
 
   await client.query(
     `INSERT INTO backup_items (id, backup_set_id, policy_type, graph_id, display_name, payload_hash)
-     SELECT gen_random_uuid(), $3::uuid, policy_type, graph_id, display_name, payload_hash ${LIVE}`,
-    [...live, backupSetId],
+     SELECT gen_random_uuid(), $3::uuid, policy_type, graph_id, display_name, payload_hash ${CAPTURED}`,
+    [...captured, backupSetId],
   );
   const changes = await client.query<{ change: keyof ChangeCounts; n: number }>(
     `WITH current_items AS (SELECT * FROM backup_items WHERE backup_set_id = $1),
@@ -123,4 +136,31 @@ async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promi
     [backupSetId, previousSetId, target.policyTypes],
   );
   return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes: changeCounts(changes.rows) };
+}
+
+/**
+ * Every type of the set must have been captured completely, holding exactly the count the sync
+ * recorded for it; returns the total the set must hold.
+ */
+async function checkCapture(client: PoolClient, target: SnapshotTarget): Promise<number> {
+  const { rows } = await client.query<{ policy_type: string; fetched: number | null; held: number }>(
+    `SELECT t.policy_type, r.fetched,
+            (SELECT count(*)::int FROM run_captured_items c
+             WHERE c.run_id = $1::uuid AND c.policy_type = t.policy_type) AS held
+     FROM unnest($2::text[]) AS t(policy_type)
+     LEFT JOIN run_captured_types r ON r.run_id = $1::uuid AND r.policy_type = t.policy_type`,
+    [target.runId, target.policyTypes],
+  );
+  let expected = 0;
+  for (const row of rows) {
+    if (row.fetched === null)
+      throw new CaptureMismatchError(`the run holds no complete capture of ${row.policy_type}`);
+    if (row.fetched !== row.held) {
+      throw new CaptureMismatchError(
+        `${row.policy_type}: the run fetched ${row.fetched} policies but its capture holds ${row.held}`,
+      );
+    }
+    expected += row.fetched;
+  }
+  return expected;
 }

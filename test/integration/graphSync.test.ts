@@ -113,8 +113,9 @@ test('changes between syncs are counted; vanished policies are marked deleted, n
   });
   expect(modified).toHaveLength(3);
   for (const row of modified) {
-    expect(row.payload).not.toHaveProperty('lastModifiedDateTime');
-    expect(canonicalize(row.payload, []).sha256).toBe(row.payloadHash);
+    const stored = await stack.db.backupPayload.findUniqueOrThrow({ where: { hash: row.payloadHash } });
+    expect(stored.content).not.toHaveProperty('lastModifiedDateTime');
+    expect(canonicalize(stored.content, []).sha256).toBe(row.payloadHash);
   }
 });
 
@@ -124,8 +125,9 @@ test('a settings catalog policy with more than 100 settings is stored complete',
   expect((await runToCompletion(stack, tenant.id, schedule.id)).status).toBe('succeeded');
 
   const [largest] = await stack.db.$queryRaw<{ graph_id: string; settings: number }[]>`
-    SELECT graph_id, jsonb_array_length(payload->'settings') AS settings FROM policies
-    WHERE tenant_id = ${tenant.id}::uuid AND policy_type = 'settingsCatalog'
+    SELECT p.graph_id, jsonb_array_length(b.content->'settings') AS settings
+    FROM policies p JOIN backup_payloads b ON b.hash = p.payload_hash
+    WHERE p.tenant_id = ${tenant.id}::uuid AND p.policy_type = 'settingsCatalog'
     ORDER BY settings DESC LIMIT 1`;
   expect(largest?.settings).toBeGreaterThan(100);
   const served = await admin.countByPaging(

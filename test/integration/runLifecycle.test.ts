@@ -1,14 +1,11 @@
 // How a run ends whatever happens to it: canceled from Temporal, started for a disabled or
 // deleted schedule, or its activities run twice; and what operators see of it in Temporal.
 import { randomUUID } from 'node:crypto';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import pino from 'pino';
-import { createActivities } from '../../src/activities';
 import type { Tenant } from '../../src/db/client';
-import { GraphClientFactory } from '../../src/graph';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../../src/shared/constants';
 import { SCHEDULE_ID_KEY, TENANT_ID_KEY, TRIGGER_KEY } from '../../src/shared/searchAttributes';
 import type { BackupRunInput } from '../../src/shared/types';
+import { directActivities } from '../support/activities';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { createSchedule, runToCompletion } from '../support/runs';
@@ -116,14 +113,7 @@ test('every activity run twice leaves the same rows as once', async () => {
   });
   const run = await runToCompletion(stack, stack.tenant.id, schedule.id);
   expect(run.status).toBe('succeeded');
-  const graph = new GraphClientFactory({ trustedCaPem: stack.emulator.caPem });
-  const activities = createActivities({
-    db: stack.db,
-    graph,
-    logger: pino({ level: 'silent' }),
-    secrets: stack.secrets,
-  });
-  const env = new MockActivityEnvironment();
+  const { activities, env, close } = directActivities(stack);
   const counts = async () => ({
     runs: await stack.db.backupScheduleRun.count({ where: { scheduleId: schedule.id } }),
     policies: await stack.db.policy.count({ where: { tenantId: stack.tenant.id } }),
@@ -178,7 +168,7 @@ test('every activity run twice leaves the same rows as once', async () => {
   });
 
   expect(await counts()).toEqual(before);
-  await graph.close();
+  await close();
 });
 
 test("retention keeps the schedule's last N sets, never another schedule's, and collects unreferenced payloads", async () => {

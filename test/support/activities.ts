@@ -1,0 +1,18 @@
+// The production activities, called one by one outside a workflow (MockActivityEnvironment
+// supplies the Temporal context), over the stack's database and emulator.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import { createActivities } from '../../src/activities';
+import { GraphClientFactory } from '../../src/graph';
+import type { TestStack } from './stack';
+
+export function directActivities(stack: TestStack) {
+  const graph = new GraphClientFactory({ trustedCaPem: stack.emulator.caPem });
+  const activities = createActivities({
+    db: stack.db,
+    graph,
+    logger: pino({ level: 'silent' }),
+    secrets: stack.secrets,
+  });
+  return { activities, env: new MockActivityEnvironment(), close: () => graph.close() };
+}
