@@ -1,9 +1,10 @@
 // Records a run's outcome and its audit row in one transaction, so the run history and the
 // audit log never disagree; then lets go of the run's capture, which its set (if any) no longer
-// needs.
+// needs, and of its tenant sync lease if a failed sync left one.
 
 import { appendAudit, runActor } from '../db/audit';
 import { releaseRunCapture } from '../db/capture';
+import { releaseSyncLease } from '../db/syncLeases';
 import type { Prisma } from '../db/client';
 import { updateRun } from '../db/runs';
 import { backupRunDuration, backupRuns } from '../metrics/metrics';
@@ -52,6 +53,7 @@ export function createCompleteRun({ db }: ActivityDeps) {
     });
     // After the commit: a retry of this activity finds the run finished and still releases.
     await releaseRunCapture(db, input.runId);
+    await releaseSyncLease(db, input.runId);
     // Counted once the outcome is committed, and only by the attempt that committed it.
     if (finished) {
       backupRuns.inc({ status: input.status });

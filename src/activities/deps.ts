@@ -10,4 +10,10 @@ export interface ActivityDeps {
   logger: Logger;
   /** Decrypts a tenant's client secret where its Graph credentials are built (syncPolicies). */
   secrets: TenantSecretCipher;
+  limits?: ActivityLimits;
+}
+
+export interface ActivityLimits {
+  /** Syncs of one tenant that may run at once, across all workers (SYNC_MAX_PER_TENANT). */
+  syncMaxPerTenant: number;
 }

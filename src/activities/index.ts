@@ -4,11 +4,13 @@ import { createCompleteRun } from './completeRun';
 import type { ActivityDeps } from './deps';
 import { createApplyRetention } from './retention';
 import { createCreateSnapshot } from './snapshot';
+import { createClaimSyncLease } from './syncLease';
 import { createSyncPolicies } from './syncPolicies';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     beginRun: createBeginRun(deps),
+    claimSyncLease: createClaimSyncLease(deps),
     syncPolicies: createSyncPolicies(deps),
     createSnapshot: createCreateSnapshot(deps),
     applyRetention: createApplyRetention(deps),
@@ -17,4 +19,4 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type BackupActivities = ReturnType<typeof createActivities>;
-export type { ActivityDeps } from './deps';
+export type { ActivityDeps, ActivityLimits } from './deps';

@@ -6,6 +6,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Tenant } from '../db/client';
 import { completeTypeCapture, databaseNow, restartTypeCapture } from '../db/capture';
+import { releaseSyncLease, renewSyncLease } from '../db/syncLeases';
 import { markVanishedPolicies, type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
 import { findTenant } from '../db/tenants';
 import {
@@ -63,7 +64,14 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     const lastAttempt = context.info.attempt >= SYNC_MAX_ATTEMPTS;
     // Also heartbeat while a page waits on Graph (Retry-After, a slow item): the heartbeat
     // timeout is what detects a dead worker, so it must stay short without failing live ones.
-    const alive = setInterval(() => context.heartbeat(progress), SYNC_HEARTBEAT_INTERVAL_MS);
+    // The tenant sync lease is renewed at the same pace; a failed renewal (database down) only
+    // lets the lease run out, it must not end the sync.
+    const alive = setInterval(() => {
+      context.heartbeat(progress);
+      renewSyncLease(db, tenant.id, input.runId).catch((error: unknown) =>
+        activityLogger(logger).warn({ err: error, runId: input.runId }, 'could not renew the sync lease'),
+      );
+    }, SYNC_HEARTBEAT_INTERVAL_MS);
     try {
       for (const type of input.policyTypes) {
         progress.current = type;
@@ -84,6 +92,9 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     } finally {
       clearInterval(alive);
     }
+    // Done: the tenant's next run may sync. (A failed attempt keeps the lease while Temporal
+    // retries it; the run's end releases what is left.)
+    await releaseSyncLease(db, input.runId);
     return Object.fromEntries(
       input.policyTypes.map((type) => [type, progress.done[type] as PolicyTypeSummary]),
     );

@@ -78,7 +78,14 @@ const workerSchema = common
     WORKFLOW_BUNDLE_PATH: optionalPath,
     /** Extra CA trusted for Graph and login, for the dev emulator's self-signed certificate. */
     GRAPH_CA_FILE: optionalPath,
+    /** Slots for the workflow queue's short activities (begin, lease claims, snapshot, complete). */
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Slots for syncs, on their own queue: a long sync never holds a bookkeeping slot. */
+    WORKER_MAX_CONCURRENT_SYNCS: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Syncs of one tenant that may run at once across all workers; more runs wait their turn. */
+    SYNC_MAX_PER_TENANT: z.coerce.number().int().min(1).max(100).default(2),
+    /** Deadline of one Graph request, headers and body together: no slow host holds a slot longer. */
+    GRAPH_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** Only to isolate a worker (tests, canaries): schedules and the API start runs on the default. */
     WORKER_TASK_QUEUE: z.string().min(1).max(200).default(BACKUP_TASK_QUEUE),
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */

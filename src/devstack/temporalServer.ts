@@ -30,6 +30,9 @@ export async function startTemporalDevServer(
   args.push(...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']));
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   for (const name of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=Keyword`);
+  // Sync activities carry their tenant as fairness key: their queue's backlog is then served
+  // tenant by tenant instead of first come, first served (Temporal's task queue fairness).
+  args.push('--dynamic-config-value', 'matching.enableFairness=true');
   // Its warnings (polling retries during start and stop) are noise; errors are not.
   await supervisor.start({
     name: 'temporal',

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { Agent } from 'undici';
 import { credentialFingerprint, type GraphTenantCredentials, resolveEndpoints } from './credentials';
 import { GraphClient } from './graphClient';
-import { GraphHttp } from './graphHttp';
+import { DEFAULT_GRAPH_REQUEST_TIMEOUT_MS, GraphHttp } from './graphHttp';
 import { GRAPH_TENANT_BUDGET, RequestBudget, type RequestBudgetOptions } from './requestBudget';
 import { TenantTokenProvider } from './tokenProvider';
 import { createAgent } from './transport';
@@ -13,6 +13,8 @@ export interface GraphClientFactoryOptions {
   logger?: Logger;
   /** Per-tenant request budget; Graph's documented Intune limit unless a test or bench says otherwise. */
   requestBudget?: RequestBudgetOptions;
+  /** Deadline of one Graph request, headers and body together. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export class GraphClientFactory {
   private readonly agent: Agent;
   private readonly logger: Logger;
   private readonly budgetOptions: RequestBudgetOptions;
+  private readonly requestTimeoutMs: number;
   private readonly tenants = new Map<string, { fingerprint: string; tokens: TenantTokenProvider }>();
   // Kept apart from the credentials: a rotated secret is still the same app in the same tenant,
   // and Graph's throttling counts it as such.
@@ -32,6 +35,7 @@ export class GraphClientFactory {
     this.agent = createAgent(opts.trustedCaPem);
     this.logger = opts.logger ?? pino({ level: 'silent' });
     this.budgetOptions = opts.requestBudget ?? GRAPH_TENANT_BUDGET;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS;
   }
 
   /**
@@ -51,7 +55,13 @@ export class GraphClientFactory {
       budget = new RequestBudget(this.budgetOptions);
       this.budgets.set(tenantKey, budget);
     }
-    const http = new GraphHttp({ agent: this.agent, tokens: entry.tokens, budget, logger });
+    const http = new GraphHttp({
+      agent: this.agent,
+      tokens: entry.tokens,
+      budget,
+      logger,
+      requestTimeoutMs: this.requestTimeoutMs,
+    });
     return new GraphClient(http, resolveEndpoints(creds).graphBaseUrl);
   }
 

@@ -23,6 +23,38 @@ export interface GraphHttpDeps {
   tokens: TenantTokenProvider;
   budget: RequestBudget;
   logger: Logger;
+  /** Deadline of one request, headers and body together (GRAPH_REQUEST_TIMEOUT_SECONDS). */
+  requestTimeoutMs: number;
+}
+
+/** Default of GRAPH_REQUEST_TIMEOUT_SECONDS: Graph answers within seconds, large pages too. */
+export const DEFAULT_GRAPH_REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * An abort signal that fires after `ms` or when `outer` (the activity's cancellation) fires.
+ * One timer and one listener on `outer` per request, both removed by clear(): AbortSignal.any
+ * would leave a listener on the long-lived outer signal for every request of a sync.
+ */
+function requestDeadline(ms: number, outer?: AbortSignal) {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new Error(`request deadline of ${ms} ms passed`));
+  }, ms);
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  if (outer?.aborted) onOuterAbort();
+  else outer?.addEventListener('abort', onOuterAbort, { once: true });
+  return {
+    signal: controller.signal,
+    get expired() {
+      return expired;
+    },
+    clear() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    },
+  };
 }
 
 /**
@@ -40,14 +72,17 @@ export class GraphHttp {
       await this.deps.budget.acquire(signal);
       const token = await this.deps.tokens.getToken();
       let response: Response;
+      let text: string;
+      // Headers and body within one deadline: undici's own timeouts are per read, so a host that
+      // trickles a byte a minute would otherwise hold the request (and the sync's slot) for hours.
+      const deadline = requestDeadline(this.deps.requestTimeoutMs, signal);
       try {
         response = await fetch(url, {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
           dispatcher: this.deps.agent,
-          // Timeouts are the agent's (transport.ts): a timer signal per request cost more than
-          // the request itself on the emulator.
-          ...(signal ? { signal } : {}),
+          signal: deadline.signal,
         });
+        text = await response.text();
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         graphRequests.inc({ status: '0' });
@@ -55,19 +90,25 @@ export class GraphHttp {
           await sleep(backoffMs(networkFailures), signal);
           continue;
         }
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = deadline.expired
+          ? `no complete answer within ${this.deps.requestTimeoutMs / 1000} s`
+          : error instanceof Error
+            ? error.message
+            : String(error);
         throw new GraphRequestError(
           `Graph GET ${path} failed: ${reason}`,
           { status: 0, path, scope },
           { cause: error },
         );
+      } finally {
+        deadline.clear();
       }
 
       graphRequests.inc({ status: String(response.status) });
       if (response.status === 429) graphThrottles.inc();
-      if (response.ok) return parseBody(response, path);
+      if (response.ok) return parseBody(text, path);
 
-      const graphError = parseGraphError(await response.text());
+      const graphError = parseGraphError(text);
       if (response.status === 401) {
         if (!refreshedAfter401) {
           // Tokens can be revoked or rotated before MSAL's cache expires them: retry once fresh.
@@ -103,10 +144,10 @@ export class GraphHttp {
   }
 }
 
-async function parseBody(response: Response, path: string): Promise<GraphObject> {
+function parseBody(text: string, path: string): GraphObject {
   let body: unknown;
   try {
-    body = await response.json();
+    body = JSON.parse(text);
   } catch {
     throw new GraphProtocolError('Graph answered with a body that is not JSON', path);
   }

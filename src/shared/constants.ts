@@ -4,6 +4,15 @@
 /** The one task queue that BackupRun workflows and their activities run on. */
 export const BACKUP_TASK_QUEUE = 'backups';
 
+/**
+ * Where a BackupRun's sync activities run: a queue of their own next to the workflow's, with its
+ * own worker slots, so bookkeeping activities (begin, claim, snapshot, complete) never wait
+ * behind long syncs. Derived from the workflow's queue, so an isolated worker gets its own too.
+ */
+export function syncTaskQueueOf(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-sync`;
+}
+
 /** Workflow type name, as registered by the worker and referenced by schedules. */
 export const BACKUP_RUN_WORKFLOW = 'BackupRun';
 

@@ -20,15 +20,23 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, logger);
   const graph = new GraphClientFactory({
     logger,
+    requestTimeoutMs: config.GRAPH_REQUEST_TIMEOUT_SECONDS * 1000,
     ...(config.GRAPH_CA_FILE ? { trustedCaPem: readFileSync(config.GRAPH_CA_FILE, 'utf8') } : {}),
   });
   const connection = await connectWorkerConnection(config);
   const worker = await createBackupWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    deps: { db, graph, logger, secrets: new TenantSecretCipher(config.secretKeys) },
+    deps: {
+      db,
+      graph,
+      logger,
+      secrets: new TenantSecretCipher(config.secretKeys),
+      limits: { syncMaxPerTenant: config.SYNC_MAX_PER_TENANT },
+    },
     bundlePath: config.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH,
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentSyncs: config.WORKER_MAX_CONCURRENT_SYNCS,
     taskQueue: config.WORKER_TASK_QUEUE,
   });
   const metrics = config.METRICS_PORT > 0 ? await startMetricsServer(config.METRICS_PORT, logger) : undefined;

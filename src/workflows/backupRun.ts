@@ -1,4 +1,5 @@
-// The BackupRun workflow: begin (run row + lock) -> sync -> snapshot -> retention -> complete.
+// The BackupRun workflow: begin (run row + lock) -> tenant sync lease -> sync -> snapshot ->
+// retention -> complete.
 // Deterministic code only; every effect happens in an activity. Changes to this released
 // workflow must go through patched() and keep the replay tests green.
 import {
@@ -13,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BackupActivities } from '../activities';
-import { SYNC_HEARTBEAT_TIMEOUT, SYNC_MAX_ATTEMPTS } from '../shared/constants';
+import { SYNC_HEARTBEAT_TIMEOUT, SYNC_MAX_ATTEMPTS, syncTaskQueueOf } from '../shared/constants';
 import {
   SCHEDULE_ID_KEY,
   SCHEDULED_BY_ID_KEY,
@@ -55,6 +56,26 @@ const graphSyncWaitingOnCancel = proxyActivities<Pick<BackupActivities, 'syncPol
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
+/**
+ * Patch: the sync waits for one of its tenant's sync leases (claimSyncLease retries until a lease
+ * is free, on the workflow's queue) and then runs on the sync queue, with the tenant as its
+ * fairness key. Runs started before it keep syncing on the workflow queue without a lease.
+ */
+const TENANT_FAIR_SYNC = 'tenant-fair-sync';
+const leases = proxyActivities<Pick<BackupActivities, 'claimSyncLease'>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 1.5, maximumInterval: '10s' },
+});
+function fairSync(workflowTaskQueue: string, tenantId: string) {
+  return proxyActivities<Pick<BackupActivities, 'syncPolicies'>>({
+    ...syncOptions,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    taskQueue: syncTaskQueueOf(workflowTaskQueue),
+    // The sync queue's backlog is served tenant by tenant (with fairness on in the server).
+    priority: { fairnessKey: tenantId },
+  });
+}
+
 const storage = proxyActivities<Pick<BackupActivities, 'createSnapshot' | 'applyRetention'>>({
   startToCloseTimeout: '10m',
   retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 10 },
@@ -80,7 +101,11 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
     return { runId, status: 'skipped', ...(begun.skipReason ? { reason: begun.skipReason } : {}) };
 
   try {
-    const sync = patched(SYNC_WAITS_FOR_CANCELLATION) ? graphSyncWaitingOnCancel : graphSync;
+    let sync = patched(SYNC_WAITS_FOR_CANCELLATION) ? graphSyncWaitingOnCancel : graphSync;
+    if (patched(TENANT_FAIR_SYNC)) {
+      await leases.claimSyncLease({ runId, tenantId: input.tenantId });
+      sync = fairSync(info.taskQueue, input.tenantId);
+    }
     const types = await sync.syncPolicies({
       runId,
       tenantId: input.tenantId,
