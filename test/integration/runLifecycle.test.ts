@@ -116,7 +116,10 @@ test('every activity run twice leaves the same rows as once', async () => {
   });
   const run = await runToCompletion(stack, stack.tenant.id, schedule.id);
   expect(run.status).toBe('succeeded');
-  const graph = new GraphClientFactory({ trustedCaPem: stack.emulator.caPem });
+  const graph = new GraphClientFactory({
+    trustedCaPem: stack.emulator.caPem,
+    endpointAllowlist: stack.graphEndpoints,
+  });
   const activities = createActivities({
     db: stack.db,
     graph,
