@@ -112,7 +112,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const temporal = new Client({ connection, namespace: env.namespace });
   // Whole test files run with one token; the limit itself is tested in hardening.test.ts.
   const server = await listenOnLoopback(
-    createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }),
+    createApp({
+      db,
+      temporal,
+      logger,
+      secrets,
+      rateLimitPerMinute: 1_000_000,
+      graphEndpointAllowlist: graphEndpoints,
+    }),
   );
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
