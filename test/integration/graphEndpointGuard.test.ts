@@ -30,6 +30,11 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 
+beforeEach(() => {
+  connections = 0;
+  requests = 0;
+});
+
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
@@ -61,13 +66,13 @@ test.each([
     const tenant = await tenantPointingAt({ graphBaseUrl: url(), loginBaseUrl: url() });
     const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance'] });
     const run = await runToCompletion(stack, tenant.id, schedule.id);
+    expect({ connections, requests }).toEqual({ connections: 0, requests: 0 });
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({
       code: 'graph_endpoint_refused',
       message: expect.stringContaining(`${field} refused`),
     });
     expect(await stack.db.policy.count({ where: { tenantId: tenant.id } })).toBe(0);
-    expect({ connections, requests }).toEqual({ connections: 0, requests: 0 });
   },
 );
 
@@ -80,24 +85,26 @@ test('a refused login URL alone stops the run before the allowed Graph URL gets 
   const graphBefore = stack.emulator.graphRequests(DEMO_TENANT.azureTenantId);
   const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance'] });
   const run = await runToCompletion(stack, tenant.id, schedule.id);
+  expect({ connections, requests }).toEqual({ connections: 0, requests: 0 });
+  expect(stack.emulator.tokenRequests(DEMO_TENANT.azureTenantId)).toBe(tokensBefore);
+  expect(stack.emulator.graphRequests(DEMO_TENANT.azureTenantId)).toBe(graphBefore);
   expect(run.error).toMatchObject({
     code: 'graph_endpoint_refused',
     message: expect.stringContaining('loginBaseUrl refused'),
   });
-  expect(stack.emulator.tokenRequests(DEMO_TENANT.azureTenantId)).toBe(tokensBefore);
-  expect(stack.emulator.graphRequests(DEMO_TENANT.azureTenantId)).toBe(graphBefore);
-  expect({ connections, requests }).toEqual({ connections: 0, requests: 0 });
 });
 
-test('the same tenant pointed back at the allowlisted emulator runs', async () => {
+test('a refused tenant row corrected in the database to the allowlisted emulator runs again', async () => {
   const tenant = await tenantPointingAt({
     graphBaseUrl: `https://127.0.0.1:${port}`,
     loginBaseUrl: `https://127.0.0.1:${port}`,
   });
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance'] });
+  expect((await runToCompletion(stack, tenant.id, schedule.id)).error?.code).toBe('graph_endpoint_refused');
   await stack.db.tenant.update({
     where: { id: tenant.id },
     data: { graphBaseUrl: stack.emulator.baseUrl, loginBaseUrl: `${stack.emulator.baseUrl}/` },
   });
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance'] });
   expect((await runToCompletion(stack, tenant.id, schedule.id)).status).toBe('succeeded');
+  expect({ connections, requests }).toEqual({ connections: 0, requests: 0 });
 });
