@@ -24,8 +24,24 @@ export type OutboundVerdict =
 /** Every address a host name resolves to, as the connection's own lookup would find them. */
 export type ResolveHost = (hostname: string) => Promise<string[]>;
 
-export const resolveWithSystem: ResolveHost = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+/**
+ * getaddrinfo can take the resolver's retries (tens of seconds) to give up; an API request or
+ * a run should not wait that long to learn the host does not resolve.
+ */
+const RESOLVE_TIMEOUT_MS = 5_000;
+
+export const resolveWithSystem: ResolveHost = async (hostname) => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`resolving ${hostname} timed out`)), RESOLVE_TIMEOUT_MS);
+  });
+  try {
+    const entries = await Promise.race([lookup(hostname, { all: true, verbatim: true }), timeout]);
+    return entries.map((entry) => entry.address);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 const refused = (reason: string) => ({ allowed: false, reason, unresolved: false }) as const;
 

@@ -207,6 +207,14 @@ describe('checkOutboundUrl for URLs that may name any public host', () => {
     });
   });
 
+  it("resolves with the system's resolver by default (localhost, from /etc/hosts)", async () => {
+    expect(await checkOutboundUrl('https://localhost:8443', anyPublic)).toEqual({
+      allowed: false,
+      reason: 'localhost resolves to an address that is not public',
+      unresolved: false,
+    });
+  });
+
   it('accepts a public IP literal and refuses private ones in every notation', async () => {
     const { resolve } = resolverOf({});
     expect(await checkOutboundUrl('https://8.8.8.8', anyPublic, resolve)).toMatchObject({ allowed: true });
