@@ -9,6 +9,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createDb, type Db } from '../src/db/client';
 import { GraphClientFactory, POLICY_TYPE_KEYS } from '../src/graph';
+import { graphEndpointAllowlist } from '../src/outbound';
 import { generateKeyRing, TenantSecretCipher } from '../src/secrets';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../src/shared/constants';
 import type { BackupRunInput, BackupRunResult } from '../src/shared/types';
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
     const graph = new GraphClientFactory({
       trustedCaPem: caPem(env),
       requestBudget: { limit: 1_000_000, windowMs: 20_000 },
+      endpointAllowlist: graphEndpointAllowlist([new URL(env.emulatorUrl).host]),
     });
     const worker = await createBackupWorker({
       connection: nativeConnection,

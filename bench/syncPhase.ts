@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createSyncPolicies, type SyncPoliciesResult } from '../src/activities/syncPolicies';
 import { createDb } from '../src/db/client';
 import { GraphClientFactory, POLICY_TYPE_KEYS } from '../src/graph';
+import { graphEndpointAllowlist } from '../src/outbound';
 import { generateKeyRing, TenantSecretCipher } from '../src/secrets';
 import { benchEnv, caPem, report } from './shared';
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const graph = new GraphClientFactory({
     trustedCaPem: caPem(env),
     requestBudget: { limit: 1_000_000, windowMs: 20_000 },
+    endpointAllowlist: graphEndpointAllowlist([new URL(env.emulatorUrl).host]),
   });
   // The bench tenant's secret is stored as `plain`: any key ring reads it.
   const secrets = new TenantSecretCipher(generateKeyRing('bench'));

@@ -1,7 +1,7 @@
 // How a Graph failure of one policy type becomes its outcome, or a Temporal failure of the whole
 // sync. Pure, so every branch is unit-tested.
 import { ApplicationFailure } from '@temporalio/activity';
-import { GraphAuthError, GraphProtocolError, GraphRequestError } from '../graph';
+import { GraphAuthError, GraphEndpointRefusedError, GraphProtocolError, GraphRequestError } from '../graph';
 import type { PolicyTypeSummary } from '../shared/types';
 
 export function emptySummary(outcome: PolicyTypeSummary['outcome'], reason?: string): PolicyTypeSummary {
@@ -50,6 +50,20 @@ export function outcomeForFailure(
   }
   const where = error.scope === 'nextPage' ? 'paging broke: ' : '';
   return failed(`${where}${error.message}`, context.fetchedSoFar);
+}
+
+/**
+ * The failure of a sync whose tenant endpoints the outbound guard refused: `graph_endpoint_refused`
+ * without retry (someone must fix the tenant or the allowlist), or `graph_unavailable` for Temporal
+ * to retry when the host name did not resolve. Anything else is rethrown as it is.
+ */
+export function failureForRefusedEndpoint(error: unknown): never {
+  if (!(error instanceof GraphEndpointRefusedError)) throw error;
+  throw ApplicationFailure.create({
+    message: error.message,
+    type: error.unresolved ? 'graph_unavailable' : 'graph_endpoint_refused',
+    nonRetryable: !error.unresolved,
+  });
 }
 
 function failed(reason: string, fetched: number): PolicyTypeSummary {

@@ -24,7 +24,7 @@ import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constan
 import type { PolicyTypeSummary } from '../shared/types';
 import { activityLogger } from './activityLogger';
 import type { ActivityDeps } from './deps';
-import { emptySummary, outcomeForFailure } from './syncOutcome';
+import { emptySummary, failureForRefusedEndpoint, outcomeForFailure } from './syncOutcome';
 
 export interface SyncPoliciesInput {
   runId: string;
@@ -52,7 +52,9 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     const tenant = await findTenant(db, input.tenantId);
     if (!tenant)
       throw ApplicationFailure.nonRetryable(`tenant ${input.tenantId} does not exist`, 'tenant_not_found');
-    const client = graph.forTenant(tenant.id, graphCredentials(tenant, secrets));
+    const client = await graph
+      .forTenant(tenant.id, graphCredentials(tenant, secrets))
+      .catch(failureForRefusedEndpoint);
     const resumed = context.info.heartbeatDetails as SyncProgress | undefined;
     const progress: SyncProgress = {
       typesDone: 0,

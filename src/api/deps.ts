@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Logger } from '../logging/logger';
+import type { OutboundAllowlist } from '../outbound';
 import type { TenantSecretCipher } from '../secrets';
 import type { SchedulingPolicy } from '../temporal/scheduleOptions';
 
@@ -14,6 +15,11 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   /** Deployment-wide scheduling choices (SCHEDULE_JITTER_SECONDS). */
   scheduling?: SchedulingPolicy;
+  /**
+   * Where a tenant's graphBaseUrl and loginBaseUrl may point (graphEndpointAllowlist with
+   * GRAPH_ENDPOINT_ALLOWLIST); Microsoft's hosts only unless given.
+   */
+  graphEndpointAllowlist?: OutboundAllowlist;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/env';
 import { createDb } from '../db/client';
 import { createLogger } from '../logging/logger';
+import { graphEndpointAllowlist } from '../outbound';
 import { startReconciler } from '../reconciler/runReconciler';
 import { TenantSecretCipher } from '../secrets';
 import { createLazyTemporalClient } from '../temporal/connection';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     scheduling,
     secrets,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    graphEndpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
   });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0

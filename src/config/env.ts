@@ -2,6 +2,7 @@
 // deployment fails immediately with the variable named, instead of at first use.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { AllowlistEntryError, parseAllowlist } from '../outbound/allowlist';
 import { KeyRingError, parseKeyRing, type SecretKeyRing } from '../secrets/keyRing';
 import { BACKUP_TASK_QUEUE } from '../shared/constants';
 
@@ -29,6 +30,26 @@ const secretKeyVars = z.object({
   SECRET_ENCRYPTION_KEYS: z.string({ error: 'required: comma-separated keyId:base64key entries' }).min(1),
   /** The key new encryptions use; one of SECRET_ENCRYPTION_KEYS. */
   SECRET_ENCRYPTION_KEY_ID: z.string({ error: 'required: the id of the key for new encryptions' }).min(1),
+});
+
+/**
+ * Extra `host` or `host:port` entries (comma-separated) a tenant's Graph and login URLs may name,
+ * reached even at private addresses: the dev emulator, an internal proxy. Parsed into allowlist
+ * keys; the API and the worker must be given the same list.
+ */
+const graphEndpointVars = z.object({
+  GRAPH_ENDPOINT_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseAllowlist(text);
+      } catch (error) {
+        if (!(error instanceof AllowlistEntryError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    }),
 });
 
 type SecretKeyVars = Partial<z.infer<typeof secretKeyVars>>;
@@ -68,6 +89,7 @@ const apiSchema = common
     /** Requests per minute one API token may make; more answer 429 with Retry-After. */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   })
+  .extend(graphEndpointVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
   .transform(withRequiredKeyRing);
@@ -91,6 +113,7 @@ const workerSchema = common
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   })
+  .extend(graphEndpointVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
   .transform(withRequiredKeyRing);

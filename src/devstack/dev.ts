@@ -88,6 +88,11 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporalAddress,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       NODE_ENV: 'development',
+      // The demo tenant points at the emulator on loopback, which the outbound guard refuses
+      // unless listed; the user's own entries are kept.
+      GRAPH_ENDPOINT_ALLOWLIST: [process.env.GRAPH_ENDPOINT_ALLOWLIST, `127.0.0.1:${emulatorPort}`]
+        .filter(Boolean)
+        .join(','),
       ...secretKeys,
     };
     await Promise.all([

@@ -1,6 +1,14 @@
 import pino, { type Logger } from 'pino';
 import type { Agent } from 'undici';
+import {
+  checkOutboundUrl,
+  graphEndpointAllowlist,
+  type OutboundAllowlist,
+  type ResolveHost,
+  resolveWithSystem,
+} from '../outbound';
 import { credentialFingerprint, type GraphTenantCredentials, resolveEndpoints } from './credentials';
+import { GraphEndpointRefusedError } from './errors';
 import { GraphClient } from './graphClient';
 import { DEFAULT_GRAPH_REQUEST_TIMEOUT_MS, GraphHttp } from './graphHttp';
 import { GRAPH_TENANT_BUDGET, RequestBudget, type RequestBudgetOptions } from './requestBudget';
@@ -15,6 +23,13 @@ export interface GraphClientFactoryOptions {
   requestBudget?: RequestBudgetOptions;
   /** Deadline of one Graph request, headers and body together. */
   requestTimeoutMs?: number;
+  /**
+   * Where tenants' Graph and login URLs may point (graphEndpointAllowlist with the operator's
+   * GRAPH_ENDPOINT_ALLOWLIST); Microsoft's hosts only unless given.
+   */
+  endpointAllowlist?: OutboundAllowlist;
+  /** Host name resolution of the endpoint check; the system's unless a test replaces it. */
+  resolveHost?: ResolveHost;
 }
 
 /**
@@ -26,23 +41,30 @@ export class GraphClientFactory {
   private readonly logger: Logger;
   private readonly budgetOptions: RequestBudgetOptions;
   private readonly requestTimeoutMs: number;
+  private readonly allowlist: OutboundAllowlist;
+  private readonly resolveHost: ResolveHost;
   private readonly tenants = new Map<string, { fingerprint: string; tokens: TenantTokenProvider }>();
   // Kept apart from the credentials: a rotated secret is still the same app in the same tenant,
   // and Graph's throttling counts it as such.
   private readonly budgets = new Map<string, RequestBudget>();
 
   constructor(opts: GraphClientFactoryOptions = {}) {
-    this.agent = createAgent(opts.trustedCaPem);
+    this.allowlist = opts.endpointAllowlist ?? graphEndpointAllowlist();
+    this.resolveHost = opts.resolveHost ?? resolveWithSystem;
+    this.agent = createAgent(this.allowlist, opts.trustedCaPem);
     this.logger = opts.logger ?? pino({ level: 'silent' });
     this.budgetOptions = opts.requestBudget ?? GRAPH_TENANT_BUDGET;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS;
   }
 
   /**
-   * A client for the tenant. Changed credentials (e.g. a rotated secret) replace the cached MSAL
-   * application, and with it the old tokens.
+   * A client for the tenant, once both of its endpoints passed the outbound guard (else a
+   * GraphEndpointRefusedError, and nothing is sent). Rows written before the API checked them,
+   * or edited in the database, are checked here too. Changed credentials (e.g. a rotated secret)
+   * replace the cached MSAL application, and with it the old tokens.
    */
-  forTenant(tenantKey: string, creds: GraphTenantCredentials): GraphClient {
+  async forTenant(tenantKey: string, tenantCreds: GraphTenantCredentials): Promise<GraphClient> {
+    const creds = await this.checkedEndpoints(tenantCreds);
     const fingerprint = credentialFingerprint(creds);
     let entry = this.tenants.get(tenantKey);
     const logger = this.logger.child({ tenantKey });
@@ -63,6 +85,24 @@ export class GraphClientFactory {
       requestTimeoutMs: this.requestTimeoutMs,
     });
     return new GraphClient(http, resolveEndpoints(creds).graphBaseUrl);
+  }
+
+  /**
+   * The credentials with both endpoints as the canonical origins the guard accepted. A refusal
+   * that no retry can change is reported before a host that merely did not resolve.
+   */
+  private async checkedEndpoints(creds: GraphTenantCredentials): Promise<GraphTenantCredentials> {
+    const endpoints = resolveEndpoints(creds);
+    const check = (url: string) => checkOutboundUrl(url, this.allowlist, this.resolveHost);
+    const [graph, login] = await Promise.all([check(endpoints.graphBaseUrl), check(endpoints.loginBaseUrl)]);
+    if (graph.allowed && login.allowed)
+      return { ...creds, graphBaseUrl: graph.url.origin, loginBaseUrl: login.url.origin };
+    const refusals: GraphEndpointRefusedError[] = [];
+    if (!graph.allowed)
+      refusals.push(new GraphEndpointRefusedError('graphBaseUrl', graph.reason, graph.unresolved));
+    if (!login.allowed)
+      refusals.push(new GraphEndpointRefusedError('loginBaseUrl', login.reason, login.unresolved));
+    throw refusals.find((refusal) => !refusal.unresolved) ?? refusals[0];
   }
 
   /** Forgets a tenant's cached application and tokens (e.g. after the tenant was deleted). */

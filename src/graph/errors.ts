@@ -66,6 +66,24 @@ export class GraphAuthError extends Error {
   }
 }
 
+/**
+ * The tenant's Graph or login URL failed the outbound guard (src/outbound): not https, not on the
+ * allowlist, or resolving to a private address. Nothing was sent to it. `unresolved`: the host
+ * name did not resolve, which a later attempt may change; anything else needs someone to fix
+ * the tenant or GRAPH_ENDPOINT_ALLOWLIST.
+ */
+export class GraphEndpointRefusedError extends Error {
+  override readonly name = 'GraphEndpointRefusedError';
+  readonly field: 'graphBaseUrl' | 'loginBaseUrl';
+  readonly unresolved: boolean;
+
+  constructor(field: 'graphBaseUrl' | 'loginBaseUrl', reason: string, unresolved: boolean) {
+    super(`${field} refused: ${reason}`);
+    this.field = field;
+    this.unresolved = unresolved;
+  }
+}
+
 /** Graph answered successfully but with something the client cannot trust or parse. */
 export class GraphProtocolError extends Error {
   override readonly name = 'GraphProtocolError';

@@ -6,7 +6,13 @@ export {
   PUBLIC_GRAPH_BASE_URL,
   PUBLIC_LOGIN_BASE_URL,
 } from './credentials';
-export { GraphAuthError, GraphProtocolError, GraphRequestError, type GraphRequestScope } from './errors';
+export {
+  GraphAuthError,
+  GraphEndpointRefusedError,
+  GraphProtocolError,
+  GraphRequestError,
+  type GraphRequestScope,
+} from './errors';
 export { type FetchedPolicy, type FetchOptions, GraphClient, type GraphObject } from './graphClient';
 export {
   isPolicyTypeKey,

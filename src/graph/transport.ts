@@ -1,18 +1,23 @@
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { Agent, fetch } from 'undici';
+import { type OutboundAllowlist, guardedConnector } from '../outbound';
 
 /**
  * One connection pool for the process, shared by MSAL and Graph requests. A given CA is trusted
  * in addition to the system roots, so the same process can reach both the emulator and Microsoft.
+ * Every connection goes through the outbound guard: only allowlisted hosts, and only at public
+ * addresses unless the operator listed the host.
  */
-export function createAgent(trustedCaPem?: string): Agent {
+export function createAgent(allowlist: OutboundAllowlist, trustedCaPem?: string): Agent {
   const timeouts = { headersTimeout: GRAPH_TIMEOUT_MS, bodyTimeout: GRAPH_TIMEOUT_MS };
-  if (trustedCaPem === undefined) return new Agent(timeouts);
   // One secure context for every connection: passing `ca` instead would parse the ~140 system
   // roots again for each new TLS connection, which showed up as the top cost in bench:sync.
-  const secureContext = createSecureContext({ ca: [...rootCertificates, trustedCaPem] });
-  return new Agent({ ...timeouts, connect: { secureContext } });
+  const tls =
+    trustedCaPem === undefined
+      ? {}
+      : { secureContext: createSecureContext({ ca: [...rootCertificates, trustedCaPem] }) };
+  return new Agent({ ...timeouts, connect: guardedConnector(allowlist, { tls }) });
 }
 
 /** Graph answers within seconds; a minute without headers or body bytes is a hung request. */

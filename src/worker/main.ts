@@ -6,6 +6,7 @@ import { loadWorkerConfig } from '../config/env';
 import { createDb } from '../db/client';
 import { GraphClientFactory } from '../graph';
 import { createLogger } from '../logging/logger';
+import { graphEndpointAllowlist } from '../outbound';
 import { TenantSecretCipher } from '../secrets';
 import { connectWorkerConnection } from '../temporal/connection';
 import { DEFAULT_BUNDLE_PATH } from './bundle';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const graph = new GraphClientFactory({
     logger,
     requestTimeoutMs: config.GRAPH_REQUEST_TIMEOUT_SECONDS * 1000,
+    endpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
     ...(config.GRAPH_CA_FILE ? { trustedCaPem: readFileSync(config.GRAPH_CA_FILE, 'utf8') } : {}),
   });
   const connection = await connectWorkerConnection(config);

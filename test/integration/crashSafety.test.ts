@@ -29,7 +29,7 @@ async function worker(
   taskQueue: string,
   extra: { applicationName?: string; metricsPort?: number } = {},
 ): Promise<WorkerProcess> {
-  const started = await startWorkerProcess({ taskQueue, caPem: stack.emulator.caPem, ...extra });
+  const started = await startWorkerProcess({ taskQueue, emulator: stack.emulator, ...extra });
   workers.push(started);
   return started;
 }

@@ -12,6 +12,7 @@ import { loadOrCreateTls } from '../../src/emulator/tls';
 import { GraphClientFactory } from '../../src/graph/clientFactory';
 import { GraphRequestError } from '../../src/graph/errors';
 import { MAX_NETWORK_ATTEMPTS } from '../../src/graph/retryPolicy';
+import { graphEndpointAllowlist } from '../../src/outbound';
 import { eventually } from '../support/stack';
 
 const DEADLINE_MS = 1_500;
@@ -49,13 +50,18 @@ afterAll(async () => {
 });
 
 test('every request to a trickling host ends at the deadline, and the type fails instead of hanging', async () => {
-  const factory = new GraphClientFactory({ trustedCaPem: emulator.caPem, requestTimeoutMs: DEADLINE_MS });
+  const tricklerUrl = `https://127.0.0.1:${(trickler.address() as AddressInfo).port}`;
+  const factory = new GraphClientFactory({
+    trustedCaPem: emulator.caPem,
+    requestTimeoutMs: DEADLINE_MS,
+    endpointAllowlist: graphEndpointAllowlist([new URL(emulator.baseUrl).host, new URL(tricklerUrl).host]),
+  });
   try {
-    const client = factory.forTenant('trickle', {
+    const client = await factory.forTenant('trickle', {
       azureTenantId: DEMO_TENANT.azureTenantId,
       clientId: DEMO_TENANT.clientId,
       clientSecret: DEMO_TENANT.clientSecret,
-      graphBaseUrl: `https://127.0.0.1:${(trickler.address() as AddressInfo).port}`,
+      graphBaseUrl: tricklerUrl,
       loginBaseUrl: emulator.baseUrl,
     });
     const started = Date.now();

@@ -24,7 +24,7 @@ useStackWithEmulator({ captureLogs: true, withoutWorker: true }, (started, emula
 beforeAll(async () => {
   worker = await startWorkerProcess({
     taskQueue: BACKUP_TASK_QUEUE,
-    caPem: stack.emulator.caPem,
+    emulator: stack.emulator,
     logLevel: 'trace',
   });
 });

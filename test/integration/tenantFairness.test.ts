@@ -35,7 +35,10 @@ let graph: GraphClientFactory;
 beforeAll(async () => {
   const env = testEnv();
   connection = await NativeConnection.connect({ address: env.temporalAddress });
-  graph = new GraphClientFactory({ trustedCaPem: stack.emulator.caPem });
+  graph = new GraphClientFactory({
+    trustedCaPem: stack.emulator.caPem,
+    endpointAllowlist: stack.graphEndpoints,
+  });
   worker = await createBackupWorker({
     connection,
     namespace: env.namespace,

@@ -7,7 +7,10 @@ import { GraphClientFactory } from '../../src/graph';
 import type { TestStack } from './stack';
 
 export function directActivities(stack: TestStack) {
-  const graph = new GraphClientFactory({ trustedCaPem: stack.emulator.caPem });
+  const graph = new GraphClientFactory({
+    trustedCaPem: stack.emulator.caPem,
+    endpointAllowlist: stack.graphEndpoints,
+  });
   const activities = createActivities({
     db: stack.db,
     graph,

@@ -13,6 +13,7 @@ import { issueApiToken } from '../../src/db/tokens';
 import { listenOnLoopback } from '../../src/devstack/ports';
 import { DEMO_TENANT, demoTenantSeed, type GraphEmulator, startGraphEmulator } from '../../src/emulator';
 import { GraphClientFactory } from '../../src/graph';
+import { graphEndpointAllowlist, type OutboundAllowlist } from '../../src/outbound';
 import { TenantSecretCipher } from '../../src/secrets';
 import { setMembership } from '../../src/services/memberships';
 import { createUser, issueToken } from '../../src/services/users';
@@ -29,6 +30,8 @@ export interface TestStack {
   tenant: Tenant;
   /** The run's key ring (SECRET_ENCRYPTION_KEYS from `npm test`), as the API and worker use it. */
   secrets: TenantSecretCipher;
+  /** Where tenants' Graph endpoints may point: Microsoft's hosts and the emulator's host:port. */
+  graphEndpoints: OutboundAllowlist;
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<ApiResponse>;
   /**
    * A new user (no platform admin) with an API token: a member of the tenant (the stack's unless
@@ -92,7 +95,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     tenants: [demoTenantSeed()],
     ...(options.emulatorPageSize ? { pageSize: options.emulatorPageSize } : {}),
   });
-  const graph = new GraphClientFactory({ trustedCaPem: emulator.caPem, logger });
+  // As GRAPH_ENDPOINT_ALLOWLIST=127.0.0.1:<port> would for the API and a worker process.
+  const graphEndpoints = graphEndpointAllowlist([new URL(emulator.baseUrl).host]);
+  const graph = new GraphClientFactory({
+    trustedCaPem: emulator.caPem,
+    logger,
+    endpointAllowlist: graphEndpoints,
+  });
   const secrets = new TenantSecretCipher(loadSecretKeyRing());
 
   const runningWorker = options.withoutWorker
@@ -103,7 +112,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const temporal = new Client({ connection, namespace: env.namespace });
   // Whole test files run with one token; the limit itself is tested in hardening.test.ts.
   const server = await listenOnLoopback(
-    createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }),
+    createApp({
+      db,
+      temporal,
+      logger,
+      secrets,
+      rateLimitPerMinute: 1_000_000,
+      graphEndpointAllowlist: graphEndpoints,
+    }),
   );
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -134,6 +150,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     token,
     tenant,
     secrets,
+    graphEndpoints,
     logLines,
     async userWithRole(role, tenantId = tenant.id) {
       const email = `${role ?? 'nobody'}-${randomUUID()}@test.local`;

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GraphEmulator } from '../../src/emulator';
 import { testEnv } from './env';
 
 export interface WorkerProcess {
@@ -17,7 +18,8 @@ const ROOT = join(__dirname, '..', '..');
 
 export async function startWorkerProcess(opts: {
   taskQueue: string;
-  caPem: string;
+  /** The Graph emulator: the worker trusts its CA and allowlists its host:port. */
+  emulator: Pick<GraphEmulator, 'caPem' | 'baseUrl'>;
   /** Tags the worker's PostgreSQL connections, so a test can terminate exactly those. */
   applicationName?: string;
   /** Serve /metrics on this port (off unless given). */
@@ -27,7 +29,7 @@ export async function startWorkerProcess(opts: {
 }): Promise<WorkerProcess> {
   const env = testEnv();
   const caFile = join(tmpdir(), `tenantvault-test-ca-${process.pid}.pem`);
-  writeFileSync(caFile, opts.caPem);
+  writeFileSync(caFile, opts.emulator.caPem);
   const databaseUrl = new URL(env.databaseUrl);
   if (opts.applicationName) databaseUrl.searchParams.set('application_name', opts.applicationName);
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'worker', 'main.ts')], {
@@ -39,6 +41,7 @@ export async function startWorkerProcess(opts: {
       TEMPORAL_NAMESPACE: env.namespace,
       WORKFLOW_BUNDLE_PATH: env.bundlePath,
       GRAPH_CA_FILE: caFile,
+      GRAPH_ENDPOINT_ALLOWLIST: new URL(opts.emulator.baseUrl).host,
       WORKER_TASK_QUEUE: opts.taskQueue,
       METRICS_PORT: String(opts.metricsPort ?? 0),
       LOG_LEVEL: opts.logLevel ?? 'info',

@@ -30,6 +30,7 @@ describe('loadApiConfig', () => {
       RECONCILE_INTERVAL_SECONDS: 60,
       SCHEDULE_JITTER_SECONDS: 0,
       API_RATE_LIMIT_PER_MINUTE: 600,
+      GRAPH_ENDPOINT_ALLOWLIST: [],
     });
     expect(secretKeys.toJSON()).toEqual({ activeKeyId: 'k2', keyIds: ['k1', 'k2'] });
   });
@@ -166,6 +167,44 @@ describe('loadWorkerConfig', () => {
     expect(
       configError(loadWorkerConfig, { DATABASE_URL, ...KEYS, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }).message,
     ).toContain('WORKER_MAX_CONCURRENT_ACTIVITIES');
+  });
+});
+
+describe('GRAPH_ENDPOINT_ALLOWLIST', () => {
+  it.each([
+    ['API', loadApiConfig],
+    ['worker', loadWorkerConfig],
+  ])('the %s reads it as host:port keys (443 unless given), ignoring blank entries', (_, load) => {
+    const config = load({
+      DATABASE_URL,
+      ...KEYS,
+      GRAPH_ENDPOINT_ALLOWLIST: ' 127.0.0.1:4443, Graph.Proxy.Internal ,,[::1]:8443,',
+    });
+    expect(config.GRAPH_ENDPOINT_ALLOWLIST).toEqual([
+      '127.0.0.1:4443',
+      'graph.proxy.internal:443',
+      '[::1]:8443',
+    ]);
+    expect(load({ DATABASE_URL, ...KEYS, GRAPH_ENDPOINT_ALLOWLIST: '' }).GRAPH_ENDPOINT_ALLOWLIST).toEqual(
+      [],
+    );
+  });
+
+  it.each([
+    'https://127.0.0.1:4443',
+    '127.0.0.1:4443/v1.0',
+    'user@proxy.internal',
+    '*.microsoft.com',
+    'proxy.internal:99999',
+    'proxy internal',
+  ])('refuses the entry %j, naming the variable and the position but not the value', (entry) => {
+    const error = configError(loadWorkerConfig, {
+      DATABASE_URL,
+      ...KEYS,
+      GRAPH_ENDPOINT_ALLOWLIST: `127.0.0.1:4443,${entry}`,
+    });
+    expect(error.message).toContain('GRAPH_ENDPOINT_ALLOWLIST: entry 2');
+    expect(error.message).not.toContain(entry);
   });
 });
 

@@ -195,6 +195,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('gives api and worker one GRAPH_ENDPOINT_ALLOWLIST, empty (Microsoft only) unless set', () => {
+    const api = environment(service('api')).GRAPH_ENDPOINT_ALLOWLIST;
+    expect(api).toMatch(/^\$\{GRAPH_ENDPOINT_ALLOWLIST:-\}$/);
+    expect(environment(service('worker')).GRAPH_ENDPOINT_ALLOWLIST).toBe(api);
+  });
+
   it('points the app at the compose postgres and temporal services', () => {
     for (const name of ['api', 'worker', 'migrate']) {
       const env = environment(service(name));

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { outcomeForFailure } from '../../src/activities/syncOutcome';
+import { failureForRefusedEndpoint, outcomeForFailure } from '../../src/activities/syncOutcome';
 import {
   GraphAuthError,
+  GraphEndpointRefusedError,
   GraphProtocolError,
   GraphRequestError,
   type GraphRequestScope,
@@ -84,5 +85,32 @@ describe('outcomeForFailure', () => {
   it('rethrows what is not a Graph error, for Temporal to retry', () => {
     const bug = new TypeError('database went away');
     expect(thrown(() => outcomeForFailure(bug, context))).toBe(bug);
+  });
+});
+
+describe('failureForRefusedEndpoint', () => {
+  it('fails a refused endpoint without retry', () => {
+    const refused = new GraphEndpointRefusedError('loginBaseUrl', '10.0.0.1 is a private address', false);
+    expect(thrown(() => failureForRefusedEndpoint(refused))).toMatchObject({
+      type: 'graph_endpoint_refused',
+      nonRetryable: true,
+      message: 'loginBaseUrl refused: 10.0.0.1 is a private address',
+    });
+  });
+
+  it('leaves a host that did not resolve to Temporal to retry', () => {
+    const unresolved = new GraphEndpointRefusedError(
+      'graphBaseUrl',
+      'graph.microsoft.us could not be resolved',
+      true,
+    );
+    const failure = thrown(() => failureForRefusedEndpoint(unresolved));
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'graph_unavailable', nonRetryable: false });
+  });
+
+  it('rethrows anything else as it is', () => {
+    const other = new Error('database went away');
+    expect(thrown(() => failureForRefusedEndpoint(other))).toBe(other);
   });
 });

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { urlFormProblem } from '../../outbound';
 import { createTenant, getTenant, listTenants, updateTenant } from '../../services/tenants';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -7,9 +8,16 @@ import { page, pageQuery } from '../pagination';
 import { tenantJson } from '../serializers';
 import { parseBody, parseQuery, pathId } from '../validation';
 
+// The form is checked here; the service checks the host against GRAPH_ENDPOINT_ALLOWLIST and its
+// addresses (src/outbound), and stores the URL's canonical origin.
 const baseUrl = z
-  .url({ protocol: /^https$/, error: 'must be an https:// URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
+  .string()
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const problem = urlFormProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ format: 'uri', description: 'https:// service root: no path, query, fragment or user info' });
 
 export const createTenantBody = z.strictObject({
   slug: z
@@ -44,6 +52,7 @@ export const updateTenantBody = createTenantBody
 
 export function tenantsRouter(deps: ApiDeps): Router {
   const router = Router();
+  const endpoints = deps.graphEndpointAllowlist;
 
   router.get('/', async (req, res) => {
     const query = parseQuery(pageQuery, req.query);
@@ -54,7 +63,7 @@ export function tenantsRouter(deps: ApiDeps): Router {
 
   router.post('/', async (req, res) => {
     const body = parseBody(createTenantBody, req.body);
-    const tenant = await createTenant(deps.db, deps.secrets, body, principalOf(res).userId);
+    const tenant = await createTenant(deps.db, deps.secrets, body, principalOf(res).userId, endpoints);
     res.status(201).location(`/v1/tenants/${tenant.id}`).json(tenantJson(tenant));
   });
 
@@ -66,7 +75,9 @@ export function tenantsRouter(deps: ApiDeps): Router {
     const tenantId = pathId(req.params.tenantId, 'tenant');
     const changes = parseBody(updateTenantBody, req.body);
     res.json(
-      tenantJson(await updateTenant(deps.db, deps.secrets, tenantId, changes, principalOf(res).userId)),
+      tenantJson(
+        await updateTenant(deps.db, deps.secrets, tenantId, changes, principalOf(res).userId, endpoints),
+      ),
     );
   });
 
