@@ -36,9 +36,12 @@ export function authorizeByRouteTable(
   for (const op of table) {
     guard[op.method](
       op.path,
-      (_req, res, next) => {
-        // The route template, for the request audit: known here even when the request is refused.
+      (req, res, next) => {
+        // The route template and its values, for the request audit, log and metrics: known here
+        // even when the request is refused, and kept when a failing handler's error leaves its
+        // router (Express then resets req.baseUrl and req.params).
         res.locals.routePath = op.path;
+        res.locals.routeParams = { ...req.params };
         next();
       },
       authorize(db, op.permission, rateLimit),
