@@ -21,7 +21,21 @@ const common = z.object({
   TEMPORAL_TLS_KEY_FILE: optionalPath,
   TEMPORAL_TLS_CA_FILE: optionalPath,
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Node's own switch; '0' turns off certificate checks of every TLS connection of the process. */
+  NODE_TLS_REJECT_UNAUTHORIZED: z.string().optional(),
 });
+
+/**
+ * In production, certificate checks stay on: with NODE_TLS_REJECT_UNAUTHORIZED=0 the process
+ * would send Graph client secrets (worker), database and Temporal credentials (all of them) to
+ * whoever answers in the middle. A debugging setting left in a deployment must stop it.
+ */
+const tlsVerified = (env: { NODE_ENV: string; NODE_TLS_REJECT_UNAUTHORIZED?: string | undefined }) =>
+  env.NODE_ENV !== 'production' || env.NODE_TLS_REJECT_UNAUTHORIZED !== '0';
+const tlsVerifiedError = {
+  message: 'must not be 0 with NODE_ENV=production: it turns off TLS certificate verification',
+  path: ['NODE_TLS_REJECT_UNAUTHORIZED'],
+};
 
 /** The keys of tenant client secrets at rest: the API encrypts with them, the worker decrypts. */
 const secretKeyVars = z.object({
@@ -70,6 +84,7 @@ const apiSchema = common
   })
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
+  .refine(tlsVerified, tlsVerifiedError)
   .transform(withRequiredKeyRing);
 
 const workerSchema = common
@@ -86,16 +101,18 @@ const workerSchema = common
   })
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
+  .refine(tlsVerified, tlsVerifiedError)
   .transform(withRequiredKeyRing);
 
 /** `npm run admin`: the database, and the keys for commands that need them (rotate-secret-key). */
 const adminSchema = common
-  .pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true })
+  .pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true, NODE_TLS_REJECT_UNAUTHORIZED: true })
   .extend(secretKeyVars.partial().shape)
   .refine((env) => !env.SECRET_ENCRYPTION_KEYS === !env.SECRET_ENCRYPTION_KEY_ID, {
     message: 'SECRET_ENCRYPTION_KEYS and SECRET_ENCRYPTION_KEY_ID must be set together',
     path: ['SECRET_ENCRYPTION_KEY_ID'],
   })
+  .refine(tlsVerified, tlsVerifiedError)
   .transform(withKeyRing);
 
 export type ApiConfig = z.infer<typeof apiSchema>;

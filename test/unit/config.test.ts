@@ -218,3 +218,22 @@ describe('the secret encryption keys', () => {
     expect(configError(loadAdminConfig, {}).message).toContain('DATABASE_URL');
   });
 });
+
+describe('TLS certificate verification', () => {
+  it.each([
+    ['API', loadApiConfig],
+    ['worker', loadWorkerConfig],
+    ['admin command line', loadAdminConfig],
+  ])('the %s refuses to start in production with NODE_TLS_REJECT_UNAUTHORIZED=0', (_, load) => {
+    const insecure = { DATABASE_URL, ...KEYS, NODE_TLS_REJECT_UNAUTHORIZED: '0' };
+    expect(configError(load, { ...insecure, NODE_ENV: 'production' }).message).toContain(
+      'NODE_TLS_REJECT_UNAUTHORIZED: must not be 0 with NODE_ENV=production',
+    );
+    // Outside production it is a developer's choice (Node warns about it itself).
+    expect(() => load({ ...insecure, NODE_ENV: 'development' })).not.toThrow();
+    expect(() =>
+      load({ DATABASE_URL, ...KEYS, NODE_ENV: 'production', NODE_TLS_REJECT_UNAUTHORIZED: '1' }),
+    ).not.toThrow();
+    expect(() => load({ DATABASE_URL, ...KEYS, NODE_ENV: 'production' })).not.toThrow();
+  });
+});
