@@ -12,6 +12,8 @@ export interface ApiDeps {
   secrets: TenantSecretCipher;
   /** Requests per minute per API token (API_RATE_LIMIT_PER_MINUTE). */
   rateLimitPerMinute?: number;
+  /** Bytes of payloads per page of backup set items (API_ITEMS_PAGE_MAX_BYTES). */
+  itemsPageMaxBytes?: number;
   /** Deployment-wide scheduling choices (SCHEDULE_JITTER_SECONDS). */
   scheduling?: SchedulingPolicy;
 }

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     scheduling,
     secrets,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    itemsPageMaxBytes: config.API_ITEMS_PAGE_MAX_BYTES,
   });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0

@@ -435,6 +435,10 @@ export const operations: Operation[] = [
     path: `${SETS}/:setId/items`,
     operationId: 'listBackupSetItems',
     summary: "A backup set's items",
+    description:
+      'With `includePayload=true` a page also ends before its payloads would pass ' +
+      '`API_ITEMS_PAGE_MAX_BYTES` (4 MiB unless configured; `payloadBytes` are the stored sizes), ' +
+      'so it may hold fewer than `limit` items; it holds one at least. Follow `nextCursor`.',
     tag: 'Backup sets',
     permission: 'tenant:read',
     query: itemsQuery,

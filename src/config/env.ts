@@ -81,6 +81,13 @@ const apiSchema = common
     SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3_600).default(0),
     /** Requests per minute one API token may make; more answer 429 with Retry-After. */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Bytes of payloads (their stored sizes) per page of backup set items; a page holds one at least. */
+    API_ITEMS_PAGE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
   })
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)

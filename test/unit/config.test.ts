@@ -30,6 +30,7 @@ describe('loadApiConfig', () => {
       RECONCILE_INTERVAL_SECONDS: 60,
       SCHEDULE_JITTER_SECONDS: 0,
       API_RATE_LIMIT_PER_MINUTE: 600,
+      API_ITEMS_PAGE_MAX_BYTES: 4 * 1024 * 1024,
     });
     expect(secretKeys.toJSON()).toEqual({ activeKeyId: 'k2', keyIds: ['k1', 'k2'] });
   });
@@ -41,6 +42,15 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, API_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(
       /API_RATE_LIMIT_PER_MINUTE/,
     );
+  });
+
+  it('reads API_ITEMS_PAGE_MAX_BYTES, at least 64 KiB', () => {
+    expect(
+      loadApiConfig({ DATABASE_URL, ...KEYS, API_ITEMS_PAGE_MAX_BYTES: '1048576' }).API_ITEMS_PAGE_MAX_BYTES,
+    ).toBe(1_048_576);
+    expect(
+      configError(loadApiConfig, { DATABASE_URL, ...KEYS, API_ITEMS_PAGE_MAX_BYTES: '1000' }).message,
+    ).toContain('API_ITEMS_PAGE_MAX_BYTES');
   });
 
   it('reads RECONCILE_INTERVAL_SECONDS, where 0 turns the reconciler off', () => {

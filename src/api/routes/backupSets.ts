@@ -34,13 +34,14 @@ export function backupSetsRouter(deps: ApiDeps): Router {
 
   router.get('/:setId/items', async (req, res) => {
     const query = parseQuery(itemsQuery, req.query);
-    const items = await getBackupSetItems(
+    const { rows, limit } = await getBackupSetItems(
       deps.db,
       pathId(param(req, 'tenantId'), 'tenant'),
       pathId(param(req, 'setId'), 'backup set'),
       query,
+      { maxPageBytes: deps.itemsPageMaxBytes },
     );
-    res.json(page(items, query.limit, backupItemJson));
+    res.json(page(rows, limit, backupItemJson));
   });
 
   router.get('/:setId', async (req, res) => {

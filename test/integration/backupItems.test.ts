@@ -1,0 +1,136 @@
+// GET …/backup-sets/{setId}/items with payloads: a page is bounded by the payloads' stored bytes
+// as well as by `limit`, and never empty.
+import { createHash, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp } from '../../src/api/app';
+import { listenOnLoopback } from '../../src/devstack/ports';
+import { createSchedule } from '../support/runs';
+import { type ApiResponse, type TestStack, useTestStack } from '../support/stack';
+
+let stack: TestStack;
+useTestStack({ withoutWorker: true }, (started) => {
+  stack = started;
+});
+
+interface StoredItem {
+  policyType: string;
+  displayName: string;
+  /** Bytes of the payload's canonical JSON, about. */
+  bytes: number;
+}
+
+/** A backup set of these items (ids ascending in this order), each with its own payload. */
+async function backupSetOf(items: StoredItem[]): Promise<{ setId: string; itemIds: string[] }> {
+  const tenantId = stack.tenant.id;
+  const schedule = await createSchedule(stack, tenantId, { enabled: false, policyTypes: ['compliance'] });
+  const run = await stack.db.backupScheduleRun.create({
+    data: {
+      tenantId,
+      scheduleId: schedule.id,
+      workflowId: `items-${randomUUID()}`,
+      trigger: 'manual',
+      status: 'succeeded',
+      finishedAt: new Date(),
+    },
+  });
+  const totalBytes = items.reduce((sum, item) => sum + item.bytes, 0);
+  const set = await stack.db.backupSet.create({
+    data: {
+      tenantId,
+      scheduleId: schedule.id,
+      runId: run.id,
+      itemCount: items.length,
+      totalBytes,
+      newPayloadBytes: totalBytes,
+    },
+  });
+  const itemIds = items.map(() => randomUUID()).sort();
+  for (const [index, item] of items.entries()) {
+    const content = { displayName: item.displayName, body: 'x'.repeat(Math.max(0, item.bytes - 40)) };
+    const json = JSON.stringify(content);
+    const hash = createHash('sha256').update(json).digest('hex');
+    await stack.db.backupPayload.upsert({
+      where: { hash },
+      create: { hash, content, sizeBytes: Buffer.byteLength(json) },
+      update: {},
+    });
+    await stack.db.backupItem.create({
+      data: {
+        id: itemIds[index]!,
+        backupSetId: set.id,
+        policyType: item.policyType,
+        graphId: randomUUID(),
+        displayName: item.displayName,
+        payloadHash: hash,
+      },
+    });
+  }
+  return { setId: set.id, itemIds };
+}
+
+/** A second app on the stack with its own page bound, and a GET on it. */
+async function appWith(itemsPageMaxBytes: number) {
+  const server = await listenOnLoopback(
+    createApp({
+      db: stack.db,
+      temporal: stack.temporal,
+      logger: pino({ level: 'silent' }),
+      secrets: stack.secrets,
+      rateLimitPerMinute: 1_000_000,
+      itemsPageMaxBytes,
+    }),
+  );
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    async get(path: string, token = stack.token): Promise<ApiResponse> {
+      const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const contentType = response.headers.get('content-type') ?? '';
+      return { status: response.status, contentType, body: await response.json() };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+test('a page of payloads ends before the bytes bound, holds one item at least, and the cursor goes on', async () => {
+  const sizes = [3_000, 3_000, 3_000, 30_000, 1_000, 1_000];
+  const { setId, itemIds } = await backupSetOf(
+    sizes.map((bytes, index) => ({ policyType: 'compliance', displayName: `policy ${index}`, bytes })),
+  );
+  const api = await appWith(7_000);
+  try {
+    const pages: { ids: string[]; bytes: number }[] = [];
+    for (let cursor: string | null = null; ; ) {
+      const path: string = `/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?includePayload=true&limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+      const { status, body } = await api.get(path);
+      expect(status).toBe(200);
+      pages.push({
+        ids: body.items.map((item: { id: string }) => item.id),
+        bytes: body.items.reduce((sum: number, item: { payloadBytes: number }) => sum + item.payloadBytes, 0),
+      });
+      for (const item of body.items) expect(item.payload.displayName).toBe(item.displayName);
+      cursor = body.nextCursor;
+      if (!cursor) break;
+      expect(pages.length).toBeLessThan(10);
+    }
+    // 3,000 + 3,000 fit in 7,000; the third would not. 30,000 alone is over, and still a page.
+    expect(pages.map((p) => p.ids.length)).toEqual([2, 1, 1, 2]);
+    expect(pages.flatMap((p) => p.ids)).toEqual(itemIds);
+    expect(pages[2]!.bytes).toBeGreaterThan(7_000);
+    for (const p of [pages[0]!, pages[1]!, pages[3]!]) expect(p.bytes).toBeLessThanOrEqual(7_000);
+
+    // Without payloads only `limit` bounds a page.
+    const plain = await api.get(`/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?limit=200`);
+    expect(plain.body.items).toHaveLength(sizes.length);
+    expect(plain.body.nextCursor).toBeNull();
+    expect(plain.body.items[0]).not.toHaveProperty('payload');
+    // `limit` still bounds a page of payloads that fit.
+    const limited = await api.get(
+      `/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?includePayload=true&limit=1`,
+    );
+    expect(limited.body.items.map((item: { id: string }) => item.id)).toEqual([itemIds[0]]);
+    expect(limited.body.nextCursor).toBe(itemIds[0]);
+  } finally {
+    await api.close();
+  }
+});
