@@ -438,7 +438,10 @@ export const operations: Operation[] = [
     description:
       'With `includePayload=true` a page also ends before its payloads would pass ' +
       '`API_ITEMS_PAGE_MAX_BYTES` (4 MiB unless configured; `payloadBytes` are the stored sizes), ' +
-      'so it may hold fewer than `limit` items; it holds one at least. Follow `nextCursor`.',
+      'so it may hold fewer than `limit` items; it holds one at least. Follow `nextCursor`. ' +
+      'Script bodies can hold credentials: the payloads of the script types (PowerShell, shell, ' +
+      'remediations) need `scripts:read` (role operator or higher); for a readonly member those ' +
+      'items come without `payload` and with `payloadWithheld`.',
     tag: 'Backup sets',
     permission: 'tenant:read',
     query: itemsQuery,

@@ -98,7 +98,11 @@ export async function listBackupSets(
   });
 }
 
-export type BackupItemWithPayload = BackupItem & { payload?: { content: unknown; sizeBytes: number } };
+export type BackupItemWithPayload = BackupItem & {
+  payload?: { content: unknown; sizeBytes: number };
+  /** Asked for, but not shown to this caller (./services/backupSets.ts says why). */
+  payloadWithheld?: true;
+};
 
 /** An item with its payload's stored size (the canonical JSON's bytes), when asked for. */
 export type BackupItemRow = BackupItem & { payload?: { sizeBytes: number } };

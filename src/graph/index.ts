@@ -10,6 +10,7 @@ export { GraphAuthError, GraphProtocolError, GraphRequestError, type GraphReques
 export { type FetchedPolicy, type FetchOptions, GraphClient, type GraphObject } from './graphClient';
 export {
   isPolicyTypeKey,
+  mayHoldScripts,
   POLICY_TYPE_KEYS,
   POLICY_TYPES,
   type PolicyExpansion,

@@ -134,3 +134,49 @@ test('a page of payloads ends before the bytes bound, holds one item at least, a
     await api.close();
   }
 });
+
+test('script payloads are shown to operators and up, and withheld from readonly members', async () => {
+  const canary = `Set-LocalUser -Password (ConvertTo-SecureString 'canary-${randomUUID()}')`;
+  const { setId } = await backupSetOf([
+    { policyType: 'compliance', displayName: 'Windows baseline', bytes: 500 },
+    { policyType: 'powershellScripts', displayName: canary, bytes: 500 },
+    { policyType: 'remediations', displayName: canary, bytes: 500 },
+    { policyType: 'macosShellScripts', displayName: canary, bytes: 500 },
+  ]);
+  const api = await appWith(4 * 1024 * 1024);
+  try {
+    const items = `/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?includePayload=true`;
+    const readonly = await stack.userWithRole('readonly');
+    const operator = await stack.userWithRole('operator');
+
+    const asReadonly = await api.get(items, readonly.token);
+    expect(asReadonly.status).toBe(200);
+    const byType = (body: { items: { policyType: string }[] }) =>
+      Object.fromEntries(body.items.map((item) => [item.policyType, item]));
+    const hidden = byType(asReadonly.body);
+    expect(hidden.compliance).toMatchObject({
+      payload: { displayName: 'Windows baseline' },
+      payloadBytes: expect.any(Number),
+    });
+    for (const type of ['powershellScripts', 'remediations', 'macosShellScripts']) {
+      expect(hidden[type]).not.toHaveProperty('payload');
+      expect(hidden[type]).toMatchObject({ payloadWithheld: { permission: 'scripts:read' } });
+    }
+    // The listing still names them; only the script payloads stay out of the answer.
+    expect(JSON.stringify(asReadonly.body).split(`"payload":{"displayName":"${canary}`)).toHaveLength(1);
+    const filtered = await api.get(`${items}&policyType=powershellScripts`, readonly.token);
+    expect(filtered.body.items).toEqual([expect.objectContaining({ payloadWithheld: expect.any(Object) })]);
+
+    const asOperator = await api.get(items, operator.token);
+    const shown = byType(asOperator.body);
+    for (const type of ['powershellScripts', 'remediations', 'macosShellScripts']) {
+      expect(shown[type]).toMatchObject({
+        payload: { displayName: canary },
+        payloadBytes: expect.any(Number),
+      });
+      expect(shown[type]).not.toHaveProperty('payloadWithheld');
+    }
+  } finally {
+    await api.close();
+  }
+});

@@ -205,6 +205,10 @@ export const backupItemPage = paged(
     payloadHash: z.string(),
     payload: anyJson.optional().describe('the canonical payload (includePayload=true only)'),
     payloadBytes: z.int().optional(),
+    payloadWithheld: z
+      .strictObject({ permission: z.literal('scripts:read'), reason: z.string() })
+      .optional()
+      .describe('instead of the payload, for a caller without scripts:read: the type holds scripts'),
   }),
 );
 

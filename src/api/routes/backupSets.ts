@@ -6,6 +6,7 @@ import {
   getBackupSetItems,
   listBackupSets,
 } from '../../services/backupSets';
+import { callerMay } from '../authorize';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery, queryFlag } from '../pagination';
 import { backupItemJson, backupSetChangeJson, backupSetJson } from '../serializers';
@@ -39,7 +40,10 @@ export function backupSetsRouter(deps: ApiDeps): Router {
       pathId(param(req, 'tenantId'), 'tenant'),
       pathId(param(req, 'setId'), 'backup set'),
       query,
-      { maxPageBytes: deps.itemsPageMaxBytes },
+      {
+        mayReadScripts: callerMay(res, 'scripts:read'),
+        ...(deps.itemsPageMaxBytes ? { maxPageBytes: deps.itemsPageMaxBytes } : {}),
+      },
     );
     res.json(page(rows, limit, backupItemJson));
   });
