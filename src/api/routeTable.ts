@@ -13,7 +13,7 @@ import { changesQuery, itemsQuery, setsQuery } from './routes/backupSets';
 import { notificationsQuery } from './routes/notifications';
 import { runsQuery } from './routes/runs';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
-import { createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
+import { addMemberBody, createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
@@ -188,7 +188,7 @@ export const operations: Operation[] = [
     method: 'post',
     path: '/v1/users',
     operationId: 'createUser',
-    summary: 'Add a user; give them a role in a tenant with PUT …/members/{userId}',
+    summary: 'Add a user; give them a role in a tenant with POST …/members',
     tag: 'Users',
     permission: 'platform:admin',
     body: createUserBody,
@@ -277,11 +277,29 @@ export const operations: Operation[] = [
     replies: ok(r.memberPage, 'a page of members'),
   },
   {
+    method: 'post',
+    path: `${TENANT}/members`,
+    operationId: 'addMember',
+    summary: 'Add a user to the tenant by email, with a role',
+    description:
+      'A caller who is no platform admin may add only users who already share a tenant with ' +
+      'them; for any other email, known or not, the answer is the same 422 on `email`, so ' +
+      "nothing is revealed about users outside the caller's tenants. A member already: 409 " +
+      '`already_member` (change the role with PUT …/members/{userId}).',
+    tag: 'Members',
+    permission: 'tenant:admin',
+    body: addMemberBody,
+    replies: created(r.member, 'the member'),
+    problems: [409],
+  },
+  {
     method: 'put',
     path: `${TENANT}/members/:userId`,
     operationId: 'setMember',
-    summary: "Make the user a member with this role, or change the member's role",
-    description: 'A tenant keeps at least one owner once it has one (409 `last_owner`).',
+    summary: "Change a member's role",
+    description:
+      'Only for members of the tenant (404 otherwise: add users with POST …/members). ' +
+      'A tenant keeps at least one owner once it has one (409 `last_owner`).',
     tag: 'Members',
     permission: 'tenant:admin',
     body: memberBody,

@@ -28,5 +28,15 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** Input that is well-formed but not acceptable here (the API answers 422 naming the field). */
+export class InvalidInputError extends DomainError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message, 'validation_failed');
+  }
+}
+
 /** A dependency (Temporal) refused or could not be reached; the request may be retried. */
 export class UnavailableError extends DomainError {}

@@ -163,9 +163,15 @@ test('owners manage members; a tenant keeps one owner; a removed member loses th
     stack.api(`/v1/tenants/${tenant.id}/members/${userId}`, { method: 'DELETE', token: as });
 
   expect((await stack.api(`/v1/tenants/${tenant.id}`, { token: user.token })).status).toBe(404);
-  const added = await put(user.userId, 'operator');
-  expect(added.status).toBe(200);
-  expect(added.body).toMatchObject({ userId: user.userId, role: 'operator' });
+  // PUT only changes the role of a member; the user shares no tenant with the owner, so a
+  // platform admin adds them, by email.
+  expect((await put(user.userId, 'operator')).status).toBe(404);
+  const added = await stack.api(`/v1/tenants/${tenant.id}/members`, {
+    method: 'POST',
+    body: { email: user.email.toUpperCase(), role: 'operator' },
+  });
+  expect(added.status).toBe(201);
+  expect(added.body).toMatchObject({ userId: user.userId, email: user.email, role: 'operator' });
   expect((await stack.api(`/v1/tenants/${tenant.id}`, { token: user.token })).status).toBe(200);
   expect(await tenantIdsOf(user.token)).toEqual([tenant.id]);
   // An operator (or a manager) may not manage members.
@@ -211,7 +217,11 @@ test('GET /v1/tenants lists only the caller’s tenants, all of them for a platf
   const a = await newTenant('list-a');
   const b = await newTenant('list-b');
   const inA = await stack.userWithRole('readonly', a.id);
-  await stack.api(`/v1/tenants/${b.id}/members/${inA.userId}`, { method: 'PUT', body: { role: 'owner' } });
+  const added = await stack.api(`/v1/tenants/${b.id}/members`, {
+    method: 'POST',
+    body: { email: inA.email, role: 'owner' },
+  });
+  expect(added.status).toBe(201);
   const inB = await stack.userWithRole('readonly', b.id);
 
   expect((await tenantIdsOf(inA.token)).sort()).toEqual([a.id, b.id].sort());

@@ -191,7 +191,8 @@ test('real responses parse with the documented schemas', async () => {
 
   const email = `member-${scheduleId}@test.local`;
   const user = (await call('createUser', {}, { body: { email, displayName: 'Member' } })).body;
-  await call('setMember', { tenantId, userId: user.id }, { body: { role: 'readonly' } });
+  await call('addMember', { tenantId }, { body: { email, role: 'readonly' } });
+  await call('setMember', { tenantId, userId: user.id }, { body: { role: 'operator' } });
   await call('listMembers', { tenantId });
   expect((await call('removeMember', { tenantId, userId: user.id })).status).toBe(204);
   const tokenBody = { name: 'reference', expiresInDays: 1 };

@@ -42,6 +42,7 @@ export interface TestStack {
 
 export interface TestUser {
   userId: string;
+  email: string;
   token: string;
   tokenId: string;
 }
@@ -144,7 +145,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       );
       if (role) await setMembership(db, tenantId, user.id, role, 'system');
       const issued = await issueToken(db, user.id, { name: 'integration test' }, 'system');
-      return { userId: user.id, token: issued.token, tokenId: issued.id };
+      return { userId: user.id, email, token: issued.token, tokenId: issued.id };
     },
     async api(path, init = {}) {
       const headers: Record<string, string> = {};

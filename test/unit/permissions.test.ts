@@ -48,6 +48,7 @@ test('what each role may do, route by route, as the product names it', () => {
     updateBackupSchedule: 'schedules:write',
     deleteBackupSchedule: 'schedules:write',
     updateTenant: 'tenant:admin',
+    addMember: 'tenant:admin',
     setMember: 'tenant:admin',
     removeMember: 'tenant:admin',
     createTenant: 'platform:admin',

@@ -15,3 +15,5 @@ export const issueTokenBody = z.strictObject({
 });
 
 export const memberBody = z.strictObject({ role: z.enum(TENANT_ROLES) });
+
+export const addMemberBody = z.strictObject({ email: z.email().max(254), role: memberBody.shape.role });
