@@ -5,6 +5,7 @@ import { createDb } from '../db/client';
 import { createLogger } from '../logging/logger';
 import { startReconciler } from '../reconciler/runReconciler';
 import { TenantSecretCipher } from '../secrets';
+import { tokenPolicyOf } from '../services/users';
 import { createLazyTemporalClient } from '../temporal/connection';
 import { createApp } from './app';
 
@@ -22,6 +23,12 @@ async function main(): Promise<void> {
     scheduling,
     secrets,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    authFailureLimit: {
+      limit: config.API_AUTH_FAILURE_LIMIT,
+      windowSeconds: config.API_AUTH_FAILURE_WINDOW_SECONDS,
+    },
+    trustProxy: config.API_TRUST_PROXY,
+    tokenPolicy: tokenPolicyOf(config),
     itemsPageMaxBytes: config.API_ITEMS_PAGE_MAX_BYTES,
   });
   const stopReconciler =

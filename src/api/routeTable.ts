@@ -71,7 +71,7 @@ export const pathParams: Record<string, z.ZodType> = {
 
 /**
  * The problems a route gives by what it has, since the same middleware produces them: the
- * bearer check (401) and the per-token rate limit (429), the permission check (403 when a caller can hold too little of it), a path
+ * bearer check (401), the per-user rate limit and the failed-authentication throttle (429), the permission check (403 when a caller can hold too little of it), a path
  * id that names nothing, is no UUID or names a tenant the caller is no member of (404), query and
  * body validation (422), and the JSON body parser (400 malformed, 413 too large, 415 bad charset).
  */
@@ -210,11 +210,30 @@ export const operations: Operation[] = [
     path: '/v1/users/:userId/tokens',
     operationId: 'issueApiToken',
     summary: 'Issue an API token for the user; the token is in this answer only',
-    description: 'Send it as `Authorization: Bearer <token>`. Without `expiresInDays` it never expires.',
+    description:
+      'Send it as `Authorization: Bearer <token>`. Every token expires: `expiresInDays` may be at ' +
+      "most the deployment's maximum (`API_TOKEN_MAX_LIFETIME_DAYS`, 90 days unless configured; " +
+      'more answers 422), and without it the token lives that long. A user holds at most ' +
+      '`API_MAX_TOKENS_PER_USER` (20) working tokens: one more answers 409 `token_limit_reached`. ' +
+      'The answer is sent with `Cache-Control: no-store`.',
     tag: 'Users',
     permission: 'self-or-admin',
     body: issueTokenBody,
     replies: { 201: { description: 'the token, shown once', schema: r.issuedToken } },
+    problems: [409],
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/:userId/tokens',
+    operationId: 'revokeAllApiTokens',
+    summary: "Revoke all of the user's API tokens (users revoking their own keep the calling one)",
+    description:
+      'For a token that leaked without knowing which. Users revoking their own tokens keep the ' +
+      'one they call with (`keptTokenId`; revoke it with DELETE …/tokens/{tokenId} if it is the ' +
+      "one); a platform admin revoking another user's tokens revokes every one. Audited with the count.",
+    tag: 'Users',
+    permission: 'self-or-admin',
+    replies: ok(r.revokedTokens, 'how many were revoked'),
   },
   {
     method: 'delete',

@@ -1,12 +1,8 @@
 // GET …/backup-sets/{setId}/items with payloads: a page is bounded by the payloads' stored bytes
 // as well as by `limit`, and never empty.
 import { createHash, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../src/api/app';
-import { listenOnLoopback } from '../../src/devstack/ports';
 import { createSchedule } from '../support/runs';
-import { type ApiResponse, type TestStack, useTestStack } from '../support/stack';
+import { type TestStack, useTestStack } from '../support/stack';
 
 let stack: TestStack;
 useTestStack({ withoutWorker: true }, (started) => {
@@ -69,40 +65,17 @@ async function backupSetOf(items: StoredItem[]): Promise<{ setId: string; itemId
   return { setId: set.id, itemIds };
 }
 
-/** A second app on the stack with its own page bound, and a GET on it. */
-async function appWith(itemsPageMaxBytes: number) {
-  const server = await listenOnLoopback(
-    createApp({
-      db: stack.db,
-      temporal: stack.temporal,
-      logger: pino({ level: 'silent' }),
-      secrets: stack.secrets,
-      rateLimitPerMinute: 1_000_000,
-      itemsPageMaxBytes,
-    }),
-  );
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    async get(path: string, token = stack.token): Promise<ApiResponse> {
-      const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-      const contentType = response.headers.get('content-type') ?? '';
-      return { status: response.status, contentType, body: await response.json() };
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 test('a page of payloads ends before the bytes bound, holds one item at least, and the cursor goes on', async () => {
   const sizes = [3_000, 3_000, 3_000, 30_000, 1_000, 1_000];
   const { setId, itemIds } = await backupSetOf(
     sizes.map((bytes, index) => ({ policyType: 'compliance', displayName: `policy ${index}`, bytes })),
   );
-  const api = await appWith(7_000);
+  const api = await stack.startApp({ itemsPageMaxBytes: 7_000 });
   try {
     const pages: { ids: string[]; bytes: number }[] = [];
     for (let cursor: string | null = null; ; ) {
       const path: string = `/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?includePayload=true&limit=200${cursor ? `&cursor=${cursor}` : ''}`;
-      const { status, body } = await api.get(path);
+      const { status, body } = await api.api(path);
       expect(status).toBe(200);
       pages.push({
         ids: body.items.map((item: { id: string }) => item.id),
@@ -120,12 +93,12 @@ test('a page of payloads ends before the bytes bound, holds one item at least, a
     for (const p of [pages[0]!, pages[1]!, pages[3]!]) expect(p.bytes).toBeLessThanOrEqual(7_000);
 
     // Without payloads only `limit` bounds a page.
-    const plain = await api.get(`/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?limit=200`);
+    const plain = await api.api(`/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?limit=200`);
     expect(plain.body.items).toHaveLength(sizes.length);
     expect(plain.body.nextCursor).toBeNull();
     expect(plain.body.items[0]).not.toHaveProperty('payload');
     // `limit` still bounds a page of payloads that fit.
-    const limited = await api.get(
+    const limited = await api.api(
       `/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?includePayload=true&limit=1`,
     );
     expect(limited.body.items.map((item: { id: string }) => item.id)).toEqual([itemIds[0]]);
@@ -143,13 +116,13 @@ test('script payloads are shown to operators and up, and withheld from readonly 
     { policyType: 'remediations', displayName: canary, bytes: 500 },
     { policyType: 'macosShellScripts', displayName: canary, bytes: 500 },
   ]);
-  const api = await appWith(4 * 1024 * 1024);
+  const api = await stack.startApp({});
   try {
     const items = `/v1/tenants/${stack.tenant.id}/backup-sets/${setId}/items?includePayload=true`;
     const readonly = await stack.userWithRole('readonly');
     const operator = await stack.userWithRole('operator');
 
-    const asReadonly = await api.get(items, readonly.token);
+    const asReadonly = await api.api(items, { token: readonly.token });
     expect(asReadonly.status).toBe(200);
     const byType = (body: { items: { policyType: string }[] }) =>
       Object.fromEntries(body.items.map((item) => [item.policyType, item]));
@@ -164,10 +137,10 @@ test('script payloads are shown to operators and up, and withheld from readonly 
     }
     // The listing still names them; only the script payloads stay out of the answer.
     expect(JSON.stringify(asReadonly.body).split(`"payload":{"displayName":"${canary}`)).toHaveLength(1);
-    const filtered = await api.get(`${items}&policyType=powershellScripts`, readonly.token);
+    const filtered = await api.api(`${items}&policyType=powershellScripts`, { token: readonly.token });
     expect(filtered.body.items).toEqual([expect.objectContaining({ payloadWithheld: expect.any(Object) })]);
 
-    const asOperator = await api.get(items, operator.token);
+    const asOperator = await api.api(items, { token: operator.token });
     const shown = byType(asOperator.body);
     for (const type of ['powershellScripts', 'remediations', 'macosShellScripts']) {
       expect(shown[type]).toMatchObject({

@@ -63,7 +63,10 @@ test('a platform admin adds a user; tokens are shown once, stored hashed, expire
 
   const first = await stack.api(`/v1/users/${userId}/tokens`, { method: 'POST', body: { name: 'laptop' } });
   expect(first.status).toBe(201);
-  expect(first.body).toMatchObject({ name: 'laptop', expiresAt: null });
+  // Without a lifetime, the longest allowed (90 days by default).
+  expect(first.body).toMatchObject({ name: 'laptop' });
+  expect(new Date(first.body.expiresAt).getTime() - Date.now()).toBeGreaterThan(89 * 86_400_000);
+  expect(new Date(first.body.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
   const token: string = first.body.token;
   expect(token).toMatch(TOKEN_FORMAT);
   const row = await stack.db.apiToken.findUniqueOrThrow({ where: { id: first.body.id } });
@@ -310,7 +313,16 @@ test('the admin command line bootstraps a platform admin, their token and a tena
   expect(
     (await admin('add-member', '--tenant', tenant.id, '--email', ownerEmail, '--role', 'boss')).code,
   ).toBe(2);
-  const ownerToken = (await admin('issue-token', '--email', ownerEmail, '--name', 'owner')).stdout;
+  // The command line issues tokens by the API's rules: 90 days at most, and by default.
+  const tooLong = await admin('issue-token', '--email', ownerEmail, '--name', 'x', '--expires-in-days', '91');
+  expect(tooLong).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('--expires-in-days: at most 90 days'),
+  });
+  const ownerIssued = await admin('issue-token', '--email', ownerEmail, '--name', 'owner');
+  const expiry = /expires (\S+);/.exec(ownerIssued.stderr)?.[1];
+  expect(new Date(expiry ?? 0).getTime() - Date.now()).toBeGreaterThan(89 * 86_400_000);
+  const ownerToken = ownerIssued.stdout;
   const members = await stack.api(`/v1/tenants/${tenant.id}/members`, { token: ownerToken });
   expect(members.body.items).toEqual([expect.objectContaining({ email: ownerEmail, role: 'owner' })]);
   expect(await admin('issue-token', '--email', email('nobody'), '--name', 'x')).toMatchObject({

@@ -198,6 +198,8 @@ test('real responses parse with the documented schemas', async () => {
   const tokenBody = { name: 'reference', expiresInDays: 1 };
   const issued = (await call('issueApiToken', { userId: user.id }, { body: tokenBody })).body;
   expect((await call('revokeApiToken', { userId: user.id, tokenId: issued.id })).status).toBe(204);
+  await call('issueApiToken', { userId: user.id }, { body: tokenBody });
+  expect((await call('revokeAllApiTokens', { userId: user.id })).body).toMatchObject({ revoked: 1 });
 
   expect((await call('deleteBackupSchedule', { tenantId, scheduleId })).status).toBe(204);
   expect((await call('getBackupSchedule', { tenantId, scheduleId })).status).toBe(404);

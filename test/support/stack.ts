@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
+import type { ApiDeps } from '../../src/api/deps';
 import { loadSecretKeyRing } from '../../src/config/env';
 import { createDb, type Db, type Tenant, type TenantRole } from '../../src/db/client';
 import { issueApiToken } from '../../src/db/tokens';
@@ -19,6 +20,12 @@ import { createUser, issueToken } from '../../src/services/users';
 import { createBackupWorker } from '../../src/worker/createWorker';
 import { testEnv } from './env';
 
+/** Request limits no test file reaches: for apps of tests that are not about the limits. */
+export const UNLIMITED_REQUESTS = {
+  rateLimitPerMinute: 1_000_000,
+  authFailureLimit: { limit: 1_000_000, windowSeconds: 60 },
+} as const;
+
 export interface TestStack {
   db: Db;
   temporal: Client;
@@ -29,7 +36,12 @@ export interface TestStack {
   tenant: Tenant;
   /** The run's key ring (SECRET_ENCRYPTION_KEYS from `npm test`), as the API and worker use it. */
   secrets: TenantSecretCipher;
-  api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<ApiResponse>;
+  api(path: string, init?: ApiRequest): Promise<ApiResponse>;
+  /**
+   * A second app on this stack's database and Temporal, with other settings (a small rate limit,
+   * a token policy); its `api` calls it as the platform admin unless given a token.
+   */
+  startApp(overrides: Partial<ApiDeps>): Promise<TestApp>;
   /**
    * A new user (no platform admin) with an API token: a member of the tenant (the stack's unless
    * given) with `role`, or of no tenant for null. `token` is the platform admin's.
@@ -59,9 +71,23 @@ export interface TestStackOptions {
   withoutWorker?: boolean;
 }
 
+export interface ApiRequest {
+  method?: string;
+  body?: unknown;
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  url: string;
+  api(path: string, init?: ApiRequest): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
 export interface ApiResponse {
   status: number;
   contentType: string;
+  headers: Headers;
   // JSON of any shape; tests assert on it field by field.
   // biome-ignore lint/suspicious/noExplicitAny: test responses are asserted, not typed
   body: any;
@@ -102,10 +128,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
-  // Whole test files run with one token; the limit itself is tested in hardening.test.ts.
-  const server = await listenOnLoopback(
-    createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }),
-  );
+  // Whole test files run with one token, and the access matrix sends many bad ones; the limits
+  // themselves are tested in hardening.test.ts.
+  const server = await listenOnLoopback(createApp({ db, temporal, logger, secrets, ...UNLIMITED_REQUESTS }));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const suffix = randomUUID().slice(0, 8);
@@ -147,23 +172,15 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       const issued = await issueToken(db, user.id, { name: 'integration test' }, 'system');
       return { userId: user.id, email, token: issued.token, tokenId: issued.id };
     },
-    async api(path, init = {}) {
-      const headers: Record<string, string> = {};
-      const bearer = init.token === undefined ? token : init.token;
-      if (bearer) headers.authorization = `Bearer ${bearer}`;
-      if (init.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${apiUrl}${path}`, {
-        method: init.method ?? 'GET',
-        headers,
-        ...(init.body !== undefined
-          ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
-          : {}),
-      });
-      const text = await response.text();
+    api: (path, init) => callApi(apiUrl, token, path, init),
+    async startApp(overrides) {
+      const app = createApp({ db, temporal, logger, secrets, ...UNLIMITED_REQUESTS, ...overrides });
+      const started = await listenOnLoopback(app);
+      const url = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
       return {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
-        body: text ? JSON.parse(text) : undefined,
+        url,
+        api: (path, init) => callApi(url, token, path, init),
+        close: () => new Promise<void>((resolve) => started.close(() => resolve())),
       };
     },
     async stop() {
@@ -174,6 +191,32 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await emulator.close();
       await db.$disconnect();
     },
+  };
+}
+
+async function callApi(
+  baseUrl: string,
+  defaultToken: string,
+  path: string,
+  init: ApiRequest = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...init.headers };
+  const bearer = init.token === undefined ? defaultToken : init.token;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body !== undefined
+      ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+      : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    headers: response.headers,
+    body: text ? JSON.parse(text) : undefined,
   };
 }
 

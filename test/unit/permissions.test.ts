@@ -55,6 +55,7 @@ test('what each role may do, route by route, as the product names it', () => {
     createUser: 'platform:admin',
     issueApiToken: 'self-or-admin',
     revokeApiToken: 'self-or-admin',
+    revokeAllApiTokens: 'self-or-admin',
     listTenants: 'authenticated',
     listNotifications: 'authenticated',
     getHealth: 'public',

@@ -294,8 +294,17 @@ export const issuedToken = component(
     id,
     name: z.string(),
     token: z.string().describe('tv_<prefix>_<secret>; send as `Authorization: Bearer <token>`'),
-    expiresAt: nullableInstant.describe('null: never expires'),
+    expiresAt: instant.describe('every new token expires'),
     createdAt: instant,
+  }),
+);
+
+export const revokedTokens = component(
+  'RevokedApiTokens',
+  "What a revocation of all of a user's tokens did.",
+  z.strictObject({
+    revoked: z.int().describe('tokens revoked (those already revoked or expired are not counted)'),
+    keptTokenId: id.nullable().describe("the caller's own token, kept when users revoke their other tokens"),
   }),
 );
 
