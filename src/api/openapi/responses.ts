@@ -281,7 +281,7 @@ export const [apiToken, apiTokenPage] = resource(
     id,
     name: z.string(),
     prefix: z.string().describe('the characters after `tv_`: tells tokens apart'),
-    expiresAt: nullableInstant.describe('null: never expires'),
+    expiresAt: nullableInstant.describe('null: never expires (only tokens issued before every token had to)'),
     revokedAt: nullableInstant,
     createdAt: instant,
   },
