@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     const temporal = new Client({ connection });
     const logger = pino({ level: 'warn' });
     const secrets = new TenantSecretCipher(generateKeyRing('bench'));
-    // One token creates every schedule: the per-token limit is not what this measures.
+    // One token creates every schedule: the per-user limit is not what this measures.
     const server = await listenOnLoopback(
       createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }),
     );

@@ -1,12 +1,14 @@
 // The Express application: security headers, then the authorization built from the route table
-// (authentication, the per-token rate limit, then the route's permission; mutating requests are
+// (the throttle of failed authentications, authentication, the per-user rate limit, then the
+// route's permission; mutating requests are
 // audited whatever it decides), then health probes, metrics, the API reference and the /v1 routes, then one
 // error middleware that turns every failure into problem+json.
 import express, { type Express } from 'express';
 import { authorizeByRouteTable } from './authorize';
 import { type ApiDeps, DEFAULT_RATE_LIMIT_PER_MINUTE } from './deps';
 import { auditMutatingRequests } from './hardening/auditRequests';
-import { perTokenRateLimit } from './hardening/rateLimit';
+import { authFailureThrottle, DEFAULT_AUTH_FAILURE_LIMIT } from './hardening/authFailures';
+import { perUserRateLimit } from './hardening/rateLimit';
 import { securityHeaders } from './hardening/securityHeaders';
 import { observeRequests } from './observeRequests';
 import { openApiRouter } from './openapi/router';
@@ -27,16 +29,17 @@ import { operations } from './routeTable';
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The client address (for the throttle of failed authentications) is the socket's peer, unless
+  // the deployment names the proxies in front of the API.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(securityHeaders());
   app.use(observeRequests(deps.logger));
   app.use(auditMutatingRequests(deps.db, deps.logger));
   app.use(
-    authorizeByRouteTable(
-      deps.db,
-      operations,
-      perTokenRateLimit(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE),
-    ),
+    authorizeByRouteTable(deps.db, operations, {
+      perUser: perUserRateLimit(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE),
+      authFailures: authFailureThrottle(deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT),
+    }),
   );
   app.use(healthRouter(deps));
   app.use(metricsRouter());

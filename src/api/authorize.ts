@@ -7,14 +7,15 @@
 // In a tenant (`:tenantId`), a caller who is not a member gets 404 whatever the route, as if the
 // tenant did not exist, so its existence does not leak; only a member whose role is too low gets
 // 403. Platform admins act in every tenant.
-import { type RequestHandler, type Response, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Db, TenantRole } from '../db/client';
 import { findTenantAccess } from '../db/memberships';
 import type { Principal } from '../db/tokens';
 import { NotFoundError } from '../services/errors';
 import { authenticate, principalOf } from './auth';
+import type { AuthFailureThrottle } from './hardening/authFailures';
 import { isTenantPermission, type Permission, roleGrants, type TenantPermission } from './permissions';
-import { forbidden, notFoundRoute } from './problem';
+import { forbidden, notFoundRoute, ProblemError } from './problem';
 import type { Operation } from './routeTable';
 import { param, pathId } from './validation';
 
@@ -24,11 +25,18 @@ interface TenantAccess {
   role: TenantRole | null;
 }
 
-/** `rateLimit` runs once per request, right after authentication (so refused requests count). */
+/** What limits callers: both run once per request, around authentication. */
+export interface RequestLimits {
+  /** Every authenticated request, right after authentication (so refused requests count too). */
+  perUser: RequestHandler;
+  /** Failed authentications, per client address: checked before, counted after authentication. */
+  authFailures: AuthFailureThrottle;
+}
+
 export function authorizeByRouteTable(
   db: Db,
   table: readonly Operation[],
-  rateLimit: RequestHandler,
+  limits: RequestLimits,
 ): RequestHandler {
   const guard = Router();
   // Every entry that matches the request checks its permission (they must all allow it), so an
@@ -36,12 +44,15 @@ export function authorizeByRouteTable(
   for (const op of table) {
     guard[op.method](
       op.path,
-      (_req, res, next) => {
-        // The route template, for the request audit: known here even when the request is refused.
+      (req, res, next) => {
+        // The route template and its values, for the request audit, log and metrics: known here
+        // even when the request is refused, and kept when a failing handler's error leaves its
+        // router (Express then resets req.baseUrl and req.params).
         res.locals.routePath = op.path;
+        res.locals.routeParams = { ...req.params };
         next();
       },
-      authorize(db, op.permission, rateLimit),
+      authorize(db, op.permission, limits),
     );
   }
   return function authorizeByRouteTable(req, res, next) {
@@ -53,13 +64,13 @@ export function authorizeByRouteTable(
   };
 }
 
-function authorize(db: Db, permission: Permission, rateLimit: RequestHandler): RequestHandler {
+function authorize(db: Db, permission: Permission, limits: RequestLimits): RequestHandler {
   return async (req, res, next) => {
     if (permission !== 'public') {
       if (!res.locals.principal) {
-        res.locals.principal = await authenticate(db, req, res);
+        res.locals.principal = await authenticateThrottled(db, req, res, limits.authFailures);
         await new Promise<void>((resolve, reject) =>
-          rateLimit(req, res, (error?: unknown) => (error ? reject(error) : resolve())),
+          limits.perUser(req, res, (error?: unknown) => (error ? reject(error) : resolve())),
         );
       }
       const principal = res.locals.principal as Principal;
@@ -79,6 +90,21 @@ function authorize(db: Db, permission: Permission, rateLimit: RequestHandler): R
     res.locals.authorized = true;
     next();
   };
+}
+
+async function authenticateThrottled(
+  db: Db,
+  req: Request,
+  res: Response,
+  throttle: AuthFailureThrottle,
+): Promise<Principal> {
+  await throttle.refuseIfOverLimit(req, res);
+  try {
+    return await authenticate(db, req, res);
+  } catch (error) {
+    if (error instanceof ProblemError && error.status === 401) await throttle.countFailure(req, res);
+    throw error;
+  }
 }
 
 async function tenantAccess(db: Db, tenantId: string, principal: Principal, res: Response) {

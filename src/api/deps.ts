@@ -3,7 +3,9 @@ import type { Db } from '../db/client';
 import type { Logger } from '../logging/logger';
 import type { OutboundAllowlist } from '../outbound';
 import type { TenantSecretCipher } from '../secrets';
+import type { TokenPolicy } from '../services/users';
 import type { SchedulingPolicy } from '../temporal/scheduleOptions';
+import type { AuthFailureLimit } from './hardening/authFailures';
 
 export interface ApiDeps {
   db: Db;
@@ -11,8 +13,16 @@ export interface ApiDeps {
   logger: Logger;
   /** Encrypts tenant client secrets on write (the API never decrypts them). */
   secrets: TenantSecretCipher;
-  /** Requests per minute per API token (API_RATE_LIMIT_PER_MINUTE). */
+  /** Requests per minute per user, all of their tokens together (API_RATE_LIMIT_PER_MINUTE). */
   rateLimitPerMinute?: number;
+  /** Failed authentications per client address (API_AUTH_FAILURE_LIMIT and _WINDOW_SECONDS). */
+  authFailureLimit?: AuthFailureLimit;
+  /** Express's `trust proxy`: which proxies tell the client's address (API_TRUST_PROXY). */
+  trustProxy?: false | number | string[];
+  /** Token lifetimes and how many a user may hold (API_TOKEN_MAX_LIFETIME_DAYS, API_MAX_TOKENS_PER_USER). */
+  tokenPolicy?: TokenPolicy;
+  /** Bytes of payloads per page of backup set items (API_ITEMS_PAGE_MAX_BYTES). */
+  itemsPageMaxBytes?: number;
   /** Deployment-wide scheduling choices (SCHEDULE_JITTER_SECONDS). */
   scheduling?: SchedulingPolicy;
   /**

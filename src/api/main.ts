@@ -6,6 +6,7 @@ import { createLogger } from '../logging/logger';
 import { graphEndpointAllowlist } from '../outbound';
 import { startReconciler } from '../reconciler/runReconciler';
 import { TenantSecretCipher } from '../secrets';
+import { tokenPolicyOf } from '../services/users';
 import { createLazyTemporalClient } from '../temporal/connection';
 import { createApp } from './app';
 
@@ -24,6 +25,13 @@ async function main(): Promise<void> {
     secrets,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
     graphEndpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
+    authFailureLimit: {
+      limit: config.API_AUTH_FAILURE_LIMIT,
+      windowSeconds: config.API_AUTH_FAILURE_WINDOW_SECONDS,
+    },
+    trustProxy: config.API_TRUST_PROXY,
+    tokenPolicy: tokenPolicyOf(config),
+    itemsPageMaxBytes: config.API_ITEMS_PAGE_MAX_BYTES,
   });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0

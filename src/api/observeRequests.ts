@@ -8,7 +8,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /**
  * When each request finishes: one log line and the Prometheus request metrics, both by route
  * template ("/v1/tenants/:tenantId/runs"), never by raw path, since ids in metric labels would
- * make one time series per tenant and run. The log line carries the request id (the caller's
+ * make one time series per tenant and run. The template and the path parameters are the ones the
+ * authorization recorded when the route table matched (./authorize.ts): by 'finish', Express has
+ * reset req.baseUrl and req.params of a request whose handler failed, which lost the mount path. The log line carries the request id (the caller's
  * `x-request-id` if sane, else a new one, echoed back), status, duration and the tenant, schedule
  * and run ids; never the query or the body, which could carry a secret.
  */
@@ -21,10 +23,10 @@ export function observeRequests(logger: Logger): RequestHandler {
     const started = performance.now();
     res.on('finish', () => {
       const seconds = (performance.now() - started) / 1000;
-      const route = routeTemplate(req.baseUrl, req.route?.path, req.params);
+      const route = (res.locals.routePath as string | undefined) ?? 'unmatched';
       httpDuration.observe({ method: req.method, route }, seconds);
       httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      const params = req.params as Record<string, string | undefined>;
+      const params = (res.locals.routeParams ?? {}) as Record<string, string | undefined>;
       logger.info(
         {
           requestId,
@@ -41,19 +43,4 @@ export function observeRequests(logger: Logger): RequestHandler {
     });
     next();
   };
-}
-
-// Express keeps the matched mount path with its values (baseUrl) and the route's own template;
-// the values are put back as the parameter names.
-function routeTemplate(
-  baseUrl: string,
-  routePath: unknown,
-  params: Record<string, string | string[]>,
-): string {
-  if (typeof routePath !== 'string') return 'unmatched';
-  let template = `${baseUrl}${routePath === '/' ? '' : routePath}` || '/';
-  for (const [name, value] of Object.entries(params ?? {})) {
-    if (typeof value === 'string' && value !== '') template = template.split(`/${value}`).join(`/:${name}`);
-  }
-  return template;
 }

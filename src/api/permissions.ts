@@ -11,7 +11,13 @@ export const TENANT_ROLES = [
   'owner',
 ] as const satisfies readonly TenantRole[];
 
-export const TENANT_PERMISSIONS = ['tenant:read', 'tenant:run', 'schedules:write', 'tenant:admin'] as const;
+export const TENANT_PERMISSIONS = [
+  'tenant:read',
+  'scripts:read',
+  'tenant:run',
+  'schedules:write',
+  'tenant:admin',
+] as const;
 export type TenantPermission = (typeof TENANT_PERMISSIONS)[number];
 
 export type Permission =
@@ -25,11 +31,13 @@ export type Permission =
   /** In the `:tenantId` of the path. */
   | TenantPermission;
 
+// `scripts:read` guards no route of its own: the items route shows script payloads only to
+// callers who hold it (script bodies often carry credentials), and withholds them from the rest.
 export const ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   readonly: ['tenant:read'],
-  operator: ['tenant:read', 'tenant:run'],
-  manager: ['tenant:read', 'tenant:run', 'schedules:write'],
-  owner: ['tenant:read', 'tenant:run', 'schedules:write', 'tenant:admin'],
+  operator: ['tenant:read', 'scripts:read', 'tenant:run'],
+  manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write'],
+  owner: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'tenant:admin'],
 };
 
 const MEANING: Record<Permission, string> = {
@@ -38,6 +46,7 @@ const MEANING: Record<Permission, string> = {
   'self-or-admin': 'the user named in the path, or a platform admin',
   'platform:admin': 'platform admins only',
   'tenant:read': 'read the tenant',
+  'scripts:read': 'read the payloads of script policy types, which can hold credentials',
   'tenant:run': 'run and retry backups',
   'schedules:write': 'create, change and delete schedules',
   'tenant:admin': 'tenant settings, Graph credentials and members',

@@ -13,7 +13,7 @@ import { changesQuery, itemsQuery, setsQuery } from './routes/backupSets';
 import { notificationsQuery } from './routes/notifications';
 import { runsQuery } from './routes/runs';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
-import { createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
+import { addMemberBody, createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
@@ -71,7 +71,7 @@ export const pathParams: Record<string, z.ZodType> = {
 
 /**
  * The problems a route gives by what it has, since the same middleware produces them: the
- * bearer check (401) and the per-token rate limit (429), the permission check (403 when a caller can hold too little of it), a path
+ * bearer check (401), the per-user rate limit and the failed-authentication throttle (429), the permission check (403 when a caller can hold too little of it), a path
  * id that names nothing, is no UUID or names a tenant the caller is no member of (404), query and
  * body validation (422), and the JSON body parser (400 malformed, 413 too large, 415 bad charset).
  */
@@ -188,7 +188,7 @@ export const operations: Operation[] = [
     method: 'post',
     path: '/v1/users',
     operationId: 'createUser',
-    summary: 'Add a user; give them a role in a tenant with PUT …/members/{userId}',
+    summary: 'Add a user; give them a role in a tenant with POST …/members',
     tag: 'Users',
     permission: 'platform:admin',
     body: createUserBody,
@@ -210,11 +210,30 @@ export const operations: Operation[] = [
     path: '/v1/users/:userId/tokens',
     operationId: 'issueApiToken',
     summary: 'Issue an API token for the user; the token is in this answer only',
-    description: 'Send it as `Authorization: Bearer <token>`. Without `expiresInDays` it never expires.',
+    description:
+      'Send it as `Authorization: Bearer <token>`. Every token expires: `expiresInDays` may be at ' +
+      "most the deployment's maximum (`API_TOKEN_MAX_LIFETIME_DAYS`, 90 days unless configured; " +
+      'more answers 422), and without it the token lives that long. A user holds at most ' +
+      '`API_MAX_TOKENS_PER_USER` (20) working tokens: one more answers 409 `token_limit_reached`. ' +
+      'The answer is sent with `Cache-Control: no-store`.',
     tag: 'Users',
     permission: 'self-or-admin',
     body: issueTokenBody,
     replies: { 201: { description: 'the token, shown once', schema: r.issuedToken } },
+    problems: [409],
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/:userId/tokens',
+    operationId: 'revokeAllApiTokens',
+    summary: "Revoke all of the user's API tokens (users revoking their own keep the calling one)",
+    description:
+      'For a token that leaked without knowing which. Users revoking their own tokens keep the ' +
+      'one they call with (`keptTokenId`; revoke it with DELETE …/tokens/{tokenId} if it is the ' +
+      "one); a platform admin revoking another user's tokens revokes every one. Audited with the count.",
+    tag: 'Users',
+    permission: 'self-or-admin',
+    replies: ok(r.revokedTokens, 'how many were revoked'),
   },
   {
     method: 'delete',
@@ -277,11 +296,29 @@ export const operations: Operation[] = [
     replies: ok(r.memberPage, 'a page of members'),
   },
   {
+    method: 'post',
+    path: `${TENANT}/members`,
+    operationId: 'addMember',
+    summary: 'Add a user to the tenant by email, with a role',
+    description:
+      'A caller who is no platform admin may add only users who already share a tenant with ' +
+      'them; for any other email, known or not, the answer is the same 422 on `email`, so ' +
+      "nothing is revealed about users outside the caller's tenants. A member already: 409 " +
+      '`already_member` (change the role with PUT …/members/{userId}).',
+    tag: 'Members',
+    permission: 'tenant:admin',
+    body: addMemberBody,
+    replies: created(r.member, 'the member'),
+    problems: [409],
+  },
+  {
     method: 'put',
     path: `${TENANT}/members/:userId`,
     operationId: 'setMember',
-    summary: "Make the user a member with this role, or change the member's role",
-    description: 'A tenant keeps at least one owner once it has one (409 `last_owner`).',
+    summary: "Change a member's role",
+    description:
+      'Only for members of the tenant (404 otherwise: add users with POST …/members). ' +
+      'A tenant keeps at least one owner once it has one (409 `last_owner`).',
     tag: 'Members',
     permission: 'tenant:admin',
     body: memberBody,
@@ -435,6 +472,13 @@ export const operations: Operation[] = [
     path: `${SETS}/:setId/items`,
     operationId: 'listBackupSetItems',
     summary: "A backup set's items",
+    description:
+      'With `includePayload=true` a page also ends before its payloads would pass ' +
+      '`API_ITEMS_PAGE_MAX_BYTES` (4 MiB unless configured; `payloadBytes` are the stored sizes), ' +
+      'so it may hold fewer than `limit` items; it holds one at least. Follow `nextCursor`. ' +
+      'Script bodies can hold credentials: the payloads of the script types (PowerShell, shell, ' +
+      'remediations) need `scripts:read` (role operator or higher); for a readonly member those ' +
+      'items come without `payload` and with `payloadWithheld`.',
     tag: 'Backup sets',
     permission: 'tenant:read',
     query: itemsQuery,

@@ -118,6 +118,11 @@ export function backupSetChangeJson(change: BackupSetChange) {
   };
 }
 
+const SCRIPTS_WITHHELD = {
+  permission: 'scripts:read',
+  reason: 'script bodies can hold credentials: reading them needs the role operator or higher',
+} as const;
+
 export function backupItemJson(item: BackupItemWithPayload) {
   return {
     id: item.id,
@@ -126,6 +131,7 @@ export function backupItemJson(item: BackupItemWithPayload) {
     displayName: item.displayName,
     payloadHash: item.payloadHash,
     ...(item.payload ? { payload: item.payload.content, payloadBytes: item.payload.sizeBytes } : {}),
+    ...(item.payloadWithheld ? { payloadWithheld: SCRIPTS_WITHHELD } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Configuration comes only from environment variables, validated once at start so a bad
 // deployment fails immediately with the variable named, instead of at first use.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AllowlistEntryError, parseAllowlist } from '../outbound/allowlist';
 import { KeyRingError, parseKeyRing, type SecretKeyRing } from '../secrets/keyRing';
@@ -22,7 +23,21 @@ const common = z.object({
   TEMPORAL_TLS_KEY_FILE: optionalPath,
   TEMPORAL_TLS_CA_FILE: optionalPath,
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Node's own switch; '0' turns off certificate checks of every TLS connection of the process. */
+  NODE_TLS_REJECT_UNAUTHORIZED: z.string().optional(),
 });
+
+/**
+ * In production, certificate checks stay on: with NODE_TLS_REJECT_UNAUTHORIZED=0 the process
+ * would send Graph client secrets (worker), database and Temporal credentials (all of them) to
+ * whoever answers in the middle. A debugging setting left in a deployment must stop it.
+ */
+const tlsVerified = (env: { NODE_ENV: string; NODE_TLS_REJECT_UNAUTHORIZED?: string | undefined }) =>
+  env.NODE_ENV !== 'production' || env.NODE_TLS_REJECT_UNAUTHORIZED !== '0';
+const tlsVerifiedError = {
+  message: 'must not be 0 with NODE_ENV=production: it turns off TLS certificate verification',
+  path: ['NODE_TLS_REJECT_UNAUTHORIZED'],
+};
 
 /** The keys of tenant client secrets at rest: the API encrypts with them, the worker decrypts. */
 const secretKeyVars = z.object({
@@ -51,6 +66,49 @@ const graphEndpointVars = z.object({
       }
     }),
 });
+
+/** Token rules of the API and the admin command line (TokenPolicy in src/services/users.ts). */
+const tokenPolicyVars = z.object({
+  /** Every token expires within this many days; a token issued without a lifetime gets it. */
+  API_TOKEN_MAX_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Tokens one user may hold that are neither revoked nor expired. */
+  API_MAX_TOKENS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+});
+
+const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address or CIDR range Express's `trust proxy` takes, or one of its named ranges. */
+function isProxyRange(entry: string): boolean {
+  if (NAMED_PROXY_RANGES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * Which proxies in front of the API to believe about the client's address (X-Forwarded-For), as
+ * Express's `trust proxy`: unset, nobody (the socket's peer is the client); a hop count; or the
+ * proxies' addresses and ranges. `true` is refused: every client could then name its own address
+ * and slip past the per-address throttle of failed authentications.
+ */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((value, ctx): false | number | string[] => {
+    const text = value?.trim() ?? '';
+    if (text === '' || text === 'false') return false;
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 10) return Number(text);
+    const entries = text.split(',').map((entry) => entry.trim());
+    if (!/^\d+$/.test(text) && entries.every(isProxyRange)) return entries;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a hop count (1-10) or comma-separated proxy addresses or CIDR ranges ' +
+        '(or loopback, linklocal, uniquelocal); not true, which would let any client name its address',
+    });
+    return z.NEVER;
+  });
 
 type SecretKeyVars = Partial<z.infer<typeof secretKeyVars>>;
 
@@ -88,10 +146,23 @@ const apiSchema = common
     SCHEDULE_JITTER_SECONDS: z.coerce.number().int().min(0).max(3_600).default(0),
     /** Requests per minute one API token may make; more answer 429 with Retry-After. */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Failed authentications one client address may make per window before it gets 429. */
+    API_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+    API_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    API_TRUST_PROXY: trustProxy,
+    /** Bytes of payloads (their stored sizes) per page of backup set items; a page holds one at least. */
+    API_ITEMS_PAGE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
   })
   .extend(graphEndpointVars.shape)
+  .extend(tokenPolicyVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
+  .refine(tlsVerified, tlsVerifiedError)
   .transform(withRequiredKeyRing);
 
 const workerSchema = common
@@ -116,16 +187,19 @@ const workerSchema = common
   .extend(graphEndpointVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
+  .refine(tlsVerified, tlsVerifiedError)
   .transform(withRequiredKeyRing);
 
 /** `npm run admin`: the database, and the keys for commands that need them (rotate-secret-key). */
 const adminSchema = common
-  .pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true })
+  .pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true, NODE_TLS_REJECT_UNAUTHORIZED: true })
+  .extend(tokenPolicyVars.shape)
   .extend(secretKeyVars.partial().shape)
   .refine((env) => !env.SECRET_ENCRYPTION_KEYS === !env.SECRET_ENCRYPTION_KEY_ID, {
     message: 'SECRET_ENCRYPTION_KEYS and SECRET_ENCRYPTION_KEY_ID must be set together',
     path: ['SECRET_ENCRYPTION_KEY_ID'],
   })
+  .refine(tlsVerified, tlsVerifiedError)
   .transform(withKeyRing);
 
 export type ApiConfig = z.infer<typeof apiSchema>;

@@ -99,22 +99,42 @@ export async function listBackupSets(
   });
 }
 
-export type BackupItemWithPayload = BackupItem & { payload?: { content: unknown; sizeBytes: number } };
+export type BackupItemWithPayload = BackupItem & {
+  payload?: { content: unknown; sizeBytes: number };
+  /** Asked for, but not shown to this caller (./services/backupSets.ts says why). */
+  payloadWithheld?: true;
+};
 
-/** One page of a set's items by id; the payloads only when asked (they can be large). */
+/** An item with its payload's stored size (the canonical JSON's bytes), when asked for. */
+export type BackupItemRow = BackupItem & { payload?: { sizeBytes: number } };
+
+/**
+ * One page of a set's items by id (limit + 1 rows); with `withSizes`, each payload's stored size
+ * but not its content: the caller picks the payloads that fit its page and reads only those.
+ */
 export function listBackupItems(
   db: Db,
   backupSetId: string,
-  page: { limit: number; cursor?: string; policyType?: string; includePayload: boolean },
-): Promise<BackupItemWithPayload[]> {
+  page: { limit: number; cursor?: string; policyType?: string; withSizes: boolean },
+): Promise<BackupItemRow[]> {
   return db.backupItem.findMany({
     where: {
       backupSetId,
       ...(page.policyType ? { policyType: page.policyType } : {}),
       ...(page.cursor ? { id: { gt: page.cursor } } : {}),
     },
-    ...(page.includePayload ? { include: { payload: { select: { content: true, sizeBytes: true } } } } : {}),
+    ...(page.withSizes ? { include: { payload: { select: { sizeBytes: true } } } } : {}),
     orderBy: { id: 'asc' },
     take: page.limit + 1,
   });
+}
+
+/** The canonical payloads with these hashes, by hash. */
+export async function findPayloadContents(db: Db, hashes: readonly string[]): Promise<Map<string, unknown>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db.backupPayload.findMany({
+    where: { hash: { in: [...new Set(hashes)] } },
+    select: { hash: true, content: true },
+  });
+  return new Map(rows.map((row) => [row.hash, row.content]));
 }

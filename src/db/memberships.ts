@@ -34,6 +34,16 @@ export function findMembership(db: Db, tenantId: string, userId: string): Promis
   return db.tenantMembership.findUnique({ where: { tenantId_userId: { tenantId, userId } } });
 }
 
+/**
+ * The user with this email if they are a member of a tenant `callerId` is also a member of: whom
+ * a tenant owner who is no platform admin may add to their tenant.
+ */
+export function findUserSharingATenant(db: Db, email: string, callerId: string): Promise<User | null> {
+  return db.user.findFirst({
+    where: { email, memberships: { some: { tenant: { memberships: { some: { userId: callerId } } } } } },
+  });
+}
+
 export function countOwners(db: Db, tenantId: string): Promise<number> {
   return db.tenantMembership.count({ where: { tenantId, role: 'owner' } });
 }

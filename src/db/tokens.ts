@@ -52,6 +52,27 @@ export async function revokeApiToken(
   return (await db.apiToken.count({ where: { id: tokenId, userId } })) > 0;
 }
 
+const active = (now: Date) => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+
+/** How many of the user's tokens still work (neither revoked nor expired). */
+export function countActiveApiTokens(db: Db, userId: string, now = new Date()): Promise<number> {
+  return db.apiToken.count({ where: { userId, ...active(now) } });
+}
+
+/** Revokes every token of the user that still works, but `exceptTokenId`; returns how many. */
+export async function revokeActiveApiTokens(
+  db: Db,
+  userId: string,
+  exceptTokenId: string | undefined,
+  now = new Date(),
+): Promise<number> {
+  const { count } = await db.apiToken.updateMany({
+    where: { userId, ...active(now), ...(exceptTokenId ? { id: { not: exceptTokenId } } : {}) },
+    data: { revokedAt: now },
+  });
+  return count;
+}
+
 /** A page of the user's tokens, newest first (hashes are never read out). */
 export async function listApiTokens(db: Db, userId: string, page: { limit: number; cursor?: string }) {
   const cursorRow = page.cursor ? await db.apiToken.findFirst({ where: { id: page.cursor, userId } }) : null;
@@ -80,6 +101,7 @@ export async function authenticateApiToken(
   return { userId: row.userId, tokenId: row.id, platformAdmin: row.user.platformAdmin };
 }
 
-export async function isApiTokenValid(db: Db, token: string): Promise<boolean> {
-  return (await authenticateApiToken(db, token)) !== null;
+/** Whether the token works at `at` (now unless given): a later time asks whether it still will. */
+export async function isApiTokenValid(db: Db, token: string, at = new Date()): Promise<boolean> {
+  return (await authenticateApiToken(db, token, at)) !== null;
 }

@@ -1,6 +1,8 @@
 // Dev seed: the demo tenant (pointing at the local Graph emulator) and a platform-admin API
 // token in .data/dev-api-token, made by the same functions as `npm run admin -- create-user` and
-// `issue-token`. Idempotent: a second `npm run dev` keeps the same user and token.
+// `issue-token`, so the token expires like any other (after the longest lifetime allowed).
+// Idempotent: a second `npm run dev` keeps the same user and token, and issues a new token only
+// when the file has none that works for at least another day.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Db } from '../db/client';
@@ -9,7 +11,7 @@ import { isApiTokenValid } from '../db/tokens';
 import { findUserByEmail } from '../db/users';
 import { DEMO_TENANT } from '../emulator';
 import type { TenantSecretCipher } from '../secrets';
-import { createUser, issueToken } from '../services/users';
+import { createUser, DAY_MS, issueToken } from '../services/users';
 
 export const DEV_ADMIN_EMAIL = 'admin@tenantvault.local';
 
@@ -37,7 +39,9 @@ export async function seedDevData(
       'system',
     ));
   const existing = existsSync(opts.tokenFile) ? readFileSync(opts.tokenFile, 'utf8').trim() : '';
-  if (existing && (await isApiTokenValid(db, existing))) return { tenant, token: existing };
+  // A day ahead: a dev session started now must not lose its token midway.
+  const tomorrow = new Date(Date.now() + DAY_MS);
+  if (existing && (await isApiTokenValid(db, existing, tomorrow))) return { tenant, token: existing };
   const { token } = await issueToken(db, admin.id, { name: 'npm run dev' }, 'system');
   writeFileSync(opts.tokenFile, `${token}\n`, { mode: 0o600 });
   return { tenant, token };

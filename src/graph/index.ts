@@ -16,6 +16,7 @@ export {
 export { type FetchedPolicy, type FetchOptions, GraphClient, type GraphObject } from './graphClient';
 export {
   isPolicyTypeKey,
+  mayHoldScripts,
   POLICY_TYPE_KEYS,
   POLICY_TYPES,
   type PolicyExpansion,

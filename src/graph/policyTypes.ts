@@ -77,6 +77,11 @@ export interface PolicyTypeDefinition {
    * configuration changing. `@odata.*` annotations other than `@odata.type` are always removed.
    */
   volatileFields: readonly string[];
+  /**
+   * The payload holds script bodies (PowerShell, shell, detection and remediation scripts), which
+   * often embed credentials: the API shows it only to callers with `scripts:read` (operator and up).
+   */
+  holdsScripts: boolean;
 }
 
 const ASSIGNMENTS: ListExpansion = { kind: 'list', property: 'assignments', path: '/assignments' };
@@ -91,7 +96,10 @@ const APPS_READ = 'DeviceManagementApps.Read.All';
 const RBAC_READ = 'DeviceManagementRBAC.Read.All';
 const POLICY_READ = 'Policy.Read.All';
 
-type Entry = Omit<PolicyTypeDefinition, 'key' | 'graphVersion'> & { graphVersion?: 'v1.0' | 'beta' };
+type Entry = Omit<PolicyTypeDefinition, 'key' | 'graphVersion' | 'holdsScripts'> & {
+  graphVersion?: 'v1.0' | 'beta';
+  holdsScripts?: true;
+};
 
 function simple(
   displayName: string,
@@ -160,18 +168,24 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     ]),
   },
   // The collections leave out scriptContent / detection and remediation scripts: GET each item.
-  powershellScripts: simple('PowerShell scripts', '/deviceManagement/deviceManagementScripts', SCRIPTS_READ, [
-    DETAIL,
-    ASSIGNMENTS,
-  ]),
-  macosShellScripts: simple('macOS shell scripts', '/deviceManagement/deviceShellScripts', SCRIPTS_READ, [
-    DETAIL,
-    ASSIGNMENTS,
-  ]),
-  remediations: simple('Remediations', '/deviceManagement/deviceHealthScripts', SCRIPTS_READ, [
-    DETAIL,
-    ASSIGNMENTS,
-  ]),
+  powershellScripts: {
+    ...simple('PowerShell scripts', '/deviceManagement/deviceManagementScripts', SCRIPTS_READ, [
+      DETAIL,
+      ASSIGNMENTS,
+    ]),
+    holdsScripts: true,
+  },
+  macosShellScripts: {
+    ...simple('macOS shell scripts', '/deviceManagement/deviceShellScripts', SCRIPTS_READ, [
+      DETAIL,
+      ASSIGNMENTS,
+    ]),
+    holdsScripts: true,
+  },
+  remediations: {
+    ...simple('Remediations', '/deviceManagement/deviceHealthScripts', SCRIPTS_READ, [DETAIL, ASSIGNMENTS]),
+    holdsScripts: true,
+  },
   autopilotProfiles: simple(
     'Windows Autopilot deployment profiles',
     '/deviceManagement/windowsAutopilotDeploymentProfiles',
@@ -251,10 +265,15 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
 
 export const POLICY_TYPES: Readonly<Record<PolicyTypeKey, PolicyTypeDefinition>> = Object.freeze(
   Object.fromEntries(
-    POLICY_TYPE_KEYS.map((key) => [key, { key, graphVersion: 'beta', ...ENTRIES[key] }]),
+    POLICY_TYPE_KEYS.map((key) => [key, { key, graphVersion: 'beta', holdsScripts: false, ...ENTRIES[key] }]),
   ) as Record<PolicyTypeKey, PolicyTypeDefinition>,
 );
 
 export function isPolicyTypeKey(value: string): value is PolicyTypeKey {
   return (POLICY_TYPE_KEYS as readonly string[]).includes(value);
+}
+
+/** Whether stored items of this type may hold scripts; a type the registry no longer knows may. */
+export function mayHoldScripts(policyType: string): boolean {
+  return !isPolicyTypeKey(policyType) || POLICY_TYPES[policyType].holdsScripts;
 }

@@ -35,5 +35,16 @@ export class InvalidFieldsError extends DomainError {
   }
 }
 
+/** One field refused (the API answers 422 naming it). */
+export class InvalidInputError extends InvalidFieldsError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super([{ field, message }]);
+    this.message = message;
+  }
+}
+
 /** A dependency (Temporal) refused or could not be reached; the request may be retried. */
 export class UnavailableError extends DomainError {}

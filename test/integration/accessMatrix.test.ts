@@ -158,7 +158,7 @@ beforeAll(async () => {
   await add({ name: 'expired token', token: expired.token, ...invalid });
 });
 
-/** A resource made for one DELETE call, and whether it is still there. */
+/** A resource made for one DELETE call (or a member of the collection it deletes), and whether it is still there. */
 interface Fresh {
   id: string;
   stillThere(): Promise<boolean>;
@@ -184,7 +184,7 @@ async function freshResource(param: string, tenantId: string, pathUserId: string
         (await db.backupSchedule.findUniqueOrThrow({ where: { id: row.id } })).deletedAt === null,
     };
   }
-  if (param === 'tokenId') {
+  if (param === 'tokenId' || param === 'tokens') {
     const { id } = await issueApiToken(db, { userId: pathUserId, name: 'to revoke' });
     return {
       id,
@@ -216,9 +216,12 @@ async function call(op: Operation, caller: Caller, target: Target) {
   const names = [...op.path.matchAll(/:(\w+)/g)].map(([, name]) => name!);
   const last = names.at(-1);
   let fresh: Fresh | undefined;
-  if (op.method === 'delete' && last) {
+  if (op.method === 'delete' && last && op.path.endsWith(`:${last}`)) {
     fresh = await freshResource(last, tenant.id, pathUser);
     values[last] = fresh.id;
+  } else if (op.method === 'delete') {
+    // A DELETE of a whole collection (`…/tokens`): a fresh member of it must survive a refusal.
+    fresh = await freshResource(op.path.split('/').at(-1)!, tenant.id, pathUser);
   }
   if (op.path.includes(':tokenId') && !fresh) throw new Error('a token route needs a fresh token');
   const path = op.path.replace(/:(\w+)/g, (_, name: string) => {

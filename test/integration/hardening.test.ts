@@ -1,10 +1,8 @@
-// Hardening of the API surface: security headers, the per-token rate limit (429 with
-// Retry-After), the body limit, and an audit row for every mutating request with its actor and
-// tenant but never its body.
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../src/api/app';
-import { listenOnLoopback } from '../../src/devstack/ports';
+// Hardening of the API surface: security headers, the per-user rate limit and the per-address
+// throttle of failed authentications (429 with Retry-After), the body limit, and an audit row for
+// every mutating request with its actor and tenant but never its body.
+import { get as httpGet } from 'node:http';
+import { issueToken, revokeToken } from '../../src/services/users';
 import { eventually, type TestStack, useTestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -12,21 +10,22 @@ useTestStack({ withoutWorker: true }, (started) => {
   stack = started;
 });
 
-/** A second app on the same stack, with a rate limit small enough to reach. */
-async function appWithLimit(perMinute: number): Promise<{ url: string; close(): Promise<void> }> {
-  const app = createApp({
-    db: stack.db,
-    temporal: stack.temporal,
-    logger: pino({ level: 'silent' }),
-    secrets: stack.secrets,
-    rateLimitPerMinute: perMinute,
+/** A GET from another loopback address than the tests' own 127.0.0.1: another client. */
+function getFrom(localAddress: string, url: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(
+      url,
+      { localAddress, headers: { authorization: `Bearer ${token}` } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on('error', reject);
   });
-  const server = await listenOnLoopback(app);
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
+
+const BAD_TOKEN = `tv_${'x'.repeat(12)}_${'y'.repeat(43)}`;
 
 test('responses carry helmet security headers, and no x-powered-by', async () => {
   const response = await fetch(`${stack.apiUrl}/healthz`);
@@ -37,23 +36,22 @@ test('responses carry helmet security headers, and no x-powered-by', async () =>
   expect(response.headers.get('x-powered-by')).toBeNull();
 });
 
-test('a token over its per-minute budget gets 429 problem+json with Retry-After; other tokens do not', async () => {
-  const api = await appWithLimit(3);
+test('a user over the per-minute budget gets 429 problem+json with Retry-After, whichever of their tokens they use', async () => {
+  const api = await stack.startApp({ rateLimitPerMinute: 3 });
   try {
     const busy = await stack.userWithRole('readonly');
+    const secondToken = (await issueToken(stack.db, busy.userId, { name: 'second' }, 'system')).token;
     const other = await stack.userWithRole('readonly');
-    const get = (token: string) =>
-      fetch(`${api.url}/v1/tenants/${stack.tenant.id}/backup-schedules`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+    const get = (token: string) => api.api(`/v1/tenants/${stack.tenant.id}/backup-schedules`, { token });
     const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await get(busy.token)).status);
+    for (const token of [busy.token, secondToken, busy.token]) statuses.push((await get(token)).status);
     expect(statuses).toEqual([200, 200, 200]);
-    const limited = await get(busy.token);
+    // Their second token shares the budget: more tokens buy no more requests.
+    const limited = await get(secondToken);
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(limited.contentType).toMatch(/application\/problem\+json/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await limited.json()).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(limited.body).toMatchObject({ status: 429, code: 'rate_limited' });
     expect((await get(other.token)).status).toBe(200);
     // Refused requests count too: probing a tenant one is no member of is throttled the same.
     const outsider = await stack.userWithRole(null);
@@ -61,7 +59,58 @@ test('a token over its per-minute budget gets 429 problem+json with Retry-After;
     for (let i = 0; i < 4; i += 1) probes.push((await get(outsider.token)).status);
     expect(probes).toEqual([404, 404, 404, 429]);
     // Public routes are not counted against anyone.
-    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+    expect((await api.api('/healthz', { token: null })).status).toBe(200);
+  } finally {
+    await api.close();
+  }
+});
+
+test('an address that keeps sending bad tokens gets 429 before any token is looked at; other addresses do not', async () => {
+  const api = await stack.startApp({ authFailureLimit: { limit: 3, windowSeconds: 60 } });
+  try {
+    const path = `/v1/tenants/${stack.tenant.id}/runs`;
+    const user = await stack.userWithRole('readonly');
+    const revoked = await issueToken(stack.db, user.userId, { name: 'revoked' }, 'system');
+    await revokeToken(stack.db, user.userId, revoked.id, 'system');
+    const get = (token: string | null, headers: Record<string, string> = {}) =>
+      api.api(path, { token, headers });
+    // Requests that authenticate do not count.
+    for (let i = 0; i < 5; i += 1) expect((await get(user.token)).status).toBe(200);
+    // Missing, unknown and revoked tokens do; the forwarded address is not believed by default.
+    const failures = [];
+    for (const token of [null, BAD_TOKEN, revoked.token])
+      failures.push((await get(token, { 'x-forwarded-for': `203.0.113.${failures.length}` })).status);
+    expect(failures).toEqual([401, 401, 401]);
+    const refused = await get(BAD_TOKEN, { 'x-forwarded-for': '203.0.113.99' });
+    expect(refused.status).toBe(429);
+    expect(refused.contentType).toMatch(/application\/problem\+json/);
+    expect(refused.body).toMatchObject({ status: 429, code: 'auth_rate_limited' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Until the window ends, a valid token from that address is refused too: answering it
+    // would tell a guesser which guess was right.
+    expect((await get(user.token)).status).toBe(429);
+    // Another client address is not affected; public routes never are.
+    expect(await getFrom('127.0.0.2', `${api.url}${path}`, user.token)).toBe(200);
+    expect(await getFrom('127.0.0.2', `${api.url}${path}`, BAD_TOKEN)).toBe(401);
+    expect((await get(null)).status).toBe(429);
+    expect((await api.api('/healthz', { token: null })).status).toBe(200);
+  } finally {
+    await api.close();
+  }
+});
+
+test('behind the proxies API_TRUST_PROXY names, failures count per forwarded client address', async () => {
+  const api = await stack.startApp({
+    authFailureLimit: { limit: 2, windowSeconds: 60 },
+    trustProxy: ['loopback'],
+  });
+  try {
+    const from = (client: string) =>
+      api.api('/v1/policy-types', { token: BAD_TOKEN, headers: { 'x-forwarded-for': client } });
+    const statuses = [];
+    for (const client of ['198.51.100.7', '198.51.100.7', '198.51.100.7', '198.51.100.8'])
+      statuses.push((await from(client)).status);
+    expect(statuses).toEqual([401, 401, 429, 401]);
   } finally {
     await api.close();
   }

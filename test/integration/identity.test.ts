@@ -63,7 +63,10 @@ test('a platform admin adds a user; tokens are shown once, stored hashed, expire
 
   const first = await stack.api(`/v1/users/${userId}/tokens`, { method: 'POST', body: { name: 'laptop' } });
   expect(first.status).toBe(201);
-  expect(first.body).toMatchObject({ name: 'laptop', expiresAt: null });
+  // Without a lifetime, the longest allowed (90 days by default).
+  expect(first.body).toMatchObject({ name: 'laptop' });
+  expect(new Date(first.body.expiresAt).getTime() - Date.now()).toBeGreaterThan(89 * 86_400_000);
+  expect(new Date(first.body.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
   const token: string = first.body.token;
   expect(token).toMatch(TOKEN_FORMAT);
   const row = await stack.db.apiToken.findUniqueOrThrow({ where: { id: first.body.id } });
@@ -163,9 +166,15 @@ test('owners manage members; a tenant keeps one owner; a removed member loses th
     stack.api(`/v1/tenants/${tenant.id}/members/${userId}`, { method: 'DELETE', token: as });
 
   expect((await stack.api(`/v1/tenants/${tenant.id}`, { token: user.token })).status).toBe(404);
-  const added = await put(user.userId, 'operator');
-  expect(added.status).toBe(200);
-  expect(added.body).toMatchObject({ userId: user.userId, role: 'operator' });
+  // PUT only changes the role of a member; the user shares no tenant with the owner, so a
+  // platform admin adds them, by email.
+  expect((await put(user.userId, 'operator')).status).toBe(404);
+  const added = await stack.api(`/v1/tenants/${tenant.id}/members`, {
+    method: 'POST',
+    body: { email: user.email.toUpperCase(), role: 'operator' },
+  });
+  expect(added.status).toBe(201);
+  expect(added.body).toMatchObject({ userId: user.userId, email: user.email, role: 'operator' });
   expect((await stack.api(`/v1/tenants/${tenant.id}`, { token: user.token })).status).toBe(200);
   expect(await tenantIdsOf(user.token)).toEqual([tenant.id]);
   // An operator (or a manager) may not manage members.
@@ -211,7 +220,11 @@ test('GET /v1/tenants lists only the caller’s tenants, all of them for a platf
   const a = await newTenant('list-a');
   const b = await newTenant('list-b');
   const inA = await stack.userWithRole('readonly', a.id);
-  await stack.api(`/v1/tenants/${b.id}/members/${inA.userId}`, { method: 'PUT', body: { role: 'owner' } });
+  const added = await stack.api(`/v1/tenants/${b.id}/members`, {
+    method: 'POST',
+    body: { email: inA.email, role: 'owner' },
+  });
+  expect(added.status).toBe(201);
   const inB = await stack.userWithRole('readonly', b.id);
 
   expect((await tenantIdsOf(inA.token)).sort()).toEqual([a.id, b.id].sort());
@@ -300,7 +313,16 @@ test('the admin command line bootstraps a platform admin, their token and a tena
   expect(
     (await admin('add-member', '--tenant', tenant.id, '--email', ownerEmail, '--role', 'boss')).code,
   ).toBe(2);
-  const ownerToken = (await admin('issue-token', '--email', ownerEmail, '--name', 'owner')).stdout;
+  // The command line issues tokens by the API's rules: 90 days at most, and by default.
+  const tooLong = await admin('issue-token', '--email', ownerEmail, '--name', 'x', '--expires-in-days', '91');
+  expect(tooLong).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('--expires-in-days: at most 90 days'),
+  });
+  const ownerIssued = await admin('issue-token', '--email', ownerEmail, '--name', 'owner');
+  const expiry = /expires (\S+);/.exec(ownerIssued.stderr)?.[1];
+  expect(new Date(expiry ?? 0).getTime() - Date.now()).toBeGreaterThan(89 * 86_400_000);
+  const ownerToken = ownerIssued.stdout;
   const members = await stack.api(`/v1/tenants/${tenant.id}/members`, { token: ownerToken });
   expect(members.body.items).toEqual([expect.objectContaining({ email: ownerEmail, role: 'owner' })]);
   expect(await admin('issue-token', '--email', email('nobody'), '--name', 'x')).toMatchObject({

@@ -56,3 +56,27 @@ test('each request is logged once with its request id, route template, status an
   expect(invented.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   expect(JSON.stringify(stack.logLines)).not.toContain(stack.token);
 });
+
+test('a request whose handler fails keeps its full route template in the metrics and the log', async () => {
+  // The service raises not_found after the route matched; the error leaves the router before
+  // the response finishes.
+  const missingRun = '00000000-0000-4000-8000-000000000000';
+  const response = await fetch(`${stack.apiUrl}/v1/tenants/${stack.tenant.id}/runs/${missingRun}`, {
+    headers: { authorization: `Bearer ${stack.token}`, 'x-request-id': 'req-failing-route' },
+  });
+  expect(response.status).toBe(404);
+  expect(await response.json()).toMatchObject({ code: 'not_found' });
+  const line = stack.logLines
+    .map((text) => JSON.parse(text))
+    .find((entry) => entry.requestId === 'req-failing-route');
+  expect(line).toMatchObject({
+    route: '/v1/tenants/:tenantId/runs/:runId',
+    status: 404,
+    tenantId: stack.tenant.id,
+    runId: missingRun,
+  });
+  const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+  expect(text).toContain(
+    'tenantvault_http_requests_total{method="GET",route="/v1/tenants/:tenantId/runs/:runId",status="404"}',
+  );
+});

@@ -191,12 +191,15 @@ test('real responses parse with the documented schemas', async () => {
 
   const email = `member-${scheduleId}@test.local`;
   const user = (await call('createUser', {}, { body: { email, displayName: 'Member' } })).body;
-  await call('setMember', { tenantId, userId: user.id }, { body: { role: 'readonly' } });
+  await call('addMember', { tenantId }, { body: { email, role: 'readonly' } });
+  await call('setMember', { tenantId, userId: user.id }, { body: { role: 'operator' } });
   await call('listMembers', { tenantId });
   expect((await call('removeMember', { tenantId, userId: user.id })).status).toBe(204);
   const tokenBody = { name: 'reference', expiresInDays: 1 };
   const issued = (await call('issueApiToken', { userId: user.id }, { body: tokenBody })).body;
   expect((await call('revokeApiToken', { userId: user.id, tokenId: issued.id })).status).toBe(204);
+  await call('issueApiToken', { userId: user.id }, { body: tokenBody });
+  expect((await call('revokeAllApiTokens', { userId: user.id })).body).toMatchObject({ revoked: 1 });
 
   expect((await call('deleteBackupSchedule', { tenantId, scheduleId })).status).toBe(204);
   expect((await call('getBackupSchedule', { tenantId, scheduleId })).status).toBe(404);

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
+import type { ApiDeps } from '../../src/api/deps';
 import { loadSecretKeyRing } from '../../src/config/env';
 import { createDb, type Db, type Tenant, type TenantRole } from '../../src/db/client';
 import { issueApiToken } from '../../src/db/tokens';
@@ -20,6 +21,12 @@ import { createUser, issueToken } from '../../src/services/users';
 import { createBackupWorker } from '../../src/worker/createWorker';
 import { testEnv } from './env';
 
+/** Request limits no test file reaches: for apps of tests that are not about the limits. */
+export const UNLIMITED_REQUESTS = {
+  rateLimitPerMinute: 1_000_000,
+  authFailureLimit: { limit: 1_000_000, windowSeconds: 60 },
+} as const;
+
 export interface TestStack {
   db: Db;
   temporal: Client;
@@ -32,7 +39,12 @@ export interface TestStack {
   secrets: TenantSecretCipher;
   /** Where tenants' Graph endpoints may point: Microsoft's hosts and the emulator's host:port. */
   graphEndpoints: OutboundAllowlist;
-  api(path: string, init?: { method?: string; body?: unknown; token?: string | null }): Promise<ApiResponse>;
+  api(path: string, init?: ApiRequest): Promise<ApiResponse>;
+  /**
+   * A second app on this stack's database and Temporal, with other settings (a small rate limit,
+   * a token policy); its `api` calls it as the platform admin unless given a token.
+   */
+  startApp(overrides: Partial<ApiDeps>): Promise<TestApp>;
   /**
    * A new user (no platform admin) with an API token: a member of the tenant (the stack's unless
    * given) with `role`, or of no tenant for null. `token` is the platform admin's.
@@ -45,6 +57,7 @@ export interface TestStack {
 
 export interface TestUser {
   userId: string;
+  email: string;
   token: string;
   tokenId: string;
 }
@@ -61,9 +74,23 @@ export interface TestStackOptions {
   withoutWorker?: boolean;
 }
 
+export interface ApiRequest {
+  method?: string;
+  body?: unknown;
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  url: string;
+  api(path: string, init?: ApiRequest): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
 export interface ApiResponse {
   status: number;
   contentType: string;
+  headers: Headers;
   // JSON of any shape; tests assert on it field by field.
   // biome-ignore lint/suspicious/noExplicitAny: test responses are asserted, not typed
   body: any;
@@ -110,15 +137,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
-  // Whole test files run with one token; the limit itself is tested in hardening.test.ts.
+  // Whole test files run with one token, and the access matrix sends many bad ones; the limits
+  // themselves are tested in hardening.test.ts.
   const server = await listenOnLoopback(
     createApp({
       db,
       temporal,
       logger,
       secrets,
-      rateLimitPerMinute: 1_000_000,
       graphEndpointAllowlist: graphEndpoints,
+      ...UNLIMITED_REQUESTS,
     }),
   );
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -161,25 +189,25 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       );
       if (role) await setMembership(db, tenantId, user.id, role, 'system');
       const issued = await issueToken(db, user.id, { name: 'integration test' }, 'system');
-      return { userId: user.id, token: issued.token, tokenId: issued.id };
+      return { userId: user.id, email, token: issued.token, tokenId: issued.id };
     },
-    async api(path, init = {}) {
-      const headers: Record<string, string> = {};
-      const bearer = init.token === undefined ? token : init.token;
-      if (bearer) headers.authorization = `Bearer ${bearer}`;
-      if (init.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${apiUrl}${path}`, {
-        method: init.method ?? 'GET',
-        headers,
-        ...(init.body !== undefined
-          ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
-          : {}),
+    api: (path, init) => callApi(apiUrl, token, path, init),
+    async startApp(overrides) {
+      const app = createApp({
+        db,
+        temporal,
+        logger,
+        secrets,
+        graphEndpointAllowlist: graphEndpoints,
+        ...UNLIMITED_REQUESTS,
+        ...overrides,
       });
-      const text = await response.text();
+      const started = await listenOnLoopback(app);
+      const url = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
       return {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
-        body: text ? JSON.parse(text) : undefined,
+        url,
+        api: (path, init) => callApi(url, token, path, init),
+        close: () => new Promise<void>((resolve) => started.close(() => resolve())),
       };
     },
     async stop() {
@@ -190,6 +218,32 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await emulator.close();
       await db.$disconnect();
     },
+  };
+}
+
+async function callApi(
+  baseUrl: string,
+  defaultToken: string,
+  path: string,
+  init: ApiRequest = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...init.headers };
+  const bearer = init.token === undefined ? defaultToken : init.token;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body !== undefined
+      ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+      : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    headers: response.headers,
+    body: text ? JSON.parse(text) : undefined,
   };
 }
 

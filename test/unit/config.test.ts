@@ -1,4 +1,6 @@
+import { DEFAULT_AUTH_FAILURE_LIMIT } from '../../src/api/hardening/authFailures';
 import { ConfigError, loadAdminConfig, loadApiConfig, loadWorkerConfig } from '../../src/config/env';
+import { DEFAULT_TOKEN_POLICY, tokenPolicyOf } from '../../src/services/users';
 
 const DATABASE_URL = 'postgresql://tv:pw@localhost:5432/tenantvault';
 const KEY_A = Buffer.alloc(32, 0xa1).toString('base64');
@@ -31,6 +33,12 @@ describe('loadApiConfig', () => {
       SCHEDULE_JITTER_SECONDS: 0,
       API_RATE_LIMIT_PER_MINUTE: 600,
       GRAPH_ENDPOINT_ALLOWLIST: [],
+      API_AUTH_FAILURE_LIMIT: 30,
+      API_AUTH_FAILURE_WINDOW_SECONDS: 300,
+      API_TRUST_PROXY: false,
+      API_ITEMS_PAGE_MAX_BYTES: 4 * 1024 * 1024,
+      API_TOKEN_MAX_LIFETIME_DAYS: 90,
+      API_MAX_TOKENS_PER_USER: 20,
     });
     expect(secretKeys.toJSON()).toEqual({ activeKeyId: 'k2', keyIds: ['k1', 'k2'] });
   });
@@ -42,6 +50,66 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, API_RATE_LIMIT_PER_MINUTE: '0' })).toThrow(
       /API_RATE_LIMIT_PER_MINUTE/,
     );
+  });
+
+  it('has the defaults the API falls back on without a configuration (tests, benchmarks)', () => {
+    const config = loadApiConfig({ DATABASE_URL, ...KEYS });
+    expect(tokenPolicyOf(config)).toEqual(DEFAULT_TOKEN_POLICY);
+    expect({
+      limit: config.API_AUTH_FAILURE_LIMIT,
+      windowSeconds: config.API_AUTH_FAILURE_WINDOW_SECONDS,
+    }).toEqual(DEFAULT_AUTH_FAILURE_LIMIT);
+  });
+
+  it('reads the token rules, for the API and the admin command line alike', () => {
+    const env = { DATABASE_URL, ...KEYS, API_TOKEN_MAX_LIFETIME_DAYS: '30', API_MAX_TOKENS_PER_USER: '5' };
+    for (const load of [loadApiConfig, loadAdminConfig])
+      expect(tokenPolicyOf(load(env))).toEqual({ maxLifetimeDays: 30, maxActivePerUser: 5 });
+    expect(tokenPolicyOf(loadAdminConfig({ DATABASE_URL }))).toEqual(DEFAULT_TOKEN_POLICY);
+    for (const [name, value] of [
+      ['API_TOKEN_MAX_LIFETIME_DAYS', '0'],
+      ['API_TOKEN_MAX_LIFETIME_DAYS', '3651'],
+      ['API_MAX_TOKENS_PER_USER', '0'],
+    ] as const) {
+      expect(configError(loadAdminConfig, { DATABASE_URL, [name]: value }).message).toContain(name);
+      expect(configError(loadApiConfig, { DATABASE_URL, ...KEYS, [name]: value }).message).toContain(name);
+    }
+  });
+
+  it('reads the failed-authentication throttle, at least 1 each', () => {
+    const config = loadApiConfig({
+      DATABASE_URL,
+      ...KEYS,
+      API_AUTH_FAILURE_LIMIT: '5',
+      API_AUTH_FAILURE_WINDOW_SECONDS: '60',
+    });
+    expect([config.API_AUTH_FAILURE_LIMIT, config.API_AUTH_FAILURE_WINDOW_SECONDS]).toEqual([5, 60]);
+    for (const name of ['API_AUTH_FAILURE_LIMIT', 'API_AUTH_FAILURE_WINDOW_SECONDS'])
+      expect(configError(loadApiConfig, { DATABASE_URL, ...KEYS, [name]: '0' }).message).toContain(name);
+  });
+
+  it('reads API_TRUST_PROXY as a hop count or proxy addresses, and refuses to trust every proxy', () => {
+    const trust = (value: string) =>
+      loadApiConfig({ DATABASE_URL, ...KEYS, API_TRUST_PROXY: value }).API_TRUST_PROXY;
+    expect(trust('1')).toBe(1);
+    expect(trust('false')).toBe(false);
+    expect(trust('loopback, 10.0.0.0/8, fd00::/8')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
+    for (const value of ['true', '0', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/1']) {
+      const message = configError(loadApiConfig, { DATABASE_URL, ...KEYS, API_TRUST_PROXY: value }).message;
+      expect([value, message]).toEqual([
+        value,
+        expect.stringContaining('API_TRUST_PROXY: must be a hop count'),
+      ]);
+    }
+  });
+
+  it('reads API_ITEMS_PAGE_MAX_BYTES, at least 64 KiB', () => {
+    expect(
+      loadApiConfig({ DATABASE_URL, ...KEYS, API_ITEMS_PAGE_MAX_BYTES: '1048576' }).API_ITEMS_PAGE_MAX_BYTES,
+    ).toBe(1_048_576);
+    expect(
+      configError(loadApiConfig, { DATABASE_URL, ...KEYS, API_ITEMS_PAGE_MAX_BYTES: '1000' }).message,
+    ).toContain('API_ITEMS_PAGE_MAX_BYTES');
   });
 
   it('reads RECONCILE_INTERVAL_SECONDS, where 0 turns the reconciler off', () => {
@@ -255,5 +323,24 @@ describe('the secret encryption keys', () => {
         .message,
     ).toContain('must be set together');
     expect(configError(loadAdminConfig, {}).message).toContain('DATABASE_URL');
+  });
+});
+
+describe('TLS certificate verification', () => {
+  it.each([
+    ['API', loadApiConfig],
+    ['worker', loadWorkerConfig],
+    ['admin command line', loadAdminConfig],
+  ])('the %s refuses to start in production with NODE_TLS_REJECT_UNAUTHORIZED=0', (_, load) => {
+    const insecure = { DATABASE_URL, ...KEYS, NODE_TLS_REJECT_UNAUTHORIZED: '0' };
+    expect(configError(load, { ...insecure, NODE_ENV: 'production' }).message).toContain(
+      'NODE_TLS_REJECT_UNAUTHORIZED: must not be 0 with NODE_ENV=production',
+    );
+    // Outside production it is a developer's choice (Node warns about it itself).
+    expect(() => load({ ...insecure, NODE_ENV: 'development' })).not.toThrow();
+    expect(() =>
+      load({ DATABASE_URL, ...KEYS, NODE_ENV: 'production', NODE_TLS_REJECT_UNAUTHORIZED: '1' }),
+    ).not.toThrow();
+    expect(() => load({ DATABASE_URL, ...KEYS, NODE_ENV: 'production' })).not.toThrow();
   });
 });

@@ -12,9 +12,10 @@ import { operations, problemStatuses } from '../../src/api/routeTable';
 test('each role can do what the one below it can, and the roles grant what the product says', () => {
   expect(ROLE_PERMISSIONS).toEqual({
     readonly: ['tenant:read'],
-    operator: ['tenant:read', 'tenant:run'],
-    manager: ['tenant:read', 'tenant:run', 'schedules:write'],
-    owner: ['tenant:read', 'tenant:run', 'schedules:write', 'tenant:admin'],
+    // Script payloads can hold credentials: operators and up read them, readonly members do not.
+    operator: ['tenant:read', 'scripts:read', 'tenant:run'],
+    manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write'],
+    owner: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'tenant:admin'],
   });
   TENANT_ROLES.slice(1).forEach((role, index) => {
     const below = TENANT_ROLES[index]!;
@@ -47,12 +48,14 @@ test('what each role may do, route by route, as the product names it', () => {
     updateBackupSchedule: 'schedules:write',
     deleteBackupSchedule: 'schedules:write',
     updateTenant: 'tenant:admin',
+    addMember: 'tenant:admin',
     setMember: 'tenant:admin',
     removeMember: 'tenant:admin',
     createTenant: 'platform:admin',
     createUser: 'platform:admin',
     issueApiToken: 'self-or-admin',
     revokeApiToken: 'self-or-admin',
+    revokeAllApiTokens: 'self-or-admin',
     listTenants: 'authenticated',
     listNotifications: 'authenticated',
     getHealth: 'public',

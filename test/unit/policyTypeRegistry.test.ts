@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyExpansion } from '../../src/graph/policyTypes';
+import {
+  mayHoldScripts,
+  POLICY_TYPE_KEYS,
+  POLICY_TYPES,
+  type PolicyExpansion,
+} from '../../src/graph/policyTypes';
 
 // README table rows as trimmed cells (the formatter pads the columns).
 const readmeRows = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')
@@ -33,6 +38,14 @@ describe('policy type registry', () => {
       expect(POLICY_TYPES[key].permission).toBe('DeviceManagementScripts.Read.All');
       expect(POLICY_TYPES[key].expansions[0]).toEqual({ kind: 'detail' });
     }
+  });
+
+  it('marks the script types, and only they, as holding scripts; an unknown stored type may', () => {
+    const scripts = POLICY_TYPE_KEYS.filter((key) => POLICY_TYPES[key].holdsScripts);
+    expect(scripts).toEqual(['powershellScripts', 'macosShellScripts', 'remediations']);
+    expect(mayHoldScripts('compliance')).toBe(false);
+    expect(mayHoldScripts('remediations')).toBe(true);
+    expect(mayHoldScripts('aTypeRemovedFromTheRegistry')).toBe(true);
   });
 
   it('follows the settings catalog settings as a paged list', () => {

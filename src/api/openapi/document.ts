@@ -19,7 +19,10 @@ const PROBLEMS: Record<number, string> = {
   413: 'The body is larger than 256 kB.',
   415: "The body's charset or content encoding is not supported.",
   422: 'A field or query parameter is invalid; `errors` names each one.',
-  429: "This token's requests per minute are used up; retry after the `Retry-After` seconds.",
+  429:
+    "The user's requests per minute (all of their tokens together) are used up, or too many " +
+    'requests with a missing or invalid token came from this address; retry after the ' +
+    '`Retry-After` seconds.',
   503: 'Temporal is unavailable; nothing was started. Retry later.',
 };
 

@@ -205,6 +205,10 @@ export const backupItemPage = paged(
     payloadHash: z.string(),
     payload: anyJson.optional().describe('the canonical payload (includePayload=true only)'),
     payloadBytes: z.int().optional(),
+    payloadWithheld: z
+      .strictObject({ permission: z.literal('scripts:read'), reason: z.string() })
+      .optional()
+      .describe('instead of the payload, for a caller without scripts:read: the type holds scripts'),
   }),
 );
 
@@ -277,7 +281,7 @@ export const [apiToken, apiTokenPage] = resource(
     id,
     name: z.string(),
     prefix: z.string().describe('the characters after `tv_`: tells tokens apart'),
-    expiresAt: nullableInstant.describe('null: never expires'),
+    expiresAt: nullableInstant.describe('null: never expires (only tokens issued before every token had to)'),
     revokedAt: nullableInstant,
     createdAt: instant,
   },
@@ -290,8 +294,17 @@ export const issuedToken = component(
     id,
     name: z.string(),
     token: z.string().describe('tv_<prefix>_<secret>; send as `Authorization: Bearer <token>`'),
-    expiresAt: nullableInstant.describe('null: never expires'),
+    expiresAt: instant.describe('every new token expires'),
     createdAt: instant,
+  }),
+);
+
+export const revokedTokens = component(
+  'RevokedApiTokens',
+  "What a revocation of all of a user's tokens did.",
+  z.strictObject({
+    revoked: z.int().describe('tokens revoked (those already revoked or expired are not counted)'),
+    keptTokenId: id.nullable().describe("the caller's own token, kept when users revoke their other tokens"),
   }),
 );
 

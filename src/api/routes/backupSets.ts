@@ -6,6 +6,7 @@ import {
   getBackupSetItems,
   listBackupSets,
 } from '../../services/backupSets';
+import { callerMay } from '../authorize';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery, queryFlag } from '../pagination';
 import { backupItemJson, backupSetChangeJson, backupSetJson } from '../serializers';
@@ -34,13 +35,17 @@ export function backupSetsRouter(deps: ApiDeps): Router {
 
   router.get('/:setId/items', async (req, res) => {
     const query = parseQuery(itemsQuery, req.query);
-    const items = await getBackupSetItems(
+    const { rows, limit } = await getBackupSetItems(
       deps.db,
       pathId(param(req, 'tenantId'), 'tenant'),
       pathId(param(req, 'setId'), 'backup set'),
       query,
+      {
+        mayReadScripts: callerMay(res, 'scripts:read'),
+        ...(deps.itemsPageMaxBytes ? { maxPageBytes: deps.itemsPageMaxBytes } : {}),
+      },
     );
-    res.json(page(items, query.limit, backupItemJson));
+    res.json(page(rows, limit, backupItemJson));
   });
 
   router.get('/:setId', async (req, res) => {

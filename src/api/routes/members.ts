@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { userActor } from '../../db/audit';
-import { listMembers, removeMembership, setMembership } from '../../services/memberships';
+import { addMember, changeMemberRole, listMembers, removeMembership } from '../../services/memberships';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { memberJson } from '../serializers';
 import { param, parseBody, parseQuery, pathId } from '../validation';
-import { memberBody } from './users.schema';
+import { addMemberBody, memberBody } from './users.schema';
 
 /** A tenant's members and their roles (/v1/tenants/:tenantId/members). */
 export function membersRouter(deps: ApiDeps): Router {
@@ -25,12 +25,20 @@ export function membersRouter(deps: ApiDeps): Router {
     );
   });
 
+  router.post('/', async (req, res) => {
+    const tenantId = pathId(param(req, 'tenantId'), 'tenant');
+    const body = parseBody(addMemberBody, req.body);
+    const caller = principalOf(res);
+    const member = await addMember(deps.db, tenantId, body, caller, userActor(caller.userId));
+    res.status(201).location(`/v1/tenants/${tenantId}/members/${member.userId}`).json(memberJson(member));
+  });
+
   router.put('/:userId', async (req, res) => {
     const tenantId = pathId(param(req, 'tenantId'), 'tenant');
-    const userId = pathId(param(req, 'userId'), 'user');
+    const userId = pathId(param(req, 'userId'), 'member');
     const { role } = parseBody(memberBody, req.body);
     res.json(
-      memberJson(await setMembership(deps.db, tenantId, userId, role, userActor(principalOf(res).userId))),
+      memberJson(await changeMemberRole(deps.db, tenantId, userId, role, userActor(principalOf(res).userId))),
     );
   });
 

@@ -11,7 +11,17 @@ export const createUserBody = z.strictObject({
 
 export const issueTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  expiresInDays: z.int().min(1).max(3650).optional(),
+  expiresInDays: z
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe(
+      "days until it expires: at most the deployment's maximum (API_TOKEN_MAX_LIFETIME_DAYS, 90 unless " +
+        'configured), which is also the lifetime without this field',
+    ),
 });
 
 export const memberBody = z.strictObject({ role: z.enum(TENANT_ROLES) });
+
+export const addMemberBody = z.strictObject({ email: z.email().max(254), role: memberBody.shape.role });

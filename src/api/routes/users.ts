@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { userActor } from '../../db/audit';
-import { createUser, issueToken, listTokens, revokeToken } from '../../services/users';
+import { createUser, issueToken, listTokens, revokeAllTokens, revokeToken } from '../../services/users';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
@@ -27,8 +27,20 @@ export function usersRouter(deps: ApiDeps): Router {
   router.post('/:userId/tokens', async (req, res) => {
     const userId = pathId(param(req, 'userId'), 'user');
     const body = parseBody(issueTokenBody, req.body);
-    const issued = await issueToken(deps.db, userId, body, userActor(principalOf(res).userId));
-    res.status(201).json(issuedTokenJson(issued));
+    const actor = userActor(principalOf(res).userId);
+    const issued = await issueToken(deps.db, userId, body, actor, deps.tokenPolicy);
+    // The token is in this answer only: no cache on the way may keep a copy.
+    res.status(201).set('Cache-Control', 'no-store').json(issuedTokenJson(issued));
+  });
+
+  // Revokes the user's tokens; users revoking their own keep the token they call with, so
+  // "revoke all my other tokens" does not lock them out (a platform admin revokes every one).
+  router.delete('/:userId/tokens', async (req, res) => {
+    const userId = pathId(param(req, 'userId'), 'user');
+    const caller = principalOf(res);
+    const keep = caller.userId === userId ? caller.tokenId : undefined;
+    const { revoked } = await revokeAllTokens(deps.db, userId, keep, userActor(caller.userId));
+    res.json({ revoked, keptTokenId: keep ?? null });
   });
 
   router.delete('/:userId/tokens/:tokenId', async (req, res) => {
