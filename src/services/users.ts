@@ -2,6 +2,7 @@
 // these, so a user or token made by any of them is made the same way and audited the same way.
 import { type AuditActor, appendAudit } from '../db/audit';
 import { type Db, Prisma, type User } from '../db/client';
+import type { KeysetPosition } from '../db/paging';
 import { type IssuedToken, issueApiToken, listApiTokens, revokeApiToken } from '../db/tokens';
 import { findUser, findUserByEmail, insertUser, type UserInput } from '../db/users';
 import { ConflictError, NotFoundError } from './errors';
@@ -63,7 +64,7 @@ export async function issueToken(
 }
 
 /** The user's tokens (to find and revoke one that leaked), never their secrets or hashes. */
-export async function listTokens(db: Db, userId: string, page: { limit: number; cursor?: string }) {
+export async function listTokens(db: Db, userId: string, page: { limit: number; cursor?: KeysetPosition }) {
   if (!(await findUser(db, userId))) throw new NotFoundError('user');
   return listApiTokens(db, userId, page);
 }
