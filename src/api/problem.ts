@@ -3,7 +3,13 @@
 // failures `errors[]` naming each field at fault.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logging/logger';
-import { ConflictError, DomainError, NotFoundError, UnavailableError } from '../services/errors';
+import {
+  ConflictError,
+  DomainError,
+  InvalidFieldsError,
+  NotFoundError,
+  UnavailableError,
+} from '../services/errors';
 
 export interface FieldError {
   /** Dotted path into the request, e.g. `retention.keepLast` or `policyTypes.1`. */
@@ -50,6 +56,7 @@ function toProblem(error: unknown): ProblemError | undefined {
     const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
     return new ProblemError(409, error.code, 'Conflict', error.message, errors);
   }
+  if (error instanceof InvalidFieldsError) return invalidRequest(error.errors);
   if (error instanceof UnavailableError)
     return new ProblemError(503, error.code, 'Service unavailable', error.message);
   if (error instanceof DomainError) return new ProblemError(400, error.code, 'Bad request', error.message);

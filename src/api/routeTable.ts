@@ -316,7 +316,8 @@ export const operations: Operation[] = [
     summary: 'Create a backup schedule',
     description:
       'Hourly schedules need `minute`, daily ones `timeOfDay`, weekly ones `timeOfDay` and `daysOfWeek`; ' +
-      '`policyTypes` are keys from GET /v1/policy-types; `timezone` is an IANA name.',
+      '`policyTypes` are keys from GET /v1/policy-types; `timezone` is an IANA name the Temporal ' +
+      "server knows (Go's tz database), e.g. `Europe/Berlin`.",
     tag: 'Backup schedules',
     permission: 'schedules:write',
     body: createScheduleBody,

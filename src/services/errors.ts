@@ -28,5 +28,12 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** Input that is well-formed but refused by a rule the service checks (422, naming each field). */
+export class InvalidFieldsError extends DomainError {
+  constructor(readonly errors: { field: string; message: string }[]) {
+    super(errors.map((error) => `${error.field}: ${error.message}`).join('; '), 'validation_failed');
+  }
+}
+
 /** A dependency (Temporal) refused or could not be reached; the request may be retried. */
 export class UnavailableError extends DomainError {}

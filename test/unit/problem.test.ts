@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { invalidRequest, ProblemError, problemMiddleware } from '../../src/api/problem';
 import type { Logger } from '../../src/logging/logger';
-import { ConflictError, NotFoundError, UnavailableError } from '../../src/services/errors';
+import {
+  ConflictError,
+  InvalidFieldsError,
+  NotFoundError,
+  UnavailableError,
+} from '../../src/services/errors';
 
 // A real Express app on an ephemeral port: each route throws one kind of error, so the
 // middleware's mapping and the response headers are seen exactly as a client sees them.
@@ -18,6 +23,7 @@ const thrown: Record<string, unknown> = {
   unavailable: new UnavailableError('Temporal is unreachable', 'temporal_unavailable'),
   problem: new ProblemError(418, 'teapot', 'I am a teapot', 'short and stout'),
   invalid: invalidRequest([{ field: 'retention.keepLast', message: 'too big' }]),
+  'invalid-fields': new InvalidFieldsError([{ field: 'timezone', message: 'Temporal refused the schedule' }]),
   'parse-failed': Object.assign(new Error('Unexpected token } in JSON at position 12'), {
     status: 400,
     type: 'entity.parse.failed',
@@ -112,6 +118,15 @@ describe('problemMiddleware', () => {
     const { status, body } = await problemFor('invalid');
     expect(status).toBe(422);
     expect(body.errors).toEqual([{ field: 'retention.keepLast', message: 'too big' }]);
+  });
+
+  it('maps InvalidFieldsError (a rule a service checks) to 422 naming each field', async () => {
+    const { status, body } = await problemFor('invalid-fields');
+    expect(status).toBe(422);
+    expect(body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'timezone', message: 'Temporal refused the schedule' }],
+    });
   });
 
   it('maps a body-parser parse error to 400 without the parser message', async () => {
