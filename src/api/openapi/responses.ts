@@ -207,7 +207,9 @@ export const backupItemPage = paged(
     graphId: z.string(),
     displayName: z.string(),
     payloadHash: z.string(),
-    payload: anyJson.optional().describe('the canonical payload (includePayload=true only)'),
+    payload: anyJson
+      .optional()
+      .describe('the payload as Graph sent it, volatile fields left out (includePayload=true only)'),
     payloadBytes: z.int().optional(),
   }),
 );
