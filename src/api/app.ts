@@ -25,6 +25,7 @@ import { runsRouter } from './routes/runs';
 import { tenantsRouter } from './routes/tenants';
 import { usersRouter } from './routes/users';
 import { operations } from './routeTable';
+import { refuseUnstorableText } from './storableText';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): Express {
 
   const v1 = express.Router();
   v1.use(express.json({ limit: '256kb', strict: true }));
+  v1.use(refuseUnstorableText());
   v1.use('/policy-types', policyTypesRouter());
   v1.use('/me/notifications', notificationsRouter(deps));
   v1.use('/users', usersRouter(deps));

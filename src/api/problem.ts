@@ -1,7 +1,7 @@
 // RFC 9457 problem details. Every failure the API returns goes through here, so clients can
 // rely on one shape: `type`, `title`, `status`, `detail`, a stable `code`, and for validation
 // failures `errors[]` naming each field at fault.
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logging/logger';
 import {
   ConflictError,
@@ -71,17 +71,22 @@ function toProblem(error: unknown): ProblemError | undefined {
   return undefined;
 }
 
+/**
+ * The request's path without its query string: a client may have put a token or a secret in the
+ * query (`?access_token=…`), which must not come back in the answer or go into a log.
+ */
+const pathOnly = (req: Request) => req.originalUrl.split('?')[0];
+
 export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = toProblem(error);
-    if (problem) return sendProblem(res, problem, req.originalUrl);
+    if (problem) return sendProblem(res, problem, pathOnly(req));
     // Unexpected: log it whole, answer without internals.
-    // The query string stays out of the log: it may hold what should not be logged.
     logger.error(
-      { err: error, method: req.method, url: req.originalUrl.split('?')[0], requestId: res.locals.requestId },
+      { err: error, method: req.method, url: pathOnly(req), requestId: res.locals.requestId },
       'unhandled error',
     );
-    sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), req.originalUrl);
+    sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), pathOnly(req));
   };
 }
 

@@ -5,7 +5,7 @@
 // the integration test checks that this table and the app's routes name the same routes.
 import { z } from 'zod';
 import * as r from './openapi/responses';
-import { pageQuery } from './pagination';
+import { newestFirstPageQuery, pageQuery } from './pagination';
 import { canBeForbidden, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
@@ -202,7 +202,7 @@ export const operations: Operation[] = [
     summary: "The user's API tokens, newest first: to find and revoke one that leaked",
     tag: 'Users',
     permission: 'self-or-admin',
-    query: pageQuery,
+    query: newestFirstPageQuery,
     replies: ok(r.apiTokenPage, 'a page of tokens (never their secrets)'),
   },
   {
@@ -353,7 +353,8 @@ export const operations: Operation[] = [
     summary: 'Create a backup schedule',
     description:
       'Hourly schedules need `minute`, daily ones `timeOfDay`, weekly ones `timeOfDay` and `daysOfWeek`; ' +
-      '`policyTypes` are keys from GET /v1/policy-types; `timezone` is an IANA name.',
+      '`policyTypes` are keys from GET /v1/policy-types; `timezone` is an IANA name the Temporal ' +
+      "server knows (Go's tz database), e.g. `Europe/Berlin`.",
     tag: 'Backup schedules',
     permission: 'schedules:write',
     body: createScheduleBody,

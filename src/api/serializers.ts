@@ -14,6 +14,7 @@ import type {
 } from '../db/client';
 import type { Member } from '../db/memberships';
 import type { IssuedToken } from '../db/tokens';
+import { unescapeStoredJson, unescapeStoredText } from '../graph';
 import { temporalScheduleId } from '../shared/constants';
 
 export function tenantJson(tenant: Tenant) {
@@ -109,11 +110,13 @@ export function backupSetJson(set: BackupSet) {
   };
 }
 
+// Graph ids, display names and payloads are stored in a reversible escape (src/graph/storedText.ts);
+// clients get them as Graph sent them.
 export function backupSetChangeJson(change: BackupSetChange) {
   return {
     policyType: change.policyType,
-    graphId: change.graphId,
-    displayName: change.displayName,
+    graphId: unescapeStoredText(change.graphId),
+    displayName: unescapeStoredText(change.displayName),
     change: change.change,
   };
 }
@@ -127,10 +130,12 @@ export function backupItemJson(item: BackupItemWithPayload) {
   return {
     id: item.id,
     policyType: item.policyType,
-    graphId: item.graphId,
-    displayName: item.displayName,
+    graphId: unescapeStoredText(item.graphId),
+    displayName: unescapeStoredText(item.displayName),
     payloadHash: item.payloadHash,
-    ...(item.payload ? { payload: item.payload.content, payloadBytes: item.payload.sizeBytes } : {}),
+    ...(item.payload
+      ? { payload: unescapeStoredJson(item.payload.content), payloadBytes: item.payload.sizeBytes }
+      : {}),
     ...(item.payloadWithheld ? { payloadWithheld: SCRIPTS_WITHHELD } : {}),
   };
 }

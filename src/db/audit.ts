@@ -1,5 +1,5 @@
 import type { AuditLog, DbClient, Prisma } from './client';
-import { after, createdBetween, NEWEST_FIRST } from './paging';
+import { after, createdBetween, type KeysetPosition, NEWEST_FIRST } from './paging';
 
 /**
  * "system", "operator" (someone with access to the deployment itself: runs started in Temporal,
@@ -29,21 +29,22 @@ export function runActor(run: { requestedBy: string | null; trigger: string }): 
   return run.trigger === 'scheduled' ? 'system' : 'operator';
 }
 
+export interface AuditLogFilter {
+  limit: number;
+  cursor?: KeysetPosition;
+  action?: string;
+  from?: Date;
+  to?: Date;
+}
+
 /** The tenant's audit rows, newest first, optionally of one action and a time range. */
-export async function listAuditLogs(
-  db: DbClient,
-  tenantId: string,
-  page: { limit: number; cursor?: string; action?: string; from?: Date; to?: Date },
-): Promise<AuditLog[]> {
-  const cursorRow = page.cursor
-    ? await db.auditLog.findFirst({ where: { id: page.cursor, tenantId } })
-    : null;
+export function listAuditLogs(db: DbClient, tenantId: string, page: AuditLogFilter): Promise<AuditLog[]> {
   return db.auditLog.findMany({
     where: {
       tenantId,
       ...(page.action ? { action: page.action } : {}),
       ...createdBetween(page.from, page.to),
-      ...after(cursorRow),
+      ...after(page.cursor),
     },
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,

@@ -1,7 +1,7 @@
 import type { ChangeCounts } from '../shared/types';
 import { deleteUnreferencedPayloads } from './capture';
 import type { BackupChangeKind, BackupItem, BackupSet, BackupSetChange, DbClient as Db } from './client';
-import { after, NEWEST_FIRST } from './paging';
+import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 import type { SnapshotStats } from './snapshot';
 
 export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<BackupSet | null> {
@@ -84,16 +84,13 @@ export async function findSnapshotOfRun(db: Db, runId: string): Promise<Snapshot
 }
 
 /** The tenant's sets, newest first, optionally of one schedule. */
-export async function listBackupSets(
+export function listBackupSets(
   db: Db,
   tenantId: string,
-  page: { limit: number; cursor?: string; scheduleId?: string },
+  page: { limit: number; cursor?: KeysetPosition; scheduleId?: string },
 ): Promise<BackupSet[]> {
-  const cursorRow = page.cursor
-    ? await db.backupSet.findFirst({ where: { id: page.cursor, tenantId } })
-    : null;
   return db.backupSet.findMany({
-    where: { tenantId, ...(page.scheduleId ? { scheduleId: page.scheduleId } : {}), ...after(cursorRow) },
+    where: { tenantId, ...(page.scheduleId ? { scheduleId: page.scheduleId } : {}), ...after(page.cursor) },
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,
   });

@@ -1,5 +1,5 @@
 import type { DbClient as Db, Notification, Prisma } from './client';
-import { after, NEWEST_FIRST } from './paging';
+import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 
 export function insertNotification(
   db: Db,
@@ -16,16 +16,13 @@ export function insertNotification(
 }
 
 /** The user's notifications, newest first; only unread ones when asked. */
-export async function listNotifications(
+export function listNotifications(
   db: Db,
   userId: string,
-  page: { limit: number; cursor?: string; unread?: boolean },
+  page: { limit: number; cursor?: KeysetPosition; unread?: boolean },
 ): Promise<Notification[]> {
-  const cursorRow = page.cursor
-    ? await db.notification.findFirst({ where: { id: page.cursor, userId } })
-    : null;
   return db.notification.findMany({
-    where: { userId, ...(page.unread ? { readAt: null } : {}), ...after(cursorRow) },
+    where: { userId, ...(page.unread ? { readAt: null } : {}), ...after(page.cursor) },
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,
   });

@@ -1,16 +1,24 @@
-// Keyset paging newest first: the cursor is the id of the last row of the previous page, and the
-// next page starts strictly after that row in (createdAt desc, id desc) order. Offsets would skip
-// or repeat rows while new ones are written.
+// Keyset paging newest first: a page ends at its last row's (createdAt, id), and the next page
+// starts strictly after that position in (createdAt desc, id desc) order. The position carries
+// everything needed, so the next page needs no lookup of that row and still continues in the
+// right place after the row was deleted (retention deleting sets while a client pages them).
+// Offsets would skip or repeat rows while new ones are written.
 
 export const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
-/** A where clause for the rows after `cursorRow` (none when there is no cursor row). */
-export function after(cursorRow: { createdAt: Date; id: string } | null) {
-  if (!cursorRow) return {};
+/** Where a newest-first page ended: its last row's creation time and id. */
+export interface KeysetPosition {
+  createdAt: Date;
+  id: string;
+}
+
+/** A where clause for the rows after `position` (none without one: the first page). */
+export function after(position: KeysetPosition | undefined) {
+  if (!position) return {};
   return {
     OR: [
-      { createdAt: { lt: cursorRow.createdAt } },
-      { createdAt: cursorRow.createdAt, id: { lt: cursorRow.id } },
+      { createdAt: { lt: position.createdAt } },
+      { createdAt: position.createdAt, id: { lt: position.id } },
     ],
   };
 }

@@ -1,7 +1,7 @@
 import type { RunStatus, RunTrigger } from '../shared/types';
 import { appendAudit } from './audit';
 import type { BackupScheduleRun, DbClient as Db, Db as FullDb, Prisma } from './client';
-import { after, createdBetween, NEWEST_FIRST } from './paging';
+import { after, createdBetween, type KeysetPosition, NEWEST_FIRST } from './paging';
 
 export const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
 
@@ -133,7 +133,7 @@ export function updateRun(
 
 export interface RunFilter {
   limit: number;
-  cursor?: string;
+  cursor?: KeysetPosition;
   scheduleId?: string;
   status?: RunStatus;
   trigger?: RunTrigger;
@@ -143,11 +143,8 @@ export interface RunFilter {
   to?: Date;
 }
 
-/** Newest first; the cursor is the last run id of the previous page. */
-export async function listRuns(db: Db, tenantId: string, filter: RunFilter): Promise<BackupScheduleRun[]> {
-  const cursorRow = filter.cursor
-    ? await db.backupScheduleRun.findFirst({ where: { id: filter.cursor, tenantId } })
-    : null;
+/** Newest first, after the previous page's last position. */
+export function listRuns(db: Db, tenantId: string, filter: RunFilter): Promise<BackupScheduleRun[]> {
   return db.backupScheduleRun.findMany({
     where: {
       tenantId,
@@ -155,7 +152,7 @@ export async function listRuns(db: Db, tenantId: string, filter: RunFilter): Pro
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.trigger ? { trigger: filter.trigger } : {}),
       ...createdBetween(filter.from, filter.to),
-      ...after(cursorRow),
+      ...after(filter.cursor),
     },
     orderBy: NEWEST_FIRST,
     take: filter.limit + 1,

@@ -32,6 +32,11 @@ export async function insertSchedule(
   }
 }
 
+/** Removes a schedule row that has no runs (one Temporal refused as it was created). */
+export async function deleteScheduleRow(db: Db, scheduleId: string): Promise<void> {
+  await db.backupSchedule.delete({ where: { id: scheduleId } });
+}
+
 /** A live (not deleted) schedule of the tenant; other tenants' schedules are invisible. */
 export function findLiveSchedule(
   db: Db,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DbClient as Db } from './client';
-import { after, NEWEST_FIRST } from './paging';
+import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 
 // A token reads `tv_<prefix>_<secret>`: the prefix finds the row by index, and only the
 // SHA-256 of the whole token is stored, so a database leak does not leak usable tokens.
@@ -74,10 +74,9 @@ export async function revokeActiveApiTokens(
 }
 
 /** A page of the user's tokens, newest first (hashes are never read out). */
-export async function listApiTokens(db: Db, userId: string, page: { limit: number; cursor?: string }) {
-  const cursorRow = page.cursor ? await db.apiToken.findFirst({ where: { id: page.cursor, userId } }) : null;
+export function listApiTokens(db: Db, userId: string, page: { limit: number; cursor?: KeysetPosition }) {
   return db.apiToken.findMany({
-    where: { userId, ...after(cursorRow) },
+    where: { userId, ...after(page.cursor) },
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,
     omit: { tokenHash: true },

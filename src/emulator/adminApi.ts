@@ -34,6 +34,19 @@ export const mutationSchema = z.strictObject({
   types: z.array(z.enum(POLICY_TYPE_KEYS)).min(1).optional(),
 });
 
+/**
+ * A hand-written object added to a tenant's type, served like any other: e.g. one whose strings
+ * hold U+0000 or an unpaired surrogate, which Graph sends as "\u0000" and "\ud800".
+ */
+export const plantedPolicySchema = z.strictObject({
+  type: z.enum(POLICY_TYPE_KEYS),
+  object: z.looseObject({ id: z.string().min(1) }),
+  settings: z.array(z.looseObject({})).optional(),
+  assignments: z.array(z.looseObject({})).optional(),
+});
+
+export type PlantedPolicy = z.input<typeof plantedPolicySchema>;
+
 const demoSchema = z.strictObject({
   /** Generated objects added for each type the hand-written demo tenant has none of. */
   extrasPerType: z.number().int().min(0).max(50).default(0),
@@ -70,6 +83,16 @@ export function ensureDemoTenant(store: TenantStore, extrasPerType = 0): { creat
 
 export function mutateTenant(tenant: EmulatorTenant, request: Partial<MutationRequest>): MutationResult {
   return mutate(tenant.objects, mutationSchema.parse(request), tenant.mutationRng);
+}
+
+export function plantPolicy(
+  tenant: EmulatorTenant,
+  request: PlantedPolicy,
+): { type: PolicyTypeKey; id: string } {
+  const { type, ...policy } = plantedPolicySchema.parse(request);
+  if (tenant.objects.find(type, policy.object.id))
+    throw new ConflictError(`The tenant already has a ${type} object ${policy.object.id}.`);
+  return { type, id: tenant.objects.addStatic(type, policy) };
 }
 
 export class ConflictError extends Error {}
@@ -141,6 +164,8 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
     }
     case 'POST mutate':
       return { status: 200, body: mutateTenant(tenant, (await jsonBody(req)) as Partial<MutationRequest>) };
+    case 'POST policies':
+      return { status: 201, body: plantPolicy(tenant, (await jsonBody(req)) as PlantedPolicy) };
     case 'GET stats':
       return { status: 200, body: tenant.stats satisfies RequestStats };
     case 'POST stats/reset':

@@ -9,6 +9,8 @@ import {
   ensureDemoTenant,
   handleAdmin,
   mutateTenant,
+  type PlantedPolicy,
+  plantPolicy,
   type TenantCounts,
 } from './adminApi';
 import { type EmulatorFaults, faultsSchema } from './faults';
@@ -55,6 +57,8 @@ export interface GraphEmulator {
   policyCount(azureTenantId: string, types: readonly PolicyTypeKey[]): number;
   setFaults(azureTenantId: string, faults: EmulatorFaults): void;
   mutate(azureTenantId: string, request: Partial<MutationRequest>): MutationResult;
+  /** A hand-written object added to the tenant, as `POST /_emulator/tenants/<id>/policies` adds it. */
+  plantPolicy(azureTenantId: string, request: PlantedPolicy): { type: PolicyTypeKey; id: string };
   stats(azureTenantId: string): RequestStats;
   resetStats(azureTenantId: string): void;
   /** Token endpoint calls for the tenant, successful or not. */
@@ -124,6 +128,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
       store.setFaults(azureTenantId, faultsSchema.parse(faults));
     },
     mutate: (azureTenantId, request) => mutateTenant(tenant(azureTenantId), request),
+    plantPolicy: (azureTenantId, request) => plantPolicy(tenant(azureTenantId), request),
     stats: (azureTenantId) => structuredClone(tenant(azureTenantId).stats),
     resetStats: (azureTenantId) => store.resetStats(tenant(azureTenantId)),
     tokenRequests: (azureTenantId) => store.tokenRequests(azureTenantId),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeStoredText } from './storedText';
 
 export interface CanonicalPayload {
   json: string;
@@ -9,7 +10,8 @@ export interface CanonicalPayload {
 /**
  * Deterministic JSON for hashing and deduplicating payloads: the same configuration must give the
  * same bytes however Graph ordered the properties or annotated the response. Array order is kept
- * because it can be meaningful (e.g. ordered rule lists).
+ * because it can be meaningful (e.g. ordered rule lists). Keys and strings PostgreSQL cannot store
+ * (U+0000, unpaired surrogates) are written in the reversible escape of ./storedText.ts.
  */
 export function canonicalize(payload: unknown, volatileFields: readonly string[]): CanonicalPayload {
   const json = serialize(payload, new Set(volatileFields)) ?? 'null';
@@ -51,11 +53,13 @@ function serialize(value: unknown, volatile: ReadonlySet<string>): string | unde
       for (const key of Object.keys(record).sort()) {
         if (isDroppedKey(key, volatile)) continue;
         const text = serialize(record[key], volatile);
-        if (text !== undefined) out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${text}`;
+        if (text !== undefined)
+          out += `${out.length === 1 ? '' : ','}${JSON.stringify(escapeStoredText(key))}:${text}`;
       }
       return `${out}}`;
     }
     case 'string':
+      return JSON.stringify(escapeStoredText(value));
     case 'number':
     case 'boolean':
       return JSON.stringify(value);

@@ -8,10 +8,12 @@ import {
   type PolicyTypeDefinition,
   type PolicyTypeKey,
 } from './policyTypes';
+import { escapeStoredText } from './storedText';
 
 export type { GraphObject } from './graphHttp';
 
 export interface FetchedPolicy {
+  /** The id and the display name as stored: in the escape of ./storedText.ts. */
   graphId: string;
   displayName: string;
   lastModified: Date | null;
@@ -121,9 +123,10 @@ export class GraphClient {
     for (const expansion of definition.expansions) {
       payload = await this.expand(definition, itemPath, payload, expansion, signal);
     }
+    // Stored in text columns beside the payload: escaped like its strings (./storedText.ts).
     return {
-      graphId: id,
-      displayName: firstString(payload.displayName, payload.name) ?? id,
+      graphId: escapeStoredText(id),
+      displayName: escapeStoredText(firstString(payload.displayName, payload.name) ?? id),
       lastModified: parseDate(payload.lastModifiedDateTime ?? payload.modifiedDateTime),
       payload,
     };

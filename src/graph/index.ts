@@ -24,3 +24,4 @@ export {
   type PolicyTypeKey,
 } from './policyTypes';
 export { GRAPH_TENANT_BUDGET, type RequestBudgetOptions } from './requestBudget';
+export { escapeStoredText, unescapeStoredJson, unescapeStoredText } from './storedText';

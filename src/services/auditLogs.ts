@@ -1,12 +1,8 @@
-import { listAuditLogs as selectAuditLogs } from '../db/audit';
+import { type AuditLogFilter, listAuditLogs as selectAuditLogs } from '../db/audit';
 import type { Db } from '../db/client';
 import { getTenant } from './tenants';
 
-export async function listAuditLogs(
-  db: Db,
-  tenantId: string,
-  page: { limit: number; cursor?: string; action?: string; from?: Date; to?: Date },
-) {
+export async function listAuditLogs(db: Db, tenantId: string, page: AuditLogFilter) {
   await getTenant(db, tenantId);
   return selectAuditLogs(db, tenantId, page);
 }

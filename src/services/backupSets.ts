@@ -9,6 +9,7 @@ import {
   listBackupSets as selectBackupSets,
 } from '../db/backupSets';
 import type { BackupChangeKind, BackupItem, Db } from '../db/client';
+import type { KeysetPosition } from '../db/paging';
 import { mayHoldScripts } from '../graph';
 import { NotFoundError } from './errors';
 import { getTenant } from './tenants';
@@ -37,7 +38,7 @@ export async function getBackupSetChanges(
 export async function listBackupSets(
   db: Db,
   tenantId: string,
-  page: { limit: number; cursor?: string; scheduleId?: string },
+  page: { limit: number; cursor?: KeysetPosition; scheduleId?: string },
 ) {
   await getTenant(db, tenantId);
   return selectBackupSets(db, tenantId, page);

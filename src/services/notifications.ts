@@ -1,11 +1,12 @@
 import type { Db } from '../db/client';
 import { markNotificationRead, listNotifications as selectNotifications } from '../db/notifications';
+import type { KeysetPosition } from '../db/paging';
 import { NotFoundError } from './errors';
 
 export function listNotifications(
   db: Db,
   userId: string,
-  page: { limit: number; cursor?: string; unread?: boolean },
+  page: { limit: number; cursor?: KeysetPosition; unread?: boolean },
 ) {
   return selectNotifications(db, userId, page);
 }

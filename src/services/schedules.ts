@@ -1,12 +1,14 @@
 // Backup schedules: Postgres is the record, written first; Temporal follows. A failed sync
-// leaves the row `pending` (Temporal unreachable) or `error` (Temporal refused) for the
-// reconciler, and the caller still gets an answer.
+// leaves the row `pending` (Temporal unreachable) or `error` (another failure) for the
+// reconciler, and the caller still gets an answer. A schedule whose content Temporal refuses is
+// never kept: the create is undone and the update reverted, and the caller gets a 422.
 import type { Client } from '@temporalio/client';
 import { appendAudit, userActor } from '../db/audit';
 import type { BackupSchedule, BackupScheduleRun, Db } from '../db/client';
 import { latestRunsOf } from '../db/runs';
 import {
   DuplicateScheduleNameError,
+  deleteScheduleRow,
   findLiveSchedule,
   insertSchedule,
   listLiveSchedules,
@@ -24,9 +26,10 @@ import {
   deleteTemporalSchedule,
   isTemporalUnavailable,
   nextRunTimes,
+  TemporalScheduleRefused,
   upsertTemporalSchedule,
 } from '../temporal/scheduleSync';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, InvalidFieldsError, NotFoundError } from './errors';
 
 export interface ScheduleServiceDeps {
   db: Db;
@@ -66,7 +69,17 @@ export async function createSchedule(
   } catch (error) {
     throw conflictIfNameTaken(error);
   }
-  return viewOf(deps, await syncScheduleToTemporal(deps, created, tenant.slug));
+  try {
+    return await viewOf(deps, await syncScheduleToTemporal(deps, created, tenant.slug));
+  } catch (error) {
+    if (!(error instanceof TemporalScheduleRefused)) throw error;
+    // No one knows the new id yet (this request has not answered), so it has no runs.
+    await deps.db.$transaction(async (tx) => {
+      await deleteScheduleRow(tx, created.id);
+      await appendRefusalAudit(tx, created, actorUserId, error, { undone: 'create' });
+    });
+    throw invalidForTemporal(error);
+  }
 }
 
 export async function getSchedule(
@@ -121,7 +134,61 @@ export async function updateSchedule(
   if (!updated) {
     throw new ConflictError('the schedule changed while this update was made; retry it', 'schedule_changed');
   }
-  return viewOf(deps, await syncScheduleToTemporal(deps, updated, tenant.slug));
+  try {
+    return await viewOf(deps, await syncScheduleToTemporal(deps, updated, tenant.slug));
+  } catch (error) {
+    if (!(error instanceof TemporalScheduleRefused)) throw error;
+    await revertRefusedUpdate(deps, updated, before, tenant.slug, actorUserId, error, changed);
+    throw invalidForTemporal(error);
+  }
+}
+
+/**
+ * Puts the fields back as they were before an update Temporal refused (Temporal still has them),
+ * unless another edit came meanwhile: that one is newer and syncs itself.
+ */
+async function revertRefusedUpdate(
+  deps: ScheduleServiceDeps,
+  refused: BackupSchedule,
+  before: ScheduleFields,
+  tenantSlug: string,
+  actorUserId: string,
+  error: TemporalScheduleRefused,
+  changed: string[],
+): Promise<void> {
+  const reverted = await deps.db.$transaction(async (tx) => {
+    const row = await updateScheduleFields(tx, refused.id, refused.version, before);
+    if (row) await appendRefusalAudit(tx, refused, actorUserId, error, { undone: 'update', changed });
+    return row;
+  });
+  // The new version (and its pause note) still goes to Temporal; if that fails, the row says so.
+  if (reverted)
+    await syncScheduleToTemporal(deps, reverted, tenantSlug).catch((syncError: unknown) =>
+      deps.logger.warn({ err: syncError, scheduleId: refused.id }, 'reverted schedule not synced'),
+    );
+}
+
+function appendRefusalAudit(
+  db: Parameters<typeof appendAudit>[0],
+  schedule: BackupSchedule,
+  actorUserId: string,
+  error: TemporalScheduleRefused,
+  what: { undone: 'create' | 'update'; changed?: string[] },
+) {
+  return appendAudit(db, {
+    tenantId: schedule.tenantId,
+    actor: userActor(actorUserId),
+    action: 'backup_schedule.refused_by_temporal',
+    resourceType: 'backup_schedule',
+    resourceId: schedule.id,
+    metadata: { ...what, name: schedule.name, reason: error.message.slice(0, 300) },
+  });
+}
+
+/** The 422 for a schedule Temporal refused, naming the time zone when that was the reason. */
+function invalidForTemporal(error: TemporalScheduleRefused): InvalidFieldsError {
+  const field = /time ?zone/i.test(error.message) ? 'timezone' : '(root)';
+  return new InvalidFieldsError([{ field, message: `Temporal refused the schedule: ${error.message}` }]);
 }
 
 /** Soft-deletes the schedule, then its Temporal Schedule (left `pending` if Temporal is down). */
@@ -184,6 +251,8 @@ export async function syncScheduleToTemporal(
       upsertTemporalSchedule(deps.temporal, schedule, tenantSlug, deps.scheduling),
     );
   } catch (error) {
+    // The caller undoes the write: a refused schedule must not stay for the reconciler to retry.
+    if (error instanceof TemporalScheduleRefused) throw error;
     deps.logger.warn({ err: error, scheduleId: schedule.id }, 'Temporal schedule sync failed');
     outcome = failedSync(error);
   }

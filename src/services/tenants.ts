@@ -30,11 +30,15 @@ export async function getTenant(db: Db, tenantId: string) {
   return tenant;
 }
 
-/** The tenant by its slug or its id (the admin command line takes either). */
+/**
+ * The tenant by its id or its slug (the admin command line takes either). A UUID is looked up as
+ * an id first: slugs may not look like UUIDs, but one made before that rule could spell another
+ * tenant's id, and an id must always name its own tenant.
+ */
 export async function getTenantBySlugOrId(db: Db, ref: string) {
   const tenant =
-    (await findTenantBySlug(db, ref)) ??
-    (z.guid().safeParse(ref).success ? await findTenant(db, ref.toLowerCase()) : null);
+    (z.guid().safeParse(ref).success ? await findTenant(db, ref.toLowerCase()) : null) ??
+    (await findTenantBySlug(db, ref));
   if (!tenant) throw new NotFoundError('tenant');
   return tenant;
 }

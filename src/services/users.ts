@@ -2,6 +2,7 @@
 // these, so a user or token made by any of them is made the same way and audited the same way.
 import { type AuditActor, appendAudit } from '../db/audit';
 import { type Db, Prisma, type User } from '../db/client';
+import type { KeysetPosition } from '../db/paging';
 import {
   countActiveApiTokens,
   type IssuedToken,
@@ -110,7 +111,7 @@ export async function issueToken(
 }
 
 /** The user's tokens (to find and revoke one that leaked), never their secrets or hashes. */
-export async function listTokens(db: Db, userId: string, page: { limit: number; cursor?: string }) {
+export async function listTokens(db: Db, userId: string, page: { limit: number; cursor?: KeysetPosition }) {
   if (!(await findUser(db, userId))) throw new NotFoundError('user');
   return listApiTokens(db, userId, page);
 }

@@ -13,7 +13,27 @@ export interface TemporalScheduleState {
   note: string | undefined;
 }
 
-/** Creates the schedule, or replaces its spec, action, policies and pause state. */
+/**
+ * Temporal refused the schedule's content (gRPC INVALID_ARGUMENT, e.g. a time zone its tz
+ * database does not have): retrying cannot help, only other input can.
+ */
+export class TemporalScheduleRefused extends Error {}
+
+function refusalOf(error: unknown): TemporalScheduleRefused | undefined {
+  // The SDK turns the server's "Invalid schedule spec: …" into a plain TypeError, as it does for
+  // options it refuses itself before sending them.
+  if (error instanceof TypeError) return new TemporalScheduleRefused(error.message, { cause: error });
+  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    const { code, details } = cause as { code?: unknown; details?: unknown };
+    if (code === 3) return new TemporalScheduleRefused(String(details ?? cause), { cause: error });
+  }
+  return undefined;
+}
+
+/**
+ * Creates the schedule, or replaces its spec, action, policies and pause state. Throws
+ * TemporalScheduleRefused when Temporal refuses the schedule's content.
+ */
 export async function upsertTemporalSchedule(
   client: Client,
   schedule: ScheduleDefinition,
@@ -24,15 +44,20 @@ export async function upsertTemporalSchedule(
   try {
     await client.schedule.create(options);
   } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    if (!(error instanceof ScheduleAlreadyRunning)) throw refusalOf(error) ?? error;
     const { spec, action, policies, state } = options;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-      ...previous,
-      spec,
-      action,
-      policies: { ...previous.policies, ...policies },
-      state: { ...previous.state, ...state },
-    }));
+    await client.schedule
+      .getHandle(options.scheduleId)
+      .update((previous) => ({
+        ...previous,
+        spec,
+        action,
+        policies: { ...previous.policies, ...policies },
+        state: { ...previous.state, ...state },
+      }))
+      .catch((updateError: unknown) => {
+        throw refusalOf(updateError) ?? updateError;
+      });
   }
 }
 

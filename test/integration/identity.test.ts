@@ -330,3 +330,37 @@ test('the admin command line bootstraps a platform admin, their token and a tena
     stderr: 'user not found',
   });
 });
+
+test('a slug may not look like a UUID, and the admin command line takes a UUID as an id first', async () => {
+  const body = (slug: string) => ({
+    slug,
+    displayName: 'Spoof',
+    azureTenantId: randomUUID(),
+    clientId: randomUUID(),
+    clientSecret: 'spoof-secret',
+  });
+  const victim = await newTenant('victim');
+  for (const response of [
+    await stack.api('/v1/tenants', { method: 'POST', body: body(victim.id) }),
+    await stack.api(`/v1/tenants/${stack.tenant.id}`, { method: 'PATCH', body: { slug: victim.id } }),
+  ]) {
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ field: 'slug', message: expect.stringMatching(/UUID/) }]);
+  }
+  expect(await stack.db.tenant.count({ where: { slug: victim.id } })).toBe(0);
+
+  // A tenant whose slug is the victim's id, as one made before the rule could be.
+  const spoofId = randomUUID();
+  await stack.db.tenant.create({
+    data: { id: spoofId, ...body(victim.id), secretKeyId: 'plain' },
+  });
+  const member = email('member');
+  expect((await admin('create-user', '--email', member, '--name', 'Member')).code).toBe(0);
+  expect(
+    await admin('add-member', '--tenant', victim.id, '--email', member, '--role', 'readonly'),
+  ).toMatchObject({ code: 0, stdout: `${member} is now readonly of ${victim.slug} (id ${victim.id})` });
+  // The spoofing tenant is still reachable by its own id.
+  expect(
+    await admin('add-member', '--tenant', spoofId, '--email', member, '--role', 'readonly'),
+  ).toMatchObject({ code: 0, stdout: `${member} is now readonly of ${victim.id} (id ${spoofId})` });
+});

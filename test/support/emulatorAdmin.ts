@@ -108,8 +108,27 @@ export class EmulatorAdmin {
     };
   }
 
-  /** Counts a list by raw paging, with a token from a raw client-credentials request. */
-  async countByPaging(tenant: EmulatedTenant, path: string): Promise<number> {
+  /** Adds a hand-written object to the tenant's type; returns its id. */
+  async plantPolicy(
+    azureTenantId: string,
+    request: { type: PolicyTypeKey; object: { id: string } & Record<string, unknown> },
+  ): Promise<string> {
+    const body = await this.request('POST', `/_emulator/tenants/${azureTenantId}/policies`, request, 201);
+    return (body as { id: string }).id;
+  }
+
+  /** The text of a Graph response, exactly as the emulator sent it. */
+  async rawGraphText(tenant: EmulatedTenant, path: string): Promise<string> {
+    const response = await fetch(`${this.stack.emulator.baseUrl}${path}`, {
+      dispatcher: this.agent,
+      headers: { authorization: `Bearer ${await this.rawToken(tenant)}` },
+    });
+    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+    return response.text();
+  }
+
+  /** A Graph token from a raw client-credentials request (no MSAL). */
+  private async rawToken(tenant: EmulatedTenant): Promise<string> {
     const base = this.stack.emulator.baseUrl;
     const tokenResponse = await fetch(`${base}/${tenant.azureTenantId}/oauth2/v2.0/token`, {
       method: 'POST',
@@ -121,7 +140,13 @@ export class EmulatorAdmin {
         scope: 'https://graph.microsoft.com/.default',
       }),
     });
-    const { access_token } = (await tokenResponse.json()) as { access_token: string };
+    return ((await tokenResponse.json()) as { access_token: string }).access_token;
+  }
+
+  /** Counts a list by raw paging, with a token from a raw client-credentials request. */
+  async countByPaging(tenant: EmulatedTenant, path: string): Promise<number> {
+    const base = this.stack.emulator.baseUrl;
+    const access_token = await this.rawToken(tenant);
     let count = 0;
     for (let url: string | undefined = `${base}${path}`; url; ) {
       const response = await fetch(url, {

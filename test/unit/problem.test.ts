@@ -174,6 +174,18 @@ describe('problemMiddleware', () => {
     expect(text).not.toContain('hunter2');
   });
 
+  it.each(['not-found', 'invalid', 'unknown'])(
+    'names the path only as the instance of a %s problem, never the query string',
+    async (kind) => {
+      const token = 'tv_abcdefghijkl_secret-in-the-query';
+      const response = await fetch(`${base}/throw/${kind}?access_token=${token}&limit=5`);
+      const text = await response.text();
+      expect(JSON.parse(text).instance).toBe(`/throw/${kind}`);
+      expect(text).not.toContain('secret-in-the-query');
+      expect(JSON.stringify(logged)).not.toContain('secret-in-the-query');
+    },
+  );
+
   it('logs an unknown error whole', async () => {
     await problemFor('unknown');
     expect(logged).toHaveLength(1);

@@ -131,7 +131,8 @@ export function buildOpenApiDocument() {
       version: '1',
       description:
         'Scheduled, immutable backups of Microsoft Intune configuration. Lists take `limit` and ' +
-        '`cursor` and answer `{ items, nextCursor }`; unknown body fields are rejected; errors ' +
+        '`cursor` and answer `{ items, nextCursor }`; a cursor is an opaque string: pass ' +
+        '`nextCursor` back unchanged. Unknown body fields are rejected; errors ' +
         'are RFC 9457 problem details. Each operation names the permission it needs ' +
         '(`x-permission`): tenant roles are readonly, operator, manager and owner, each allowed ' +
         'what the one before is and more; platform admins act in every tenant. In a tenant the ' +

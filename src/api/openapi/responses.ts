@@ -17,6 +17,10 @@ function component<S extends z.ZodType>(id: string, description: string, schema:
 }
 
 const id = z.uuid();
+const nextCursor = z
+  .string()
+  .nullable()
+  .describe('an opaque string: pass it as `cursor` for the next page; null on the last page');
 const instant = z.iso.datetime().describe('ISO 8601, UTC');
 const nullableInstant = instant.nullable();
 const timestamps = { createdAt: instant, updatedAt: instant };
@@ -32,7 +36,7 @@ const paged = <S extends z.ZodType>(name: string, item: S) =>
   component(
     `${name}Page`,
     `A page of ${name} items; pass nextCursor as cursor for the next one (null on the last page).`,
-    z.strictObject({ items: z.array(item), nextCursor: id.nullable() }),
+    z.strictObject({ items: z.array(item), nextCursor }),
   );
 
 /** A resource, and the page that lists it. */
@@ -203,7 +207,9 @@ export const backupItemPage = paged(
     graphId: z.string(),
     displayName: z.string(),
     payloadHash: z.string(),
-    payload: anyJson.optional().describe('the canonical payload (includePayload=true only)'),
+    payload: anyJson
+      .optional()
+      .describe('the payload as Graph sent it, volatile fields left out (includePayload=true only)'),
     payloadBytes: z.int().optional(),
     payloadWithheld: z
       .strictObject({ permission: z.literal('scripts:read'), reason: z.string() })
@@ -228,7 +234,7 @@ export const backupSetChanges = component(
         change: changeKind,
       }),
     ),
-    nextCursor: id.nullable(),
+    nextCursor,
   }),
 );
 

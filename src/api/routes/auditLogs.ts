@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { listAuditLogs } from '../../services/auditLogs';
 import type { ApiDeps } from '../deps';
-import { createdRangeQuery, page, pageQuery } from '../pagination';
+import { createdRangeQuery, encodeCursor, newestFirstPageQuery, page } from '../pagination';
 import { auditLogJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-export const auditQuery = pageQuery
+export const auditQuery = newestFirstPageQuery
   .extend({
     action: z.string().min(1).max(100).optional(),
     ...createdRangeQuery,
@@ -18,7 +18,7 @@ export function auditLogsRouter(deps: ApiDeps): Router {
   router.get('/', async (req, res) => {
     const query = parseQuery(auditQuery, req.query);
     const rows = await listAuditLogs(deps.db, pathId(param(req, 'tenantId'), 'tenant'), query);
-    res.json(page(rows, query.limit, auditLogJson));
+    res.json(page(rows, query.limit, auditLogJson, encodeCursor));
   });
   return router;
 }

@@ -1,23 +1,9 @@
 import { z } from 'zod';
 import type { ScheduleFields } from '../../db/schedules';
 import { isPolicyTypeKey } from '../../graph';
+import { temporalTimeZone } from '../../temporal/timeZones';
 
 export const DAYS_OF_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-/**
- * The IANA name with its canonical spelling, or null. Intl matches names case-insensitively
- * and also accepts offsets like "+01:00"; Temporal's server (Go's tz database) wants exact
- * names, so "europe/berlin" is stored as "Europe/Berlin".
- */
-function ianaTimezone(name: string): string | null {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return null;
-  try {
-    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
-  } catch {
-    return null;
-  }
-}
 
 const policyTypes = z
   .array(z.string())
@@ -42,9 +28,12 @@ const scheduleFields = {
     .nullish(),
   daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)).nullish(),
   timezone: z.string().transform((name, ctx) => {
-    const canonical = ianaTimezone(name);
-    if (canonical) return canonical;
-    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone name such as "Europe/Berlin"' });
+    const spelled = temporalTimeZone(name);
+    if (spelled) return spelled;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an IANA time zone name Temporal knows, such as "Europe/Berlin"',
+    });
     return z.NEVER;
   }),
   policyTypes,

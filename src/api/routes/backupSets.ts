@@ -8,7 +8,7 @@ import {
 } from '../../services/backupSets';
 import { callerMay } from '../authorize';
 import type { ApiDeps } from '../deps';
-import { page, pageQuery, queryFlag } from '../pagination';
+import { encodeCursor, newestFirstPageQuery, page, pageQuery, queryFlag } from '../pagination';
 import { backupItemJson, backupSetChangeJson, backupSetJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
@@ -16,7 +16,7 @@ export const changesQuery = pageQuery
   .extend({ change: z.enum(['added', 'removed', 'modified']).optional() })
   .strict();
 
-export const setsQuery = pageQuery.extend({ scheduleId: z.uuid().optional() }).strict();
+export const setsQuery = newestFirstPageQuery.extend({ scheduleId: z.uuid().optional() }).strict();
 export const itemsQuery = pageQuery
   .extend({
     policyType: z.string().min(1).optional(),
@@ -30,7 +30,7 @@ export function backupSetsRouter(deps: ApiDeps): Router {
   router.get('/', async (req, res) => {
     const query = parseQuery(setsQuery, req.query);
     const sets = await listBackupSets(deps.db, pathId(param(req, 'tenantId'), 'tenant'), query);
-    res.json(page(sets, query.limit, backupSetJson));
+    res.json(page(sets, query.limit, backupSetJson, encodeCursor));
   });
 
   router.get('/:setId/items', async (req, res) => {

@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { listNotifications, readNotification } from '../../services/notifications';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { page, pageQuery, queryFlag } from '../pagination';
+import { encodeCursor, newestFirstPageQuery, page, queryFlag } from '../pagination';
 import { notificationJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-export const notificationsQuery = pageQuery.extend({ unread: queryFlag }).strict();
+export const notificationsQuery = newestFirstPageQuery.extend({ unread: queryFlag }).strict();
 
 /** The caller's own notifications (/v1/me/notifications). */
 export function notificationsRouter(deps: ApiDeps): Router {
@@ -14,7 +14,7 @@ export function notificationsRouter(deps: ApiDeps): Router {
   router.get('/', async (req, res) => {
     const query = parseQuery(notificationsQuery, req.query);
     const rows = await listNotifications(deps.db, principalOf(res).userId, query);
-    res.json(page(rows, query.limit, notificationJson));
+    res.json(page(rows, query.limit, notificationJson, encodeCursor));
   });
   router.post('/:notificationId/read', async (req, res) => {
     const id = pathId(param(req, 'notificationId'), 'notification');

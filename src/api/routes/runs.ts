@@ -4,11 +4,11 @@ import { getRun, listRuns, retryRun } from '../../services/runs';
 import { getTenant } from '../../services/tenants';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { createdRangeQuery, page, pageQuery } from '../pagination';
+import { createdRangeQuery, encodeCursor, newestFirstPageQuery, page } from '../pagination';
 import { runJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-export const runsQuery = pageQuery
+export const runsQuery = newestFirstPageQuery
   .extend({
     scheduleId: z.uuid().optional(),
     status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'skipped', 'canceled']).optional(),
@@ -24,7 +24,7 @@ export function runsRouter(deps: ApiDeps): Router {
     const tenantId = pathId(param(req, 'tenantId'), 'tenant');
     const query = parseQuery(runsQuery, req.query);
     await getTenant(deps.db, tenantId);
-    res.json(page(await listRuns(deps, tenantId, query), query.limit, runJson));
+    res.json(page(await listRuns(deps, tenantId, query), query.limit, runJson, encodeCursor));
   });
 
   router.get('/:runId', async (req, res) => {

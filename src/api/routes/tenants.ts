@@ -25,7 +25,10 @@ export const createTenantBody = z.strictObject({
     .regex(
       /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
       'lowercase letters, digits and inner hyphens, at most 63',
-    ),
+    )
+    // The admin command line takes a slug or an id: a slug spelled like another tenant's id
+    // would make the two ambiguous.
+    .refine((slug) => !z.guid().safeParse(slug).success, 'must not look like a UUID (tenant ids do)'),
   displayName: z.string().trim().min(1).max(200),
   azureTenantId: z.uuid({ error: 'must be the Entra ID tenant id (a GUID)' }),
   clientId: z.uuid({ error: 'must be the app registration client id (a GUID)' }),

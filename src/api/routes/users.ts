@@ -3,7 +3,7 @@ import { userActor } from '../../db/audit';
 import { createUser, issueToken, listTokens, revokeAllTokens, revokeToken } from '../../services/users';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { page, pageQuery } from '../pagination';
+import { encodeCursor, newestFirstPageQuery, page } from '../pagination';
 import { apiTokenJson, issuedTokenJson, userJson } from '../serializers';
 import { param, parseBody, parseQuery, pathId } from '../validation';
 import { createUserBody, issueTokenBody } from './users.schema';
@@ -19,9 +19,9 @@ export function usersRouter(deps: ApiDeps): Router {
   });
 
   router.get('/:userId/tokens', async (req, res) => {
-    const query = parseQuery(pageQuery, req.query);
+    const query = parseQuery(newestFirstPageQuery, req.query);
     const tokens = await listTokens(deps.db, pathId(param(req, 'userId'), 'user'), query);
-    res.json(page(tokens, query.limit, apiTokenJson));
+    res.json(page(tokens, query.limit, apiTokenJson, encodeCursor));
   });
 
   router.post('/:userId/tokens', async (req, res) => {
