@@ -17,10 +17,12 @@ import { auditLogsRouter } from './routes/auditLogs';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
+import { legalHoldsRouter } from './routes/legalHolds';
 import { membersRouter } from './routes/members';
 import { metricsRouter } from './routes/metrics';
 import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
+import { tenantRetentionRouter } from './routes/retention';
 import { runsRouter } from './routes/runs';
 import { tenantsRouter } from './routes/tenants';
 import { usersRouter } from './routes/users';
@@ -58,6 +60,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/runs', runsRouter(deps));
   v1.use('/tenants/:tenantId/audit-logs', auditLogsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets', backupSetsRouter(deps));
+  v1.use('/tenants/:tenantId/backup-sets/:setId/legal-hold', legalHoldsRouter(deps));
+  v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundRoute);

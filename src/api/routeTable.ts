@@ -10,7 +10,9 @@ import { canBeForbidden, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
 import { changesQuery, itemsQuery, setsQuery } from './routes/backupSets';
+import { legalHoldBody } from './routes/legalHolds';
 import { notificationsQuery } from './routes/notifications';
+import { tenantRetentionBody } from './routes/retention';
 import { runsQuery } from './routes/runs';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
 import { addMemberBody, createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
@@ -50,6 +52,10 @@ export const tags = [
   { name: 'Backup schedules', description: 'Schedules, each mapped to a Temporal Schedule.' },
   { name: 'Runs', description: 'Backup runs, newest first.' },
   { name: 'Backup sets', description: 'Immutable backup sets, their items and their changes.' },
+  {
+    name: 'Retention',
+    description: 'Safeguards on what retention may delete: minimum, grace period, legal holds.',
+  },
   { name: 'Audit', description: 'The append-only audit log.' },
   { name: 'Members', description: "A tenant's members and their roles." },
   { name: 'Users', description: 'Users and their API tokens.' },
@@ -287,6 +293,29 @@ export const operations: Operation[] = [
   },
   {
     method: 'get',
+    path: `${TENANT}/retention`,
+    operationId: 'getTenantRetention',
+    summary: "The tenant's retention safeguards",
+    tag: 'Retention',
+    permission: 'tenant:read',
+    replies: ok(r.tenantRetention, 'the minimum keepLast, the grace period and a pending reduction'),
+  },
+  {
+    method: 'put',
+    path: `${TENANT}/retention`,
+    operationId: 'setTenantRetention',
+    summary: "Set the tenant's minimum keepLast and grace period",
+    description:
+      'Raising either applies at once. Lowering either is a reduction: the values in force now ' +
+      'stay in force for the grace period in force now (`reduction.inForceUntil`), so no single ' +
+      'token can shorten history faster than that. Audited with the old and new values.',
+    tag: 'Retention',
+    permission: 'tenant:admin',
+    body: tenantRetentionBody,
+    replies: ok(r.tenantRetention, 'the retention safeguards, changed'),
+  },
+  {
+    method: 'get',
     path: `${TENANT}/members`,
     operationId: 'listMembers',
     summary: "The tenant's members and their roles",
@@ -494,5 +523,31 @@ export const operations: Operation[] = [
     permission: 'tenant:read',
     query: changesQuery,
     replies: ok(r.backupSetChanges, 'a page of changes and the counts of all'),
+  },
+  {
+    method: 'put',
+    path: `${SETS}/:setId/legal-hold`,
+    operationId: 'placeLegalHold',
+    summary: 'Put a backup set under a legal hold',
+    description:
+      'Retention never deletes a held set (the database refuses it too). Placing a hold on a set ' +
+      'whose earlier hold was released puts it on again.',
+    tag: 'Retention',
+    permission: 'schedules:write',
+    body: legalHoldBody,
+    replies: ok(r.legalHold, 'the hold'),
+  },
+  {
+    method: 'delete',
+    path: `${SETS}/:setId/legal-hold`,
+    operationId: 'releaseLegalHold',
+    summary: "Release a backup set's legal hold",
+    description:
+      "The set stays protected for the tenant's grace period (`protectsUntil`), so releasing a " +
+      'hold cannot let the next run delete the set at once.',
+    tag: 'Retention',
+    permission: 'tenant:admin',
+    replies: ok(r.legalHold, 'the hold, released'),
+    problems: [409],
   },
 ];

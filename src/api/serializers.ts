@@ -1,13 +1,13 @@
 // The API's JSON shapes, in one place. Secrets never appear here: a tenant shows only
 // whether it has a client secret.
-import type { BackupItemWithPayload } from '../db/backupSets';
+import type { BackupItemWithPayload, BackupSetWithHold } from '../db/backupSets';
 import type {
   ApiToken,
   AuditLog,
   BackupSchedule,
   BackupScheduleRun,
-  BackupSet,
   BackupSetChange,
+  BackupSetHold,
   Notification,
   Tenant,
   User,
@@ -15,6 +15,8 @@ import type {
 import type { Member } from '../db/memberships';
 import type { IssuedToken } from '../db/tokens';
 import { unescapeStoredJson, unescapeStoredText } from '../graph';
+import type { TenantRetention } from '../retention/policy';
+import { scheduleRetentionOf, tenantRetentionOf } from '../db/retention';
 import { temporalScheduleId } from '../shared/constants';
 
 export function tenantJson(tenant: Tenant) {
@@ -27,8 +29,19 @@ export function tenantJson(tenant: Tenant) {
     hasClientSecret: tenant.clientSecret.length > 0,
     graphBaseUrl: tenant.graphBaseUrl,
     loginBaseUrl: tenant.loginBaseUrl,
+    retention: tenantRetentionJson(tenantRetentionOf(tenant)),
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
+  };
+}
+
+/** The tenant's retention rules, and a reduction still waiting out its grace period. */
+export function tenantRetentionJson(retention: TenantRetention) {
+  const pending = retention.reduction;
+  return {
+    minKeepLast: retention.minKeepLast,
+    graceDays: retention.graceDays,
+    reduction: pending && { ...pending.previous, inForceUntil: pending.inForceUntil, by: pending.by },
   };
 }
 
@@ -48,7 +61,7 @@ export function scheduleJson(
     daysOfWeek: schedule.daysOfWeek,
     timezone: schedule.timezone,
     policyTypes: schedule.policyTypes,
-    retention: { keepLast: schedule.retentionKeepLast },
+    retention: scheduleRetentionJson(schedule),
     temporal: {
       scheduleId: temporalScheduleId(schedule.id),
       syncState: schedule.temporalSyncState,
@@ -66,6 +79,18 @@ export function scheduleJson(
     version: schedule.version,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,
+  };
+}
+
+function scheduleRetentionJson(schedule: BackupSchedule) {
+  const { keepLast, reduction } = scheduleRetentionOf(schedule);
+  return {
+    keepLast,
+    reduction: reduction && {
+      keepLast: reduction.previous.keepLast,
+      inForceUntil: reduction.inForceUntil,
+      by: reduction.by,
+    },
   };
 }
 
@@ -92,7 +117,7 @@ export function runJson(run: BackupScheduleRun) {
   };
 }
 
-export function backupSetJson(set: BackupSet) {
+export function backupSetJson(set: BackupSetWithHold) {
   const stats = {
     itemCount: set.itemCount,
     totalBytes: Number(set.totalBytes),
@@ -105,8 +130,21 @@ export function backupSetJson(set: BackupSet) {
     runId: set.runId,
     previousBackupSetId: set.previousSetId,
     itemCount: set.itemCount,
+    policyTypes: set.policyTypes,
     stats,
+    legalHold: set.hold && legalHoldJson(set.hold),
     createdAt: set.createdAt,
+  };
+}
+
+export function legalHoldJson(hold: BackupSetHold) {
+  return {
+    reason: hold.reason,
+    placedBy: hold.placedBy,
+    placedAt: hold.placedAt,
+    releasedBy: hold.releasedBy,
+    releasedAt: hold.releasedAt,
+    protectsUntil: hold.protectsUntil,
   };
 }
 

@@ -1,40 +1,20 @@
 import type { ChangeCounts } from '../shared/types';
-import { deleteUnreferencedPayloads } from './capture';
-import type { BackupChangeKind, BackupItem, BackupSet, BackupSetChange, DbClient as Db } from './client';
+import type {
+  BackupChangeKind,
+  BackupItem,
+  BackupSet,
+  BackupSetChange,
+  BackupSetHold,
+  DbClient as Db,
+} from './client';
 import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 import type { SnapshotStats } from './snapshot';
 
-export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<BackupSet | null> {
-  return db.backupSet.findFirst({ where: { id: setId, tenantId } });
-}
+/** A set with its legal hold (null when it never had one). */
+export type BackupSetWithHold = BackupSet & { hold: BackupSetHold | null };
 
-/**
- * Deletes the schedule's sets beyond the newest `keepLast` (never `keepSetId`), then the
- * payloads no remaining item references. Returns the deleted set ids.
- */
-export async function deleteSetsBeyondRetention(
-  db: Db,
-  target: { scheduleId: string; keepLast: number; keepSetId: string },
-): Promise<string[]> {
-  const expired = await db.backupSet.findMany({
-    where: { scheduleId: target.scheduleId },
-    orderBy: NEWEST_FIRST,
-    skip: target.keepLast,
-    select: { id: true },
-  });
-  const ids = expired.map((set) => set.id).filter((id) => id !== target.keepSetId);
-  if (ids.length === 0) return [];
-  const hashes = await db.backupItem.findMany({
-    where: { backupSetId: { in: ids } },
-    distinct: ['payloadHash'],
-    select: { payloadHash: true },
-  });
-  await db.backupSet.deleteMany({ where: { id: { in: ids } } });
-  await deleteUnreferencedPayloads(
-    db,
-    hashes.map((h) => h.payloadHash),
-  );
-  return ids;
+export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<BackupSetWithHold | null> {
+  return db.backupSet.findFirst({ where: { id: setId, tenantId }, include: { hold: true } });
 }
 
 /** One page of a set's changes, ordered by id (cursor = last id), optionally of one kind. */
@@ -88,9 +68,10 @@ export function listBackupSets(
   db: Db,
   tenantId: string,
   page: { limit: number; cursor?: KeysetPosition; scheduleId?: string },
-): Promise<BackupSet[]> {
+): Promise<BackupSetWithHold[]> {
   return db.backupSet.findMany({
     where: { tenantId, ...(page.scheduleId ? { scheduleId: page.scheduleId } : {}), ...after(page.cursor) },
+    include: { hold: true },
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,
   });

@@ -14,6 +14,12 @@ export interface ScheduleFields {
 
 export class DuplicateScheduleNameError extends Error {}
 
+type RetentionColumn =
+  | 'retentionKeepLast'
+  | 'retentionPreviousKeepLast'
+  | 'retentionReducedUntil'
+  | 'retentionReducedBy';
+
 /** The partial unique index on live names refused the write. */
 function duplicateNameOr(error: unknown, name: string): unknown {
   const taken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
@@ -103,13 +109,15 @@ export async function updateScheduleFields(
   scheduleId: string,
   expectedVersion: number,
   fields: ScheduleFields,
+  /** The retention columns to go with a changed keepLast (a pending reduction, see src/retention). */
+  retention?: Partial<Pick<BackupSchedule, RetentionColumn>>,
 ): Promise<BackupSchedule | null> {
   try {
     const { count } = await db.backupSchedule.updateMany({
       where: { id: scheduleId, version: expectedVersion, deletedAt: null },
       // Temporal does not have this version yet: until its write is recorded, the reconciler
       // must not read a pause difference as an operator's.
-      data: { ...fields, version: { increment: 1 }, temporalSyncState: 'pending' },
+      data: { ...fields, ...retention, version: { increment: 1 }, temporalSyncState: 'pending' },
     });
     return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
   } catch (error) {

@@ -104,10 +104,19 @@ async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promi
 
   const set = await client.query<{ id: string }>(
     `INSERT INTO backup_sets (id, tenant_id, schedule_id, run_id, item_count, total_bytes,
-                              new_payload_bytes, previous_backup_set_id, created_at)
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, now())
+                              new_payload_bytes, previous_backup_set_id, policy_types, created_at)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8::text[], now())
      RETURNING id`,
-    [target.tenantId, target.scheduleId, target.runId, itemCount, totalBytes, newPayloadBytes, previousSetId],
+    [
+      target.tenantId,
+      target.scheduleId,
+      target.runId,
+      itemCount,
+      totalBytes,
+      newPayloadBytes,
+      previousSetId,
+      [...target.policyTypes].sort(),
+    ],
   );
   const backupSetId = set.rows[0]?.id as string;
 

@@ -3,7 +3,9 @@
 // reconciler, and the caller still gets an answer. A schedule whose content Temporal refuses is
 // never kept: the create is undone and the update reverted, and the caller gets a 422.
 import type { Client } from '@temporalio/client';
-import { appendAudit, userActor } from '../db/audit';
+import { type AuditEntry, appendAudit, userActor } from '../db/audit';
+import { scheduleRetentionColumns, scheduleRetentionOf, tenantRetentionOf } from '../db/retention';
+import { changeScheduleRetention, type ScheduleRetention } from '../retention/policy';
 import type { BackupSchedule, BackupScheduleRun, Db } from '../db/client';
 import { latestRunsOf } from '../db/runs';
 import {
@@ -112,10 +114,23 @@ export async function updateSchedule(
   const changed = (Object.keys(fields) as (keyof ScheduleFields)[]).filter(
     (key) => JSON.stringify(before[key]) !== JSON.stringify(fields[key]),
   );
+  // A lower keepLast waits out the tenant's grace period before retention applies it.
+  const retentionBefore = scheduleRetentionOf(current);
+  const retention = changeScheduleRetention(retentionBefore, fields.retentionKeepLast, {
+    tenant: tenantRetentionOf(tenant),
+    by: userActor(actorUserId),
+    now: new Date(),
+  });
   let updated: BackupSchedule | null;
   try {
     updated = await deps.db.$transaction(async (tx) => {
-      const row = await updateScheduleFields(tx, scheduleId, current.version, fields);
+      const row = await updateScheduleFields(
+        tx,
+        scheduleId,
+        current.version,
+        fields,
+        scheduleRetentionColumns(retention),
+      );
       if (row) {
         await appendAudit(tx, {
           tenantId,
@@ -125,6 +140,8 @@ export async function updateSchedule(
           resourceId: scheduleId,
           metadata: { changed, version: row.version },
         });
+        if (changed.includes('retentionKeepLast'))
+          await appendAudit(tx, retentionChangeAudit(row, retentionBefore, retention, actorUserId));
       }
       return row;
     });
@@ -138,7 +155,15 @@ export async function updateSchedule(
     return await viewOf(deps, await syncScheduleToTemporal(deps, updated, tenant.slug));
   } catch (error) {
     if (!(error instanceof TemporalScheduleRefused)) throw error;
-    await revertRefusedUpdate(deps, updated, before, tenant.slug, actorUserId, error, changed);
+    await revertRefusedUpdate(
+      deps,
+      updated,
+      { ...before, ...scheduleRetentionColumns(retentionBefore) },
+      tenant.slug,
+      actorUserId,
+      error,
+      changed,
+    );
     throw invalidForTemporal(error);
   }
 }
@@ -150,14 +175,14 @@ export async function updateSchedule(
 async function revertRefusedUpdate(
   deps: ScheduleServiceDeps,
   refused: BackupSchedule,
-  before: ScheduleFields,
+  before: ScheduleFields & ReturnType<typeof scheduleRetentionColumns>,
   tenantSlug: string,
   actorUserId: string,
   error: TemporalScheduleRefused,
   changed: string[],
 ): Promise<void> {
   const reverted = await deps.db.$transaction(async (tx) => {
-    const row = await updateScheduleFields(tx, refused.id, refused.version, before);
+    const row = await updateScheduleFields(tx, refused.id, refused.version, before, before);
     if (row) await appendRefusalAudit(tx, refused, actorUserId, error, { undone: 'update', changed });
     return row;
   });
@@ -288,5 +313,30 @@ function failedSync(error: unknown): TemporalSyncOutcome {
   return {
     state: isTemporalUnavailable(error) ? 'pending' : 'error',
     error: String((error as Error).message ?? error).slice(0, 500),
+  };
+}
+
+/** The audit row of a changed keepLast: old and new value, and until when the old one holds. */
+function retentionChangeAudit(
+  schedule: BackupSchedule,
+  before: ScheduleRetention,
+  retention: ScheduleRetention,
+  actorUserId: string,
+): AuditEntry {
+  // A reduction this change made (not one still pending from an earlier change).
+  const pending = retention.reduction !== before.reduction ? retention.reduction : null;
+  return {
+    tenantId: schedule.tenantId,
+    actor: userActor(actorUserId),
+    action: 'backup_schedule.retention_changed',
+    resourceType: 'backup_schedule',
+    resourceId: schedule.id,
+    metadata: {
+      from: { keepLast: before.keepLast },
+      to: { keepLast: retention.keepLast },
+      ...(pending
+        ? { keepLastInForce: pending.previous.keepLast, inForceUntil: pending.inForceUntil.toISOString() }
+        : {}),
+    },
   };
 }

@@ -40,6 +40,7 @@ export interface RunSummary {
   totals: { fetched: number; added: number; modified: number; removed: number; itemCount: number };
   /** The backup set's changes (GET .../backup-sets/{id}/changes lists them). */
   changes?: ChangeCounts;
+  /** What retention deleted, and what it kept beyond keepLast and why (src/activities/retention.ts). */
   retention?: { deletedBackupSetIds: string[] };
 }
 

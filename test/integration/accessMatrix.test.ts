@@ -8,6 +8,7 @@
 // (422), the fixture schedule is disabled (run now: 409) and its run succeeded (retry: 409); a
 // DELETE gets a fresh resource per call, which a refused call must leave in place.
 import { randomUUID } from 'node:crypto';
+import { placeHold } from '../../src/db/retention';
 import { isTenantPermission, roleGrants } from '../../src/api/permissions';
 import { type Operation, operations, problemStatuses } from '../../src/api/routeTable';
 import type { TenantRole } from '../../src/db/client';
@@ -164,7 +165,12 @@ interface Fresh {
   stillThere(): Promise<boolean>;
 }
 
-async function freshResource(param: string, tenantId: string, pathUserId: string): Promise<Fresh> {
+async function freshResource(
+  param: string,
+  tenantId: string,
+  pathUserId: string,
+  setId: string,
+): Promise<Fresh> {
   const db = stack.db;
   if (param === 'scheduleId') {
     const row = await insertSchedule(db, tenantId, {
@@ -197,6 +203,15 @@ async function freshResource(param: string, tenantId: string, pathUserId: string
     const key = { tenantId_userId: { tenantId, userId: id } };
     return { id, stillThere: async () => (await db.tenantMembership.findUnique({ where: key })) !== null };
   }
+  if (param === 'legal-hold') {
+    // The tenant's set, held again: a refused release must leave the hold on.
+    await placeHold(db, setId, { reason: 'access matrix', by: 'system' });
+    return {
+      id: setId,
+      stillThere: async () =>
+        (await db.backupSetHold.findUniqueOrThrow({ where: { backupSetId: setId } })).releasedAt === null,
+    };
+  }
   throw new Error(`no fresh resource for :${param}; add one here`);
 }
 
@@ -217,11 +232,11 @@ async function call(op: Operation, caller: Caller, target: Target) {
   const last = names.at(-1);
   let fresh: Fresh | undefined;
   if (op.method === 'delete' && last && op.path.endsWith(`:${last}`)) {
-    fresh = await freshResource(last, tenant.id, pathUser);
+    fresh = await freshResource(last, tenant.id, pathUser, tenant.setId);
     values[last] = fresh.id;
   } else if (op.method === 'delete') {
     // A DELETE of a whole collection (`…/tokens`): a fresh member of it must survive a refusal.
-    fresh = await freshResource(op.path.split('/').at(-1)!, tenant.id, pathUser);
+    fresh = await freshResource(op.path.split('/').at(-1)!, tenant.id, pathUser, tenant.setId);
   }
   if (op.path.includes(':tokenId') && !fresh) throw new Error('a token route needs a fresh token');
   const path = op.path.replace(/:(\w+)/g, (_, name: string) => {

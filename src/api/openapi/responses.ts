@@ -94,6 +94,22 @@ export const policyTypes = component(
   }),
 );
 
+const reducedBy = z.string().describe('who made the reduction (an audit actor such as user:<id>)');
+
+export const tenantRetention = component(
+  'TenantRetention',
+  "The tenant's retention safeguards: no schedule keeps fewer than minKeepLast sets, and a " +
+    'reduction (a lower keepLast, minimum or grace period, a released legal hold) takes effect ' +
+    'graceDays after it is made. `reduction`: the values still in force until then.',
+  z.strictObject({
+    minKeepLast: z.int(),
+    graceDays: z.int(),
+    reduction: z
+      .strictObject({ minKeepLast: z.int(), graceDays: z.int(), inForceUntil: instant, by: reducedBy })
+      .nullable(),
+  }),
+);
+
 export const [tenant, tenantPage] = resource(
   'Tenant',
   'A Microsoft 365 tenant. The client secret is write-only.',
@@ -106,6 +122,7 @@ export const [tenant, tenantPage] = resource(
     hasClientSecret: z.boolean(),
     graphBaseUrl: z.string().nullable(),
     loginBaseUrl: z.string().nullable(),
+    retention: tenantRetention,
     ...timestamps,
   },
 );
@@ -124,7 +141,13 @@ export const [schedule, schedulePage] = resource(
     daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)),
     timezone: z.string(),
     policyTypes: z.array(z.string()),
-    retention: z.strictObject({ keepLast: z.int() }),
+    retention: z.strictObject({
+      keepLast: z.int(),
+      reduction: z
+        .strictObject({ keepLast: z.int(), inForceUntil: instant, by: reducedBy })
+        .nullable()
+        .describe('a lowered keepLast waits out the grace period: this value stays in force until then'),
+    }),
     temporal: z.strictObject({
       scheduleId: z.string(),
       syncState: z.enum(['pending', 'synced', 'error']),
@@ -184,6 +207,20 @@ export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
   createdAt: instant,
 });
 
+export const legalHold = component(
+  'LegalHold',
+  'A legal hold on a backup set: retention never deletes the set while it is on, nor until ' +
+    'protectsUntil (the grace period) after it is released.',
+  z.strictObject({
+    reason: z.string(),
+    placedBy: z.string(),
+    placedAt: instant,
+    releasedBy: z.string().nullable(),
+    releasedAt: nullableInstant,
+    protectsUntil: nullableInstant,
+  }),
+);
+
 export const [backupSet, backupSetPage] = resource(
   'BackupSet',
   'An immutable backup set, written by one run.',
@@ -194,7 +231,9 @@ export const [backupSet, backupSetPage] = resource(
     runId: id,
     previousBackupSetId: id.nullable(),
     itemCount: z.int(),
+    policyTypes: z.array(z.string()).describe('the policy types the run captured completely'),
     stats: z.strictObject({ itemCount: z.int(), totalBytes: z.int(), newPayloadBytes: z.int() }),
+    legalHold: legalHold.nullable(),
     createdAt: instant,
   },
 );
