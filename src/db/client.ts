@@ -20,15 +20,24 @@ const pools = new WeakMap<Db, Pool>();
 export function createDb(databaseUrl: string, logger?: Pick<Logger, 'warn'>): Db {
   const pool = new Pool({ connectionString: databaseUrl });
   pool.on('error', (error) =>
-    logger?.warn({ err: error }, 'idle PostgreSQL connection lost; it will be replaced'),
+    logger?.warn(connectionLost(error), 'idle PostgreSQL connection lost; it will be replaced'),
   );
   const lostWhileCheckedOut = (error: Error) =>
-    logger?.warn({ err: error }, 'PostgreSQL connection in use lost; what ran on it fails');
+    logger?.warn(connectionLost(error), 'PostgreSQL connection in use lost; what ran on it fails');
   pool.on('acquire', (client) => client.on('error', lostWhileCheckedOut));
   pool.on('release', (_error, client) => client.removeListener('error', lostWhileCheckedOut));
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;
+}
+
+/**
+ * What a lost connection is logged with. Not the error whole: pg-pool hangs the dead connection
+ * on it (`err.client`, kilobytes of driver state with the backend's cancel key), once per pooled
+ * connection at every restart of the server.
+ */
+function connectionLost(error: Error & { code?: unknown }) {
+  return { error: error.message, ...(typeof error.code === 'string' ? { code: error.code } : {}) };
 }
 
 /**
