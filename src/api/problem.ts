@@ -2,6 +2,7 @@
 // rely on one shape: `type`, `title`, `status`, `detail`, a stable `code`, and for validation
 // failures `errors[]` naming each field at fault.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Logger } from '../logging/logger';
 import {
   ConflictError,
@@ -77,15 +78,31 @@ function toProblem(error: unknown): ProblemError | undefined {
  */
 const pathOnly = (req: Request) => req.originalUrl.split('?')[0];
 
+/**
+ * What a client is told to wait when PostgreSQL is unreachable: a restart takes seconds, a managed
+ * failover up to a minute or two; a short wait lets a client see the end of the outage soon.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = toProblem(error);
     if (problem) return sendProblem(res, problem, pathOnly(req));
+    const request = { method: req.method, url: pathOnly(req), requestId: res.locals.requestId };
+    // A database outage is no bug: 503 with Retry-After, on every route (authentication reads the
+    // database first), logged as a warning.
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error, ...request }, 'database unavailable');
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      const detail = 'the database is unavailable; retry after the Retry-After seconds';
+      return sendProblem(
+        res,
+        new ProblemError(503, 'database_unavailable', 'Service unavailable', detail),
+        pathOnly(req),
+      );
+    }
     // Unexpected: log it whole, answer without internals.
-    logger.error(
-      { err: error, method: req.method, url: pathOnly(req), requestId: res.locals.requestId },
-      'unhandled error',
-    );
+    logger.error({ err: error, ...request }, 'unhandled error');
     sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), pathOnly(req));
   };
 }

@@ -77,7 +77,8 @@ export const pathParams: Record<string, z.ZodType> = {
 
 /**
  * The problems a route gives by what it has, since the same middleware produces them: the
- * bearer check (401), the per-user rate limit and the failed-authentication throttle (429), the permission check (403 when a caller can hold too little of it), a path
+ * bearer check (401), the per-user rate limit and the failed-authentication throttle (429), an
+ * unreachable database (503: the bearer check reads it first), the permission check (403 when a caller can hold too little of it), a path
  * id that names nothing, is no UUID or names a tenant the caller is no member of (404), query and
  * body validation (422), and the JSON body parser (400 malformed, 413 too large, 415 bad charset).
  */
@@ -86,6 +87,7 @@ export function problemStatuses(op: Operation): ProblemStatus[] {
   if (op.permission !== 'public') {
     statuses.add(401);
     statuses.add(429);
+    statuses.add(503);
   }
   if (canBeForbidden(op.permission)) statuses.add(403);
   if (op.path.includes('/:')) statuses.add(404);

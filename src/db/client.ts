@@ -12,15 +12,32 @@ const pools = new WeakMap<Db, Pool>();
  * One client per process; Prisma's pg adapter runs its queries over our pool. An idle pooled
  * connection that PostgreSQL drops (restart, failover, pg_terminate_backend) makes the pool
  * emit 'error'; without a listener that would crash the process instead of just reconnecting.
+ * A connection checked out of the pool (a transaction, the snapshot, the reconciler's lock) has
+ * no pool listener while it is out, and pg emits the same 'error' on the connection itself, even
+ * after failing its query with it: it gets a listener of its own until it is released (pg then
+ * discards a broken one).
  */
 export function createDb(databaseUrl: string, logger?: Pick<Logger, 'warn'>): Db {
   const pool = new Pool({ connectionString: databaseUrl });
   pool.on('error', (error) =>
-    logger?.warn({ err: error }, 'idle PostgreSQL connection lost; it will be replaced'),
+    logger?.warn(connectionLost(error), 'idle PostgreSQL connection lost; it will be replaced'),
   );
+  const lostWhileCheckedOut = (error: Error) =>
+    logger?.warn(connectionLost(error), 'PostgreSQL connection in use lost; what ran on it fails');
+  pool.on('acquire', (client) => client.on('error', lostWhileCheckedOut));
+  pool.on('release', (_error, client) => client.removeListener('error', lostWhileCheckedOut));
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;
+}
+
+/**
+ * What a lost connection is logged with. Not the error whole: pg-pool hangs the dead connection
+ * on it (`err.client`, kilobytes of driver state with the backend's cancel key), once per pooled
+ * connection at every restart of the server.
+ */
+function connectionLost(error: Error & { code?: unknown }) {
+  return { error: error.message, ...(typeof error.code === 'string' ? { code: error.code } : {}) };
 }
 
 /**

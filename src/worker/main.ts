@@ -13,10 +13,12 @@ import { DEFAULT_BUNDLE_PATH } from './bundle';
 import { createBackupWorker } from './createWorker';
 import { startMetricsServer } from './metricsServer';
 import { temporalLoggerFor } from './temporalLogger';
+import { logUnhandledRejections } from './unhandledRejections';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  logUnhandledRejections(logger);
   Runtime.install({ logger: temporalLoggerFor(logger) });
   const db = createDb(config.DATABASE_URL, logger);
   const graph = new GraphClientFactory({

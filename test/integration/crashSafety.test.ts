@@ -1,14 +1,9 @@
 // Crash safety on the real dev server with real worker processes: a killed worker, dropped
 // database connections and simultaneous starts each end in exactly one correct run.
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { Tenant } from '../../src/db/client';
 import { freePort } from '../../src/devstack/ports';
-import { POLICY_TYPE_KEYS } from '../../src/graph';
-import { BACKUP_RUN_WORKFLOW, backupRunWorkflowIdBase } from '../../src/shared/constants';
-import type { BackupRunInput, BackupRunResult } from '../../src/shared/types';
 import { EmulatorAdmin } from '../support/emulatorAdmin';
-import { createSchedule } from '../support/runs';
+import { syncAttempts, slowTenant, startRunOnQueue } from '../support/runs';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
@@ -32,27 +27,6 @@ async function worker(
   const started = await startWorkerProcess({ taskQueue, emulator: stack.emulator, ...extra });
   workers.push(started);
   return started;
-}
-
-/** A generated tenant slow enough (latency on every Graph call) to be interrupted mid-sync. */
-async function slowTenant(policies: number, latencyMs: number) {
-  const { emulated, tenant } = await admin.createTenant(policies);
-  await admin.setFaults(emulated.azureTenantId, { latencyMs });
-  const counts = await admin.counts(emulated.azureTenantId);
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  // Runs are started directly on the test's task queue; the weekly schedule is only the record.
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: [...POLICY_TYPE_KEYS] });
-  return { tenant, schedule, total };
-}
-
-/** Starts BackupRun as an operator's "start workflow" would, on the given task queue. */
-function startRun(tenant: Tenant, scheduleId: string, taskQueue: string) {
-  const input: BackupRunInput = { tenantId: tenant.id, scheduleId };
-  return stack.temporal.workflow.start(BACKUP_RUN_WORKFLOW, {
-    taskQueue,
-    workflowId: `${backupRunWorkflowIdBase(scheduleId)}-test-${randomUUID()}`,
-    args: [input],
-  }) as Promise<WorkflowHandle<(input: BackupRunInput) => Promise<BackupRunResult>>>;
 }
 
 async function syncUnderway(tenantId: string): Promise<void> {
@@ -85,19 +59,11 @@ async function expectExactlyOnce(workflowId: string, tenantId: string, total: nu
   });
 }
 
-async function syncAttempts(handle: WorkflowHandle): Promise<number> {
-  const history = await handle.fetchHistory();
-  return Math.max(
-    0,
-    ...(history.events ?? []).map((event) => event.activityTaskStartedEventAttributes?.attempt ?? 0),
-  );
-}
-
 test('a worker SIGKILLed mid-sync: a new worker completes the same run, exactly once', async () => {
   const taskQueue = `crash-${randomUUID()}`;
-  const { tenant, schedule, total } = await slowTenant(300, 30);
+  const { tenant, schedule, total } = await slowTenant(stack, admin, 300, 30);
   const first = await worker(taskQueue);
-  const handle = await startRun(tenant, schedule.id, taskQueue);
+  const handle = await startRunOnQueue(stack, tenant, schedule.id, taskQueue);
   await syncUnderway(tenant.id);
   await first.kill('SIGKILL');
   expect(first.process.signalCode).toBe('SIGKILL');
@@ -113,9 +79,9 @@ test('a worker SIGKILLed mid-sync: a new worker completes the same run, exactly 
 test('dropped PostgreSQL connections mid-run: the worker reconnects or retries, and the run completes', async () => {
   const taskQueue = `pg-drop-${randomUUID()}`;
   const applicationName = `tv-test-${randomUUID().slice(0, 8)}`;
-  const { tenant, schedule, total } = await slowTenant(300, 30);
+  const { tenant, schedule, total } = await slowTenant(stack, admin, 300, 30);
   const running = await worker(taskQueue, { applicationName });
-  const handle = await startRun(tenant, schedule.id, taskQueue);
+  const handle = await startRunOnQueue(stack, tenant, schedule.id, taskQueue);
   await syncUnderway(tenant.id);
 
   const [terminated] = await stack.db.$queryRaw<{ n: number }[]>`
@@ -137,12 +103,12 @@ test('dropped PostgreSQL connections mid-run: the worker reconnects or retries, 
 
 test('two runs of one schedule started at the same instant: one runs, one is skipped', async () => {
   const taskQueue = `race-${randomUUID()}`;
-  const { tenant, schedule } = await slowTenant(100, 20);
+  const { tenant, schedule } = await slowTenant(stack, admin, 100, 20);
   const metricsPort = await freePort();
   await worker(taskQueue, { metricsPort });
   const handles = await Promise.all([
-    startRun(tenant, schedule.id, taskQueue),
-    startRun(tenant, schedule.id, taskQueue),
+    startRunOnQueue(stack, tenant, schedule.id, taskQueue),
+    startRunOnQueue(stack, tenant, schedule.id, taskQueue),
   ]);
   const results = await Promise.all(handles.map((handle) => handle.result()));
 

@@ -90,7 +90,10 @@ test('/v1/openapi.json is valid OpenAPI 3.1 and needs no token', async () => {
     '415',
     '422',
     '429',
+    '503',
   ]);
+  // Authentication reads the database: every route with a token can find it unreachable.
+  expect(create.responses['503'].description).toContain('database_unavailable');
   expect(create['x-permission']).toBe('schedules:write');
   expect(create.description).toContain('Permission: `schedules:write`');
   expect(doc.paths['/v1/tenants/{tenantId}'].get.responses).not.toHaveProperty('403');

@@ -3,18 +3,16 @@
 // on the workflow queue with slots of their own. Another tenant's run meanwhile takes about as
 // long as it takes alone.
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import type { Tenant } from '../../src/db/client';
 import { countSyncLeases } from '../../src/db/syncLeases';
 import { GraphClientFactory, type PolicyTypeKey } from '../../src/graph';
-import { BACKUP_RUN_WORKFLOW, backupRunWorkflowIdBase } from '../../src/shared/constants';
-import type { BackupRunInput, BackupRunResult } from '../../src/shared/types';
+import type { BackupRunResult } from '../../src/shared/types';
 import { type BackupWorker, createBackupWorker } from '../../src/worker/createWorker';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { testEnv } from '../support/env';
-import { createSchedule } from '../support/runs';
+import { createSchedule, startRunOnQueue } from '../support/runs';
 import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -64,21 +62,12 @@ afterAll(async () => {
   await connection?.close();
 });
 
-function startRun(tenant: Tenant, scheduleId: string) {
-  const input: BackupRunInput = { tenantId: tenant.id, scheduleId };
-  return stack.temporal.workflow.start(BACKUP_RUN_WORKFLOW, {
-    taskQueue,
-    workflowId: `${backupRunWorkflowIdBase(scheduleId)}-fair-${randomUUID()}`,
-    args: [input],
-  }) as Promise<WorkflowHandle<(input: BackupRunInput) => Promise<BackupRunResult>>>;
-}
-
 async function timedRun(
   tenant: Tenant,
   scheduleId: string,
 ): Promise<{ ms: number; result: BackupRunResult }> {
   const started = Date.now();
-  const result = await (await startRun(tenant, scheduleId)).result();
+  const result = await (await startRunOnQueue(stack, tenant, scheduleId, taskQueue)).result();
   return { ms: Date.now() - started, result };
 }
 
@@ -94,7 +83,7 @@ test("one tenant's many slow runs do not delay another tenant's run", async () =
   const busyRuns = [];
   for (let i = 0; i < 6; i += 1) {
     const schedule = await createSchedule(stack, busy.tenant.id, { policyTypes: TYPES });
-    busyRuns.push(await startRun(busy.tenant, schedule.id));
+    busyRuns.push(await startRunOnQueue(stack, busy.tenant, schedule.id, taskQueue));
   }
   let mostLeases = 0;
   const sampling = setInterval(() => {

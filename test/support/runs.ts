@@ -1,4 +1,11 @@
-// Creating schedules and running them through the API, as a client would.
+// Creating schedules and running them through the API, as a client would, or on a test's own
+// task queue, as an operator's "start workflow" would.
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Tenant } from '../../src/db/client';
+import { POLICY_TYPE_KEYS } from '../../src/graph';
+import { BACKUP_RUN_WORKFLOW, backupRunWorkflowIdBase } from '../../src/shared/constants';
+import type { BackupRunInput, BackupRunResult } from '../../src/shared/types';
 import type { EmulatorAdmin } from './emulatorAdmin';
 import { type ApiResponse, eventually, type TestStack } from './stack';
 
@@ -74,4 +81,45 @@ export async function runWithScriptsForbidden(stack: TestStack, admin: EmulatorA
   });
   const run = await runToCompletion(stack, tenant.id, schedule.id);
   return { emulated, tenant, schedule, run };
+}
+
+/**
+ * A generated tenant slow enough (latency on every Graph call) to be interrupted mid-sync, a
+ * schedule of every policy type for it, and how many objects a complete sync captures.
+ */
+export async function slowTenant(
+  stack: TestStack,
+  admin: EmulatorAdmin,
+  policies: number,
+  latencyMs: number,
+) {
+  const { emulated, tenant } = await admin.createTenant(policies);
+  await admin.setFaults(emulated.azureTenantId, { latencyMs });
+  const counts = await admin.counts(emulated.azureTenantId);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  // Runs are started directly on the test's task queue; the weekly schedule is only the record.
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: [...POLICY_TYPE_KEYS] });
+  return { tenant, schedule, total };
+}
+
+/** Starts BackupRun as an operator's "start workflow" would, on the given task queue. */
+export function startRunOnQueue(stack: TestStack, tenant: Tenant, scheduleId: string, taskQueue: string) {
+  const input: BackupRunInput = { tenantId: tenant.id, scheduleId };
+  return stack.temporal.workflow.start(BACKUP_RUN_WORKFLOW, {
+    taskQueue,
+    workflowId: `${backupRunWorkflowIdBase(scheduleId)}-test-${randomUUID()}`,
+    args: [input],
+  }) as Promise<WorkflowHandle<(input: BackupRunInput) => Promise<BackupRunResult>>>;
+}
+
+/**
+ * The highest attempt Temporal started an activity of the run with: the sync's in a run whose sync
+ * was interrupted (2 or more: it was retried).
+ */
+export async function syncAttempts(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return Math.max(
+    0,
+    ...(history.events ?? []).map((event) => event.activityTaskStartedEventAttributes?.attempt ?? 0),
+  );
 }

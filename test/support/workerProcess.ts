@@ -26,11 +26,13 @@ export async function startWorkerProcess(opts: {
   metricsPort?: number;
   /** LOG_LEVEL of the worker; `info` unless given. */
   logLevel?: string;
+  /** Another database than the shared one (a test that restarts its PostgreSQL). */
+  databaseUrl?: string;
 }): Promise<WorkerProcess> {
   const env = testEnv();
   const caFile = join(tmpdir(), `tenantvault-test-ca-${process.pid}.pem`);
   writeFileSync(caFile, opts.emulator.caPem);
-  const databaseUrl = new URL(env.databaseUrl);
+  const databaseUrl = new URL(opts.databaseUrl ?? env.databaseUrl);
   if (opts.applicationName) databaseUrl.searchParams.set('application_name', opts.applicationName);
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'worker', 'main.ts')], {
     cwd: ROOT,

@@ -1,7 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { invalidRequest, ProblemError, problemMiddleware } from '../../src/api/problem';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  invalidRequest,
+  ProblemError,
+  problemMiddleware,
+} from '../../src/api/problem';
+import { Prisma } from '../../src/db/client';
 import type { Logger } from '../../src/logging/logger';
 import {
   ConflictError,
@@ -13,7 +19,11 @@ import {
 // A real Express app on an ephemeral port: each route throws one kind of error, so the
 // middleware's mapping and the response headers are seen exactly as a client sees them.
 const logged: unknown[][] = [];
-const logger = { error: (...args: unknown[]) => logged.push(args) } as unknown as Logger;
+const warned: unknown[][] = [];
+const logger = {
+  error: (...args: unknown[]) => logged.push(args),
+  warn: (...args: unknown[]) => warned.push(args),
+} as unknown as Logger;
 
 const INTERNAL = 'connect ECONNREFUSED 10.0.0.5:5432 password=hunter2';
 const thrown: Record<string, unknown> = {
@@ -36,6 +46,11 @@ const thrown: Record<string, unknown> = {
     type: 'entity.too.large',
   }),
   unknown: new Error(INTERNAL),
+  // What Prisma throws for a query while PostgreSQL is down (see databaseUnavailable.test.ts).
+  'database-down': new Prisma.PrismaClientKnownRequestError("Can't reach database server at 10.0.0.5:5432", {
+    code: 'P1001',
+    clientVersion: '6.19.3',
+  }),
 };
 
 let server: Server;
@@ -63,6 +78,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   logged.length = 0;
+  warned.length = 0;
 });
 
 async function problemFor(kind: string) {
@@ -109,6 +125,19 @@ describe('problemMiddleware', () => {
     expect(contentType).toMatch(/^application\/problem\+json/);
     expect(body.code).toBe('temporal_unavailable');
     expect(body.title).toBe('Service unavailable');
+  });
+
+  it('maps an unreachable database to 503 with Retry-After, without its address', async () => {
+    const response = await fetch(`${base}/throw/database-down`);
+    const text = await response.text();
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.headers.get('retry-after')).toBe(String(DATABASE_RETRY_AFTER_SECONDS));
+    expect(JSON.parse(text)).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect(text).not.toContain('10.0.0.5');
+    // A warning, not an error: an outage is no bug.
+    expect(logged).toHaveLength(0);
+    expect(warned[0]?.[0]).toMatchObject({ err: thrown['database-down'], url: '/throw/database-down' });
   });
 
   it('passes a ProblemError through unchanged', async () => {

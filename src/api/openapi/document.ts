@@ -23,7 +23,9 @@ const PROBLEMS: Record<number, string> = {
     "The user's requests per minute (all of their tokens together) are used up, or too many " +
     'requests with a missing or invalid token came from this address; retry after the ' +
     '`Retry-After` seconds.',
-  503: 'Temporal is unavailable; nothing was started. Retry later.',
+  503:
+    'The database is unavailable (`database_unavailable`): retry after the `Retry-After` seconds. ' +
+    'On routes that start runs also: Temporal is unavailable (`temporal_unavailable`); nothing was started.',
 };
 
 // zod adds its own regexes next to `format` (uuid, date-time), and bounds every z.int() by the
