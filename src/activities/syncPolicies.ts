@@ -138,10 +138,14 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     const summary = emptySummary('ok');
     let pagesWritten = 0;
     try {
+      // A failed write stops the listing at once, not when the next page arrives (which can be
+      // minutes away behind a Graph Retry-After).
+      const writeFailed = new AbortController();
       await pipelinePages(
         client.fetchPolicyRecords(type, (policy) => toPolicyRow(policy, definition.volatileFields), {
-          signal: Context.current().cancellationSignal,
+          signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
         }),
+        writeFailed,
         async (page) => {
           const rows = dedupeByGraphId(page);
           const counts = await writePolicyPage(db, target, rows);
@@ -174,12 +178,13 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
 
 /**
  * Writes each page while the next one is fetched: Graph latency and the database round trip
- * overlap instead of adding up, and at most two pages are held at once. A failed write ends the
- * listing at once and is rethrown as soon as it happens, never left as a promise nobody awaits
- * (an unhandled rejection would take the whole worker down).
+ * overlap instead of adding up, and at most two pages are held at once. A failed write aborts
+ * `writeFailed` (the listing's signal, so the fetch in flight stops) and is rethrown, never left
+ * as a promise nobody awaits (an unhandled rejection would take the whole worker down).
  */
 export async function pipelinePages<T>(
   pages: AsyncGenerator<T>,
+  writeFailed: AbortController,
   write: (page: T) => Promise<void>,
 ): Promise<void> {
   let writing: Promise<void> | undefined;
@@ -190,6 +195,7 @@ export async function pipelinePages<T>(
       if (writeFailure) break;
       writing = write(page).catch((error: unknown) => {
         writeFailure = { error };
+        writeFailed.abort(error);
       });
     }
     await writing;
