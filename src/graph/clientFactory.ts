@@ -51,10 +51,10 @@ export class GraphClientFactory {
   constructor(opts: GraphClientFactoryOptions = {}) {
     this.allowlist = opts.endpointAllowlist ?? graphEndpointAllowlist();
     this.resolveHost = opts.resolveHost ?? resolveWithSystem;
-    this.agent = createAgent(this.allowlist, opts.trustedCaPem);
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS;
+    this.agent = createAgent(this.allowlist, opts.trustedCaPem, this.requestTimeoutMs);
     this.logger = opts.logger ?? pino({ level: 'silent' });
     this.budgetOptions = opts.requestBudget ?? GRAPH_TENANT_BUDGET;
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS;
   }
 
   /**

@@ -9,8 +9,14 @@ import { type OutboundAllowlist, guardedConnector } from '../outbound';
  * Every connection goes through the outbound guard: only allowlisted hosts, and only at public
  * addresses unless the operator listed the host.
  */
-export function createAgent(allowlist: OutboundAllowlist, trustedCaPem?: string): Agent {
-  const timeouts = { headersTimeout: GRAPH_TIMEOUT_MS, bodyTimeout: GRAPH_TIMEOUT_MS };
+export function createAgent(
+  allowlist: OutboundAllowlist,
+  trustedCaPem?: string,
+  requestTimeoutMs = GRAPH_TIMEOUT_MS,
+): Agent {
+  // headersTimeout bounds the wait for complete headers: the first part of a Graph request's
+  // deadline (graphHttp.ts bounds headers and body together); bodyTimeout is between chunks.
+  const timeouts = { headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs };
   // One secure context for every connection: passing `ca` instead would parse the ~140 system
   // roots again for each new TLS connection, which showed up as the top cost in bench:sync.
   const tls =
@@ -20,7 +26,7 @@ export function createAgent(allowlist: OutboundAllowlist, trustedCaPem?: string)
   return new Agent({ ...timeouts, connect: guardedConnector(allowlist, { tls }) });
 }
 
-/** Graph answers within seconds; a minute without headers or body bytes is a hung request. */
+/** Graph answers within seconds; a minute without a complete answer is a hung request. */
 const GRAPH_TIMEOUT_MS = 60_000;
 
 const IDENTITY_TIMEOUT_MS = 30_000;
