@@ -2,7 +2,7 @@
 // grace period, held sets are never deleted, and the newest set holding a type the newer sets
 // lack is kept. Deletions name who caused them; every retention change is audited.
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { runToCompletion } from '../support/runs';
+import { runToCompletion, timeFarFromNow } from '../support/runs';
 import type { TestStack, TestUser } from '../support/stack';
 
 let stack: TestStack;
@@ -47,7 +47,7 @@ async function tenantWithSchedule(overrides: Record<string, unknown>) {
 const scheduleDefaults = {
   name: 'nightly',
   frequency: 'daily',
-  timeOfDay: '02:30',
+  timeOfDay: timeFarFromNow(),
   timezone: 'Europe/Berlin',
   policyTypes: ['compliance'],
   retention: { keepLast: 3 },

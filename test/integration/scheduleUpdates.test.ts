@@ -3,6 +3,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { type TestStack, useTestStack } from '../support/stack';
 import { expectTemporalMatchesRow } from '../support/temporalSchedules';
+import { timeFarFromNow } from '../support/runs';
 
 let stack: TestStack;
 useTestStack({}, (started) => {
@@ -17,7 +18,7 @@ async function created(overrides: Record<string, unknown> = {}) {
     body: {
       name: `weekly ${Math.random().toString(36).slice(2, 8)}`,
       frequency: 'weekly',
-      timeOfDay: '02:30',
+      timeOfDay: timeFarFromNow(),
       daysOfWeek: ['mon'],
       timezone: 'Europe/Berlin',
       policyTypes: ['compliance'],

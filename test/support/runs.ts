@@ -12,12 +12,31 @@ import { type ApiResponse, eventually, type TestStack } from './stack';
 /** Statuses a run ends in. */
 export const FINISHED = ['succeeded', 'partial', 'failed', 'skipped', 'canceled'];
 
+/**
+ * A local time of day about 12 hours from now: a schedule a test makes must not fire while the
+ * tests run (a fixed 02:30 once started a real scheduled run in the middle of a test that ran at
+ * 02:30 on a Monday, and its run was then skipped as `already_running`).
+ */
+export function timeFarFromNow(timeZone = 'Europe/Berlin'): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(Date.now() + 12 * 3600_000));
+}
+
+/** A minute of the hour about half an hour from now, for hourly schedules (see timeFarFromNow). */
+export function minuteFarFromNow(): number {
+  return (new Date().getUTCMinutes() + 30) % 60;
+}
+
 export function scheduleBody(overrides: Record<string, unknown> = {}) {
   return {
     name: `nightly ${Math.random().toString(36).slice(2, 8)}`,
     enabled: true,
     frequency: 'weekly',
-    timeOfDay: '02:30',
+    timeOfDay: timeFarFromNow(),
     daysOfWeek: ['mon', 'thu'],
     timezone: 'Europe/Berlin',
     policyTypes: ['deviceConfiguration', 'settingsCatalog', 'compliance'],
