@@ -1,11 +1,11 @@
 // Retention: after a run's set is written, delete the schedule's sets its retention no longer
-// keeps (src/retention/policy.ts: tenant minimum, grace period of reductions, legal holds, the
-// newest holder of each type). Every deletion is audited with the set ids and the actor whose
+// keeps (src/retention/policy.ts: sets younger than the grace period, tenant minimum, grace
+// period of reductions, legal holds, the newest holder of each type). Every deletion is audited with the set ids and the actor whose
 // change caused it: `system` for plain ageing, the user whose reduction it is otherwise.
 import type { AuditActor } from '../db/audit';
 import { appendAudit } from '../db/audit';
 import { deleteBackupSets, retentionRulesOf, setsForRetention } from '../db/retention';
-import { keepLastInForce, planRetention, type RetentionPlan } from '../retention/policy';
+import { planRetention, type RetentionPlan } from '../retention/policy';
 import type { ActivityDeps } from './deps';
 
 export interface ApplyRetentionInput {
@@ -22,7 +22,10 @@ export interface ApplyRetentionInput {
 
 export interface RetentionOutcome {
   deletedBackupSetIds: string[];
-  /** The schedule's keepLast in force (tenant minimum and pending reductions included). */
+  /**
+   * The schedule's keepLast in force (tenant minimum and pending reductions included), counted
+   * among its sets older than the grace period: younger sets are all kept.
+   */
   keepLast: number;
   /** Sets beyond keepLast kept as the newest holders of these types. */
   keptForTypes: RetentionPlan['keptForTypes'];
@@ -39,7 +42,7 @@ export function createApplyRetention({ db }: ActivityDeps) {
           ...rules,
           keepSetId: input.keepBackupSetId,
         });
-        const keepLast = keepLastInForce(rules.schedule, rules.tenant, rules.now);
+        const { keepLast } = plan;
         await deleteBackupSets(
           tx,
           plan.delete.map((entry) => entry.id),

@@ -5,9 +5,15 @@
 // fewer items, and its `fetched` is the number of distinct policies the run captured.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Tenant } from '../db/client';
-import { completeTypeCapture, databaseNow, restartTypeCapture } from '../db/capture';
-import { releaseSyncLease, renewSyncLease } from '../db/syncLeases';
-import { markVanishedPolicies, type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
+import {
+  type CaptureOwner,
+  completeTypeCapture,
+  databaseNow,
+  restartTypeCapture,
+  takeCaptureOwnership,
+} from '../db/capture';
+import { holdSyncLease, releaseSyncLease, renewSyncLease } from '../db/syncLeases';
+import { type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
 import { findTenant } from '../db/tenants';
 import {
   canonicalize,
@@ -64,30 +70,28 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       done: resumed?.done ?? {},
     };
     const lastAttempt = context.info.attempt >= SYNC_MAX_ATTEMPTS;
+    // This attempt owns the run's capture from here on: an older attempt still running (its
+    // worker lost Temporal, not the database) can no longer write to it.
+    const owner = { runId: input.runId, attempt: context.info.attempt };
+    await takeCaptureOwnership(db, owner);
+    await holdSyncLease(db, tenant.id, input.runId);
     // Also heartbeat while a page waits on Graph (Retry-After, a slow item): the heartbeat
     // timeout is what detects a dead worker, so it must stay short without failing live ones.
     // The tenant sync lease is renewed at the same pace; a failed renewal (database down) only
     // lets the lease run out, it must not end the sync.
     const alive = setInterval(() => {
       context.heartbeat(progress);
-      renewSyncLease(db, tenant.id, input.runId).catch((error: unknown) =>
+      renewSyncLease(db, input.runId).catch((error: unknown) =>
         activityLogger(logger).warn({ err: error, runId: input.runId }, 'could not renew the sync lease'),
       );
     }, SYNC_HEARTBEAT_INTERVAL_MS);
     try {
       for (const type of input.policyTypes) {
         progress.current = type;
-        progress.done[type] ??= await syncOneType(
-          client,
-          input.runId,
-          tenant.id,
-          type,
-          lastAttempt,
-          (items) => {
-            progress.itemsFetched += items;
-            context.heartbeat(progress);
-          },
-        );
+        progress.done[type] ??= await syncOneType(client, owner, tenant.id, type, lastAttempt, (items) => {
+          progress.itemsFetched += items;
+          context.heartbeat(progress);
+        });
         progress.typesDone += 1;
         context.heartbeat(progress);
       }
@@ -105,14 +109,15 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
   /** The type's summary; a type not captured completely is logged with its reason. */
   async function syncOneType(
     client: GraphClient,
-    runId: string,
+    owner: CaptureOwner,
     tenantId: string,
     type: string,
     lastAttempt: boolean,
     onPage: (items: number) => void,
   ): Promise<PolicyTypeSummary> {
+    const { runId } = owner;
     const summary = isPolicyTypeKey(type)
-      ? await syncType(client, { runId, tenantId, policyType: type }, lastAttempt, onPage)
+      ? await syncType(client, { ...owner, tenantId, policyType: type }, lastAttempt, onPage)
       : emptySummary('failed', `unknown policy type "${type}"`);
     if (summary.outcome !== 'ok') {
       const { outcome, reason, requiredPermission } = summary;
@@ -133,7 +138,7 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     const type = target.policyType as PolicyTypeKey;
     const definition = POLICY_TYPES[type];
     // A type fetched again (a retried attempt) starts from an empty capture.
-    await restartTypeCapture(db, target.runId, type);
+    await restartTypeCapture(db, target, type);
     const listingStartedAt = await databaseNow(db);
     const summary = emptySummary('ok');
     let pagesWritten = 0;
@@ -168,11 +173,10 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
         lastAttempt,
       });
     }
-    // Distinct policies: Graph can repeat an item across pages while a collection changes.
-    summary.fetched = await completeTypeCapture(db, target.runId, type);
-    // Only a complete listing may mark policies deleted.
-    summary.removed = await markVanishedPolicies(db, target, listingStartedAt);
-    return summary;
+    // Distinct policies (Graph can repeat an item across pages while a collection changes); and
+    // only a complete listing may mark policies deleted.
+    const completed = await completeTypeCapture(db, target, listingStartedAt);
+    return { ...summary, ...completed };
   }
 }
 

@@ -15,7 +15,7 @@ import type {
 import type { Member } from '../db/memberships';
 import type { IssuedToken } from '../db/tokens';
 import { unescapeStoredJson, unescapeStoredText } from '../graph';
-import type { TenantRetention } from '../retention/policy';
+import { pendingReductions, type TenantRetention } from '../retention/policy';
 import { scheduleRetentionOf, tenantRetentionOf } from '../db/retention';
 import { temporalScheduleId } from '../shared/constants';
 
@@ -35,13 +35,16 @@ export function tenantJson(tenant: Tenant) {
   };
 }
 
-/** The tenant's retention rules, and a reduction still waiting out its grace period. */
+/** The tenant's retention rules, and the reductions still waiting out their grace period. */
 export function tenantRetentionJson(retention: TenantRetention) {
-  const pending = retention.reduction;
   return {
     minKeepLast: retention.minKeepLast,
     graceDays: retention.graceDays,
-    reduction: pending && { ...pending.previous, inForceUntil: pending.inForceUntil, by: pending.by },
+    pendingReductions: pendingReductions(retention.reductions, new Date()).map((reduction) => ({
+      ...reduction.from,
+      inForceUntil: reduction.inForceUntil,
+      by: reduction.by,
+    })),
   };
 }
 
@@ -83,14 +86,14 @@ export function scheduleJson(
 }
 
 function scheduleRetentionJson(schedule: BackupSchedule) {
-  const { keepLast, reduction } = scheduleRetentionOf(schedule);
+  const { keepLast, reductions } = scheduleRetentionOf(schedule);
   return {
     keepLast,
-    reduction: reduction && {
-      keepLast: reduction.previous.keepLast,
+    pendingReductions: pendingReductions(reductions, new Date()).map((reduction) => ({
+      keepLast: reduction.from,
       inForceUntil: reduction.inForceUntil,
       by: reduction.by,
-    },
+    })),
   };
 }
 

@@ -17,11 +17,19 @@ export interface PolicyRow {
 
 export interface PageTarget {
   runId: string;
+  /** The sync attempt writing: a page is written only while it owns the run's capture. */
+  attempt: number;
   tenantId: string;
   policyType: string;
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
+const DEADLOCK_DETECTED = '40P01';
+
+/** The attempt lost the run's capture to a newer one, or the run ended: nothing was written. */
+export class PageWriteSupersededError extends Error {
+  override readonly name = 'PageWriteSupersededError';
+}
 
 /**
  * Writes one page in a single statement (not one round trip per row) and counts which policies
@@ -37,7 +45,7 @@ export async function writePolicyPage(
   // One parameter per value, as a multi-row VALUES list: passing the payloads as one text[]
   // would make pg escape every quote of every JSON document into an array literal (bench:sync
   // measured that as the largest single cost of the write).
-  const params: unknown[] = [target.tenantId, target.policyType, target.runId];
+  const params: unknown[] = [target.tenantId, target.policyType, target.runId, target.attempt];
   const values = rows.map((row) => {
     const at = params.length;
     params.push(
@@ -51,25 +59,35 @@ export async function writePolicyPage(
     return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::timestamptz, $${at + 6}::int)`;
   });
   const sql = writePolicyPageSql(values.join(',\n'));
-  const write = () => sqlPoolOf(db).query<{ added: string; modified: string }>(sql, params);
+  const write = () => sqlPoolOf(db).query<{ owned: string; added: string; modified: string }>(sql, params);
   const result = await write().catch((error: unknown) => {
     // Payload collection (retention, the end of another run) removed a payload this page refers
-    // to between the statement's insert and its foreign-key check: the page is written again,
-    // which stores the payload anew.
-    if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
+    // to between the statement's insert and its foreign-key check, or took its row locks in a
+    // way PostgreSQL broke as a deadlock: the page is written again (storing the payload anew).
+    const code = (error as { code?: string }).code;
+    if (code !== FOREIGN_KEY_VIOLATION && code !== DEADLOCK_DETECTED) throw error;
     return write();
   });
   const counts = result.rows[0];
+  if (Number(counts?.owned ?? 0) === 0)
+    throw new PageWriteSupersededError(
+      `sync attempt ${target.attempt} of run ${target.runId} no longer owns its capture; nothing written`,
+    );
   return { added: Number(counts?.added ?? 0), modified: Number(counts?.modified ?? 0) };
 }
 
-// $1 tenant, $2 policy type, $3 run. Payloads are inserted sorted by hash and policies by Graph
-// id, so two runs writing overlapping pages take their row locks in the same order (no deadlock).
-// A policy row records when it was last written (database time): a run that finishes its listing
-// marks vanished only rows nobody wrote since it started (markVanishedPolicies).
+// $1 tenant, $2 policy type, $3 run, $4 attempt. Nothing is written unless the attempt owns the
+// run's capture (FOR SHARE: a takeover waits for this statement). Payloads are inserted and
+// referred to sorted by hash, and policies by Graph id, so two statements writing overlapping
+// pages take their row locks in the same order. A policy row records when it was last written
+// (database time): a run that finishes its listing marks vanished only rows nobody wrote since
+// it started (markVanishedPolicies).
 const writePolicyPageSql = (values: string) => `
-  WITH incoming (graph_id, display_name, payload, payload_hash, graph_last_modified, payload_bytes) AS (
-    VALUES ${values}
+  WITH owner AS (
+    SELECT 1 FROM run_capture_owners WHERE run_id = $3::uuid AND attempt = $4 FOR SHARE
+  ),
+  incoming (graph_id, display_name, payload, payload_hash, graph_last_modified, payload_bytes) AS (
+    SELECT * FROM (VALUES ${values}) AS v WHERE EXISTS (SELECT 1 FROM owner)
   ),
   stored AS (
     INSERT INTO backup_payloads (hash, content, size_bytes, created_at)
@@ -83,6 +101,7 @@ const writePolicyPageSql = (values: string) => `
   captured AS (
     INSERT INTO run_captured_items (run_id, policy_type, graph_id, display_name, payload_hash, payload_bytes)
     SELECT $3::uuid, $2, i.graph_id, i.display_name, i.payload_hash, i.payload_bytes FROM incoming i
+    ORDER BY i.payload_hash
     ON CONFLICT (run_id, policy_type, graph_id) DO UPDATE SET
       display_name = EXCLUDED.display_name, payload_hash = EXCLUDED.payload_hash,
       payload_bytes = EXCLUDED.payload_bytes
@@ -107,6 +126,7 @@ const writePolicyPageSql = (values: string) => `
     RETURNING graph_id
   )
   SELECT
+    (SELECT count(*) FROM owner) AS owned,
     count(*) FILTER (WHERE p.graph_id IS NULL OR p.deleted_at IS NOT NULL) AS added,
     count(*) FILTER (WHERE p.deleted_at IS NULL AND p.payload_hash <> i.payload_hash) AS modified
   FROM incoming i

@@ -1,69 +1,55 @@
 // What retention reads and writes: a schedule's and its tenant's retention rules (as the pure
 // policy in src/retention takes them), the schedule's sets with their types and holds, and legal
 // holds.
-import type { ScheduleRetention, SetForRetention, TenantRetention } from '../retention/policy';
-import type { BackupSchedule, BackupSetHold, DbClient as Db, Tenant } from './client';
+import type {
+  Reduction,
+  ScheduleRetention,
+  SetForRetention,
+  TenantLimits,
+  TenantRetention,
+} from '../retention/policy';
+import type { BackupSchedule, BackupSetHold, DbClient as Db, Prisma, Tenant } from './client';
 import { deleteUnreferencedPayloads } from './capture';
 
-type TenantRetentionColumns = Pick<
-  Tenant,
-  | 'retentionMinKeepLast'
-  | 'retentionGraceDays'
-  | 'retentionPreviousMinKeepLast'
-  | 'retentionPreviousGraceDays'
-  | 'retentionReducedUntil'
-  | 'retentionReducedBy'
->;
+// Reductions are stored as JSON with ISO times: [{ from, to, inForceUntil, by }].
+type StoredReduction<T> = Omit<Reduction<T>, 'inForceUntil'> & { inForceUntil: string };
 
-type ScheduleRetentionColumns = Pick<
-  BackupSchedule,
-  'retentionKeepLast' | 'retentionPreviousKeepLast' | 'retentionReducedUntil' | 'retentionReducedBy'
->;
-
-export function tenantRetentionOf(row: TenantRetentionColumns): TenantRetention {
-  const pending =
-    row.retentionReducedUntil && row.retentionReducedBy
-      ? {
-          previous: {
-            minKeepLast: row.retentionPreviousMinKeepLast ?? row.retentionMinKeepLast,
-            graceDays: row.retentionPreviousGraceDays ?? row.retentionGraceDays,
-          },
-          inForceUntil: row.retentionReducedUntil,
-          by: row.retentionReducedBy,
-        }
-      : null;
-  return { minKeepLast: row.retentionMinKeepLast, graceDays: row.retentionGraceDays, reduction: pending };
+function reductionsOf<T>(stored: Prisma.JsonValue): Reduction<T>[] {
+  if (!Array.isArray(stored)) return [];
+  return (stored as unknown as StoredReduction<T>[]).map((reduction) => ({
+    ...reduction,
+    inForceUntil: new Date(reduction.inForceUntil),
+  }));
 }
 
-export function tenantRetentionColumns(retention: TenantRetention): TenantRetentionColumns {
+function storedReductions<T>(reductions: readonly Reduction<T>[]): Prisma.InputJsonArray {
+  return reductions.map((reduction) => ({
+    ...reduction,
+    inForceUntil: reduction.inForceUntil.toISOString(),
+  })) as unknown as Prisma.InputJsonArray;
+}
+
+export function tenantRetentionOf(
+  row: Pick<Tenant, 'retentionMinKeepLast' | 'retentionGraceDays' | 'retentionReductions'>,
+): TenantRetention {
   return {
-    retentionMinKeepLast: retention.minKeepLast,
-    retentionGraceDays: retention.graceDays,
-    retentionPreviousMinKeepLast: retention.reduction?.previous.minKeepLast ?? null,
-    retentionPreviousGraceDays: retention.reduction?.previous.graceDays ?? null,
-    retentionReducedUntil: retention.reduction?.inForceUntil ?? null,
-    retentionReducedBy: retention.reduction?.by ?? null,
+    minKeepLast: row.retentionMinKeepLast,
+    graceDays: row.retentionGraceDays,
+    reductions: reductionsOf<TenantLimits>(row.retentionReductions),
   };
 }
 
-export function scheduleRetentionOf(row: ScheduleRetentionColumns): ScheduleRetention {
-  const pending =
-    row.retentionReducedUntil && row.retentionReducedBy && row.retentionPreviousKeepLast !== null
-      ? {
-          previous: { keepLast: row.retentionPreviousKeepLast },
-          inForceUntil: row.retentionReducedUntil,
-          by: row.retentionReducedBy,
-        }
-      : null;
-  return { keepLast: row.retentionKeepLast, reduction: pending };
+export function scheduleRetentionOf(
+  row: Pick<BackupSchedule, 'retentionKeepLast' | 'retentionReductions'>,
+): ScheduleRetention {
+  return { keepLast: row.retentionKeepLast, reductions: reductionsOf<number>(row.retentionReductions) };
 }
 
-export function scheduleRetentionColumns(retention: ScheduleRetention): ScheduleRetentionColumns {
+/** The columns of a schedule's retention, as updateScheduleFields writes them. */
+export function scheduleRetentionColumns(retention: ScheduleRetention) {
   return {
     retentionKeepLast: retention.keepLast,
-    retentionPreviousKeepLast: retention.reduction?.previous.keepLast ?? null,
-    retentionReducedUntil: retention.reduction?.inForceUntil ?? null,
-    retentionReducedBy: retention.reduction?.by ?? null,
+    retentionReductions: storedReductions(retention.reductions),
   };
 }
 
@@ -72,7 +58,14 @@ export async function updateTenantRetention(
   tenantId: string,
   retention: TenantRetention,
 ): Promise<void> {
-  await db.tenant.update({ where: { id: tenantId }, data: tenantRetentionColumns(retention) });
+  await db.tenant.update({
+    where: { id: tenantId },
+    data: {
+      retentionMinKeepLast: retention.minKeepLast,
+      retentionGraceDays: retention.graceDays,
+      retentionReductions: storedReductions(retention.reductions),
+    },
+  });
 }
 
 /** The schedule's rules and its tenant's, at the database's `now`. */
@@ -91,13 +84,18 @@ export async function retentionRulesOf(db: Db, scheduleId: string) {
 
 /** The schedule's sets, newest first, each with its types and whether a hold protects it now. */
 export async function setsForRetention(db: Db, scheduleId: string): Promise<SetForRetention[]> {
-  const rows = await db.$queryRaw<{ id: string; policy_types: string[]; held: boolean }[]>`
-    SELECT s.id, s.policy_types,
+  const rows = await db.$queryRaw<{ id: string; created_at: Date; policy_types: string[]; held: boolean }[]>`
+    SELECT s.id, s.created_at, s.policy_types,
            EXISTS (SELECT 1 FROM backup_set_holds h WHERE h.backup_set_id = s.id
                    AND (h.released_at IS NULL OR h.protects_until > now())) AS held
     FROM backup_sets s WHERE s.schedule_id = ${scheduleId}::uuid
     ORDER BY s.created_at DESC, s.id DESC`;
-  return rows.map((row) => ({ id: row.id, policyTypes: row.policy_types, held: row.held }));
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.created_at,
+    policyTypes: row.policy_types,
+    held: row.held,
+  }));
 }
 
 /** Deletes the sets (their items and changes go with them), then payloads nothing refers to. */

@@ -14,12 +14,6 @@ export interface ScheduleFields {
 
 export class DuplicateScheduleNameError extends Error {}
 
-type RetentionColumn =
-  | 'retentionKeepLast'
-  | 'retentionPreviousKeepLast'
-  | 'retentionReducedUntil'
-  | 'retentionReducedBy';
-
 /** The partial unique index on live names refused the write. */
 function duplicateNameOr(error: unknown, name: string): unknown {
   const taken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
@@ -110,7 +104,7 @@ export async function updateScheduleFields(
   expectedVersion: number,
   fields: ScheduleFields,
   /** The retention columns to go with a changed keepLast (a pending reduction, see src/retention). */
-  retention?: Partial<Pick<BackupSchedule, RetentionColumn>>,
+  retention?: { retentionKeepLast: number; retentionReductions: Prisma.InputJsonArray },
 ): Promise<BackupSchedule | null> {
   try {
     const { count } = await db.backupSchedule.updateMany({

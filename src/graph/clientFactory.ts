@@ -115,6 +115,8 @@ export class GraphClientFactory {
   async close(): Promise<void> {
     this.tenants.clear();
     this.budgets.clear();
-    await this.agent.close();
+    // Destroy, not close: a request given up at its deadline may still wait on a host that never
+    // answers (graphHttp.ts), and a graceful close would wait for it.
+    await this.agent.destroy();
   }
 }

@@ -37,15 +37,19 @@ class RequestDeadlineError extends Error {
   }
 }
 
+/** No Graph page comes near this; a body that does is refused before it exhausts memory. */
+export const MAX_GRAPH_RESPONSE_BYTES = 128 * 1024 * 1024;
+
 /**
  * The response and its whole body as text, within `ms` for headers and body together, or the
- * reason it stopped: the deadline, or `outer` (the activity's cancellation) aborting.
+ * reason it stopped: the deadline, `outer` (the activity's cancellation) aborting, or a body
+ * over MAX_GRAPH_RESPONSE_BYTES.
  *
  * Hand-written rather than a fetch `signal` per request: undici keeps per-request abort state
  * reachable from the signal until it is collected, which bench:sync measured as tens of MB more
- * peak memory over a sync, and a long-lived signal collects one listener per request. The
- * headers phase is bounded by the agent's headersTimeout (set to the same deadline, see
- * transport.ts); the body is read here and its reader cancelled when the deadline passes.
+ * peak memory over a sync, and a long-lived signal collects one listener per request. A stop
+ * before the headers arrive answers at once; the request itself then ends at the agent's
+ * headersTimeout (the same deadline, see transport.ts) and its body is discarded.
  */
 async function fetchText(
   url: string,
@@ -55,8 +59,13 @@ async function fetchText(
 ): Promise<{ response: Response; text: string }> {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let stopped: { reason: unknown } | undefined;
+  let rejectStopped: (reason: unknown) => void = () => undefined;
+  const stoppedEarly = new Promise<never>((_, reject) => {
+    rejectStopped = reject;
+  });
   const stop = (reason: unknown) => {
     stopped ??= { reason };
+    rejectStopped(reason);
     reader?.cancel(reason).catch(() => undefined);
   };
   // Set by the timer or the abort listener while this function awaits: always read it afresh.
@@ -65,23 +74,33 @@ async function fetchText(
   const onOuterAbort = () => stop(outer?.reason);
   if (outer?.aborted) onOuterAbort();
   else outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const fetching = fetch(url, init);
   try {
-    const response = await fetch(url, init);
-    const stoppedEarly = stopReason();
-    if (stoppedEarly) {
-      await response.body?.cancel().catch(() => undefined);
-      throw stoppedEarly.reason;
-    }
+    const response = await Promise.race([fetching, stoppedEarly]);
     reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
+    const early = stopReason();
+    if (early) throw early.reason;
     const chunks: Uint8Array[] = [];
+    let bytes = 0;
     for (;;) {
       const read = await reader?.read();
       if (!read || read.done) break;
-      chunks.push(read.value);
+      bytes += read.value.byteLength;
+      if (bytes > MAX_GRAPH_RESPONSE_BYTES)
+        stop(new Error(`an answer over ${MAX_GRAPH_RESPONSE_BYTES} bytes`));
+      else chunks.push(read.value);
     }
-    const stoppedReading = stopReason();
-    if (stoppedReading) throw stoppedReading.reason;
+    const late = stopReason();
+    if (late) throw late.reason;
     return { response, text: Buffer.concat(chunks).toString('utf8') };
+  } catch (error) {
+    // A response that arrives after we stopped waiting is discarded, never left unread.
+    fetching.then(
+      (response) => response.body?.cancel().catch(() => undefined),
+      () => undefined,
+    );
+    reader?.cancel().catch(() => undefined);
+    throw error;
   } finally {
     clearTimeout(timer);
     outer?.removeEventListener('abort', onOuterAbort);

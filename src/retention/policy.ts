@@ -1,102 +1,105 @@
 // Retention rules as pure functions: what a schedule keeps, and which of its sets a run may
-// delete. No single change can destroy history at once:
+// delete. No single token can destroy history faster than the tenant's grace period:
 // - a tenant minimum: no schedule keeps fewer than `minKeepLast` sets (owners set it);
-// - a grace period: a reduction (a lower keepLast, a lower minimum or grace, a released legal
-//   hold) takes effect only `graceDays` after it was made; until then the higher value stays in
-//   force, so a token that lowers retention and runs a backup deletes nothing more than before;
+// - young sets: a set younger than the grace period is never deleted and does not count towards
+//   keepLast, so pressing "run now" over and over (or switching to an hourly schedule) cannot
+//   push older sets out;
+// - reductions wait: a lower keepLast, minimum or grace period, or a released legal hold, takes
+//   effect only `graceDays` after it was made; until then the higher value stays in force;
 // - legal holds: a held set is never deleted (the database refuses it too);
 // - the newest set that holds a policy type no newer kept set holds is kept, so narrowing a
 //   schedule's types never takes the last backup of the types it dropped.
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Reductions remembered per schedule or tenant, for the audit of the deletions they cause. */
+const REDUCTIONS_KEPT = 20;
 
-/** A reduction waiting out its grace period: the values before it stay in force until then. */
-export interface PendingReduction<T> {
-  previous: T;
+/** A change that lowered retention: `from` stays in force until `inForceUntil`. */
+export interface Reduction<T> {
+  from: T;
+  to: T;
   inForceUntil: Date;
-  /** Audit actor of the change, blamed for the deletions it causes. */
+  /** Audit actor of the change, named on the deletions it causes. */
   by: string;
 }
 
-export interface TenantRetention {
+export interface TenantLimits {
   minKeepLast: number;
   graceDays: number;
-  reduction: PendingReduction<{ minKeepLast: number; graceDays: number }> | null;
+}
+
+export interface TenantRetention extends TenantLimits {
+  reductions: Reduction<TenantLimits>[];
 }
 
 export interface ScheduleRetention {
   keepLast: number;
-  reduction: PendingReduction<{ keepLast: number }> | null;
+  reductions: Reduction<number>[];
 }
 
-const stillPending = (reduction: { inForceUntil: Date } | null, now: Date) =>
-  reduction !== null && reduction.inForceUntil.getTime() > now.getTime();
+export const pendingReductions = <T>(reductions: readonly Reduction<T>[], now: Date) =>
+  reductions.filter((reduction) => reduction.inForceUntil.getTime() > now.getTime());
 
 /** The tenant's minimum and grace period in force at `now`. */
-export function tenantRetentionInForce(tenant: TenantRetention, now: Date) {
-  const previous = stillPending(tenant.reduction, now) ? tenant.reduction?.previous : undefined;
+export function tenantRetentionInForce(tenant: TenantRetention, now: Date): TenantLimits {
+  const pending = pendingReductions(tenant.reductions, now).map((reduction) => reduction.from);
   return {
-    minKeepLast: Math.max(tenant.minKeepLast, previous?.minKeepLast ?? 0),
-    graceDays: Math.max(tenant.graceDays, previous?.graceDays ?? 0),
+    minKeepLast: Math.max(tenant.minKeepLast, ...pending.map((limits) => limits.minKeepLast)),
+    graceDays: Math.max(tenant.graceDays, ...pending.map((limits) => limits.graceDays)),
   };
 }
 
-/** How many of its newest sets the schedule keeps at `now`. */
+/** How many of its sets older than the grace period the schedule keeps at `now`. */
 export function keepLastInForce(schedule: ScheduleRetention, tenant: TenantRetention, now: Date): number {
-  const previous = stillPending(schedule.reduction, now) ? (schedule.reduction?.previous.keepLast ?? 0) : 0;
-  return Math.max(schedule.keepLast, previous, tenantRetentionInForce(tenant, now).minKeepLast);
+  const pending = pendingReductions(schedule.reductions, now).map((reduction) => reduction.from);
+  return Math.max(schedule.keepLast, ...pending, tenantRetentionInForce(tenant, now).minKeepLast);
+}
+
+/** When a reduction made at `now` takes effect (or a hold released at `now` stops protecting). */
+export function reductionInForceUntil(tenant: TenantRetention, now: Date): Date {
+  return new Date(now.getTime() + tenantRetentionInForce(tenant, now).graceDays * DAY_MS);
 }
 
 /**
- * The schedule's retention after its keepLast is set to `keepLast` by `by`. Lowering it records a
- * reduction (the value in force until now, for the tenant's grace period); raising it applies at
- * once and leaves a pending reduction as it was (the higher value wins anyway).
+ * The schedule's retention after `by` sets its keepLast. A lower value is a reduction that waits
+ * out the tenant's grace period; the same or a higher value applies at once and leaves pending
+ * reductions as they are (the highest value in force wins anyway).
  */
 export function changeScheduleRetention(
   current: ScheduleRetention,
   keepLast: number,
   change: { tenant: TenantRetention; by: string; now: Date },
 ): ScheduleRetention {
-  const inForce = Math.max(current.keepLast, pendingValue(current.reduction, change.now)?.keepLast ?? 0);
-  if (keepLast >= inForce) return { ...current, keepLast };
-  return {
-    keepLast,
-    reduction: reductionUntil({ keepLast: inForce }, change.tenant, change),
+  if (keepLast >= current.keepLast) return { ...current, keepLast };
+  const reduction = {
+    from: current.keepLast,
+    to: keepLast,
+    inForceUntil: reductionInForceUntil(change.tenant, change.now),
+    by: change.by,
   };
+  return { keepLast, reductions: [...current.reductions, reduction].slice(-REDUCTIONS_KEPT) };
 }
 
-/** The tenant's retention after `next` is applied by `by`: lowering either value is a reduction. */
+/** The tenant's retention after `by` sets it to `next`: lowering either value is a reduction. */
 export function changeTenantRetention(
   current: TenantRetention,
-  next: { minKeepLast: number; graceDays: number },
+  next: TenantLimits,
   change: { by: string; now: Date },
 ): TenantRetention {
-  const inForce = tenantRetentionInForce(current, change.now);
-  if (next.minKeepLast >= inForce.minKeepLast && next.graceDays >= inForce.graceDays) {
+  if (next.minKeepLast >= current.minKeepLast && next.graceDays >= current.graceDays)
     return { ...current, ...next };
-  }
-  return { ...next, reduction: reductionUntil(inForce, current, change) };
-}
-
-/** When a legal hold released at `now` stops protecting its set. */
-export function holdReleaseProtectsUntil(tenant: TenantRetention, now: Date): Date {
-  return new Date(now.getTime() + tenantRetentionInForce(tenant, now).graceDays * DAY_MS);
-}
-
-function pendingValue<T>(reduction: PendingReduction<T> | null, now: Date): T | undefined {
-  return stillPending(reduction, now) ? reduction?.previous : undefined;
-}
-
-function reductionUntil<T>(
-  previous: T,
-  tenant: TenantRetention,
-  change: { by: string; now: Date },
-): PendingReduction<T> {
-  return { previous, inForceUntil: holdReleaseProtectsUntil(tenant, change.now), by: change.by };
+  const reduction = {
+    from: { minKeepLast: current.minKeepLast, graceDays: current.graceDays },
+    to: next,
+    inForceUntil: reductionInForceUntil(current, change.now),
+    by: change.by,
+  };
+  return { ...next, reductions: [...current.reductions, reduction].slice(-REDUCTIONS_KEPT) };
 }
 
 export interface SetForRetention {
   id: string;
+  createdAt: Date;
   /** The policy types the set captured completely (even with no policy of a type). */
   policyTypes: string[];
   /** Under a legal hold, or released from one less than a grace period ago. */
@@ -106,6 +109,8 @@ export interface SetForRetention {
 export type DeletionCause = { kind: 'ageing' } | { kind: 'reduction'; by: string };
 
 export interface RetentionPlan {
+  /** The keepLast in force (counted among sets older than the grace period). */
+  keepLast: number;
   delete: { id: string; cause: DeletionCause }[];
   /** Sets beyond keepLast kept because they are the newest to hold these types. */
   keptForTypes: { id: string; policyTypes: string[] }[];
@@ -114,9 +119,10 @@ export interface RetentionPlan {
 }
 
 /**
- * Which of a schedule's sets (newest first) to delete. Each deletion names its cause: plain
- * ageing (the set would be deleted under the values before any reduction as well) or the pending
- * or past reduction that brought keepLast below its rank.
+ * Which of a schedule's sets (newest first) to delete at `now`. Sets younger than the grace
+ * period are kept and not counted; of the older ones the newest keepLast are kept. Each deletion
+ * names its cause: plain ageing, or the reduction that brought keepLast (or the tenant minimum)
+ * below the set's rank.
  */
 export function planRetention(
   sets: readonly SetForRetention[],
@@ -129,13 +135,20 @@ export function planRetention(
   },
 ): RetentionPlan {
   const keepLast = keepLastInForce(rules.schedule, rules.tenant, rules.now);
-  const plan: RetentionPlan = { delete: [], keptForTypes: [], keptForHold: [] };
+  const youngSince = rules.now.getTime() - tenantRetentionInForce(rules.tenant, rules.now).graceDays * DAY_MS;
+  const plan: RetentionPlan = { keepLast, delete: [], keptForTypes: [], keptForHold: [] };
   const covered = new Set<string>();
   const cover = (set: SetForRetention) => {
     for (const type of set.policyTypes) covered.add(type);
   };
-  for (const [rank, set] of sets.entries()) {
-    if (rank < keepLast || set.id === rules.keepSetId) {
+  let rank = 0;
+  for (const set of sets) {
+    if (set.createdAt.getTime() > youngSince || set.id === rules.keepSetId) {
+      cover(set);
+      continue;
+    }
+    const setRank = rank++;
+    if (setRank < keepLast) {
       cover(set);
     } else if (set.held) {
       plan.keptForHold.push(set.id);
@@ -146,20 +159,23 @@ export function planRetention(
         plan.keptForTypes.push({ id: set.id, policyTypes: uncovered });
         cover(set);
       } else {
-        plan.delete.push({ id: set.id, cause: causeOf(rank, rules.schedule, rules.tenant) });
+        plan.delete.push({ id: set.id, cause: causeOf(setRank, rules.schedule, rules.tenant) });
       }
     }
   }
   return plan;
 }
 
-/** A set at `rank` that a reduction's previous value would have kept is that reduction's doing. */
+/**
+ * The latest reduction that moved the boundary past `rank` (its value before kept the set, its
+ * value after does not): of the schedule's keepLast first, then of the tenant minimum.
+ */
 function causeOf(rank: number, schedule: ScheduleRetention, tenant: TenantRetention): DeletionCause {
-  const scheduleReduction = schedule.reduction;
-  if (scheduleReduction && rank < scheduleReduction.previous.keepLast)
-    return { kind: 'reduction', by: scheduleReduction.by };
-  const tenantReduction = tenant.reduction;
-  if (tenantReduction && rank < tenantReduction.previous.minKeepLast)
-    return { kind: 'reduction', by: tenantReduction.by };
+  const ofSchedule = [...schedule.reductions].reverse().find((r) => rank < r.from && rank >= r.to);
+  if (ofSchedule) return { kind: 'reduction', by: ofSchedule.by };
+  const ofTenant = [...tenant.reductions]
+    .reverse()
+    .find((r) => rank < r.from.minKeepLast && rank >= r.to.minKeepLast);
+  if (ofTenant) return { kind: 'reduction', by: ofTenant.by };
   return { kind: 'ageing' };
 }

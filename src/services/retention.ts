@@ -6,7 +6,7 @@ import type { BackupSetHold, Db } from '../db/client';
 import { lockTenantMemberships } from '../db/memberships';
 import { findHold, placeHold, releaseHold, tenantRetentionOf, updateTenantRetention } from '../db/retention';
 import { findTenant } from '../db/tenants';
-import { changeTenantRetention, holdReleaseProtectsUntil, type TenantRetention } from '../retention/policy';
+import { changeTenantRetention, reductionInForceUntil, type TenantRetention } from '../retention/policy';
 import { ConflictError, NotFoundError } from './errors';
 
 export async function getTenantRetention(db: Db, tenantId: string): Promise<TenantRetention> {
@@ -41,9 +41,7 @@ export async function setTenantRetention(
       metadata: {
         from: { minKeepLast: current.minKeepLast, graceDays: current.graceDays },
         to: next,
-        ...(changed.reduction !== current.reduction && changed.reduction
-          ? { previousInForceUntil: changed.reduction.inForceUntil.toISOString() }
-          : {}),
+        ...reductionAudit(changed, current),
       },
     });
     return changed;
@@ -92,7 +90,7 @@ export async function releaseLegalHold(
     const now = new Date();
     const released = await releaseHold(tx, setId, {
       by: userActor(actorUserId),
-      protectsUntil: holdReleaseProtectsUntil(tenantRetentionOf(tenant), now),
+      protectsUntil: reductionInForceUntil(tenantRetentionOf(tenant), now),
     });
     await appendAudit(tx, {
       tenantId,
@@ -104,4 +102,12 @@ export async function releaseLegalHold(
     });
     return released;
   });
+}
+
+/** For the audit row of a change that lowered retention: until when the old values hold. */
+function reductionAudit(changed: TenantRetention, current: TenantRetention) {
+  // changeTenantRetention keeps the same array unless this change added a reduction.
+  if (changed.reductions === current.reductions) return {};
+  const made = changed.reductions.at(-1);
+  return made ? { previousInForceUntil: made.inForceUntil.toISOString() } : {};
 }

@@ -323,8 +323,8 @@ function retentionChangeAudit(
   retention: ScheduleRetention,
   actorUserId: string,
 ): AuditEntry {
-  // A reduction this change made (not one still pending from an earlier change).
-  const pending = retention.reduction !== before.reduction ? retention.reduction : null;
+  // A reduction this change made (changeScheduleRetention adds one only when keepLast went down).
+  const made = retention.reductions !== before.reductions ? retention.reductions.at(-1) : undefined;
   return {
     tenantId: schedule.tenantId,
     actor: userActor(actorUserId),
@@ -334,9 +334,7 @@ function retentionChangeAudit(
     metadata: {
       from: { keepLast: before.keepLast },
       to: { keepLast: retention.keepLast },
-      ...(pending
-        ? { keepLastInForce: pending.previous.keepLast, inForceUntil: pending.inForceUntil.toISOString() }
-        : {}),
+      ...(made ? { keepLastInForce: made.from, inForceUntil: made.inForceUntil.toISOString() } : {}),
     },
   };
 }

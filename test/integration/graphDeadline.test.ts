@@ -19,6 +19,8 @@ const DEADLINE_MS = 1_500;
 const tlsDir = mkdtempSync(join(tmpdir(), 'tenantvault-deadline-'));
 let emulator: GraphEmulator;
 let trickler: Server;
+/** Sends a 103 Early Hints every 300 ms and never a final answer (undici restarts its headers timer on each). */
+let hinter: Server;
 /** How long each request to the trickling host stayed open, in ms. */
 const held: number[] = [];
 
@@ -40,11 +42,19 @@ beforeAll(async () => {
     req.resume();
   });
   await new Promise<void>((resolve) => trickler.listen(0, '127.0.0.1', resolve));
+  hinter = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    const hint = setInterval(() => res.writeEarlyHints({ link: '</value>; rel=preload' }), 300);
+    res.on('close', () => clearInterval(hint));
+    req.resume();
+  });
+  await new Promise<void>((resolve) => hinter.listen(0, '127.0.0.1', resolve));
 });
 
 afterAll(async () => {
-  trickler.closeAllConnections();
-  await new Promise((resolve) => trickler.close(resolve));
+  for (const server of [trickler, hinter]) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
   await emulator.close();
   rmSync(tlsDir, { recursive: true, force: true });
 });
@@ -82,6 +92,39 @@ test('every request to a trickling host ends at the deadline, and the type fails
     expect(held).toHaveLength(MAX_NETWORK_ATTEMPTS);
     for (const ms of held) expect(ms).toBeLessThan(DEADLINE_MS + 1_000);
     expect(elapsed).toBeLessThan(MAX_NETWORK_ATTEMPTS * (DEADLINE_MS + 1_000) + 8_000);
+  } finally {
+    await factory.close();
+  }
+}, 60_000);
+
+test('a host that never finishes its headers cannot hold a request past the deadline either', async () => {
+  const hinterUrl = `https://127.0.0.1:${(hinter.address() as AddressInfo).port}`;
+  const factory = new GraphClientFactory({
+    trustedCaPem: emulator.caPem,
+    requestTimeoutMs: DEADLINE_MS,
+    endpointAllowlist: graphEndpointAllowlist([new URL(emulator.baseUrl).host, new URL(hinterUrl).host]),
+  });
+  try {
+    const client = await factory.forTenant('hinter', {
+      azureTenantId: DEMO_TENANT.azureTenantId,
+      clientId: DEMO_TENANT.clientId,
+      clientSecret: DEMO_TENANT.clientSecret,
+      graphBaseUrl: hinterUrl,
+      loginBaseUrl: emulator.baseUrl,
+    });
+    const started = Date.now();
+    const failure = await client
+      .fetchPolicyPages('compliance')
+      .next()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toMatchObject({
+      status: 0,
+      message: expect.stringContaining('no complete answer within 1.5 s'),
+    });
+    expect(Date.now() - started).toBeLessThan(MAX_NETWORK_ATTEMPTS * (DEADLINE_MS + 1_000) + 8_000);
   } finally {
     await factory.close();
   }

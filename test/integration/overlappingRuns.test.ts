@@ -2,8 +2,16 @@
 // during a scheduled run, a bulk run) must each capture exactly what they fetched: Graph's
 // routine 429/5xx answers skew their timing, and no run may lose or report removed a policy
 // that another run touched meanwhile.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { SyncPoliciesResult } from '../../src/activities/syncPolicies';
+import {
+  CaptureSupersededError,
+  completeTypeCapture,
+  releaseRunCapture,
+  restartTypeCapture,
+  takeCaptureOwnership,
+} from '../../src/db/capture';
+import { PageWriteSupersededError, writePolicyPage } from '../../src/db/policies';
 import type { PolicyTypeKey } from '../../src/graph';
 import { directActivities } from '../support/activities';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
@@ -96,4 +104,51 @@ test('a set that would not hold exactly what its run fetched is never written', 
   } finally {
     await close();
   }
+});
+
+test('an older sync attempt still running cannot write, restart or complete the capture a newer one owns', async () => {
+  const { tenant } = await admin.createTenant(60);
+  const runId = randomUUID();
+  const row = (graphId: string) => {
+    const json = JSON.stringify({ id: graphId });
+    return {
+      graphId,
+      displayName: graphId,
+      canonicalJson: json,
+      sha256: createHash('sha256').update(json).digest('hex'),
+      sizeBytes: json.length,
+      graphLastModified: null,
+    };
+  };
+  const target = (attempt: number) => ({ runId, attempt, tenantId: tenant.id, policyType: 'compliance' });
+
+  await takeCaptureOwnership(stack.db, { runId, attempt: 1 });
+  await writePolicyPage(stack.db, target(1), [row('a')]);
+  // Temporal started attempt 2 while attempt 1 still runs.
+  await takeCaptureOwnership(stack.db, { runId, attempt: 2 });
+  await expect(takeCaptureOwnership(stack.db, { runId, attempt: 1 })).rejects.toBeInstanceOf(
+    CaptureSupersededError,
+  );
+  await expect(writePolicyPage(stack.db, target(1), [row('zombie')])).rejects.toBeInstanceOf(
+    PageWriteSupersededError,
+  );
+  await expect(restartTypeCapture(stack.db, target(1), 'compliance')).rejects.toBeInstanceOf(
+    CaptureSupersededError,
+  );
+  await expect(completeTypeCapture(stack.db, target(1), new Date())).rejects.toBeInstanceOf(
+    CaptureSupersededError,
+  );
+  await restartTypeCapture(stack.db, target(2), 'compliance');
+  await writePolicyPage(stack.db, target(2), [row('b')]);
+  expect(await completeTypeCapture(stack.db, target(2), new Date())).toMatchObject({ fetched: 1 });
+  const captured = await stack.db.runCapturedItem.findMany({ where: { runId } });
+  expect(captured.map((item) => item.graphId)).toEqual(['b']);
+  expect(await stack.db.policy.count({ where: { tenantId: tenant.id, graphId: 'zombie' } })).toBe(0);
+
+  // The run's end closes the capture: no attempt writes to it any more.
+  await releaseRunCapture(stack.db, runId);
+  await expect(writePolicyPage(stack.db, target(2), [row('late')])).rejects.toBeInstanceOf(
+    PageWriteSupersededError,
+  );
+  expect(await stack.db.runCapturedItem.count({ where: { runId } })).toBe(0);
 });

@@ -33,6 +33,8 @@ async function retentionAudit(tenantId: string) {
 /** A tenant with a manager and an owner, and a schedule the manager made. */
 async function tenantWithSchedule(overrides: Record<string, unknown>) {
   const { tenant } = await admin.createTenant(60);
+  // The product's default grace period (test support makes it 0 for the other tests).
+  await stack.db.tenant.update({ where: { id: tenant.id }, data: { retentionGraceDays: 7 } });
   const manager = await stack.userWithRole('manager', tenant.id);
   const owner = await stack.userWithRole('owner', tenant.id);
   const created = await stack.api(`/v1/tenants/${tenant.id}/backup-schedules`, {
@@ -63,24 +65,60 @@ async function runs(tenantId: string, scheduleId: string, count: number) {
   return done;
 }
 
-/** As if `days` had passed for what retention's safeguards wait on. */
+/**
+ * As if `days` had passed for the tenant: its sets, pending reductions and released holds are
+ * moved that far into the past. Sets are immutable, so their trigger is lifted for the update.
+ */
 async function letDaysPass(tenantId: string, days: number) {
-  await stack.db.$executeRaw`
-    UPDATE backup_schedules SET retention_reduced_until = retention_reduced_until - make_interval(days => ${days})
-    WHERE tenant_id = ${tenantId}::uuid`;
-  await stack.db.$executeRaw`
-    UPDATE tenants SET retention_reduced_until = retention_reduced_until - make_interval(days => ${days})
-    WHERE id = ${tenantId}::uuid`;
+  const shift = (iso: unknown) => new Date(Date.parse(String(iso)) - days * DAY).toISOString();
+  const shiftAll = (reductions: unknown) =>
+    (reductions as { inForceUntil: string }[]).map((r) => ({ ...r, inForceUntil: shift(r.inForceUntil) }));
+  const tenant = await stack.db.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+  await stack.db.tenant.update({
+    where: { id: tenantId },
+    data: { retentionReductions: shiftAll(tenant.retentionReductions) },
+  });
+  for (const schedule of await stack.db.backupSchedule.findMany({ where: { tenantId } })) {
+    await stack.db.backupSchedule.update({
+      where: { id: schedule.id },
+      data: { retentionReductions: shiftAll(schedule.retentionReductions) },
+    });
+  }
+  await stack.db.$transaction([
+    stack.db.$executeRawUnsafe('ALTER TABLE backup_sets DISABLE TRIGGER backup_sets_immutable'),
+    stack.db.$executeRaw`
+      UPDATE backup_sets SET created_at = created_at - make_interval(days => ${days})
+      WHERE tenant_id = ${tenantId}::uuid`,
+    stack.db.$executeRawUnsafe('ALTER TABLE backup_sets ENABLE TRIGGER backup_sets_immutable'),
+  ]);
   await stack.db.$executeRaw`
     UPDATE backup_set_holds h SET protects_until = protects_until - make_interval(days => ${days})
     FROM backup_sets s WHERE s.id = h.backup_set_id AND s.tenant_id = ${tenantId}::uuid`;
 }
 
+test('sets younger than the grace period are never deleted: run now, over and over, keeps history', async () => {
+  const { tenant, scheduleId } = await tenantWithSchedule({ retention: { keepLast: 2 } });
+  await runs(tenant.id, scheduleId, 3);
+  // All three are younger than the grace period: none counts towards keepLast, none goes.
+  expect(await setsOf(scheduleId)).toHaveLength(3);
+  await letDaysPass(tenant.id, 8);
+  const history = await setsOf(scheduleId);
+
+  const burst = await runs(tenant.id, scheduleId, 5);
+  // The oldest of three was beyond keepLast anyway (plain ageing); the five new sets pushed
+  // nothing else out.
+  expect(burst[0].summary.retention).toMatchObject({ keepLast: 2, deletedBackupSetIds: [history[2]] });
+  for (const run of burst.slice(1)) expect(run.summary.retention.deletedBackupSetIds).toEqual([]);
+  expect(await setsOf(scheduleId)).toEqual([
+    ...burst.map((run) => run.backupSetId).reverse(),
+    ...history.slice(0, 2),
+  ]);
+}, 180_000);
+
 test('a lowered keepLast deletes nothing more until the grace period ends, then names who lowered it', async () => {
   const { tenant, manager, scheduleId } = await tenantWithSchedule({ retention: { keepLast: 3 } });
   await runs(tenant.id, scheduleId, 4);
-  const afterAgeing = await setsOf(scheduleId);
-  expect(afterAgeing).toHaveLength(3);
+  await letDaysPass(tenant.id, 8);
 
   const lowered = await stack.api(`/v1/tenants/${tenant.id}/backup-schedules/${scheduleId}`, {
     method: 'PATCH',
@@ -90,42 +128,44 @@ test('a lowered keepLast deletes nothing more until the grace period ends, then 
   expect(lowered.status).toBe(200);
   expect(lowered.body.retention).toMatchObject({
     keepLast: 1,
-    reduction: { keepLast: 3, by: `user:${manager.userId}` },
+    pendingReductions: [{ keepLast: 3, by: `user:${manager.userId}` }],
   });
-  const until = new Date(lowered.body.retention.reduction.inForceUntil).getTime();
+  const until = new Date(lowered.body.retention.pendingReductions[0].inForceUntil).getTime();
   expect(Math.abs(until - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
   const change = await stack.db.auditLog.findFirstOrThrow({
     where: { tenantId: tenant.id, action: 'backup_schedule.retention_changed' },
   });
   expect(change.actor).toBe(`user:${manager.userId}`);
   expect(change.metadata).toMatchObject({ from: { keepLast: 3 }, to: { keepLast: 1 }, keepLastInForce: 3 });
+  // Another edit of the schedule later neither restarts the grace period nor takes the blame.
+  const renamed = await stack.api(`/v1/tenants/${tenant.id}/backup-schedules/${scheduleId}`, {
+    method: 'PATCH',
+    body: { name: 'renamed by the admin' },
+  });
+  expect(renamed.body.retention.pendingReductions).toEqual(lowered.body.retention.pendingReductions);
 
-  // The lowering and a run right after it: only plain ageing, as before.
+  // The lowering and a run right after it: only plain ageing, as before (keepLast 3 in force).
+  const old = await setsOf(scheduleId);
   const [next] = await runs(tenant.id, scheduleId, 1);
-  expect(next.summary.retention).toMatchObject({ keepLast: 3, deletedBackupSetIds: [afterAgeing[2]] });
-  expect(await setsOf(scheduleId)).toHaveLength(3);
+  expect(next.summary.retention).toMatchObject({ keepLast: 3, deletedBackupSetIds: [old[3]] });
 
   await letDaysPass(tenant.id, 8);
-  const kept = await setsOf(scheduleId);
   const [afterGrace] = await runs(tenant.id, scheduleId, 1);
   expect(afterGrace.summary.retention.keepLast).toBe(1);
-  expect(await setsOf(scheduleId)).toEqual([afterGrace.backupSetId]);
-  // One run's deletions are audited per cause: the sets keepLast 3 would have kept are the
-  // manager's doing, the oldest one was ageing anyway.
+  // Old now: the set of the run after the lowering and the three kept then.
+  expect(await setsOf(scheduleId)).toEqual([afterGrace.backupSetId, next.backupSetId]);
   const audit = await retentionAudit(tenant.id);
-  expect(audit).toHaveLength(4);
-  const last = audit.filter((row) => (row as { runId?: string }).runId === afterGrace.id);
-  expect(last).toEqual(
+  expect(audit.filter((row) => (row as { runId?: string }).runId === afterGrace.id)).toEqual(
     expect.arrayContaining([
+      // The sets keepLast 3 kept are the manager's doing.
       expect.objectContaining({
         actor: `user:${manager.userId}`,
         cause: 'retention_reduced',
-        deletedBackupSetIds: kept.slice(0, 2),
+        deletedBackupSetIds: old.slice(0, 2),
       }),
-      expect.objectContaining({ actor: 'system', cause: 'ageing', deletedBackupSetIds: [kept[2]] }),
+      expect.objectContaining({ actor: 'system', cause: 'ageing', deletedBackupSetIds: [old[2]] }),
     ]),
   );
-  expect(audit.filter((row) => row.actor === 'system')).toHaveLength(3);
 }, 180_000);
 
 test("the tenant minimum is the owner's; lowering it waits out the grace period too", async () => {
@@ -135,19 +175,21 @@ test("the tenant minimum is the owner's; lowering it waits out the grace period 
   expect((await put(manager, { minKeepLast: 4, graceDays: 7 })).status).toBe(403);
   const raised = await put(owner, { minKeepLast: 4, graceDays: 7 });
   expect(raised.status).toBe(200);
-  expect(raised.body).toEqual({ minKeepLast: 4, graceDays: 7, reduction: null });
+  expect(raised.body).toEqual({ minKeepLast: 4, graceDays: 7, pendingReductions: [] });
   await runs(tenant.id, scheduleId, 5);
-  expect(await setsOf(scheduleId)).toHaveLength(4);
+  await letDaysPass(tenant.id, 8);
+  await runs(tenant.id, scheduleId, 1);
+  expect(await setsOf(scheduleId)).toHaveLength(5);
 
   // Lowering the minimum and the grace period at once: both wait out the old grace period.
   const lowered = await put(owner, { minKeepLast: 1, graceDays: 0 });
   expect(lowered.body).toMatchObject({
     minKeepLast: 1,
     graceDays: 0,
-    reduction: { minKeepLast: 4, graceDays: 7, by: `user:${owner.userId}` },
+    pendingReductions: [{ minKeepLast: 4, graceDays: 7, by: `user:${owner.userId}` }],
   });
   await runs(tenant.id, scheduleId, 1);
-  expect(await setsOf(scheduleId)).toHaveLength(4);
+  expect(await setsOf(scheduleId)).toHaveLength(6);
   const audit = await stack.db.auditLog.findMany({
     where: { tenantId: tenant.id, action: 'tenant.retention_changed' },
     orderBy: { createdAt: 'asc' },
@@ -163,7 +205,7 @@ test("the tenant minimum is the owner's; lowering it waits out the grace period 
 
   await letDaysPass(tenant.id, 8);
   await runs(tenant.id, scheduleId, 1);
-  expect(await setsOf(scheduleId)).toHaveLength(1);
+  expect(await setsOf(scheduleId)).toHaveLength(2);
   const deletions = await retentionAudit(tenant.id);
   expect(deletions).toEqual(
     expect.arrayContaining([
@@ -188,8 +230,10 @@ test('a held set is never deleted, by retention or by hand, until the grace peri
     releasedAt: null,
   });
 
-  const [second] = await runs(tenant.id, scheduleId, 1);
-  expect(second.summary.retention).toMatchObject({
+  await runs(tenant.id, scheduleId, 1);
+  await letDaysPass(tenant.id, 8);
+  const [third] = await runs(tenant.id, scheduleId, 1);
+  expect(third.summary.retention).toMatchObject({
     deletedBackupSetIds: [],
     keptForHold: [first.backupSetId],
   });
@@ -228,11 +272,15 @@ test("narrowing a schedule's types keeps the newest set of each type it dropped"
     body: { policyTypes: ['compliance'] },
   });
   expect(narrowed.status).toBe(200);
-  const [first, second] = await runs(tenant.id, scheduleId, 2);
-  expect(first.summary.retention).toMatchObject({
+  const [first] = await runs(tenant.id, scheduleId, 1);
+  await letDaysPass(tenant.id, 8);
+  const [second] = await runs(tenant.id, scheduleId, 1);
+  expect(second.summary.retention).toMatchObject({
     deletedBackupSetIds: [],
     keptForTypes: [{ id: wide.backupSetId, policyTypes: ['deviceConfiguration'] }],
   });
-  expect(second.summary.retention.deletedBackupSetIds).toEqual([first.backupSetId]);
-  expect(await setsOf(scheduleId)).toEqual([second.backupSetId, wide.backupSetId]);
+  await letDaysPass(tenant.id, 8);
+  const [third] = await runs(tenant.id, scheduleId, 1);
+  expect(third.summary.retention.deletedBackupSetIds).toEqual([first.backupSetId]);
+  expect(await setsOf(scheduleId)).toEqual([third.backupSetId, second.backupSetId, wide.backupSetId]);
 }, 180_000);

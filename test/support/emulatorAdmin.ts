@@ -53,6 +53,8 @@ export class EmulatorAdmin {
         ...this.stack.secrets.encrypt(id, emulated.clientSecret),
         graphBaseUrl: this.stack.emulator.baseUrl,
         loginBaseUrl: this.stack.emulator.baseUrl,
+        // As the stack's tenant (see stack.ts): tests make sets seconds apart.
+        retentionGraceDays: 0,
       },
     });
     return { emulated, tenant };

@@ -167,6 +167,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       ...secrets.encrypt(tenantId, DEMO_TENANT.clientSecret),
       graphBaseUrl: emulator.baseUrl,
       loginBaseUrl: emulator.baseUrl,
+      // Tests make sets seconds apart: with the default grace period (7 days) retention would
+      // keep them all. retentionSafeguards.test.ts tests the grace period itself.
+      retentionGraceDays: 0,
     },
   });
 

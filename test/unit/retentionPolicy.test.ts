@@ -15,15 +15,18 @@ const at = (days: number) => new Date(t0.getTime() + days * DAY);
 const tenant = (overrides: Partial<TenantRetention> = {}): TenantRetention => ({
   minKeepLast: 1,
   graceDays: 7,
-  reduction: null,
+  reductions: [],
   ...overrides,
 });
-const schedule = (keepLast: number, reduction: ScheduleRetention['reduction'] = null): ScheduleRetention => ({
-  keepLast,
-  reduction,
-});
-const sets = (count: number, types = ['compliance']): SetForRetention[] =>
-  Array.from({ length: count }, (_, i) => ({ id: `s${i}`, policyTypes: types, held: false }));
+const schedule = (keepLast: number): ScheduleRetention => ({ keepLast, reductions: [] });
+/** Sets made daily, the newest `youngest` days before t0. */
+const sets = (count: number, youngest = 10, types = ['compliance']): SetForRetention[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: `s${i}`,
+    createdAt: at(-(youngest + i)),
+    policyTypes: types,
+    held: false,
+  }));
 const ids = (plan: ReturnType<typeof planRetention>) => plan.delete.map((entry) => entry.id);
 
 describe('lowering keepLast', () => {
@@ -31,32 +34,35 @@ describe('lowering keepLast', () => {
     const lowered = changeScheduleRetention(schedule(30), 1, { tenant: tenant(), by: 'user:a', now: t0 });
     expect(lowered).toEqual({
       keepLast: 1,
-      reduction: { previous: { keepLast: 30 }, inForceUntil: at(7), by: 'user:a' },
+      reductions: [{ from: 30, to: 1, inForceUntil: at(7), by: 'user:a' }],
     });
     expect(keepLastInForce(lowered, tenant(), at(6.9))).toBe(30);
     expect(keepLastInForce(lowered, tenant(), at(7))).toBe(1);
   });
 
-  it('a second lowering during the grace period keeps the highest value and restarts the period', () => {
+  it('each lowering waits its own grace period; the highest value in force wins', () => {
     const once = changeScheduleRetention(schedule(30), 10, { tenant: tenant(), by: 'user:a', now: t0 });
     const twice = changeScheduleRetention(once, 1, { tenant: tenant(), by: 'user:b', now: at(3) });
-    expect(twice.reduction).toEqual({ previous: { keepLast: 30 }, inForceUntil: at(10), by: 'user:b' });
-    expect(keepLastInForce(twice, tenant(), at(9))).toBe(30);
+    expect(keepLastInForce(twice, tenant(), at(6))).toBe(30);
+    expect(keepLastInForce(twice, tenant(), at(8))).toBe(10);
+    expect(keepLastInForce(twice, tenant(), at(10))).toBe(1);
   });
 
-  it('raising applies at once; a grace period of 0 days applies a lowering at once', () => {
-    expect(changeScheduleRetention(schedule(5), 9, { tenant: tenant(), by: 'user:a', now: t0 })).toEqual(
-      schedule(9),
-    );
+  it('raising, or an update that leaves keepLast alone, adds no reduction and keeps pending ones', () => {
+    const lowered = changeScheduleRetention(schedule(30), 5, { tenant: tenant(), by: 'user:a', now: t0 });
+    const untouched = changeScheduleRetention(lowered, 5, { tenant: tenant(), by: 'user:b', now: at(1) });
+    expect(untouched.reductions).toBe(lowered.reductions);
+    const raised = changeScheduleRetention(lowered, 9, { tenant: tenant(), by: 'user:b', now: at(1) });
+    expect(raised).toEqual({ keepLast: 9, reductions: lowered.reductions });
+  });
+
+  it('a grace period of 0 days applies a lowering at once; never below the tenant minimum', () => {
     const immediate = changeScheduleRetention(schedule(30), 1, {
       tenant: tenant({ graceDays: 0 }),
       by: 'user:a',
       now: t0,
     });
     expect(keepLastInForce(immediate, tenant({ graceDays: 0 }), t0)).toBe(1);
-  });
-
-  it('never below the tenant minimum', () => {
     expect(keepLastInForce(schedule(2), tenant({ minKeepLast: 14 }), t0)).toBe(14);
   });
 });
@@ -79,7 +85,7 @@ describe("the tenant's own settings", () => {
       by: 'user:m',
       now: at(1),
     });
-    expect(scheduleLowered.reduction?.inForceUntil).toEqual(at(8));
+    expect(scheduleLowered.reductions[0]?.inForceUntil).toEqual(at(8));
   });
 
   it('raising applies at once', () => {
@@ -94,11 +100,11 @@ describe('planRetention', () => {
     schedule: schedule(2),
     tenant: tenant(),
     now: t0,
-    keepSetId: 's0',
+    keepSetId: 'new',
     ...overrides,
   });
 
-  it('deletes beyond keepLast as ageing', () => {
+  it('deletes older sets beyond keepLast as ageing', () => {
     const plan = planRetention(sets(4), rules());
     expect(plan.delete).toEqual([
       { id: 's2', cause: { kind: 'ageing' } },
@@ -106,11 +112,24 @@ describe('planRetention', () => {
     ]);
   });
 
-  it('during the grace period of a lowering, deletes nothing more than before it', () => {
+  it('never deletes nor counts sets younger than the grace period: run-now cannot push history out', () => {
+    const burst: SetForRetention[] = Array.from({ length: 50 }, (_, i) => ({
+      id: `now${i}`,
+      createdAt: at(-i / 1000),
+      policyTypes: ['compliance'],
+      held: false,
+    }));
+    expect(ids(planRetention([...burst, ...sets(3)], rules({ schedule: schedule(3) })))).toEqual([]);
+    // With no grace period the burst counts like any sets.
+    expect(
+      ids(planRetention([...burst, ...sets(3)], rules({ tenant: tenant({ graceDays: 0 }) }))),
+    ).toHaveLength(51);
+  });
+
+  it('during the grace period of a lowering, deletes nothing more than before it; then names its author', () => {
     const lowered = changeScheduleRetention(schedule(3), 1, { tenant: tenant(), by: 'user:m', now: t0 });
     expect(ids(planRetention(sets(5), rules({ schedule: lowered, now: at(1) })))).toEqual(['s3', 's4']);
-    // Afterwards, the sets the old value kept are the lowering's doing; older ones are ageing.
-    const after = planRetention(sets(5), rules({ schedule: lowered, now: at(8) }));
+    const after = planRetention(sets(5, 2), rules({ schedule: lowered, now: at(8) }));
     expect(after.delete).toEqual([
       { id: 's1', cause: { kind: 'reduction', by: 'user:m' } },
       { id: 's2', cause: { kind: 'reduction', by: 'user:m' } },
@@ -119,14 +138,32 @@ describe('planRetention', () => {
     ]);
   });
 
+  it('two lowerings by two users: each is named for the sets it removed', () => {
+    const first = changeScheduleRetention(schedule(10), 5, { tenant: tenant(), by: 'user:m1', now: t0 });
+    const second = changeScheduleRetention(first, 4, { tenant: tenant(), by: 'user:m2', now: at(1) });
+    const plan = planRetention(sets(12, 5), rules({ schedule: second, now: at(20) }));
+    expect(plan.delete.map((entry) => [entry.id, entry.cause])).toEqual([
+      ['s4', { kind: 'reduction', by: 'user:m2' }],
+      ...[5, 6, 7, 8, 9].map((i) => [`s${i}`, { kind: 'reduction', by: 'user:m1' }]),
+      ['s10', { kind: 'ageing' }],
+      ['s11', { kind: 'ageing' }],
+    ]);
+  });
+
   it('keeps held sets and the newest holder of a type the kept sets lack', () => {
+    const old = (id: string, days: number, policyTypes: string[], held = false) => ({
+      id,
+      createdAt: at(-days),
+      policyTypes,
+      held,
+    });
     const history: SetForRetention[] = [
-      { id: 's0', policyTypes: ['compliance'], held: false },
-      { id: 's1', policyTypes: ['compliance'], held: false },
-      { id: 's2', policyTypes: ['compliance', 'settingsCatalog'], held: true },
-      { id: 's3', policyTypes: ['compliance', 'settingsCatalog', 'powershellScripts'], held: false },
-      { id: 's4', policyTypes: ['compliance', 'settingsCatalog', 'powershellScripts'], held: false },
-      { id: 's5', policyTypes: ['compliance', 'deviceConfiguration'], held: false },
+      old('s0', 10, ['compliance']),
+      old('s1', 11, ['compliance']),
+      old('s2', 12, ['compliance', 'settingsCatalog'], true),
+      old('s3', 13, ['compliance', 'settingsCatalog', 'powershellScripts']),
+      old('s4', 14, ['compliance', 'settingsCatalog', 'powershellScripts']),
+      old('s5', 15, ['compliance', 'deviceConfiguration']),
     ];
     const plan = planRetention(history, rules({ schedule: schedule(1) }));
     expect(plan.keptForHold).toEqual(['s2']);

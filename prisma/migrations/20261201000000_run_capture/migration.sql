@@ -33,3 +33,12 @@ CREATE TABLE "run_captured_types" (
 
     CONSTRAINT "run_captured_types_pkey" PRIMARY KEY ("run_id","policy_type")
 );
+
+-- CreateTable
+CREATE TABLE "run_capture_owners" (
+    "run_id" UUID NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "taken_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "run_capture_owners_pkey" PRIMARY KEY ("run_id")
+);

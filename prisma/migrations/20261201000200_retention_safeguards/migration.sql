@@ -1,18 +1,14 @@
 -- Retention safeguards (src/retention/policy.ts): a tenant minimum, a grace period before any
--- reduction takes effect, legal holds, and the policy types each set holds.
+-- reduction takes effect (sets younger than it are kept too), legal holds, and the policy types
+-- each set holds.
 
 -- AlterTable
 ALTER TABLE "tenants" ADD COLUMN "retention_min_keep_last" INTEGER NOT NULL DEFAULT 1,
 ADD COLUMN "retention_grace_days" INTEGER NOT NULL DEFAULT 7,
-ADD COLUMN "retention_previous_min_keep_last" INTEGER,
-ADD COLUMN "retention_previous_grace_days" INTEGER,
-ADD COLUMN "retention_reduced_until" TIMESTAMPTZ(3),
-ADD COLUMN "retention_reduced_by" TEXT;
+ADD COLUMN "retention_reductions" JSONB NOT NULL DEFAULT '[]';
 
 -- AlterTable
-ALTER TABLE "backup_schedules" ADD COLUMN "retention_previous_keep_last" INTEGER,
-ADD COLUMN "retention_reduced_until" TIMESTAMPTZ(3),
-ADD COLUMN "retention_reduced_by" TEXT;
+ALTER TABLE "backup_schedules" ADD COLUMN "retention_reductions" JSONB NOT NULL DEFAULT '[]';
 
 -- AlterTable
 ALTER TABLE "backup_sets" ADD COLUMN "policy_types" TEXT[] DEFAULT ARRAY[]::TEXT[];

@@ -98,15 +98,16 @@ const reducedBy = z.string().describe('who made the reduction (an audit actor su
 
 export const tenantRetention = component(
   'TenantRetention',
-  "The tenant's retention safeguards: no schedule keeps fewer than minKeepLast sets, and a " +
-    'reduction (a lower keepLast, minimum or grace period, a released legal hold) takes effect ' +
-    'graceDays after it is made. `reduction`: the values still in force until then.',
+  "The tenant's retention safeguards: no schedule keeps fewer than minKeepLast sets older than " +
+    'graceDays, sets younger than graceDays are never deleted, and a reduction (a lower ' +
+    'keepLast, minimum or grace period, a released legal hold) takes effect graceDays after it ' +
+    'is made. `pendingReductions`: the earlier values still in force, and until when.',
   z.strictObject({
     minKeepLast: z.int(),
     graceDays: z.int(),
-    reduction: z
-      .strictObject({ minKeepLast: z.int(), graceDays: z.int(), inForceUntil: instant, by: reducedBy })
-      .nullable(),
+    pendingReductions: z.array(
+      z.strictObject({ minKeepLast: z.int(), graceDays: z.int(), inForceUntil: instant, by: reducedBy }),
+    ),
   }),
 );
 
@@ -143,10 +144,11 @@ export const [schedule, schedulePage] = resource(
     policyTypes: z.array(z.string()),
     retention: z.strictObject({
       keepLast: z.int(),
-      reduction: z
-        .strictObject({ keepLast: z.int(), inForceUntil: instant, by: reducedBy })
-        .nullable()
-        .describe('a lowered keepLast waits out the grace period: this value stays in force until then'),
+      pendingReductions: z
+        .array(z.strictObject({ keepLast: z.int(), inForceUntil: instant, by: reducedBy }))
+        .describe(
+          'a lowered keepLast waits out the grace period: the earlier value stays in force until then',
+        ),
     }),
     temporal: z.strictObject({
       scheduleId: z.string(),
