@@ -143,12 +143,12 @@ export function planRetention(
   };
   let rank = 0;
   for (const set of sets) {
-    if (set.createdAt.getTime() > youngSince || set.id === rules.keepSetId) {
+    if (set.createdAt.getTime() > youngSince) {
       cover(set);
       continue;
     }
     const setRank = rank++;
-    if (setRank < keepLast) {
+    if (setRank < keepLast || set.id === rules.keepSetId) {
       cover(set);
     } else if (set.held) {
       plan.keptForHold.push(set.id);

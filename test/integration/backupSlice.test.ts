@@ -39,7 +39,9 @@ test('GET /v1/tenants lists the tenant', async () => {
 });
 
 test('creating a schedule writes the row and the Temporal Schedule', async () => {
-  const response = await stack.api(schedulesPath(), { method: 'POST', body: scheduleBody() });
+  const body = scheduleBody();
+  const [hour, minute] = body.timeOfDay.split(':').map(Number);
+  const response = await stack.api(schedulesPath(), { method: 'POST', body });
   expect(response.status).toBe(201);
   const schedule = response.body;
   expect(schedule.temporal).toMatchObject({
@@ -51,8 +53,8 @@ test('creating a schedule writes the row and the Temporal Schedule', async () =>
   const described = await stack.temporal.schedule.getHandle(schedule.temporal.scheduleId).describe();
   expect(described.spec.timezone).toBe('Europe/Berlin');
   expect(described.spec.calendars?.[0]).toMatchObject({
-    hour: [{ start: 2, end: 2, step: 1 }],
-    minute: [{ start: 30, end: 30, step: 1 }],
+    hour: [{ start: hour, end: hour, step: 1 }],
+    minute: [{ start: minute, end: minute, step: 1 }],
     dayOfWeek: [
       { start: 'MONDAY', end: 'MONDAY', step: 1 },
       { start: 'THURSDAY', end: 'THURSDAY', step: 1 },

@@ -203,9 +203,10 @@ test("the tenant minimum is the owner's; lowering it waits out the grace period 
     },
   ]);
 
+  // Now keepLast 1 and no grace period: the new set is the one kept.
   await letDaysPass(tenant.id, 8);
-  await runs(tenant.id, scheduleId, 1);
-  expect(await setsOf(scheduleId)).toHaveLength(2);
+  const [last] = await runs(tenant.id, scheduleId, 1);
+  expect(await setsOf(scheduleId)).toEqual([last.backupSetId]);
   const deletions = await retentionAudit(tenant.id);
   expect(deletions).toEqual(
     expect.arrayContaining([

@@ -174,6 +174,12 @@ describe('planRetention', () => {
     expect(ids(plan)).toEqual(['s1', 's4']);
   });
 
+  it('with no grace period, the set the run just made is the newest of keepLast', () => {
+    const history = [{ id: 'new', createdAt: t0, policyTypes: ['compliance'], held: false }, ...sets(2)];
+    const plan = planRetention(history, rules({ schedule: schedule(1), tenant: tenant({ graceDays: 0 }) }));
+    expect(ids(plan)).toEqual(['s0', 's1']);
+  });
+
   it('never deletes the set the run just made', () => {
     expect(ids(planRetention(sets(3), rules({ schedule: schedule(1), keepSetId: 's2' })))).toEqual(['s1']);
   });
