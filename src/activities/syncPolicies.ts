@@ -5,15 +5,9 @@
 // fewer items, and its `fetched` is the number of distinct policies the run captured.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Tenant } from '../db/client';
-import {
-  type CaptureOwner,
-  completeTypeCapture,
-  databaseNow,
-  restartTypeCapture,
-  takeCaptureOwnership,
-} from '../db/capture';
+import { completeTypeCapture, databaseNow, restartTypeCapture, takeCaptureOwnership } from '../db/capture';
 import { holdSyncLease, releaseSyncLease, renewSyncLease } from '../db/syncLeases';
-import { type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
+import { type CaptureOwner, type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
 import { findTenant } from '../db/tenants';
 import {
   canonicalize,
@@ -138,7 +132,7 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     const type = target.policyType as PolicyTypeKey;
     const definition = POLICY_TYPES[type];
     // A type fetched again (a retried attempt) starts from an empty capture.
-    await restartTypeCapture(db, target, type);
+    await restartTypeCapture(db, target);
     const listingStartedAt = await databaseNow(db);
     const summary = emptySummary('ok');
     let pagesWritten = 0;

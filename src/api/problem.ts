@@ -86,9 +86,10 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    const path = pathOnly(req);
     const problem = toProblem(error);
-    if (problem) return sendProblem(res, problem, pathOnly(req));
-    const request = { method: req.method, url: pathOnly(req), requestId: res.locals.requestId };
+    if (problem) return sendProblem(res, problem, path);
+    const request = { method: req.method, url: path, requestId: res.locals.requestId };
     // A database outage is no bug: 503 with Retry-After, on every route (authentication reads the
     // database first), logged as a warning.
     if (isDatabaseUnavailable(error)) {
@@ -98,12 +99,12 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
       return sendProblem(
         res,
         new ProblemError(503, 'database_unavailable', 'Service unavailable', detail),
-        pathOnly(req),
+        path,
       );
     }
     // Unexpected: log it whole, answer without internals.
     logger.error({ err: error, ...request }, 'unhandled error');
-    sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), pathOnly(req));
+    sendProblem(res, new ProblemError(500, 'internal_error', 'Internal server error'), path);
   };
 }
 

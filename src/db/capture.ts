@@ -3,21 +3,7 @@
 // (run_captured_types). The snapshot makes the run's backup set from it; the run's end deletes it.
 // Only the sync attempt that owns the capture (run_capture_owners) may write it.
 import type { Db, DbClient } from './client';
-import { markVanishedPolicies, type PageTarget } from './policies';
-
-/** A sync attempt of a run: Temporal's attempt number, so a newer attempt always wins. */
-export interface CaptureOwner {
-  runId: string;
-  attempt: number;
-}
-
-/** A newer attempt of the run's sync took the capture over, or the run has ended. */
-export class CaptureSupersededError extends Error {
-  override readonly name = 'CaptureSupersededError';
-  constructor(owner: CaptureOwner) {
-    super(`sync attempt ${owner.attempt} of run ${owner.runId} no longer owns its capture`);
-  }
-}
+import { type CaptureOwner, CaptureSupersededError, markVanishedPolicies, type PageTarget } from './policies';
 
 /** Database time: every run's timestamps come from one clock, whatever host each worker is on. */
 export async function databaseNow(db: DbClient): Promise<Date> {
@@ -52,11 +38,12 @@ async function holdOwnership(tx: DbClient, owner: CaptureOwner): Promise<void> {
  * Forgets what an earlier attempt captured of this type, so a type fetched again holds exactly
  * what the new listing returns (an attempt that failed midway must not leave policies behind).
  */
-export async function restartTypeCapture(db: Db, owner: CaptureOwner, policyType: string): Promise<void> {
+export async function restartTypeCapture(db: Db, target: PageTarget): Promise<void> {
+  const { runId, policyType } = target;
   await db.$transaction(async (tx) => {
-    await holdOwnership(tx, owner);
-    await tx.runCapturedType.deleteMany({ where: { runId: owner.runId, policyType } });
-    await tx.runCapturedItem.deleteMany({ where: { runId: owner.runId, policyType } });
+    await holdOwnership(tx, target);
+    await tx.runCapturedType.deleteMany({ where: { runId, policyType } });
+    await tx.runCapturedItem.deleteMany({ where: { runId, policyType } });
   });
 }
 

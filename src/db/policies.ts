@@ -15,10 +15,14 @@ export interface PolicyRow {
   graphLastModified: Date | null;
 }
 
-export interface PageTarget {
+/** A sync attempt of a run: Temporal's attempt number, so a newer attempt always wins. */
+export interface CaptureOwner {
   runId: string;
-  /** The sync attempt writing: a page is written only while it owns the run's capture. */
   attempt: number;
+}
+
+/** Where a page goes: written only while its attempt owns the run's capture (capture.ts). */
+export interface PageTarget extends CaptureOwner {
   tenantId: string;
   policyType: string;
 }
@@ -26,9 +30,12 @@ export interface PageTarget {
 const FOREIGN_KEY_VIOLATION = '23503';
 const DEADLOCK_DETECTED = '40P01';
 
-/** The attempt lost the run's capture to a newer one, or the run ended: nothing was written. */
-export class PageWriteSupersededError extends Error {
-  override readonly name = 'PageWriteSupersededError';
+/** A newer attempt of the run's sync took the capture over, or the run has ended: nothing written. */
+export class CaptureSupersededError extends Error {
+  override readonly name = 'CaptureSupersededError';
+  constructor(owner: CaptureOwner) {
+    super(`sync attempt ${owner.attempt} of run ${owner.runId} no longer owns its capture`);
+  }
 }
 
 /**
@@ -69,10 +76,7 @@ export async function writePolicyPage(
     return write();
   });
   const counts = result.rows[0];
-  if (Number(counts?.owned ?? 0) === 0)
-    throw new PageWriteSupersededError(
-      `sync attempt ${target.attempt} of run ${target.runId} no longer owns its capture; nothing written`,
-    );
+  if (Number(counts?.owned ?? 0) === 0) throw new CaptureSupersededError(target);
   return { added: Number(counts?.added ?? 0), modified: Number(counts?.modified ?? 0) };
 }
 
@@ -96,7 +100,6 @@ const writePolicyPageSql = (values: string) => `
     WHERE NOT EXISTS (SELECT 1 FROM backup_payloads p WHERE p.hash = i.payload_hash)
     ORDER BY i.payload_hash
     ON CONFLICT (hash) DO NOTHING
-    RETURNING hash
   ),
   captured AS (
     INSERT INTO run_captured_items (run_id, policy_type, graph_id, display_name, payload_hash, payload_bytes)
@@ -105,7 +108,6 @@ const writePolicyPageSql = (values: string) => `
     ON CONFLICT (run_id, policy_type, graph_id) DO UPDATE SET
       display_name = EXCLUDED.display_name, payload_hash = EXCLUDED.payload_hash,
       payload_bytes = EXCLUDED.payload_bytes
-    RETURNING graph_id
   ),
   previous AS (
     SELECT p.graph_id, p.payload_hash, p.deleted_at FROM policies p

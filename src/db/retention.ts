@@ -22,7 +22,7 @@ function reductionsOf<T>(stored: Prisma.JsonValue): Reduction<T>[] {
   }));
 }
 
-function storedReductions<T>(reductions: readonly Reduction<T>[]): Prisma.InputJsonArray {
+export function storedReductions<T>(reductions: readonly Reduction<T>[]): Prisma.InputJsonArray {
   return reductions.map((reduction) => ({
     ...reduction,
     inForceUntil: reduction.inForceUntil.toISOString(),
@@ -43,14 +43,6 @@ export function scheduleRetentionOf(
   row: Pick<BackupSchedule, 'retentionKeepLast' | 'retentionReductions'>,
 ): ScheduleRetention {
   return { keepLast: row.retentionKeepLast, reductions: reductionsOf<number>(row.retentionReductions) };
-}
-
-/** The columns of a schedule's retention, as updateScheduleFields writes them. */
-export function scheduleRetentionColumns(retention: ScheduleRetention) {
-  return {
-    retentionKeepLast: retention.keepLast,
-    retentionReductions: storedReductions(retention.reductions),
-  };
 }
 
 export async function updateTenantRetention(

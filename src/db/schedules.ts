@@ -103,15 +103,20 @@ export async function updateScheduleFields(
   scheduleId: string,
   expectedVersion: number,
   fields: ScheduleFields,
-  /** The retention columns to go with a changed keepLast (a pending reduction, see src/retention). */
-  retention?: { retentionKeepLast: number; retentionReductions: Prisma.InputJsonArray },
+  /** The keepLast reductions to store with the fields (see src/retention/policy.ts). */
+  retentionReductions?: Prisma.InputJsonArray,
 ): Promise<BackupSchedule | null> {
   try {
     const { count } = await db.backupSchedule.updateMany({
       where: { id: scheduleId, version: expectedVersion, deletedAt: null },
       // Temporal does not have this version yet: until its write is recorded, the reconciler
       // must not read a pause difference as an operator's.
-      data: { ...fields, ...retention, version: { increment: 1 }, temporalSyncState: 'pending' },
+      data: {
+        ...fields,
+        ...(retentionReductions ? { retentionReductions } : {}),
+        version: { increment: 1 },
+        temporalSyncState: 'pending',
+      },
     });
     return count ? db.backupSchedule.findUnique({ where: { id: scheduleId } }) : null;
   } catch (error) {

@@ -32,7 +32,7 @@ export const DEFAULT_GRAPH_REQUEST_TIMEOUT_MS = 60_000;
 
 /** A request that had no complete answer (headers and body) within its deadline. */
 class RequestDeadlineError extends Error {
-  constructor(readonly ms: number) {
+  constructor(ms: number) {
     super(`no complete answer within ${ms / 1000} s`);
   }
 }

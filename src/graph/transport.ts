@@ -11,8 +11,8 @@ import { type OutboundAllowlist, guardedConnector } from '../outbound';
  */
 export function createAgent(
   allowlist: OutboundAllowlist,
-  trustedCaPem?: string,
-  requestTimeoutMs = GRAPH_TIMEOUT_MS,
+  trustedCaPem: string | undefined,
+  requestTimeoutMs: number,
 ): Agent {
   // headersTimeout bounds the wait for complete headers: the first part of a Graph request's
   // deadline (graphHttp.ts bounds headers and body together); bodyTimeout is between chunks.
@@ -25,9 +25,6 @@ export function createAgent(
       : { secureContext: createSecureContext({ ca: [...rootCertificates, trustedCaPem] }) };
   return new Agent({ ...timeouts, connect: guardedConnector(allowlist, { tls }) });
 }
-
-/** Graph answers within seconds; a minute without a complete answer is a hung request. */
-const GRAPH_TIMEOUT_MS = 60_000;
 
 const IDENTITY_TIMEOUT_MS = 30_000;
 

@@ -55,6 +55,17 @@ export function keepLastInForce(schedule: ScheduleRetention, tenant: TenantReten
   return Math.max(schedule.keepLast, ...pending, tenantRetentionInForce(tenant, now).minKeepLast);
 }
 
+/**
+ * The reduction a change made, if it made one: the change functions below keep the reductions
+ * list as it was (the same array) unless they add one.
+ */
+export function reductionMadeBy<T>(
+  before: { reductions: readonly Reduction<T>[] },
+  after: { reductions: readonly Reduction<T>[] },
+): Reduction<T> | undefined {
+  return after.reductions === before.reductions ? undefined : after.reductions.at(-1);
+}
+
 /** When a reduction made at `now` takes effect (or a hold released at `now` stops protecting). */
 export function reductionInForceUntil(tenant: TenantRetention, now: Date): Date {
   return new Date(now.getTime() + tenantRetentionInForce(tenant, now).graceDays * DAY_MS);

@@ -6,7 +6,14 @@ import type { BackupSetHold, Db } from '../db/client';
 import { lockTenantMemberships } from '../db/memberships';
 import { findHold, placeHold, releaseHold, tenantRetentionOf, updateTenantRetention } from '../db/retention';
 import { findTenant } from '../db/tenants';
-import { changeTenantRetention, reductionInForceUntil, type TenantRetention } from '../retention/policy';
+import {
+  changeTenantRetention,
+  type Reduction,
+  reductionInForceUntil,
+  reductionMadeBy,
+  type TenantLimits,
+  type TenantRetention,
+} from '../retention/policy';
 import { ConflictError, NotFoundError } from './errors';
 
 export async function getTenantRetention(db: Db, tenantId: string): Promise<TenantRetention> {
@@ -41,7 +48,7 @@ export async function setTenantRetention(
       metadata: {
         from: { minKeepLast: current.minKeepLast, graceDays: current.graceDays },
         to: next,
-        ...reductionAudit(changed, current),
+        ...reductionAudit(reductionMadeBy(current, changed)),
       },
     });
     return changed;
@@ -105,9 +112,6 @@ export async function releaseLegalHold(
 }
 
 /** For the audit row of a change that lowered retention: until when the old values hold. */
-function reductionAudit(changed: TenantRetention, current: TenantRetention) {
-  // changeTenantRetention keeps the same array unless this change added a reduction.
-  if (changed.reductions === current.reductions) return {};
-  const made = changed.reductions.at(-1);
+function reductionAudit(made: Reduction<TenantLimits> | undefined) {
   return made ? { previousInForceUntil: made.inForceUntil.toISOString() } : {};
 }

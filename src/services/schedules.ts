@@ -4,9 +4,9 @@
 // never kept: the create is undone and the update reverted, and the caller gets a 422.
 import type { Client } from '@temporalio/client';
 import { type AuditEntry, appendAudit, userActor } from '../db/audit';
-import { scheduleRetentionColumns, scheduleRetentionOf, tenantRetentionOf } from '../db/retention';
-import { changeScheduleRetention, type ScheduleRetention } from '../retention/policy';
-import type { BackupSchedule, BackupScheduleRun, Db } from '../db/client';
+import { scheduleRetentionOf, storedReductions, tenantRetentionOf } from '../db/retention';
+import { changeScheduleRetention, reductionMadeBy, type ScheduleRetention } from '../retention/policy';
+import type { BackupSchedule, BackupScheduleRun, Db, Prisma } from '../db/client';
 import { latestRunsOf } from '../db/runs';
 import {
   DuplicateScheduleNameError,
@@ -129,7 +129,7 @@ export async function updateSchedule(
         scheduleId,
         current.version,
         fields,
-        scheduleRetentionColumns(retention),
+        storedReductions(retention.reductions),
       );
       if (row) {
         await appendAudit(tx, {
@@ -158,7 +158,8 @@ export async function updateSchedule(
     await revertRefusedUpdate(
       deps,
       updated,
-      { ...before, ...scheduleRetentionColumns(retentionBefore) },
+      before,
+      storedReductions(retentionBefore.reductions),
       tenant.slug,
       actorUserId,
       error,
@@ -175,14 +176,15 @@ export async function updateSchedule(
 async function revertRefusedUpdate(
   deps: ScheduleServiceDeps,
   refused: BackupSchedule,
-  before: ScheduleFields & ReturnType<typeof scheduleRetentionColumns>,
+  before: ScheduleFields,
+  reductionsBefore: Prisma.InputJsonArray,
   tenantSlug: string,
   actorUserId: string,
   error: TemporalScheduleRefused,
   changed: string[],
 ): Promise<void> {
   const reverted = await deps.db.$transaction(async (tx) => {
-    const row = await updateScheduleFields(tx, refused.id, refused.version, before, before);
+    const row = await updateScheduleFields(tx, refused.id, refused.version, before, reductionsBefore);
     if (row) await appendRefusalAudit(tx, refused, actorUserId, error, { undone: 'update', changed });
     return row;
   });
@@ -323,8 +325,7 @@ function retentionChangeAudit(
   retention: ScheduleRetention,
   actorUserId: string,
 ): AuditEntry {
-  // A reduction this change made (changeScheduleRetention adds one only when keepLast went down).
-  const made = retention.reductions !== before.reductions ? retention.reductions.at(-1) : undefined;
+  const made = reductionMadeBy(before, retention);
   return {
     tenantId: schedule.tenantId,
     actor: userActor(actorUserId),

@@ -5,13 +5,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SyncPoliciesResult } from '../../src/activities/syncPolicies';
 import {
-  CaptureSupersededError,
   completeTypeCapture,
   releaseRunCapture,
   restartTypeCapture,
   takeCaptureOwnership,
 } from '../../src/db/capture';
-import { PageWriteSupersededError, writePolicyPage } from '../../src/db/policies';
+import { CaptureSupersededError, writePolicyPage } from '../../src/db/policies';
 import type { PolicyTypeKey } from '../../src/graph';
 import { directActivities } from '../support/activities';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
@@ -130,15 +129,13 @@ test('an older sync attempt still running cannot write, restart or complete the 
     CaptureSupersededError,
   );
   await expect(writePolicyPage(stack.db, target(1), [row('zombie')])).rejects.toBeInstanceOf(
-    PageWriteSupersededError,
-  );
-  await expect(restartTypeCapture(stack.db, target(1), 'compliance')).rejects.toBeInstanceOf(
     CaptureSupersededError,
   );
+  await expect(restartTypeCapture(stack.db, target(1))).rejects.toBeInstanceOf(CaptureSupersededError);
   await expect(completeTypeCapture(stack.db, target(1), new Date())).rejects.toBeInstanceOf(
     CaptureSupersededError,
   );
-  await restartTypeCapture(stack.db, target(2), 'compliance');
+  await restartTypeCapture(stack.db, target(2));
   await writePolicyPage(stack.db, target(2), [row('b')]);
   expect(await completeTypeCapture(stack.db, target(2), new Date())).toMatchObject({ fetched: 1 });
   const captured = await stack.db.runCapturedItem.findMany({ where: { runId } });
@@ -148,7 +145,7 @@ test('an older sync attempt still running cannot write, restart or complete the 
   // The run's end closes the capture: no attempt writes to it any more.
   await releaseRunCapture(stack.db, runId);
   await expect(writePolicyPage(stack.db, target(2), [row('late')])).rejects.toBeInstanceOf(
-    PageWriteSupersededError,
+    CaptureSupersededError,
   );
   expect(await stack.db.runCapturedItem.count({ where: { runId } })).toBe(0);
 });

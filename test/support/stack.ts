@@ -137,19 +137,27 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
-  // Whole test files run with one token, and the access matrix sends many bad ones; the limits
-  // themselves are tested in hardening.test.ts.
-  const server = await listenOnLoopback(
-    createApp({
+  /** The API on a loopback port as production wires it, with `overrides`. */
+  const serveApp = async (overrides: Partial<ApiDeps>) => {
+    // Whole test files run with one token, and the access matrix sends many bad ones; the
+    // limits themselves are tested in hardening.test.ts.
+    const app = createApp({
       db,
       temporal,
       logger,
       secrets,
       graphEndpointAllowlist: graphEndpoints,
       ...UNLIMITED_REQUESTS,
-    }),
-  );
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      ...overrides,
+    });
+    const server = await listenOnLoopback(app);
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  };
+  const mainApp = await serveApp({});
+  const apiUrl = mainApp.url;
 
   const suffix = randomUUID().slice(0, 8);
   const admin = await db.user.create({
@@ -196,25 +204,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     api: (path, init) => callApi(apiUrl, token, path, init),
     async startApp(overrides) {
-      const app = createApp({
-        db,
-        temporal,
-        logger,
-        secrets,
-        graphEndpointAllowlist: graphEndpoints,
-        ...UNLIMITED_REQUESTS,
-        ...overrides,
-      });
-      const started = await listenOnLoopback(app);
-      const url = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
-      return {
-        url,
-        api: (path, init) => callApi(url, token, path, init),
-        close: () => new Promise<void>((resolve) => started.close(() => resolve())),
-      };
+      const app = await serveApp(overrides);
+      return { ...app, api: (path, init) => callApi(app.url, token, path, init) };
     },
     async stop() {
-      await new Promise((resolve) => server.close(resolve));
+      await mainApp.close();
       await runningWorker?.stop();
       await connection.close();
       await graph.close();
