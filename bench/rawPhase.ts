@@ -6,7 +6,7 @@ import { Agent, fetch } from 'undici';
 import { mapWithConcurrency } from '../src/graph/concurrency';
 import { ITEM_CONCURRENCY } from '../src/graph/graphClient';
 import {
-  type ListExpansion,
+  type PolicyExpansion,
   POLICY_TYPE_KEYS,
   POLICY_TYPES,
   type PolicyTypeDefinition,
@@ -41,16 +41,24 @@ async function main(): Promise<void> {
     for await (const page of pages(url)) items.push(...page);
     return items;
   };
-  const expand = async (def: PolicyTypeDefinition, ownerPath: string, owner: Json, list: ListExpansion) => {
-    if (list.forODataTypes && !list.forODataTypes.includes(String(owner['@odata.type']))) return;
-    const listPath = `${ownerPath}${list.path}`;
+  const expand = async (def: PolicyTypeDefinition, ownerPath: string, owner: Json, step: PolicyExpansion) => {
+    if (step.kind === 'detail') {
+      const path = step.entitySet ? `${step.entitySet}/${owner.id}` : ownerPath;
+      Object.assign(
+        owner,
+        await get(`${env.emulatorUrl}/${def.graphVersion}${path}${step.query ? `?${step.query}` : ''}`),
+      );
+      return;
+    }
+    if (step.forODataTypes && !step.forODataTypes.includes(String(owner['@odata.type']))) return;
+    const listPath = `${ownerPath}${step.path}`;
     const elements = await all(
-      `${env.emulatorUrl}/${def.graphVersion}${listPath}${list.query ? `?${list.query}` : ''}`,
+      `${env.emulatorUrl}/${def.graphVersion}${listPath}${step.query ? `?${step.query}` : ''}`,
     );
     for (const element of elements) {
-      for (const nested of list.each ?? []) await expand(def, `${listPath}/${element.id}`, element, nested);
+      for (const nested of step.each ?? []) await expand(def, `${listPath}/${element.id}`, element, nested);
     }
-    owner[list.property] = elements;
+    owner[step.property] = elements;
   };
 
   const started = performance.now();
@@ -62,12 +70,9 @@ async function main(): Promise<void> {
       for await (const page of pages(first)) {
         const complete = await mapWithConcurrency(page, ITEM_CONCURRENCY, async (item) => {
           const itemPath = `${collection.path}/${item.id}`;
-          let full = item;
-          for (const expansion of def.expansions) {
-            if (expansion.kind === 'detail')
-              full = { ...full, ...(await get(`${env.emulatorUrl}/${def.graphVersion}${itemPath}`)) };
-            else await expand(def, itemPath, full, expansion);
-          }
+          const full = { ...item };
+          for (const expansion of collection.expansions ?? def.expansions)
+            await expand(def, itemPath, full, expansion);
           return full;
         });
         await insertPage(pool, key, complete);

@@ -18,6 +18,7 @@ import {
   isPolicyTypeKey,
   POLICY_TYPES,
   type PolicyTypeKey,
+  volatileFieldsOf,
 } from '../graph';
 import { SecretUndecryptableError, type TenantSecretCipher } from '../secrets';
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
@@ -141,9 +142,13 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       // minutes away behind a Graph Retry-After).
       const writeFailed = new AbortController();
       await pipelinePages(
-        client.fetchPolicyRecords(type, (policy) => toPolicyRow(policy, definition.volatileFields), {
-          signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
-        }),
+        client.fetchPolicyRecords(
+          type,
+          (policy) => toPolicyRow(policy, volatileFieldsOf(definition, policy.payload)),
+          {
+            signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
+          },
+        ),
         writeFailed,
         async (page) => {
           const rows = dedupeByGraphId(page);

@@ -67,6 +67,11 @@ function nextLink(url: URL, offset: number): string {
   return `${url.origin}${url.pathname}?${parts.join('&')}`;
 }
 
+/** The opaque skip token of an offset, for next links built elsewhere (inline expansions). */
+export function skipTokenFor(offset: number): string {
+  return encodeSkipToken(offset);
+}
+
 function encodeSkipToken(offset: number): string {
   return Buffer.from(JSON.stringify({ v: 1, o: offset })).toString('base64url');
 }

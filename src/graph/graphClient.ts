@@ -4,6 +4,7 @@ import { type GraphHttp, type GraphObject, isGraphObject } from './graphHttp';
 import {
   type ListExpansion,
   POLICY_TYPES,
+  type PolicyCollection,
   type PolicyExpansion,
   type PolicyTypeDefinition,
   type PolicyTypeKey,
@@ -68,7 +69,7 @@ export class GraphClient {
       for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
         if (items.length === 0) continue;
         yield await mapWithConcurrency(items, ITEM_CONCURRENCY, async (item) =>
-          toRecord(await this.completeItem(definition, collection.path, item, opts.signal)),
+          toRecord(await this.completeItem(definition, collection, item, opts.signal)),
         );
       }
     }
@@ -113,14 +114,14 @@ export class GraphClient {
 
   private async completeItem(
     definition: PolicyTypeDefinition,
-    collectionPath: string,
+    collection: PolicyCollection,
     item: GraphObject,
     signal?: AbortSignal,
   ): Promise<FetchedPolicy> {
-    const id = requireId(item, `${definition.key} item`, collectionPath);
-    const itemPath = `${collectionPath}/${encodeURIComponent(id)}`;
-    let payload: GraphObject = { ...item };
-    for (const expansion of definition.expansions) {
+    const id = requireId(item, `${definition.key} item`, collection.path);
+    const itemPath = `${collection.path}/${encodeURIComponent(id)}`;
+    let payload = await this.withInlineLists(definition, { ...item }, signal);
+    for (const expansion of collection.expansions ?? definition.expansions) {
       payload = await this.expand(definition, itemPath, payload, expansion, signal);
     }
     // Stored in text columns beside the payload: escaped like its strings (./storedText.ts).
@@ -141,12 +142,11 @@ export class GraphClient {
   ): Promise<GraphObject> {
     if (expansion.kind === 'detail') {
       const query = expansion.query ? `?${expansion.query}` : '';
-      const detail = await this.http.getJson(
-        this.url(definition.graphVersion, ownerPath + query),
-        'item',
-        signal,
-      );
-      return { ...owner, ...detail };
+      const path = expansion.entitySet
+        ? `${expansion.entitySet}/${encodeURIComponent(requireId(owner, 'listed object', ownerPath))}`
+        : ownerPath;
+      const detail = await this.http.getJson(this.url(definition.graphVersion, path + query), 'item', signal);
+      return { ...owner, ...(await this.withInlineLists(definition, detail, signal)) };
     }
     if (!appliesTo(expansion, owner)) return owner;
     return { ...owner, [expansion.property]: await this.list(definition, ownerPath, expansion, signal) };
@@ -160,7 +160,10 @@ export class GraphClient {
   ): Promise<GraphObject[]> {
     const query = expansion.query ? `?${expansion.query}` : '';
     const listPath = `${ownerPath}${expansion.path}`;
-    const elements = await this.collectAll(this.url(definition.graphVersion, `${listPath}${query}`), signal);
+    const listed = await this.collectAll(this.url(definition.graphVersion, `${listPath}${query}`), signal);
+    const elements: GraphObject[] = [];
+    for (const element of listed)
+      elements.push(projected(await this.withInlineLists(definition, element, signal), expansion.project));
     if (!expansion.each?.length) return elements;
     const completed: GraphObject[] = [];
     for (const element of elements) {
@@ -173,17 +176,70 @@ export class GraphClient {
     return completed;
   }
 
+  /**
+   * The object with every inline `$expand`ed list complete. Graph may page an expansion inline
+   * (`<property>@odata.nextLink`); the canonical payload drops that annotation with the other
+   * `@odata.*` keys, so an unfollowed link would store a truncated list without a trace.
+   */
+  private async withInlineLists(
+    definition: PolicyTypeDefinition,
+    object: GraphObject,
+    signal?: AbortSignal,
+  ): Promise<GraphObject> {
+    for (const key of Object.keys(object)) {
+      const value = object[key];
+      if (key.endsWith(INLINE_NEXT_LINK)) {
+        const property = key.slice(0, -INLINE_NEXT_LINK.length);
+        const first = object[property];
+        if (!Array.isArray(first) || typeof value !== 'string') {
+          throw new GraphProtocolError(
+            `${key} has no list or no link beside it`,
+            definition.collections[0]?.path ?? '',
+          );
+        }
+        const rest = await this.collectAll(this.sameOrigin(value, this.graphBaseUrl), signal);
+        object[property] = [...first, ...rest];
+        delete object[key];
+      } else if (Array.isArray(value)) {
+        for (const element of value)
+          if (isGraphObject(element)) await this.withInlineLists(definition, element, signal);
+      } else if (isGraphObject(value)) {
+        await this.withInlineLists(definition, value, signal);
+      }
+    }
+    return object;
+  }
+
   private nextLink(body: GraphObject, current: string): string | undefined {
     const next = body['@odata.nextLink'];
     if (next === undefined || next === null) return undefined;
     if (typeof next !== 'string')
       throw new GraphProtocolError('@odata.nextLink is not a string', pathOf(current));
-    // The bearer token goes wherever the link points: never follow one off the Graph origin.
-    if (new URL(next, current).origin !== this.origin) {
+    return this.sameOrigin(next, current);
+  }
+
+  /** The link as an absolute URL; the bearer token goes wherever it points, so only to Graph. */
+  private sameOrigin(link: string, current: string): string {
+    const url = new URL(link, current);
+    if (url.origin !== this.origin) {
       throw new GraphProtocolError('@odata.nextLink points outside the Graph endpoint', pathOf(current));
     }
-    return new URL(next, current).toString();
+    return url.toString();
   }
+}
+
+const INLINE_NEXT_LINK = '@odata.nextLink';
+
+/** The element with the named properties cut down to the listed keys (see ListExpansion.project). */
+function projected(element: GraphObject, project: ListExpansion['project']): GraphObject {
+  if (project === undefined) return element;
+  const out = { ...element };
+  for (const [property, keys] of Object.entries(project)) {
+    const value = out[property];
+    if (!isGraphObject(value)) continue;
+    out[property] = Object.fromEntries(keys.filter((key) => key in value).map((key) => [key, value[key]]));
+  }
+  return out;
 }
 
 function appliesTo(expansion: ListExpansion, owner: GraphObject): boolean {

@@ -22,6 +22,7 @@ export {
   type PolicyExpansion,
   type PolicyTypeDefinition,
   type PolicyTypeKey,
+  volatileFieldsOf,
 } from './policyTypes';
 export { GRAPH_TENANT_BUDGET, type RequestBudgetOptions } from './requestBudget';
 export { escapeStoredText, unescapeStoredJson, unescapeStoredText } from './storedText';

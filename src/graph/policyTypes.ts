@@ -41,16 +41,26 @@ export interface ListExpansion {
   path: string;
   /** Query string without '?', e.g. an `$expand`. */
   query?: string;
-  /** Lists fetched for every element of this list (`<item><path>/<elementId><each.path>`). */
-  each?: readonly ListExpansion[];
+  /** Fetched for every element of this list (`<item><path>/<elementId><each.path>`). */
+  each?: readonly PolicyExpansion[];
   /** Only items with one of these `@odata.type`s have the list (derived-type navigation). */
   forODataTypes?: readonly string[];
+  /**
+   * Properties of each element (e.g. an `$expand`ed catalog entry) cut down to these keys: the
+   * rest is Microsoft's metadata, which changes without the tenant's configuration changing.
+   */
+  project?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A GET of the item itself, for properties the collection leaves out (script content). */
 export interface DetailExpansion {
   kind: 'detail';
   query?: string;
+  /**
+   * Read the object from this entity set (`<entitySet>/<id>`) instead of where it was listed:
+   * Graph serves some lists as their base type and the full type only there (role assignments).
+   */
+  entitySet?: string;
 }
 
 export type PolicyExpansion = ListExpansion | DetailExpansion;
@@ -60,6 +70,19 @@ export interface PolicyCollection {
   path: string;
   /** Query string without '?'. */
   query?: string;
+  /** Applied to this collection's items instead of the type's `expansions`. */
+  expansions?: readonly PolicyExpansion[];
+}
+
+/**
+ * Objects Microsoft publishes into every tenant (global remediation scripts): their content is
+ * Microsoft's, not the customer's, and changes when Microsoft ships. Kept, because the customer
+ * assigns them, but the listed properties are volatile for them.
+ */
+export interface MicrosoftPublished {
+  property: string;
+  equals: unknown;
+  volatileFields: readonly string[];
 }
 
 export interface PolicyTypeDefinition {
@@ -82,12 +105,15 @@ export interface PolicyTypeDefinition {
    * often embed credentials: the API shows it only to callers with `scripts:read` (operator and up).
    */
   holdsScripts: boolean;
+  microsoftPublished?: MicrosoftPublished;
 }
 
 const ASSIGNMENTS: ListExpansion = { kind: 'list', property: 'assignments', path: '/assignments' };
 const DETAIL: DetailExpansion = { kind: 'detail' };
 const MODIFIED = ['lastModifiedDateTime'] as const;
 const MODIFIED_AND_VERSION = ['lastModifiedDateTime', 'version'] as const;
+// Counters Intune derives from other objects and devices (Salto omits both).
+const DERIVED_APP_COUNTS = ['deployedAppCount', 'isAssigned'] as const;
 
 const CONFIG_READ = 'DeviceManagementConfiguration.Read.All';
 const SCRIPTS_READ = 'DeviceManagementScripts.Read.All';
@@ -110,23 +136,33 @@ function simple(
   return { displayName, collections: [{ path }], expansions, permission, volatileFields: MODIFIED };
 }
 
-// Beta unless stated: v1.0 omits many Intune properties (and whole collections), so a v1.0
-// backup would be incomplete. Conditional Access is complete in v1.0, which is stable.
+const MAM_APPS: ListExpansion = { kind: 'list', property: 'apps', path: '/apps' };
+const protection = (path: string, expansions: readonly PolicyExpansion[] = [MAM_APPS, ASSIGNMENTS]) => ({
+  path: `/deviceAppManagement/${path}`,
+  expansions,
+});
+
+// Every entry reads beta: v1.0 omits many Intune properties and whole collections, and drops
+// Conditional Access conditions that exist only in beta. Evidence per entry: the comment above
+// it (details and more sources in the project notes, graph-registry-check.md).
 const ENTRIES: Record<PolicyTypeKey, Entry> = {
+  // IntuneCD backup/Intune/DeviceConfigurations.py; M365DSC MSFT_IntuneDeviceConfiguration*.
   deviceConfiguration: {
     ...simple('Device configuration profiles', '/deviceManagement/deviceConfigurations', CONFIG_READ),
     volatileFields: MODIFIED_AND_VERSION,
   },
+  // Settings are paged at 25 (IntuneCD #125, SettingsCatalog.py); per-item $expand=assignments is
+  // empty for endpoint-security templates (msgraph-sdk-powershell #3337), so /assignments it is.
   settingsCatalog: {
     ...simple('Settings catalog policies', '/deviceManagement/configurationPolicies', CONFIG_READ, [
       { kind: 'list', property: 'settings', path: '/settings' },
       ASSIGNMENTS,
     ]),
   },
+  // The non-compliance actions (block, notify, retire after N days) are a navigation property
+  // that Graph omits unless expanded (IntuneCD Compliance.py; msgraph-sdk-powershell #2025).
   compliance: {
     displayName: 'Compliance policies',
-    // The non-compliance actions (block, notify, retire after N days) are a navigation property
-    // that Graph omits unless expanded; without them a restore would lose the grace periods.
     collections: [
       {
         path: '/deviceManagement/deviceCompliancePolicies',
@@ -137,6 +173,10 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     permission: CONFIG_READ,
     volatileFields: MODIFIED_AND_VERSION,
   },
+  // Two levels, as IntuneCD GroupPolicyConfigurations.py, IBR and M365DSC read them (Graph's
+  // MaxExpansionDepth is 1). The expanded definition and presentation are Microsoft's catalog
+  // (version, explainText, supportedOn...), re-published without the tenant changing anything:
+  // only their ids (and the definition's name) are kept.
   administrativeTemplates: {
     ...simple('Administrative templates', '/deviceManagement/groupPolicyConfigurations', CONFIG_READ, [
       {
@@ -144,18 +184,22 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
         property: 'definitionValues',
         path: '/definitionValues',
         query: '$expand=definition',
+        project: { definition: ['id', 'displayName'] },
         each: [
           {
             kind: 'list',
             property: 'presentationValues',
             path: '/presentationValues',
             query: '$expand=presentation',
+            project: { presentation: ['id', '@odata.type'] },
           },
         ],
       },
       ASSIGNMENTS,
     ]),
   },
+  // Documented relationships (docs intune-deviceintent-devicemanagementintent.md); IBR and
+  // IntuneCD BaseGraphModule.py batch_intents walk the categories.
   endpointSecurityIntents: {
     ...simple('Endpoint security (legacy intents)', '/deviceManagement/intents', CONFIG_READ, [
       {
@@ -167,7 +211,8 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
       ASSIGNMENTS,
     ]),
   },
-  // The collections leave out scriptContent / detection and remediation scripts: GET each item.
+  // The collections leave out scriptContent (IntuneManagement #100, Salto): GET each item.
+  // Permission: Learn intune-shared-devicemanagementscript-list (beta); M365DSC PR #6110.
   powershellScripts: {
     ...simple('PowerShell scripts', '/deviceManagement/deviceManagementScripts', SCRIPTS_READ, [
       DETAIL,
@@ -175,90 +220,153 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     ]),
     holdsScripts: true,
   },
+  // `/deviceShellScripts/{id}/assignments` answers 400 "No OData route exists" (M365DSC
+  // MSFT_IntuneDeviceConfigurationPlatformScriptMacOS.psm1; IntuneCD commit 07fa5c1): the item
+  // GET with $expand=assignments brings content and assignments in one request.
   macosShellScripts: {
     ...simple('macOS shell scripts', '/deviceManagement/deviceShellScripts', SCRIPTS_READ, [
-      DETAIL,
-      ASSIGNMENTS,
+      { kind: 'detail', query: '$expand=assignments' },
     ]),
     holdsScripts: true,
   },
+  // Learn intune-devices-devicehealthscript-list (beta). highestAvailableVersion is "the highest
+  // available version for a Microsoft Proprietary script" (docs intune-devices-devicehealthscript.md;
+  // IntuneCD strips it). Microsoft's global scripts: IntuneManagement EndpointManager.psm1.
   remediations: {
     ...simple('Remediations', '/deviceManagement/deviceHealthScripts', SCRIPTS_READ, [DETAIL, ASSIGNMENTS]),
+    volatileFields: [...MODIFIED, 'highestAvailableVersion'],
     holdsScripts: true,
+    microsoftPublished: {
+      property: 'isGlobalScript',
+      equals: true,
+      volatileFields: [
+        'version',
+        'publisher',
+        'description',
+        'detectionScriptContent',
+        'remediationScriptContent',
+        'detectionScriptParameters',
+        'remediationScriptParameters',
+      ],
+    },
   },
+  // IntuneCD WindowsEnrollmentProfile.py; docs issues #4434/#7236 (the assignments path).
   autopilotProfiles: simple(
     'Windows Autopilot deployment profiles',
     '/deviceManagement/windowsAutopilotDeploymentProfiles',
     SERVICE_CONFIG_READ,
   ),
+  // IntuneCD EnrollmentConfigurations.py; docs intune-shared-deviceenrollmentconfiguration-list.md.
   enrollmentConfigurations: simple(
     'Enrollment configurations',
     '/deviceManagement/deviceEnrollmentConfigurations',
     SERVICE_CONFIG_READ,
   ),
+  // The type-specific collections, as Salto (constants TYPES_WITH_TARGET_APPS_PATH_MAP), M365DSC
+  // and CIPP-API read them: managedAppPolicies also lists app configurations, supports no $expand,
+  // and its targetedManagedAppProtection cast is invalid for windowsManagedAppProtection (docs
+  // intune-mam-windowsmanagedappprotection.md: "Inherits from managedAppPolicy"). WIP (MDM)
+  // policies have no apps but assignments and AppLocker files (IntuneManagement).
   appProtection: {
-    ...simple('App protection policies', '/deviceAppManagement/managedAppPolicies', APPS_READ, [
-      // apps and assignments are navigation properties of the derived (targeted) types only,
-      // reached through a type-cast segment.
-      ...(['apps', 'assignments'] as const).map(
-        (property): ListExpansion => ({
-          kind: 'list',
-          property,
-          path: `/microsoft.graph.targetedManagedAppProtection/${property}`,
-          forODataTypes: [
-            '#microsoft.graph.iosManagedAppProtection',
-            '#microsoft.graph.androidManagedAppProtection',
-            '#microsoft.graph.windowsManagedAppProtection',
-          ],
-        }),
-      ),
-    ]),
-    volatileFields: MODIFIED_AND_VERSION,
+    displayName: 'App protection policies',
+    collections: [
+      protection('iosManagedAppProtections'),
+      protection('androidManagedAppProtections'),
+      protection('windowsManagedAppProtections'),
+      protection('mdmWindowsInformationProtectionPolicies', [
+        ASSIGNMENTS,
+        { kind: 'list', property: 'protectedAppLockerFiles', path: '/protectedAppLockerFiles' },
+        { kind: 'list', property: 'exemptAppLockerFiles', path: '/exemptAppLockerFiles' },
+      ]),
+    ],
+    expansions: [],
+    permission: APPS_READ,
+    volatileFields: [...MODIFIED_AND_VERSION, ...DERIVED_APP_COUNTS],
   },
+  // MAM app configurations have the apps they configure and, in beta, settings (docs
+  // intune-mam-targetedmanagedappconfiguration.md; Learn new-mgbetadeviceappmanagement
+  // targetedmanagedappconfiguration; Salto reads $expand=apps,assignments).
   appConfiguration: {
     displayName: 'App configuration policies',
     collections: [
       { path: '/deviceAppManagement/mobileAppConfigurations' },
-      { path: '/deviceAppManagement/targetedManagedAppConfigurations' },
+      {
+        path: '/deviceAppManagement/targetedManagedAppConfigurations',
+        expansions: [MAM_APPS, { kind: 'list', property: 'settings', path: '/settings' }, ASSIGNMENTS],
+      },
     ],
     expansions: [ASSIGNMENTS],
     permission: APPS_READ,
-    volatileFields: MODIFIED_AND_VERSION,
+    volatileFields: [...MODIFIED_AND_VERSION, ...DERIVED_APP_COUNTS],
   },
-  assignmentFilters: simple('Assignment filters', '/deviceManagement/assignmentFilters', CONFIG_READ, []),
+  // `payloads` lists the assignments that use the filter: it changes when another object's
+  // assignment does (docs intune-policyset-deviceandappmanagementassignmentfilter.md; Salto omits it).
+  assignmentFilters: {
+    ...simple('Assignment filters', '/deviceManagement/assignmentFilters', CONFIG_READ, []),
+    volatileFields: [...MODIFIED, 'payloads'],
+  },
+  // docs intune-softwareupdate-windowsfeatureupdateprofile.md; IntuneCD WindowsFeatureUpdates.py.
   featureUpdateProfiles: simple(
     'Windows feature update profiles',
     '/deviceManagement/windowsFeatureUpdateProfiles',
     CONFIG_READ,
   ),
+  // Expedite profiles; CIPP-API Invoke-ListIntunePolicy.ps1.
   qualityUpdateProfiles: simple(
     'Windows quality update profiles',
     '/deviceManagement/windowsQualityUpdateProfiles',
     CONFIG_READ,
   ),
-  driverUpdateProfiles: simple(
-    'Windows driver update profiles',
-    '/deviceManagement/windowsDriverUpdateProfiles',
-    CONFIG_READ,
-  ),
+  // driverInventories hold a manual profile's approvals (Learn intune-softwareupdate-
+  // windowsdriverupdateinventory). Device counts and sync state change daily without an edit
+  // (docs intune-softwareupdate-windowsdriverupdateprofile.md).
+  driverUpdateProfiles: {
+    ...simple(
+      'Windows driver update profiles',
+      '/deviceManagement/windowsDriverUpdateProfiles',
+      CONFIG_READ,
+      [ASSIGNMENTS, { kind: 'list', property: 'driverInventories', path: '/driverInventories' }],
+    ),
+    volatileFields: [
+      ...MODIFIED,
+      'deviceReporting',
+      'newUpdates',
+      'inventorySyncStatus',
+      'applicableDeviceCount',
+    ],
+  },
+  // List-level $expand=assignments comes back empty here (IntuneManagement): per item.
   scopeTags: simple('Scope tags', '/deviceManagement/roleScopeTags', RBAC_READ),
+  // Under a definition, roleAssignments are the base type without members or scope tags; IntuneCD
+  // Roles.py, M365DSC MSFT_IntuneRoleAssignment.psm1 and IntuneManagement re-read each one from
+  // /deviceManagement/roleAssignments (docs intune-rbac-deviceandappmanagementroleassignment.md).
   roleDefinitions: simple('Intune role definitions', '/deviceManagement/roleDefinitions', RBAC_READ, [
-    { kind: 'list', property: 'roleAssignments', path: '/roleAssignments' },
+    {
+      kind: 'list',
+      property: 'roleAssignments',
+      path: '/roleAssignments',
+      each: [{ kind: 'detail', entitySet: '/deviceManagement/roleAssignments' }],
+    },
   ]),
+  // Learn intune-notification-notificationmessagetemplate-get (beta) names the Configuration
+  // scopes; older v1.0 pages and M365DSC the ServiceConfig ones. The Configuration scope is the
+  // current documentation, and every tenant set up per the README grants it already.
   notificationTemplates: simple(
     'Compliance notification templates',
     '/deviceManagement/notificationMessageTemplates',
-    SERVICE_CONFIG_READ,
+    CONFIG_READ,
     [{ kind: 'list', property: 'localizedNotificationMessages', path: '/localizedNotificationMessages' }],
   ),
+  // Beta, as IntuneCD ConditionalAccess.py, M365DSC (Get-MgBetaIdentityConditionalAccessPolicy)
+  // and IntuneManagement read it: v1.0 drops beta-only controls such as token protection
+  // (Learn resources/securesigninsessioncontrol) and agent identity risk (conditionalaccessconditionset).
   conditionalAccessPolicies: {
     ...simple('Conditional Access policies', '/identity/conditionalAccess/policies', POLICY_READ, []),
-    graphVersion: 'v1.0',
     volatileFields: ['modifiedDateTime'],
   },
+  // Beta like the policies that use them (IntuneManagement EndpointManager.psm1).
   namedLocations: {
     ...simple('Named locations', '/identity/conditionalAccess/namedLocations', POLICY_READ, []),
-    graphVersion: 'v1.0',
     volatileFields: ['modifiedDateTime'],
   },
 };
@@ -271,6 +379,17 @@ export const POLICY_TYPES: Readonly<Record<PolicyTypeKey, PolicyTypeDefinition>>
 
 export function isPolicyTypeKey(value: string): value is PolicyTypeKey {
   return (POLICY_TYPE_KEYS as readonly string[]).includes(value);
+}
+
+/** The fields removed before hashing this object: Microsoft's content too for its own objects. */
+export function volatileFieldsOf(
+  definition: PolicyTypeDefinition,
+  payload: Record<string, unknown>,
+): readonly string[] {
+  const published = definition.microsoftPublished;
+  if (published === undefined || payload[published.property] !== published.equals)
+    return definition.volatileFields;
+  return [...definition.volatileFields, ...published.volatileFields];
 }
 
 /** Whether stored items of this type may hold scripts; a type the registry no longer knows may. */

@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os';
 import { Agent, fetch } from 'undici';
 import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
 import {
-  type ListExpansion,
+  type PolicyExpansion,
   POLICY_TYPE_KEYS,
   POLICY_TYPES,
   type PolicyTypeKey,
@@ -143,32 +143,28 @@ describe('a generated tenant over Graph', () => {
   });
 
   it('serves every list and detail expansion of the registry for sampled items', async () => {
-    const expandList = async (ownerPath: string, owner: Json, list: ListExpansion, version: string) => {
-      if (list.forODataTypes && !list.forODataTypes.includes(String(owner['@odata.type']))) return 0;
-      const path = `${ownerPath}${list.path}`;
-      const elements = await all(token, `/${version}${path}${list.query ? `?${list.query}` : ''}`);
-      let requests = 1;
-      for (const element of elements) {
-        for (const nested of list.each ?? [])
-          requests += await expandList(`${path}/${element.id}`, element, nested, version);
+    const expand = async (ownerPath: string, owner: Json, step: PolicyExpansion, version: string) => {
+      const query = step.query ? `?${step.query}` : '';
+      if (step.kind === 'detail') {
+        const path = step.entitySet ? `${step.entitySet}/${owner.id}` : ownerPath;
+        const detail = await graph(token, `/${version}${path}${query}`);
+        expect({ path, status: detail.status }).toEqual({ path, status: 200 });
+        expect(detail.body.id).toBe(owner.id);
+        return;
       }
-      return requests;
+      if (step.forODataTypes && !step.forODataTypes.includes(String(owner['@odata.type']))) return;
+      const path = `${ownerPath}${step.path}`;
+      for (const element of await all(token, `/${version}${path}${query}`)) {
+        for (const nested of step.each ?? []) await expand(`${path}/${element.id}`, element, nested, version);
+      }
     };
     for (const key of POLICY_TYPE_KEYS) {
       const def = POLICY_TYPES[key];
       for (const collection of def.collections) {
         const items = (await all(token, `/${def.graphVersion}${collection.path}`)).slice(0, 3);
         for (const item of items) {
-          const itemPath = `${collection.path}/${item.id}`;
-          for (const expansion of def.expansions) {
-            if (expansion.kind === 'detail') {
-              const detail = await graph(token, `/${def.graphVersion}${itemPath}`);
-              expect(detail.status).toBe(200);
-              expect(detail.body.id).toBe(item.id);
-            } else {
-              await expandList(itemPath, item, expansion, def.graphVersion);
-            }
-          }
+          for (const expansion of collection.expansions ?? def.expansions)
+            await expand(`${collection.path}/${item.id}`, item, expansion, def.graphVersion);
         }
       }
     }
@@ -222,12 +218,59 @@ describe('a generated tenant over Graph', () => {
     );
   });
 
-  it('serves app protection apps and assignments through the type cast, for targeted types only', async () => {
+  it('refuses what Graph refuses: shell script assignments as a path, the targeted cast on Windows MAM', async () => {
+    const [script] = await all(token, '/beta/deviceManagement/deviceShellScripts');
+    const noRoute = await graph(token, `/beta/deviceManagement/deviceShellScripts/${script?.id}/assignments`);
+    expectGraphError(noRoute, 400, 'BadRequest');
+    expect(JSON.stringify(noRoute.body)).toContain('No OData route exists');
+    const expanded = await graph(
+      token,
+      `/beta/deviceManagement/deviceShellScripts/${script?.id}?$expand=assignments`,
+    );
+    expect(expanded.status).toBe(200);
+    expect(Array.isArray(expanded.body.assignments)).toBe(true);
+    expect(expanded.body.scriptContent).toEqual(expect.any(String));
+
     const policies = await all(token, '/beta/deviceAppManagement/managedAppPolicies');
-    const targeted = policies.find((p) => /ManagedAppProtection$/.test(String(p['@odata.type'])));
-    const cast = `/beta/deviceAppManagement/managedAppPolicies/${targeted?.id}/microsoft.graph.targetedManagedAppProtection`;
-    expect((await graph(token, `${cast}/apps`)).status).toBe(200);
-    expect((await graph(token, `${cast}/assignments`)).status).toBe(200);
+    const types = new Set(policies.map((p) => String(p['@odata.type'])));
+    // managedAppPolicies lists app configurations too, and supports no $expand.
+    expect(types).toContain('#microsoft.graph.targetedManagedAppConfiguration');
+    expectGraphError(
+      await graph(token, '/beta/deviceAppManagement/managedAppPolicies?$expand=apps'),
+      400,
+      'BadRequest',
+    );
+    const cast = (p: Json | undefined) =>
+      `/beta/deviceAppManagement/managedAppPolicies/${p?.id}/microsoft.graph.targetedManagedAppProtection/apps`;
+    const windows = policies.find((p) => p['@odata.type'] === '#microsoft.graph.windowsManagedAppProtection');
+    const ios = policies.find((p) => p['@odata.type'] === '#microsoft.graph.iosManagedAppProtection');
+    expectGraphError(await graph(token, cast(windows)), 400, 'BadRequest');
+    expect((await graph(token, cast(ios))).status).toBe(200);
+    const windowsCollection = await all(
+      token,
+      '/beta/deviceAppManagement/windowsManagedAppProtections?$expand=apps,assignments',
+    );
+    expect(windowsCollection.map((p) => p.id)).toContain(windows?.id);
+    expect(windowsCollection.every((p) => Array.isArray(p.apps) && Array.isArray(p.assignments))).toBe(true);
+  });
+
+  it('serves role assignments as the base type under a definition and in full from their own set', async () => {
+    const definitions = await all(token, '/beta/deviceManagement/roleDefinitions');
+    let checked = 0;
+    for (const definition of definitions) {
+      for (const listed of await all(
+        token,
+        `/beta/deviceManagement/roleDefinitions/${definition.id}/roleAssignments`,
+      )) {
+        expect(listed.members).toBeUndefined();
+        expect(listed.roleScopeTagIds).toBeUndefined();
+        const full = await graph(token, `/beta/deviceManagement/roleAssignments/${listed.id}`);
+        expect(full.body.members).toEqual(expect.any(Array));
+        expect(full.body.roleScopeTagIds).toEqual(expect.any(Array));
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('answers unknown paths and ids with Graph errors and a request-id header', async () => {

@@ -19,6 +19,8 @@ export interface EmulatorFaults {
   latencyMs?: number;
   forbiddenTypes?: PolicyTypeKey[];
   brokenNextLinkTypes?: PolicyTypeKey[];
+  grantedPermissions?: string[];
+  inlineExpansionPageSize?: number;
   revokeSecret?: boolean;
 }
 

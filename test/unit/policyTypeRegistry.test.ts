@@ -22,13 +22,19 @@ function lists(expansions: readonly PolicyExpansion[]): string[] {
   return expansions.flatMap((e) => (e.kind === 'list' ? [e.path, ...lists(e.each ?? [])] : []));
 }
 
+const allLists = (key: (typeof POLICY_TYPE_KEYS)[number]) =>
+  lists([
+    ...POLICY_TYPES[key].expansions,
+    ...POLICY_TYPES[key].collections.flatMap((c) => c.expansions ?? []),
+  ]);
+
 describe('policy type registry', () => {
   it.each(POLICY_TYPE_KEYS)('%s is complete and documented in the README', (key) => {
     const type = POLICY_TYPES[key];
     expect(type.key).toBe(key);
     expect(type.collections.length).toBeGreaterThan(0);
     for (const collection of type.collections) expect(collection.path).toMatch(/^\/[A-Za-z]+\/[A-Za-z/]+$/);
-    for (const path of lists(type.expansions)) expect(path).toMatch(/^\/[A-Za-z.]+(\/[A-Za-z.]+)?$/);
+    for (const path of allLists(key)) expect(path).toMatch(/^\/[A-Za-z.]+(\/[A-Za-z.]+)?$/);
     expect(type.permission).toMatch(/^[A-Za-z]+(\.[A-Za-z]+)*\.Read\.All$/);
     expect(readmeRows).toContainEqual([`\`${key}\``, type.displayName, `\`${type.permission}\``]);
   });
@@ -36,7 +42,8 @@ describe('policy type registry', () => {
   it('asks for the scripts permission Microsoft introduced for script endpoints', () => {
     for (const key of ['powershellScripts', 'macosShellScripts', 'remediations'] as const) {
       expect(POLICY_TYPES[key].permission).toBe('DeviceManagementScripts.Read.All');
-      expect(POLICY_TYPES[key].expansions[0]).toEqual({ kind: 'detail' });
+      // The content is only on the item: every script type reads each item.
+      expect(POLICY_TYPES[key].expansions[0]?.kind).toBe('detail');
     }
   });
 
@@ -50,5 +57,17 @@ describe('policy type registry', () => {
 
   it('follows the settings catalog settings as a paged list', () => {
     expect(lists(POLICY_TYPES.settingsCatalog.expansions)).toContain('/settings');
+  });
+});
+
+describe('registry evidence', () => {
+  // Each entry says where the public evidence for its reads is (docs, reference tools).
+  const source = readFileSync(join(__dirname, '..', '..', 'src', 'graph', 'policyTypes.ts'), 'utf8');
+  const entries = source.slice(source.indexOf('const ENTRIES'));
+  it.each(POLICY_TYPE_KEYS)('%s has an evidence comment above its entry', (key) => {
+    const lines = entries.split('\n');
+    const at = lines.findIndex((line) => line.startsWith(`  ${key}:`));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at - 1]?.trim()).toMatch(/^\/\//);
   });
 });

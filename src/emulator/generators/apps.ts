@@ -99,15 +99,29 @@ function protectionFields(rng: Rng, revision: number): GraphJson {
   };
 }
 
+// One collection per platform (the registry's order): iOS, Android, Windows, WIP (MDM).
 const PROTECTION = [
   { type: '#microsoft.graph.iosManagedAppProtection', prefix: 'IOS', platform: 'ios' as const },
   { type: '#microsoft.graph.androidManagedAppProtection', prefix: 'AND', platform: 'android' as const },
   { type: '#microsoft.graph.windowsManagedAppProtection', prefix: 'WIN', platform: 'windows' as const },
 ];
+const WIP_COLLECTION = 3;
+
+function appLockerFiles(rng: Rng, policyId: string, kind: string): EmulatorNode[] {
+  return Array.from({ length: rng.int(0, 2) }, (_, i) =>
+    leaf({
+      id: new Rng(`${policyId}:${kind}:${i}`).guid(),
+      displayName: `${kind}-${i + 1}.xml`,
+      fileHash: rng.hex(32),
+      version: '1.0',
+    }),
+  );
+}
 
 export const appProtectionGenerator: PolicyGenerator = {
   weight: 5,
-  generate(ctx: GenerateContext) {
+  pickCollection: (rng) => (rng.bool(0.08) ? WIP_COLLECTION : rng.int(0, 2)),
+  generate(ctx: GenerateContext): EmulatorNode {
     const { rng } = ctx;
     const common = {
       displayName: '',
@@ -118,9 +132,8 @@ export const appProtectionGenerator: PolicyGenerator = {
       id: ctx.id,
       version: `"${rng.hex(8)}-${ctx.revision}"`,
     };
-    // Windows Information Protection policies are managedAppPolicies too, but not targeted ones:
-    // they have neither `apps` nor `assignments` under the targetedManagedAppProtection cast.
-    if (rng.bool(0.08)) {
+    // Windows Information Protection policies have assignments and AppLocker files, no apps.
+    if (ctx.collectionIndex === WIP_COLLECTION) {
       return {
         object: {
           '@odata.type': '#microsoft.graph.mdmWindowsInformationProtectionPolicy',
@@ -134,9 +147,14 @@ export const appProtectionGenerator: PolicyGenerator = {
           iconsVisible: true,
           isAssigned: false,
         },
+        lists: {
+          assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+          protectedAppLockerFiles: appLockerFiles(rng, ctx.id, 'protected'),
+          exemptAppLockerFiles: appLockerFiles(rng, ctx.id, 'exempt'),
+        },
       };
     }
-    const variant = rng.pick(PROTECTION);
+    const variant = PROTECTION[ctx.collectionIndex] ?? (PROTECTION[0] as (typeof PROTECTION)[number]);
     const object: GraphJson = {
       '@odata.type': variant.type,
       ...common,
@@ -178,7 +196,7 @@ export const appConfigurationGenerator: PolicyGenerator = {
   weight: 5,
   // mobileAppConfigurations (managed devices) outnumber targetedManagedAppConfigurations (MAM).
   pickCollection: (rng) => (rng.bool(0.6) ? 0 : 1),
-  generate(ctx: GenerateContext) {
+  generate(ctx: GenerateContext): EmulatorNode {
     const { rng } = ctx;
     const common = {
       id: ctx.id,
@@ -204,7 +222,24 @@ export const appConfigurationGenerator: PolicyGenerator = {
           deployedAppCount: rng.int(1, 5),
           isAssigned: assigned.length > 0,
         },
-        lists: { assignments: assigned },
+        lists: {
+          assignments: assigned,
+          apps: managedApps(rng, ctx.id, rng.bool() ? 'ios' : 'android'),
+          settings: Array.from({ length: rng.int(0, 3) }, (_, i) =>
+            leaf({
+              '@odata.type': '#microsoft.graph.deviceManagementConfigurationSetting',
+              id: String(i),
+              settingInstance: {
+                '@odata.type': '#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance',
+                settingDefinitionId: `mam_appconfig_setting_${i}`,
+                simpleSettingValue: {
+                  '@odata.type': '#microsoft.graph.deviceManagementConfigurationStringSettingValue',
+                  value: `value-${ctx.revision}-${i}`,
+                },
+              },
+            }),
+          ),
+        },
       };
     }
     const ios = rng.bool();

@@ -63,7 +63,8 @@ export const conditionalAccessPoliciesGenerator: PolicyGenerator = {
               applicationEnforcedRestrictions: null,
               disableResilienceDefaults: null,
               continuousAccessEvaluation: null,
-              secureSignInSession: null,
+              // Token protection: beta only (Learn resources/securesigninsessioncontrol).
+              secureSignInSession: rng.bool(0.5) ? { isEnabled: true } : null,
             }
           : null,
         conditions: {
@@ -72,6 +73,8 @@ export const conditionalAccessPoliciesGenerator: PolicyGenerator = {
           clientAppTypes: clientAppTypes ?? ['all'],
           servicePrincipalRiskLevels: [],
           insiderRiskLevels: null,
+          // Beta only (Learn conditionalaccessconditionset, beta).
+          agentIdRiskLevels: rng.bool(0.2) ? 'high' : null,
           platforms: platforms ? { includePlatforms: platforms, excludePlatforms: [] } : null,
           locations: rng.bool(0.4) ? { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } : null,
           devices: null,

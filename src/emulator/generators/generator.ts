@@ -19,7 +19,7 @@ export interface GenerateContext {
   collectionIndex: number;
 }
 
-/** Builds the objects of one registry type; the emulator serves them through the registry's paths. */
+/** Builds the objects of one registry type; the emulator serves them through Graph's paths (../graphSurface.ts). */
 export interface PolicyGenerator {
   /** Relative share of the type in a generated tenant (a typical MSP customer tenant). */
   weight: number;
@@ -27,7 +27,5 @@ export interface PolicyGenerator {
   pickCollection?(rng: Rng): number;
   /** The object's id from its index, for types whose ids are not GUIDs (scope tags: "1", "2"). */
   idFor?(index: number): string;
-  /** Graph's default page size of some of the type's lists, by property (settings catalog: 25). */
-  listPageSizes?: Readonly<Record<string, number>>;
   generate(ctx: GenerateContext): EmulatorNode;
 }

@@ -21,7 +21,7 @@ export type { GenerateContext, PolicyGenerator } from './generator';
 
 /**
  * One generator per registry key; the Record type makes a new registry entry a compile error
- * here until it has a generator. Paths and paging come from the registry, not from here.
+ * here until it has a generator. Paths, paging and what Graph refuses come from ../graphSurface.ts, not from here.
  */
 export const GENERATORS: Readonly<Record<PolicyTypeKey, PolicyGenerator>> = {
   deviceConfiguration: deviceConfigurationGenerator,

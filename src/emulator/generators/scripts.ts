@@ -85,20 +85,22 @@ export const remediationsGenerator: PolicyGenerator = {
   weight: 4,
   generate(ctx: GenerateContext) {
     const { rng } = ctx;
+    // Microsoft publishes a few scripts into every tenant; customers may assign them.
+    const global = rng.bool(0.1);
     return {
       object: {
         id: ctx.id,
-        publisher: rng.pick(['Contoso IT', 'Microsoft', 'Fabrikam MSP']),
-        version: `1.${ctx.revision}`,
+        publisher: global ? 'Microsoft' : rng.pick(['Contoso IT', 'Fabrikam MSP']),
+        version: global ? `${rng.int(1, 9)}.${rng.int(0, 9)}` : `1.${ctx.revision}`,
         displayName: policyName(rng, 'WIN', 'Remediation', ctx.index),
         description: description(rng, 'Detects and fixes drift.'),
         runAsAccount: rng.pick(['system', 'user']),
         enforceSignatureCheck: false,
         runAs32Bit: false,
         roleScopeTagIds: scopeTagIds(rng),
-        isGlobalScript: false,
-        highestAvailableVersion: null,
-        deviceHealthScriptType: 'deviceHealthScript',
+        isGlobalScript: global,
+        highestAvailableVersion: global ? `${rng.int(1, 9)}.${rng.int(0, 9)}` : null,
+        deviceHealthScriptType: global ? 'managedInstallerScript' : 'deviceHealthScript',
         detectionScriptParameters: [],
         remediationScriptParameters: [],
         createdDateTime: ctx.createdDateTime,

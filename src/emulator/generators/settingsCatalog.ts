@@ -66,7 +66,6 @@ const TEMPLATES = [
 
 export const settingsCatalogGenerator: PolicyGenerator = {
   weight: 22,
-  listPageSizes: { settings: 25 },
   generate(ctx: GenerateContext) {
     const { rng } = ctx;
     const { tenantLabel } = ctx;

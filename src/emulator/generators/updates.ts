@@ -1,4 +1,6 @@
-import { assignments, description, policyName, scopeTagIds } from './common';
+import { Rng } from '../prng';
+import type { EmulatorNode } from '../types';
+import { assignments, description, leaf, policyName, scopeTagIds } from './common';
 import type { GenerateContext, PolicyGenerator } from './generator';
 
 // Assignment filters and the Windows feature / quality / driver update profiles.
@@ -112,7 +114,40 @@ export const driverUpdateProfilesGenerator: PolicyGenerator = {
           driverInventorySyncState: 'success',
         },
       },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: {
+        assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+        driverInventories: driverInventories(rng, ctx, approvalType === 'manual'),
+      },
     };
   },
 };
+
+const DRIVERS = [
+  'Intel - Display',
+  'Realtek - Audio',
+  'Lenovo - Firmware',
+  'Dell - System',
+  'Surface - UEFI',
+];
+
+// A manual profile's approvals: what an admin decided per driver (Learn windowsdriverupdateinventory).
+function driverInventories(rng: Rng, ctx: GenerateContext, manual: boolean): EmulatorNode[] {
+  return rng.sample(DRIVERS, rng.int(1, DRIVERS.length)).map((name, i) =>
+    leaf({
+      id: new Rng(`${ctx.label}:driver:${name}`).hex(32),
+      name: `${name} driver`,
+      version: `${rng.int(1, 30)}.${rng.int(0, 999)}.${rng.int(0, 9999)}`,
+      manufacturer: name.split(' - ')[0],
+      releaseDateTime: '2025-09-01T00:00:00Z',
+      driverClass: name.split(' - ')[1],
+      applicableDeviceCount: rng.int(1, 500),
+      approvalStatus: manual
+        ? i === 0
+          ? ['approved', 'declined'][ctx.revision % 2]
+          : 'needsReview'
+        : 'approved',
+      category: manual ? 'recommended' : 'other',
+      deployDateTime: manual && i === 0 ? '2025-10-01T00:00:00Z' : null,
+    }),
+  );
+}

@@ -1,0 +1,373 @@
+import type { PolicyTypeKey } from '../graph/policyTypes';
+
+// What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
+// sets exist in which version, which navigation properties can be read as paths or `$expand`ed,
+// which type casts are valid and which permissions Graph accepts. The emulator routes requests by
+// this table only, so a registry entry that asks Graph for something Graph refuses fails in tests
+// as it would in a tenant. Sources per entry: ../../../shared/notes/graph-registry-check.md, the
+// Graph docs (microsoft-graph-docs-contrib, api-reference/beta) and the public clients named there.
+
+/** A navigation property of an entity (or of the elements of a navigation collection). */
+export interface NavigationRule {
+  /** `GET <item>/<name>` is routed. False: Graph's 400 "No OData route exists" (shell scripts). */
+  routable: boolean;
+  /** `GET <item>?$expand=<name>` returns it inline. */
+  expandOnItem: boolean;
+  /**
+   * `$expand=<name>` on a listing of the owner: true (served), false (Graph's 400), or 'empty':
+   * accepted, but every item gets an empty list (scope tags' assignments, IntuneManagement).
+   */
+  expandOnList: boolean | 'empty';
+  /** Single-valued (an entity, not a collection), e.g. `definition`, `presentation`. */
+  single?: boolean;
+  /** Navigations of each element (definitionValues -> presentationValues, definition). */
+  elements?: Readonly<Record<string, NavigationRule>>;
+  /** Properties of the derived element type that this path does not serve (base type only). */
+  baseTypeOmits?: readonly string[];
+  /** Graph's default page size when the request has no `$top` (settings catalog settings: 25). */
+  pageSize?: number;
+  /** Properties of its elements that change between reads without any edit (see EntitySet). */
+  drifting?: readonly string[];
+}
+
+/** A type-cast segment (`<item>/microsoft.graph.x/<nav>`) and the item types it is valid for. */
+export interface TypeCast {
+  appliesTo: readonly string[];
+  navigations: Readonly<Record<string, NavigationRule>>;
+}
+
+/** Where the emulator keeps a set's objects: a registry type's collection, or elements of a list. */
+export type Holding =
+  | { type: PolicyTypeKey; collectionIndex?: number }
+  | { type: PolicyTypeKey; elementsOf: string };
+
+export interface EntitySet {
+  /** From the version root, e.g. '/deviceManagement/deviceShellScripts'. */
+  path: string;
+  /** Graph's type name of its items, for error messages ('microsoft.graph.deviceShellScript'). */
+  graphType: string;
+  versions: readonly ('v1.0' | 'beta')[];
+  holds: readonly Holding[];
+  navigations: Readonly<Record<string, NavigationRule>>;
+  casts?: Readonly<Record<string, TypeCast>>;
+  /** Application permissions Graph accepts for reading the set (any one suffices). */
+  permissions: readonly string[];
+  /** Properties (dotted paths) only beta serves; v1.0 leaves them out. */
+  betaOnlyProperties?: readonly string[];
+  /**
+   * Properties that Intune changes between reads without anyone editing the object: device counts,
+   * sync times, Microsoft's catalog versions. The emulator changes them on every read, so a
+   * backup that does not treat them as volatile reports changes that are not there.
+   */
+  drifting?: readonly string[];
+}
+
+const BOTH = ['v1.0', 'beta'] as const;
+const BETA = ['beta'] as const;
+
+/** An ordinary collection navigation: a path, and `$expand` on items and lists. */
+const NAV: NavigationRule = { routable: true, expandOnItem: true, expandOnList: true };
+/** Readable as a path and expandable per item; list-level `$expand` unproven, so refused. */
+const PER_ITEM: NavigationRule = { routable: true, expandOnItem: true, expandOnList: false };
+/** A single-valued navigation, only ever inlined with `$expand`. */
+const SINGLE: NavigationRule = {
+  routable: true,
+  expandOnItem: true,
+  expandOnList: true,
+  single: true,
+};
+
+const CONFIG = ['DeviceManagementConfiguration.Read.All', 'DeviceManagementConfiguration.ReadWrite.All'];
+const SERVICE_CONFIG = [
+  'DeviceManagementServiceConfig.Read.All',
+  'DeviceManagementServiceConfig.ReadWrite.All',
+];
+// The five script endpoints moved to the Scripts scopes (Intune "What's new", week of July 28
+// 2025); the older Configuration scopes are still accepted.
+const SCRIPTS = ['DeviceManagementScripts.Read.All', 'DeviceManagementScripts.ReadWrite.All', ...CONFIG];
+const APPS = ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'];
+const RBAC = ['DeviceManagementRBAC.Read.All', 'DeviceManagementRBAC.ReadWrite.All'];
+const POLICY = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'];
+
+function set(
+  path: string,
+  graphType: string,
+  holds: Holding[],
+  permissions: readonly string[],
+  navigations: Record<string, NavigationRule> = { assignments: NAV },
+  more: Partial<EntitySet> = {},
+): EntitySet {
+  return { path, graphType, versions: BETA, holds, navigations, permissions, ...more };
+}
+
+const APP_COUNTS = ['deployedAppCount', 'isAssigned'];
+const TARGETED_PROTECTION = [
+  '#microsoft.graph.iosManagedAppProtection',
+  '#microsoft.graph.androidManagedAppProtection',
+];
+
+/** An app protection collection of one platform: apps and assignments, derived app counts. */
+function protectionSet(type: string, collectionIndex: number, versions: EntitySet['versions']): EntitySet {
+  return set(
+    `/deviceAppManagement/${type}s`,
+    `microsoft.graph.${type}`,
+    [{ type: 'appProtection', collectionIndex }],
+    APPS,
+    { apps: NAV, assignments: NAV },
+    { versions, drifting: APP_COUNTS },
+  );
+}
+
+export const ENTITY_SETS: readonly EntitySet[] = [
+  set(
+    '/deviceManagement/deviceConfigurations',
+    'microsoft.graph.deviceConfiguration',
+    [{ type: 'deviceConfiguration' }],
+    CONFIG,
+    undefined,
+    { versions: BOTH },
+  ),
+  set(
+    '/deviceManagement/configurationPolicies',
+    'microsoft.graph.deviceManagementConfigurationPolicy',
+    [{ type: 'settingsCatalog' }],
+    CONFIG,
+    {
+      // Paged at 25 (IntuneCD #125); list-level $expand=settings is only in unattributed code.
+      settings: { ...PER_ITEM, pageSize: 25 },
+      assignments: NAV,
+    },
+  ),
+  set(
+    '/deviceManagement/deviceCompliancePolicies',
+    'microsoft.graph.deviceCompliancePolicy',
+    [{ type: 'compliance' }],
+    CONFIG,
+    {
+      scheduledActionsForRule: { ...NAV, elements: { scheduledActionConfigurations: NAV } },
+      assignments: NAV,
+    },
+    { versions: BOTH },
+  ),
+  set(
+    '/deviceManagement/groupPolicyConfigurations',
+    'microsoft.graph.groupPolicyConfiguration',
+    [{ type: 'administrativeTemplates' }],
+    CONFIG,
+    {
+      // Graph's MaxExpansionDepth is 1: definitionValues cannot bring their presentation values.
+      definitionValues: {
+        ...PER_ITEM,
+        elements: {
+          definition: {
+            ...SINGLE,
+            drifting: ['version', 'explainText', 'supportedOn', 'minDeviceCspVersion'],
+          },
+          presentationValues: {
+            ...NAV,
+            elements: { presentation: { ...SINGLE, drifting: ['lastModifiedDateTime'] } },
+          },
+        },
+      },
+      assignments: NAV,
+    },
+  ),
+  set(
+    '/deviceManagement/intents',
+    'microsoft.graph.deviceManagementIntent',
+    [{ type: 'endpointSecurityIntents' }],
+    CONFIG,
+    {
+      categories: { ...PER_ITEM, elements: { settings: PER_ITEM } },
+      settings: PER_ITEM,
+      assignments: PER_ITEM,
+    },
+  ),
+  set(
+    '/deviceManagement/deviceManagementScripts',
+    'microsoft.graph.deviceManagementScript',
+    [{ type: 'powershellScripts' }],
+    SCRIPTS,
+  ),
+  // `/deviceShellScripts/{id}/assignments` answers 400 "No OData route exists" although the docs
+  // list it (M365DSC MSFT_IntuneDeviceConfigurationPlatformScriptMacOS.psm1; IntuneCD 07fa5c1).
+  set(
+    '/deviceManagement/deviceShellScripts',
+    'microsoft.graph.deviceShellScript',
+    [{ type: 'macosShellScripts' }],
+    SCRIPTS,
+    {
+      assignments: { routable: false, expandOnItem: true, expandOnList: true },
+    },
+  ),
+  set(
+    '/deviceManagement/deviceHealthScripts',
+    'microsoft.graph.deviceHealthScript',
+    [{ type: 'remediations' }],
+    SCRIPTS,
+    undefined,
+    {
+      drifting: ['highestAvailableVersion'],
+    },
+  ),
+  set(
+    '/deviceManagement/windowsAutopilotDeploymentProfiles',
+    'microsoft.graph.windowsAutopilotDeploymentProfile',
+    [{ type: 'autopilotProfiles' }],
+    SERVICE_CONFIG,
+    { assignments: PER_ITEM },
+  ),
+  set(
+    '/deviceManagement/deviceEnrollmentConfigurations',
+    'microsoft.graph.deviceEnrollmentConfiguration',
+    [{ type: 'enrollmentConfigurations' }],
+    SERVICE_CONFIG,
+    { assignments: PER_ITEM },
+    { versions: BOTH },
+  ),
+  // managedAppPolicies lists every MAM policy, app configurations included, and supports no
+  // $expand (CIPP-API Invoke-ListAppProtectionPolicies.ps1). windowsManagedAppProtection derives
+  // from managedAppPolicy, not targetedManagedAppProtection, so that cast is invalid for it.
+  set(
+    '/deviceAppManagement/managedAppPolicies',
+    'microsoft.graph.managedAppPolicy',
+    [{ type: 'appProtection' }, { type: 'appConfiguration', collectionIndex: 1 }],
+    APPS,
+    {},
+    {
+      versions: BOTH,
+      casts: {
+        'microsoft.graph.targetedManagedAppProtection': {
+          appliesTo: TARGETED_PROTECTION,
+          navigations: { apps: PER_ITEM, assignments: PER_ITEM },
+        },
+      },
+    },
+  ),
+  protectionSet('iosManagedAppProtection', 0, BOTH),
+  protectionSet('androidManagedAppProtection', 1, BOTH),
+  protectionSet('windowsManagedAppProtection', 2, BETA),
+  set(
+    '/deviceAppManagement/mdmWindowsInformationProtectionPolicies',
+    'microsoft.graph.mdmWindowsInformationProtectionPolicy',
+    [{ type: 'appProtection', collectionIndex: 3 }],
+    APPS,
+    {
+      assignments: NAV,
+      protectedAppLockerFiles: NAV,
+      exemptAppLockerFiles: NAV,
+    },
+    { versions: BOTH },
+  ),
+  set(
+    '/deviceAppManagement/mobileAppConfigurations',
+    'microsoft.graph.managedDeviceMobileAppConfiguration',
+    [{ type: 'appConfiguration', collectionIndex: 0 }],
+    APPS,
+    undefined,
+    { versions: BOTH },
+  ),
+  // `settings` is beta only (Learn new-mgbetadeviceappmanagementtargetedmanagedappconfiguration).
+  set(
+    '/deviceAppManagement/targetedManagedAppConfigurations',
+    'microsoft.graph.targetedManagedAppConfiguration',
+    [{ type: 'appConfiguration', collectionIndex: 1 }],
+    APPS,
+    {
+      apps: NAV,
+      assignments: NAV,
+      settings: PER_ITEM,
+    },
+    { versions: BOTH, drifting: APP_COUNTS },
+  ),
+  // payloads: the assignments that use the filter, which change when other objects' do.
+  set(
+    '/deviceManagement/assignmentFilters',
+    'microsoft.graph.deviceAndAppManagementAssignmentFilter',
+    [{ type: 'assignmentFilters' }],
+    CONFIG,
+    {},
+    {
+      drifting: ['payloads'],
+    },
+  ),
+  set(
+    '/deviceManagement/windowsFeatureUpdateProfiles',
+    'microsoft.graph.windowsFeatureUpdateProfile',
+    [{ type: 'featureUpdateProfiles' }],
+    CONFIG,
+  ),
+  set(
+    '/deviceManagement/windowsQualityUpdateProfiles',
+    'microsoft.graph.windowsQualityUpdateProfile',
+    [{ type: 'qualityUpdateProfiles' }],
+    CONFIG,
+  ),
+  set(
+    '/deviceManagement/windowsDriverUpdateProfiles',
+    'microsoft.graph.windowsDriverUpdateProfile',
+    [{ type: 'driverUpdateProfiles' }],
+    CONFIG,
+    {
+      assignments: NAV,
+      driverInventories: { ...PER_ITEM, drifting: ['applicableDeviceCount'] },
+    },
+    { drifting: ['deviceReporting', 'newUpdates', 'inventorySyncStatus'] },
+  ),
+  // List-level $expand=assignments "adds the property but always empty" (IntuneManagement).
+  set('/deviceManagement/roleScopeTags', 'microsoft.graph.roleScopeTag', [{ type: 'scopeTags' }], RBAC, {
+    assignments: { routable: true, expandOnItem: true, expandOnList: 'empty' },
+  }),
+  // Under a role definition the assignments are the base roleAssignment type: no members, no
+  // scope tags (docs intune-rbac-roleassignment-list.md); their own set serves the full type.
+  set(
+    '/deviceManagement/roleDefinitions',
+    'microsoft.graph.roleDefinition',
+    [{ type: 'roleDefinitions' }],
+    RBAC,
+    {
+      roleAssignments: { ...PER_ITEM, baseTypeOmits: ['members', 'roleScopeTagIds'] },
+    },
+    { versions: BOTH },
+  ),
+  set(
+    '/deviceManagement/roleAssignments',
+    'microsoft.graph.deviceAndAppManagementRoleAssignment',
+    [{ type: 'roleDefinitions', elementsOf: 'roleAssignments' }],
+    RBAC,
+    {},
+    { versions: BOTH },
+  ),
+  // Current Learn beta GET and v1.0 update pages list only the Configuration scopes (older pages
+  // named ServiceConfig): the emulator follows the current documentation.
+  set(
+    '/deviceManagement/notificationMessageTemplates',
+    'microsoft.graph.notificationMessageTemplate',
+    [{ type: 'notificationTemplates' }],
+    CONFIG,
+    {
+      localizedNotificationMessages: NAV,
+    },
+    { versions: BOTH },
+  ),
+  set(
+    '/identity/conditionalAccess/policies',
+    'microsoft.graph.conditionalAccessPolicy',
+    [{ type: 'conditionalAccessPolicies' }],
+    POLICY,
+    {},
+    {
+      versions: BOTH,
+      // Learn resources/securesigninsessioncontrol (beta only), conditionalaccessconditionset beta.
+      betaOnlyProperties: ['sessionControls.secureSignInSession', 'conditions.agentIdRiskLevels'],
+    },
+  ),
+  set(
+    '/identity/conditionalAccess/namedLocations',
+    'microsoft.graph.namedLocation',
+    [{ type: 'namedLocations' }],
+    POLICY,
+    {},
+    { versions: BOTH },
+  ),
+];

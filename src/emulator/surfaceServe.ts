@@ -1,0 +1,261 @@
+import { expandNames } from './expand';
+import type { GraphCall, ServeContext } from './graphApi';
+import { graphError } from './graphErrors';
+import type { EntitySet, NavigationRule } from './graphSurface';
+import type { Reply } from './httpUtil';
+import { pageReply, pageWindow, skipTokenFor } from './paging';
+import { contextPath, expandRules, invalidCast, type NavStep, type SurfaceTarget } from './surfaceRoutes';
+import { listOf, type ObjectRecord, type TenantObjects } from './tenantObjects';
+import type { PolicyTypeKey } from '../graph/policyTypes';
+import type { EmulatorNode, GraphJson } from './types';
+
+// Serving a resolved Graph target from a tenant's objects: listings with paging, items with their
+// details, navigation lists and their elements, `$expand` as the surface allows it.
+
+/** The objects a target's set holds, in listing order (cheap records; nodes built per page). */
+function setMembers(
+  objects: TenantObjects,
+  set: EntitySet,
+): { count: number; nodes: (from: number, to: number) => EmulatorNode[] } {
+  const direct: [PolicyTypeKey, ObjectRecord][] = [];
+  const elements: EmulatorNode[] = [];
+  for (const holding of set.holds) {
+    if ('elementsOf' in holding) {
+      for (const record of objects.all(holding.type))
+        elements.push(...listOf(objects.node(holding.type, record), holding.elementsOf));
+      continue;
+    }
+    const records =
+      holding.collectionIndex === undefined
+        ? objects.all(holding.type)
+        : objects.inCollection(holding.type, holding.collectionIndex);
+    for (const record of records) direct.push([holding.type, record]);
+  }
+  return {
+    count: direct.length + elements.length,
+    nodes: (from, to) => {
+      const out: EmulatorNode[] = [];
+      for (let i = from; i < to; i++) {
+        const entry = direct[i];
+        out.push(entry ? objects.node(entry[0], entry[1]) : (elements[i - direct.length] as EmulatorNode));
+      }
+      return out;
+    },
+  };
+}
+
+function findMember(objects: TenantObjects, set: EntitySet, id: string): EmulatorNode | undefined {
+  for (const holding of set.holds) {
+    if ('elementsOf' in holding) {
+      for (const record of objects.all(holding.type)) {
+        const hit = listOf(objects.node(holding.type, record), holding.elementsOf).find(
+          (e) => e.object.id === id,
+        );
+        if (hit) return hit;
+      }
+      continue;
+    }
+    const record = objects.find(holding.type, id);
+    if (
+      record &&
+      (holding.collectionIndex === undefined || record.collectionIndex === holding.collectionIndex)
+    )
+      return objects.node(holding.type, record);
+  }
+  return undefined;
+}
+
+interface RenderOptions {
+  expand: readonly string[];
+  rules: Readonly<Record<string, NavigationRule>>;
+  listing: boolean;
+  withDetail: boolean;
+  /** Where the object is served, for the next links of inline expansions. */
+  selfUrl?: string;
+  inlinePageSize?: number;
+  omit?: readonly string[];
+  betaOnly?: readonly string[];
+  drifting?: readonly string[];
+}
+
+/** Bumped per rendered object, so two reads of a drifting property never agree. */
+let reads = 0;
+
+/** A value as Intune might report it on another read: counts move, times pass, lists change. */
+function drifted(value: unknown, k: number): unknown {
+  if (typeof value === 'number') return value + k;
+  if (typeof value === 'boolean') return k % 2 === 0 ? value : !value;
+  if (typeof value === 'string') return `${value}.${k}`;
+  if (Array.isArray(value)) return k % 2 === 0 ? [...value, { driftedAt: k }] : value;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, drifted(v, k)]));
+  return k;
+}
+
+function drift(value: GraphJson, keys: readonly string[] | undefined): GraphJson {
+  if (!keys?.length) return value;
+  reads += 1;
+  for (const key of keys) if (key in value) value[key] = drifted(value[key], reads);
+  return value;
+}
+
+function render(node: EmulatorNode, options: RenderOptions): GraphJson {
+  const value: GraphJson = { ...node.object, ...(options.withDetail ? node.detail : {}) };
+  for (const key of options.omit ?? []) delete value[key];
+  for (const path of options.betaOnly ?? []) deletePath(value, path);
+  drift(value, options.drifting);
+  for (const name of options.expand) {
+    const rule = options.rules[name] as NavigationRule;
+    if (rule.single || node.expandable?.[name] !== undefined) {
+      const inline = node.expandable?.[name] ?? null;
+      value[name] =
+        rule.single && inline !== null ? drift({ ...(inline as GraphJson) }, rule.drifting) : inline;
+      continue;
+    }
+    if (options.listing && rule.expandOnList === 'empty') {
+      value[name] = [];
+      continue;
+    }
+    const all = listOf(node, name).map((element) =>
+      drift(omitted({ ...element.object }, rule.baseTypeOmits), rule.drifting),
+    );
+    const size = options.inlinePageSize;
+    if (size !== undefined && all.length > size && options.selfUrl !== undefined) {
+      // Graph may page an inline expansion: the rest is behind `<name>@odata.nextLink`.
+      value[name] = all.slice(0, size);
+      value[`${name}@odata.nextLink`] = inlineNextLink(options.selfUrl, node, name, size);
+    } else {
+      value[name] = all;
+    }
+  }
+  return value;
+}
+
+function omitted(object: GraphJson, keys: readonly string[] | undefined): GraphJson {
+  if (!keys?.length) return object;
+  const copy = { ...object };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+function deletePath(object: GraphJson, path: string): void {
+  const [head, ...rest] = path.split('.');
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    delete object[head];
+    return;
+  }
+  const child = object[head];
+  if (child !== null && typeof child === 'object' && !Array.isArray(child)) {
+    const copy = { ...(child as GraphJson) };
+    deletePath(copy, rest.join('.'));
+    object[head] = copy;
+  }
+}
+
+function inlineNextLink(selfUrl: string, node: EmulatorNode, name: string, offset: number): string {
+  const base = `${selfUrl.replace(/\/$/, '')}/${encodeURIComponent(String(node.object.id))}/${name}`;
+  return `${base}?$top=${offset}&$skiptoken=${skipTokenFor(offset)}`;
+}
+
+export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeContext): Reply {
+  const expand = expandNames(call.url.searchParams.get('$expand'));
+  const { listing, rules } = expandRules(target);
+  for (const name of expand) {
+    const rule = rules[name];
+    if (rule === undefined || !(listing ? rule.expandOnList : rule.expandOnItem)) {
+      return graphError(
+        400,
+        'BadRequest',
+        rule === undefined
+          ? `Could not find a property named '${name}' on type '${target.set.graphType}'.`
+          : `The query specified in the URI is not valid. The property '${name}' cannot be used in the $expand query option.`,
+      );
+    }
+  }
+  const { objects } = ctx.tenant;
+  const context = `${call.url.origin}/${call.version}/$metadata#${contextPath(target)}`;
+  const pageSize = ctx.tenant.pageSize ?? ctx.defaultPageSize;
+  const base = {
+    expand,
+    rules,
+    listing,
+    withDetail: false,
+    inlinePageSize: ctx.tenant.faults.inlineExpansionPageSize,
+    betaOnly: call.version === 'v1.0' ? target.set.betaOnlyProperties : undefined,
+  };
+  const selfUrl = `${call.url.origin}${call.url.pathname}`;
+
+  if (target.itemId === undefined) {
+    const members = setMembers(objects, target.set);
+    const request = { url: call.url, defaultPageSize: pageSize, context };
+    const window = pageWindow(request);
+    if ('status' in window) return window;
+    return pageReply(request, window, members.count, (from, to) =>
+      members
+        .nodes(from, to)
+        .map((node) => render(node, { ...base, selfUrl, drifting: target.set.drifting })),
+    );
+  }
+
+  let owner = findMember(objects, target.set, target.itemId);
+  if (owner === undefined) return missing(target.itemId);
+  if (target.steps.length === 0) {
+    const itemUrl = selfUrl.slice(0, selfUrl.lastIndexOf('/'));
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${context}/$entity`,
+        ...render(owner, { ...base, withDetail: true, selfUrl: itemUrl, drifting: target.set.drifting }),
+      },
+    };
+  }
+  for (const step of target.steps) {
+    const cast = step.cast ? target.set.casts?.[step.cast] : undefined;
+    if (cast && !cast.appliesTo.includes(String(owner.object['@odata.type']))) {
+      return invalidCast(step.cast as string, String(owner.object['@odata.type']).replace(/^#/, ''));
+    }
+    const list = listOf(owner, step.name);
+    if (step.elementId !== undefined) {
+      const element = list.find((candidate) => candidate.object.id === step.elementId);
+      if (element === undefined) return missing(step.elementId);
+      owner = element;
+      continue;
+    }
+    const request = {
+      url: call.url,
+      defaultPageSize: Math.min(pageSize, step.rule.pageSize ?? pageSize),
+      context,
+    };
+    const window = pageWindow(request);
+    if ('status' in window) return window;
+    return pageReply(request, window, list.length, (from, to) =>
+      list
+        .slice(from, to)
+        .map((element) =>
+          render(element, { ...base, omit: step.rule.baseTypeOmits, drifting: step.rule.drifting, selfUrl }),
+        ),
+    );
+  }
+  const last = target.steps.at(-1) as NavStep;
+  return {
+    status: 200,
+    body: {
+      '@odata.context': `${context}/$entity`,
+      ...render(owner, {
+        ...base,
+        omit: last.rule.baseTypeOmits,
+        drifting: last.rule.drifting,
+        selfUrl: selfUrl.slice(0, selfUrl.lastIndexOf('/')),
+      }),
+    },
+  };
+}
+
+function missing(id: string): Reply {
+  return graphError(
+    404,
+    'ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+}
