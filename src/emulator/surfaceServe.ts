@@ -106,10 +106,9 @@ function render(node: EmulatorNode, options: RenderOptions): GraphJson {
   drift(value, options.drifting);
   for (const name of options.expand) {
     const rule = options.rules[name] as NavigationRule;
-    if (rule.single || node.expandable?.[name] !== undefined) {
-      const inline = node.expandable?.[name] ?? null;
-      value[name] =
-        rule.single && inline !== null ? drift({ ...(inline as GraphJson) }, rule.drifting) : inline;
+    if (rule.single) {
+      const inline = node.expandable?.[name];
+      value[name] = inline ? drift({ ...(inline as GraphJson) }, rule.drifting) : null;
       continue;
     }
     if (options.listing && rule.expandOnList === 'empty') {

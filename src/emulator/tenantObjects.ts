@@ -48,7 +48,11 @@ function cached(key: string, build: () => EmulatorNode): EmulatorNode {
 /** The elements of one of a node's lists, building it on first use. */
 export function listOf(node: EmulatorNode, property: string): EmulatorNode[] {
   const list = node.lists?.[property];
-  if (list === undefined) return [];
+  if (list === undefined) {
+    // A collection only ever inlined by the generator (compliance actions) is still a list.
+    const inline = node.expandable?.[property];
+    return Array.isArray(inline) ? inline.map((object) => ({ object: object as GraphJson })) : [];
+  }
   if (typeof list !== 'function') return list;
   const built = list();
   if (node.lists) node.lists[property] = built;
