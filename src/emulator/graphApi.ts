@@ -1,4 +1,5 @@
 import { POLICY_TYPES } from '../graph/policyTypes';
+import { serveEncryptedValue } from './encryptedValues';
 import { expandNames } from './expand';
 import { drawTransientFault, type InjectedFault, includesType } from './faults';
 import { GENERATORS } from './generators';
@@ -38,6 +39,8 @@ export function serveCall(call: GraphCall, ctx: ServeContext): Reply {
   if (call.method !== 'GET')
     return graphError(405, 'MethodNotAllowed', 'The emulator serves read-only requests.');
 
+  const encryptedValue = serveEncryptedValue(call, ctx);
+  if (encryptedValue !== undefined) return encryptedValue;
   const target = resolveTarget(call.version, call.segments);
   if (target === undefined) return notFound(call.segments);
   if (includesType(tenant.faults.forbiddenTypes, target.type)) {

@@ -23,6 +23,11 @@ export interface EmulatorTenant {
   faults: EmulatorFaults;
   /** Overrides the server's collection page size for this tenant. */
   pageSize?: number;
+  /**
+   * Permissions the tenant's app holds beyond reading every registry type (which forbiddenTypes
+   * takes away), e.g. DeviceManagementConfiguration.ReadWrite.All for encrypted values.
+   */
+  grantedPermissions: string[];
   stats: RequestStats;
   /** Bumped by a revocation: tokens of older generations are rejected. */
   tokenGeneration: number;
@@ -38,6 +43,7 @@ export interface GeneratedTenantSpec {
   displayName?: string;
   policies: number;
   pageSize?: number;
+  grantedPermissions?: string[];
 }
 
 interface IssuedToken {
@@ -178,6 +184,7 @@ export class TenantStore {
       displayName: spec.displayName,
       objects: new TenantObjects(key),
       faults: {},
+      grantedPermissions: [...(spec.grantedPermissions ?? [])],
       stats: freshStats(),
       tokenGeneration: 0,
       faultRng: new Rng(`${key}|faults`),

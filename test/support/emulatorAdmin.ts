@@ -92,6 +92,19 @@ export class EmulatorAdmin {
     await this.request('PUT', `/_emulator/tenants/${azureTenantId}/faults`, faults, 200);
   }
 
+  /** The permissions the tenant's app holds beyond reading (e.g. DeviceManagementConfiguration.ReadWrite.All). */
+  async setGrants(azureTenantId: string, permissions: string[]): Promise<void> {
+    await this.request('PUT', `/_emulator/tenants/${azureTenantId}/grants`, { permissions }, 200);
+  }
+
+  /** A new plain text for an encrypted setting (by omaUri) of a hand-written policy. */
+  async setEncryptedValue(
+    azureTenantId: string,
+    change: { type: PolicyTypeKey; policyId: string; omaUri: string; value: string },
+  ): Promise<void> {
+    await this.request('PUT', `/_emulator/tenants/${azureTenantId}/encrypted-values`, change, 204);
+  }
+
   /** Changes exactly that many objects; returns the Graph ids per type of what changed. */
   async mutate(
     azureTenantId: string,
