@@ -61,7 +61,7 @@ function customProfile(id: string, secrets: Record<string, string>) {
 async function storedSettings(tenantId: string, graphId: string): Promise<OmaSetting[]> {
   const policy = await stack.db.policy.findFirstOrThrow({ where: { tenantId, graphId } });
   const payload = await stack.db.backupPayload.findUniqueOrThrow({ where: { hash: policy.payloadHash } });
-  return (payload.content as { omaSettings: OmaSetting[] }).omaSettings;
+  return (payload.content as unknown as { omaSettings: OmaSetting[] }).omaSettings;
 }
 
 /** The tenant's stored device configurations with an encrypted setting, and all their payload text. */
