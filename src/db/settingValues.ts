@@ -25,3 +25,51 @@ export function findSettingValue(
     select: { tenantId: true, fingerprint: true, ciphertext: true, keyId: true },
   });
 }
+
+/** Stored values not under `keyId`, in (tenant, fingerprint) order after `after`. */
+export function listSettingValuesNotUnderKey(
+  db: Db,
+  keyId: string,
+  page: { limit: number; after?: Pick<StoredSettingValue, 'tenantId' | 'fingerprint'> },
+): Promise<StoredSettingValue[]> {
+  const { after } = page;
+  return db.encryptedSettingValue.findMany({
+    where: {
+      keyId: { not: keyId },
+      ...(after
+        ? {
+            OR: [
+              { tenantId: { gt: after.tenantId } },
+              { tenantId: after.tenantId, fingerprint: { gt: after.fingerprint } },
+            ],
+          }
+        : {}),
+    },
+    select: { tenantId: true, fingerprint: true, ciphertext: true, keyId: true },
+    orderBy: [{ tenantId: 'asc' }, { fingerprint: 'asc' }],
+    take: page.limit,
+  });
+}
+
+/** Stores a re-encrypted value, only if the row still holds what was read. */
+export async function replaceSettingValue(
+  db: Db,
+  read: StoredSettingValue,
+  next: StoredSettingValue,
+): Promise<boolean> {
+  const { count } = await db.encryptedSettingValue.updateMany({
+    where: { ...read },
+    data: { ciphertext: next.ciphertext, keyId: next.keyId },
+  });
+  return count === 1;
+}
+
+/** How many stored values each key id holds. */
+export async function countSettingValuesByKey(db: Db): Promise<Record<string, number>> {
+  const groups = await db.encryptedSettingValue.groupBy({
+    by: ['keyId'],
+    _count: { _all: true },
+    orderBy: { keyId: 'asc' },
+  });
+  return Object.fromEntries(groups.map((group) => [group.keyId, group._count._all]));
+}

@@ -24,6 +24,10 @@ export interface StoredSettingValue {
 export class SettingValueCipher {
   constructor(private readonly ring: SecretKeyRing) {}
 
+  get activeKeyId(): string {
+    return this.ring.activeKeyId;
+  }
+
   /** The string a payload holds instead of the value: `tenantvault-secret:v1:<64 hex>`. */
   fingerprint(tenantId: string, plaintext: string): string {
     const key = Buffer.from(
@@ -37,6 +41,18 @@ export class SettingValueCipher {
     const keyId = this.ring.activeKeyId;
     const fingerprint = this.fingerprint(tenantId, plaintext);
     const ciphertext = encryptAesGcm(this.activeKey(), plaintext, aadOf(keyId, tenantId, fingerprint));
+    return { tenantId, fingerprint, ciphertext, keyId };
+  }
+
+  /** The same value under the active key, keeping its fingerprint (rotate-secret-key). */
+  reencrypt(stored: StoredSettingValue): StoredSettingValue {
+    const keyId = this.ring.activeKeyId;
+    const { tenantId, fingerprint } = stored;
+    const ciphertext = encryptAesGcm(
+      this.activeKey(),
+      this.open(stored),
+      aadOf(keyId, tenantId, fingerprint),
+    );
     return { tenantId, fingerprint, ciphertext, keyId };
   }
 
