@@ -8,9 +8,12 @@ import type { Tenant } from '../db/client';
 import { completeTypeCapture, databaseNow, restartTypeCapture, takeCaptureOwnership } from '../db/capture';
 import { holdSyncLease, releaseSyncLease, renewSyncLease } from '../db/syncLeases';
 import { type CaptureOwner, type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
+import { storeSettingValues } from '../db/settingValues';
 import { findTenant } from '../db/tenants';
 import {
   canonicalize,
+  ENCRYPTED_SETTINGS,
+  type EncryptedSettingRule,
   type FetchedPolicy,
   GraphAuthError,
   type GraphClient,
@@ -20,11 +23,12 @@ import {
   type PolicyTypeKey,
   volatileFieldsOf,
 } from '../graph';
-import { SecretUndecryptableError, type TenantSecretCipher } from '../secrets';
+import { SecretUndecryptableError, type StoredSettingValue, type TenantSecretCipher } from '../secrets';
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
 import { activityLogger } from './activityLogger';
 import type { ActivityDeps } from './deps';
+import { hasUnreadableValues, sealEncryptedSettings, unreadableValuesWarning } from './encryptedSettings';
 import { emptySummary, failureForRefusedEndpoint, outcomeForFailure } from './syncOutcome';
 
 export interface SyncPoliciesInput {
@@ -121,6 +125,12 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
         'policy type not captured completely',
       );
     }
+    for (const { code, count, requiredPermission } of summary.warnings ?? []) {
+      activityLogger(logger).warn(
+        { runId, tenantId, policyType: type, warning: code, policies: count, requiredPermission },
+        'policy type captured with items lacking data',
+      );
+    }
     return summary;
   }
 
@@ -132,6 +142,10 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
   ): Promise<PolicyTypeSummary> {
     const type = target.policyType as PolicyTypeKey;
     const definition = POLICY_TYPES[type];
+    const rule = ENCRYPTED_SETTINGS[type];
+    const seal = { tenantId: target.tenantId, cipher: secrets.settingValues };
+    // Graph id -> display name of the policies whose encrypted values could not be read.
+    const unreadable = new Map<string, string>();
     // A type fetched again (a retried attempt) starts from an empty capture.
     await restartTypeCapture(db, target);
     const listingStartedAt = await databaseNow(db);
@@ -144,14 +158,21 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       await pipelinePages(
         client.fetchPolicyRecords(
           type,
-          (policy) => toPolicyRow(policy, volatileFieldsOf(definition, policy.payload)),
+          (policy) => toCaptured(policy, volatileFieldsOf(definition, policy.payload), rule, seal),
           {
             signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
           },
         ),
         writeFailed,
         async (page) => {
-          const rows = dedupeByGraphId(page);
+          for (const { row } of page.filter((captured) => captured.unreadable))
+            unreadable.set(row.graphId, row.displayName);
+          // Before the page: no stored payload may refer to a value that is not stored.
+          await storeSettingValues(
+            db,
+            page.flatMap((captured) => captured.values),
+          );
+          const rows = dedupeByGraphId(page.map((captured) => captured.row));
           const counts = await writePolicyPage(db, target, rows);
           summary.added += counts.added;
           summary.modified += counts.modified;
@@ -175,7 +196,8 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     // Distinct policies (Graph can repeat an item across pages while a collection changes); and
     // only a complete listing may mark policies deleted.
     const completed = await completeTypeCapture(db, target, listingStartedAt);
-    return { ...summary, ...completed };
+    const warning = unreadableValuesWarning(rule, unreadable);
+    return { ...summary, ...completed, ...(warning ? { warnings: [warning] } : {}) };
   }
 }
 
@@ -229,9 +251,23 @@ function graphCredentials(tenant: Tenant, secrets: TenantSecretCipher): GraphTen
   }
 }
 
-function toPolicyRow(policy: FetchedPolicy, volatileFields: readonly string[]): PolicyRow {
-  const canonical = canonicalize(policy.payload, volatileFields);
-  return {
+interface CapturedPolicy {
+  row: PolicyRow;
+  /** Encrypted setting values the payload refers to by fingerprint (./encryptedSettings.ts). */
+  values: StoredSettingValue[];
+  /** The policy has encrypted setting values the fetch could not read. */
+  unreadable: boolean;
+}
+
+function toCaptured(
+  policy: FetchedPolicy,
+  volatileFields: readonly string[],
+  rule: EncryptedSettingRule | undefined,
+  seal: Parameters<typeof sealEncryptedSettings>[2],
+): CapturedPolicy {
+  const { payload, values } = sealEncryptedSettings(policy, rule, seal);
+  const canonical = canonicalize(payload, volatileFields);
+  const row = {
     graphId: policy.graphId,
     displayName: policy.displayName,
     canonicalJson: canonical.json,
@@ -239,6 +275,7 @@ function toPolicyRow(policy: FetchedPolicy, volatileFields: readonly string[]): 
     sizeBytes: canonical.sizeBytes,
     graphLastModified: policy.lastModified,
   };
+  return { row, values, unreadable: hasUnreadableValues(policy) };
 }
 
 // Graph can repeat an item across pages when the collection changes during paging; one

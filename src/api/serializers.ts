@@ -111,7 +111,8 @@ export function runJson(run: BackupScheduleRun) {
     scheduledFor: run.scheduledFor,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    summary: run.summary,
+    // Warnings name policies by Graph id and display name, stored escaped (src/graph/storedText.ts).
+    summary: unescapeStoredJson(run.summary),
     error: !skipped && run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
     backupSetId: run.backupSetId,
     retryOf: run.retryOfId,

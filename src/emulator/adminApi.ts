@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../graph/policyTypes';
 import { DEMO_TENANT, demoTenantSeed } from './demoTenant';
+import { setEncryptedValue } from './encryptedValues';
 import { type EmulatorFaults, faultsSchema } from './faults';
 import { type Reply, readBody } from './httpUtil';
 import { isLoopback } from './loopback';
@@ -24,6 +25,18 @@ export const generatedTenantSchema = z.strictObject({
   displayName: z.string().min(1).max(200).optional(),
   /** This tenant's collection page size (default: the server's), e.g. small to force paging. */
   pageSize: z.number().int().min(1).max(999).optional(),
+  grantedPermissions: z.array(z.string().min(1).max(200)).max(20).optional(),
+});
+
+/** Every permission the tenant's app holds from now on (EmulatorTenant.grantedPermissions). */
+const grantsSchema = z.strictObject({ permissions: z.array(z.string().min(1).max(200)).max(100) });
+
+/** A new plain text for an encrypted setting of a hand-written policy, found by its omaUri. */
+const encryptedValueSchema = z.strictObject({
+  type: z.enum(POLICY_TYPE_KEYS),
+  policyId: z.string().min(1),
+  omaUri: z.string().min(1),
+  value: z.string(),
 });
 
 const count = z.number().int().min(0).max(MAX_GENERATED_POLICIES).default(0);
@@ -166,6 +179,21 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
       return { status: 200, body: mutateTenant(tenant, (await jsonBody(req)) as Partial<MutationRequest>) };
     case 'POST policies':
       return { status: 201, body: plantPolicy(tenant, (await jsonBody(req)) as PlantedPolicy) };
+    case 'GET grants':
+      return { status: 200, body: { permissions: tenant.grantedPermissions } };
+    case 'PUT grants': {
+      const { permissions } = grantsSchema.parse(await jsonBody(req));
+      tenant.grantedPermissions = [...permissions];
+      return { status: 200, body: { permissions } };
+    }
+    case 'PUT encrypted-values':
+      if (!setEncryptedValue(tenant, encryptedValueSchema.parse(await jsonBody(req))))
+        return adminError(
+          404,
+          'NotFound',
+          'No hand-written policy with an encrypted setting of that omaUri.',
+        );
+      return { status: 204, body: undefined };
     case 'GET stats':
       return { status: 200, body: tenant.stats satisfies RequestStats };
     case 'POST stats/reset':

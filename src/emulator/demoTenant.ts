@@ -39,6 +39,7 @@ function deviceConfigurations(): EmulatorPolicy[] {
   const winEndpoint = base('dc:win-endpoint-protection');
   const macCustom = base('dc:mac-custom-loginwindow');
   const updateRing = base('dc:win-update-ring-broad');
+  const winCustom = base('dc:win-custom-site-to-zone');
   const common = { supportsScopeTags: true, deviceManagementApplicabilityRuleOsEdition: null, version: 3 };
   return [
     {
@@ -148,6 +149,41 @@ function deviceConfigurations(): EmulatorPolicy[] {
         },
       },
       assignments: [groupAssignment(updateRing.id, 'Broad ring devices')],
+    },
+    {
+      // Intune stores string OMA-URI values encrypted: the emulator serves this one as "****"
+      // and gives its plain text only to an app granted the write permission (encryptedValues.ts).
+      object: {
+        '@odata.type': '#microsoft.graph.windows10CustomConfiguration',
+        ...winCustom,
+        ...common,
+        displayName: 'Windows - Custom: Intranet site to zone',
+        description: 'Site to zone assignment for the intranet (OMA-URI)',
+        omaSettings: [
+          {
+            '@odata.type': '#microsoft.graph.omaSettingString',
+            displayName: 'Site to zone assignment list',
+            description: null,
+            omaUri: './User/Vendor/MSFT/Policy/Config/InternetExplorer/AllowSiteToZoneAssignmentList',
+            secretReferenceValueId: null,
+            isEncrypted: true,
+            value:
+              '<enabled/><data id="IZ_ZonemapPrompt" value="https://intranet.contoso.example&#xF000;1"/>',
+            isReadOnly: false,
+          },
+          {
+            '@odata.type': '#microsoft.graph.omaSettingInteger',
+            displayName: 'Allow Cortana',
+            description: null,
+            omaUri: './Device/Vendor/MSFT/Policy/Config/Experience/AllowCortana',
+            secretReferenceValueId: null,
+            isEncrypted: false,
+            value: 0,
+            isReadOnly: false,
+          },
+        ],
+      },
+      assignments: [groupAssignment(winCustom.id, 'All Windows devices')],
     },
   ];
 }

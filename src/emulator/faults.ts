@@ -17,11 +17,6 @@ export const faultsSchema = z.strictObject({
   forbiddenTypes: z.array(policyTypeKey).optional(),
   /** These types' collections serve a first page whose nextLink answers 400. */
   brokenNextLinkTypes: z.array(policyTypeKey).optional(),
-  /**
-   * The app registration's granted application permissions: a request to an entity set that
-   * accepts none of them answers 403 naming the scopes it accepts. Absent: every permission.
-   */
-  grantedPermissions: z.array(z.string().min(1).max(200)).max(100).optional(),
   /** Inline `$expand`ed lists longer than this are paged with `<property>@odata.nextLink`. */
   inlineExpansionPageSize: z.number().int().min(1).max(1000).optional(),
   /** The secret stops working and every issued token is rejected. */

@@ -1,3 +1,4 @@
+import { serveEncryptedValue } from './encryptedValues';
 import { drawTransientFault, type InjectedFault, includesType } from './faults';
 import { graphError, notFound } from './graphErrors';
 import type { Reply } from './httpUtil';
@@ -33,15 +34,16 @@ export function serveCall(call: GraphCall, ctx: ServeContext): Reply {
   if (call.method !== 'GET')
     return graphError(405, 'MethodNotAllowed', 'The emulator serves read-only requests.');
 
+  const encryptedValue = serveEncryptedValue(call, ctx);
+  if (encryptedValue !== undefined) return encryptedValue;
   const continuation = call.url.searchParams.has('$skiptoken');
   const target = resolveSurface(call.version, call.segments, continuation);
   if (target === undefined) return notFound(call.segments);
   if ('status' in target) return target;
   const types = target.set.holds.map((holding) => holding.type);
-  const granted = tenant.faults.grantedPermissions;
   if (
     types.some((type) => includesType(tenant.faults.forbiddenTypes, type)) ||
-    (granted !== undefined && !target.set.permissions.some((scope) => granted.includes(scope)))
+    !target.set.permissions.some((scope) => tenant.grantedPermissions.includes(scope))
   ) {
     return graphError(
       403,

@@ -371,3 +371,10 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     { versions: BOTH },
   ),
 ];
+
+/** What a tenant's app holds unless told otherwise: every read permission the sets accept. */
+export const DEFAULT_GRANTS: readonly string[] = [
+  ...new Set(
+    ENTITY_SETS.flatMap((entitySet) => entitySet.permissions.filter((p) => p.endsWith('.Read.All'))),
+  ),
+];

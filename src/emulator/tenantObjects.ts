@@ -1,4 +1,5 @@
 import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
+import { sealNode } from './encryptedValues';
 import { GENERATORS } from './generators';
 import { graphTimestamp, Rng } from './prng';
 import type { EmulatorNode, EmulatorPolicy, GraphJson } from './types';
@@ -143,7 +144,7 @@ export class TenantObjects {
   }
 
   addStatic(type: PolicyTypeKey, policy: EmulatorPolicy): string {
-    const node = nodeFromPolicy(policy);
+    const node = sealNode(type, nodeFromPolicy(policy));
     const id = node.object.id;
     if (typeof id !== 'string') throw new Error(`a ${type} object has no string id`);
     this.insert(type, { kind: 'static', id, collectionIndex: policy.collectionIndex ?? 0, node });
@@ -183,7 +184,7 @@ export class TenantObjects {
     return cached(`${label}|${record.revision}`, () => {
       const times = new Rng(`${label}|times`);
       const createdDateTime = times.timestamp('2023-01-01T00:00:00Z', '2025-06-01T00:00:00Z');
-      return GENERATORS[type].generate({
+      const built = GENERATORS[type].generate({
         rng: new Rng(label),
         label,
         tenantLabel: this.label,
@@ -195,6 +196,7 @@ export class TenantObjects {
           record.lastModifiedDateTime ?? times.timestamp(createdDateTime, '2025-11-01T00:00:00Z'),
         collectionIndex: record.collectionIndex,
       });
+      return sealNode(type, built);
     });
   }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_GRANTS } from './graphSurface';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { POLICY_TYPE_KEYS } from '../graph/policyTypes';
 import type { EmulatorFaults } from './faults';
@@ -23,6 +24,12 @@ export interface EmulatorTenant {
   faults: EmulatorFaults;
   /** Overrides the server's collection page size for this tenant. */
   pageSize?: number;
+  /**
+   * The application permissions the tenant's app holds (admin consent): a set that accepts none
+   * of them answers 403. Every read permission unless told otherwise; forbiddenTypes takes types
+   * away on top. E.g. DeviceManagementConfiguration.ReadWrite.All adds encrypted values.
+   */
+  grantedPermissions: string[];
   stats: RequestStats;
   /** Bumped by a revocation: tokens of older generations are rejected. */
   tokenGeneration: number;
@@ -38,6 +45,7 @@ export interface GeneratedTenantSpec {
   displayName?: string;
   policies: number;
   pageSize?: number;
+  grantedPermissions?: string[];
 }
 
 interface IssuedToken {
@@ -178,6 +186,7 @@ export class TenantStore {
       displayName: spec.displayName,
       objects: new TenantObjects(key),
       faults: {},
+      grantedPermissions: [...new Set([...DEFAULT_GRANTS, ...(spec.grantedPermissions ?? [])])],
       stats: freshStats(),
       tokenGeneration: 0,
       faultRng: new Rng(`${key}|faults`),

@@ -18,6 +18,8 @@ export interface EmulatorNode {
   lists?: Record<string, EmulatorNode[] | (() => EmulatorNode[])>;
   /** Navigation properties inlined only when `$expand`ed, e.g. scheduledActionsForRule, definition. */
   expandable?: Record<string, unknown>;
+  /** Plain texts of the object's encrypted settings by reference, never served inline (encryptedValues.ts). */
+  secretValues?: Record<string, string>;
 }
 
 /** One hand-written Intune object: the Graph object plus its related lists. */
@@ -44,4 +46,6 @@ export interface EmulatorTenantSeed {
   clientSecret: string;
   displayName: string;
   policies: Partial<Record<PolicyTypeKey, EmulatorPolicy[]>>;
+  /** Permissions beyond reading every set (EmulatorTenant.grantedPermissions), e.g. a write one. */
+  grantedPermissions?: string[];
 }

@@ -1,4 +1,6 @@
 import { mapWithConcurrency } from './concurrency';
+import { EncryptedSettingReader, type EncryptedSettingValues } from './encryptedSettingReader';
+import { ENCRYPTED_SETTINGS } from './encryptedSettings';
 import { GraphProtocolError, type GraphRequestScope } from './errors';
 import { type GraphHttp, type GraphObject, isGraphObject } from './graphHttp';
 import {
@@ -20,6 +22,11 @@ export interface FetchedPolicy {
   lastModified: Date | null;
   /** The Graph object with each list expansion attached as a property holding the complete list. */
   payload: GraphObject;
+  /**
+   * Values Intune stores encrypted (./encryptedSettings.ts), which the payload holds only as
+   * Graph's placeholder; absent when the item has none. Plain text: never log or store it.
+   */
+  encryptedSettings?: EncryptedSettingValues;
 }
 
 export interface FetchOptions {
@@ -63,13 +70,16 @@ export class GraphClient {
     opts: FetchOptions = {},
   ): AsyncGenerator<T[]> {
     const definition = POLICY_TYPES[type];
+    const rule = ENCRYPTED_SETTINGS[type];
+    // One per fetch of the type: whether the tenant grants the plain texts is found out anew.
+    const reader = rule ? new EncryptedSettingReader(this.http, rule) : undefined;
     for (const collection of definition.collections) {
       const query = collection.query ? `?${collection.query}` : '';
       const first = this.url(definition.graphVersion, `${collection.path}${query}`);
       for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
         if (items.length === 0) continue;
         yield await mapWithConcurrency(items, ITEM_CONCURRENCY, async (item) =>
-          toRecord(await this.completeItem(definition, collection, item, opts.signal)),
+          toRecord(await this.completeItem(definition, collection, item, reader, opts.signal)),
         );
       }
     }
@@ -116,6 +126,7 @@ export class GraphClient {
     definition: PolicyTypeDefinition,
     collection: PolicyCollection,
     item: GraphObject,
+    reader: EncryptedSettingReader | undefined,
     signal?: AbortSignal,
   ): Promise<FetchedPolicy> {
     const id = requireId(item, `${definition.key} item`, collection.path);
@@ -124,12 +135,18 @@ export class GraphClient {
     for (const expansion of collection.expansions ?? definition.expansions) {
       payload = await this.expand(definition, itemPath, payload, expansion, signal);
     }
+    const encryptedSettings = await reader?.read(
+      this.url(definition.graphVersion, itemPath),
+      payload,
+      signal,
+    );
     // Stored in text columns beside the payload: escaped like its strings (./storedText.ts).
     return {
       graphId: escapeStoredText(id),
       displayName: escapeStoredText(firstString(payload.displayName, payload.name) ?? id),
       lastModified: parseDate(payload.lastModifiedDateTime ?? payload.modifiedDateTime),
       payload,
+      ...(encryptedSettings ? { encryptedSettings } : {}),
     };
   }
 

@@ -1,4 +1,11 @@
 export { type CanonicalPayload, canonicalize } from './canonical';
+export type { EncryptedSettingValues } from './encryptedSettingReader';
+export {
+  ENCRYPTED_SETTINGS,
+  type EncryptedSettingRule,
+  encryptedSettingsOf,
+  plainTextCall,
+} from './encryptedSettings';
 export { GraphClientFactory, type GraphClientFactoryOptions } from './clientFactory';
 export {
   GRAPH_SCOPE,

@@ -8,4 +8,10 @@ export {
   parseKeyRing,
   SecretKeyRing,
 } from './keyRing';
-export { SecretUndecryptableError, type StoredSecret, TenantSecretCipher } from './tenantSecrets';
+export { SecretUndecryptableError } from './errors';
+export { type StoredSecret, TenantSecretCipher } from './tenantSecrets';
+export {
+  FINGERPRINT_PREFIX,
+  SettingValueCipher,
+  type StoredSettingValue,
+} from './settingValues';

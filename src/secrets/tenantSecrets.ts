@@ -3,7 +3,9 @@
 // to its key id and tenant: relabelling it with another key id, or copying it into another
 // tenant's row, makes it undecryptable instead of silently usable.
 import { DecryptionError, decryptAesGcm, encryptAesGcm } from './aesGcm';
+import { SecretUndecryptableError } from './errors';
 import { PLAIN_KEY_ID, type SecretKeyRing } from './keyRing';
+import { SettingValueCipher } from './settingValues';
 
 /** The stored form: the tenants table's client_secret_ciphertext and client_secret_key_id. */
 export interface StoredSecret {
@@ -11,14 +13,13 @@ export interface StoredSecret {
   secretKeyId: string;
 }
 
-/** Why a stored secret cannot be read. The message names the tenant and key id, nothing secret. */
-export class SecretUndecryptableError extends Error {
-  override readonly name = 'SecretUndecryptableError';
-  readonly code = 'secret_undecryptable';
-}
-
 export class TenantSecretCipher {
-  constructor(private readonly ring: SecretKeyRing) {}
+  /** The same keys for the tenant's Intune setting values that Intune stores encrypted. */
+  readonly settingValues: SettingValueCipher;
+
+  constructor(private readonly ring: SecretKeyRing) {
+    this.settingValues = new SettingValueCipher(ring);
+  }
 
   get activeKeyId(): string {
     return this.ring.activeKeyId;

@@ -26,6 +26,23 @@ export interface PolicyTypeSummary {
   added: number;
   modified: number;
   removed: number;
+  /**
+   * What an `ok` type captured incompletely item by item: its items are all in the set, but some
+   * lack data a restore needs. Absent when there is nothing to say.
+   */
+  warnings?: PolicyTypeWarning[];
+}
+
+/** One kind of incompleteness of a type's items, naming the policies it concerns. */
+export interface PolicyTypeWarning {
+  /** `encrypted_values_not_readable`: values Intune stores encrypted, without the permission to read them. */
+  code: 'encrypted_values_not_readable';
+  message: string;
+  /** The Graph permission that would let the next run capture what is missing. */
+  requiredPermission: string;
+  /** How many policies; `policies` lists the first MAX_WARNING_POLICIES of them. */
+  count: number;
+  policies: { graphId: string; displayName: string }[];
 }
 
 /** Items of a backup set against the schedule's previous set. */

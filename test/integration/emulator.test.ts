@@ -561,12 +561,12 @@ describe('admin API', () => {
     expect([200, 201]).toContain(demo.status);
     const counts = demo.body.counts as Record<PolicyTypeKey, number>;
     expect(counts).toMatchObject({
-      deviceConfiguration: 5,
+      deviceConfiguration: 6,
       settingsCatalog: 4,
       compliance: 3,
       namedLocations: 1,
     });
-    expect(demo.body.total).toBe(12 + 18);
+    expect(demo.body.total).toBe(13 + 18);
   });
 
   it('answers non-loopback clients with 403', async () => {

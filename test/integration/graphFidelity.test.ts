@@ -166,16 +166,17 @@ test('inline expansions that Graph pages are followed: nothing is lost', async (
 test('a tenant granted exactly the README permissions backs up every type; a missing one is named', async () => {
   const { emulated, tenant } = await admin.createTenant(200);
   const permissions = [...new Set(POLICY_TYPE_KEYS.map((key) => POLICY_TYPES[key].permission))];
-  await admin.setFaults(emulated.azureTenantId, { grantedPermissions: permissions });
+  await admin.setGrants(emulated.azureTenantId, permissions);
   const schedule = await createSchedule(stack, tenant.id, { policyTypes: [...POLICY_TYPE_KEYS] });
   const run = await runToCompletion(stack, tenant.id, schedule.id, 180_000);
   expect(run.status).toBe('succeeded');
 
   // Without the Configuration scope (only the ServiceConfig one of the older docs), the
   // notification templates' 403 names the scope to grant.
-  await admin.setFaults(emulated.azureTenantId, {
-    grantedPermissions: permissions.filter((p) => p !== 'DeviceManagementConfiguration.Read.All'),
-  });
+  await admin.setGrants(
+    emulated.azureTenantId,
+    permissions.filter((p) => p !== 'DeviceManagementConfiguration.Read.All'),
+  );
   const partial = await runToCompletion(stack, tenant.id, schedule.id, 180_000);
   expect(partial.summary.types.notificationTemplates).toMatchObject({
     outcome: 'permission_missing',

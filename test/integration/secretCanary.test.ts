@@ -1,12 +1,16 @@
 // The canary: a unique client secret set through the API runs a successful backup; a second one,
-// which the emulator refuses, runs a failing-auth backup. Afterwards neither appears in any log
-// output (the API's, at trace level, and everything the production worker process wrote to
-// stdout and stderr, Temporal SDK lines included), in any text or JSON column of any table, or in
-// the two runs' Temporal histories (payloads decoded). Each search also finds something that
-// must be there, so an empty result means the secret is absent, not that the search saw nothing.
+// which the emulator refuses, runs a failing-auth backup. The successful one also backs up a
+// custom profile whose encrypted OMA-URI value is a third canary, which the tenant's app may read
+// (DeviceManagementConfiguration.ReadWrite.All). Afterwards none appears in any log output (the
+// API's, at trace level, and everything the production worker process wrote to stdout and
+// stderr, Temporal SDK lines included), in any text or JSON column of any table (payloads and
+// audit metadata included), in the two runs' Temporal histories (payloads decoded), or in the
+// API's answers about the runs and the set. Each search also finds something that must be there,
+// so an empty result means the secret is absent, not that the search saw nothing.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { type Db, sqlPoolOf } from '../../src/db/client';
+import { findSettingValue } from '../../src/db/settingValues';
 import { BACKUP_TASK_QUEUE } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
@@ -79,10 +83,34 @@ test('a tenant secret appears in no log line, no text or JSON column and no Temp
   const firstLine = stack.logLines.length;
   const accepted = `canary-accepted-${randomUUID()}`;
   const refused = `canary-refused-${randomUUID()}`;
-  const { tenant } = await admin.createTenantThroughApi(50, accepted);
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance', 'settingsCatalog'] });
+  const omaValue = `canary-oma-value-${randomUUID()}`;
+  const { emulated, tenant } = await admin.createTenantThroughApi(50, accepted);
+  const profileId = randomUUID();
+  await admin.setGrants(emulated.azureTenantId, ['DeviceManagementConfiguration.ReadWrite.All']);
+  await admin.plantPolicy(emulated.azureTenantId, {
+    type: 'deviceConfiguration',
+    object: {
+      '@odata.type': '#microsoft.graph.windows10CustomConfiguration',
+      id: profileId,
+      displayName: 'Custom profile with an encrypted value',
+      omaSettings: [
+        {
+          '@odata.type': '#microsoft.graph.omaSettingString',
+          displayName: 'Secret',
+          omaUri: './Device/Vendor/MSFT/Secret',
+          isEncrypted: true,
+          secretReferenceValueId: null,
+          value: omaValue,
+        },
+      ],
+    },
+  });
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: ['compliance', 'settingsCatalog', 'deviceConfiguration'],
+  });
   const succeeded = await runToCompletion(stack, tenant.id, schedule.id);
   expect(succeeded.status).toBe('succeeded');
+  expect(succeeded.summary.types.deviceConfiguration.warnings).toBeUndefined();
 
   const patched = await stack.api(`/v1/tenants/${tenant.id}`, {
     method: 'PATCH',
@@ -98,12 +126,37 @@ test('a tenant secret appears in no log line, no text or JSON column and no Temp
     await historyText(stack.temporal, succeeded.workflowId),
     await historyText(stack.temporal, failed.workflowId),
   ];
+  const sets = `/v1/tenants/${tenant.id}/backup-sets/${succeeded.backupSetId}`;
+  const answers = [
+    await stack.api(`/v1/tenants/${tenant.id}/runs`),
+    await stack.api(`/v1/tenants/${tenant.id}/runs/${succeeded.id}`),
+    await stack.api(`${sets}/items?includePayload=true&limit=200`),
+    await stack.api(`${sets}/changes`),
+    await stack.api(`/v1/tenants/${tenant.id}/audit-logs`),
+  ].map((answer) => {
+    expect(answer.status).toBe(200);
+    return JSON.stringify(answer.body);
+  });
 
-  for (const canary of [accepted, refused]) {
+  for (const canary of [accepted, refused, omaValue]) {
     expect(logs.filter((line) => line.toLowerCase().includes(canary))).toEqual([]);
     expect(await columnsContaining(stack.db, columns, canary)).toEqual([]);
     expect(histories.filter((history) => history.toLowerCase().includes(canary))).toEqual([]);
+    expect(answers.filter((answer) => answer.toLowerCase().includes(canary))).toEqual([]);
   }
+
+  // The OMA value was read and kept: encrypted beside the payload, which holds its fingerprint.
+  const items = JSON.parse(answers[2] ?? '{}').items as { graphId: string; payload: unknown }[];
+  const profile = items.find((item) => item.graphId === profileId)?.payload as {
+    omaSettings: { value: string }[];
+  };
+  const fingerprint = profile.omaSettings[0]?.value ?? '';
+  expect(fingerprint).toMatch(/^tenantvault-secret:v1:/);
+  const stored = await findSettingValue(stack.db, tenant.id, fingerprint);
+  expect(stack.secrets.settingValues.open(stored!)).toBe(omaValue);
+  expect(await columnsContaining(stack.db, columns, fingerprint)).toEqual(
+    expect.arrayContaining(['backup_payloads.content', 'encrypted_setting_values.fingerprint']),
+  );
 
   // The searches see what they should: the tenant and its runs are in each of them.
   expect(columns).toEqual(

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadSecretKeyRing } from '../../src/config/env';
 import { generateKeyRing, generateKeyRingEnv, parseKeyRing, TenantSecretCipher } from '../../src/secrets';
+import { findSettingValue, storeSettingValues } from '../../src/db/settingValues';
 import { rotateTenantSecrets } from '../../src/services/secretRotation';
+import { rotateSettingValues } from '../../src/services/settingValueRotation';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
@@ -132,6 +134,27 @@ test('rotation re-encrypts plain rows and rows of an older key, once; backups wo
   expect(again.reencrypted).toEqual({});
   expect((await backupStatus(plain.id)).status).toBe('succeeded');
   expect((await backupStatus(old.id)).status).toBe('succeeded');
+});
+
+test('rotation re-encrypts stored setting values under the active key, keeping their fingerprints', async () => {
+  const rings = ringsWithOldKey();
+  const emulated = await admin.createEmulatedTenant(50);
+  const tenant = await insertTenant(emulated, (id, secret) => stack.secrets.encrypt(id, secret));
+  const value = `oma-${randomUUID()}`;
+  const sealed = rings.before.settingValues.seal(tenant.id, value);
+  await storeSettingValues(stack.db, [sealed]);
+  // Storing again (a rerun) keeps what is stored.
+  await storeSettingValues(stack.db, [rings.rotating.settingValues.seal(tenant.id, value)]);
+  expect(await findSettingValue(stack.db, tenant.id, sealed.fingerprint)).toEqual(sealed);
+
+  const report = await rotateSettingValues(stack.db, rings.rotating.settingValues, { batchSize: 1 });
+  expect(report.before[rings.oldKeyId]).toBe(1);
+  expect(report).toMatchObject({ reencrypted: 1, undecryptable: 0 });
+  expect(Object.keys(report.after)).toEqual([activeKeyId()]);
+  const rotated = await findSettingValue(stack.db, tenant.id, sealed.fingerprint);
+  expect(rotated).toMatchObject({ keyId: activeKeyId(), fingerprint: sealed.fingerprint });
+  expect(stack.secrets.settingValues.open(rotated!)).toBe(value);
+  expect((await rotateSettingValues(stack.db, rings.rotating.settingValues)).reencrypted).toBe(0);
 });
 
 test('rotation reports a secret no key decrypts, by tenant id only, and leaves it as it is', async () => {

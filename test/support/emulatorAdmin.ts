@@ -19,7 +19,6 @@ export interface EmulatorFaults {
   latencyMs?: number;
   forbiddenTypes?: PolicyTypeKey[];
   brokenNextLinkTypes?: PolicyTypeKey[];
-  grantedPermissions?: string[];
   inlineExpansionPageSize?: number;
   revokeSecret?: boolean;
 }
@@ -92,6 +91,19 @@ export class EmulatorAdmin {
 
   async setFaults(azureTenantId: string, faults: EmulatorFaults): Promise<void> {
     await this.request('PUT', `/_emulator/tenants/${azureTenantId}/faults`, faults, 200);
+  }
+
+  /** Every permission the tenant's app holds from now on (by default: every read permission). */
+  async setGrants(azureTenantId: string, permissions: string[]): Promise<void> {
+    await this.request('PUT', `/_emulator/tenants/${azureTenantId}/grants`, { permissions }, 200);
+  }
+
+  /** A new plain text for an encrypted setting (by omaUri) of a hand-written policy. */
+  async setEncryptedValue(
+    azureTenantId: string,
+    change: { type: PolicyTypeKey; policyId: string; omaUri: string; value: string },
+  ): Promise<void> {
+    await this.request('PUT', `/_emulator/tenants/${azureTenantId}/encrypted-values`, change, 204);
   }
 
   /** Changes exactly that many objects; returns the Graph ids per type of what changed. */

@@ -1,11 +1,13 @@
 import { TenantSecretCipher } from '../../secrets';
 import { rotateTenantSecrets } from '../../services/secretRotation';
+import { rotateSettingValues } from '../../services/settingValueRotation';
 import { type AdminCommand, expectNoMoreArgs, takeOption, UsageError } from '../command';
 
 export const rotateSecretKeyCommand: AdminCommand = {
   name: 'rotate-secret-key',
   usage: '[--batch-size <n>]',
-  summary: 're-encrypt every tenant client secret not under SECRET_ENCRYPTION_KEY_ID with that key',
+  summary:
+    're-encrypt every tenant client secret (and stored encrypted setting value) not under SECRET_ENCRYPTION_KEY_ID with that key',
   async run(args, deps) {
     const batchSize = Number(takeOption(args, 'batch-size') ?? 100);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
@@ -16,7 +18,9 @@ export const rotateSecretKeyCommand: AdminCommand = {
     if (!secretKeys) {
       throw new Error('rotate-secret-key needs SECRET_ENCRYPTION_KEYS and SECRET_ENCRYPTION_KEY_ID');
     }
-    const report = await rotateTenantSecrets(deps.db(), new TenantSecretCipher(secretKeys), { batchSize });
+    const cipher = new TenantSecretCipher(secretKeys);
+    const report = await rotateTenantSecrets(deps.db(), cipher, { batchSize });
+    const values = await rotateSettingValues(deps.db(), cipher.settingValues, { batchSize });
     const counts = (byKey: Record<string, number>) =>
       Object.entries(byKey)
         .map(([keyId, count]) => `${keyId} ${count}`)
@@ -34,7 +38,13 @@ export const rotateSecretKeyCommand: AdminCommand = {
       for (const tenantId of report.undecryptable) deps.print(`  tenant ${tenantId}`);
     }
     deps.print(`after:          ${counts(report.after)}`);
-    const remaining = Object.entries(report.after).filter(([keyId]) => keyId !== report.activeKeyId);
+    // Encrypted OMA-URI values a backup read with the write permission (src/secrets/settingValues.ts).
+    deps.print(`setting values: ${counts(values.before)}; re-encrypted ${values.reencrypted}`);
+    if (values.undecryptable > 0) deps.print(`undecryptable setting values: ${values.undecryptable}`);
+    deps.print(`setting values after: ${counts(values.after)}`);
+    const remaining = [...Object.entries(report.after), ...Object.entries(values.after)].filter(
+      ([keyId]) => keyId !== report.activeKeyId,
+    );
     if (remaining.length > 0) {
       deps.print('some secrets are not under the active key yet; fix the above and run the command again');
       return 1;

@@ -201,7 +201,11 @@ export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
   scheduledFor: nullableInstant,
   startedAt: nullableInstant,
   finishedAt: nullableInstant,
-  summary: anyJson.describe('counts per policy type and in total; null until the run ends'),
+  summary: anyJson.describe(
+    'counts per policy type and in total; null until the run ends. types.<key>.outcome says whether the ' +
+      'type was captured; an ok type may carry warnings (e.g. encrypted_values_not_readable) naming ' +
+      'policies whose items lack data a restore needs, and the Graph permission that would capture it',
+  ),
   error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
   backupSetId: id.nullable(),
   retryOf: id.nullable(),

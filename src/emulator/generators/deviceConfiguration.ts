@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Rng } from '../prng';
 import type { GraphJson } from '../types';
 import { assignments, base64Of, description, policyName, scopeTagIds } from './common';
@@ -6,7 +7,11 @@ import type { GenerateContext, PolicyGenerator } from './generator';
 // Device configuration profiles: the classic templates, one @odata.type per platform and kind.
 // `revision` moves a numeric setting of each variant, so `modify` changes configuration.
 
-type Variant = (rng: Rng, revision: number) => { prefix: string; kind: string; fields: GraphJson };
+type Variant = (
+  rng: Rng,
+  revision: number,
+  label: string,
+) => { prefix: string; kind: string; fields: GraphJson };
 
 const VARIANTS: readonly Variant[] = [
   (rng, revision) => ({
@@ -98,23 +103,39 @@ const VARIANTS: readonly Variant[] = [
       },
     },
   }),
-  (rng, revision) => ({
-    prefix: 'WIN',
-    kind: 'Custom OMA-URI',
-    fields: {
-      '@odata.type': '#microsoft.graph.windows10CustomConfiguration',
-      omaSettings: Array.from({ length: rng.int(1, 8) }, (_, i) => ({
-        '@odata.type': '#microsoft.graph.omaSettingInteger',
-        displayName: `Setting ${i}`,
+  (rng, revision, label) => {
+    const count = rng.int(1, 8);
+    const omaSettings: GraphJson[] = Array.from({ length: count }, (_, i) => ({
+      '@odata.type': '#microsoft.graph.omaSettingInteger',
+      displayName: `Setting ${i}`,
+      description: null,
+      omaUri: `./Device/Vendor/MSFT/Policy/Config/Experience/Setting${i}`,
+      secretReferenceValueId: null,
+      isEncrypted: false,
+      value: i === 0 ? revision : rng.int(0, 2),
+      isReadOnly: false,
+    }));
+    // About half also hold a string Intune stores encrypted (served as "****", see
+    // ../encryptedValues.ts). Derived from the label, not drawn, so the other objects stay as they were.
+    if (count % 2 === 1) {
+      const secret = createHash('sha256').update(label).digest('hex').slice(0, 16);
+      omaSettings.push({
+        '@odata.type': '#microsoft.graph.omaSettingString',
+        displayName: 'Proxy credential',
         description: null,
-        omaUri: `./Device/Vendor/MSFT/Policy/Config/Experience/Setting${i}`,
+        omaUri: './Device/Vendor/MSFT/Policy/Config/Connectivity/ProxyCredential',
         secretReferenceValueId: null,
-        isEncrypted: false,
-        value: i === 0 ? revision : rng.int(0, 2),
+        isEncrypted: true,
+        value: `generated-secret-${secret}-r${revision}`,
         isReadOnly: false,
-      })),
-    },
-  }),
+      });
+    }
+    return {
+      prefix: 'WIN',
+      kind: 'Custom OMA-URI',
+      fields: { '@odata.type': '#microsoft.graph.windows10CustomConfiguration', omaSettings },
+    };
+  },
   (rng, revision) => ({
     prefix: 'AND',
     kind: 'Work profile restrictions',
@@ -153,7 +174,7 @@ export const deviceConfigurationGenerator: PolicyGenerator = {
   weight: 15,
   generate(ctx: GenerateContext) {
     const { rng } = ctx;
-    const variant = rng.pick(VARIANTS)(rng, ctx.revision);
+    const variant = rng.pick(VARIANTS)(rng, ctx.revision, ctx.label);
     const { '@odata.type': odataType, ...fields } = variant.fields;
     return {
       object: {
