@@ -85,6 +85,10 @@ const SERVICE_CONFIG = [
 // The five script endpoints moved to the Scripts scopes (Intune "What's new", week of July 28
 // 2025); the older Configuration scopes are still accepted.
 const SCRIPTS = ['DeviceManagementScripts.Read.All', 'DeviceManagementScripts.ReadWrite.All', ...CONFIG];
+const MANAGED_DEVICES = [
+  'DeviceManagementManagedDevices.Read.All',
+  'DeviceManagementManagedDevices.ReadWrite.All',
+];
 const APPS = ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'];
 const RBAC = ['DeviceManagementRBAC.Read.All', 'DeviceManagementRBAC.ReadWrite.All'];
 const POLICY = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'];
@@ -369,6 +373,86 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     POLICY,
     {},
     { versions: BOTH },
+  ),
+  // Settings-based compliance: settings paged like the settings catalog's; the actions per rule
+  // read as `/scheduledActionsForRule?$expand=scheduledActionConfigurations` (IntuneCD).
+  set(
+    '/deviceManagement/compliancePolicies',
+    'microsoft.graph.deviceManagementCompliancePolicy',
+    [{ type: 'settingsCompliance' }],
+    CONFIG,
+    {
+      settings: { ...PER_ITEM, pageSize: 25 },
+      scheduledActionsForRule: { ...PER_ITEM, elements: { scheduledActionConfigurations: NAV } },
+      assignments: NAV,
+    },
+  ),
+  // The list and get pages name the Configuration and ManagedDevices scopes; tools use the
+  // Scripts scope of the other script endpoints (M365DSC, IntuneManagement).
+  set(
+    '/deviceManagement/deviceComplianceScripts',
+    'microsoft.graph.deviceComplianceScript',
+    [{ type: 'complianceScripts' }],
+    [...SCRIPTS, ...MANAGED_DEVICES],
+    {},
+  ),
+  // Like deviceShellScripts, read with $expand=assignments on the item (IntuneCD CustomAttributes.py).
+  set(
+    '/deviceManagement/deviceCustomAttributeShellScripts',
+    'microsoft.graph.deviceCustomAttributeShellScript',
+    [{ type: 'macosCustomAttributeScripts' }],
+    [...SCRIPTS, ...MANAGED_DEVICES],
+    { assignments: { routable: false, expandOnItem: true, expandOnList: false } },
+  ),
+  set(
+    '/deviceManagement/windowsQualityUpdatePolicies',
+    'microsoft.graph.windowsQualityUpdatePolicy',
+    [{ type: 'hotpatchQualityUpdatePolicies' }],
+    CONFIG,
+  ),
+  // `status` moves from uploadInProgress to available (or a failure) without an edit.
+  set(
+    '/deviceManagement/groupPolicyUploadedDefinitionFiles',
+    'microsoft.graph.groupPolicyUploadedDefinitionFile',
+    [{ type: 'uploadedAdmxFiles' }],
+    CONFIG,
+    { groupPolicyOperations: PER_ITEM },
+    { drifting: ['status'] },
+  ),
+  // List-level $expand is not allowed (IntuneManagement); status is the deployment's state.
+  set(
+    '/deviceAppManagement/policySets',
+    'microsoft.graph.policySet',
+    [{ type: 'policySets' }],
+    CONFIG,
+    {
+      items: { ...PER_ITEM, drifting: ['status', 'errorCode'] },
+      assignments: PER_ITEM,
+    },
+    { drifting: ['status', 'errorCode'] },
+  ),
+  set(
+    '/deviceManagement/depOnboardingSettings',
+    'microsoft.graph.depOnboardingSetting',
+    [{ type: 'appleEnrollmentProfiles' }],
+    SERVICE_CONFIG,
+    { enrollmentProfiles: PER_ITEM, importedAppleDeviceIdentities: PER_ITEM },
+    { drifting: ['lastSuccessfulSyncDateTime', 'lastSyncTriggeredDateTime', 'syncedDeviceCount'] },
+  ),
+  set(
+    '/deviceManagement/appleUserInitiatedEnrollmentProfiles',
+    'microsoft.graph.appleUserInitiatedEnrollmentProfile',
+    [{ type: 'appleUserEnrollmentProfiles' }],
+    SERVICE_CONFIG,
+    { assignments: PER_ITEM },
+  ),
+  set(
+    '/deviceManagement/androidDeviceOwnerEnrollmentProfiles',
+    'microsoft.graph.androidDeviceOwnerEnrollmentProfile',
+    [{ type: 'androidEnrollmentProfiles' }],
+    CONFIG,
+    {},
+    { drifting: ['enrolledDeviceCount', 'enrollmentTokenUsageCount'] },
   ),
 ];
 

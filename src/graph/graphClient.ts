@@ -143,7 +143,13 @@ export class GraphClient {
     // Stored in text columns beside the payload: escaped like its strings (./storedText.ts).
     return {
       graphId: escapeStoredText(id),
-      displayName: escapeStoredText(firstString(payload.displayName, payload.name) ?? id),
+      displayName: escapeStoredText(
+        firstString(
+          definition.nameProperty === undefined ? undefined : payload[definition.nameProperty],
+          payload.displayName,
+          payload.name,
+        ) ?? id,
+      ),
       lastModified: parseDate(payload.lastModifiedDateTime ?? payload.modifiedDateTime),
       payload,
       ...(encryptedSettings ? { encryptedSettings } : {}),

@@ -24,6 +24,15 @@ export const POLICY_TYPE_KEYS = [
   'notificationTemplates',
   'conditionalAccessPolicies',
   'namedLocations',
+  'settingsCompliance',
+  'complianceScripts',
+  'macosCustomAttributeScripts',
+  'hotpatchQualityUpdatePolicies',
+  'uploadedAdmxFiles',
+  'policySets',
+  'appleEnrollmentProfiles',
+  'appleUserEnrollmentProfiles',
+  'androidEnrollmentProfiles',
 ] as const;
 
 export type PolicyTypeKey = (typeof POLICY_TYPE_KEYS)[number];
@@ -88,6 +97,8 @@ export interface MicrosoftPublished {
 export interface PolicyTypeDefinition {
   key: PolicyTypeKey;
   displayName: string;
+  /** The property that names an object when it has neither `displayName` nor `name` (ADE tokens). */
+  nameProperty?: string;
   graphVersion: 'v1.0' | 'beta';
   /** Usually one; app configuration lives in two collections. Ids are GUIDs, unique across both. */
   collections: readonly PolicyCollection[];
@@ -368,6 +379,119 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   namedLocations: {
     ...simple('Named locations', '/identity/conditionalAccess/namedLocations', POLICY_READ, []),
     volatileFields: ['modifiedDateTime'],
+  },
+  // Settings-based (Linux and newer) compliance: IntuneCD DeviceCompliance.py reads the settings
+  // and `/scheduledActionsForRule?$expand=scheduledActionConfigurations` per policy; the settings
+  // are the settings catalog's, paged the same way (docs intune-deviceconfigv2-
+  // devicemanagementcompliancepolicy.md lists settings, assignments and scheduledActionsForRule).
+  settingsCompliance: simple(
+    'Compliance policies (settings catalog)',
+    '/deviceManagement/compliancePolicies',
+    CONFIG_READ,
+    [
+      { kind: 'list', property: 'settings', path: '/settings' },
+      {
+        kind: 'list',
+        property: 'scheduledActionsForRule',
+        path: '/scheduledActionsForRule',
+        query: '$expand=scheduledActionConfigurations',
+      },
+      ASSIGNMENTS,
+    ],
+  ),
+  // Detection scripts that Windows compliance policies reference; content only on the item, and
+  // no assignments of their own (IntuneCD ComplianceScripts.py; M365DSC
+  // MSFT_IntuneDeviceComplianceScriptWindows10, which reads them with DeviceManagementScripts.Read.All).
+  complianceScripts: {
+    ...simple('Compliance scripts', '/deviceManagement/deviceComplianceScripts', SCRIPTS_READ, [DETAIL]),
+    holdsScripts: true,
+  },
+  // Read like the shell scripts: the item with $expand=assignments (IntuneCD CustomAttributes.py);
+  // the Scripts scope as for the other script endpoints (IntuneManagement EndpointManager.psm1).
+  macosCustomAttributeScripts: {
+    ...simple(
+      'macOS custom attribute scripts',
+      '/deviceManagement/deviceCustomAttributeShellScripts',
+      SCRIPTS_READ,
+      [{ kind: 'detail', query: '$expand=assignments' }],
+    ),
+    holdsScripts: true,
+  },
+  // Hotpatch quality update policies, apart from the expedite profiles (Learn intune-softwareupdate-
+  // windowsqualityupdatepolicy-list; M365DSC MSFT_IntuneWindowsUpdateForBusinessHotpatchProfileWindows10).
+  hotpatchQualityUpdatePolicies: simple(
+    'Windows quality update policies (hotpatch)',
+    '/deviceManagement/windowsQualityUpdatePolicies',
+    CONFIG_READ,
+  ),
+  // Custom ADMX files that admxIngested administrative templates are built on (IntuneManagement
+  // "ADMX Files"). Graph documents `content` on the file and its language files, but public tools
+  // found it empty (IntuneCD issue #270) and IntuneManagement imports from the files on disk: the
+  // item is read in case a tenant serves it. `status` is the upload's processing state.
+  uploadedAdmxFiles: {
+    ...simple('Uploaded ADMX files', '/deviceManagement/groupPolicyUploadedDefinitionFiles', CONFIG_READ, [
+      DETAIL,
+    ]),
+    volatileFields: [...MODIFIED, 'status'],
+  },
+  // $expand on the list is refused, on the item it brings the items and assignments in one
+  // request (IntuneManagement EndpointManager.psm1 "Policy Sets"; M365DSC MSFT_IntunePolicySets
+  // -ExpandProperty *). `status` and `errorCode` are the deployment's state, not configuration.
+  policySets: {
+    ...simple('Policy sets', '/deviceAppManagement/policySets', CONFIG_READ, [
+      { kind: 'detail', query: '$expand=assignments,items' },
+    ]),
+    volatileFields: [...MODIFIED, 'status', 'errorCode'],
+  },
+  // ADE (DEP) tokens with their enrollment profiles (IntuneCD AppleEnrollmentProfiles.py reads
+  // `/depOnboardingSettings/{id}/enrollmentProfiles`; docs intune-enrollment-deponboardingsetting.md).
+  // Sync times, device counts and the token's expiry change without a configuration change.
+  appleEnrollmentProfiles: {
+    ...simple(
+      'Apple ADE tokens and enrollment profiles',
+      '/deviceManagement/depOnboardingSettings',
+      SERVICE_CONFIG_READ,
+      [{ kind: 'list', property: 'enrollmentProfiles', path: '/enrollmentProfiles' }],
+    ),
+    nameProperty: 'tokenName',
+    volatileFields: [
+      ...MODIFIED,
+      'tokenExpirationDateTime',
+      'lastSuccessfulSyncDateTime',
+      'lastSyncTriggeredDateTime',
+      'lastSyncErrorCode',
+      'syncedDeviceCount',
+    ],
+  },
+  // IntuneManagement "Apple Enrollment Types"; docs intune-enrollment-appleuserinitiatedenrollmentprofile.
+  appleUserEnrollmentProfiles: simple(
+    'Apple user-initiated enrollment profiles',
+    '/deviceManagement/appleUserInitiatedEnrollmentProfiles',
+    SERVICE_CONFIG_READ,
+  ),
+  // Android Enterprise (fully managed, dedicated, corporate work profile) enrollment profiles:
+  // IntuneManagement "Android Enrolment Profiles"; M365DSC
+  // MSFT_IntuneDeviceManagementAndroidDeviceOwnerEnrollmentProfile (Configuration scope). The token,
+  // its QR code and the Wi-Fi password are enrollment secrets and never stored: they are volatile,
+  // like the token's dates and the device counts. A restore issues a new token.
+  androidEnrollmentProfiles: {
+    ...simple(
+      'Android Enterprise enrollment profiles',
+      '/deviceManagement/androidDeviceOwnerEnrollmentProfiles',
+      CONFIG_READ,
+      [],
+    ),
+    volatileFields: [
+      ...MODIFIED,
+      'tokenValue',
+      'qrCodeContent',
+      'qrCodeImage',
+      'wifiPassword',
+      'tokenCreationDateTime',
+      'tokenExpirationDateTime',
+      'enrolledDeviceCount',
+      'enrollmentTokenUsageCount',
+    ],
   },
 };
 

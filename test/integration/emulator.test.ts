@@ -254,6 +254,24 @@ describe('a generated tenant over Graph', () => {
     expect(windowsCollection.every((p) => Array.isArray(p.apps) && Array.isArray(p.assignments))).toBe(true);
   });
 
+  it('refuses custom attribute script assignments as a path and $expand on the policy set list', async () => {
+    const [script] = await all(token, '/beta/deviceManagement/deviceCustomAttributeShellScripts');
+    expect(script?.scriptContent).toBeUndefined();
+    const scriptPath = `/beta/deviceManagement/deviceCustomAttributeShellScripts/${script?.id}`;
+    expectGraphError(await graph(token, `${scriptPath}/assignments`), 400, 'BadRequest');
+    const expanded = await graph(token, `${scriptPath}?$expand=assignments`);
+    expect(expanded.body).toMatchObject({
+      assignments: expect.any(Array),
+      scriptContent: expect.any(String),
+    });
+
+    const sets = '/beta/deviceAppManagement/policySets';
+    expectGraphError(await graph(token, `${sets}?$expand=items`), 400, 'BadRequest');
+    const [set] = await all(token, sets);
+    const full = await graph(token, `${sets}/${set?.id}?$expand=assignments,items`);
+    expect(full.body).toMatchObject({ assignments: expect.any(Array), items: expect.any(Array) });
+  });
+
   it('serves role assignments as the base type under a definition and in full from their own set', async () => {
     const definitions = await all(token, '/beta/deviceManagement/roleDefinitions');
     let checked = 0;
@@ -566,7 +584,8 @@ describe('admin API', () => {
       compliance: 3,
       namedLocations: 1,
     });
-    expect(demo.body.total).toBe(13 + 18);
+    // The 13 hand-written objects, and one extra of each of the other types.
+    expect(demo.body.total).toBe(13 + POLICY_TYPE_KEYS.length - 3);
   });
 
   it('answers non-loopback clients with 403', async () => {

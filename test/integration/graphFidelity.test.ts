@@ -127,6 +127,78 @@ describe('a generated tenant, backed up twice without a change', () => {
     }
   });
 
+  it('stores compliance and custom attribute scripts with their content', async () => {
+    const detection = await payloads(tenantId, 'complianceScripts');
+    expect(detection.length).toBeGreaterThan(0);
+    for (const script of detection) expect(script.detectionScriptContent).toEqual(expect.any(String));
+    const attributes = await payloads(tenantId, 'macosCustomAttributeScripts');
+    expect(attributes.length).toBeGreaterThan(0);
+    for (const script of attributes) {
+      expect(script.scriptContent).toEqual(expect.any(String));
+      expect(script.assignments).toEqual(expect.any(Array));
+    }
+  });
+
+  it('stores settings-based compliance with every setting and its non-compliance actions', async () => {
+    const policies = await payloads(tenantId, 'settingsCompliance');
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) {
+      expect((policy.settings as Json[]).length).toBe(policy.settingCount);
+      const actions = (policy.scheduledActionsForRule as Json[]).flatMap(
+        (rule) => rule.scheduledActionConfigurations as Json[],
+      );
+      expect(actions.length).toBeGreaterThan(0);
+      for (const action of actions) expect(action.actionType).toEqual(expect.any(String));
+      expect(policy.assignments).toEqual(expect.any(Array));
+    }
+  });
+
+  it('stores ADMX files with their language files, and policy sets with their items, without states', async () => {
+    const files = await payloads(tenantId, 'uploadedAdmxFiles');
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      expect(file.targetNamespace).toEqual(expect.any(String));
+      expect((file.groupPolicyUploadedLanguageFiles as Json[]).length).toBeGreaterThan(0);
+      expect(file).not.toHaveProperty('status');
+    }
+    const sets = await payloads(tenantId, 'policySets');
+    expect(sets.length).toBeGreaterThan(0);
+    for (const set of sets) {
+      expect(set.assignments).toEqual(expect.any(Array));
+      const items = set.items as Json[];
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of [set, ...items]) expect(item).not.toHaveProperty('status');
+      for (const item of items) expect(item.payloadId).toEqual(expect.any(String));
+    }
+  });
+
+  it('stores ADE tokens with their profiles, and Android profiles without enrollment secrets', async () => {
+    const tokens = await payloads(tenantId, 'appleEnrollmentProfiles');
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const token of tokens) {
+      expect((token.enrollmentProfiles as Json[]).length).toBeGreaterThan(0);
+      expect(token).not.toHaveProperty('syncedDeviceCount');
+      expect(token).not.toHaveProperty('lastSuccessfulSyncDateTime');
+    }
+    const rows = await stack.db.policy.findMany({
+      where: { tenantId, policyType: 'appleEnrollmentProfiles', deletedAt: null },
+    });
+    expect(rows.map((row) => row.displayName)).toEqual(
+      tokens.map(() => expect.stringContaining('ADE token')),
+    );
+    for (const profile of await payloads(tenantId, 'appleUserEnrollmentProfiles'))
+      expect(profile.assignments).toEqual(expect.any(Array));
+
+    const android = await payloads(tenantId, 'androidEnrollmentProfiles');
+    expect(android.length).toBeGreaterThan(0);
+    for (const profile of android) {
+      expect(profile.enrollmentMode).toEqual(expect.any(String));
+      for (const secret of ['tokenValue', 'qrCodeContent', 'qrCodeImage', 'wifiPassword'])
+        expect(profile).not.toHaveProperty(secret);
+      expect(profile).not.toHaveProperty('enrolledDeviceCount');
+    }
+  });
+
   it('keeps only the ids of catalog metadata and marks no Microsoft script content as change', async () => {
     const templates = await payloads(tenantId, 'administrativeTemplates');
     const values = templates.flatMap((template) => template.definitionValues as Json[]);
@@ -147,7 +219,8 @@ describe('a generated tenant, backed up twice without a change', () => {
 });
 
 test('inline expansions that Graph pages are followed: nothing is lost', async () => {
-  // Large enough that some shell script has several assignments (about 5 in 8 do).
+  // Large enough that some shell script has several assignments (about 5 in 8 do; generated
+  // tenants differ per run).
   const { emulated, tenant } = await admin.createTenant(500);
   const types = ['macosShellScripts', 'compliance'] as const;
   const schedule = await createSchedule(stack, tenant.id, { policyTypes: [...types] });

@@ -20,13 +20,21 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 describe('generated emulator tenants', () => {
-  it('splits the total exactly over all 21 types, at least one each', () => {
+  it(`splits the total exactly over all ${POLICY_TYPE_KEYS.length} types, at least one each`, () => {
     for (const total of [50, 61, 400, 9_999, 10_000]) {
       const counts = allocate(total);
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(total);
       for (const key of POLICY_TYPE_KEYS) expect(counts[key]).toBeGreaterThanOrEqual(1);
     }
     expect(allocate(1_000).settingsCatalog).toBeGreaterThan(allocate(1_000).driverUpdateProfiles);
+  });
+
+  it('gives the collections tenants hold few of (ADE tokens, ADMX files, policy sets...) a few percent', () => {
+    const counts = allocate(5_000);
+    const rare = POLICY_TYPE_KEYS.slice(POLICY_TYPE_KEYS.indexOf('namedLocations') + 1);
+    const share = rare.reduce((sum, key) => sum + counts[key], 0) / 5_000;
+    expect(rare.length).toBeGreaterThan(0);
+    expect(share).toBeLessThan(0.05);
   });
 
   it('generates the same tenant from the same id, and a different one from another id', () => {

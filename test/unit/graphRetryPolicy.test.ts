@@ -32,7 +32,7 @@ describe('sleep', () => {
 
 describe('policy type registry', () => {
   it('recognises its keys only', () => {
-    expect(POLICY_TYPE_KEYS).toHaveLength(21);
+    expect(POLICY_TYPE_KEYS).toHaveLength(30);
     expect(POLICY_TYPE_KEYS).toEqual(
       expect.arrayContaining(['settingsCatalog', 'conditionalAccessPolicies']),
     );

@@ -40,7 +40,14 @@ describe('policy type registry', () => {
   });
 
   it('asks for the scripts permission Microsoft introduced for script endpoints', () => {
-    for (const key of ['powershellScripts', 'macosShellScripts', 'remediations'] as const) {
+    const scriptTypes = [
+      'powershellScripts',
+      'macosShellScripts',
+      'remediations',
+      'complianceScripts',
+      'macosCustomAttributeScripts',
+    ] as const;
+    for (const key of scriptTypes) {
       expect(POLICY_TYPES[key].permission).toBe('DeviceManagementScripts.Read.All');
       // The content is only on the item: every script type reads each item.
       expect(POLICY_TYPES[key].expansions[0]?.kind).toBe('detail');
@@ -49,7 +56,13 @@ describe('policy type registry', () => {
 
   it('marks the script types, and only they, as holding scripts; an unknown stored type may', () => {
     const scripts = POLICY_TYPE_KEYS.filter((key) => POLICY_TYPES[key].holdsScripts);
-    expect(scripts).toEqual(['powershellScripts', 'macosShellScripts', 'remediations']);
+    expect(scripts).toEqual([
+      'powershellScripts',
+      'macosShellScripts',
+      'remediations',
+      'complianceScripts',
+      'macosCustomAttributeScripts',
+    ]);
     expect(mayHoldScripts('compliance')).toBe(false);
     expect(mayHoldScripts('remediations')).toBe(true);
     expect(mayHoldScripts('aTypeRemovedFromTheRegistry')).toBe(true);

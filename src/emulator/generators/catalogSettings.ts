@@ -28,6 +28,8 @@ const STEMS: Readonly<Record<string, readonly string[]>> = {
     'com.microsoft.wdav_antivirusengine',
   ],
   iOS: ['com.apple.applicationaccess', 'com.apple.webcontent-filter', 'com.apple.notificationsettings'],
+  // Settings-based compliance for Linux (compliancePolicies).
+  linux: ['linux_passwordpolicy', 'linux_deviceencryption', 'linux_distribution', 'linux_customcompliance'],
 };
 
 const WORDS = [

@@ -1,5 +1,6 @@
 import { Rng } from '../prng';
 import type { EmulatorNode, GraphJson } from '../types';
+import type { GenerateContext } from './generator';
 
 // Building blocks shared by the per-type generators: names, scope tags and assignment lists.
 
@@ -35,6 +36,17 @@ export function description(rng: Rng, text: string): string | null {
   return rng.bool(0.3)
     ? ''
     : `${text} Owner: ${rng.pick(DEPARTMENTS)} IT. Change ticket CHG${rng.int(10000, 99999)}.`;
+}
+
+/** What most Intune objects have: id, name, description and the two timestamps. */
+export function entityBasics(ctx: GenerateContext, prefix: string, kind: string, text: string): GraphJson {
+  return {
+    id: ctx.id,
+    displayName: policyName(ctx.rng, prefix, kind, ctx.index),
+    description: description(ctx.rng, text) ?? '',
+    createdDateTime: ctx.createdDateTime,
+    lastModifiedDateTime: ctx.lastModifiedDateTime,
+  };
 }
 
 export function scopeTagIds(rng: Rng): string[] {

@@ -1,4 +1,5 @@
 import type { PolicyTypeKey } from '../../graph/policyTypes';
+import { uploadedAdmxFilesGenerator } from './admxFiles';
 import { administrativeTemplatesGenerator } from './administrativeTemplates';
 import { appConfigurationGenerator, appProtectionGenerator } from './apps';
 import { complianceGenerator } from './compliance';
@@ -6,14 +7,28 @@ import { conditionalAccessPoliciesGenerator, namedLocationsGenerator } from './c
 import { deviceConfigurationGenerator } from './deviceConfiguration';
 import { endpointSecurityIntentsGenerator } from './endpointSecurityIntents';
 import { autopilotProfilesGenerator, enrollmentConfigurationsGenerator } from './enrollment';
+import {
+  androidEnrollmentProfilesGenerator,
+  appleEnrollmentProfilesGenerator,
+  appleUserEnrollmentProfilesGenerator,
+} from './enrollmentProfiles';
 import type { PolicyGenerator } from './generator';
+import { policySetsGenerator } from './policySets';
 import { notificationTemplatesGenerator, roleDefinitionsGenerator, scopeTagsGenerator } from './rbac';
-import { macosShellScriptsGenerator, powershellScriptsGenerator, remediationsGenerator } from './scripts';
+import {
+  complianceScriptsGenerator,
+  macosCustomAttributeScriptsGenerator,
+  macosShellScriptsGenerator,
+  powershellScriptsGenerator,
+  remediationsGenerator,
+} from './scripts';
 import { settingsCatalogGenerator } from './settingsCatalog';
+import { settingsComplianceGenerator } from './settingsCompliance';
 import {
   assignmentFiltersGenerator,
   driverUpdateProfilesGenerator,
   featureUpdateProfilesGenerator,
+  hotpatchQualityUpdatePoliciesGenerator,
   qualityUpdateProfilesGenerator,
 } from './updates';
 
@@ -45,4 +60,13 @@ export const GENERATORS: Readonly<Record<PolicyTypeKey, PolicyGenerator>> = {
   notificationTemplates: notificationTemplatesGenerator,
   conditionalAccessPolicies: conditionalAccessPoliciesGenerator,
   namedLocations: namedLocationsGenerator,
+  settingsCompliance: settingsComplianceGenerator,
+  complianceScripts: complianceScriptsGenerator,
+  macosCustomAttributeScripts: macosCustomAttributeScriptsGenerator,
+  hotpatchQualityUpdatePolicies: hotpatchQualityUpdatePoliciesGenerator,
+  uploadedAdmxFiles: uploadedAdmxFilesGenerator,
+  policySets: policySetsGenerator,
+  appleEnrollmentProfiles: appleEnrollmentProfilesGenerator,
+  appleUserEnrollmentProfiles: appleUserEnrollmentProfilesGenerator,
+  androidEnrollmentProfiles: androidEnrollmentProfilesGenerator,
 };

@@ -1,5 +1,5 @@
 import type { Rng } from '../prng';
-import { assignments, base64Of, description, policyName, scopeTagIds } from './common';
+import { assignments, base64Of, description, entityBasics, policyName, scopeTagIds } from './common';
 import type { GenerateContext, PolicyGenerator } from './generator';
 
 // Scripts: the collections leave out the content, which only GET <collection>/{id} returns
@@ -85,8 +85,9 @@ export const remediationsGenerator: PolicyGenerator = {
   weight: 4,
   generate(ctx: GenerateContext) {
     const { rng } = ctx;
-    // Microsoft publishes a few scripts into every tenant; customers may assign them.
-    const global = rng.bool(0.1);
+    // Microsoft publishes a few scripts into every tenant; customers may assign them. Every
+    // tenth, by index, so that any tenant with four or more remediations has one.
+    const global = ctx.index % 10 === 3;
     return {
       object: {
         id: ctx.id,
@@ -125,6 +126,57 @@ export const remediationsGenerator: PolicyGenerator = {
           }),
         }),
       },
+    };
+  },
+};
+
+// A custom compliance detection script: it prints the JSON the policy's rules evaluate.
+function complianceDetection(rng: Rng, revision: number): string {
+  return [
+    '$bitlocker = (Get-BitLockerVolume -MountPoint $env:SystemDrive).ProtectionStatus',
+    `$agent = Get-Service -Name "ContosoAgent${rng.int(1, 9)}" -ErrorAction SilentlyContinue`,
+    `$minimumBuild = ${22000 + 100 * revision}`,
+    '$hash = @{ BitLocker = "$bitlocker"; AgentRunning = ($agent.Status -eq "Running");',
+    '  BuildOk = ([Environment]::OSVersion.Version.Build -ge $minimumBuild) }',
+    'return $hash | ConvertTo-Json -Compress',
+  ].join('\r\n');
+}
+
+export const complianceScriptsGenerator: PolicyGenerator = {
+  weight: 0.5,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    return {
+      object: {
+        ...entityBasics(ctx, 'WIN', 'Compliance script', 'Custom compliance detection.'),
+        publisher: rng.pick(['Contoso IT', 'Fabrikam MSP']),
+        version: '1.0',
+        runAsAccount: 'system',
+        enforceSignatureCheck: false,
+        runAs32Bit: rng.bool(0.1),
+        roleScopeTagIds: scopeTagIds(rng),
+      },
+      detail: { detectionScriptContent: base64Of(complianceDetection(rng, ctx.revision)) },
+    };
+  },
+};
+
+export const macosCustomAttributeScriptsGenerator: PolicyGenerator = {
+  weight: 0.4,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    const attribute = rng.pick(['FileVaultStatus', 'BatteryCycleCount', 'LastBackupDate', 'XProtectVersion']);
+    return {
+      object: {
+        ...entityBasics(ctx, 'MAC', 'Custom attribute', 'macOS custom attribute.'),
+        customAttributeName: `${attribute}${ctx.index}`,
+        customAttributeType: rng.pick(['string', 'integer', 'dateTime']),
+        runAsAccount: 'system',
+        fileName: `${attribute.toLowerCase()}-${rng.hex(6)}.sh`,
+        roleScopeTagIds: scopeTagIds(rng),
+      },
+      detail: { scriptContent: base64Of(shell(rng, ctx.revision)) },
+      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
     };
   },
 };

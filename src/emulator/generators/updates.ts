@@ -1,6 +1,6 @@
 import { Rng } from '../prng';
 import type { EmulatorNode } from '../types';
-import { assignments, description, leaf, policyName, scopeTagIds } from './common';
+import { assignments, description, entityBasics, leaf, policyName, scopeTagIds } from './common';
 import type { GenerateContext, PolicyGenerator } from './generator';
 
 // Assignment filters and the Windows feature / quality / driver update profiles.
@@ -86,6 +86,34 @@ export const qualityUpdateProfilesGenerator: PolicyGenerator = {
         roleScopeTagIds: scopeTagIds(rng),
         createdDateTime: ctx.createdDateTime,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
+      },
+      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+    };
+  },
+};
+
+// Hotpatch quality update policies: which monthly and out-of-band releases install how soon
+// (docs intune-softwareupdate-windowsqualityupdatepolicy.md, approvalSettings).
+export const hotpatchQualityUpdatePoliciesGenerator: PolicyGenerator = {
+  weight: 0.3,
+  generate(ctx: GenerateContext) {
+    const { rng } = ctx;
+    const approval = (cadence: string, category: string, days: number) => ({
+      windowsQualityUpdateCadence: cadence,
+      windowsQualityUpdateCategory: category,
+      approvalMethodType: 'automatic',
+      deferredDeploymentInDay: days,
+    });
+    return {
+      object: {
+        ...entityBasics(ctx, 'WIN', 'Hotpatch quality updates', 'Hotpatch quality update policy.'),
+        roleScopeTagIds: scopeTagIds(rng),
+        hotpatchEnabled: rng.bool(0.8),
+        approvalSettings: [
+          approval('monthly', 'security', (rng.int(0, 7) + ctx.revision) % 30),
+          approval('monthly', 'nonSecurity', rng.int(0, 14)),
+          approval('outOfBand', 'security', 0),
+        ],
       },
       lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
     };
