@@ -18,6 +18,11 @@ export interface EmulatorNode {
   lists?: Record<string, EmulatorNode[] | (() => EmulatorNode[])>;
   /** Navigation properties inlined only when `$expand`ed, e.g. scheduledActionsForRule, definition. */
   expandable?: Record<string, unknown>;
+  /**
+   * Links to other objects of the same entity set by id (a SCEP profile's trusted root): served
+   * as those objects are when asked for, so a link to a removed object is a link to nothing.
+   */
+  references?: Record<string, string | readonly string[]>;
 }
 
 /** One hand-written Intune object: the Graph object plus its related lists. */
