@@ -50,6 +50,23 @@ async function main(): Promise<void> {
       );
       return;
     }
+    if (step.kind === 'reference') {
+      const odataType = String(owner['@odata.type']);
+      for (const { name, single } of step.byODataType[odataType] ?? []) {
+        const url = `${env.emulatorUrl}/${def.graphVersion}${ownerPath}/${odataType.slice(1)}/${name}`;
+        if (!single) owner[name] = await all(url);
+        else {
+          const response = await fetch(url, {
+            dispatcher: agent,
+            headers: { authorization: `Bearer ${token}` },
+          });
+          if (!response.ok && response.status !== 404)
+            throw new Error(`GET ${url} answered ${response.status}`);
+          owner[name] = response.ok ? await response.json() : null;
+        }
+      }
+      return;
+    }
     if (step.forODataTypes && !step.forODataTypes.includes(String(owner['@odata.type']))) return;
     const listPath = `${ownerPath}${step.path}`;
     const elements = await all(

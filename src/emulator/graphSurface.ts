@@ -1,4 +1,5 @@
 import type { PolicyTypeKey } from '../graph/policyTypes';
+import { DEVICE_CONFIGURATION_CASTS } from './deviceConfigurationCasts';
 
 // What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
 // sets exist in which version, which navigation properties can be read as paths or `$expand`ed,
@@ -28,6 +29,8 @@ export interface NavigationRule {
   pageSize?: number;
   /** Properties of its elements that change between reads without any edit (see EntitySet). */
   drifting?: readonly string[];
+  /** Links to other members of the same entity set (EmulatorNode.references), not owned elements. */
+  references?: true;
 }
 
 /** A type-cast segment (`<item>/microsoft.graph.x/<nav>`) and the item types it is valid for. */
@@ -129,7 +132,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'deviceConfiguration' }],
     CONFIG,
     undefined,
-    { versions: BOTH },
+    { versions: BOTH, casts: DEVICE_CONFIGURATION_CASTS },
   ),
   set(
     '/deviceManagement/configurationPolicies',

@@ -214,10 +214,11 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
     if (cast && !cast.appliesTo.includes(String(owner.object['@odata.type']))) {
       return invalidCast(step.cast as string, String(owner.object['@odata.type']).replace(/^#/, ''));
     }
-    const list = listOf(owner, step.name);
-    if (step.elementId !== undefined) {
-      const element = list.find((candidate) => candidate.object.id === step.elementId);
-      if (element === undefined) return missing(step.elementId);
+    const list = navigated(objects, target.set, owner, step);
+    if (step.elementId !== undefined || step.rule.single) {
+      const element = step.rule.single ? list[0] : list.find((c) => c.object.id === step.elementId);
+      // Graph's answer for a single-valued navigation that is not set, too.
+      if (element === undefined) return missing(step.elementId ?? step.name);
       owner = element;
       continue;
     }
@@ -243,12 +244,33 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
       '@odata.context': `${context}/$entity`,
       ...render(owner, {
         ...base,
+        // A linked object is served as its own entity set serves it.
+        withDetail: last.rule.references === true,
         omit: last.rule.baseTypeOmits,
-        drifting: last.rule.drifting,
+        drifting: last.rule.references ? target.set.drifting : last.rule.drifting,
         selfUrl: selfUrl.slice(0, selfUrl.lastIndexOf('/')),
       }),
     },
   };
+}
+
+/** The nodes a navigation step reaches: owned elements, an inlined entity, or linked members. */
+function navigated(
+  objects: TenantObjects,
+  set: EntitySet,
+  owner: EmulatorNode,
+  step: NavStep,
+): EmulatorNode[] {
+  if (step.rule.references) {
+    const ids = owner.references?.[step.name] ?? [];
+    const linked = (typeof ids === 'string' ? [ids] : ids).map((id) => findMember(objects, set, id));
+    return linked.filter((node): node is EmulatorNode => node !== undefined);
+  }
+  if (step.rule.single) {
+    const inline = owner.expandable?.[step.name];
+    return inline === undefined || inline === null ? [] : [{ object: inline as GraphJson }];
+  }
+  return listOf(owner, step.name);
 }
 
 function missing(id: string): Reply {

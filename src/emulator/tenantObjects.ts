@@ -160,12 +160,11 @@ export class TenantObjects {
       this.nextIndex.set(type, index + 1);
       // One small Rng per object at creation (its id and collection); everything else is derived
       // when the object is built, so creating 10,000 objects stays well under a second.
-      const meta = new Rng(`${this.label}|${type}|${index}|id`);
-      const guid = meta.guid();
+      const { meta, id } = this.identity(type, index);
       const collections = POLICY_TYPES[type].collections.length;
       const record: GeneratedRecord = {
         kind: 'generated',
-        id: generator.idFor?.(index) ?? guid,
+        id,
         index,
         revision: 0,
         collectionIndex: Math.min(collections - 1, generator.pickCollection?.(meta) ?? 0),
@@ -177,10 +176,22 @@ export class TenantObjects {
     return ids;
   }
 
+  /** The seed of the object generated at `index`: the same object whenever it is built. */
+  private labelOf(type: PolicyTypeKey, index: number): string {
+    return `${this.label}|${type}|${index}`;
+  }
+
+  /** The id of the object generated at `index`, and the Rng that drew it (its collection next). */
+  private identity(type: PolicyTypeKey, index: number): { meta: Rng; id: string } {
+    const meta = new Rng(`${this.labelOf(type, index)}|id`);
+    const guid = meta.guid();
+    return { meta, id: GENERATORS[type].idFor?.(index) ?? guid };
+  }
+
   /** The servable node of a record (built, or from the cache). */
   node(type: PolicyTypeKey, record: ObjectRecord): EmulatorNode {
     if (record.kind === 'static') return record.node;
-    const label = `${this.label}|${type}|${record.index}`;
+    const label = this.labelOf(type, record.index);
     return cached(`${label}|${record.revision}`, () => {
       const times = new Rng(`${label}|times`);
       const createdDateTime = times.timestamp('2023-01-01T00:00:00Z', '2025-06-01T00:00:00Z');
@@ -195,6 +206,7 @@ export class TenantObjects {
         lastModifiedDateTime:
           record.lastModifiedDateTime ?? times.timestamp(createdDateTime, '2025-11-01T00:00:00Z'),
         collectionIndex: record.collectionIndex,
+        sibling: (index) => ({ id: this.identity(type, index).id, label: this.labelOf(type, index) }),
       });
       return sealNode(type, built);
     });

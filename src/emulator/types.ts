@@ -20,6 +20,11 @@ export interface EmulatorNode {
   expandable?: Record<string, unknown>;
   /** Plain texts of the object's encrypted settings by reference, never served inline (encryptedValues.ts). */
   secretValues?: Record<string, string>;
+  /**
+   * Links to other objects of the same entity set by id (a SCEP profile's trusted root): served
+   * as those objects are when asked for, so a link to a removed object is a link to nothing.
+   */
+  references?: Record<string, string | readonly string[]>;
 }
 
 /** One hand-written Intune object: the Graph object plus its related lists. */

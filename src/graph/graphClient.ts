@@ -1,7 +1,7 @@
 import { mapWithConcurrency } from './concurrency';
 import { EncryptedSettingReader, type EncryptedSettingValues } from './encryptedSettingReader';
 import { ENCRYPTED_SETTINGS } from './encryptedSettings';
-import { GraphProtocolError, type GraphRequestScope } from './errors';
+import { GraphProtocolError, GraphRequestError, type GraphRequestScope } from './errors';
 import { type GraphHttp, type GraphObject, isGraphObject } from './graphHttp';
 import {
   type ListExpansion,
@@ -10,6 +10,7 @@ import {
   type PolicyExpansion,
   type PolicyTypeDefinition,
   type PolicyTypeKey,
+  type ReferenceExpansion,
 } from './policyTypes';
 import { escapeStoredText } from './storedText';
 
@@ -171,6 +172,8 @@ export class GraphClient {
       const detail = await this.http.getJson(this.url(definition.graphVersion, path + query), 'item', signal);
       return { ...owner, ...(await this.withInlineLists(definition, detail, signal)) };
     }
+    if (expansion.kind === 'reference')
+      return this.references(definition, ownerPath, owner, expansion, signal);
     if (!appliesTo(expansion, owner)) return owner;
     return { ...owner, [expansion.property]: await this.list(definition, ownerPath, expansion, signal) };
   }
@@ -197,6 +200,41 @@ export class GraphClient {
       completed.push(full);
     }
     return completed;
+  }
+
+  /** The owner with each of its type's links as references (see ReferenceExpansion). */
+  private async references(
+    definition: PolicyTypeDefinition,
+    ownerPath: string,
+    owner: GraphObject,
+    expansion: ReferenceExpansion,
+    signal?: AbortSignal,
+  ): Promise<GraphObject> {
+    const odataType = String(owner['@odata.type'] ?? '');
+    const navigations = expansion.byODataType[odataType];
+    if (navigations === undefined) return owner;
+    const result = { ...owner };
+    for (const { name, single } of navigations) {
+      const url = this.url(definition.graphVersion, `${ownerPath}/${odataType.slice(1)}/${name}`);
+      if (single) {
+        result[name] = await this.singleReference(url, signal);
+      } else {
+        // Sorted: Graph keeps no order for links, and a reordered list is not a change.
+        const targets = (await this.collectAll(url, signal)).map((target) => referenceTo(target, url));
+        result[name] = targets.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      }
+    }
+    return result;
+  }
+
+  /** The linked object as a reference; null when none is linked, which Graph answers with 404. */
+  private async singleReference(url: string, signal?: AbortSignal): Promise<GraphObject | null> {
+    try {
+      return referenceTo(await this.http.getJson(url, 'item', signal), url);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   /**
@@ -263,6 +301,14 @@ function projected(element: GraphObject, project: ListExpansion['project']): Gra
     out[property] = Object.fromEntries(keys.filter((key) => key in value).map((key) => [key, value[key]]));
   }
   return out;
+}
+
+/** What a backup keeps of a linked object: enough to re-link it, not a copy of it. */
+function referenceTo(target: GraphObject, url: string): GraphObject & { id: string } {
+  const id = requireId(target, 'linked object', pathOf(url));
+  const reference: GraphObject & { id: string } = { id };
+  for (const key of ['displayName', '@odata.type']) if (key in target) reference[key] = target[key];
+  return reference;
 }
 
 function appliesTo(expansion: ListExpansion, owner: GraphObject): boolean {

@@ -1,3 +1,5 @@
+import { CERTIFICATE_REFERENCES } from './certificateReferences';
+
 // The Intune object types TenantVault backs up, as data: the fetcher, the emulator, the API's
 // validation and `GET /v1/policy-types` all read this table, so adding a type is one entry here
 // (plus the emulator's generator for it).
@@ -72,7 +74,26 @@ export interface DetailExpansion {
   entitySet?: string;
 }
 
-export type PolicyExpansion = ListExpansion | DetailExpansion;
+/** A navigation property to another object of the same collection. */
+export interface ReferenceNavigation {
+  name: string;
+  /** Single-valued (Graph answers the entity, or 404 when none is linked) or a collection. */
+  single: boolean;
+}
+
+/**
+ * Links to other objects that Graph leaves out of the item (a certificate profile's trusted root),
+ * each read through the item's type cast: `<item>/microsoft.graph.<type>/<name>`. Stored as
+ * references, not copies: the target is backed up on its own, so only its `id`, `displayName`
+ * and `@odata.type` are kept (null when a single-valued link is not set).
+ */
+export interface ReferenceExpansion {
+  kind: 'reference';
+  /** Per `@odata.type` of the item, its navigations; items of other types cost no request. */
+  byODataType: Readonly<Record<string, readonly ReferenceNavigation[]>>;
+}
+
+export type PolicyExpansion = ListExpansion | DetailExpansion | ReferenceExpansion;
 
 export interface PolicyCollection {
   /** Path from the version root, e.g. '/deviceManagement/deviceConfigurations'. */
@@ -158,8 +179,20 @@ const protection = (path: string, expansions: readonly PolicyExpansion[] = [MAM_
 // it (details and more sources in the project notes, graph-registry-check.md).
 const ENTRIES: Record<PolicyTypeKey, Entry> = {
   // IntuneCD backup/Intune/DeviceConfigurations.py; M365DSC MSFT_IntuneDeviceConfiguration*.
+  // Windows privacy access controls are a navigation of windows10GeneralConfiguration (docs
+  // intune-deviceconfig-windowsprivacydataaccesscontrolitem-list.md; IntuneManagement MSGraph.psm1
+  // expands it by the same cast); certificate links: ./certificateReferences.ts.
   deviceConfiguration: {
-    ...simple('Device configuration profiles', '/deviceManagement/deviceConfigurations', CONFIG_READ),
+    ...simple('Device configuration profiles', '/deviceManagement/deviceConfigurations', CONFIG_READ, [
+      ASSIGNMENTS,
+      {
+        kind: 'list',
+        property: 'privacyAccessControls',
+        path: '/microsoft.graph.windows10GeneralConfiguration/privacyAccessControls',
+        forODataTypes: ['#microsoft.graph.windows10GeneralConfiguration'],
+      },
+      { kind: 'reference', byODataType: CERTIFICATE_REFERENCES },
+    ]),
     volatileFields: MODIFIED_AND_VERSION,
   },
   // Settings are paged at 25 (IntuneCD #125, SettingsCatalog.py); per-item $expand=assignments is

@@ -1,6 +1,7 @@
 // The registry reads what real tenants hold, the way Graph serves it: every check here runs a
 // backup of a generated tenant through Temporal and the worker against the emulator, which
 // routes by its own model of Graph (src/emulator/graphSurface.ts) and refuses what Graph refuses.
+import { randomUUID } from 'node:crypto';
 import { POLICY_TYPE_KEYS, POLICY_TYPES } from '../../src/graph';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
@@ -215,6 +216,88 @@ describe('a generated tenant, backed up twice without a change', () => {
     }
     for (const filter of await payloads(tenantId, 'assignmentFilters'))
       expect(filter).not.toHaveProperty('payloads');
+  });
+});
+
+// Links from device configurations to certificate profiles (not in Graph's list payload).
+const LINKS = [
+  'rootCertificate',
+  'identityCertificate',
+  'identityCertificateForClientAuthentication',
+  'rootCertificateForServerValidation',
+  'rootCertificatesForServerValidation',
+  'rootCertificateForClientValidation',
+];
+const CHAINED = [
+  '#microsoft.graph.windows81SCEPCertificateProfile',
+  '#microsoft.graph.iosScepCertificateProfile',
+  '#microsoft.graph.androidWorkProfilePkcsCertificateProfile',
+];
+
+test('device configurations keep certificate links as references and Windows privacy access controls whole', async () => {
+  // A fixed seed: 205 profiles, among them every certificate kind, unlinked SCEP/PKCS profiles too.
+  const { emulated, tenant } = await admin.createTenant(50, '5eed0000-0000-4000-8000-000000000001');
+  await admin.mutate(emulated.azureTenantId, { add: 200, types: ['deviceConfiguration'] });
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['deviceConfiguration'] });
+  const first = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(first.summary.types.deviceConfiguration?.outcome).toBe('ok');
+
+  const profiles = await payloads(tenant.id, 'deviceConfiguration');
+  const byId = new Map(profiles.map((profile) => [profile.id, profile]));
+  // Every SCEP/PKCS profile says which trusted root it chains to, or that it chains to none.
+  const chained = profiles.filter((profile) => CHAINED.includes(String(profile['@odata.type'])));
+  expect(chained.length).toBeGreaterThan(3);
+  for (const profile of chained) expect(profile).toHaveProperty('rootCertificate');
+  // A reference names a profile of the same backup by id, name and type: a link, not a copy.
+  const references = profiles.flatMap((profile) =>
+    LINKS.flatMap((link) => [profile[link] ?? []].flat() as Json[]),
+  );
+  expect(references.length).toBeGreaterThan(10);
+  for (const reference of references) {
+    const target = byId.get(reference.id);
+    expect(reference).toEqual({
+      id: target?.id,
+      displayName: target?.displayName,
+      '@odata.type': target?.['@odata.type'],
+    });
+  }
+  expect(chained.some((profile) => profile.rootCertificate === null)).toBe(true);
+  const wifi = ofType(profiles, '#microsoft.graph.windowsWifiEnterpriseEAPConfiguration');
+  expect(wifi.length).toBeGreaterThan(0);
+  for (const profile of wifi) {
+    expect(profile.rootCertificatesForServerValidation).toEqual(expect.any(Array));
+    // Not linked: Graph answers 404, stored as no reference.
+    expect(profile.rootCertificateForClientValidation).toBeNull();
+  }
+  const general = ofType(profiles, '#microsoft.graph.windows10GeneralConfiguration');
+  const controls = general.flatMap((profile) => profile.privacyAccessControls as Json[]);
+  expect(controls.length).toBeGreaterThan(0);
+  for (const control of controls)
+    expect(control).toMatchObject({ dataCategory: expect.any(String), accessLevel: expect.any(String) });
+
+  const second = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(second.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+
+  // The right cast serves the linked profile; a cast that does not fit the item is Graph's 400.
+  const base = '/beta/deviceManagement/deviceConfigurations';
+  const linked = chained.find((profile) => profile.rootCertificate !== null) as Json;
+  const cast = `${String(linked['@odata.type']).slice(1)}/rootCertificate`;
+  const served = JSON.parse(await admin.rawGraphText(emulated, `${base}/${linked.id}/${cast}`)) as Json;
+  expect(served.id).toBe((linked.rootCertificate as Json).id);
+  await expect(admin.rawGraphText(emulated, `${base}/${general[0]?.id}/${cast}`)).rejects.toThrow(
+    /answered 400/,
+  );
+
+  // Only a 404 means "not linked": any other answer fails the type rather than store no link.
+  // The emulator models the casts of the types it generates; any other cast is Graph's 400.
+  await admin.plantPolicy(emulated.azureTenantId, {
+    type: 'deviceConfiguration',
+    object: { id: randomUUID(), '@odata.type': '#microsoft.graph.macOSScepCertificateProfile' },
+  });
+  const refused = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(refused.summary.types.deviceConfiguration).toMatchObject({
+    outcome: 'failed',
+    reason: expect.stringContaining('macOSScepCertificateProfile/rootCertificate failed with 400'),
   });
 });
 

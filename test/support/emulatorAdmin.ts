@@ -33,16 +33,26 @@ export class EmulatorAdmin {
     this.agent = new Agent({ connect: { ca: caPem } });
   }
 
-  /** A generated tenant in the emulator only, whose app accepts `clientSecret`. */
-  async createEmulatedTenant(policies: number, clientSecret = `s-${randomUUID()}`): Promise<EmulatedTenant> {
-    const emulated = { azureTenantId: randomUUID(), clientId: randomUUID(), clientSecret };
+  /**
+   * A generated tenant in the emulator only, whose app accepts `clientSecret`. The tenant id
+   * seeds what is generated: a fixed one gives the same objects on every run.
+   */
+  async createEmulatedTenant(
+    policies: number,
+    clientSecret = `s-${randomUUID()}`,
+    azureTenantId: string = randomUUID(),
+  ): Promise<EmulatedTenant> {
+    const emulated = { azureTenantId, clientId: randomUUID(), clientSecret };
     await this.request('POST', '/_emulator/tenants', { ...emulated, policies }, 201);
     return emulated;
   }
 
   /** A generated tenant in the emulator, and its row in our database pointing at it. */
-  async createTenant(policies: number): Promise<{ emulated: EmulatedTenant; tenant: Tenant }> {
-    const emulated = await this.createEmulatedTenant(policies);
+  async createTenant(
+    policies: number,
+    azureTenantId?: string,
+  ): Promise<{ emulated: EmulatedTenant; tenant: Tenant }> {
+    const emulated = await this.createEmulatedTenant(policies, undefined, azureTenantId);
     const id = randomUUID();
     const tenant = await this.stack.db.tenant.create({
       data: {

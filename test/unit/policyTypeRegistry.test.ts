@@ -34,7 +34,7 @@ describe('policy type registry', () => {
     expect(type.key).toBe(key);
     expect(type.collections.length).toBeGreaterThan(0);
     for (const collection of type.collections) expect(collection.path).toMatch(/^\/[A-Za-z]+\/[A-Za-z/]+$/);
-    for (const path of allLists(key)) expect(path).toMatch(/^\/[A-Za-z.]+(\/[A-Za-z.]+)?$/);
+    for (const path of allLists(key)) expect(path).toMatch(/^\/[A-Za-z0-9.]+(\/[A-Za-z.]+)?$/);
     expect(type.permission).toMatch(/^[A-Za-z]+(\.[A-Za-z]+)*\.Read\.All$/);
     expect(readmeRows).toContainEqual([`\`${key}\``, type.displayName, `\`${type.permission}\``]);
   });
@@ -66,6 +66,17 @@ describe('policy type registry', () => {
     expect(mayHoldScripts('compliance')).toBe(false);
     expect(mayHoldScripts('remediations')).toBe(true);
     expect(mayHoldScripts('aTypeRemovedFromTheRegistry')).toBe(true);
+  });
+
+  it('reads device configuration certificate links per type, none where Graph has no route', () => {
+    const links = POLICY_TYPES.deviceConfiguration.expansions.find((e) => e.kind === 'reference');
+    const byType = links?.kind === 'reference' ? links.byODataType : {};
+    expect(byType['#microsoft.graph.windows81SCEPCertificateProfile']).toEqual([
+      { name: 'rootCertificate', single: true },
+    ]);
+    // Imported-PFX profiles inherit rootCertificate, but Graph answers 400 for it.
+    expect(Object.keys(byType).filter((type) => /ImportedPFX/i.test(type))).toEqual([]);
+    expect(Object.keys(byType).every((type) => type.startsWith('#microsoft.graph.'))).toBe(true);
   });
 
   it('follows the settings catalog settings as a paged list', () => {

@@ -17,6 +17,12 @@ export interface GenerateContext {
   lastModifiedDateTime: string;
   /** Index into the registry entry's `collections` (appConfiguration has two). */
   collectionIndex: number;
+  /**
+   * The id and seed label of the object generated at another index of the same type and tenant,
+   * so objects can link to each other (a SCEP profile to its trusted root). Only lower indexes
+   * are sure to exist; a link to a removed object is served as Graph serves a broken one.
+   */
+  sibling(index: number): { id: string; label: string };
 }
 
 /** Builds the objects of one registry type; the emulator serves them through Graph's paths (../graphSurface.ts). */
