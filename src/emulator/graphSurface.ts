@@ -125,6 +125,18 @@ function protectionSet(type: string, collectionIndex: number, versions: EntitySe
   );
 }
 
+/** Windows Information Protection, with (mdm) and without enrollment: no apps. */
+function wipSet(type: string, collectionIndex: number): EntitySet {
+  return set(
+    `/deviceAppManagement/${type.replace(/y$/, 'ies')}`,
+    `microsoft.graph.${type}`,
+    [{ type: 'appProtection', collectionIndex }],
+    APPS,
+    { assignments: NAV, protectedAppLockerFiles: NAV, exemptAppLockerFiles: NAV },
+    { versions: BOTH },
+  );
+}
+
 export const ENTITY_SETS: readonly EntitySet[] = [
   set(
     '/deviceManagement/deviceConfigurations',
@@ -254,18 +266,8 @@ export const ENTITY_SETS: readonly EntitySet[] = [
   protectionSet('iosManagedAppProtection', 0, BOTH),
   protectionSet('androidManagedAppProtection', 1, BOTH),
   protectionSet('windowsManagedAppProtection', 2, BETA),
-  set(
-    '/deviceAppManagement/mdmWindowsInformationProtectionPolicies',
-    'microsoft.graph.mdmWindowsInformationProtectionPolicy',
-    [{ type: 'appProtection', collectionIndex: 3 }],
-    APPS,
-    {
-      assignments: NAV,
-      protectedAppLockerFiles: NAV,
-      exemptAppLockerFiles: NAV,
-    },
-    { versions: BOTH },
-  ),
+  wipSet('mdmWindowsInformationProtectionPolicy', 3),
+  wipSet('windowsInformationProtectionPolicy', 4),
   set(
     '/deviceAppManagement/mobileAppConfigurations',
     'microsoft.graph.managedDeviceMobileAppConfiguration',

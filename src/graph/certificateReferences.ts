@@ -56,7 +56,8 @@ export const CERTIFICATE_REFERENCES: Readonly<Record<string, readonly ReferenceN
       iosVpnConfiguration: IDENTITY,
       iosikEv2VpnConfiguration: IDENTITY,
       iosEnterpriseWiFiConfiguration: [SERVER_ROOTS, CLIENT_IDENTITY],
-      iosWiredNetworkConfiguration: [SERVER_ROOT, CLIENT_IDENTITY],
+      // Both the single and the list link are documented (iostrustedrootcertificate-list).
+      iosWiredNetworkConfiguration: [SERVER_ROOTS, SERVER_ROOT, CLIENT_IDENTITY],
       iosEasEmailProfileConfiguration: [
         one('identityCertificate'),
         SMIME_SIGNING,
@@ -66,7 +67,7 @@ export const CERTIFICATE_REFERENCES: Readonly<Record<string, readonly ReferenceN
       macOSScepCertificateProfile: ROOT,
       macOSVpnConfiguration: IDENTITY,
       macOSEnterpriseWiFiConfiguration: [SERVER_ROOTS, SERVER_ROOT, CLIENT_IDENTITY],
-      macOSWiredNetworkConfiguration: [SERVER_ROOT, CLIENT_IDENTITY],
+      macOSWiredNetworkConfiguration: [SERVER_ROOTS, SERVER_ROOT, CLIENT_IDENTITY],
       macOSDeviceFeaturesConfiguration: [PKINIT],
       // Android Enterprise (fully managed, work profile), AOSP and device administrator
       androidDeviceOwnerScepCertificateProfile: ROOT,

@@ -132,7 +132,7 @@ export class GraphClient {
   ): Promise<FetchedPolicy> {
     const id = requireId(item, `${definition.key} item`, collection.path);
     const itemPath = `${collection.path}/${encodeURIComponent(id)}`;
-    let payload = await this.withInlineLists(definition, { ...item }, signal);
+    let payload = await this.withInlineLists({ ...item }, itemPath, signal);
     for (const expansion of collection.expansions ?? definition.expansions) {
       payload = await this.expand(definition, itemPath, payload, expansion, signal);
     }
@@ -170,7 +170,7 @@ export class GraphClient {
         ? `${expansion.entitySet}/${encodeURIComponent(requireId(owner, 'listed object', ownerPath))}`
         : ownerPath;
       const detail = await this.http.getJson(this.url(definition.graphVersion, path + query), 'item', signal);
-      return { ...owner, ...(await this.withInlineLists(definition, detail, signal)) };
+      return { ...owner, ...(await this.withInlineLists(detail, path, signal)) };
     }
     if (expansion.kind === 'reference')
       return this.references(definition, ownerPath, owner, expansion, signal);
@@ -189,7 +189,7 @@ export class GraphClient {
     const listed = await this.collectAll(this.url(definition.graphVersion, `${listPath}${query}`), signal);
     const elements: GraphObject[] = [];
     for (const element of listed)
-      elements.push(projected(await this.withInlineLists(definition, element, signal), expansion.project));
+      elements.push(projected(await this.withInlineLists(element, listPath, signal), expansion.project));
     if (!expansion.each?.length) return elements;
     const completed: GraphObject[] = [];
     for (const element of elements) {
@@ -243,29 +243,29 @@ export class GraphClient {
    * `@odata.*` keys, so an unfollowed link would store a truncated list without a trace.
    */
   private async withInlineLists(
-    definition: PolicyTypeDefinition,
     object: GraphObject,
+    where: string,
     signal?: AbortSignal,
   ): Promise<GraphObject> {
+    // Complete this object's lists first, then walk into them: elements of a later page may
+    // carry next links of their own.
     for (const key of Object.keys(object)) {
-      const value = object[key];
-      if (key.endsWith(INLINE_NEXT_LINK)) {
-        const property = key.slice(0, -INLINE_NEXT_LINK.length);
-        const first = object[property];
-        if (!Array.isArray(first) || typeof value !== 'string') {
-          throw new GraphProtocolError(
-            `${key} has no list or no link beside it`,
-            definition.collections[0]?.path ?? '',
-          );
-        }
-        const rest = await this.collectAll(this.sameOrigin(value, this.graphBaseUrl), signal);
-        object[property] = [...first, ...rest];
-        delete object[key];
-      } else if (Array.isArray(value)) {
+      if (!key.endsWith(INLINE_NEXT_LINK)) continue;
+      const property = key.slice(0, -INLINE_NEXT_LINK.length);
+      const first = object[property];
+      const link = object[key];
+      if (!Array.isArray(first) || typeof link !== 'string')
+        throw new GraphProtocolError(`${key} has no list or no link beside it`, where);
+      const rest = await this.collectAll(this.sameOrigin(link, this.graphBaseUrl), signal);
+      object[property] = [...first, ...rest];
+      delete object[key];
+    }
+    for (const value of Object.values(object)) {
+      if (Array.isArray(value)) {
         for (const element of value)
-          if (isGraphObject(element)) await this.withInlineLists(definition, element, signal);
+          if (isGraphObject(element)) await this.withInlineLists(element, where, signal);
       } else if (isGraphObject(value)) {
-        await this.withInlineLists(definition, value, signal);
+        await this.withInlineLists(value, where, signal);
       }
     }
     return object;

@@ -169,6 +169,11 @@ function simple(
 }
 
 const MAM_APPS: ListExpansion = { kind: 'list', property: 'apps', path: '/apps' };
+const WIP_LISTS: readonly PolicyExpansion[] = [
+  ASSIGNMENTS,
+  { kind: 'list', property: 'protectedAppLockerFiles', path: '/protectedAppLockerFiles' },
+  { kind: 'list', property: 'exemptAppLockerFiles', path: '/exemptAppLockerFiles' },
+];
 const protection = (path: string, expansions: readonly PolicyExpansion[] = [MAM_APPS, ASSIGNMENTS]) => ({
   path: `/deviceAppManagement/${path}`,
   expansions,
@@ -309,19 +314,17 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   // The type-specific collections, as Salto (constants TYPES_WITH_TARGET_APPS_PATH_MAP), M365DSC
   // and CIPP-API read them: managedAppPolicies also lists app configurations, supports no $expand,
   // and its targetedManagedAppProtection cast is invalid for windowsManagedAppProtection (docs
-  // intune-mam-windowsmanagedappprotection.md: "Inherits from managedAppPolicy"). WIP (MDM)
-  // policies have no apps but assignments and AppLocker files (IntuneManagement).
+  // intune-mam-windowsmanagedappprotection.md: "Inherits from managedAppPolicy"). WIP policies,
+  // with and without enrollment, have no apps but assignments and AppLocker files
+  // (IntuneManagement; Learn intune-mam-windowsinformationprotectionpolicy-list).
   appProtection: {
     displayName: 'App protection policies',
     collections: [
       protection('iosManagedAppProtections'),
       protection('androidManagedAppProtections'),
       protection('windowsManagedAppProtections'),
-      protection('mdmWindowsInformationProtectionPolicies', [
-        ASSIGNMENTS,
-        { kind: 'list', property: 'protectedAppLockerFiles', path: '/protectedAppLockerFiles' },
-        { kind: 'list', property: 'exemptAppLockerFiles', path: '/exemptAppLockerFiles' },
-      ]),
+      protection('mdmWindowsInformationProtectionPolicies', WIP_LISTS),
+      protection('windowsInformationProtectionPolicies', WIP_LISTS),
     ],
     expansions: [],
     permission: APPS_READ,

@@ -78,7 +78,8 @@ async function withEncryptedSettings(tenantId: string): Promise<{ ids: string[];
 }
 
 test('without the write permission the type is ok with a warning naming each policy; no plain value is stored', async () => {
-  const { emulated, tenant } = await admin.createTenant(250);
+  // A fixed tenant, so its generated profiles surely include encrypted values of their own.
+  const { emulated, tenant } = await admin.createTenant(400, '8f3e2d1c-0b9a-4c7d-8e6f-5a4b3c2d1e0f');
   const id = randomUUID();
   const plain = `plain-${randomUUID()}`;
   await admin.plantPolicy(emulated.azureTenantId, customProfile(id, { './Device/Secret': plain }));

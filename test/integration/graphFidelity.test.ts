@@ -72,7 +72,11 @@ describe('a generated tenant, backed up twice without a change', () => {
       expect(policy.apps).toEqual(expect.any(Array));
       expect(policy.assignments).toEqual(expect.any(Array));
     }
-    for (const wip of ofType(policies, '#microsoft.graph.mdmWindowsInformationProtectionPolicy')) {
+    const wips = [
+      ...ofType(policies, '#microsoft.graph.mdmWindowsInformationProtectionPolicy'),
+      ...ofType(policies, '#microsoft.graph.windowsInformationProtectionPolicy'),
+    ];
+    for (const wip of wips) {
       expect(wip.assignments).toEqual(expect.any(Array));
       expect(wip.protectedAppLockerFiles).toEqual(expect.any(Array));
     }

@@ -105,11 +105,29 @@ test('a tenant secret appears in no log line, no text or JSON column and no Temp
       ],
     },
   });
+  // Android Enterprise enrollment secrets: volatile, so never stored anywhere.
+  const enrollmentToken = `canary-enrollment-token-${randomUUID()}`;
+  const wifiPassword = `canary-wifi-password-${randomUUID()}`;
+  await admin.plantPolicy(emulated.azureTenantId, {
+    type: 'androidEnrollmentProfiles',
+    object: {
+      '@odata.type': '#microsoft.graph.androidDeviceOwnerEnrollmentProfile',
+      id: randomUUID(),
+      displayName: 'Kiosk enrollment',
+      enrollmentMode: 'corporateOwnedDedicatedDevice',
+      tokenValue: enrollmentToken,
+      qrCodeContent: JSON.stringify({ token: enrollmentToken }),
+      qrCodeImage: { type: 'image/png', value: Buffer.from(enrollmentToken).toString('base64') },
+      wifiSsid: 'Setup',
+      wifiPassword,
+    },
+  });
   const schedule = await createSchedule(stack, tenant.id, {
-    policyTypes: ['compliance', 'settingsCatalog', 'deviceConfiguration'],
+    policyTypes: ['compliance', 'settingsCatalog', 'deviceConfiguration', 'androidEnrollmentProfiles'],
   });
   const succeeded = await runToCompletion(stack, tenant.id, schedule.id);
   expect(succeeded.status).toBe('succeeded');
+  expect(succeeded.summary.types.androidEnrollmentProfiles?.fetched).toBeGreaterThan(0);
   expect(succeeded.summary.types.deviceConfiguration.warnings).toBeUndefined();
 
   const patched = await stack.api(`/v1/tenants/${tenant.id}`, {
@@ -138,7 +156,15 @@ test('a tenant secret appears in no log line, no text or JSON column and no Temp
     return JSON.stringify(answer.body);
   });
 
-  for (const canary of [accepted, refused, omaValue]) {
+  const base64Token = Buffer.from(enrollmentToken).toString('base64');
+  for (const canary of [
+    accepted,
+    refused,
+    omaValue,
+    enrollmentToken,
+    base64Token.toLowerCase(),
+    wifiPassword,
+  ]) {
     expect(logs.filter((line) => line.toLowerCase().includes(canary))).toEqual([]);
     expect(await columnsContaining(stack.db, columns, canary)).toEqual([]);
     expect(histories.filter((history) => history.toLowerCase().includes(canary))).toEqual([]);

@@ -105,7 +105,11 @@ const PROTECTION = [
   { type: '#microsoft.graph.androidManagedAppProtection', prefix: 'AND', platform: 'android' as const },
   { type: '#microsoft.graph.windowsManagedAppProtection', prefix: 'WIN', platform: 'windows' as const },
 ];
-const WIP_COLLECTION = 3;
+/** WIP with enrollment (mdm) and without: the registry's collections 3 and 4. */
+const WIP_COLLECTIONS: Readonly<Record<number, { type: string; kind: string }>> = {
+  3: { type: '#microsoft.graph.mdmWindowsInformationProtectionPolicy', kind: 'WIP (MDM)' },
+  4: { type: '#microsoft.graph.windowsInformationProtectionPolicy', kind: 'WIP (MAM)' },
+};
 
 function appLockerFiles(rng: Rng, policyId: string, kind: string): EmulatorNode[] {
   return Array.from({ length: rng.int(0, 2) }, (_, i) =>
@@ -120,7 +124,7 @@ function appLockerFiles(rng: Rng, policyId: string, kind: string): EmulatorNode[
 
 export const appProtectionGenerator: PolicyGenerator = {
   weight: 5,
-  pickCollection: (rng) => (rng.bool(0.08) ? WIP_COLLECTION : rng.int(0, 2)),
+  pickCollection: (rng) => (rng.bool(0.08) ? rng.int(3, 4) : rng.int(0, 2)),
   generate(ctx: GenerateContext): EmulatorNode {
     const { rng } = ctx;
     const common = {
@@ -133,12 +137,13 @@ export const appProtectionGenerator: PolicyGenerator = {
       version: `"${rng.hex(8)}-${ctx.revision}"`,
     };
     // Windows Information Protection policies have assignments and AppLocker files, no apps.
-    if (ctx.collectionIndex === WIP_COLLECTION) {
+    const wip = WIP_COLLECTIONS[ctx.collectionIndex];
+    if (wip) {
       return {
         object: {
-          '@odata.type': '#microsoft.graph.mdmWindowsInformationProtectionPolicy',
+          '@odata.type': wip.type,
           ...common,
-          displayName: policyName(rng, 'WIN', 'WIP (MDM)', ctx.index),
+          displayName: policyName(rng, 'WIN', wip.kind, ctx.index),
           enforcementLevel: rng.pick(['noProtection', 'encryptAuditAndBlock']),
           enterpriseDomain: 'contoso.example',
           protectionUnderLockConfigRequired: false,

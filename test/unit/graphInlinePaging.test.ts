@@ -1,0 +1,68 @@
+// The fetcher completes inline expanded lists that Graph pages (`<property>@odata.nextLink`),
+// at any depth and on every page. Graph is a fake here: the merge logic is what is under test
+// (the real emulator's inline paging is covered in test/integration/graphFidelity.test.ts).
+import { GraphProtocolError } from '../../src/graph';
+import { GraphClient } from '../../src/graph/graphClient';
+import type { GraphHttp } from '../../src/graph/graphHttp';
+
+const BASE = 'https://graph.example';
+const LIST =
+  '/beta/deviceManagement/deviceCompliancePolicies?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)';
+
+function clientServing(routes: Record<string, unknown>): GraphClient {
+  const http = {
+    async getJson(url: string) {
+      const path = url.slice(BASE.length);
+      if (!(path in routes)) throw new Error(`unrouted ${path}`);
+      return structuredClone(routes[path]);
+    },
+  } as unknown as GraphHttp;
+  return new GraphClient(http, BASE);
+}
+
+async function firstPolicy(client: GraphClient) {
+  for await (const page of client.fetchPolicyPages('compliance')) return page[0];
+  return undefined;
+}
+
+const rule = (id: string, actions: unknown[], next?: string) => ({
+  id,
+  scheduledActionConfigurations: actions,
+  ...(next ? { 'scheduledActionConfigurations@odata.nextLink': `${BASE}${next}` } : {}),
+});
+
+test('a next link inside an element of a later inline page is followed too', async () => {
+  const client = clientServing({
+    [LIST]: {
+      value: [
+        {
+          id: 'p1',
+          scheduledActionsForRule: [rule('r1', [{ id: 'a1' }])],
+          'scheduledActionsForRule@odata.nextLink': `${BASE}/beta/rules-page-2`,
+        },
+      ],
+    },
+    '/beta/rules-page-2': { value: [rule('r2', [{ id: 'b1' }], '/beta/actions-page-2')] },
+    '/beta/actions-page-2': { value: [{ id: 'b2' }] },
+    '/beta/deviceManagement/deviceCompliancePolicies/p1/assignments': { value: [] },
+  });
+  const policy = await firstPolicy(client);
+  const rules = policy?.payload.scheduledActionsForRule as {
+    id: string;
+    scheduledActionConfigurations: unknown[];
+  }[];
+  expect(rules.map((r) => [r.id, r.scheduledActionConfigurations.length])).toEqual([
+    ['r1', 1],
+    ['r2', 2],
+  ]);
+  expect(JSON.stringify(policy?.payload)).not.toContain('@odata.nextLink');
+});
+
+test('a next link without the list beside it is a protocol error naming the item', async () => {
+  const client = clientServing({
+    [LIST]: { value: [{ id: 'p1', 'scheduledActionsForRule@odata.nextLink': `${BASE}/beta/x` }] },
+  });
+  const error = await firstPolicy(client).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(GraphProtocolError);
+  expect((error as GraphProtocolError).path).toBe('/deviceManagement/deviceCompliancePolicies/p1');
+});
