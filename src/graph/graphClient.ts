@@ -132,7 +132,7 @@ export class GraphClient {
   ): Promise<FetchedPolicy> {
     const id = requireId(item, `${definition.key} item`, collection.path);
     const itemPath = `${collection.path}/${encodeURIComponent(id)}`;
-    let payload = await this.withInlineLists({ ...item }, itemPath, signal);
+    let payload = await this.withInlineLists({ ...item }, collection.query, itemPath, signal);
     for (const expansion of collection.expansions ?? definition.expansions) {
       payload = await this.expand(definition, itemPath, payload, expansion, signal);
     }
@@ -170,7 +170,7 @@ export class GraphClient {
         ? `${expansion.entitySet}/${encodeURIComponent(requireId(owner, 'listed object', ownerPath))}`
         : ownerPath;
       const detail = await this.http.getJson(this.url(definition.graphVersion, path + query), 'item', signal);
-      return { ...owner, ...(await this.withInlineLists(detail, path, signal)) };
+      return { ...owner, ...(await this.withInlineLists(detail, expansion.query, path, signal)) };
     }
     if (expansion.kind === 'reference')
       return this.references(definition, ownerPath, owner, expansion, signal);
@@ -189,7 +189,9 @@ export class GraphClient {
     const listed = await this.collectAll(this.url(definition.graphVersion, `${listPath}${query}`), signal);
     const elements: GraphObject[] = [];
     for (const element of listed)
-      elements.push(projected(await this.withInlineLists(element, listPath, signal), expansion.project));
+      elements.push(
+        projected(await this.withInlineLists(element, expansion.query, listPath, signal), expansion.project),
+      );
     if (!expansion.each?.length) return elements;
     const completed: GraphObject[] = [];
     for (const element of elements) {
@@ -244,6 +246,17 @@ export class GraphClient {
    */
   private async withInlineLists(
     object: GraphObject,
+    query: string | undefined,
+    where: string,
+    signal?: AbortSignal,
+  ): Promise<GraphObject> {
+    // Only expanded navigation properties are annotated: an answer to a request without
+    // `$expand` has none, and walking a large settings tree for nothing costs (bench:sync).
+    return query?.includes('$expand=') ? this.completeInlineLists(object, where, signal) : object;
+  }
+
+  private async completeInlineLists(
+    object: GraphObject,
     where: string,
     signal?: AbortSignal,
   ): Promise<GraphObject> {
@@ -263,9 +276,9 @@ export class GraphClient {
     for (const value of Object.values(object)) {
       if (Array.isArray(value)) {
         for (const element of value)
-          if (isGraphObject(element)) await this.withInlineLists(element, where, signal);
+          if (isGraphObject(element)) await this.completeInlineLists(element, where, signal);
       } else if (isGraphObject(value)) {
-        await this.withInlineLists(value, where, signal);
+        await this.completeInlineLists(value, where, signal);
       }
     }
     return object;
