@@ -31,6 +31,23 @@ export interface NavigationRule {
   drifting?: readonly string[];
   /** Links to other members of the same entity set (EmulatorNode.references), not owned elements. */
   references?: true;
+  /** Graph's type name of its elements, for error messages about their navigations. */
+  graphType?: string;
+}
+
+/**
+ * A function bound to an item, `<item>/<name>(<parameter>='<value>')` (name case-insensitive,
+ * optionally `microsoft.graph.`-qualified). It reveals the plain text of a setting the emulator
+ * sealed on write (./encryptedValues.ts): `value` of the elements of `settings` with
+ * `isEncrypted: true`, found by the element's property named like the parameter.
+ */
+export interface BoundFunction {
+  parameter: string;
+  /** The item's array property holding the settings. */
+  settings: string;
+  versions: readonly ('v1.0' | 'beta')[];
+  /** Graph answers 403 naming these unless the app holds one of them. */
+  permissions: readonly string[];
 }
 
 /** A type-cast segment (`<item>/microsoft.graph.x/<nav>`) and the item types it is valid for. */
@@ -63,6 +80,12 @@ export interface EntitySet {
    * backup that does not treat them as volatile reports changes that are not there.
    */
   drifting?: readonly string[];
+  /**
+   * How deep `$expand` may nest below a request on this set (`a($expand=b)` is 2). Graph's
+   * controllers default to 1 and answer 400 beyond it; 1 unless given.
+   */
+  maxExpansionDepth?: number;
+  functions?: Readonly<Record<string, BoundFunction>>;
 }
 
 const BOTH = ['v1.0', 'beta'] as const;
@@ -95,6 +118,16 @@ const MANAGED_DEVICES = [
 const APPS = ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'];
 const RBAC = ['DeviceManagementRBAC.Read.All', 'DeviceManagementRBAC.ReadWrite.All'];
 const POLICY = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'];
+
+// Documented in v1.0 and beta (Learn intune-deviceconfig-deviceconfiguration-getomasettingplaintextvalue,
+// both views; msgraph-sdk-go, generated from v1.0, has getOmaSettingPlainTextValueWithSecretReferenceValueId).
+// Read.All is refused (IntuneManagement #263; microsoft-graph-docs PR #19790).
+const PLAIN_TEXT: BoundFunction = {
+  parameter: 'secretReferenceValueId',
+  settings: 'omaSettings',
+  versions: BOTH,
+  permissions: ['DeviceManagementConfiguration.ReadWrite.All'],
+};
 
 function set(
   path: string,
@@ -132,7 +165,11 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'deviceConfiguration' }],
     CONFIG,
     undefined,
-    { versions: BOTH, casts: DEVICE_CONFIGURATION_CASTS },
+    {
+      versions: BOTH,
+      casts: DEVICE_CONFIGURATION_CASTS,
+      functions: { getOmaSettingPlainTextValue: PLAIN_TEXT },
+    },
   ),
   set(
     '/deviceManagement/configurationPolicies',
@@ -151,10 +188,16 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'compliance' }],
     CONFIG,
     {
-      scheduledActionsForRule: { ...NAV, elements: { scheduledActionConfigurations: NAV } },
+      scheduledActionsForRule: {
+        ...NAV,
+        graphType: 'microsoft.graph.deviceComplianceScheduledActionForRule',
+        elements: { scheduledActionConfigurations: NAV },
+      },
       assignments: NAV,
     },
-    { versions: BOTH },
+    // Read with `$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)` (Salto
+    // fetch.ts, IntuneCD Compliance.py; registry check notes).
+    { versions: BOTH, maxExpansionDepth: 2 },
   ),
   set(
     '/deviceManagement/groupPolicyConfigurations',
@@ -165,6 +208,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
       // Graph's MaxExpansionDepth is 1: definitionValues cannot bring their presentation values.
       definitionValues: {
         ...PER_ITEM,
+        graphType: 'microsoft.graph.groupPolicyDefinitionValue',
         elements: {
           definition: {
             ...SINGLE,
@@ -172,6 +216,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
           },
           presentationValues: {
             ...NAV,
+            graphType: 'microsoft.graph.groupPolicyPresentationValue',
             elements: { presentation: { ...SINGLE, drifting: ['lastModifiedDateTime'] } },
           },
         },
@@ -185,7 +230,11 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'endpointSecurityIntents' }],
     CONFIG,
     {
-      categories: { ...PER_ITEM, elements: { settings: PER_ITEM } },
+      categories: {
+        ...PER_ITEM,
+        graphType: 'microsoft.graph.deviceManagementIntentSettingCategory',
+        elements: { settings: PER_ITEM },
+      },
       settings: PER_ITEM,
       assignments: PER_ITEM,
     },
@@ -386,7 +435,11 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     CONFIG,
     {
       settings: { ...PER_ITEM, pageSize: 25 },
-      scheduledActionsForRule: { ...PER_ITEM, elements: { scheduledActionConfigurations: NAV } },
+      scheduledActionsForRule: {
+        ...PER_ITEM,
+        graphType: 'microsoft.graph.deviceManagementComplianceScheduledActionForRule',
+        elements: { scheduledActionConfigurations: NAV },
+      },
       assignments: NAV,
     },
   ),
