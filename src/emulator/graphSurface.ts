@@ -2,11 +2,12 @@ import type { PolicyTypeKey } from '../graph/policyTypes';
 import { DEVICE_CONFIGURATION_CASTS } from './deviceConfigurationCasts';
 
 // What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
-// sets exist in which version, which navigation properties can be read as paths or `$expand`ed,
-// which type casts are valid and which permissions Graph accepts. The emulator routes requests by
-// this table only, so a registry entry that asks Graph for something Graph refuses fails in tests
-// as it would in a tenant. Sources per entry: ../../../shared/notes/graph-registry-check.md, the
-// Graph docs (microsoft-graph-docs-contrib, api-reference/beta) and the public clients named there.
+// sets exist in which version, which navigation properties can be read as paths or `$expand`ed
+// (and how deep), which type casts and item functions are valid and which permissions Graph
+// accepts. The emulator routes requests by this table only, so a registry entry that asks Graph
+// for something Graph refuses fails in tests as it would in a tenant. Sources per entry:
+// ../../../shared/notes/graph-registry-check.md, the Graph docs (microsoft-graph-docs-contrib,
+// api-reference/beta) and the public clients named there.
 
 /** A navigation property of an entity (or of the elements of a navigation collection). */
 export interface NavigationRule {
