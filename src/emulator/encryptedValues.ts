@@ -1,23 +1,32 @@
-import { ENCRYPTED_SETTINGS, type EncryptedSettingRule } from '../graph/encryptedSettings';
-import { POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
+import type { PolicyTypeKey } from '../graph/policyTypes';
+import type { GraphCall } from './graphApi';
 import { graphError } from './graphErrors';
-import type { GraphCall, ServeContext } from './graphApi';
+import { type BoundFunction, ENTITY_SETS } from './graphSurface';
 import type { Reply } from './httpUtil';
 import { Rng } from './prng';
 import type { EmulatorTenant } from './tenantStore';
 import type { EmulatorNode, GraphJson } from './types';
 
-// Setting values Intune stores encrypted (src/graph/encryptedSettings.ts), as Graph serves them:
-// an object written with `isEncrypted: true` and a plain `value` is served with `value: "****"`
-// and a `secretReferenceValueId`; the plain text only comes from the rule's function below the
-// item, and only to a tenant whose app holds the rule's permission (403 naming it otherwise).
-// Self-contained: serveCall asks serveEncryptedValue before resolving a registry endpoint.
+// Setting values Intune stores encrypted, as Graph serves them: an object written with
+// `isEncrypted: true` and a plain `value` is served with `value: "****"` and a reference
+// (`secretReferenceValueId`); the plain text only comes from the function the surface describes
+// on the item's entity set (graphSurface.ts `functions`), and only to a tenant whose app holds its
+// permission (403 naming it otherwise). Which types are sealed follows from the surface too: the
+// types its sets with such a function hold.
 
 /** What Graph sends in place of an encrypted value (ModernWorkplaceConcierge #86 shows "****"). */
 export const ENCRYPTED_PLACEHOLDER = '****';
 
-const RULES = Object.entries(ENCRYPTED_SETTINGS) as [PolicyTypeKey, EncryptedSettingRule][];
-const split = (path: string) => path.split('/').filter((s) => s !== '');
+const sealing = new Map<PolicyTypeKey, BoundFunction | undefined>();
+
+/** The sealing function of the sets that hold a type's objects, if any. */
+function sealingOf(type: PolicyTypeKey): BoundFunction | undefined {
+  if (!sealing.has(type)) {
+    const sets = ENTITY_SETS.filter((set) => set.holds.some((h) => h.type === type && !('elementsOf' in h)));
+    sealing.set(type, sets.flatMap((set) => Object.values(set.functions ?? {}))[0]);
+  }
+  return sealing.get(type);
+}
 
 /**
  * Moves the plain values of the node's encrypted settings into `node.secretValues`, as Intune
@@ -25,8 +34,8 @@ const split = (path: string) => path.split('/').filter((s) => s !== '');
  * M365DSCDRGUtil.psm1 parses) unless it has one, stable for the same setting of the same policy.
  */
 export function sealNode(type: PolicyTypeKey, node: EmulatorNode): EmulatorNode {
-  const rule = ENCRYPTED_SETTINGS[type];
-  const settings = rule && node.object[rule.property];
+  const rule = sealingOf(type);
+  const settings = rule && node.object[rule.settings];
   if (!rule || !Array.isArray(settings)) return node;
   const policyId = String(node.object.id);
   settings.forEach((setting: GraphJson, index) => {
@@ -47,10 +56,10 @@ export function setEncryptedValue(
   tenant: EmulatorTenant,
   request: { type: PolicyTypeKey; policyId: string; omaUri: string; value: string },
 ): boolean {
-  const rule = ENCRYPTED_SETTINGS[request.type];
+  const rule = sealingOf(request.type);
   const record = tenant.objects.find(request.type, request.policyId);
   if (!rule || record?.kind !== 'static') return false;
-  const settings = record.node.object[rule.property];
+  const settings = record.node.object[rule.settings];
   const setting = Array.isArray(settings)
     ? (settings as GraphJson[]).find((s) => s.isEncrypted === true && s.omaUri === request.omaUri)
     : undefined;
@@ -60,49 +69,27 @@ export function setEncryptedValue(
   return true;
 }
 
-/** The answer to a call of a rule's plain-text function, or undefined for any other call. */
-export function serveEncryptedValue(call: GraphCall, ctx: ServeContext): Reply | undefined {
-  for (const [type, rule] of RULES) {
-    const match = matchCall(type, rule, call.segments);
-    if (match === undefined) continue;
-    if (!ctx.tenant.grantedPermissions.includes(rule.permission)) {
-      return graphError(
-        403,
-        'Forbidden',
-        `Application is not authorized to perform this operation. Application must have one of the following scopes: ${rule.permission}`,
-      );
-    }
-    const record = ctx.tenant.objects.find(type, match.itemId);
-    const plain = record && ctx.tenant.objects.node(type, record).secretValues?.[match.reference];
-    if (plain === undefined) {
-      return graphError(404, 'ResourceNotFound', `Secret reference '${match.reference}' does not exist.`);
-    }
-    return {
-      status: 200,
-      body: { '@odata.context': `${call.url.origin}/${call.version}/$metadata#Edm.String`, value: plain },
-    };
+/** The answer to a call of a sealing function (graphSurface.ts `functions`) on the item `node`. */
+export function servePlainText(
+  call: GraphCall,
+  request: { rule: BoundFunction; argument: string },
+  node: EmulatorNode,
+  tenant: EmulatorTenant,
+): Reply {
+  const { rule, argument } = request;
+  if (!rule.permissions.some((scope) => tenant.grantedPermissions.includes(scope))) {
+    return graphError(
+      403,
+      'Forbidden',
+      `Application is not authorized to perform this operation. Application must have one of the following scopes: ${rule.permissions.join(', ')}`,
+    );
   }
-  return undefined;
-}
-
-function matchCall(
-  type: PolicyTypeKey,
-  rule: EncryptedSettingRule,
-  segments: readonly string[],
-): { itemId: string; reference: string } | undefined {
-  // `name(parameter='value')`, the name optionally namespace-qualified, matched case-insensitively;
-  // a quote inside the value is written twice (OData string literal).
-  const call = new RegExp(
-    `^(?:microsoft\\.graph\\.)?${rule.plainTextFunction}\\(\\s*${rule.parameter}\\s*=\\s*'((?:[^']|'')*)'\\s*\\)$`,
-    'i',
-  );
-  for (const collection of POLICY_TYPES[type].collections) {
-    const prefix = split(collection.path);
-    if (segments.length !== prefix.length + 2) continue;
-    if (!prefix.every((segment, i) => segment.toLowerCase() === segments[i]?.toLowerCase())) continue;
-    const found = call.exec(segments[prefix.length + 1] ?? '');
-    if (found)
-      return { itemId: segments[prefix.length] ?? '', reference: (found[1] ?? '').replaceAll("''", "'") };
+  const plain = node.secretValues?.[argument];
+  if (plain === undefined) {
+    return graphError(404, 'ResourceNotFound', `Secret reference '${argument}' does not exist.`);
   }
-  return undefined;
+  return {
+    status: 200,
+    body: { '@odata.context': `${call.url.origin}/${call.version}/$metadata#Edm.String`, value: plain },
+  };
 }

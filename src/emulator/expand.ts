@@ -1,27 +1,76 @@
-// `$expand` as Graph reads it: top-level navigation property names, options in parentheses.
+// `$expand` as Graph reads it: navigation property names, each with options in parentheses
+// (`a($expand=b($select=x);$top=5),c`), options separated by `;`.
+//
+// Hand-written: the OData parsers on npm (@odata/parser, odata-v4-parser) parse the whole query
+// grammar into ASTs of filters and literals; the emulator only needs names and the raw options,
+// nested `$expand` parsed again, which is a bracket-depth split.
 
-/** Top-level names of a `$expand` value, e.g. `a($expand=b),c` -> [a, c]. */
-export function expandNames(value: string | null | undefined): string[] {
-  if (value === null || value === undefined || value.trim() === '') return [];
-  const names: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const char of value) {
-    if (char === '(') depth++;
-    if (char === ')') depth--;
-    if (char === ',' && depth === 0) {
-      names.push(current.trim());
-      current = '';
-    } else if (depth === 0 && char !== ')') {
-      current += char;
-    }
-  }
-  names.push(current.trim());
-  return names.filter((name) => name !== '');
+export interface ExpandItem {
+  /** As the client wrote it (matched case-insensitively against the surface). */
+  name: string;
+  /** The options in parentheses as written, in order (`[['$expand', 'b'], ['$top', '5']]`). */
+  options: [string, string][];
+  /** The nested `$expand`, parsed. */
+  expand: ExpandItem[];
 }
 
-/** The names a registry query string (`$expand=...&...`) expands. */
-export function expandNamesOfQuery(query: string | undefined): string[] {
-  if (query === undefined) return [];
-  return expandNames(new URLSearchParams(query).get('$expand'));
+/** The parsed value, or the message of Graph's 400 for a malformed one. */
+export function parseExpand(value: string | null | undefined): ExpandItem[] | { error: string } {
+  if (value === null || value === undefined || value.trim() === '') return [];
+  const parts = splitTopLevel(value, ',');
+  if ('error' in parts) return parts;
+  const items: ExpandItem[] = [];
+  for (const part of parts) {
+    const item = parseItem(part.trim(), value);
+    if ('error' in item) return item;
+    items.push(item);
+  }
+  return items;
+}
+
+function parseItem(text: string, whole: string): ExpandItem | { error: string } {
+  const open = text.indexOf('(');
+  const name = (open === -1 ? text : text.slice(0, open)).trim();
+  if (name === '' || (open !== -1 && !text.endsWith(')'))) return syntaxError(whole);
+  if (open === -1) return { name, options: [], expand: [] };
+  const inner = splitTopLevel(text.slice(open + 1, -1), ';');
+  if ('error' in inner) return inner;
+  const options: [string, string][] = [];
+  let expand: ExpandItem[] = [];
+  for (const option of inner) {
+    const equals = option.indexOf('=');
+    if (equals < 1) return syntaxError(whole);
+    const key = option.slice(0, equals).trim();
+    const optionValue = option.slice(equals + 1).trim();
+    options.push([key, optionValue]);
+    if (key === '$expand') {
+      const nested = parseExpand(optionValue);
+      if ('error' in nested) return nested;
+      expand = nested;
+    }
+  }
+  return { name, options, expand };
+}
+
+/** `text` split at `separator` outside parentheses; an unbalanced bracket is an error. */
+function splitTopLevel(text: string, separator: string): string[] | { error: string } {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '(') depth++;
+    if (char === ')' && --depth < 0) return syntaxError(text);
+    if (char === separator && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) return { error: 'Found an unbalanced bracket expression.' };
+  parts.push(text.slice(start));
+  return parts;
+}
+
+function syntaxError(text: string): { error: string } {
+  return { error: `Syntax error in the $expand expression '${text}'.` };
 }

@@ -1,4 +1,3 @@
-import { serveEncryptedValue } from './encryptedValues';
 import { drawTransientFault, type InjectedFault, includesType } from './faults';
 import { graphError, notFound } from './graphErrors';
 import type { Reply } from './httpUtil';
@@ -34,8 +33,6 @@ export function serveCall(call: GraphCall, ctx: ServeContext): Reply {
   if (call.method !== 'GET')
     return graphError(405, 'MethodNotAllowed', 'The emulator serves read-only requests.');
 
-  const encryptedValue = serveEncryptedValue(call, ctx);
-  if (encryptedValue !== undefined) return encryptedValue;
   const continuation = call.url.searchParams.has('$skiptoken');
   const target = resolveSurface(call.version, call.segments, continuation);
   if (target === undefined) return notFound(call.segments);

@@ -2,11 +2,12 @@ import type { PolicyTypeKey } from '../graph/policyTypes';
 import { DEVICE_CONFIGURATION_CASTS } from './deviceConfigurationCasts';
 
 // What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
-// sets exist in which version, which navigation properties can be read as paths or `$expand`ed,
-// which type casts are valid and which permissions Graph accepts. The emulator routes requests by
-// this table only, so a registry entry that asks Graph for something Graph refuses fails in tests
-// as it would in a tenant. Sources per entry: ../../../shared/notes/graph-registry-check.md, the
-// Graph docs (microsoft-graph-docs-contrib, api-reference/beta) and the public clients named there.
+// sets exist in which version, which navigation properties can be read as paths or `$expand`ed
+// (and how deep), which type casts and item functions are valid and which permissions Graph
+// accepts. The emulator routes requests by this table only, so a registry entry that asks Graph
+// for something Graph refuses fails in tests as it would in a tenant. Sources per entry:
+// ../../../shared/notes/graph-registry-check.md, the Graph docs (microsoft-graph-docs-contrib,
+// api-reference/beta) and the public clients named there.
 
 /** A navigation property of an entity (or of the elements of a navigation collection). */
 export interface NavigationRule {
@@ -31,6 +32,23 @@ export interface NavigationRule {
   drifting?: readonly string[];
   /** Links to other members of the same entity set (EmulatorNode.references), not owned elements. */
   references?: true;
+  /** Graph's type name of its elements, for error messages about their navigations. */
+  graphType?: string;
+}
+
+/**
+ * A function bound to an item, `<item>/<name>(<parameter>='<value>')` (name case-insensitive,
+ * optionally `microsoft.graph.`-qualified). It reveals the plain text of a setting the emulator
+ * sealed on write (./encryptedValues.ts): `value` of the elements of `settings` with
+ * `isEncrypted: true`, found by the element's property named like the parameter.
+ */
+export interface BoundFunction {
+  parameter: string;
+  /** The item's array property holding the settings. */
+  settings: string;
+  versions: readonly ('v1.0' | 'beta')[];
+  /** Graph answers 403 naming these unless the app holds one of them. */
+  permissions: readonly string[];
 }
 
 /** A type-cast segment (`<item>/microsoft.graph.x/<nav>`) and the item types it is valid for. */
@@ -63,6 +81,12 @@ export interface EntitySet {
    * backup that does not treat them as volatile reports changes that are not there.
    */
   drifting?: readonly string[];
+  /**
+   * How deep `$expand` may nest below a request on this set (`a($expand=b)` is 2). Graph's
+   * controllers default to 1 and answer 400 beyond it; 1 unless given.
+   */
+  maxExpansionDepth?: number;
+  functions?: Readonly<Record<string, BoundFunction>>;
 }
 
 const BOTH = ['v1.0', 'beta'] as const;
@@ -95,6 +119,16 @@ const MANAGED_DEVICES = [
 const APPS = ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'];
 const RBAC = ['DeviceManagementRBAC.Read.All', 'DeviceManagementRBAC.ReadWrite.All'];
 const POLICY = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'];
+
+// Documented in v1.0 and beta (Learn intune-deviceconfig-deviceconfiguration-getomasettingplaintextvalue,
+// both views; msgraph-sdk-go, generated from v1.0, has getOmaSettingPlainTextValueWithSecretReferenceValueId).
+// Read.All is refused (IntuneManagement #263; microsoft-graph-docs PR #19790).
+const PLAIN_TEXT: BoundFunction = {
+  parameter: 'secretReferenceValueId',
+  settings: 'omaSettings',
+  versions: BOTH,
+  permissions: ['DeviceManagementConfiguration.ReadWrite.All'],
+};
 
 function set(
   path: string,
@@ -144,7 +178,11 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'deviceConfiguration' }],
     CONFIG,
     undefined,
-    { versions: BOTH, casts: DEVICE_CONFIGURATION_CASTS },
+    {
+      versions: BOTH,
+      casts: DEVICE_CONFIGURATION_CASTS,
+      functions: { getOmaSettingPlainTextValue: PLAIN_TEXT },
+    },
   ),
   set(
     '/deviceManagement/configurationPolicies',
@@ -163,10 +201,16 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'compliance' }],
     CONFIG,
     {
-      scheduledActionsForRule: { ...NAV, elements: { scheduledActionConfigurations: NAV } },
+      scheduledActionsForRule: {
+        ...NAV,
+        graphType: 'microsoft.graph.deviceComplianceScheduledActionForRule',
+        elements: { scheduledActionConfigurations: NAV },
+      },
       assignments: NAV,
     },
-    { versions: BOTH },
+    // Read with `$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)` (Salto
+    // fetch.ts, IntuneCD Compliance.py; registry check notes).
+    { versions: BOTH, maxExpansionDepth: 2 },
   ),
   set(
     '/deviceManagement/groupPolicyConfigurations',
@@ -177,6 +221,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
       // Graph's MaxExpansionDepth is 1: definitionValues cannot bring their presentation values.
       definitionValues: {
         ...PER_ITEM,
+        graphType: 'microsoft.graph.groupPolicyDefinitionValue',
         elements: {
           definition: {
             ...SINGLE,
@@ -184,6 +229,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
           },
           presentationValues: {
             ...NAV,
+            graphType: 'microsoft.graph.groupPolicyPresentationValue',
             elements: { presentation: { ...SINGLE, drifting: ['lastModifiedDateTime'] } },
           },
         },
@@ -197,7 +243,11 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'endpointSecurityIntents' }],
     CONFIG,
     {
-      categories: { ...PER_ITEM, elements: { settings: PER_ITEM } },
+      categories: {
+        ...PER_ITEM,
+        graphType: 'microsoft.graph.deviceManagementIntentSettingCategory',
+        elements: { settings: PER_ITEM },
+      },
       settings: PER_ITEM,
       assignments: PER_ITEM,
     },
@@ -388,7 +438,11 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     CONFIG,
     {
       settings: { ...PER_ITEM, pageSize: 25 },
-      scheduledActionsForRule: { ...PER_ITEM, elements: { scheduledActionConfigurations: NAV } },
+      scheduledActionsForRule: {
+        ...PER_ITEM,
+        graphType: 'microsoft.graph.deviceManagementComplianceScheduledActionForRule',
+        elements: { scheduledActionConfigurations: NAV },
+      },
       assignments: NAV,
     },
   ),

@@ -1,5 +1,5 @@
 import { graphError } from './graphErrors';
-import { ENTITY_SETS, type EntitySet, type NavigationRule } from './graphSurface';
+import { type BoundFunction, ENTITY_SETS, type EntitySet, type NavigationRule } from './graphSurface';
 import type { Reply } from './httpUtil';
 
 // Graph URLs resolved against the Graph surface (./graphSurface.ts), never against TenantVault's
@@ -20,6 +20,8 @@ export interface SurfaceTarget {
   itemId?: string;
   /** Navigations below the item, outermost first; the last step is what is served. */
   steps: NavStep[];
+  /** A function bound to the item (no steps then), with its one argument. */
+  call?: { name: string; rule: BoundFunction; argument: string };
 }
 
 const split = (path: string) => path.split('/').filter((s) => s !== '');
@@ -29,7 +31,10 @@ function startsWith(segments: readonly string[], prefix: readonly string[]): boo
   return prefix.length <= segments.length && prefix.every((segment, i) => same(segment, segments[i] ?? ''));
 }
 
-function findKey<T>(record: Readonly<Record<string, T>> | undefined, name: string): [string, T] | undefined {
+export function findKey<T>(
+  record: Readonly<Record<string, T>> | undefined,
+  name: string,
+): [string, T] | undefined {
   return Object.entries(record ?? {}).find(([key]) => same(key, name));
 }
 
@@ -48,6 +53,12 @@ export function resolveSurface(
   if (entitySet === undefined || !entitySet.versions.includes(version)) return undefined;
   const [itemId, ...rest] = segments.slice(split(entitySet.path).length);
   if (itemId === undefined) return { set: entitySet, steps: [] };
+  const call = rest[0] === undefined ? undefined : functionCall(entitySet, version, rest[0]);
+  if (call !== undefined) {
+    if ('status' in call) return call;
+    if (rest.length > 1) return segmentNotFound(rest[1] as string);
+    return { set: entitySet, itemId, steps: [], call };
+  }
   const steps: NavStep[] = [];
   let navigations = entitySet.navigations;
   for (let i = 0; i < rest.length; ) {
@@ -72,6 +83,27 @@ export function resolveSurface(
     i += 2;
   }
   return { set: entitySet, itemId, steps };
+}
+
+/**
+ * A segment `name(parameter='value')` naming a function of the set: the call, Graph's 400 when
+ * the version lacks it or the argument is no string literal, undefined for any other segment.
+ */
+function functionCall(
+  entitySet: EntitySet,
+  version: 'v1.0' | 'beta',
+  segment: string,
+): SurfaceTarget['call'] | Reply | undefined {
+  const parts = /^(?:microsoft\.graph\.)?(\w+)\((.*)\)$/is.exec(segment);
+  const found = parts === null ? undefined : findKey(entitySet.functions, parts[1] ?? '');
+  if (parts === null || found === undefined) return undefined;
+  const [name, rule] = found;
+  // The argument is an OData string literal: quoted, a quote inside written twice.
+  const argument = new RegExp(`^\\s*${rule.parameter}\\s*=\\s*'((?:[^']|'')*)'\\s*$`, 'i').exec(
+    parts[2] ?? '',
+  );
+  if (!rule.versions.includes(version) || argument === null) return segmentNotFound(segment);
+  return { name, rule, argument: (argument[1] ?? '').replaceAll("''", "'") };
 }
 
 /** The navigations `$expand` may name here, and whether the request lists or reads one object. */

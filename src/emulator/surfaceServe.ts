@@ -1,10 +1,18 @@
-import { expandNames } from './expand';
+import { servePlainText } from './encryptedValues';
+import { type ExpandItem, parseExpand } from './expand';
 import type { GraphCall, ServeContext } from './graphApi';
 import { graphError } from './graphErrors';
 import type { EntitySet, NavigationRule } from './graphSurface';
 import type { Reply } from './httpUtil';
 import { pageReply, pageWindow, skipTokenFor } from './paging';
-import { contextPath, expandRules, invalidCast, type NavStep, type SurfaceTarget } from './surfaceRoutes';
+import {
+  contextPath,
+  expandRules,
+  findKey,
+  invalidCast,
+  type NavStep,
+  type SurfaceTarget,
+} from './surfaceRoutes';
 import { listOf, type ObjectRecord, type TenantObjects } from './tenantObjects';
 import type { PolicyTypeKey } from '../graph/policyTypes';
 import type { EmulatorNode, GraphJson } from './types';
@@ -65,9 +73,17 @@ function findMember(objects: TenantObjects, set: EntitySet, id: string): Emulato
   return undefined;
 }
 
+/** One `$expand`ed navigation, bound to the surface: its declared name, rule and nested ones. */
+interface Expansion {
+  name: string;
+  rule: NavigationRule;
+  /** The options in its parentheses, kept in the next links of its inline pages. */
+  options: readonly [string, string][];
+  nested: readonly Expansion[];
+}
+
 interface RenderOptions {
-  expand: readonly string[];
-  rules: Readonly<Record<string, NavigationRule>>;
+  expand: readonly Expansion[];
   listing: boolean;
   withDetail: boolean;
   /** Where the object is served, for the next links of inline expansions. */
@@ -104,8 +120,7 @@ function render(node: EmulatorNode, options: RenderOptions): GraphJson {
   for (const key of options.omit ?? []) delete value[key];
   for (const path of options.betaOnly ?? []) deletePath(value, path);
   drift(value, options.drifting);
-  for (const name of options.expand) {
-    const rule = options.rules[name] as NavigationRule;
+  for (const { name, rule, options: nestedOptions, nested } of options.expand) {
     if (rule.single) {
       const inline = node.expandable?.[name];
       value[name] = inline ? drift({ ...(inline as GraphJson) }, rule.drifting) : null;
@@ -115,26 +130,28 @@ function render(node: EmulatorNode, options: RenderOptions): GraphJson {
       value[name] = [];
       continue;
     }
-    const all = listOf(node, name).map((element) =>
-      drift(omitted({ ...element.object }, rule.baseTypeOmits), rule.drifting),
-    );
+    const listUrl =
+      options.selfUrl === undefined
+        ? undefined
+        : `${options.selfUrl.replace(/\/$/, '')}/${encodeURIComponent(String(node.object.id))}/${name}`;
+    const all = listOf(node, name);
     const size = options.inlinePageSize;
-    if (size !== undefined && all.length > size && options.selfUrl !== undefined) {
-      // Graph may page an inline expansion: the rest is behind `<name>@odata.nextLink`.
-      value[name] = all.slice(0, size);
-      value[`${name}@odata.nextLink`] = inlineNextLink(options.selfUrl, node, name, size);
-    } else {
-      value[name] = all;
-    }
+    // Graph may page an inline expansion: the rest is behind `<name>@odata.nextLink`.
+    const paged = size !== undefined && all.length > size && listUrl !== undefined;
+    value[name] = (paged ? all.slice(0, size) : all).map((element) =>
+      render(element, {
+        expand: nested,
+        listing: true,
+        withDetail: false,
+        selfUrl: listUrl,
+        inlinePageSize: size,
+        omit: rule.baseTypeOmits,
+        drifting: rule.drifting,
+      }),
+    );
+    if (paged) value[`${name}@odata.nextLink`] = inlineNextLink(listUrl, nestedOptions, size);
   }
   return value;
-}
-
-function omitted(object: GraphJson, keys: readonly string[] | undefined): GraphJson {
-  if (!keys?.length) return object;
-  const copy = { ...object };
-  for (const key of keys) delete copy[key];
-  return copy;
 }
 
 function deletePath(object: GraphJson, path: string): void {
@@ -152,32 +169,82 @@ function deletePath(object: GraphJson, path: string): void {
   }
 }
 
-function inlineNextLink(selfUrl: string, node: EmulatorNode, name: string, offset: number): string {
-  const base = `${selfUrl.replace(/\/$/, '')}/${encodeURIComponent(String(node.object.id))}/${name}`;
-  return `${base}?$top=${offset}&$skiptoken=${skipTokenFor(offset)}`;
+/** The next link of an inline page: the list's own URL with the expansion's options, as Graph does. */
+function inlineNextLink(listUrl: string, options: readonly [string, string][], offset: number): string {
+  const kept = options
+    .filter(([key]) => key !== '$top' && key !== '$skiptoken')
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`);
+  return `${listUrl}?${[...kept, `$top=${offset}`, `$skiptoken=${skipTokenFor(offset)}`].join('&')}`;
 }
 
-export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeContext): Reply {
-  const expand = expandNames(call.url.searchParams.get('$expand'));
+/**
+ * The parsed `$expand` bound to the navigations it may name (names matched case-insensitively,
+ * answered with the declared name), or Graph's 400: an unknown or non-expandable name at any
+ * depth, or nesting deeper than the set allows.
+ */
+function bindExpand(call: GraphCall, target: SurfaceTarget): Expansion[] | Reply {
+  const parsed = parseExpand(call.url.searchParams.get('$expand'));
+  if ('error' in parsed) return graphError(400, 'BadRequest', parsed.error);
   const { listing, rules } = expandRules(target);
-  for (const name of expand) {
-    const rule = rules[name];
-    if (rule === undefined || !(listing ? rule.expandOnList : rule.expandOnItem)) {
+  const last = target.steps.at(-1);
+  const bound = bind(parsed, rules, listing, last?.rule.graphType ?? target.set.graphType);
+  if ('status' in bound) return bound;
+  const allowed = target.set.maxExpansionDepth ?? 1;
+  if (depthOf(bound) > allowed) {
+    return graphError(
+      400,
+      'BadRequest',
+      `The request includes a $expand path which is too deep. The maximum depth allowed is ${allowed}.`,
+    );
+  }
+  return bound;
+}
+
+function bind(
+  items: readonly ExpandItem[],
+  rules: Readonly<Record<string, NavigationRule>>,
+  listing: boolean,
+  graphType: string,
+): Expansion[] | Reply {
+  const bound: Expansion[] = [];
+  for (const item of items) {
+    const found = findKey(rules, item.name);
+    if (found === undefined || !(listing ? found[1].expandOnList : found[1].expandOnItem)) {
       return graphError(
         400,
         'BadRequest',
-        rule === undefined
-          ? `Could not find a property named '${name}' on type '${target.set.graphType}'.`
-          : `The query specified in the URI is not valid. The property '${name}' cannot be used in the $expand query option.`,
+        found === undefined
+          ? `Could not find a property named '${item.name}' on type '${graphType}'.`
+          : `The query specified in the URI is not valid. The property '${found[0]}' cannot be used in the $expand query option.`,
       );
     }
+    const [name, rule] = found;
+    // The elements of an inlined list are listed; a single entity is read as its owner is.
+    const nested = bind(item.expand, rule.elements ?? {}, listing || !rule.single, rule.graphType ?? name);
+    if ('status' in nested) return nested;
+    bound.push({ name, rule, options: item.options, nested });
   }
+  return bound;
+}
+
+function depthOf(expansions: readonly Expansion[]): number {
+  return expansions.reduce((deepest, e) => Math.max(deepest, 1 + depthOf(e.nested)), 0);
+}
+
+export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeContext): Reply {
   const { objects } = ctx.tenant;
+  if (target.call !== undefined) {
+    const item = findMember(objects, target.set, target.itemId as string);
+    if (item === undefined) return missing(target.itemId as string);
+    return servePlainText(call, target.call, item, ctx.tenant);
+  }
+  const expand = bindExpand(call, target);
+  if ('status' in expand) return expand;
+  const { listing } = expandRules(target);
   const context = `${call.url.origin}/${call.version}/$metadata#${contextPath(target)}`;
   const pageSize = ctx.tenant.pageSize ?? ctx.defaultPageSize;
   const base = {
     expand,
-    rules,
     listing,
     withDetail: false,
     inlinePageSize: ctx.tenant.faults.inlineExpansionPageSize,

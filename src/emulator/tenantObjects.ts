@@ -49,31 +49,33 @@ function cached(key: string, build: () => EmulatorNode): EmulatorNode {
 /** The elements of one of a node's lists, building it on first use. */
 export function listOf(node: EmulatorNode, property: string): EmulatorNode[] {
   const list = node.lists?.[property];
-  if (list === undefined) {
-    // A collection only ever inlined by the generator (compliance actions) is still a list.
-    const inline = node.expandable?.[property];
-    return Array.isArray(inline) ? inline.map((object) => ({ object: object as GraphJson })) : [];
-  }
+  if (list === undefined) return [];
   if (typeof list !== 'function') return list;
   const built = list();
   if (node.lists) node.lists[property] = built;
   return built;
 }
 
-/** A hand-written policy in the registry's terms (lists by property, $expand-only properties). */
+/** A hand-written policy in the registry's terms (lists by property). */
 export function nodeFromPolicy(policy: EmulatorPolicy): EmulatorNode {
   const leaves = (items: GraphJson[] | undefined) => (items ?? []).map((object) => ({ object }));
   const lists: Record<string, EmulatorNode[]> = {};
   for (const [property, items] of Object.entries(policy.lists ?? {})) lists[property] = leaves(items);
   if (policy.settings) lists.settings = leaves(policy.settings);
   if (policy.assignments) lists.assignments = leaves(policy.assignments);
+  // Written as Graph inlines them fully expanded; each rule's actions are a navigation of their own.
+  if (policy.scheduledActionsForRule) {
+    lists.scheduledActionsForRule = policy.scheduledActionsForRule.map(
+      ({ scheduledActionConfigurations, ...rule }) => ({
+        object: rule,
+        lists: { scheduledActionConfigurations: leaves(scheduledActionConfigurations as GraphJson[]) },
+      }),
+    );
+  }
   return {
     object: structuredClone(policy.object),
     ...(policy.detail ? { detail: structuredClone(policy.detail) } : {}),
     lists: structuredClone(lists),
-    ...(policy.scheduledActionsForRule
-      ? { expandable: { scheduledActionsForRule: structuredClone(policy.scheduledActionsForRule) } }
-      : {}),
   };
 }
 

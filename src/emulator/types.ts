@@ -16,7 +16,10 @@ export interface EmulatorNode {
    * once, on first use, so listing a collection never builds the (large) lists of its items.
    */
   lists?: Record<string, EmulatorNode[] | (() => EmulatorNode[])>;
-  /** Navigation properties inlined only when `$expand`ed, e.g. scheduledActionsForRule, definition. */
+  /**
+   * Single-valued navigation properties, inlined only when `$expand`ed (definition, presentation);
+   * collection-valued ones are `lists`.
+   */
   expandable?: Record<string, unknown>;
   /** Plain texts of the object's encrypted settings by reference, never served inline (encryptedValues.ts). */
   secretValues?: Record<string, string>;
@@ -35,7 +38,10 @@ export interface EmulatorPolicy {
   settings?: GraphJson[];
   /** `/assignments` sub-collection. */
   assignments?: GraphJson[];
-  /** Navigation property returned only with `$expand=scheduledActionsForRule` (compliance). */
+  /**
+   * Compliance rules as Graph returns them with
+   * `$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)`; served as lists.
+   */
   scheduledActionsForRule?: GraphJson[];
   /** Any other registry list, by property name (e.g. roleAssignments, apps). */
   lists?: Record<string, GraphJson[]>;

@@ -88,3 +88,32 @@ test('gives the plain text only to a tenant granted the write permission', () =>
     400,
   );
 });
+
+test('the function is routed by the surface: on the set that has it, in both versions, under its faults', () => {
+  const ctx = tenantWithProfile();
+  ctx.tenant.grantedPermissions = [
+    ...ctx.tenant.grantedPermissions,
+    'DeviceManagementConfiguration.ReadWrite.All',
+  ];
+  const body = get(item, ctx).body as { omaSettings: { secretReferenceValueId: string }[] };
+  const reference = body.omaSettings[0]?.secretReferenceValueId ?? '';
+  const call = (path: string) =>
+    get(`${path}/getOmaSettingPlainTextValue(secretReferenceValueId='${reference}')`, ctx);
+  // Documented in v1.0 as well (Learn, both views; msgraph-sdk-go, generated from v1.0).
+  expect(call(item.replace('/beta/', '/v1.0/'))).toMatchObject({
+    status: 200,
+    body: { value: "it's secret" },
+  });
+  const elsewhere = call(`/beta/deviceManagement/configurationPolicies/${POLICY}`);
+  expect(elsewhere.status).toBe(400);
+  expect(JSON.stringify(elsewhere.body)).toContain(
+    "Resource not found for the segment 'getOmaSettingPlainTextValue(",
+  );
+  expect(call('/beta/deviceManagement/deviceConfigurations/nope')).toMatchObject({
+    status: 404,
+    body: { error: { message: expect.stringContaining("Resource 'nope' does not exist") } },
+  });
+  // A type the tenant may not read is refused below its items too, functions included.
+  ctx.tenant.faults = { forbiddenTypes: ['deviceConfiguration'] };
+  expect(call(item).status).toBe(403);
+});

@@ -1,10 +1,12 @@
 import { Rng } from '../prng';
-import type { GraphJson } from '../types';
-import { assignments, description, policyName, scopeTagIds } from './common';
+import type { EmulatorNode, GraphJson } from '../types';
+import { assignments, description, leaf, policyName, scopeTagIds } from './common';
 import type { GenerateContext, PolicyGenerator } from './generator';
 
-// Compliance policies; the non-compliance actions are a navigation property Graph returns only
-// with $expand=scheduledActionsForRule, so they are `expandable`, never part of the object.
+// Compliance policies; the non-compliance actions are navigations Graph inlines only when
+// expanded: the rules (`scheduledActionsForRule`), and the actions of each rule
+// (`scheduledActionConfigurations`, `$expand=scheduledActionsForRule($expand=…)`), so both are
+// lists, never part of the object.
 
 const VARIANTS: readonly { prefix: string; fields: (rng: Rng, revision: number) => GraphJson }[] = [
   {
@@ -66,7 +68,7 @@ const VARIANTS: readonly { prefix: string; fields: (rng: Rng, revision: number) 
   },
 ];
 
-function scheduledActions(rng: Rng, policyId: string): GraphJson[] {
+function scheduledActions(rng: Rng, policyId: string): EmulatorNode[] {
   const actions: GraphJson[] = [
     {
       id: new Rng(`${policyId}:block`).guid(),
@@ -94,7 +96,12 @@ function scheduledActions(rng: Rng, policyId: string): GraphJson[] {
       notificationMessageCCList: [],
     });
   }
-  return [{ id: new Rng(`${policyId}:rule`).guid(), ruleName: null, scheduledActionConfigurations: actions }];
+  return [
+    {
+      object: { id: new Rng(`${policyId}:rule`).guid(), ruleName: null },
+      lists: { scheduledActionConfigurations: actions.map(leaf) },
+    },
+  ];
 }
 
 export const complianceGenerator: PolicyGenerator = {
@@ -113,8 +120,10 @@ export const complianceGenerator: PolicyGenerator = {
         roleScopeTagIds: scopeTagIds(rng),
         version: 1 + ctx.revision,
       },
-      expandable: { scheduledActionsForRule: scheduledActions(rng, ctx.id) },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: {
+        scheduledActionsForRule: scheduledActions(rng, ctx.id),
+        assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+      },
     };
   },
 };
