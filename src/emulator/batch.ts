@@ -49,7 +49,11 @@ export function handleBatch(text: string, batchUrl: URL, version: 'v1.0' | 'beta
     return {
       id: request.id,
       status: reply.status,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+      // Graph's spelling: Microsoft's SDKs (BatchResponseContent) look for "Content-Type" exactly.
+      headers: {
+        'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;charset=utf-8',
+        ...reply.headers,
+      },
       body: reply.body,
     };
   });
@@ -61,7 +65,12 @@ function serveSub(request: BatchRequest, batchUrl: URL, version: 'v1.0' | 'beta'
   if (/^[a-z]+:\/\//i.test(request.url)) {
     return graphError(400, 'BadRequest', 'Batch request urls must be relative to the version.');
   }
-  const url = new URL(`${batchUrl.origin}/${version}/${request.url.replace(/^\/+/, '')}`);
+  // Microsoft's Graph SDKs send the version too ("/v1.0/me": BatchRequestContent strips only the
+  // scheme and host), and Graph accepts it when it is the batch's own version.
+  const relative = request.url.replace(/^\/+/, '');
+  const own = `${version}/`;
+  const path = relative.toLowerCase().startsWith(own) ? relative.slice(own.length) : relative;
+  const url = new URL(`${batchUrl.origin}/${version}/${path}`);
   const segments = url.pathname
     .split('/')
     .filter((s) => s !== '')

@@ -373,7 +373,7 @@ describe('$batch', () => {
     expect(responses.map((r) => r.id)).toEqual(requests.map((r) => r.id));
     expect(responses[0]?.status).toBe(200);
     expect(responses[0]?.body.value).toHaveLength(1);
-    expect(responses[0]?.headers['content-type']).toMatch(/json/);
+    expect(responses[0]?.headers['Content-Type']).toMatch(/json/);
     expect(responses[19]).toMatchObject({ status: 404, body: { error: { code: 'ResourceNotFound' } } });
   });
 
