@@ -112,12 +112,12 @@ test('the batch helpers send a $batch and read each answer', async () => {
   ];
   expect(ids).toEqual(['1', '2', '3']);
   const answer = new BatchResponseContent(await client.api('/$batch').post(await content.getContent()));
-  const valueOf = async (id: string) => {
+  const listed = async (id: string) => {
     const response = answer.getResponseById(id);
     expect(response?.status).toBe(200);
     return ((await response?.json()) as { value: Json[] } | undefined)?.value;
   };
-  expect((await valueOf('1'))?.length).toBe(tenantCounts.scopeTags);
-  expect(await valueOf('2')).toHaveLength(2);
+  expect((await listed('1'))?.length).toBe(tenantCounts.scopeTags);
+  expect(await listed('2')).toHaveLength(2);
   expect(answer.getResponseById('3')?.status).toBe(404);
 });
