@@ -1,7 +1,7 @@
 import { graphError } from './graphErrors';
-import type { FilterableProperty } from './graphSurface';
+import type { FilterableProperty, NavigationRule } from './graphSurface';
 import type { Reply } from './httpUtil';
-import type { GraphJson } from './types';
+import type { EmulatorNode, GraphJson } from './types';
 
 // The system query options as Graph reads them: `$select`, `$filter`, `$count`, and on beta the
 // same options without `$` ("In beta only, the $ prefix is optional", Learn query-parameters).
@@ -67,6 +67,37 @@ export function selected(value: GraphJson, names: readonly string[], keep: reado
   return out;
 }
 
+/**
+ * `$select` bound to the properties the served objects have (declared spelling), or Graph's 400
+ * for a name none of them has. Navigations count as properties; an empty set accepts any name.
+ */
+export function bindSelect(
+  url: URL,
+  nodes: () => EmulatorNode[],
+  navigations: Readonly<Record<string, NavigationRule>>,
+  graphType: string,
+): string[] | undefined | Reply {
+  const names = selectOf(url);
+  if (names === undefined) return undefined;
+  const known = new Set(Object.keys(navigations));
+  const served = nodes();
+  for (const node of served)
+    for (const key of Object.keys({ ...node.object, ...node.detail })) known.add(key);
+  const out: string[] = [];
+  for (const name of names) {
+    const found = [...known].find((key) => key.toLowerCase() === name.toLowerCase());
+    if (found === undefined && served.length > 0 && name !== '*') {
+      return graphError(
+        400,
+        'BadRequest',
+        `Could not find a property named '${name}' on type '${graphType}'.`,
+      );
+    }
+    out.push(found ?? name);
+  }
+  return out.includes('*') ? undefined : out;
+}
+
 type Clause = { property: string; operator: 'eq' | 'ge'; literal: string | boolean | number };
 
 const NOT_ALLOWED =
@@ -94,21 +125,14 @@ export function filterOf(
   return (object) => clauses.every((clause) => matches(object[clause.property], clause));
 }
 
-/** Split at ` and ` outside string literals. */
+/** Split at ` and ` outside string literals (a quote inside one is written twice). */
 function splitAnd(text: string): string[] {
-  const parts: string[] = [];
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "'") quoted = !quoted;
-    if (!quoted && /^\s+and\s+/i.test(text.slice(i)) && /\s/.test(text[i] ?? '')) {
-      const match = /^\s+and\s+/i.exec(text.slice(i)) as RegExpExecArray;
-      parts.push(text.slice(start, i));
-      i += match[0].length - 1;
-      start = i + 1;
-    }
+  const tokens = text.match(/'(?:[^']|'')*'|\s+and\s+|[^'\s]+|\s+|'/gi) ?? [];
+  const parts = [''];
+  for (const token of tokens) {
+    if (/^\s+and\s+$/i.test(token)) parts.push('');
+    else parts[parts.length - 1] += token;
   }
-  parts.push(text.slice(start));
   return parts;
 }
 

@@ -14,7 +14,7 @@ import {
   type SurfaceTarget,
 } from './surfaceRoutes';
 import { auditEventsOf } from './auditEvents';
-import { countOf, filterOf, selected, selectOf } from './queryOptions';
+import { bindSelect, countOf, filterOf, selected } from './queryOptions';
 import { listOf, type ObjectRecord } from './tenantObjects';
 import type { EmulatorTenant } from './tenantStore';
 import type { PolicyTypeKey } from '../graph/policyTypes';
@@ -260,37 +260,6 @@ export function elementType(ownerType: string, name: string, rule: NavigationRul
   return `${ownerType}${singular.charAt(0).toUpperCase()}${singular.slice(1)}`;
 }
 
-/**
- * `$select` bound to the properties the served objects have (declared spelling), or Graph's 400
- * for a name none of them has. Navigations count as properties; an empty set accepts any name.
- */
-function bindSelect(
-  call: GraphCall,
-  nodes: () => EmulatorNode[],
-  navigations: Readonly<Record<string, NavigationRule>>,
-  graphType: string,
-): string[] | undefined | Reply {
-  const names = selectOf(call.url);
-  if (names === undefined) return undefined;
-  const known = new Set(Object.keys(navigations));
-  const served = nodes();
-  for (const node of served)
-    for (const key of Object.keys({ ...node.object, ...node.detail })) known.add(key);
-  const out: string[] = [];
-  for (const name of names) {
-    const found = [...known].find((key) => key.toLowerCase() === name.toLowerCase());
-    if (found === undefined && served.length > 0 && name !== '*') {
-      return graphError(
-        400,
-        'BadRequest',
-        `Could not find a property named '${name}' on type '${graphType}'.`,
-      );
-    }
-    out.push(found ?? name);
-  }
-  return out.includes('*') ? undefined : out;
-}
-
 function depthOf(expansions: readonly Expansion[]): number {
   return expansions.reduce((deepest, e) => Math.max(deepest, 1 + depthOf(e.nested)), 0);
 }
@@ -326,7 +295,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
     if (filter !== undefined && 'status' in filter) return filter;
     const members = setMembers(tenant, target.set);
     const all = () => members.nodes(0, members.count);
-    const select = bindSelect(call, all, rules, target.set.graphType);
+    const select = bindSelect(call.url, all, rules, target.set.graphType);
     if (select !== undefined && 'status' in select) return select;
     // Filtering needs every member; without a filter only the page's nodes are built.
     const kept = filter === undefined ? undefined : all().filter((node) => filter(node.object));
@@ -345,7 +314,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
   if (owner === undefined) return missing(target.itemId);
   if (target.steps.length === 0) {
     const item = owner;
-    const select = bindSelect(call, () => [item], rules, target.set.graphType);
+    const select = bindSelect(call.url, () => [item], rules, target.set.graphType);
     if (select !== undefined && 'status' in select) return select;
     const itemUrl = selfUrl.slice(0, selfUrl.lastIndexOf('/'));
     return {
@@ -377,7 +346,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
       owner = element;
       continue;
     }
-    const select = bindSelect(call, () => list, rules, ownerType);
+    const select = bindSelect(call.url, () => list, rules, ownerType);
     if (select !== undefined && 'status' in select) return select;
     const request = {
       url: call.url,
@@ -401,7 +370,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
   }
   const last = target.steps.at(-1) as NavStep;
   const served = owner;
-  const select = bindSelect(call, () => [served], rules, ownerType);
+  const select = bindSelect(call.url, () => [served], rules, ownerType);
   if (select !== undefined && 'status' in select) return select;
   return {
     status: 200,
