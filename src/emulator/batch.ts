@@ -27,21 +27,29 @@ function parseBatch(text: string): BatchRequest[] | string {
     return `Number of requests in a batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`;
   }
   const ids = new Set<string>();
-  for (const request of requests as Partial<BatchRequest>[]) {
-    if (typeof request?.id !== 'string' || request.id === '' || ids.has(request.id)) {
-      return 'Each request in a batch needs a unique id.';
-    }
+  const out: BatchRequest[] = [];
+  for (const request of requests as { id?: unknown; method?: unknown; url?: unknown }[]) {
+    // Graph takes numbers as ids (the SDKs send strings) and answers with the string.
+    const id = typeof request?.id === 'number' ? String(request.id) : request?.id;
+    if (typeof id !== 'string' || id === '') return 'Each request in a batch needs a unique id.';
+    // Ids differing only in case collide on Graph (microsoft-graph-docs #4449, msgraph-sdk-javascript #433).
+    if (ids.has(id.toLowerCase())) return `Request Id ${id} has to be unique in a batch.`;
     if (typeof request.method !== 'string' || typeof request.url !== 'string') {
-      return `Request '${request.id}' needs a method and a url.`;
+      return `Request '${id}' needs a method and a url.`;
     }
-    ids.add(request.id);
+    ids.add(id.toLowerCase());
+    out.push({ ...(request as BatchRequest), id });
   }
-  return requests as BatchRequest[];
+  return out;
 }
 
 export function handleBatch(text: string, batchUrl: URL, version: 'v1.0' | 'beta', ctx: ServeContext): Reply {
   const requests = parseBatch(text);
-  if (typeof requests === 'string') return graphError(400, 'BadRequest', requests);
+  if (typeof requests === 'string') {
+    // A refused envelope is still a response the tenant's app got.
+    ctx.store.recordResponse(ctx.tenant, 400);
+    return graphError(400, 'BadRequest', requests);
+  }
   const responses = requests.map((request) => {
     const ids = newRequestIds(request.headers?.['client-request-id']);
     const reply = stampRequestIds(serveSub(request, batchUrl, version, ctx), ids);

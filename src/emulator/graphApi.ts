@@ -1,6 +1,7 @@
 import { drawTransientFault, type InjectedFault, includesType } from './faults';
 import { graphError, notFound } from './graphErrors';
 import type { Reply } from './httpUtil';
+import { normaliseSystemOptions } from './queryOptions';
 import { serveTarget } from './surfaceServe';
 import { resolveSurface } from './surfaceRoutes';
 import type { EmulatorTenant, TenantStore } from './tenantStore';
@@ -24,8 +25,10 @@ export interface ServeContext {
   defaultPageSize: number;
 }
 
-export function serveCall(call: GraphCall, ctx: ServeContext): Reply {
+export function serveCall(request: GraphCall, ctx: ServeContext): Reply {
   const { tenant } = ctx;
+  // Read once here, so every reader sees beta's bare `top=` as `$top=`.
+  const call = { ...request, url: normaliseSystemOptions(request.url, request.version) };
   const retryAfter = ctx.store.takeThrottle(tenant.azureTenantId);
   if (retryAfter !== undefined) return faultReply({ kind: '429', retryAfterSeconds: retryAfter });
   const fault = drawTransientFault(tenant.faults, () => tenant.faultRng.next());
@@ -37,7 +40,7 @@ export function serveCall(call: GraphCall, ctx: ServeContext): Reply {
   const target = resolveSurface(call.version, call.segments, continuation);
   if (target === undefined) return notFound(call.segments);
   if ('status' in target) return target;
-  const types = target.set.holds.map((holding) => holding.type);
+  const types = target.set.holds.flatMap((holding) => ('type' in holding ? [holding.type] : []));
   if (
     types.some((type) => includesType(tenant.faults.forbiddenTypes, type)) ||
     !target.set.permissions.some((scope) => tenant.grantedPermissions.includes(scope))

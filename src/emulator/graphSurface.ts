@@ -60,7 +60,15 @@ export interface TypeCast {
 /** Where the emulator keeps a set's objects: a registry type's collection, or elements of a list. */
 export type Holding =
   | { type: PolicyTypeKey; collectionIndex?: number }
-  | { type: PolicyTypeKey; elementsOf: string };
+  | { type: PolicyTypeKey; elementsOf: string }
+  /** A per-tenant list the emulator generates, not a registry type (./auditEvents.ts). */
+  | { generated: 'auditEvents' };
+
+/** A property `$filter` may test on a set, its literal type and the operators Graph accepts. */
+export interface FilterableProperty {
+  type: 'string' | 'boolean' | 'dateTime';
+  operators: readonly ('eq' | 'ge')[];
+}
 
 export interface EntitySet {
   /** From the version root, e.g. '/deviceManagement/deviceShellScripts'. */
@@ -87,6 +95,11 @@ export interface EntitySet {
    */
   maxExpansionDepth?: number;
   functions?: Readonly<Record<string, BoundFunction>>;
+  /**
+   * What `$filter` may test on a listing of the set; any other clause is Graph's 400 "Invalid
+   * filter clause". Absent: the set refuses `$filter` ("Query option 'Filter' is not allowed").
+   */
+  filters?: Readonly<Record<string, FilterableProperty>>;
 }
 
 const BOTH = ['v1.0', 'beta'] as const;
@@ -103,6 +116,12 @@ const SINGLE: NavigationRule = {
   expandOnList: true,
   single: true,
 };
+
+const STRING_EQ: FilterableProperty = { type: 'string', operators: ['eq'] };
+/** Equality on the name and the key, which Intune's collections accept (IntuneManagement, IntuneCD). */
+const BY_NAME = { id: STRING_EQ, displayName: STRING_EQ };
+/** Built-in roles and scope tags are told apart with `isBuiltIn eq false` (IntuneManagement). */
+const BY_NAME_OR_BUILT_IN = { ...BY_NAME, isBuiltIn: { type: 'boolean', operators: ['eq'] } as const };
 
 const CONFIG = ['DeviceManagementConfiguration.Read.All', 'DeviceManagementConfiguration.ReadWrite.All'];
 const SERVICE_CONFIG = [
@@ -138,7 +157,7 @@ function set(
   navigations: Record<string, NavigationRule> = { assignments: NAV },
   more: Partial<EntitySet> = {},
 ): EntitySet {
-  return { path, graphType, versions: BETA, holds, navigations, permissions, ...more };
+  return { path, graphType, versions: BETA, holds, navigations, permissions, filters: BY_NAME, ...more };
 }
 
 const APP_COUNTS = ['deployedAppCount', 'isAssigned'];
@@ -350,11 +369,15 @@ export const ENTITY_SETS: readonly EntitySet[] = [
       drifting: ['payloads'],
     },
   ),
+  // `$filter=displayName eq '…'` answers "Query option 'Filter' is not allowed"
+  // (microsoft-graph-docs-contrib #94).
   set(
     '/deviceManagement/windowsFeatureUpdateProfiles',
     'microsoft.graph.windowsFeatureUpdateProfile',
     [{ type: 'featureUpdateProfiles' }],
     CONFIG,
+    undefined,
+    { filters: undefined },
   ),
   set(
     '/deviceManagement/windowsQualityUpdateProfiles',
@@ -374,9 +397,14 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     { drifting: ['deviceReporting', 'newUpdates', 'inventorySyncStatus'] },
   ),
   // List-level $expand=assignments "adds the property but always empty" (IntuneManagement).
-  set('/deviceManagement/roleScopeTags', 'microsoft.graph.roleScopeTag', [{ type: 'scopeTags' }], RBAC, {
-    assignments: { routable: true, expandOnItem: true, expandOnList: 'empty' },
-  }),
+  set(
+    '/deviceManagement/roleScopeTags',
+    'microsoft.graph.roleScopeTag',
+    [{ type: 'scopeTags' }],
+    RBAC,
+    { assignments: { routable: true, expandOnItem: true, expandOnList: 'empty' } },
+    { filters: BY_NAME_OR_BUILT_IN },
+  ),
   // Under a role definition the assignments are the base roleAssignment type: no members, no
   // scope tags (docs intune-rbac-roleassignment-list.md); their own set serves the full type.
   set(
@@ -387,7 +415,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     {
       roleAssignments: { ...PER_ITEM, baseTypeOmits: ['members', 'roleScopeTagIds'] },
     },
-    { versions: BOTH },
+    { versions: BOTH, filters: BY_NAME_OR_BUILT_IN },
   ),
   set(
     '/deviceManagement/roleAssignments',
@@ -512,6 +540,19 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     CONFIG,
     {},
     { drifting: ['enrolledDeviceCount', 'enrollmentTokenUsageCount'] },
+  ),
+  // The audit log, read since a time (`activityDateTime ge …`; Learn intune-auditing-auditevent-list,
+  // IntuneManagement's audit view). Any Intune read scope is accepted.
+  set(
+    '/deviceManagement/auditEvents',
+    'microsoft.graph.auditEvent',
+    [{ generated: 'auditEvents' }],
+    [...CONFIG, ...APPS, ...RBAC, ...SERVICE_CONFIG, ...MANAGED_DEVICES],
+    {},
+    {
+      versions: BOTH,
+      filters: { ...BY_NAME, activityDateTime: { type: 'dateTime', operators: ['ge'] } },
+    },
   ),
 ];
 

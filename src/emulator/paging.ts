@@ -14,6 +14,8 @@ export interface PageRequest {
   defaultPageSize: number;
   /** Absolute `@odata.context`. */
   context: string;
+  /** `$count=true`: the reply carries `@odata.count`, the total after filtering. */
+  count?: boolean;
 }
 
 export interface PageWindow {
@@ -52,6 +54,7 @@ export function pageReply(
 ): Reply {
   const to = Math.min(total, window.offset + window.size);
   const body: GraphJson = { '@odata.context': request.context };
+  if (request.count) body['@odata.count'] = total;
   if (to < total) body['@odata.nextLink'] = nextLink(request.url, to);
   body.value = window.offset < total ? items(window.offset, to) : [];
   return { status: 200, body };

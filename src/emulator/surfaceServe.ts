@@ -13,7 +13,10 @@ import {
   type NavStep,
   type SurfaceTarget,
 } from './surfaceRoutes';
-import { listOf, type ObjectRecord, type TenantObjects } from './tenantObjects';
+import { auditEventsOf } from './auditEvents';
+import { bindSelect, countOf, filterOf, selected } from './queryOptions';
+import { listOf, type ObjectRecord } from './tenantObjects';
+import type { EmulatorTenant } from './tenantStore';
 import type { PolicyTypeKey } from '../graph/policyTypes';
 import type { EmulatorNode, GraphJson } from './types';
 
@@ -22,12 +25,17 @@ import type { EmulatorNode, GraphJson } from './types';
 
 /** The objects a target's set holds, in listing order (cheap records; nodes built per page). */
 function setMembers(
-  objects: TenantObjects,
+  tenant: EmulatorTenant,
   set: EntitySet,
 ): { count: number; nodes: (from: number, to: number) => EmulatorNode[] } {
+  const { objects } = tenant;
   const direct: [PolicyTypeKey, ObjectRecord][] = [];
   const elements: EmulatorNode[] = [];
   for (const holding of set.holds) {
+    if ('generated' in holding) {
+      elements.push(...auditEventsOf(tenant.azureTenantId));
+      continue;
+    }
     if ('elementsOf' in holding) {
       for (const record of objects.all(holding.type))
         elements.push(...listOf(objects.node(holding.type, record), holding.elementsOf));
@@ -52,8 +60,14 @@ function setMembers(
   };
 }
 
-function findMember(objects: TenantObjects, set: EntitySet, id: string): EmulatorNode | undefined {
+function findMember(tenant: EmulatorTenant, set: EntitySet, id: string): EmulatorNode | undefined {
+  const { objects } = tenant;
   for (const holding of set.holds) {
+    if ('generated' in holding) {
+      const hit = auditEventsOf(tenant.azureTenantId).find((e) => e.object.id === id);
+      if (hit) return hit;
+      continue;
+    }
     if ('elementsOf' in holding) {
       for (const record of objects.all(holding.type)) {
         const hit = listOf(objects.node(holding.type, record), holding.elementsOf).find(
@@ -92,6 +106,8 @@ interface RenderOptions {
   omit?: readonly string[];
   betaOnly?: readonly string[];
   drifting?: readonly string[];
+  /** `$select`ed names (declared spelling) of the served objects; nested ones serve all. */
+  select?: readonly string[];
 }
 
 /** Bumped per rendered object, so two reads of a drifting property never agree. */
@@ -151,7 +167,12 @@ function render(node: EmulatorNode, options: RenderOptions): GraphJson {
     );
     if (paged) value[`${name}@odata.nextLink`] = inlineNextLink(listUrl, nestedOptions, size);
   }
-  return value;
+  if (options.select === undefined) return value;
+  return selected(
+    value,
+    options.select,
+    options.expand.map((e) => e.name),
+  );
 }
 
 function deletePath(object: GraphJson, path: string): void {
@@ -220,11 +241,23 @@ function bind(
     }
     const [name, rule] = found;
     // The elements of an inlined list are listed; a single entity is read as its owner is.
-    const nested = bind(item.expand, rule.elements ?? {}, listing || !rule.single, rule.graphType ?? name);
+    const nested = bind(
+      item.expand,
+      rule.elements ?? {},
+      listing || !rule.single,
+      elementType(graphType, name, rule),
+    );
     if ('status' in nested) return nested;
     bound.push({ name, rule, options: item.options, nested });
   }
   return bound;
+}
+
+/** Graph's type of a navigation's elements: declared, or the owner's type and the name, singular. */
+export function elementType(ownerType: string, name: string, rule: NavigationRule): string {
+  if (rule.graphType !== undefined) return rule.graphType;
+  const singular = name.replace(/ies$/, 'y').replace(/s$/, '');
+  return `${ownerType}${singular.charAt(0).toUpperCase()}${singular.slice(1)}`;
 }
 
 function depthOf(expansions: readonly Expansion[]): number {
@@ -232,15 +265,17 @@ function depthOf(expansions: readonly Expansion[]): number {
 }
 
 export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeContext): Reply {
-  const { objects } = ctx.tenant;
+  const { tenant } = ctx;
   if (target.call !== undefined) {
-    const item = findMember(objects, target.set, target.itemId as string);
+    const item = findMember(tenant, target.set, target.itemId as string);
     if (item === undefined) return missing(target.itemId as string);
     return servePlainText(call, target.call, item, ctx.tenant);
   }
   const expand = bindExpand(call, target);
   if ('status' in expand) return expand;
-  const { listing } = expandRules(target);
+  const count = countOf(call.url);
+  if (typeof count !== 'boolean') return count;
+  const { listing, rules } = expandRules(target);
   const context = `${call.url.origin}/${call.version}/$metadata#${contextPath(target)}`;
   const pageSize = ctx.tenant.pageSize ?? ctx.defaultPageSize;
   const base = {
@@ -251,37 +286,59 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
     betaOnly: call.version === 'v1.0' ? target.set.betaOnlyProperties : undefined,
   };
   const selfUrl = `${call.url.origin}${call.url.pathname}`;
+  // Graph names the selected properties in the context: `…#deviceManagement/x(displayName)`.
+  const selectContext = (select: readonly string[] | undefined) =>
+    select === undefined ? context : `${context}(${select.join(',')})`;
 
   if (target.itemId === undefined) {
-    const members = setMembers(objects, target.set);
-    const request = { url: call.url, defaultPageSize: pageSize, context };
+    const filter = filterOf(call.url, target.set.filters);
+    if (filter !== undefined && 'status' in filter) return filter;
+    const members = setMembers(tenant, target.set);
+    const all = () => members.nodes(0, members.count);
+    const select = bindSelect(call.url, all, rules, target.set.graphType);
+    if (select !== undefined && 'status' in select) return select;
+    // Filtering needs every member; without a filter only the page's nodes are built.
+    const kept = filter === undefined ? undefined : all().filter((node) => filter(node.object));
+    const request = { url: call.url, defaultPageSize: pageSize, context: selectContext(select), count };
     const window = pageWindow(request);
     if ('status' in window) return window;
-    return pageReply(request, window, members.count, (from, to) =>
-      members
-        .nodes(from, to)
-        .map((node) => render(node, { ...base, selfUrl, drifting: target.set.drifting })),
+    const nodes = (from: number, to: number) => kept?.slice(from, to) ?? members.nodes(from, to);
+    return pageReply(request, window, kept?.length ?? members.count, (from, to) =>
+      nodes(from, to).map((node) =>
+        render(node, { ...base, selfUrl, drifting: target.set.drifting, ...(select ? { select } : {}) }),
+      ),
     );
   }
 
-  let owner = findMember(objects, target.set, target.itemId);
+  let owner = findMember(tenant, target.set, target.itemId);
   if (owner === undefined) return missing(target.itemId);
   if (target.steps.length === 0) {
+    const item = owner;
+    const select = bindSelect(call.url, () => [item], rules, target.set.graphType);
+    if (select !== undefined && 'status' in select) return select;
     const itemUrl = selfUrl.slice(0, selfUrl.lastIndexOf('/'));
     return {
       status: 200,
       body: {
-        '@odata.context': `${context}/$entity`,
-        ...render(owner, { ...base, withDetail: true, selfUrl: itemUrl, drifting: target.set.drifting }),
+        '@odata.context': `${selectContext(select)}/$entity`,
+        ...render(owner, {
+          ...base,
+          withDetail: true,
+          selfUrl: itemUrl,
+          drifting: target.set.drifting,
+          ...(select ? { select } : {}),
+        }),
       },
     };
   }
+  let ownerType = target.set.graphType;
   for (const step of target.steps) {
     const cast = step.cast ? target.set.casts?.[step.cast] : undefined;
     if (cast && !cast.appliesTo.includes(String(owner.object['@odata.type']))) {
       return invalidCast(step.cast as string, String(owner.object['@odata.type']).replace(/^#/, ''));
     }
-    const list = navigated(objects, target.set, owner, step);
+    ownerType = step.rule.references ? target.set.graphType : elementType(ownerType, step.name, step.rule);
+    const list = navigated(tenant, target.set, owner, step);
     if (step.elementId !== undefined || step.rule.single) {
       const element = step.rule.single ? list[0] : list.find((c) => c.object.id === step.elementId);
       // Graph's answer for a single-valued navigation that is not set, too.
@@ -289,26 +346,36 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
       owner = element;
       continue;
     }
+    const select = bindSelect(call.url, () => list, rules, ownerType);
+    if (select !== undefined && 'status' in select) return select;
     const request = {
       url: call.url,
       defaultPageSize: Math.min(pageSize, step.rule.pageSize ?? pageSize),
-      context,
+      context: selectContext(select),
+      count,
     };
     const window = pageWindow(request);
     if ('status' in window) return window;
     return pageReply(request, window, list.length, (from, to) =>
-      list
-        .slice(from, to)
-        .map((element) =>
-          render(element, { ...base, omit: step.rule.baseTypeOmits, drifting: step.rule.drifting, selfUrl }),
-        ),
+      list.slice(from, to).map((element) =>
+        render(element, {
+          ...base,
+          omit: step.rule.baseTypeOmits,
+          drifting: step.rule.drifting,
+          selfUrl,
+          ...(select ? { select } : {}),
+        }),
+      ),
     );
   }
   const last = target.steps.at(-1) as NavStep;
+  const served = owner;
+  const select = bindSelect(call.url, () => [served], rules, ownerType);
+  if (select !== undefined && 'status' in select) return select;
   return {
     status: 200,
     body: {
-      '@odata.context': `${context}/$entity`,
+      '@odata.context': `${selectContext(select)}/$entity`,
       ...render(owner, {
         ...base,
         // A linked object is served as its own entity set serves it.
@@ -316,6 +383,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
         omit: last.rule.baseTypeOmits,
         drifting: last.rule.references ? target.set.drifting : last.rule.drifting,
         selfUrl: selfUrl.slice(0, selfUrl.lastIndexOf('/')),
+        ...(select ? { select } : {}),
       }),
     },
   };
@@ -323,14 +391,14 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
 
 /** The nodes a navigation step reaches: owned elements, an inlined entity, or linked members. */
 function navigated(
-  objects: TenantObjects,
+  tenant: EmulatorTenant,
   set: EntitySet,
   owner: EmulatorNode,
   step: NavStep,
 ): EmulatorNode[] {
   if (step.rule.references) {
     const ids = owner.references?.[step.name] ?? [];
-    const linked = (typeof ids === 'string' ? [ids] : ids).map((id) => findMember(objects, set, id));
+    const linked = (typeof ids === 'string' ? [ids] : ids).map((id) => findMember(tenant, set, id));
     return linked.filter((node): node is EmulatorNode => node !== undefined);
   }
   if (step.rule.single) {
