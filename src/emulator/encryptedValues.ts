@@ -22,7 +22,9 @@ const sealing = new Map<PolicyTypeKey, BoundFunction | undefined>();
 /** The sealing function of the sets that hold a type's objects, if any. */
 function sealingOf(type: PolicyTypeKey): BoundFunction | undefined {
   if (!sealing.has(type)) {
-    const sets = ENTITY_SETS.filter((set) => set.holds.some((h) => h.type === type && !('elementsOf' in h)));
+    const sets = ENTITY_SETS.filter((set) =>
+      set.holds.some((h) => 'type' in h && h.type === type && !('elementsOf' in h)),
+    );
     sealing.set(type, sets.flatMap((set) => Object.values(set.functions ?? {}))[0]);
   }
   return sealing.get(type);

@@ -1,5 +1,6 @@
 import type { PolicyTypeKey } from '../graph/policyTypes';
 import { DEVICE_CONFIGURATION_CASTS } from './deviceConfigurationCasts';
+import type { DirectoryKind } from './directory';
 
 // What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
 // sets exist in which version, which navigation properties can be read as paths or `$expand`ed
@@ -57,10 +58,26 @@ export interface TypeCast {
   navigations: Readonly<Record<string, NavigationRule>>;
 }
 
-/** Where the emulator keeps a set's objects: a registry type's collection, or elements of a list. */
+/**
+ * Where the emulator keeps a set's objects: a registry type's collection, elements of a list, or
+ * the tenant's generated directory (./directory.ts). A set holding nothing is served empty.
+ */
 export type Holding =
   | { type: PolicyTypeKey; collectionIndex?: number }
-  | { type: PolicyTypeKey; elementsOf: string };
+  | { type: PolicyTypeKey; elementsOf: string }
+  | { directory: DirectoryKind };
+
+/** The registry types a set holds (for per-type faults); directory holdings have none. */
+export function heldTypes(holds: readonly Holding[]): PolicyTypeKey[] {
+  return holds.flatMap((holding) => ('type' in holding ? [holding.type] : []));
+}
+
+/** A POST action Graph routes (the emulator answers 405 to any other method but GET). */
+export interface SurfaceAction {
+  path: string;
+  versions: readonly ('v1.0' | 'beta')[];
+  permissions: readonly string[];
+}
 
 export interface EntitySet {
   /** From the version root, e.g. '/deviceManagement/deviceShellScripts'. */
@@ -119,6 +136,11 @@ const MANAGED_DEVICES = [
 const APPS = ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'];
 const RBAC = ['DeviceManagementRBAC.Read.All', 'DeviceManagementRBAC.ReadWrite.All'];
 const POLICY = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'];
+// Learn group-list / group-get, user-get, serviceprincipal-get (application permissions, least
+// privileged first).
+const GROUPS = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'Group.ReadWrite.All'];
+const USERS = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const SERVICE_PRINCIPALS = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'];
 
 // Documented in v1.0 and beta (Learn intune-deviceconfig-deviceconfiguration-getomasettingplaintextvalue,
 // both views; msgraph-sdk-go, generated from v1.0, has getOmaSettingPlainTextValueWithSecretReferenceValueId).
@@ -513,11 +535,30 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     {},
     { drifting: ['enrolledDeviceCount', 'enrollmentTokenUsageCount'] },
   ),
+  // The directory objects Intune and CA objects point at (./directory.ts); no navigations served.
+  set('/groups', 'microsoft.graph.group', [{ directory: 'groups' }], GROUPS, {}, { versions: BOTH }),
+  set('/users', 'microsoft.graph.user', [{ directory: 'users' }], USERS, {}, { versions: BOTH }),
+  set(
+    '/servicePrincipals',
+    'microsoft.graph.servicePrincipal',
+    [{ directory: 'servicePrincipals' }],
+    SERVICE_PRINCIPALS,
+    {},
+    { versions: BOTH },
+  ),
+];
+
+/**
+ * `POST /directoryObjects/getByIds`: Learn directoryobject-getbyids (both versions) names only
+ * Directory.Read.All for applications; served by ./directoryApi.ts.
+ */
+export const ACTIONS: readonly SurfaceAction[] = [
+  { path: '/directoryObjects/getByIds', versions: BOTH, permissions: ['Directory.Read.All'] },
 ];
 
 /** What a tenant's app holds unless told otherwise: every read permission the sets accept. */
 export const DEFAULT_GRANTS: readonly string[] = [
   ...new Set(
-    ENTITY_SETS.flatMap((entitySet) => entitySet.permissions.filter((p) => p.endsWith('.Read.All'))),
+    [...ENTITY_SETS, ...ACTIONS].flatMap((entry) => entry.permissions.filter((p) => p.endsWith('.Read.All'))),
   ),
 ];

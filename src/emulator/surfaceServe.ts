@@ -28,6 +28,12 @@ function setMembers(
   const direct: [PolicyTypeKey, ObjectRecord][] = [];
   const elements: EmulatorNode[] = [];
   for (const holding of set.holds) {
+    if ('directory' in holding) {
+      const { directory } = objects;
+      for (let k = 0; k < directory.count(holding.directory); k++)
+        elements.push(directory.node(holding.directory, k));
+      continue;
+    }
     if ('elementsOf' in holding) {
       for (const record of objects.all(holding.type))
         elements.push(...listOf(objects.node(holding.type, record), holding.elementsOf));
@@ -54,6 +60,11 @@ function setMembers(
 
 function findMember(objects: TenantObjects, set: EntitySet, id: string): EmulatorNode | undefined {
   for (const holding of set.holds) {
+    if ('directory' in holding) {
+      const hit = objects.directory.find(id, [holding.directory]);
+      if (hit) return hit;
+      continue;
+    }
     if ('elementsOf' in holding) {
       for (const record of objects.all(holding.type)) {
         const hit = listOf(objects.node(holding.type, record), holding.elementsOf).find(

@@ -1,4 +1,5 @@
 import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
+import { TenantDirectory } from './directory';
 import { sealNode } from './encryptedValues';
 import { GENERATORS } from './generators';
 import { graphTimestamp, Rng } from './prng';
@@ -110,6 +111,14 @@ export class TenantObjects {
   private readonly records = new Map<PolicyTypeKey, ObjectRecord[][]>();
   private readonly byId = new Map<PolicyTypeKey, Map<string, ObjectRecord>>();
   private readonly nextIndex = new Map<PolicyTypeKey, number>();
+
+  private directoryCache: TenantDirectory | undefined;
+
+  /** The tenant's generated directory (groups, users, service principals), indexed on first use. */
+  get directory(): TenantDirectory {
+    this.directoryCache ??= new TenantDirectory(this.label);
+    return this.directoryCache;
+  }
 
   constructor(readonly label: string) {
     for (const key of POLICY_TYPE_KEYS) {

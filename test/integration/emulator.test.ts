@@ -623,3 +623,77 @@ describe('admin API', () => {
     }
   });
 });
+
+describe("a generated tenant's directory", () => {
+  let tenant: Tenant;
+  let token: string;
+
+  beforeAll(async () => {
+    tenant = await createTenant(300, { pageSize: 50 });
+    token = String((await tokenFor(tenant)).body.access_token);
+  });
+
+  const post = (path: string, body: unknown) =>
+    call('POST', path, body, { authorization: `Bearer ${token}` });
+
+  it('serves groups paged and by id, with types, dynamic rules and on-premises sync', async () => {
+    const groups = await all(token, '/v1.0/groups');
+    expect(groups.length).toBe(120);
+    expect(new Set(groups.map((g) => g.id)).size).toBe(120);
+    const dynamic = groups.filter((g) => (g.groupTypes as string[]).includes('DynamicMembership'));
+    expect(dynamic.length).toBeGreaterThan(0);
+    for (const group of dynamic) {
+      expect(group.membershipRule).toEqual(expect.any(String));
+      expect(group.membershipRuleProcessingState).toMatch(/^(On|Paused)$/);
+    }
+    expect(groups.some((g) => (g.groupTypes as string[]).includes('Unified'))).toBe(true);
+    expect(groups.some((g) => g.onPremisesSyncEnabled === true)).toBe(true);
+    const one = await graph(token, `/beta/groups/${String(groups[3]?.id)}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ id: groups[3]?.id, displayName: groups[3]?.displayName });
+    expectGraphError(await graph(token, `/beta/groups/${randomUUID()}`), 404, 'ResourceNotFound');
+  });
+
+  it('resolves ids with getByIds: found ones typed, unknown ones absent, types honoured', async () => {
+    const first = async (path: string) => ((await graph(token, `${path}?$top=1`)).body.value as Json[])[0];
+    const [group, user, sp] = [
+      await first('/beta/groups'),
+      await first('/beta/users'),
+      await first('/beta/servicePrincipals'),
+    ];
+    const ids = [group?.id, user?.id, sp?.id, randomUUID()];
+    const found = await post('/beta/directoryObjects/getByIds', { ids });
+    expect(found.status).toBe(200);
+    expect(found.body['@odata.context']).toMatch(/\/beta\/\$metadata#directoryObjects$/);
+    expect((found.body.value as Json[]).map((o) => [o['@odata.type'], o.id])).toEqual([
+      ['#microsoft.graph.group', group?.id],
+      ['#microsoft.graph.user', user?.id],
+      ['#microsoft.graph.servicePrincipal', sp?.id],
+    ]);
+    const groupsOnly = await post('/v1.0/directoryObjects/getByIds', { ids, types: ['Group', 'device'] });
+    expect((groupsOnly.body.value as Json[]).map((o) => o.id)).toEqual([group?.id]);
+    const limit = Array.from({ length: 1000 }, () => randomUUID());
+    expect((await post('/beta/directoryObjects/getByIds', { ids: limit })).status).toBe(200);
+    const over = await post('/beta/directoryObjects/getByIds', { ids: [...limit, randomUUID()] });
+    expectGraphError(over, 400, 'Request_BadRequest');
+    expectGraphError(await post('/beta/directoryObjects/getByIds', { ids: 'x' }), 400, 'Request_BadRequest');
+    expect((await graph(token, '/beta/directoryObjects/getByIds')).status).toBe(405);
+    expect((await post('/beta/groups', { displayName: 'x' })).status).toBe(405);
+  });
+
+  it('answers getByIds with 403 without Directory.Read.All, while Group.Read.All still reads groups', async () => {
+    const grants = await call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/grants`, {
+      permissions: ['Group.Read.All'],
+    });
+    expect(grants.status).toBe(200);
+    try {
+      expectGraphError(await post('/beta/directoryObjects/getByIds', { ids: [] }), 403, 'Forbidden');
+      expect((await graph(token, '/beta/groups?$top=1')).status).toBe(200);
+      expectGraphError(await graph(token, '/beta/users?$top=1'), 403, 'Forbidden');
+    } finally {
+      await call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/grants`, {
+        permissions: ['Directory.Read.All', 'DeviceManagementConfiguration.Read.All'],
+      });
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { DIRECTORY_SIZE, directoryId } from '../directory';
 import { Rng } from '../prng';
 import type { EmulatorNode, GraphJson } from '../types';
 import type { GenerateContext } from './generator';
@@ -53,9 +54,9 @@ export function scopeTagIds(rng: Rng): string[] {
   return rng.bool(0.8) ? ['0'] : ['0', String(rng.int(1, 12))];
 }
 
-/** A pool of group ids per tenant, so assignments of different policies point at the same groups. */
+/** One of the tenant's directory groups (../directory.ts), so every assignment target resolves. */
 export function groupId(tenantLabel: string, rng: Rng): string {
-  return new Rng(`${tenantLabel}:group:${rng.int(0, 79)}`).guid();
+  return directoryId(tenantLabel, 'groups', rng.int(0, 79));
 }
 
 function filterFields(rng: Rng, tenantLabel: string): GraphJson {
@@ -104,10 +105,10 @@ export function assignments(rng: Rng, policyId: string, opts: AssignmentOptions)
       };
       targetKey = 'acacacac-9df4-4c7d-9d50-4ef0226f57a9';
     } else {
+      // Per-group assignments of a large tenant: consecutive distinct groups of the directory.
+      const start = new Rng(`${opts.tenantLabel}:biggroup:${policyId}`).int(0, DIRECTORY_SIZE.groups - 1);
       const group =
-        count > 20
-          ? new Rng(`${opts.tenantLabel}:biggroup:${policyId}:${i}`).guid()
-          : groupId(opts.tenantLabel, rng);
+        count > 20 ? directoryId(opts.tenantLabel, 'groups', start + i) : groupId(opts.tenantLabel, rng);
       targetKey = group;
       target = {
         '@odata.type': rng.bool(0.15)
