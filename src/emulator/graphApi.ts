@@ -2,6 +2,8 @@ import { drawTransientFault, type InjectedFault, includesType } from './faults';
 import { graphError, notFound } from './graphErrors';
 import type { Reply } from './httpUtil';
 import { normaliseSystemOptions } from './queryOptions';
+import { serveGetByIds } from './directoryApi';
+import { ACTIONS, heldTypes } from './graphSurface';
 import { serveTarget } from './surfaceServe';
 import { resolveSurface } from './surfaceRoutes';
 import type { EmulatorTenant, TenantStore } from './tenantStore';
@@ -16,6 +18,24 @@ export interface GraphCall {
   version: 'v1.0' | 'beta';
   /** Decoded path segments after the version. */
   segments: readonly string[];
+  /** The request body of a POST action. */
+  body?: string;
+}
+
+/** The action a POST names (./graphSurface.ts ACTIONS), if any. */
+function findAction(call: GraphCall) {
+  const path = `/${call.segments.join('/')}`.toLowerCase();
+  return ACTIONS.find(
+    (action) => action.path.toLowerCase() === path && action.versions.includes(call.version),
+  );
+}
+
+function forbidden(permissions: readonly string[]): Reply {
+  return graphError(
+    403,
+    'Forbidden',
+    `Application is not authorized to perform this operation. Application must have one of the following scopes: ${permissions.join(', ')}`,
+  );
 }
 
 export interface ServeContext {
@@ -33,6 +53,13 @@ export function serveCall(request: GraphCall, ctx: ServeContext): Reply {
   if (retryAfter !== undefined) return faultReply({ kind: '429', retryAfterSeconds: retryAfter });
   const fault = drawTransientFault(tenant.faults, () => tenant.faultRng.next());
   if (fault !== undefined) return faultReply(fault);
+  const action = findAction(call);
+  if (action !== undefined) {
+    if (call.method !== 'POST') return graphError(405, 'MethodNotAllowed', 'Use POST for this action.');
+    if (!action.permissions.some((scope) => tenant.grantedPermissions.includes(scope)))
+      return forbidden(action.permissions);
+    return serveGetByIds(call, ctx);
+  }
   if (call.method !== 'GET')
     return graphError(405, 'MethodNotAllowed', 'The emulator serves read-only requests.');
 
@@ -40,16 +67,12 @@ export function serveCall(request: GraphCall, ctx: ServeContext): Reply {
   const target = resolveSurface(call.version, call.segments, continuation);
   if (target === undefined) return notFound(call.segments);
   if ('status' in target) return target;
-  const types = target.set.holds.flatMap((holding) => ('type' in holding ? [holding.type] : []));
+  const types = heldTypes(target.set.holds);
   if (
     types.some((type) => includesType(tenant.faults.forbiddenTypes, type)) ||
     !target.set.permissions.some((scope) => tenant.grantedPermissions.includes(scope))
   ) {
-    return graphError(
-      403,
-      'Forbidden',
-      `Application is not authorized to perform this operation. Application must have one of the following scopes: ${target.set.permissions.join(', ')}`,
-    );
+    return forbidden(target.set.permissions);
   }
   if (
     target.itemId === undefined &&

@@ -37,12 +37,14 @@ export async function handleGraphRequest(request: GraphRequest): Promise<Reply> 
     const reply = handleBatch(await readBody(request.req), request.url, request.version, ctx);
     return stampRequestIds(reply, ids);
   }
+  const method = request.req.method ?? 'GET';
   const reply = serveCall(
     {
-      method: request.req.method ?? 'GET',
+      method,
       url: request.url,
       version: request.version,
       segments: request.segments,
+      ...(method === 'POST' ? { body: await readBody(request.req) } : {}),
     },
     ctx,
   );

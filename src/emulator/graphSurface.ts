@@ -1,5 +1,6 @@
 import type { PolicyTypeKey } from '../graph/policyTypes';
 import { DEVICE_CONFIGURATION_CASTS } from './deviceConfigurationCasts';
+import type { PoolKind } from './pools';
 
 // What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
 // sets exist in which version, which navigation properties can be read as paths or `$expand`ed
@@ -57,17 +58,31 @@ export interface TypeCast {
   navigations: Readonly<Record<string, NavigationRule>>;
 }
 
-/** Where the emulator keeps a set's objects: a registry type's collection, or elements of a list. */
+/**
+ * Where the emulator keeps a set's objects: a registry type's collection, elements of a list, or
+ * a pool of the tenant (directory, apps, templates: ./pools). A set holding nothing is served empty.
+ */
 export type Holding =
   | { type: PolicyTypeKey; collectionIndex?: number }
   | { type: PolicyTypeKey; elementsOf: string }
-  /** A per-tenant list the emulator generates, not a registry type (./auditEvents.ts). */
-  | { generated: 'auditEvents' };
+  | { pool: PoolKind };
 
 /** A property `$filter` may test on a set, its literal type and the operators Graph accepts. */
 export interface FilterableProperty {
   type: 'string' | 'boolean' | 'dateTime';
   operators: readonly ('eq' | 'ge')[];
+}
+
+/** The registry types a set holds (for per-type faults); directory holdings have none. */
+export function heldTypes(holds: readonly Holding[]): PolicyTypeKey[] {
+  return holds.flatMap((holding) => ('type' in holding ? [holding.type] : []));
+}
+
+/** A POST action Graph routes (the emulator answers 405 to any other method but GET). */
+export interface SurfaceAction {
+  path: string;
+  versions: readonly ('v1.0' | 'beta')[];
+  permissions: readonly string[];
 }
 
 export interface EntitySet {
@@ -138,6 +153,11 @@ const MANAGED_DEVICES = [
 const APPS = ['DeviceManagementApps.Read.All', 'DeviceManagementApps.ReadWrite.All'];
 const RBAC = ['DeviceManagementRBAC.Read.All', 'DeviceManagementRBAC.ReadWrite.All'];
 const POLICY = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'];
+// Learn group-list / group-get, user-get, serviceprincipal-get (application permissions, least
+// privileged first).
+const GROUPS = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All', 'Group.ReadWrite.All'];
+const USERS = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const SERVICE_PRINCIPALS = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'];
 
 // Documented in v1.0 and beta (Learn intune-deviceconfig-deviceconfiguration-getomasettingplaintextvalue,
 // both views; msgraph-sdk-go, generated from v1.0, has getOmaSettingPlainTextValueWithSecretReferenceValueId).
@@ -546,7 +566,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
   set(
     '/deviceManagement/auditEvents',
     'microsoft.graph.auditEvent',
-    [{ generated: 'auditEvents' }],
+    [{ pool: 'auditEvents' }],
     [...CONFIG, ...APPS, ...RBAC, ...SERVICE_CONFIG, ...MANAGED_DEVICES],
     {},
     {
@@ -554,11 +574,95 @@ export const ENTITY_SETS: readonly EntitySet[] = [
       filters: { ...BY_NAME, activityDateTime: { type: 'dateTime', operators: ['ge'] } },
     },
   ),
+  // Apps that app configurations target and Enrollment Status Pages wait for (./pools/mobileApps.ts);
+  // assignments served empty. Learn intune-apps-mobileapp-list (both versions).
+  set(
+    '/deviceAppManagement/mobileApps',
+    'microsoft.graph.mobileApp',
+    [{ pool: 'mobileApps' }],
+    APPS,
+    undefined,
+    {
+      versions: BOTH,
+    },
+  ),
+  // The templates intents are made from (`templateId`), read by IntuneCD and IBR with their
+  // categories' setting definitions (Learn intune-deviceintent-devicemanagementtemplate-list).
+  set(
+    '/deviceManagement/templates',
+    'microsoft.graph.deviceManagementTemplate',
+    [{ pool: 'templates' }],
+    CONFIG,
+    {
+      categories: {
+        ...PER_ITEM,
+        graphType: 'microsoft.graph.deviceManagementTemplateSettingCategory',
+        elements: { settingDefinitions: PER_ITEM },
+      },
+    },
+  ),
+  // Collections the reference tools read that generated tenants have none of (served empty):
+  // reusable policy settings (registry check, defect 7; IntuneCD), terms and conditions, branding
+  // and device categories (IntuneCD, IntuneManagement).
+  set(
+    '/deviceManagement/reusablePolicySettings',
+    'microsoft.graph.deviceManagementReusablePolicySetting',
+    [],
+    CONFIG,
+    {
+      referencingConfigurationPolicies: PER_ITEM,
+    },
+  ),
+  set(
+    '/deviceManagement/termsAndConditions',
+    'microsoft.graph.termsAndConditions',
+    [],
+    SERVICE_CONFIG,
+    undefined,
+    {
+      versions: BOTH,
+    },
+  ),
+  set(
+    '/deviceManagement/intuneBrandingProfiles',
+    'microsoft.graph.intuneBrandingProfile',
+    [],
+    SERVICE_CONFIG,
+  ),
+  set(
+    '/deviceManagement/deviceCategories',
+    'microsoft.graph.deviceCategory',
+    [],
+    SERVICE_CONFIG,
+    {},
+    {
+      versions: BOTH,
+    },
+  ),
+  // The directory objects Intune and CA objects point at (./pools); no navigations served.
+  set('/groups', 'microsoft.graph.group', [{ pool: 'groups' }], GROUPS, {}, { versions: BOTH }),
+  set('/users', 'microsoft.graph.user', [{ pool: 'users' }], USERS, {}, { versions: BOTH }),
+  set(
+    '/servicePrincipals',
+    'microsoft.graph.servicePrincipal',
+    [{ pool: 'servicePrincipals' }],
+    SERVICE_PRINCIPALS,
+    {},
+    { versions: BOTH },
+  ),
+];
+
+/**
+ * `POST /directoryObjects/getByIds`: Learn directoryobject-getbyids (both versions) names only
+ * Directory.Read.All for applications; served by ./directoryApi.ts.
+ */
+export const ACTIONS: readonly SurfaceAction[] = [
+  { path: '/directoryObjects/getByIds', versions: BOTH, permissions: ['Directory.Read.All'] },
 ];
 
 /** What a tenant's app holds unless told otherwise: every read permission the sets accept. */
 export const DEFAULT_GRANTS: readonly string[] = [
   ...new Set(
-    ENTITY_SETS.flatMap((entitySet) => entitySet.permissions.filter((p) => p.endsWith('.Read.All'))),
+    [...ENTITY_SETS, ...ACTIONS].flatMap((entry) => entry.permissions.filter((p) => p.endsWith('.Read.All'))),
   ),
 ];

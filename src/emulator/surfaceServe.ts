@@ -13,7 +13,6 @@ import {
   type NavStep,
   type SurfaceTarget,
 } from './surfaceRoutes';
-import { auditEventsOf } from './auditEvents';
 import { bindSelect, countOf, filterOf, selected } from './queryOptions';
 import { listOf, type ObjectRecord } from './tenantObjects';
 import type { EmulatorTenant } from './tenantStore';
@@ -32,8 +31,9 @@ function setMembers(
   const direct: [PolicyTypeKey, ObjectRecord][] = [];
   const elements: EmulatorNode[] = [];
   for (const holding of set.holds) {
-    if ('generated' in holding) {
-      elements.push(...auditEventsOf(tenant.azureTenantId));
+    if ('pool' in holding) {
+      for (let k = 0; k < objects.pools.count(holding.pool); k++)
+        elements.push(objects.pools.node(holding.pool, k));
       continue;
     }
     if ('elementsOf' in holding) {
@@ -63,8 +63,8 @@ function setMembers(
 function findMember(tenant: EmulatorTenant, set: EntitySet, id: string): EmulatorNode | undefined {
   const { objects } = tenant;
   for (const holding of set.holds) {
-    if ('generated' in holding) {
-      const hit = auditEventsOf(tenant.azureTenantId).find((e) => e.object.id === id);
+    if ('pool' in holding) {
+      const hit = objects.pools.find(id, [holding.pool]);
       if (hit) return hit;
       continue;
     }

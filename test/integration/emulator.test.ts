@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { Agent, fetch } from 'undici';
+import { ENTITY_SETS } from '../../src/emulator/graphSurface';
 import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
 import {
   type PolicyExpansion,
@@ -621,5 +622,218 @@ describe('admin API', () => {
       await remoteAgent.close();
       await wide.close();
     }
+  });
+});
+
+describe("a generated tenant's directory", () => {
+  let tenant: Tenant;
+  let token: string;
+
+  beforeAll(async () => {
+    tenant = await createTenant(300, { pageSize: 50 });
+    token = String((await tokenFor(tenant)).body.access_token);
+  });
+
+  const post = (path: string, body: unknown) =>
+    call('POST', path, body, { authorization: `Bearer ${token}` });
+
+  it('serves groups paged and by id, with types, dynamic rules and on-premises sync', async () => {
+    const groups = await all(token, '/v1.0/groups');
+    expect(groups.length).toBe(120);
+    expect(new Set(groups.map((g) => g.id)).size).toBe(120);
+    const dynamic = groups.filter((g) => (g.groupTypes as string[]).includes('DynamicMembership'));
+    expect(dynamic.length).toBeGreaterThan(0);
+    for (const group of dynamic) {
+      expect(group.membershipRule).toEqual(expect.any(String));
+      expect(group.membershipRuleProcessingState).toMatch(/^(On|Paused)$/);
+    }
+    expect(groups.some((g) => (g.groupTypes as string[]).includes('Unified'))).toBe(true);
+    expect(groups.some((g) => g.onPremisesSyncEnabled === true)).toBe(true);
+    const one = await graph(token, `/beta/groups/${String(groups[3]?.id)}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ id: groups[3]?.id, displayName: groups[3]?.displayName });
+    expectGraphError(await graph(token, `/beta/groups/${randomUUID()}`), 404, 'ResourceNotFound');
+  });
+
+  it('resolves ids with getByIds: found ones typed, unknown ones absent, types honoured', async () => {
+    const first = async (path: string) => ((await graph(token, `${path}?$top=1`)).body.value as Json[])[0];
+    const [group, user, sp] = [
+      await first('/beta/groups'),
+      await first('/beta/users'),
+      await first('/beta/servicePrincipals'),
+    ];
+    const ids = [group?.id, user?.id, sp?.id, randomUUID()];
+    const found = await post('/beta/directoryObjects/getByIds', { ids });
+    expect(found.status).toBe(200);
+    expect(found.body['@odata.context']).toMatch(/\/beta\/\$metadata#directoryObjects$/);
+    expect((found.body.value as Json[]).map((o) => [o['@odata.type'], o.id])).toEqual([
+      ['#microsoft.graph.group', group?.id],
+      ['#microsoft.graph.user', user?.id],
+      ['#microsoft.graph.servicePrincipal', sp?.id],
+    ]);
+    const groupsOnly = await post('/v1.0/directoryObjects/getByIds', { ids, types: ['Group', 'device'] });
+    expect((groupsOnly.body.value as Json[]).map((o) => o.id)).toEqual([group?.id]);
+    const limit = Array.from({ length: 1000 }, () => randomUUID());
+    expect((await post('/beta/directoryObjects/getByIds', { ids: limit })).status).toBe(200);
+    const over = await post('/beta/directoryObjects/getByIds', { ids: [...limit, randomUUID()] });
+    expectGraphError(over, 400, 'Request_BadRequest');
+    expectGraphError(await post('/beta/directoryObjects/getByIds', { ids: 'x' }), 400, 'Request_BadRequest');
+    expect((await graph(token, '/beta/directoryObjects/getByIds')).status).toBe(405);
+    expect((await post('/beta/groups', { displayName: 'x' })).status).toBe(405);
+  });
+
+  it('serves mobile apps by id, templates with categories and setting definitions, empty Intune sets', async () => {
+    const apps = await all(token, '/v1.0/deviceAppManagement/mobileApps');
+    expect(apps.length).toBe(30);
+    const types = new Set(apps.map((app) => app['@odata.type']));
+    for (const type of ['win32LobApp', 'iosStoreApp', 'androidManagedStoreApp', 'officeSuiteApp', 'webApp'])
+      expect(types).toContain(`#microsoft.graph.${type}`);
+    const app = await graph(token, `/beta/deviceAppManagement/mobileApps/${String(apps[2]?.id)}`);
+    expect(app.body).toMatchObject({ id: apps[2]?.id, publisher: expect.any(String) });
+    const [template] = (await graph(token, '/beta/deviceManagement/templates')).body.value as Json[];
+    const categories = await all(
+      token,
+      `/beta/deviceManagement/templates/${String(template?.id)}/categories`,
+    );
+    expect(categories.length).toBeGreaterThan(0);
+    const definitions = await all(
+      token,
+      `/beta/deviceManagement/templates/${String(template?.id)}/categories/${String(categories[0]?.id)}/settingDefinitions`,
+    );
+    expect(definitions.length).toBeGreaterThan(0);
+    expect((await graph(token, '/v1.0/deviceManagement/templates')).status).toBe(404);
+    for (const path of [
+      'reusablePolicySettings',
+      'termsAndConditions',
+      'intuneBrandingProfiles',
+      'deviceCategories',
+    ])
+      expect((await graph(token, `/beta/deviceManagement/${path}`)).body.value).toEqual([]);
+  });
+
+  it('answers getByIds with 403 without Directory.Read.All, while Group.Read.All still reads groups', async () => {
+    const grants = await call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/grants`, {
+      permissions: ['Group.Read.All'],
+    });
+    expect(grants.status).toBe(200);
+    try {
+      expectGraphError(await post('/beta/directoryObjects/getByIds', { ids: [] }), 403, 'Forbidden');
+      expect((await graph(token, '/beta/groups?$top=1')).status).toBe(200);
+      expectGraphError(await graph(token, '/beta/users?$top=1'), 403, 'Forbidden');
+    } finally {
+      await call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/grants`, {
+        permissions: ['Directory.Read.All', 'DeviceManagementConfiguration.Read.All'],
+      });
+    }
+  });
+});
+
+describe('referential integrity of a generated tenant', () => {
+  let token: string;
+  const refs = new Map<string, Set<string>>();
+  const note = (kind: string, value: unknown) => {
+    if (typeof value !== 'string' || value === '') return;
+    if (!refs.has(kind)) refs.set(kind, new Set());
+    refs.get(kind)?.add(value);
+  };
+  const SPECIAL = new Set(['All', 'AllTrusted', 'None', 'GuestsOrExternalUsers']);
+  // Where each kind of reference sits in Graph's payloads.
+  const KEYS: Record<string, string> = {
+    groupId: 'groups',
+    includeGroups: 'groups',
+    excludeGroups: 'groups',
+    members: 'groups',
+    deviceAndAppManagementAssignmentFilterId: 'filters',
+    roleScopeTagIds: 'scopeTags',
+    notificationTemplateId: 'notificationTemplates',
+    targetedMobileApps: 'apps',
+    selectedMobileAppIds: 'apps',
+    includeLocations: 'namedLocations',
+    excludeLocations: 'namedLocations',
+    includeUsers: 'users',
+    excludeUsers: 'users',
+    includeServicePrincipals: 'servicePrincipals',
+  };
+  function walk(value: unknown): void {
+    if (Array.isArray(value)) {
+      for (const element of value) walk(element);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      const kind = KEYS[key];
+      if (kind !== undefined)
+        for (const item of Array.isArray(child) ? child : [child]) if (!SPECIAL.has(item)) note(kind, item);
+      walk(child);
+    }
+  }
+  const idsOf = async (path: string) => new Set((await all(token, path)).map((o) => String(o.id)));
+
+  beforeAll(async () => {
+    const tenant = await createTenant(600, { pageSize: 100 });
+    token = String((await tokenFor(tenant)).body.access_token);
+    for (const set of ENTITY_SETS) {
+      if (!set.versions.includes('beta') || !set.holds.some((h) => 'type' in h)) continue;
+      const assignments = set.navigations.assignments;
+      const expand = [
+        ...(assignments?.expandOnList === true ? ['assignments'] : []),
+        ...(set.navigations.scheduledActionsForRule?.expandOnList === true
+          ? ['scheduledActionsForRule($expand=scheduledActionConfigurations)']
+          : []),
+      ];
+      const items = await all(
+        token,
+        `/beta${set.path}${expand.length ? `?$expand=${expand.join(',')}` : ''}`,
+      );
+      walk(items);
+      if (assignments === undefined || assignments.expandOnList === true) continue;
+      for (const item of items) {
+        const id = encodeURIComponent(String(item.id));
+        walk(
+          assignments.routable
+            ? await all(token, `/beta${set.path}/${id}/assignments`)
+            : (await graph(token, `/beta${set.path}/${id}?$expand=assignments`)).body,
+        );
+      }
+    }
+  }, 120_000);
+
+  it('points assignments at groups of the directory, resolvable by getByIds and /groups/{id}', async () => {
+    const groups = [...(refs.get('groups') ?? [])];
+    expect(groups.length).toBeGreaterThan(20);
+    const resolved = await call(
+      'POST',
+      '/beta/directoryObjects/getByIds',
+      { ids: groups, types: ['group'] },
+      { authorization: `Bearer ${token}` },
+    );
+    const found = resolved.body.value as Json[];
+    expect(found.map((g) => g.id).sort()).toEqual([...groups].sort());
+    for (const group of found) expect(group.displayName).toEqual(expect.any(String));
+    expect((await graph(token, `/v1.0/groups/${groups[0]}`)).status).toBe(200);
+  });
+
+  it("uses only the tenant's filters, scope tags, notification templates, apps and named locations", async () => {
+    const expectWithin = (kind: string, known: Set<string>, extra: string[] = []) => {
+      const used = [...(refs.get(kind) ?? [])];
+      expect({ kind, used: used.length > 0 }).toEqual({ kind, used: true });
+      expect({ kind, unknown: used.filter((id) => !known.has(id) && !extra.includes(id)) }).toEqual({
+        kind,
+        unknown: [],
+      });
+    };
+    expectWithin('filters', await idsOf('/beta/deviceManagement/assignmentFilters'));
+    // "0" is the built-in Default scope tag.
+    expectWithin('scopeTags', await idsOf('/beta/deviceManagement/roleScopeTags'), ['0']);
+    // The zero GUID is Graph's "no message template".
+    expectWithin(
+      'notificationTemplates',
+      await idsOf('/beta/deviceManagement/notificationMessageTemplates'),
+      ['00000000-0000-0000-0000-000000000000'],
+    );
+    expectWithin('apps', await idsOf('/beta/deviceAppManagement/mobileApps'));
+    expectWithin('namedLocations', await idsOf('/beta/identity/conditionalAccess/namedLocations'));
+    expectWithin('users', await idsOf('/beta/users'));
+    expectWithin('servicePrincipals', await idsOf('/beta/servicePrincipals'));
   });
 });
