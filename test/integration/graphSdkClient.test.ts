@@ -121,3 +121,58 @@ test('the batch helpers send a $batch and read each answer', async () => {
   expect(await listed('2')).toHaveLength(2);
   expect(answer.getResponseById('3')?.status).toBe(404);
 });
+
+test('$select, $filter and $count as the SDK sends them', async () => {
+  const all = (await client.api('/deviceManagement/roleScopeTags').get()).value as Json[];
+  const target = all[0];
+  const selected = await client.api('/deviceManagement/roleScopeTags').select(['displayName']).get();
+  // Only the selected properties, besides the id (and the type annotation where the object has one).
+  const keys = Object.keys((selected.value as Json[])[0] ?? {}).filter((key) => key !== '@odata.type');
+  expect(keys.sort()).toEqual(['displayName', 'id']);
+  const filtered = await client
+    .api('/deviceManagement/roleScopeTags')
+    .filter(`displayName eq '${String(target?.displayName).replaceAll("'", "''")}'`)
+    .count(true)
+    .get();
+  expect((filtered.value as Json[]).map((tag) => tag.id)).toContain(target?.id);
+  expect(filtered['@odata.count']).toBe((filtered.value as Json[]).length);
+  const refused = await client
+    .api('/deviceManagement/roleScopeTags')
+    .filter("startswith(description, 'x')")
+    .get()
+    .catch((error: unknown) => error);
+  expect(refused).toMatchObject({ statusCode: 400 });
+});
+
+test('assignment groups resolve through directoryObjects/getByIds, directly and in a batch', async () => {
+  const page = await client.api('/deviceManagement/deviceConfigurations').expand('assignments').top(50).get();
+  const groupIds = [
+    ...new Set(
+      (page.value as { assignments: { target: { groupId?: string } }[] }[]).flatMap((policy) =>
+        policy.assignments.flatMap((a) => (a.target.groupId ? [a.target.groupId] : [])),
+      ),
+    ),
+  ];
+  expect(groupIds.length).toBeGreaterThan(0);
+  const resolved = await client.api('/directoryObjects/getByIds').post({ ids: groupIds, types: ['group'] });
+  expect((resolved.value as Json[]).map((group) => group.id).sort()).toEqual([...groupIds].sort());
+  expect((resolved.value as Json[]).every((group) => group['@odata.type'] === '#microsoft.graph.group')).toBe(
+    true,
+  );
+
+  const content = new BatchRequestContent();
+  content.addRequest({
+    id: 'groups',
+    request: new Request(`${emulator.baseUrl}/beta/directoryObjects/getByIds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: groupIds.slice(0, 3), types: ['group'] }),
+    }),
+  });
+  const answer = new BatchResponseContent(await client.api('/$batch').post(await content.getContent()));
+  const groups = answer.getResponseById('groups');
+  expect(groups?.status).toBe(200);
+  expect(((await groups?.json()) as { value: Json[] } | undefined)?.value).toHaveLength(
+    Math.min(3, groupIds.length),
+  );
+});
