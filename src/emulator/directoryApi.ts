@@ -1,4 +1,4 @@
-import { DIRECTORY_TYPE_NAMES, type DirectoryKind } from './directory';
+import { DIRECTORY_TYPE_NAMES, type DirectoryKind } from './pools/directory';
 import type { GraphCall, ServeContext } from './graphApi';
 import { graphError } from './graphErrors';
 import type { Reply } from './httpUtil';
@@ -46,14 +46,14 @@ export function serveGetByIds(call: GraphCall, ctx: ServeContext): Reply {
       kinds = KINDS.filter((k) => names.includes(DIRECTORY_TYPE_NAMES[k].toLowerCase()));
     }
   }
-  const { directory } = ctx.tenant.objects;
+  const { pools } = ctx.tenant.objects;
   const seen = new Set<string>();
   const value = [];
   for (const id of ids as string[]) {
     const key = id.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    const node = directory.find(key, kinds);
+    const node = pools.find(key, kinds);
     if (node) value.push({ ...node.object });
   }
   return {

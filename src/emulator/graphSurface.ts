@@ -1,6 +1,6 @@
 import type { PolicyTypeKey } from '../graph/policyTypes';
 import { DEVICE_CONFIGURATION_CASTS } from './deviceConfigurationCasts';
-import type { DirectoryKind } from './directory';
+import type { PoolKind } from './pools';
 
 // What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
 // sets exist in which version, which navigation properties can be read as paths or `$expand`ed
@@ -60,12 +60,12 @@ export interface TypeCast {
 
 /**
  * Where the emulator keeps a set's objects: a registry type's collection, elements of a list, or
- * the tenant's generated directory (./directory.ts). A set holding nothing is served empty.
+ * a pool of the tenant (directory, apps, templates: ./pools). A set holding nothing is served empty.
  */
 export type Holding =
   | { type: PolicyTypeKey; collectionIndex?: number }
   | { type: PolicyTypeKey; elementsOf: string }
-  | { directory: DirectoryKind };
+  | { pool: PoolKind };
 
 /** The registry types a set holds (for per-type faults); directory holdings have none. */
 export function heldTypes(holds: readonly Holding[]): PolicyTypeKey[] {
@@ -535,13 +535,78 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     {},
     { drifting: ['enrolledDeviceCount', 'enrollmentTokenUsageCount'] },
   ),
-  // The directory objects Intune and CA objects point at (./directory.ts); no navigations served.
-  set('/groups', 'microsoft.graph.group', [{ directory: 'groups' }], GROUPS, {}, { versions: BOTH }),
-  set('/users', 'microsoft.graph.user', [{ directory: 'users' }], USERS, {}, { versions: BOTH }),
+  // Apps that app configurations target and Enrollment Status Pages wait for (./pools/mobileApps.ts);
+  // assignments served empty. Learn intune-apps-mobileapp-list (both versions).
+  set(
+    '/deviceAppManagement/mobileApps',
+    'microsoft.graph.mobileApp',
+    [{ pool: 'mobileApps' }],
+    APPS,
+    undefined,
+    {
+      versions: BOTH,
+    },
+  ),
+  // The templates intents are made from (`templateId`), read by IntuneCD and IBR with their
+  // categories' setting definitions (Learn intune-deviceintent-devicemanagementtemplate-list).
+  set(
+    '/deviceManagement/templates',
+    'microsoft.graph.deviceManagementTemplate',
+    [{ pool: 'templates' }],
+    CONFIG,
+    {
+      categories: {
+        ...PER_ITEM,
+        graphType: 'microsoft.graph.deviceManagementTemplateSettingCategory',
+        elements: { settingDefinitions: PER_ITEM },
+      },
+    },
+  ),
+  // Collections the reference tools read that generated tenants have none of (served empty):
+  // reusable policy settings (registry check, defect 7; IntuneCD), terms and conditions, branding
+  // and device categories (IntuneCD, IntuneManagement).
+  set(
+    '/deviceManagement/reusablePolicySettings',
+    'microsoft.graph.deviceManagementReusablePolicySetting',
+    [],
+    CONFIG,
+    {
+      referencingConfigurationPolicies: PER_ITEM,
+    },
+  ),
+  set(
+    '/deviceManagement/termsAndConditions',
+    'microsoft.graph.termsAndConditions',
+    [],
+    SERVICE_CONFIG,
+    undefined,
+    {
+      versions: BOTH,
+    },
+  ),
+  set(
+    '/deviceManagement/intuneBrandingProfiles',
+    'microsoft.graph.intuneBrandingProfile',
+    [],
+    SERVICE_CONFIG,
+  ),
+  set(
+    '/deviceManagement/deviceCategories',
+    'microsoft.graph.deviceCategory',
+    [],
+    SERVICE_CONFIG,
+    {},
+    {
+      versions: BOTH,
+    },
+  ),
+  // The directory objects Intune and CA objects point at (./pools); no navigations served.
+  set('/groups', 'microsoft.graph.group', [{ pool: 'groups' }], GROUPS, {}, { versions: BOTH }),
+  set('/users', 'microsoft.graph.user', [{ pool: 'users' }], USERS, {}, { versions: BOTH }),
   set(
     '/servicePrincipals',
     'microsoft.graph.servicePrincipal',
-    [{ directory: 'servicePrincipals' }],
+    [{ pool: 'servicePrincipals' }],
     SERVICE_PRINCIPALS,
     {},
     { versions: BOTH },

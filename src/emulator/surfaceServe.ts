@@ -28,10 +28,9 @@ function setMembers(
   const direct: [PolicyTypeKey, ObjectRecord][] = [];
   const elements: EmulatorNode[] = [];
   for (const holding of set.holds) {
-    if ('directory' in holding) {
-      const { directory } = objects;
-      for (let k = 0; k < directory.count(holding.directory); k++)
-        elements.push(directory.node(holding.directory, k));
+    if ('pool' in holding) {
+      for (let k = 0; k < objects.pools.count(holding.pool); k++)
+        elements.push(objects.pools.node(holding.pool, k));
       continue;
     }
     if ('elementsOf' in holding) {
@@ -60,8 +59,8 @@ function setMembers(
 
 function findMember(objects: TenantObjects, set: EntitySet, id: string): EmulatorNode | undefined {
   for (const holding of set.holds) {
-    if ('directory' in holding) {
-      const hit = objects.directory.find(id, [holding.directory]);
+    if ('pool' in holding) {
+      const hit = objects.pools.find(id, [holding.pool]);
       if (hit) return hit;
       continue;
     }

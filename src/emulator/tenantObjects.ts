@@ -1,5 +1,5 @@
 import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
-import { TenantDirectory } from './directory';
+import { TenantPools } from './pools';
 import { sealNode } from './encryptedValues';
 import { GENERATORS } from './generators';
 import { graphTimestamp, Rng } from './prng';
@@ -111,13 +111,18 @@ export class TenantObjects {
   private readonly records = new Map<PolicyTypeKey, ObjectRecord[][]>();
   private readonly byId = new Map<PolicyTypeKey, Map<string, ObjectRecord>>();
   private readonly nextIndex = new Map<PolicyTypeKey, number>();
+  /**
+   * How many objects of a type the tenant was created with: the range other objects' references
+   * are drawn from, fixed so that adding objects later does not change existing ones.
+   */
+  private readonly refBound = new Map<PolicyTypeKey, number>();
 
-  private directoryCache: TenantDirectory | undefined;
+  private poolsCache: TenantPools | undefined;
 
-  /** The tenant's generated directory (groups, users, service principals), indexed on first use. */
-  get directory(): TenantDirectory {
-    this.directoryCache ??= new TenantDirectory(this.label);
-    return this.directoryCache;
+  /** The tenant's directory, apps and templates (./pools), indexed on first use. */
+  get pools(): TenantPools {
+    this.poolsCache ??= new TenantPools(this.label);
+    return this.poolsCache;
   }
 
   constructor(readonly label: string) {
@@ -184,6 +189,7 @@ export class TenantObjects {
       this.insert(type, record);
       ids.push(record.id);
     }
+    if (!this.refBound.has(type)) this.refBound.set(type, this.nextIndex.get(type) ?? 0);
     return ids;
   }
 
@@ -218,6 +224,10 @@ export class TenantObjects {
           record.lastModifiedDateTime ?? times.timestamp(createdDateTime, '2025-11-01T00:00:00Z'),
         collectionIndex: record.collectionIndex,
         sibling: (index) => ({ id: this.identity(type, index).id, label: this.labelOf(type, index) }),
+        ref: (other, k) => {
+          const bound = this.refBound.get(other) ?? 0;
+          return bound === 0 ? undefined : this.identity(other, k % bound).id;
+        },
       });
       return sealNode(type, built);
     });

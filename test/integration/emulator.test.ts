@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { Agent, fetch } from 'undici';
+import { ENTITY_SETS } from '../../src/emulator/graphSurface';
 import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
 import {
   type PolicyExpansion,
@@ -681,6 +682,35 @@ describe("a generated tenant's directory", () => {
     expect((await post('/beta/groups', { displayName: 'x' })).status).toBe(405);
   });
 
+  it('serves mobile apps by id, templates with categories and setting definitions, empty Intune sets', async () => {
+    const apps = await all(token, '/v1.0/deviceAppManagement/mobileApps');
+    expect(apps.length).toBe(30);
+    const types = new Set(apps.map((app) => app['@odata.type']));
+    for (const type of ['win32LobApp', 'iosStoreApp', 'androidManagedStoreApp', 'officeSuiteApp', 'webApp'])
+      expect(types).toContain(`#microsoft.graph.${type}`);
+    const app = await graph(token, `/beta/deviceAppManagement/mobileApps/${String(apps[2]?.id)}`);
+    expect(app.body).toMatchObject({ id: apps[2]?.id, publisher: expect.any(String) });
+    const [template] = (await graph(token, '/beta/deviceManagement/templates')).body.value as Json[];
+    const categories = await all(
+      token,
+      `/beta/deviceManagement/templates/${String(template?.id)}/categories`,
+    );
+    expect(categories.length).toBeGreaterThan(0);
+    const definitions = await all(
+      token,
+      `/beta/deviceManagement/templates/${String(template?.id)}/categories/${String(categories[0]?.id)}/settingDefinitions`,
+    );
+    expect(definitions.length).toBeGreaterThan(0);
+    expect((await graph(token, '/v1.0/deviceManagement/templates')).status).toBe(404);
+    for (const path of [
+      'reusablePolicySettings',
+      'termsAndConditions',
+      'intuneBrandingProfiles',
+      'deviceCategories',
+    ])
+      expect((await graph(token, `/beta/deviceManagement/${path}`)).body.value).toEqual([]);
+  });
+
   it('answers getByIds with 403 without Directory.Read.All, while Group.Read.All still reads groups', async () => {
     const grants = await call('PUT', `/_emulator/tenants/${tenant.azureTenantId}/grants`, {
       permissions: ['Group.Read.All'],
@@ -695,5 +725,112 @@ describe("a generated tenant's directory", () => {
         permissions: ['Directory.Read.All', 'DeviceManagementConfiguration.Read.All'],
       });
     }
+  });
+});
+
+describe('referential integrity of a generated tenant', () => {
+  let token: string;
+  const refs = new Map<string, Set<string>>();
+  const note = (kind: string, value: unknown) => {
+    if (typeof value !== 'string' || value === '') return;
+    if (!refs.has(kind)) refs.set(kind, new Set());
+    refs.get(kind)?.add(value);
+  };
+  const SPECIAL = new Set(['All', 'AllTrusted', 'None', 'GuestsOrExternalUsers']);
+  // Where each kind of reference sits in Graph's payloads.
+  const KEYS: Record<string, string> = {
+    groupId: 'groups',
+    includeGroups: 'groups',
+    excludeGroups: 'groups',
+    members: 'groups',
+    deviceAndAppManagementAssignmentFilterId: 'filters',
+    roleScopeTagIds: 'scopeTags',
+    notificationTemplateId: 'notificationTemplates',
+    targetedMobileApps: 'apps',
+    selectedMobileAppIds: 'apps',
+    includeLocations: 'namedLocations',
+    excludeLocations: 'namedLocations',
+    includeUsers: 'users',
+    excludeUsers: 'users',
+    includeServicePrincipals: 'servicePrincipals',
+  };
+  function walk(value: unknown): void {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      const kind = KEYS[key];
+      if (kind !== undefined)
+        for (const item of Array.isArray(child) ? child : [child]) if (!SPECIAL.has(item)) note(kind, item);
+      walk(child);
+    }
+  }
+  const idsOf = async (path: string) => new Set((await all(token, path)).map((o) => String(o.id)));
+
+  beforeAll(async () => {
+    const tenant = await createTenant(600, { pageSize: 100 });
+    token = String((await tokenFor(tenant)).body.access_token);
+    for (const set of ENTITY_SETS) {
+      if (!set.versions.includes('beta') || !set.holds.some((h) => 'type' in h)) continue;
+      const assignments = set.navigations.assignments;
+      const expand = [
+        ...(assignments?.expandOnList === true ? ['assignments'] : []),
+        ...(set.navigations.scheduledActionsForRule?.expandOnList === true
+          ? ['scheduledActionsForRule($expand=scheduledActionConfigurations)']
+          : []),
+      ];
+      const items = await all(
+        token,
+        `/beta${set.path}${expand.length ? `?$expand=${expand.join(',')}` : ''}`,
+      );
+      walk(items);
+      if (assignments === undefined || assignments.expandOnList === true) continue;
+      for (const item of items) {
+        const id = encodeURIComponent(String(item.id));
+        walk(
+          assignments.routable
+            ? await all(token, `/beta${set.path}/${id}/assignments`)
+            : (await graph(token, `/beta${set.path}/${id}?$expand=assignments`)).body,
+        );
+      }
+    }
+  }, 120_000);
+
+  it('points assignments at groups of the directory, resolvable by getByIds and /groups/{id}', async () => {
+    const groups = [...(refs.get('groups') ?? [])];
+    expect(groups.length).toBeGreaterThan(20);
+    const resolved = await call(
+      'POST',
+      '/beta/directoryObjects/getByIds',
+      { ids: groups, types: ['group'] },
+      { authorization: `Bearer ${token}` },
+    );
+    const found = resolved.body.value as Json[];
+    expect(found.map((g) => g.id).sort()).toEqual([...groups].sort());
+    for (const group of found) expect(group.displayName).toEqual(expect.any(String));
+    expect((await graph(token, `/v1.0/groups/${groups[0]}`)).status).toBe(200);
+  });
+
+  it("uses only the tenant's filters, scope tags, notification templates, apps and named locations", async () => {
+    const expectWithin = (kind: string, known: Set<string>, extra: string[] = []) => {
+      const used = [...(refs.get(kind) ?? [])];
+      expect({ kind, used: used.length > 0 }).toEqual({ kind, used: true });
+      expect({ kind, unknown: used.filter((id) => !known.has(id) && !extra.includes(id)) }).toEqual({
+        kind,
+        unknown: [],
+      });
+    };
+    expectWithin('filters', await idsOf('/beta/deviceManagement/assignmentFilters'));
+    // "0" is the built-in Default scope tag.
+    expectWithin('scopeTags', await idsOf('/beta/deviceManagement/roleScopeTags'), ['0']);
+    // The zero GUID is Graph's "no message template".
+    expectWithin(
+      'notificationTemplates',
+      await idsOf('/beta/deviceManagement/notificationMessageTemplates'),
+      ['00000000-0000-0000-0000-000000000000'],
+    );
+    expectWithin('apps', await idsOf('/beta/deviceAppManagement/mobileApps'));
+    expectWithin('namedLocations', await idsOf('/beta/identity/conditionalAccess/namedLocations'));
+    expectWithin('users', await idsOf('/beta/users'));
+    expectWithin('servicePrincipals', await idsOf('/beta/servicePrincipals'));
   });
 });

@@ -203,7 +203,7 @@ export const administrativeTemplatesGenerator: PolicyGenerator = {
         createdDateTime: ctx.createdDateTime,
         displayName: policyName(rng, 'WIN', 'Administrative template', ctx.index),
         description: description(rng, 'ADMX-backed settings.'),
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         policyConfigurationIngestionType: 'builtIn',
         id: ctx.id,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
@@ -213,7 +213,7 @@ export const administrativeTemplatesGenerator: PolicyGenerator = {
           const listRng = new Rng(`${ctx.label}:definitionValues`);
           return Array.from({ length: count }, (_, slot) => definitionValue(listRng, ctx, slot));
         },
-        assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+        assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }),
       },
     };
   },

@@ -1,3 +1,4 @@
+import { tenantApp } from '../pools';
 import { Rng } from '../prng';
 import type { EmulatorNode, GraphJson } from '../types';
 import { assignments, description, leaf, policyName, scopeTagIds } from './common';
@@ -132,7 +133,7 @@ export const appProtectionGenerator: PolicyGenerator = {
       description: description(rng, 'App protection policy.'),
       createdDateTime: ctx.createdDateTime,
       lastModifiedDateTime: ctx.lastModifiedDateTime,
-      roleScopeTagIds: scopeTagIds(rng),
+      roleScopeTagIds: scopeTagIds(rng, ctx),
       id: ctx.id,
       version: `"${rng.hex(8)}-${ctx.revision}"`,
     };
@@ -153,7 +154,7 @@ export const appProtectionGenerator: PolicyGenerator = {
           isAssigned: false,
         },
         lists: {
-          assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+          assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }),
           protectedAppLockerFiles: appLockerFiles(rng, ctx.id, 'protected'),
           exemptAppLockerFiles: appLockerFiles(rng, ctx.id, 'exempt'),
         },
@@ -191,7 +192,7 @@ export const appProtectionGenerator: PolicyGenerator = {
       object,
       lists: {
         apps: managedApps(rng, ctx.id, variant.platform),
-        assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+        assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }),
       },
     };
   },
@@ -208,10 +209,10 @@ export const appConfigurationGenerator: PolicyGenerator = {
       description: description(rng, 'App configuration.'),
       createdDateTime: ctx.createdDateTime,
       lastModifiedDateTime: ctx.lastModifiedDateTime,
-      roleScopeTagIds: scopeTagIds(rng),
+      roleScopeTagIds: scopeTagIds(rng, ctx),
       version: 1 + ctx.revision,
     };
-    const assigned = assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true });
+    const assigned = assignments(rng, ctx.id, { tenant: ctx, bare: true });
     if (ctx.collectionIndex === 1) {
       return {
         object: {
@@ -254,7 +255,7 @@ export const appConfigurationGenerator: PolicyGenerator = {
             '@odata.type': '#microsoft.graph.iosMobileAppConfiguration',
             ...common,
             displayName: policyName(rng, 'IOS', 'Managed app configuration', ctx.index),
-            targetedMobileApps: [rng.guid()],
+            targetedMobileApps: [tenantApp(ctx.tenantLabel, 'ios', rng.int(0, 99))],
             encodedSettingXml: null,
             settings: [
               {
@@ -273,7 +274,7 @@ export const appConfigurationGenerator: PolicyGenerator = {
             '@odata.type': '#microsoft.graph.androidManagedStoreAppConfiguration',
             ...common,
             displayName: policyName(rng, 'AND', 'Managed app configuration', ctx.index),
-            targetedMobileApps: [rng.guid()],
+            targetedMobileApps: [tenantApp(ctx.tenantLabel, 'android', rng.int(0, 99))],
             packageId: 'app:com.microsoft.office.outlook',
             payloadJson: Buffer.from(
               JSON.stringify({

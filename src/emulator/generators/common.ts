@@ -1,4 +1,4 @@
-import { DIRECTORY_SIZE, directoryId } from '../directory';
+import { DIRECTORY_SIZE, directoryId } from '../pools/directory';
 import { Rng } from '../prng';
 import type { EmulatorNode, GraphJson } from '../types';
 import type { GenerateContext } from './generator';
@@ -50,8 +50,11 @@ export function entityBasics(ctx: GenerateContext, prefix: string, kind: string,
   };
 }
 
-export function scopeTagIds(rng: Rng): string[] {
-  return rng.bool(0.8) ? ['0'] : ['0', String(rng.int(1, 12))];
+/** The built-in Default tag ("0", never generated), sometimes with one of the tenant's scope tags. */
+export function scopeTagIds(rng: Rng, tenant: TenantRefs): string[] {
+  if (rng.bool(0.8)) return ['0'];
+  const tag = tenant.ref('scopeTags', rng.int(0, 999));
+  return tag === undefined ? ['0'] : ['0', tag];
 }
 
 /** One of the tenant's directory groups (../directory.ts), so every assignment target resolves. */
@@ -59,21 +62,26 @@ export function groupId(tenantLabel: string, rng: Rng): string {
   return directoryId(tenantLabel, 'groups', rng.int(0, 79));
 }
 
-function filterFields(rng: Rng, tenantLabel: string): GraphJson {
-  if (rng.bool(0.8)) {
+/** No filter mostly, else one of the tenant's assignment filters (none when it has none). */
+function filterFields(rng: Rng, tenant: TenantRefs): GraphJson {
+  const filter = rng.bool(0.8) ? undefined : tenant.ref('assignmentFilters', rng.int(0, 999));
+  if (filter === undefined) {
     return {
       deviceAndAppManagementAssignmentFilterId: null,
       deviceAndAppManagementAssignmentFilterType: 'none',
     };
   }
   return {
-    deviceAndAppManagementAssignmentFilterId: new Rng(`${tenantLabel}:filter:${rng.int(0, 19)}`).guid(),
+    deviceAndAppManagementAssignmentFilterId: filter,
     deviceAndAppManagementAssignmentFilterType: rng.pick(['include', 'exclude']),
   };
 }
 
+/** What shared references need of the object's tenant (GenerateContext). */
+export type TenantRefs = Pick<GenerateContext, 'tenantLabel' | 'ref'>;
+
 export interface AssignmentOptions {
-  tenantLabel: string;
+  tenant: TenantRefs;
   /** Extra properties of each assignment (e.g. `intent` for apps, `source` for configurations). */
   extra?: (rng: Rng) => GraphJson;
   /** Policy types whose assignments have no `source`/`sourceId`. */
@@ -95,26 +103,31 @@ export function assignments(rng: Rng, policyId: string, opts: AssignmentOptions)
     if (i === 0 && roll < 0.15) {
       target = {
         '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget',
-        ...filterFields(rng, opts.tenantLabel),
+        ...filterFields(rng, opts.tenant),
       };
       targetKey = 'adadadad-808e-44e2-905a-0b7873a8a531';
     } else if (i === 0 && roll < 0.3) {
       target = {
         '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget',
-        ...filterFields(rng, opts.tenantLabel),
+        ...filterFields(rng, opts.tenant),
       };
       targetKey = 'acacacac-9df4-4c7d-9d50-4ef0226f57a9';
     } else {
       // Per-group assignments of a large tenant: consecutive distinct groups of the directory.
-      const start = new Rng(`${opts.tenantLabel}:biggroup:${policyId}`).int(0, DIRECTORY_SIZE.groups - 1);
+      const start = new Rng(`${opts.tenant.tenantLabel}:biggroup:${policyId}`).int(
+        0,
+        DIRECTORY_SIZE.groups - 1,
+      );
       const group =
-        count > 20 ? directoryId(opts.tenantLabel, 'groups', start + i) : groupId(opts.tenantLabel, rng);
+        count > 20
+          ? directoryId(opts.tenant.tenantLabel, 'groups', start + i)
+          : groupId(opts.tenant.tenantLabel, rng);
       targetKey = group;
       target = {
         '@odata.type': rng.bool(0.15)
           ? '#microsoft.graph.exclusionGroupAssignmentTarget'
           : '#microsoft.graph.groupAssignmentTarget',
-        ...filterFields(rng, opts.tenantLabel),
+        ...filterFields(rng, opts.tenant),
         groupId: group,
       };
     }

@@ -1,6 +1,6 @@
 import { Rng } from '../prng';
 import type { EmulatorNode, GraphJson } from '../types';
-import { assignments, description, leaf, policyName, scopeTagIds } from './common';
+import { assignments, description, leaf, policyName, scopeTagIds, type TenantRefs } from './common';
 import type { GenerateContext, PolicyGenerator } from './generator';
 
 // Compliance policies; the non-compliance actions are navigations Graph inlines only when
@@ -68,13 +68,15 @@ const VARIANTS: readonly { prefix: string; fields: (rng: Rng, revision: number) 
   },
 ];
 
-function scheduledActions(rng: Rng, policyId: string): EmulatorNode[] {
+const NO_TEMPLATE = '00000000-0000-0000-0000-000000000000';
+
+function scheduledActions(rng: Rng, policyId: string, tenant: TenantRefs): EmulatorNode[] {
   const actions: GraphJson[] = [
     {
       id: new Rng(`${policyId}:block`).guid(),
       gracePeriodHours: rng.pick([0, 0, 24, 72]),
       actionType: 'block',
-      notificationTemplateId: '00000000-0000-0000-0000-000000000000',
+      notificationTemplateId: NO_TEMPLATE,
       notificationMessageCCList: [],
     },
   ];
@@ -83,7 +85,8 @@ function scheduledActions(rng: Rng, policyId: string): EmulatorNode[] {
       id: new Rng(`${policyId}:notify`).guid(),
       gracePeriodHours: rng.pick([24, 48, 72]),
       actionType: 'notification',
-      notificationTemplateId: rng.guid(),
+      // One of the tenant's templates; the zero GUID (no message) when it has none.
+      notificationTemplateId: tenant.ref('notificationTemplates', rng.int(0, 999)) ?? NO_TEMPLATE,
       notificationMessageCCList: [],
     });
   }
@@ -92,7 +95,7 @@ function scheduledActions(rng: Rng, policyId: string): EmulatorNode[] {
       id: new Rng(`${policyId}:retire`).guid(),
       gracePeriodHours: 24 * rng.pick([30, 60, 90]),
       actionType: 'retire',
-      notificationTemplateId: '00000000-0000-0000-0000-000000000000',
+      notificationTemplateId: NO_TEMPLATE,
       notificationMessageCCList: [],
     });
   }
@@ -117,12 +120,12 @@ export const complianceGenerator: PolicyGenerator = {
         description: description(rng, 'Compliance policy.'),
         lastModifiedDateTime: ctx.lastModifiedDateTime,
         displayName: policyName(rng, variant.prefix, 'Compliance', ctx.index),
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         version: 1 + ctx.revision,
       },
       lists: {
-        scheduledActionsForRule: scheduledActions(rng, ctx.id),
-        assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+        scheduledActionsForRule: scheduledActions(rng, ctx.id, ctx),
+        assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }),
       },
     };
   },

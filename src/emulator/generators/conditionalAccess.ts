@@ -1,3 +1,4 @@
+import { directoryId } from '../pools/directory';
 import { Rng } from '../prng';
 import { groupId } from './common';
 import type { GenerateContext, PolicyGenerator } from './generator';
@@ -29,7 +30,22 @@ const CA_KINDS = [
     apps: ['Office365'],
     platforms: ['android', 'iOS'],
   },
+  // Workload identities: conditions on service principals of the tenant, no users.
+  {
+    name: 'Block workload identities from untrusted locations',
+    controls: ['block'],
+    apps: ['All'],
+    workload: true,
+  },
 ];
+
+/** Sometimes all but trusted ones, sometimes all but one of the tenant's named locations. */
+function locations(ctx: GenerateContext) {
+  const rng = new Rng(`${ctx.label}:locations`);
+  if (rng.bool(0.6)) return null;
+  const named = rng.bool(0.5) ? ctx.ref('namedLocations', rng.int(0, 999)) : undefined;
+  return { includeLocations: ['All'], excludeLocations: named === undefined ? ['AllTrusted'] : [named] };
+}
 
 export const conditionalAccessPoliciesGenerator: PolicyGenerator = {
   weight: 4,
@@ -39,6 +55,7 @@ export const conditionalAccessPoliciesGenerator: PolicyGenerator = {
     const platforms = 'platforms' in kind ? kind.platforms : undefined;
     const clientAppTypes = 'clientAppTypes' in kind ? kind.clientAppTypes : undefined;
     const roles = 'roles' in kind ? kind.roles : undefined;
+    const workload = 'workload' in kind;
     return {
       object: {
         id: ctx.id,
@@ -76,9 +93,14 @@ export const conditionalAccessPoliciesGenerator: PolicyGenerator = {
           // Beta only (Learn conditionalaccessconditionset, beta).
           agentIdRiskLevels: rng.bool(0.2) ? 'high' : null,
           platforms: platforms ? { includePlatforms: platforms, excludePlatforms: [] } : null,
-          locations: rng.bool(0.4) ? { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } : null,
+          locations: locations(ctx),
           devices: null,
-          clientApplications: null,
+          clientApplications: workload
+            ? {
+                includeServicePrincipals: [directoryId(ctx.tenantLabel, 'servicePrincipals', rng.int(0, 19))],
+                excludeServicePrincipals: [],
+              }
+            : null,
           times: null,
           deviceStates: null,
           applications: {
@@ -89,8 +111,9 @@ export const conditionalAccessPoliciesGenerator: PolicyGenerator = {
             applicationFilter: null,
           },
           users: {
-            includeUsers: roles ? [] : ['All'],
-            excludeUsers: [],
+            includeUsers: workload ? ['None'] : roles ? [] : ['All'],
+            // Break-glass accounts: the first users of the tenant's directory.
+            excludeUsers: rng.bool(0.6) ? [directoryId(ctx.tenantLabel, 'users', rng.int(0, 3))] : [],
             includeGroups: [],
             excludeGroups: [groupId(ctx.tenantLabel, rng)],
             includeRoles: roles ?? [],

@@ -264,7 +264,7 @@ export const deviceConfigurationGenerator: PolicyGenerator = {
         '@odata.type': odataType,
         id: ctx.id,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         supportsScopeTags: true,
         deviceManagementApplicabilityRuleOsEdition: null,
         deviceManagementApplicabilityRuleOsVersion: null,
@@ -275,7 +275,7 @@ export const deviceConfigurationGenerator: PolicyGenerator = {
         version: 1 + ctx.revision,
         ...fields,
       },
-      lists: { ...lists, assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel }) },
+      lists: { ...lists, assignments: assignments(rng, ctx.id, { tenant: ctx }) },
       ...(variant.references ? { references: variant.references } : {}),
     };
   },

@@ -1,3 +1,4 @@
+import { intentCategoryId, intentTemplateId } from '../pools/templates';
 import { Rng } from '../prng';
 import type { EmulatorNode, GraphJson } from '../types';
 import { assignments, description, policyName, scopeTagIds } from './common';
@@ -5,7 +6,7 @@ import type { GenerateContext, PolicyGenerator } from './generator';
 
 // Legacy endpoint security intents: categories, each with its setting instances.
 
-const TEMPLATES = [
+export const TEMPLATES = [
   {
     name: 'Antivirus',
     categories: [
@@ -80,11 +81,11 @@ export const endpointSecurityIntentsGenerator: PolicyGenerator = {
   generate(ctx: GenerateContext) {
     const { rng } = ctx;
     const template = rng.pick(TEMPLATES);
-    const assigned = assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true });
+    const assigned = assignments(rng, ctx.id, { tenant: ctx, bare: true });
     const categories = (): EmulatorNode[] => {
       const listRng = new Rng(`${ctx.label}:categories`);
       return template.categories.map((displayName, c) => {
-        const id = new Rng(`intent-category:${template.name}:${displayName}`).guid();
+        const id = intentCategoryId(template.name, displayName);
         const settings = Array.from({ length: listRng.int(2, 18) }, (_, s) => ({
           object: setting(listRng, `${ctx.id}:${id}`, s, c === 0 ? ctx.revision : 0),
         }));
@@ -99,8 +100,8 @@ export const endpointSecurityIntentsGenerator: PolicyGenerator = {
         isAssigned: assigned.length > 0,
         isMigratingToConfigurationPolicy: false,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
-        templateId: new Rng(`intent-template:${template.name}`).guid(),
-        roleScopeTagIds: scopeTagIds(rng),
+        templateId: intentTemplateId(template.name),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
       },
       lists: { categories, assignments: assigned },
     };

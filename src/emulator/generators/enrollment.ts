@@ -1,3 +1,4 @@
+import { tenantApp } from '../pools';
 import { Rng } from '../prng';
 import type { GraphJson } from '../types';
 import { assignments, description, policyName, scopeTagIds } from './common';
@@ -36,16 +37,16 @@ export const autopilotProfilesGenerator: PolicyGenerator = {
         deviceType: 'windowsPc',
         enableWhiteGlove: rng.bool(0.4),
         preprovisioningAllowed: rng.bool(0.4),
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         managementServiceAppId: null,
         ...(hybrid ? { hybridAzureADJoinSkipConnectivityCheck: rng.bool(0.3) } : {}),
       },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
 
-const ENROLLMENT_VARIANTS: readonly ((rng: Rng, revision: number) => GraphJson)[] = [
+const ENROLLMENT_VARIANTS: readonly ((rng: Rng, revision: number, tenantLabel: string) => GraphJson)[] = [
   (rng, revision) => ({
     '@odata.type': '#microsoft.graph.deviceEnrollmentLimitConfiguration',
     deviceEnrollmentConfigurationType: 'limit',
@@ -64,7 +65,7 @@ const ENROLLMENT_VARIANTS: readonly ((rng: Rng, revision: number) => GraphJson)[
       blockedSkus: [],
     },
   }),
-  (rng, revision) => ({
+  (rng, revision, tenantLabel) => ({
     '@odata.type': '#microsoft.graph.windows10EnrollmentCompletionPageConfiguration',
     deviceEnrollmentConfigurationType: 'windows10EnrollmentCompletionPageConfiguration',
     showInstallationProgress: true,
@@ -75,7 +76,14 @@ const ENROLLMENT_VARIANTS: readonly ((rng: Rng, revision: number) => GraphJson)[
       'Setup could not be completed. Please try again or contact your support person for help.',
     installProgressTimeoutInMinutes: 60 + 15 * revision,
     allowDeviceUseOnInstallFailure: rng.bool(),
-    selectedMobileAppIds: Array.from({ length: rng.int(0, 4) }, () => rng.guid()),
+    // Win32 and Microsoft 365 apps of the tenant the page waits for.
+    selectedMobileAppIds: [
+      ...new Set(
+        Array.from({ length: rng.int(0, 4) }, () =>
+          tenantApp(tenantLabel, rng.pick(['win32', 'office'] as const), rng.int(0, 99)),
+        ),
+      ),
+    ],
     trackInstallProgressForAutopilotOnly: true,
     disableUserStatusTrackingAfterFirstUser: true,
   }),
@@ -101,7 +109,7 @@ export const enrollmentConfigurationsGenerator: PolicyGenerator = {
   weight: 2,
   generate(ctx: GenerateContext) {
     const { rng } = ctx;
-    const fields = rng.pick(ENROLLMENT_VARIANTS)(rng, ctx.revision);
+    const fields = rng.pick(ENROLLMENT_VARIANTS)(rng, ctx.revision, ctx.tenantLabel);
     return {
       object: {
         ...fields,
@@ -112,11 +120,11 @@ export const enrollmentConfigurationsGenerator: PolicyGenerator = {
         createdDateTime: ctx.createdDateTime,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
         version: 1 + ctx.revision,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
       },
       lists: {
         assignments: assignments(new Rng(`${ctx.label}:a`), ctx.id, {
-          tenantLabel: ctx.tenantLabel,
+          tenant: ctx,
           bare: true,
         }),
       },

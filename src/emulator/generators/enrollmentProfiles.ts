@@ -62,7 +62,7 @@ export const appleEnrollmentProfilesGenerator: PolicyGenerator = {
         tokenName: policyName(rng, 'APL', 'ADE token', ctx.index),
         syncedDeviceCount: rng.int(0, 3000),
         dataSharingConsentGranted: true,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
       },
       lists: { enrollmentProfiles: profiles },
     };
@@ -85,7 +85,7 @@ export const appleUserEnrollmentProfilesGenerator: PolicyGenerator = {
         priority: 1 + ctx.index,
         platform: 'iOS',
       },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
@@ -121,7 +121,7 @@ export const androidEnrollmentProfilesGenerator: PolicyGenerator = {
           },
         }),
         qrCodeImage: { type: 'image/png', value: base64Of(`PNG QR ${token}`) },
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         configureWifi: wifi,
         wifiSsid: wifi ? `CONTOSO-SETUP-${rng.int(1, 9)}` : null,
         wifiPassword: wifi ? `setup-${rng.hex(10)}` : null,

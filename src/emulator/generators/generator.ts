@@ -1,3 +1,4 @@
+import type { PolicyTypeKey } from '../../graph/policyTypes';
 import type { Rng } from '../prng';
 import type { EmulatorNode } from '../types';
 
@@ -23,6 +24,12 @@ export interface GenerateContext {
    * are sure to exist; a link to a removed object is served as Graph serves a broken one.
    */
   sibling(index: number): { id: string; label: string };
+  /**
+   * The id of the k-th object of a registry type in this tenant (k wraps around the number the
+   * tenant was created with), derived without building it; undefined when the tenant has none.
+   * References to filters, scope tags, notification templates and named locations use it.
+   */
+  ref(type: PolicyTypeKey, k: number): string | undefined;
 }
 
 /** Builds the objects of one registry type; the emulator serves them through Graph's paths (../graphSurface.ts). */

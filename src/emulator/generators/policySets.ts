@@ -55,7 +55,7 @@ export const policySetsGenerator: PolicyGenerator = {
       },
       lists: {
         items: items(new Rng(`${ctx.label}:items`), ctx),
-        assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+        assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }),
       },
     };
   },

@@ -17,7 +17,7 @@ export const scopeTagsGenerator: PolicyGenerator = {
         description: description(rng, `Scope tag, revision ${ctx.revision}.`) ?? '',
         isBuiltIn: false,
       },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
@@ -50,7 +50,7 @@ export const roleDefinitionsGenerator: PolicyGenerator = {
         description: description(rng, 'Custom Intune role.') ?? '',
         isBuiltIn: false,
         isBuiltInRoleDefinition: false,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         permissions: [
           {
             actions: allowed,
@@ -101,7 +101,7 @@ export const notificationTemplatesGenerator: PolicyGenerator = {
         brandingOptions: ['includeCompanyLogo', 'includeCompanyName', 'includeContactInformation']
           .slice(0, 1 + ((rng.int(0, 2) + ctx.revision) % 3))
           .join(','),
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
       },
       lists: {
         localizedNotificationMessages: locales.map((locale) =>

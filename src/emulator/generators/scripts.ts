@@ -46,13 +46,13 @@ export const powershellScriptsGenerator: PolicyGenerator = {
         runAsAccount: rng.pick(['system', 'user']),
         enforceSignatureCheck: rng.bool(0.2),
         fileName: `Configure-${rng.hex(6)}.ps1`,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         runAs32Bit: rng.bool(0.1),
         createdDateTime: ctx.createdDateTime,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
       },
       detail: { scriptContent: base64Of(powershell(rng, ctx.revision)) },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
@@ -71,12 +71,12 @@ export const macosShellScriptsGenerator: PolicyGenerator = {
         description: description(rng, 'macOS shell script.'),
         runAsAccount: rng.pick(['system', 'user']),
         fileName: `configure-${rng.hex(6)}.sh`,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         createdDateTime: ctx.createdDateTime,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
       },
       detail: { scriptContent: base64Of(shell(rng, ctx.revision)) },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
@@ -98,7 +98,7 @@ export const remediationsGenerator: PolicyGenerator = {
         runAsAccount: rng.pick(['system', 'user']),
         enforceSignatureCheck: false,
         runAs32Bit: false,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         isGlobalScript: global,
         highestAvailableVersion: global ? `${rng.int(1, 9)}.${rng.int(0, 9)}` : null,
         deviceHealthScriptType: global ? 'managedInstallerScript' : 'deviceHealthScript',
@@ -113,7 +113,7 @@ export const remediationsGenerator: PolicyGenerator = {
       },
       lists: {
         assignments: assignments(rng, ctx.id, {
-          tenantLabel: ctx.tenantLabel,
+          tenant: ctx,
           bare: true,
           extra: (r) => ({
             runRemediationScript: true,
@@ -154,7 +154,7 @@ export const complianceScriptsGenerator: PolicyGenerator = {
         runAsAccount: 'system',
         enforceSignatureCheck: false,
         runAs32Bit: rng.bool(0.1),
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
       },
       detail: { detectionScriptContent: base64Of(complianceDetection(rng, ctx.revision)) },
     };
@@ -173,10 +173,10 @@ export const macosCustomAttributeScriptsGenerator: PolicyGenerator = {
         customAttributeType: rng.pick(['string', 'integer', 'dateTime']),
         runAsAccount: 'system',
         fileName: `${attribute.toLowerCase()}-${rng.hex(6)}.sh`,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
       },
       detail: { scriptContent: base64Of(shell(rng, ctx.revision)) },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };

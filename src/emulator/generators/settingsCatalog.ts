@@ -74,7 +74,7 @@ export const settingsCatalogGenerator: PolicyGenerator = {
     const targetBytes = Math.round(logInterpolate(BYTES, u));
     const platform = rng.pick(PLATFORMS);
     const template = platform.platforms === 'windows10' ? rng.pick(TEMPLATES) : null;
-    const assigned = assignments(rng, ctx.id, { tenantLabel, bare: true });
+    const assigned = assignments(rng, ctx.id, { tenant: ctx, bare: true });
     return {
       object: {
         createdDateTime: ctx.createdDateTime,
@@ -84,7 +84,7 @@ export const settingsCatalogGenerator: PolicyGenerator = {
         name: policyName(rng, platform.prefix, template?.name ?? 'Settings catalog', ctx.index),
         platforms: platform.platforms,
         priorityMetaData: null,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         settingCount: count,
         technologies: platform.technologies,
         id: ctx.id,

@@ -1,7 +1,7 @@
 import { Rng } from '../prng';
 import type { EmulatorNode } from '../types';
 import { buildSettings } from './catalogSettings';
-import { assignments, description, leaf, policyName, scopeTagIds } from './common';
+import { assignments, description, leaf, policyName, scopeTagIds, type TenantRefs } from './common';
 import type { GenerateContext, PolicyGenerator } from './generator';
 
 // Settings-based compliance policies (compliancePolicies, Linux): settings as in the settings
@@ -10,7 +10,12 @@ import type { GenerateContext, PolicyGenerator } from './generator';
 
 const NO_TEMPLATE = '00000000-0000-0000-0000-000000000000';
 
-function scheduledActionsForRule(rng: Rng, policyId: string, revision: number): EmulatorNode[] {
+function scheduledActionsForRule(
+  rng: Rng,
+  policyId: string,
+  revision: number,
+  tenant: TenantRefs,
+): EmulatorNode[] {
   const action = (kind: string, actionType: string, gracePeriodHours: number, template = NO_TEMPLATE) =>
     leaf({
       id: new Rng(`${policyId}:${kind}`).guid(),
@@ -20,7 +25,15 @@ function scheduledActionsForRule(rng: Rng, policyId: string, revision: number): 
       notificationMessageCCList: [],
     });
   const actions = [action('block', 'block', (rng.pick([0, 24, 72]) + 24 * revision) % 168)];
-  if (rng.bool(0.5)) actions.push(action('notify', 'notification', rng.pick([24, 48]), rng.guid()));
+  if (rng.bool(0.5))
+    actions.push(
+      action(
+        'notify',
+        'notification',
+        rng.pick([24, 48]),
+        tenant.ref('notificationTemplates', rng.int(0, 999)) ?? NO_TEMPLATE,
+      ),
+    );
   if (rng.bool(0.2)) actions.push(action('retire', 'retire', 24 * rng.pick([30, 90])));
   return [
     {
@@ -36,7 +49,7 @@ export const settingsComplianceGenerator: PolicyGenerator = {
     const { rng } = ctx;
     // Linux compliance policies are small; some pass the settings page size of 25.
     const count = rng.pick([2, 3, 5, 8, 12, 30]);
-    const assigned = assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true });
+    const assigned = assignments(rng, ctx.id, { tenant: ctx, bare: true });
     return {
       object: {
         id: ctx.id,
@@ -48,13 +61,13 @@ export const settingsComplianceGenerator: PolicyGenerator = {
         lastModifiedDateTime: ctx.lastModifiedDateTime,
         settingCount: count,
         creationSource: null,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         isAssigned: assigned.length > 0,
       },
       lists: {
         settings: () =>
           buildSettings(new Rng(`${ctx.label}:settings`), 'linux', count, count * 500, ctx.revision),
-        scheduledActionsForRule: scheduledActionsForRule(rng, ctx.id, ctx.revision),
+        scheduledActionsForRule: scheduledActionsForRule(rng, ctx.id, ctx.revision, ctx),
         assignments: assigned,
       },
     };

@@ -49,7 +49,7 @@ export const featureUpdateProfilesGenerator: PolicyGenerator = {
         displayName: policyName(rng, 'WIN', 'Feature update', ctx.index),
         description: description(rng, 'Feature update deployment.') ?? '',
         featureUpdateVersion: version,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         deployableContentDisplayName: version,
         endOfSupportDate: '2026-11-10T00:00:00Z',
         installLatestWindows10OnWindows11IneligibleDevice: rng.bool(0.5),
@@ -62,7 +62,7 @@ export const featureUpdateProfilesGenerator: PolicyGenerator = {
           offerIntervalInDays: ctx.revision > 0 ? 7 + ctx.revision : null,
         },
       },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
@@ -83,11 +83,11 @@ export const qualityUpdateProfilesGenerator: PolicyGenerator = {
         },
         releaseDateDisplayName: `${release.slice(0, 7)} - 2025.${release.slice(5, 7)} B Security Updates`,
         deployableContentDisplayName: 'Quality Updates',
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         createdDateTime: ctx.createdDateTime,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
       },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
@@ -107,7 +107,7 @@ export const hotpatchQualityUpdatePoliciesGenerator: PolicyGenerator = {
     return {
       object: {
         ...entityBasics(ctx, 'WIN', 'Hotpatch quality updates', 'Hotpatch quality update policy.'),
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         hotpatchEnabled: rng.bool(0.8),
         approvalSettings: [
           approval('monthly', 'security', (rng.int(0, 7) + ctx.revision) % 30),
@@ -115,7 +115,7 @@ export const hotpatchQualityUpdatePoliciesGenerator: PolicyGenerator = {
           approval('outOfBand', 'security', 0),
         ],
       },
-      lists: { assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }) },
+      lists: { assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }) },
     };
   },
 };
@@ -134,7 +134,7 @@ export const driverUpdateProfilesGenerator: PolicyGenerator = {
         deviceReporting: rng.int(0, 2000),
         newUpdates: rng.int(0, 20),
         deploymentDeferralInDays: approvalType === 'automatic' ? (rng.int(0, 14) + ctx.revision) % 31 : null,
-        roleScopeTagIds: scopeTagIds(rng),
+        roleScopeTagIds: scopeTagIds(rng, ctx),
         createdDateTime: ctx.createdDateTime,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
         inventorySyncStatus: {
@@ -143,7 +143,7 @@ export const driverUpdateProfilesGenerator: PolicyGenerator = {
         },
       },
       lists: {
-        assignments: assignments(rng, ctx.id, { tenantLabel: ctx.tenantLabel, bare: true }),
+        assignments: assignments(rng, ctx.id, { tenant: ctx, bare: true }),
         driverInventories: driverInventories(rng, ctx, approvalType === 'manual'),
       },
     };

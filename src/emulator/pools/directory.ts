@@ -1,10 +1,10 @@
-import { Rng } from './prng';
-import type { EmulatorNode, GraphJson } from './types';
+import { Rng } from '../prng';
+import type { GraphJson } from '../types';
 
 // A tenant's Entra directory as far as Intune and Conditional Access objects point into it:
 // groups (assignment targets, RBAC members and scopes, CA exclusions), users and service
 // principals (CA conditions). Not registry types: nobody backs them up, but every reference to
-// them must resolve (`/groups/{id}`, `/directoryObjects/getByIds`). Everything is derived from
+// them must resolve (`/groups/{id}`, `/directoryObjects/getByIds`; ./index.ts serves them). Everything is derived from
 // the tenant label, so generators derive the id of "the k-th group" without building it.
 
 export type DirectoryKind = 'groups' | 'users' | 'servicePrincipals';
@@ -125,34 +125,11 @@ function servicePrincipal(tenantLabel: string, k: number, id: string): GraphJson
   };
 }
 
-const BUILD: Readonly<Record<DirectoryKind, (tenantLabel: string, k: number, id: string) => GraphJson>> = {
+/** The directory kinds' objects, by kind. */
+export const BUILD_DIRECTORY: Readonly<
+  Record<DirectoryKind, (tenantLabel: string, k: number, id: string) => GraphJson>
+> = {
   groups: group,
   users: user,
   servicePrincipals: servicePrincipal,
 };
-
-/** One tenant's directory: ids indexed once (180 GUIDs), objects built when served. */
-export class TenantDirectory {
-  private readonly index = new Map<string, [DirectoryKind, number]>();
-
-  constructor(readonly tenantLabel: string) {
-    for (const kind of Object.keys(DIRECTORY_SIZE) as DirectoryKind[]) {
-      for (let k = 0; k < DIRECTORY_SIZE[kind]; k++)
-        this.index.set(directoryId(tenantLabel, kind, k), [kind, k]);
-    }
-  }
-
-  count(kind: DirectoryKind): number {
-    return DIRECTORY_SIZE[kind];
-  }
-
-  node(kind: DirectoryKind, k: number): EmulatorNode {
-    return { object: BUILD[kind](this.tenantLabel, k, directoryId(this.tenantLabel, kind, k)) };
-  }
-
-  /** The object with this id, when it is of one of the kinds. */
-  find(id: string, kinds: readonly DirectoryKind[]): EmulatorNode | undefined {
-    const hit = this.index.get(id.toLowerCase());
-    return hit && kinds.includes(hit[0]) ? this.node(hit[0], hit[1]) : undefined;
-  }
-}
