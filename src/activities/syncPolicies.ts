@@ -27,6 +27,7 @@ import { SecretUndecryptableError, type StoredSettingValue, type TenantSecretCip
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
 import { activityLogger } from './activityLogger';
+import { captureReferences } from './captureReferences';
 import type { ActivityDeps } from './deps';
 import { hasUnreadableValues, sealEncryptedSettings, unreadableValuesWarning } from './encryptedSettings';
 import { emptySummary, failureForRefusedEndpoint, outcomeForFailure } from './syncOutcome';
@@ -94,6 +95,8 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
         progress.typesDone += 1;
         context.heartbeat(progress);
       }
+      progress.current = 'references';
+      await syncReferences(client, owner, tenant.id, input.policyTypes, progress.done, lastAttempt);
     } finally {
       clearInterval(alive);
     }
@@ -104,6 +107,31 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       input.policyTypes.map((type) => [type, progress.done[type] as PolicyTypeSummary]),
     );
   };
+
+  /**
+   * What the policies of the types captured completely (those the set will hold) reference; the
+   * outcome goes to the run's record, not its result: it is no policy type and cannot make the
+   * run partial or failed.
+   */
+  async function syncReferences(
+    client: GraphClient,
+    owner: CaptureOwner,
+    tenantId: string,
+    types: readonly string[],
+    done: SyncPoliciesResult,
+    lastAttempt: boolean,
+  ): Promise<void> {
+    const policyTypes = types.filter((type) => done[type]?.outcome === 'ok');
+    const signal = Context.current().cancellationSignal;
+    const references = await captureReferences({ db, client, owner, policyTypes, lastAttempt, signal });
+    if (references.outcome !== 'ok') {
+      const { outcome, requiredPermissions, resolved, missing, unreadable } = references;
+      activityLogger(logger).warn(
+        { runId: owner.runId, tenantId, outcome, requiredPermissions, resolved, missing, unreadable },
+        'referenced objects not all readable',
+      );
+    }
+  }
 
   /** The type's summary; a type not captured completely is logged with its reason. */
   async function syncOneType(

@@ -9,7 +9,7 @@ import { newestFirstPageQuery, pageQuery } from './pagination';
 import { canBeForbidden, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
-import { changesQuery, itemsQuery, setsQuery } from './routes/backupSets';
+import { changesQuery, itemsQuery, referencesQuery, setsQuery } from './routes/backupSets';
 import { legalHoldBody } from './routes/legalHolds';
 import { notificationsQuery } from './routes/notifications';
 import { tenantRetentionBody } from './routes/retention';
@@ -515,6 +515,21 @@ export const operations: Operation[] = [
     permission: 'tenant:read',
     query: itemsQuery,
     replies: ok(r.backupItemPage, 'a page of items'),
+  },
+  {
+    method: 'get',
+    path: `${SETS}/:setId/references`,
+    operationId: 'listBackupSetReferences',
+    summary: 'The objects the policies of a backup set reference',
+    description:
+      'Groups, users, assignment filters, scope tags, named locations, notification templates and apps ' +
+      'that the policies name by id, with the name and type the run found for each: `missing` when ' +
+      "the object no longer existed, `unreadable` when the app may not read its kind (the run's " +
+      '`references` names the permission) or Graph failed.',
+    tag: 'Backup sets',
+    permission: 'tenant:read',
+    query: referencesQuery,
+    replies: ok(r.backupSetReferencePage, 'a page of referenced objects'),
   },
   {
     method: 'get',

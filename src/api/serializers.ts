@@ -7,6 +7,7 @@ import type {
   BackupSchedule,
   BackupScheduleRun,
   BackupSetChange,
+  BackupSetReference,
   BackupSetHold,
   Notification,
   Tenant,
@@ -113,6 +114,7 @@ export function runJson(run: BackupScheduleRun) {
     finishedAt: run.finishedAt,
     // Warnings name policies by Graph id and display name, stored escaped (src/graph/storedText.ts).
     summary: unescapeStoredJson(run.summary),
+    references: run.referenceOutcome ?? null,
     error: !skipped && run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
     backupSetId: run.backupSetId,
     retryOf: run.retryOfId,
@@ -179,6 +181,18 @@ export function backupItemJson(item: BackupItemWithPayload) {
       ? { payload: unescapeStoredJson(item.payload.content), payloadBytes: item.payload.sizeBytes }
       : {}),
     ...(item.payloadWithheld ? { payloadWithheld: SCRIPTS_WITHHELD } : {}),
+  };
+}
+
+export function backupSetReferenceJson(reference: BackupSetReference) {
+  return {
+    id: reference.id,
+    kind: reference.kind,
+    objectId: unescapeStoredText(reference.objectId),
+    displayName: reference.displayName === null ? null : unescapeStoredText(reference.displayName),
+    objectType: reference.objectType,
+    details: unescapeStoredJson(reference.details),
+    state: reference.state,
   };
 }
 

@@ -27,7 +27,7 @@ export async function takeCaptureOwnership(db: Db, owner: CaptureOwner): Promise
 }
 
 /** Inside a transaction: holds the owner row until it ends, or throws if `owner` lost it. */
-async function holdOwnership(tx: DbClient, owner: CaptureOwner): Promise<void> {
+export async function holdOwnership(tx: DbClient, owner: CaptureOwner): Promise<void> {
   const held = await tx.$queryRaw<unknown[]>`
     SELECT 1 FROM run_capture_owners
     WHERE run_id = ${owner.runId}::uuid AND attempt = ${owner.attempt} FOR SHARE`;
@@ -87,6 +87,7 @@ export async function releaseRunCapture(db: Db, runId: string): Promise<void> {
     });
     await tx.runCapturedItem.deleteMany({ where: { runId } });
     await tx.runCapturedType.deleteMany({ where: { runId } });
+    await tx.runCapturedReference.deleteMany({ where: { runId } });
     await deleteUnreferencedPayloads(
       tx,
       hashes.map((row) => row.payloadHash),

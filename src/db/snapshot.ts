@@ -125,6 +125,14 @@ async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promi
      SELECT gen_random_uuid(), $3::uuid, policy_type, graph_id, display_name, payload_hash ${CAPTURED}`,
     [...captured, backupSetId],
   );
+  // The identities of the objects the policies reference, as the sync resolved them.
+  await client.query(
+    `INSERT INTO backup_set_references
+       (id, backup_set_id, kind, object_id, display_name, object_type, details, state)
+     SELECT gen_random_uuid(), $2::uuid, kind, object_id, display_name, object_type, details, state
+     FROM run_captured_references WHERE run_id = $1::uuid`,
+    [target.runId, backupSetId],
+  );
   const changes = await client.query<{ change: keyof ChangeCounts; n: number }>(
     `WITH current_items AS (SELECT * FROM backup_items WHERE backup_set_id = $1),
           previous_items AS (

@@ -118,6 +118,27 @@ export class GraphClient {
     return all;
   }
 
+  /**
+   * The directory objects with these ids (at most 1,000) of these types, as
+   * `POST /directoryObjects/getByIds` returns them (Learn directoryobject-getbyids); ids of no
+   * object are simply absent.
+   */
+  async directoryObjectsByIds(ids: string[], types: string[], signal?: AbortSignal): Promise<GraphObject[]> {
+    const body = await this.http.postJson(
+      this.url('beta', '/directoryObjects/getByIds'),
+      { ids, types },
+      'collection',
+      signal,
+    );
+    const value = body.value;
+    if (!Array.isArray(value) || !value.every(isGraphObject))
+      throw new GraphProtocolError(
+        'getByIds response has no "value" array of objects',
+        '/directoryObjects/getByIds',
+      );
+    return value;
+  }
+
   /** Absolute URL for a Graph path ('/deviceManagement/...', optionally with a query). */
   url(version: 'v1.0' | 'beta', pathAndQuery: string): string {
     return `${this.graphBaseUrl}/${version}${pathAndQuery}`;

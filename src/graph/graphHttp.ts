@@ -114,7 +114,22 @@ async function fetchText(
 export class GraphHttp {
   constructor(private readonly deps: GraphHttpDeps) {}
 
-  async getJson(url: string, scope: GraphRequestScope, signal?: AbortSignal): Promise<GraphObject> {
+  getJson(url: string, scope: GraphRequestScope, signal?: AbortSignal): Promise<GraphObject> {
+    return this.requestJson('GET', url, scope, undefined, signal);
+  }
+
+  /** A POST that reads (e.g. directoryObjects/getByIds): the same budget, retries and errors. */
+  postJson(url: string, body: unknown, scope: GraphRequestScope, signal?: AbortSignal): Promise<GraphObject> {
+    return this.requestJson('POST', url, scope, JSON.stringify(body), signal);
+  }
+
+  private async requestJson(
+    method: 'GET' | 'POST',
+    url: string,
+    scope: GraphRequestScope,
+    body: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<GraphObject> {
     const path = new URL(url).pathname;
     let refreshedAfter401 = false;
     let networkFailures = 0;
@@ -127,7 +142,13 @@ export class GraphHttp {
         ({ response, text } = await fetchText(
           url,
           {
-            headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+            method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              accept: 'application/json',
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body }),
             dispatcher: this.deps.agent,
           },
           this.deps.requestTimeoutMs,
@@ -142,7 +163,7 @@ export class GraphHttp {
         }
         const reason = error instanceof Error ? error.message : String(error);
         throw new GraphRequestError(
-          `Graph GET ${path} failed: ${reason}`,
+          `Graph ${method} ${path} failed: ${reason}`,
           { status: 0, path, scope },
           { cause: error },
         );
@@ -161,7 +182,7 @@ export class GraphHttp {
           continue;
         }
         throw new GraphAuthError(
-          `Graph rejected a freshly acquired token for GET ${path} (401${graphError.code ? ` ${graphError.code}` : ''})`,
+          `Graph rejected a freshly acquired token for ${method} ${path} (401${graphError.code ? ` ${graphError.code}` : ''})`,
           { code: graphError.code, status: 401 },
         );
       }
@@ -176,7 +197,7 @@ export class GraphHttp {
         continue;
       }
       const summary = graphError.code ? ` ${graphError.code}: ${graphError.message ?? ''}`.trimEnd() : '';
-      throw new GraphRequestError(`Graph GET ${path} failed with ${response.status}${summary}`, {
+      throw new GraphRequestError(`Graph ${method} ${path} failed with ${response.status}${summary}`, {
         status: response.status,
         path,
         scope,

@@ -10,6 +10,7 @@ import {
 } from '../db/backupSets';
 import type { BackupChangeKind, BackupItem, Db } from '../db/client';
 import type { KeysetPosition } from '../db/paging';
+import { listBackupSetReferences } from '../db/references';
 import { mayHoldScripts } from '../graph';
 import { NotFoundError } from './errors';
 import { getTenant } from './tenants';
@@ -18,6 +19,17 @@ export async function getBackupSet(db: Db, tenantId: string, setId: string) {
   const set = await findBackupSet(db, tenantId, setId);
   if (!set) throw new NotFoundError('backup set');
   return set;
+}
+
+/** A page of the objects the set's policies reference (src/references/), optionally of one kind. */
+export async function getBackupSetReferences(
+  db: Db,
+  tenantId: string,
+  setId: string,
+  page: { limit: number; cursor?: string; kind?: string },
+) {
+  const set = await getBackupSet(db, tenantId, setId);
+  return listBackupSetReferences(db, set.id, page);
 }
 
 /** A page of the set's changes against the schedule's previous set, with the counts of all. */

@@ -137,7 +137,11 @@ export class EmulatorAdmin {
   /** Adds a hand-written object to the tenant's type; returns its id. */
   async plantPolicy(
     azureTenantId: string,
-    request: { type: PolicyTypeKey; object: { id: string } & Record<string, unknown> },
+    request: {
+      type: PolicyTypeKey;
+      object: { id: string } & Record<string, unknown>;
+      assignments?: Record<string, unknown>[];
+    },
   ): Promise<string> {
     const body = await this.request('POST', `/_emulator/tenants/${azureTenantId}/policies`, request, 201);
     return (body as { id: string }).id;

@@ -2,6 +2,7 @@
 // source of the JSON; these only describe it, so the integration test parses real responses
 // with them (strict objects: a field added to a serializer but not here fails that test).
 import { z } from 'zod';
+import { REFERENCE_KINDS } from '../../references/rules';
 import { DAYS_OF_WEEK, updateScheduleBody } from '../routes/backupSchedules.schema';
 import { changesQuery } from '../routes/backupSets';
 import { runsQuery } from '../routes/runs';
@@ -189,6 +190,29 @@ export const bulkResult = component(
   }),
 );
 
+const referenceKind = z.enum(REFERENCE_KINDS);
+const stateCounts = { resolved: z.int(), missing: z.int(), unreadable: z.int() };
+const referencesOutcome = component(
+  'ReferencesOutcome',
+  'What the run could read of the objects its policies reference (groups, filters, scope tags, named ' +
+    'locations, notification templates, apps); null until the sync has resolved them. ' +
+    '`permission_missing` names the Graph permissions that would let it read the rest; it never fails the run.',
+  z.strictObject({
+    outcome: z.enum(['ok', 'permission_missing', 'failed']),
+    ...stateCounts,
+    requiredPermissions: z.array(z.string()).optional(),
+    kinds: z.partialRecord(
+      referenceKind,
+      z.strictObject({
+        outcome: z.enum(['ok', 'permission_missing', 'failed']),
+        requiredPermission: z.string().optional(),
+        reason: z.string().optional(),
+        ...stateCounts,
+      }),
+    ),
+  }),
+);
+
 export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
   id,
   tenantId: id,
@@ -206,6 +230,7 @@ export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
       'type was captured; an ok type may carry warnings (e.g. encrypted_values_not_readable) naming ' +
       'policies whose items lack data a restore needs, and the Graph permission that would capture it',
   ),
+  references: referencesOutcome.nullable(),
   error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
   backupSetId: id.nullable(),
   retryOf: id.nullable(),
@@ -242,6 +267,24 @@ export const [backupSet, backupSetPage] = resource(
     legalHold: legalHold.nullable(),
     createdAt: instant,
   },
+);
+
+export const backupSetReferencePage = paged(
+  'BackupSetReference',
+  z.strictObject({
+    id,
+    kind: referenceKind,
+    objectId: z.string().describe('the id as the policies hold it'),
+    displayName: z.string().nullable().describe('null unless state is resolved'),
+    objectType: z.string().nullable().describe('the Graph type, e.g. group, windows10CompliancePolicy'),
+    details: anyJson.describe(
+      'groups: groupTypes, membershipRule, membershipRuleProcessingState, onPremisesSyncEnabled, ' +
+        'securityEnabled, mailEnabled; users: userPrincipalName; null for other kinds',
+    ),
+    state: z
+      .enum(['resolved', 'missing', 'unreadable'])
+      .describe('missing: no such object any more; unreadable: the app may not read it, or Graph failed'),
+  }),
 );
 
 export const backupItemPage = paged(

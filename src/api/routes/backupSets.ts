@@ -4,12 +4,14 @@ import {
   getBackupSet,
   getBackupSetChanges,
   getBackupSetItems,
+  getBackupSetReferences,
   listBackupSets,
 } from '../../services/backupSets';
 import { callerMay } from '../authorize';
 import type { ApiDeps } from '../deps';
 import { encodeCursor, newestFirstPageQuery, page, pageQuery, queryFlag } from '../pagination';
-import { backupItemJson, backupSetChangeJson, backupSetJson } from '../serializers';
+import { REFERENCE_KINDS } from '../../references/rules';
+import { backupItemJson, backupSetChangeJson, backupSetJson, backupSetReferenceJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
 export const changesQuery = pageQuery
@@ -23,6 +25,8 @@ export const itemsQuery = pageQuery
     includePayload: queryFlag,
   })
   .strict();
+
+export const referencesQuery = pageQuery.extend({ kind: z.enum(REFERENCE_KINDS).optional() }).strict();
 
 export function backupSetsRouter(deps: ApiDeps): Router {
   const router = Router({ mergeParams: true });
@@ -46,6 +50,17 @@ export function backupSetsRouter(deps: ApiDeps): Router {
       },
     );
     res.json(page(rows, limit, backupItemJson));
+  });
+
+  router.get('/:setId/references', async (req, res) => {
+    const query = parseQuery(referencesQuery, req.query);
+    const rows = await getBackupSetReferences(
+      deps.db,
+      pathId(param(req, 'tenantId'), 'tenant'),
+      pathId(param(req, 'setId'), 'backup set'),
+      query,
+    );
+    res.json(page(rows, query.limit, backupSetReferenceJson));
   });
 
   router.get('/:setId', async (req, res) => {
