@@ -85,7 +85,8 @@ export async function writeRunReferences(
           })),
         });
       }
-      await tx.backupScheduleRun.update({
+      // updateMany: activities run on their own (tests, replays of a sync) may have no run row.
+      await tx.backupScheduleRun.updateMany({
         where: { id: owner.runId },
         data: { referenceOutcome: outcome as object },
       });
