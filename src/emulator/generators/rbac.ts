@@ -6,10 +6,17 @@ import type { GenerateContext, PolicyGenerator } from './generator';
 
 export const scopeTagsGenerator: PolicyGenerator = {
   weight: 3,
-  // Scope tag ids are small integers; "0" is the built-in Default tag, never generated.
-  idFor: (index) => String(index + 1),
+  // Scope tag ids are small integers; "0" is the built-in Default tag every tenant has and Graph
+  // lists: the first scope tag of a generated tenant (typeMix gives every type at least one).
+  idFor: (index) => String(index),
   generate(ctx: GenerateContext) {
     const { rng } = ctx;
+    if (ctx.index === 0) {
+      return {
+        object: { id: '0', displayName: 'Default', description: 'Default scope tag', isBuiltIn: true },
+        lists: { assignments: [] },
+      };
+    }
     return {
       object: {
         id: ctx.id,
