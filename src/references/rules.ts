@@ -11,6 +11,7 @@ import type { PolicyTypeKey } from '../graph';
 export const REFERENCE_KINDS = [
   'group',
   'user',
+  'servicePrincipal',
   'assignmentFilter',
   'scopeTag',
   'namedLocation',
@@ -34,6 +35,8 @@ export interface ReferenceRule {
 // conditionalaccesslocations).
 const USER_KEYWORDS = ['All', 'None', 'GuestsOrExternalUsers'];
 const LOCATION_KEYWORDS = ['All', 'AllTrusted'];
+// Workload identity policies (Learn conditionalaccessclientapplications).
+const SERVICE_PRINCIPAL_KEYWORDS = ['ServicePrincipalsInMyTenant'];
 
 export const REFERENCE_RULES: readonly ReferenceRule[] = [
   { property: 'groupId', kind: 'group' },
@@ -67,6 +70,18 @@ export const REFERENCE_RULES: readonly ReferenceRule[] = [
     kind: 'namedLocation',
     policyTypes: ['conditionalAccessPolicies'],
     keywords: LOCATION_KEYWORDS,
+  },
+  {
+    property: 'includeServicePrincipals',
+    kind: 'servicePrincipal',
+    policyTypes: ['conditionalAccessPolicies'],
+    keywords: SERVICE_PRINCIPAL_KEYWORDS,
+  },
+  {
+    property: 'excludeServicePrincipals',
+    kind: 'servicePrincipal',
+    policyTypes: ['conditionalAccessPolicies'],
+    keywords: SERVICE_PRINCIPAL_KEYWORDS,
   },
   { property: 'members', kind: 'group', policyTypes: ['roleDefinitions'] },
   { property: 'scopeMembers', kind: 'group', policyTypes: ['roleDefinitions'] },

@@ -17,7 +17,7 @@ export interface Listing {
 export type ReferenceSource =
   | {
       from: 'directory';
-      type: 'group' | 'user';
+      type: 'group' | 'user' | 'servicePrincipal';
       permission: string;
       details: readonly string[];
       /** Read instead when getByIds is refused: one listing under a narrower permission. */
@@ -54,6 +54,13 @@ export const REFERENCE_SOURCES: Readonly<Record<ReferenceKind, ReferenceSource>>
     fallback: { version: 'v1.0', path: '/groups', permission: 'Group.Read.All' },
   },
   user: { from: 'directory', type: 'user', permission: DIRECTORY_READ, details: ['userPrincipalName'] },
+  // Learn resources/serviceprincipal: which application it is.
+  servicePrincipal: {
+    from: 'directory',
+    type: 'servicePrincipal',
+    permission: DIRECTORY_READ,
+    details: ['appId', 'servicePrincipalType'],
+  },
   assignmentFilter: fromType('assignmentFilters'),
   scopeTag: fromType('scopeTags'),
   namedLocation: fromType('namedLocations'),

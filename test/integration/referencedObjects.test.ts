@@ -14,7 +14,14 @@ useStackWithEmulator({}, (started, emulatorAdmin) => {
   admin = emulatorAdmin;
 });
 
-const TYPES = ['deviceConfiguration', 'compliance', 'settingsCatalog', 'assignmentFilters', 'scopeTags'];
+const TYPES = [
+  'deviceConfiguration',
+  'compliance',
+  'settingsCatalog',
+  'assignmentFilters',
+  'scopeTags',
+  'conditionalAccessPolicies',
+];
 const GROUP_PERMISSIONS = [
   'Directory.Read.All',
   'Group.Read.All',
@@ -76,6 +83,26 @@ async function tenantWithDeletedGroup(grants?: string[]) {
       },
     ],
   });
+  // A workload identity policy naming one of the tenant's service principals and users (generated
+  // tenants have such policies only now and then).
+  const firstOf = async (path: string) =>
+    (JSON.parse(await admin.rawGraphText(emulated, `/v1.0/${path}?$top=1`)) as { value: { id: string }[] })
+      .value[0]?.id;
+  await admin.plantPolicy(emulated.azureTenantId, {
+    type: 'conditionalAccessPolicies',
+    object: {
+      id: randomUUID(),
+      displayName: 'Block workload identities outside trusted locations',
+      state: 'enabled',
+      modifiedDateTime: '2025-10-02T16:40:05Z',
+      conditions: {
+        users: { includeUsers: ['None'], excludeUsers: [await firstOf('users')] },
+        clientApplications: { includeServicePrincipals: [await firstOf('servicePrincipals')] },
+        locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] },
+      },
+      grantControls: { operator: 'OR', builtInControls: ['block'] },
+    },
+  });
   const schedule = await createSchedule(stack, tenant.id, { policyTypes: TYPES });
   const run = await runToCompletion(stack, tenant.id, schedule.id);
   return { tenant, run, deletedGroup };
@@ -112,6 +139,13 @@ test('every assignment group and filter of a generated tenant resolves to its na
   const tags = [...(await references(tenant.id, setId, 'scopeTag')).values()];
   expect(tags.map((tag) => tag.objectId)).toContain('0');
   for (const tag of tags) expect(tag).toMatchObject({ state: 'resolved', displayName: expect.any(String) });
+
+  // Every user, service principal and named location a Conditional Access policy names resolves.
+  for (const kind of ['user', 'servicePrincipal', 'namedLocation']) {
+    const named = [...(await references(tenant.id, setId, kind)).values()];
+    expect({ kind, named: named.length > 0 }).toEqual({ kind, named: true });
+    for (const object of named) expect({ kind, state: object.state }).toEqual({ kind, state: 'resolved' });
+  }
 });
 
 test('an app that may not read groups gets permission_missing naming the permission, and the run succeeds', async () => {
@@ -120,7 +154,8 @@ test('an app that may not read groups gets permission_missing naming the permiss
   expect(run.status).toBe('succeeded');
   expect(run.references).toMatchObject({
     outcome: 'permission_missing',
-    requiredPermissions: ['Group.Read.All'],
+    // Groups name their narrower permission; users and service principals need Directory.Read.All.
+    requiredPermissions: ['Directory.Read.All', 'Group.Read.All'],
     kinds: {
       group: { outcome: 'permission_missing', requiredPermission: 'Group.Read.All', resolved: 0, missing: 0 },
     },
