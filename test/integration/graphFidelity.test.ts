@@ -111,7 +111,8 @@ describe('a generated tenant, backed up twice without a change', () => {
   it('stores Conditional Access with the conditions only beta serves', async () => {
     const policies = await payloads(tenantId, 'conditionalAccessPolicies');
     const tokenProtection = policies.filter(
-      (policy) => (policy.sessionControls as Json | null)?.secureSignInSession !== undefined,
+      (policy) =>
+        ((policy.sessionControls as Json | null)?.secureSignInSession as Json | null)?.isEnabled === true,
     );
     expect(tokenProtection.length).toBeGreaterThan(0);
     expect(policies.every((policy) => 'agentIdRiskLevels' in (policy.conditions as Json))).toBe(true);

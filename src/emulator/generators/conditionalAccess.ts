@@ -66,24 +66,27 @@ export const conditionalAccessPoliciesGenerator: PolicyGenerator = {
         state: ['enabled', 'enabledForReportingButNotEnforced', 'disabled'][
           (rng.int(0, 2) + ctx.revision) % 3
         ],
-        sessionControls: rng.bool(0.3)
-          ? {
-              signInFrequency: {
-                value: 12,
-                type: 'hours',
-                authenticationType: 'primaryAndSecondaryAuthentication',
-                frequencyInterval: 'timeBased',
-                isEnabled: true,
-              },
-              persistentBrowser: null,
-              cloudAppSecurity: null,
-              applicationEnforcedRestrictions: null,
-              disableResilienceDefaults: null,
-              continuousAccessEvaluation: null,
-              // Token protection: beta only (Learn resources/securesigninsessioncontrol).
-              secureSignInSession: rng.bool(0.5) ? { isEnabled: true } : null,
-            }
-          : null,
+        // Every fourth policy uses token protection (by index, so every tenant with four or more
+        // policies has one); a few more have other session controls.
+        sessionControls:
+          rng.bool(0.2) || ctx.index % 4 === 1
+            ? {
+                signInFrequency: {
+                  value: 12,
+                  type: 'hours',
+                  authenticationType: 'primaryAndSecondaryAuthentication',
+                  frequencyInterval: 'timeBased',
+                  isEnabled: true,
+                },
+                persistentBrowser: null,
+                cloudAppSecurity: null,
+                applicationEnforcedRestrictions: null,
+                disableResilienceDefaults: null,
+                continuousAccessEvaluation: null,
+                // Token protection: beta only (Learn resources/securesigninsessioncontrol).
+                secureSignInSession: ctx.index % 4 === 1 ? { isEnabled: true } : null,
+              }
+            : null,
         conditions: {
           userRiskLevels: [],
           signInRiskLevels: [],
