@@ -4,10 +4,10 @@
 // `permission_missing` with the permission that would; it never fails the run. A transient Graph
 // error is retried by Temporal like a policy type's (syncOutcome.ts); on the last attempt it is
 // recorded as `failed`.
-import { capturedObjects, capturedPayloads, writeRunReferences } from '../db/references';
+import { capturedObjects, capturedReferenceKeys, writeRunReferences } from '../db/references';
 import type { Db } from '../db/client';
 import type { CaptureOwner } from '../db/policies';
-import { type GraphClient, isPolicyTypeKey } from '../graph';
+import type { GraphClient } from '../graph';
 import {
   countStates,
   type FailureOutcome,
@@ -16,9 +16,8 @@ import {
   type ReferenceReader,
   type ReferencesOutcome,
   type ResolvedReference,
-  referencesOf,
+  referenceOfKey,
   resolveKind,
-  rulesFor,
   summarize,
 } from '../references';
 import { outcomeForFailure } from './syncOutcome';
@@ -50,17 +49,14 @@ export async function captureReferences(capture: ReferenceCapture): Promise<Refe
   return outcome;
 }
 
-/** Distinct ids per kind over the run's captured payloads, read a batch at a time. */
+/** Distinct ids per kind, as the sync stored them with each captured item (syncPolicies.ts). */
 async function referencedIds(db: Db, runId: string, policyTypes: readonly string[]) {
   const ids = new Map<ReferenceKind, Set<string>>();
-  for await (const batch of capturedPayloads(db, runId, policyTypes)) {
-    for (const { policyType, content } of batch) {
-      if (!isPolicyTypeKey(policyType)) continue;
-      for (const { kind, id } of referencesOf(content, rulesFor(policyType))) {
-        const set = ids.get(kind) ?? new Set<string>();
-        ids.set(kind, set.add(id));
-      }
-    }
+  for (const key of await capturedReferenceKeys(db, runId, policyTypes)) {
+    const reference = referenceOfKey(key);
+    if (reference === undefined) continue;
+    const set = ids.get(reference.kind) ?? new Set<string>();
+    ids.set(reference.kind, set.add(reference.id));
   }
   return ids;
 }

@@ -26,6 +26,7 @@ import {
 import { SecretUndecryptableError, type StoredSettingValue, type TenantSecretCipher } from '../secrets';
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
+import { referenceKey, referencesOf, rulesFor } from '../references';
 import { activityLogger } from './activityLogger';
 import { captureReferences } from './captureReferences';
 import type { ActivityDeps } from './deps';
@@ -172,6 +173,7 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     const definition = POLICY_TYPES[type];
     const rule = ENCRYPTED_SETTINGS[type];
     const seal = { tenantId: target.tenantId, cipher: secrets.settingValues };
+    const references = rulesFor(type);
     // Graph id -> display name of the policies whose encrypted values could not be read.
     const unreadable = new Map<string, string>();
     // A type fetched again (a retried attempt) starts from an empty capture.
@@ -186,7 +188,8 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       await pipelinePages(
         client.fetchPolicyRecords(
           type,
-          (policy) => toCaptured(policy, volatileFieldsOf(definition, policy.payload), rule, seal),
+          (policy) =>
+            toCaptured(policy, volatileFieldsOf(definition, policy.payload), rule, seal, references),
           {
             signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
           },
@@ -292,9 +295,12 @@ function toCaptured(
   volatileFields: readonly string[],
   rule: EncryptedSettingRule | undefined,
   seal: Parameters<typeof sealEncryptedSettings>[2],
+  references: ReturnType<typeof rulesFor>,
 ): CapturedPolicy {
   const { payload, values } = sealEncryptedSettings(policy, rule, seal);
   const canonical = canonicalize(payload, volatileFields);
+  // Found now, while the payload is in memory: the references step reads only these.
+  const referenced = referencesOf(payload, references, new Set(volatileFields)).map(referenceKey);
   const row = {
     graphId: policy.graphId,
     displayName: policy.displayName,
@@ -302,6 +308,7 @@ function toCaptured(
     sha256: canonical.sha256,
     sizeBytes: canonical.sizeBytes,
     graphLastModified: policy.lastModified,
+    referenced,
   };
   return { row, values, unreadable: hasUnreadableValues(policy) };
 }

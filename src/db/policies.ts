@@ -13,6 +13,8 @@ export interface PolicyRow {
   /** UTF-8 bytes of canonicalJson. */
   sizeBytes: number;
   graphLastModified: Date | null;
+  /** The objects the payload references, as "kind:id" (src/references/). */
+  referenced?: readonly string[];
 }
 
 /** A sync attempt of a run: Temporal's attempt number, so a newer attempt always wins. */
@@ -62,8 +64,9 @@ export async function writePolicyPage(
       row.sha256,
       row.graphLastModified,
       row.sizeBytes,
+      row.referenced ?? [],
     );
-    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::timestamptz, $${at + 6}::int)`;
+    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::timestamptz, $${at + 6}::int, $${at + 7}::text[])`;
   });
   const sql = writePolicyPageSql(values.join(',\n'));
   const write = () => sqlPoolOf(db).query<{ owned: string; added: string; modified: string }>(sql, params);
@@ -90,7 +93,7 @@ const writePolicyPageSql = (values: string) => `
   WITH owner AS (
     SELECT 1 FROM run_capture_owners WHERE run_id = $3::uuid AND attempt = $4 FOR SHARE
   ),
-  incoming (graph_id, display_name, payload, payload_hash, graph_last_modified, payload_bytes) AS (
+  incoming (graph_id, display_name, payload, payload_hash, graph_last_modified, payload_bytes, referenced) AS (
     SELECT * FROM (VALUES ${values}) AS v WHERE EXISTS (SELECT 1 FROM owner)
   ),
   stored AS (
@@ -102,12 +105,14 @@ const writePolicyPageSql = (values: string) => `
     ON CONFLICT (hash) DO NOTHING
   ),
   captured AS (
-    INSERT INTO run_captured_items (run_id, policy_type, graph_id, display_name, payload_hash, payload_bytes)
-    SELECT $3::uuid, $2, i.graph_id, i.display_name, i.payload_hash, i.payload_bytes FROM incoming i
+    INSERT INTO run_captured_items (run_id, policy_type, graph_id, display_name, payload_hash, payload_bytes,
+                                    referenced)
+    SELECT $3::uuid, $2, i.graph_id, i.display_name, i.payload_hash, i.payload_bytes, i.referenced
+    FROM incoming i
     ORDER BY i.payload_hash
     ON CONFLICT (run_id, policy_type, graph_id) DO UPDATE SET
       display_name = EXCLUDED.display_name, payload_hash = EXCLUDED.payload_hash,
-      payload_bytes = EXCLUDED.payload_bytes
+      payload_bytes = EXCLUDED.payload_bytes, referenced = EXCLUDED.referenced
   ),
   previous AS (
     SELECT p.graph_id, p.payload_hash, p.deleted_at FROM policies p

@@ -1,5 +1,5 @@
-// The objects a run's captured policies reference (src/references/): read from the capture in
-// batches, resolved rows written back for the snapshot to copy into the set, and a set's rows
+// The objects a run's captured policies reference (src/references/): their ids as the sync stored
+// them with the captured items, resolved rows written back for the snapshot to copy into the set, and a set's rows
 // for the API.
 import type { ResolvedReference } from '../references';
 import type { ReferencesOutcome } from '../references/summary';
@@ -7,36 +7,16 @@ import { holdOwnership } from './capture';
 import type { BackupSetReference, Db, DbClient } from './client';
 import type { CaptureOwner } from './policies';
 
-export interface CapturedPayload {
-  policyType: string;
-  graphId: string;
-  content: unknown;
-}
-
-/**
- * The run's captured payloads of these types, a batch at a time in (type, id) order, so memory
- * holds one batch whatever the tenant's size.
- */
-export async function* capturedPayloads(
+/** The distinct "kind:id" references of the run's captured items of these types. */
+export async function capturedReferenceKeys(
   db: DbClient,
   runId: string,
   policyTypes: readonly string[],
-  batch = 200,
-): AsyncGenerator<CapturedPayload[]> {
-  let position = { policyType: '', graphId: '' };
-  for (;;) {
-    const rows = await db.$queryRaw<{ policy_type: string; graph_id: string; content: unknown }[]>`
-      SELECT c.policy_type, c.graph_id, p.content
-      FROM run_captured_items c JOIN backup_payloads p ON p.hash = c.payload_hash
-      WHERE c.run_id = ${runId}::uuid AND c.policy_type = ANY(${[...policyTypes]}::text[])
-        AND (c.policy_type, c.graph_id) > (${position.policyType}, ${position.graphId})
-      ORDER BY c.policy_type, c.graph_id
-      LIMIT ${batch}`;
-    if (rows.length === 0) return;
-    yield rows.map((row) => ({ policyType: row.policy_type, graphId: row.graph_id, content: row.content }));
-    const last = rows.at(-1) as (typeof rows)[number];
-    position = { policyType: last.policy_type, graphId: last.graph_id };
-  }
+): Promise<string[]> {
+  const rows = await db.$queryRaw<{ key: string }[]>`
+    SELECT DISTINCT unnest(c.referenced) AS key FROM run_captured_items c
+    WHERE c.run_id = ${runId}::uuid AND c.policy_type = ANY(${[...policyTypes]}::text[])`;
+  return rows.map((row) => row.key);
 }
 
 /** The names of the run's captured objects of a type among `ids`. */

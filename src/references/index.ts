@@ -1,4 +1,4 @@
-export { type Reference, referencesOf, rulesFor } from './extract';
+export { type Reference, referenceKey, referenceOfKey, referencesOf, rulesFor } from './extract';
 export {
   type CapturedObject,
   type FailureOutcome,

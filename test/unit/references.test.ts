@@ -1,4 +1,11 @@
-import { referencesOf, resolveKind, rulesFor, summarize } from '../../src/references';
+import {
+  referenceKey,
+  referenceOfKey,
+  referencesOf,
+  resolveKind,
+  rulesFor,
+  summarize,
+} from '../../src/references';
 import type { FailureOutcome, ReferenceReader } from '../../src/references';
 
 const G1 = '11111111-1111-4111-8111-111111111111';
@@ -215,5 +222,21 @@ describe('summarize', () => {
       summarize({ ...missing.kinds, mobileApp: { outcome: 'failed', reason: 'x', ...counts } }).outcome,
     ).toBe('failed');
     expect(summarize({})).toEqual({ outcome: 'ok', resolved: 0, missing: 0, unreadable: 0, kinds: {} });
+  });
+});
+
+describe('references stored with captured items', () => {
+  it('skips volatile fields and round-trips through the stored key', () => {
+    const payload = {
+      assignments: [{ target: { groupId: 'g-1', deviceAndAppManagementAssignmentFilterId: 'f-1' } }],
+      // An assignment filter's `payloads` name other objects' groups: volatile, not in the set.
+      payloads: [{ groupId: 'g-other' }],
+    };
+    const found = referencesOf(payload, rulesFor('assignmentFilters'), new Set(['payloads']));
+    expect(found.map(referenceKey).sort()).toEqual(['assignmentFilter:f-1', 'group:g-1']);
+    expect(referenceOfKey('group:g-1')).toEqual({ kind: 'group', id: 'g-1' });
+    expect(referenceOfKey('namedLocation:a:b')).toEqual({ kind: 'namedLocation', id: 'a:b' });
+    expect(referenceOfKey('unknownKind:x')).toBeUndefined();
+    expect(referenceOfKey('nokind')).toBeUndefined();
   });
 });
