@@ -289,6 +289,18 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
   // Graph names the selected properties in the context: `…#deviceManagement/x(displayName)`.
   const selectContext = (select: readonly string[] | undefined) =>
     select === undefined ? context : `${context}(${select.join(',')})`;
+  // One object as the whole answer (an item, an element, a linked entity), `$select` bound to it.
+  const entity = (node: EmulatorNode, type: string, options: Partial<RenderOptions>): Reply => {
+    const select = bindSelect(call.url, () => [node], rules, type);
+    if (select !== undefined && 'status' in select) return select;
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${selectContext(select)}/$entity`,
+        ...render(node, { ...base, ...options, ...(select ? { select } : {}) }),
+      },
+    };
+  };
 
   if (target.itemId === undefined) {
     const filter = filterOf(call.url, target.set.filters);
@@ -312,24 +324,13 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
 
   let owner = findMember(tenant, target.set, target.itemId);
   if (owner === undefined) return missing(target.itemId);
+  const ownerUrl = selfUrl.slice(0, selfUrl.lastIndexOf('/'));
   if (target.steps.length === 0) {
-    const item = owner;
-    const select = bindSelect(call.url, () => [item], rules, target.set.graphType);
-    if (select !== undefined && 'status' in select) return select;
-    const itemUrl = selfUrl.slice(0, selfUrl.lastIndexOf('/'));
-    return {
-      status: 200,
-      body: {
-        '@odata.context': `${selectContext(select)}/$entity`,
-        ...render(owner, {
-          ...base,
-          withDetail: true,
-          selfUrl: itemUrl,
-          drifting: target.set.drifting,
-          ...(select ? { select } : {}),
-        }),
-      },
-    };
+    return entity(owner, target.set.graphType, {
+      withDetail: true,
+      selfUrl: ownerUrl,
+      drifting: target.set.drifting,
+    });
   }
   let ownerType = target.set.graphType;
   for (const step of target.steps) {
@@ -369,24 +370,13 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
     );
   }
   const last = target.steps.at(-1) as NavStep;
-  const served = owner;
-  const select = bindSelect(call.url, () => [served], rules, ownerType);
-  if (select !== undefined && 'status' in select) return select;
-  return {
-    status: 200,
-    body: {
-      '@odata.context': `${selectContext(select)}/$entity`,
-      ...render(owner, {
-        ...base,
-        // A linked object is served as its own entity set serves it.
-        withDetail: last.rule.references === true,
-        omit: last.rule.baseTypeOmits,
-        drifting: last.rule.references ? target.set.drifting : last.rule.drifting,
-        selfUrl: selfUrl.slice(0, selfUrl.lastIndexOf('/')),
-        ...(select ? { select } : {}),
-      }),
-    },
-  };
+  return entity(owner, ownerType, {
+    // A linked object is served as its own entity set serves it.
+    withDetail: last.rule.references === true,
+    omit: last.rule.baseTypeOmits,
+    drifting: last.rule.references ? target.set.drifting : last.rule.drifting,
+    selfUrl: ownerUrl,
+  });
 }
 
 /** The nodes a navigation step reaches: owned elements, an inlined entity, or linked members. */

@@ -11,6 +11,7 @@ import {
   POLICY_TYPES,
   type PolicyTypeKey,
 } from '../../src/graph/policyTypes';
+import { requestEmulatorToken } from '../support/emulatorToken';
 
 type Json = Record<string, unknown>;
 interface Tenant {
@@ -60,18 +61,8 @@ async function createTenant(policies: number, extra: Json = {}): Promise<Tenant>
   return tenant;
 }
 
-async function tokenFor(tenant: Tenant, secret = tenant.clientSecret) {
-  const response = await fetch(`${emulator.baseUrl}/${tenant.azureTenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    dispatcher: agent,
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: tenant.clientId,
-      client_secret: secret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  return { status: response.status, body: (await response.json()) as Json };
+function tokenFor(tenant: Tenant, secret = tenant.clientSecret) {
+  return requestEmulatorToken(emulator.baseUrl, agent, tenant, secret);
 }
 
 async function graph(token: string, pathOrUrl: string) {

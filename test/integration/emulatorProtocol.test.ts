@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { Agent, fetch } from 'undici';
 import { AUDIT_EVENT_COUNT } from '../../src/emulator/auditEvents';
 import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
+import { emulatorToken } from '../support/emulatorToken';
 
 type Json = Record<string, unknown>;
 
@@ -55,17 +56,7 @@ beforeAll(async () => {
   tenantId = randomUUID();
   const tenant = { azureTenantId: tenantId, clientId: randomUUID(), clientSecret: `s-${randomUUID()}` };
   expect((await call('POST', '/_emulator/tenants', { ...tenant, policies: 400 })).status).toBe(201);
-  const issued = await fetch(`${emulator.baseUrl}/${tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    dispatcher: agent,
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: tenant.clientId,
-      client_secret: tenant.clientSecret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  token = String(((await issued.json()) as Json).access_token);
+  token = await emulatorToken(emulator.baseUrl, agent, tenant);
 });
 afterAll(async () => {
   await agent?.close();

@@ -10,6 +10,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { Agent, fetch } from 'undici';
 import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
+import { emulatorToken } from '../support/emulatorToken';
 
 type Json = Record<string, unknown>;
 
@@ -30,17 +31,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   tenantCounts = ((await created.json()) as { counts: Record<string, number> }).counts;
-  const token = await fetch(`${emulator.baseUrl}/${tenant.azureTenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    dispatcher: agent,
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: tenant.clientId,
-      client_secret: tenant.clientSecret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  const accessToken = ((await token.json()) as { access_token: string }).access_token;
+  const accessToken = await emulatorToken(emulator.baseUrl, agent, tenant);
   client = Client.initWithMiddleware({
     authProvider: { getAccessToken: async () => accessToken },
     baseUrl: emulator.baseUrl,

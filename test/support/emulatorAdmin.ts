@@ -5,6 +5,7 @@ import { Agent, fetch } from 'undici';
 import type { Tenant } from '../../src/db/client';
 import type { PolicyTypeKey } from '../../src/graph';
 import { type TestStack, type TestStackOptions, useTestStack } from './stack';
+import { emulatorToken } from './emulatorToken';
 
 export interface EmulatedTenant {
   azureTenantId: string;
@@ -158,19 +159,8 @@ export class EmulatorAdmin {
   }
 
   /** A Graph token from a raw client-credentials request (no MSAL). */
-  private async rawToken(tenant: EmulatedTenant): Promise<string> {
-    const base = this.stack.emulator.baseUrl;
-    const tokenResponse = await fetch(`${base}/${tenant.azureTenantId}/oauth2/v2.0/token`, {
-      method: 'POST',
-      dispatcher: this.agent,
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: tenant.clientId,
-        client_secret: tenant.clientSecret,
-        scope: 'https://graph.microsoft.com/.default',
-      }),
-    });
-    return ((await tokenResponse.json()) as { access_token: string }).access_token;
+  private rawToken(tenant: EmulatedTenant): Promise<string> {
+    return emulatorToken(this.stack.emulator.baseUrl, this.agent, tenant);
   }
 
   /** Counts a list by raw paging, with a token from a raw client-credentials request. */
