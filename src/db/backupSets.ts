@@ -45,7 +45,7 @@ export async function countBackupSetChanges(db: Db, backupSetId: string): Promis
 
 /** Counts per kind of change, zero for the kinds absent from `groups`. */
 export function changeCounts(groups: { change: BackupChangeKind; n: number }[]): ChangeCounts {
-  const counts: ChangeCounts = { added: 0, removed: 0, modified: 0 };
+  const counts: ChangeCounts = { added: 0, removed: 0, modified: 0, renamed: 0 };
   for (const group of groups) counts[group.change] = group.n;
   return counts;
 }
