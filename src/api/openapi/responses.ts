@@ -306,7 +306,58 @@ export const backupItemPage = paged(
   }),
 );
 
-const changeCounts = z.strictObject({ added: z.int(), removed: z.int(), modified: z.int() });
+const changeCounts = z.strictObject({ added: z.int(), removed: z.int(), modified: z.int(), renamed: z.int() });
+
+const fieldChange = component(
+  'FieldChange',
+  'One leaf change of a policy (src/diff). `path` is a JSON Pointer in which array elements with ' +
+    'an identity are addressed by it (`[settingDefinitionId=…]`, `[target.@odata.type=…,…]`), ' +
+    'elements of unordered lists of values as `[=value]` and ordered elements by index. Secret ' +
+    'values show as `secret: true` without values; script values as `withheld: true` to callers ' +
+    'who may not read scripts.',
+  z.strictObject({
+    op: z.enum(['add', 'remove', 'replace']),
+    path: z.string(),
+    label: z.string().describe("a name people read: the setting's display name, or the property humanized"),
+    before: anyJson.optional(),
+    after: anyJson.optional(),
+    secret: z.literal(true).optional(),
+    withheld: z.literal(true).optional(),
+  }),
+);
+
+const changeActor = component(
+  'ChangeActor',
+  "An event of the tenant's audit log on the policy between the two backups.",
+  z.strictObject({
+    source: z.string().describe('intune (deviceManagement/auditEvents) or directory (auditLogs/directoryAudits)'),
+    actor: anyJson.describe('{ type: user, userPrincipalName } or { type: application, displayName, appId }'),
+    activity: z.string(),
+    activityDateTime: instant,
+  }),
+);
+
+const withheld = z.strictObject({ permission: z.string(), reason: z.string() });
+
+const policyChange = component(
+  'PolicyChange',
+  'One policy that differs between two sets. `fields` lists every leaf change of a modified or ' +
+    'renamed policy (null for added and removed ones, and for changes recorded before field-level ' +
+    'changes existed). `actors` is null when the audit log covering the type could not be read ' +
+    '(`actorsUnknown` says why).',
+  z.strictObject({
+    policyType: z.string(),
+    graphId: z.string(),
+    displayName: z.string(),
+    previousDisplayName: z.string().optional(),
+    change: changeKind,
+    fields: z.array(fieldChange).nullable(),
+    valuesWithheld: withheld.optional(),
+    actors: z.array(changeActor).nullable(),
+    actorsUnknown: z.string().optional(),
+  }),
+);
+
 export const backupSetChanges = component(
   'BackupSetChangePage',
   "A page of the set's changes against the previous set, with the counts of all of them.",
@@ -314,12 +365,109 @@ export const backupSetChanges = component(
     backupSetId: id,
     previousBackupSetId: id.nullable(),
     counts: changeCounts,
+    items: z.array(policyChange),
+    nextCursor,
+  }),
+);
+
+const diffSide = z.strictObject({ backupSetId: id, scheduleId: id, runId: id, createdAt: instant });
+
+const DIFF_EXAMPLE = {
+  from: { backupSetId: '0b7c…', scheduleId: '5e1d…', runId: '9a42…', createdAt: '2026-11-29T02:00:04.120Z' },
+  to: { backupSetId: '3f90…', scheduleId: '5e1d…', runId: 'c1d7…', createdAt: '2026-11-30T02:00:03.870Z' },
+  comparedTypes: ['settingsCatalog', 'compliance'],
+  counts: {
+    total: { added: 0, removed: 0, modified: 1, renamed: 0 },
+    byType: { settingsCatalog: { added: 0, removed: 0, modified: 1, renamed: 0 } },
+  },
+  items: [
+    {
+      policyType: 'settingsCatalog',
+      graphId: 'a1b2…',
+      displayName: 'WIN - Defender',
+      change: 'modified',
+      fields: [
+        {
+          op: 'replace',
+          path: '/settings/[settingDefinitionId=device_vendor_msft_policy_config_defender_allowrealtimemonitoring]/settingInstance/choiceSettingValue/value',
+          label: 'Allow Realtime Monitoring',
+          before: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_1',
+          after: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_0',
+        },
+      ],
+      actors: [
+        {
+          source: 'intune',
+          actor: { type: 'user', userPrincipalName: 'admin@contoso.com' },
+          activity: 'Patch DeviceManagementConfigurationPolicy',
+          activityDateTime: '2026-11-29T14:12:40Z',
+        },
+      ],
+    },
+  ],
+  nextCursor: null,
+};
+
+export const backupSetDiff = component(
+  'BackupSetDiffPage',
+  'A page of the changes from one set (`from`) to another (`to`) of the tenant, with the counts ' +
+    'of all of them per type and kind.',
+  z
+    .strictObject({
+      from: diffSide.nullable().describe("null for a schedule's first set: everything is added"),
+      to: diffSide,
+      comparedTypes: z.array(z.string()).nullable().describe('the policy types both sets hold'),
+      counts: z.strictObject({ total: changeCounts, byType: z.record(z.string(), changeCounts) }),
+      items: z.array(policyChange),
+      nextCursor,
+    })
+    .meta({ examples: [DIFF_EXAMPLE] }),
+);
+
+export const inventoryPage = paged(
+  'PolicyInventoryEntry',
+  component(
+    'PolicyInventoryEntry',
+    "A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.",
+    z.strictObject({
+      policyType: z.string(),
+      graphId: z.string(),
+      displayName: z.string(),
+      graphLastModified: instant.nullable(),
+      lastSyncedAt: instant,
+      lastChangedAt: instant.nullable(),
+      deleted: z.boolean(),
+      deletedAt: instant.nullable(),
+    }),
+  ),
+);
+
+const setPoint = z.strictObject({ backupSetId: id, createdAt: instant });
+
+export const policyHistory = component(
+  'PolicyHistoryPage',
+  "A page of a policy's versions, newest first: consecutive sets holding the same configuration " +
+    'are one version; each lists its field changes from the version before and who made them.',
+  z.strictObject({
+    policyType: z.string(),
+    graphId: z.string(),
+    displayName: z.string(),
+    deletedAt: instant.nullable(),
     items: z.array(
       z.strictObject({
-        policyType: z.string(),
-        graphId: z.string(),
+        version: z.int(),
+        payloadHash: z.string(),
         displayName: z.string(),
-        change: changeKind,
+        change: changeKind
+          .nullable()
+          .describe('added for the first version; null when only the stored form differs'),
+        firstSeen: setPoint,
+        lastSeen: setPoint,
+        setCount: z.int(),
+        fields: z.array(fieldChange).nullable(),
+        valuesWithheld: withheld.optional(),
+        actors: z.array(changeActor).nullable(),
+        actorsUnknown: z.string().optional(),
       }),
     ),
     nextCursor,
