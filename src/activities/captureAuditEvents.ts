@@ -11,7 +11,7 @@ import {
   recordAuditRead,
   storeGraphAuditEvents,
   writeRunAuditOutcome,
-} from '../db/auditEvents';
+} from '../db/graphAuditEvents';
 import { databaseNow } from '../db/capture';
 import type { Db } from '../db/client';
 import type { CaptureOwner } from '../db/policies';

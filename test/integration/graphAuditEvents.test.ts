@@ -2,7 +2,7 @@
 // Intune audit events since its cursor (each once), moves the cursor only on success, and a tenant
 // whose app may not read the log still gets a succeeded run saying `permission_missing`.
 import { randomUUID } from 'node:crypto';
-import { actorsOf, auditCoverage, storeGraphAuditEvents } from '../../src/db/auditEvents';
+import { actorsOf, auditCoverage, storeGraphAuditEvents } from '../../src/db/graphAuditEvents';
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
@@ -114,8 +114,8 @@ test('a sync stores the audit events since the cursor, once each, and moves the 
   expect(after.get(resourceId)).toEqual([]);
 
   const coverage = await auditCoverage(stack.db, tenant.id);
-  expect(coverage.intune).toMatchObject({ status: 'ok', readUntil: expect.any(Date) });
-  expect(coverage.directory).toMatchObject({ status: 'never_fetched' });
+  expect(coverage.intune).toMatchObject({ state: 'ok', readUntil: expect.any(Date) });
+  expect(coverage.directory).toMatchObject({ state: 'never_fetched' });
 });
 
 test('actorsOf lists each resource id’s events in (from, to], oldest first, of the tenant only', async () => {
@@ -167,7 +167,7 @@ test('an app that may not read the Intune audit log gets a succeeded run saying 
   expect(await storedIds(tenant.id)).toEqual([]);
   const coverage = await auditCoverage(stack.db, tenant.id);
   expect(coverage.intune).toMatchObject({
-    status: 'permission_missing',
+    state: 'permission_missing',
     requiredPermission: 'DeviceManagementApps.Read.All',
     readUntil: null,
     coveredFrom: null,

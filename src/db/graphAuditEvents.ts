@@ -138,10 +138,10 @@ export async function actorsOf(
   return result;
 }
 
-export type AuditCoverageStatus = 'ok' | 'permission_missing' | 'failed' | 'never_fetched';
+export type AuditCoverageState = 'ok' | 'permission_missing' | 'failed' | 'never_fetched';
 
 export interface AuditSourceCoverage {
-  status: AuditCoverageStatus;
+  state: AuditCoverageState;
   /** Why actors may be unknown (the latest read's reason); absent when ok. */
   reason?: string;
   requiredPermission?: string;
@@ -166,7 +166,7 @@ export async function auditCoverage(
     const row = bySource.get(source);
     if (!row)
       return {
-        status: 'never_fetched',
+        state: 'never_fetched',
         reason: 'no sync has read this audit log yet',
         coveredFrom: null,
         readUntil: null,
@@ -174,7 +174,7 @@ export async function auditCoverage(
       };
     const last = row.lastOutcome as AuditSourceOutcome;
     return {
-      status: last.outcome,
+      state: last.outcome,
       ...(last.outcome !== 'ok' ? { reason: last.reason } : {}),
       ...(last.outcome === 'permission_missing' ? { requiredPermission: last.requiredPermission } : {}),
       coveredFrom: row.coveredFrom,
