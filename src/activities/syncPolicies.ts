@@ -28,6 +28,7 @@ import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constan
 import type { PolicyTypeSummary } from '../shared/types';
 import { referenceKey, referencesOf, rulesFor } from '../references';
 import { activityLogger } from './activityLogger';
+import { captureAuditEvents } from './captureAuditEvents';
 import { captureReferences } from './captureReferences';
 import type { ActivityDeps } from './deps';
 import { hasUnreadableValues, sealEncryptedSettings, unreadableValuesWarning } from './encryptedSettings';
@@ -98,6 +99,8 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       }
       progress.current = 'references';
       await syncReferences(client, owner, tenant.id, input.policyTypes, progress.done, lastAttempt);
+      progress.current = 'auditEvents';
+      await syncAuditEvents(client, owner, tenant.id, input.policyTypes);
     } finally {
       clearInterval(alive);
     }
@@ -131,6 +134,21 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
         { runId: owner.runId, tenantId, outcome, requiredPermissions, resolved, missing, unreadable },
         'referenced objects not all readable',
       );
+    }
+  }
+
+  /** Who changed what (captureAuditEvents.ts): like references, on the run's record only. */
+  async function syncAuditEvents(
+    client: GraphClient,
+    owner: CaptureOwner,
+    tenantId: string,
+    policyTypes: readonly string[],
+  ): Promise<void> {
+    const signal = Context.current().cancellationSignal;
+    const outcome = await captureAuditEvents({ db, client, owner, tenantId, policyTypes, signal });
+    for (const [source, read] of Object.entries(outcome)) {
+      if (read.outcome === 'ok') continue;
+      activityLogger(logger).warn({ runId: owner.runId, tenantId, source, ...read }, 'audit log not read');
     }
   }
 

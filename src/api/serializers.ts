@@ -116,6 +116,7 @@ export function runJson(run: BackupScheduleRun) {
     // Warnings name policies by Graph id and display name, stored escaped (src/graph/storedText.ts).
     summary: unescapeStoredJson(run.summary),
     references: run.referenceOutcome ?? null,
+    auditEvents: run.auditEventOutcome ?? null,
     error: !skipped && run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
     backupSetId: run.backupSetId,
     retryOf: run.retryOfId,

@@ -1,3 +1,15 @@
+export {
+  AUDIT_SOURCE_KEYS,
+  AUDIT_SOURCES,
+  type AuditActor,
+  type AuditEvent,
+  type AuditSource,
+  type AuditSourceKey,
+  auditEventsQuery,
+  auditSourceFor,
+  FETCH_OVERLAP_MINUTES,
+  FIRST_FETCH_LOOKBACK_DAYS,
+} from './auditSources';
 export { type CanonicalPayload, canonicalize } from './canonical';
 export type { EncryptedSettingValues } from './encryptedSettingReader';
 export {

@@ -2,6 +2,7 @@
 // source of the JSON; these only describe it, so the integration test parses real responses
 // with them (strict objects: a field added to a serializer but not here fails that test).
 import { z } from 'zod';
+import { AUDIT_SOURCE_KEYS } from '../../graph/auditSources';
 import { REFERENCE_KINDS } from '../../references/rules';
 import { DAYS_OF_WEEK, updateScheduleBody } from '../routes/backupSchedules.schema';
 import { changesQuery } from '../routes/backupSets';
@@ -213,6 +214,31 @@ const referencesOutcome = component(
   }),
 );
 
+const auditSourceOutcome = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.literal('ok'),
+    fetched: z
+      .int()
+      .describe('entries Graph listed since `since` (an overlap with the previous read included)'),
+    added: z.int().describe('entries not stored before'),
+    since: instant,
+  }),
+  z.strictObject({
+    outcome: z.literal('permission_missing'),
+    requiredPermission: z.string(),
+    reason: z.string(),
+  }),
+  z.strictObject({ outcome: z.literal('failed'), reason: z.string() }),
+]);
+const auditEventOutcome = component(
+  'AuditEventOutcome',
+  'Whether the sync could read who changed what, per audit log: `intune` (Intune audit events) and ' +
+    '`directory` (the Entra ID directory audit log, for Conditional Access policies and named locations); ' +
+    'a log is read only when the run backs up a type it covers. Null until the sync has read them. ' +
+    '`permission_missing` names the Graph permission to grant; no outcome here fails the run.',
+  z.partialRecord(z.enum(AUDIT_SOURCE_KEYS), auditSourceOutcome),
+);
+
 export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
   id,
   tenantId: id,
@@ -231,6 +257,7 @@ export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
       'policies whose items lack data a restore needs, and the Graph permission that would capture it',
   ),
   references: referencesOutcome.nullable(),
+  auditEvents: auditEventOutcome.nullable(),
   error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
   backupSetId: id.nullable(),
   retryOf: id.nullable(),
