@@ -187,7 +187,7 @@ export function backupSetChangeJson(access: { mayReadScripts: boolean }) {
       change: change.change,
       fields,
       ...(withhold && fields ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
-      ...(change.actors !== undefined ? { actors: change.actors } : {}),
+      ...(change.actors !== undefined ? { actors: unescapeStoredJson(change.actors) } : {}),
       ...(change.actorsUnknown ? { actorsUnknown: change.actorsUnknown } : {}),
     };
   };

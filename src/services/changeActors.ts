@@ -43,7 +43,13 @@ export async function attributeActors<T extends { policyType: string; graphId: s
   ]);
   return rows.map((row) => {
     const source = coverage[auditSourceFor(row.policyType)];
-    if (source && source.state !== 'ok') return { ...row, actors: null, actorsUnknown: source.reason };
-    return { ...row, actors: events.get(row.graphId) ?? [] };
+    if (source.state !== 'ok') return { ...row, actors: null, actorsUnknown: source.reason };
+    const found = events.get(row.graphId) ?? [];
+    // No event, and the log was not read back to the window's start: not known, not "nobody".
+    if (found.length === 0 && source.coveredFrom && since < source.coveredFrom) {
+      const from = source.coveredFrom.toISOString();
+      return { ...row, actors: null, actorsUnknown: `the audit log is stored from ${from} on; the change may be older` };
+    }
+    return { ...row, actors: found };
   });
 }

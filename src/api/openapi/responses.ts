@@ -357,10 +357,11 @@ const changeActor = component(
   'ChangeActor',
   "An event of the tenant's audit log on the policy between the two backups.",
   z.strictObject({
-    source: z.string().describe('intune (deviceManagement/auditEvents) or directory (auditLogs/directoryAudits)'),
+    source: z.enum(['intune', 'directory']).describe('deviceManagement/auditEvents or auditLogs/directoryAudits'),
     actor: anyJson.describe('{ type: user, userPrincipalName } or { type: application, displayName, appId }'),
     activity: z.string(),
-    activityDateTime: instant,
+    operation: z.string().nullable().describe('Create, Patch, Delete, ... (Intune), or null'),
+    time: instant,
   }),
 );
 
@@ -427,7 +428,8 @@ const DIFF_EXAMPLE = {
           source: 'intune',
           actor: { type: 'user', userPrincipalName: 'admin@contoso.com' },
           activity: 'Patch DeviceManagementConfigurationPolicy',
-          activityDateTime: '2026-11-29T14:12:40Z',
+          operation: 'Patch',
+          time: '2026-11-29T14:12:40Z',
         },
       ],
     },
