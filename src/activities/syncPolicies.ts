@@ -186,13 +186,9 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       // minutes away behind a Graph Retry-After).
       const writeFailed = new AbortController();
       await pipelinePages(
-        client.fetchPolicyRecords(
-          type,
-          (policy) => toCaptured(policy, type, rule, seal, references),
-          {
-            signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
-          },
-        ),
+        client.fetchPolicyRecords(type, (policy) => toCaptured(policy, type, rule, seal, references), {
+          signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
+        }),
         writeFailed,
         async (page) => {
           for (const { row } of page.filter((captured) => captured.unreadable))
