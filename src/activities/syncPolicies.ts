@@ -11,6 +11,7 @@ import { type CaptureOwner, type PageTarget, type PolicyRow, writePolicyPage } f
 import { storeSettingValues } from '../db/settingValues';
 import { findTenant } from '../db/tenants';
 import {
+  canonicalFormOf,
   canonicalize,
   ENCRYPTED_SETTINGS,
   type EncryptedSettingRule,
@@ -21,7 +22,6 @@ import {
   isPolicyTypeKey,
   POLICY_TYPES,
   type PolicyTypeKey,
-  volatileFieldsOf,
 } from '../graph';
 import { SecretUndecryptableError, type StoredSettingValue, type TenantSecretCipher } from '../secrets';
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
@@ -204,14 +204,9 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       // minutes away behind a Graph Retry-After).
       const writeFailed = new AbortController();
       await pipelinePages(
-        client.fetchPolicyRecords(
-          type,
-          (policy) =>
-            toCaptured(policy, volatileFieldsOf(definition, policy.payload), rule, seal, references),
-          {
-            signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
-          },
-        ),
+        client.fetchPolicyRecords(type, (policy) => toCaptured(policy, type, rule, seal, references), {
+          signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
+        }),
         writeFailed,
         async (page) => {
           for (const { row } of page.filter((captured) => captured.unreadable))
@@ -310,15 +305,16 @@ interface CapturedPolicy {
 
 function toCaptured(
   policy: FetchedPolicy,
-  volatileFields: readonly string[],
+  type: PolicyTypeKey,
   rule: EncryptedSettingRule | undefined,
   seal: Parameters<typeof sealEncryptedSettings>[2],
   references: ReturnType<typeof rulesFor>,
 ): CapturedPolicy {
   const { payload, values } = sealEncryptedSettings(policy, rule, seal);
-  const canonical = canonicalize(payload, volatileFields);
+  const form = canonicalFormOf(type, payload);
+  const canonical = canonicalize(payload, form.volatileFields, form.arrays);
   // Found now, while the payload is in memory: the references step reads only these.
-  const referenced = referencesOf(payload, references, new Set(volatileFields)).map(referenceKey);
+  const referenced = referencesOf(payload, references, form.volatile).map(referenceKey);
   const row = {
     graphId: policy.graphId,
     displayName: policy.displayName,

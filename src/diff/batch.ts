@@ -1,8 +1,9 @@
 // The diff engine over a batch of payload pairs, with the setting definitions' display names
 // fetched once per batch (one query, not one per setting): what the snapshot and the API's
 // comparisons call (src/db/changeRows.ts DiffBatch).
-import { diffPolicy, settingDefinitionIdsOf } from './engine';
-import type { FieldChange, PolicyDiff } from './engine';
+import { diffPolicy } from './diffPolicy';
+import { settingDefinitionIdsOf } from './settingDefinitions';
+import type { FieldChange, PolicyDiff } from './types';
 
 /** Display names of setting definitions by id (src/db/settingDefinitions.ts). */
 export type DefinitionNames = (definitionIds: string[]) => Promise<Map<string, string>>;

@@ -10,7 +10,26 @@ export {
   FETCH_OVERLAP_MINUTES,
   FIRST_FETCH_LOOKBACK_DAYS,
 } from './auditSources';
-export { type CanonicalPayload, canonicalize } from './canonical';
+export {
+  type CanonicalForm,
+  type CanonicalPayload,
+  canonicalFormOf,
+  canonicalize,
+  canonicalizePolicy,
+} from './canonical';
+export {
+  ARRAY_RULES,
+  type ArrayRule,
+  type ArrayRules,
+  arrayRuleAt,
+  arrayRulesOf,
+  COMMON_ARRAY_RULES,
+  DISTINCT_EMPTY,
+  type IdentityRule,
+  SECRET_KEYS,
+  SECRET_VALUE_PREFIX,
+  type SetRule,
+} from './arrayRules';
 export type { EncryptedSettingValues } from './encryptedSettingReader';
 export {
   ENCRYPTED_SETTINGS,
