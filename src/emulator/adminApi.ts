@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../graph/policyTypes';
@@ -6,7 +7,17 @@ import { setEncryptedValue } from './encryptedValues';
 import { type EmulatorFaults, faultsSchema } from './faults';
 import { type Reply, readBody } from './httpUtil';
 import { isLoopback } from './loopback';
-import { MutationError, type MutationRequest, type MutationResult, mutate } from './mutations';
+import {
+  type ChangeListener,
+  MutationError,
+  type MutationRequest,
+  type MutationResult,
+  mutate,
+} from './mutations';
+import { PatchError, type PatchFormat, patchFormat, patchView } from './objectPatch';
+import { navigationsOf, nodeFromView, viewOf } from './rawObjects';
+import { markModified } from './tenantObjects';
+import type { GraphJson } from './types';
 import type { EmulatorTenant, GeneratedTenantSpec, RequestStats, TenantStore } from './tenantStore';
 
 // `/_emulator/...`: test and benchmark control of the emulator. No authentication, so only
@@ -39,13 +50,31 @@ const encryptedValueSchema = z.strictObject({
   value: z.string(),
 });
 
+/**
+ * Who the audit log says made a change: a user principal name or an application (client) id;
+ * absent, one of a few admins of the tenant's directory (./auditLog.ts).
+ */
+export const actorSchema = z
+  .string()
+  .max(200)
+  .regex(/^([^@\s]+@[^@\s]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+    message: 'must be a user principal name or an application id (GUID)',
+  });
+
+/** The header naming the actor of a PATCH, whose body is the patch itself. */
+export const ACTOR_HEADER = 'x-emulator-actor';
+
 const count = z.number().int().min(0).max(MAX_GENERATED_POLICIES).default(0);
 export const mutationSchema = z.strictObject({
   add: count,
   modify: count,
   remove: count,
   types: z.array(z.enum(POLICY_TYPE_KEYS)).min(1).optional(),
+  actor: actorSchema.optional(),
 });
+
+/** `POST .../shuffle`: the same seed shuffles the same tenant the same way. */
+export const shuffleSchema = z.strictObject({ seed: z.string().min(1).max(200).optional() });
 
 /**
  * A hand-written object added to a tenant's type, served like any other: e.g. one whose strings
@@ -56,6 +85,7 @@ export const plantedPolicySchema = z.strictObject({
   object: z.looseObject({ id: z.string().min(1) }),
   settings: z.array(z.looseObject({})).optional(),
   assignments: z.array(z.looseObject({})).optional(),
+  actor: actorSchema.optional(),
 });
 
 export type PlantedPolicy = z.input<typeof plantedPolicySchema>;
@@ -94,21 +124,79 @@ export function ensureDemoTenant(store: TenantStore, extrasPerType = 0): { creat
   return { created: true, ...countsOf(tenant) };
 }
 
-export function mutateTenant(tenant: EmulatorTenant, request: Partial<MutationRequest>): MutationResult {
-  return mutate(tenant.objects, mutationSchema.parse(request), tenant.mutationRng);
+/** Records each change in the tenant's audit log, named as the object was when it changed. */
+function auditing(tenant: EmulatorTenant, actor: string | undefined): ChangeListener {
+  return (type, id, operation) => {
+    const record = tenant.objects.find(type, id);
+    const object = record ? tenant.objects.node(type, record).object : {};
+    const displayName = String(object.displayName ?? object.name ?? id);
+    tenant.objects.audit.record({ type, id, displayName, operation, ...(actor ? { actor } : {}) });
+  };
+}
+
+export function mutateTenant(
+  tenant: EmulatorTenant,
+  request: Partial<MutationRequest> & { actor?: string },
+): MutationResult {
+  const { actor, ...parsed } = mutationSchema.parse(request);
+  return mutate(tenant.objects, parsed, tenant.mutationRng, auditing(tenant, actor));
 }
 
 export function plantPolicy(
   tenant: EmulatorTenant,
   request: PlantedPolicy,
 ): { type: PolicyTypeKey; id: string } {
-  const { type, ...policy } = plantedPolicySchema.parse(request);
+  const { type, actor, ...policy } = plantedPolicySchema.parse(request);
   if (tenant.objects.find(type, policy.object.id))
     throw new ConflictError(`The tenant already has a ${type} object ${policy.object.id}.`);
-  return { type, id: tenant.objects.addStatic(type, policy) };
+  const id = tenant.objects.addStatic(type, policy);
+  auditing(tenant, actor)(type, id, 'Create');
+  return { type, id };
+}
+
+function storedRecord(tenant: EmulatorTenant, type: string, graphId: string) {
+  if (!(POLICY_TYPE_KEYS as readonly string[]).includes(type))
+    throw new NotFoundError(`No policy type ${type}; one of: ${POLICY_TYPE_KEYS.join(', ')}.`);
+  const key = type as PolicyTypeKey;
+  const record = tenant.objects.find(key, graphId);
+  if (record === undefined) throw new NotFoundError(`The tenant has no ${type} object ${graphId}.`);
+  return { key, node: tenant.objects.node(key, record) };
+}
+
+/** The stored object with its sub-resources, as ./rawObjects.ts views it. */
+export function getObject(tenant: EmulatorTenant, type: string, graphId: string): GraphJson {
+  return viewOf(storedRecord(tenant, type, graphId).node);
+}
+
+/**
+ * Applies a merge patch or a JSON Patch to the raw view of a stored object; bumps its
+ * modification time (and version) as Graph does on any write and logs the change.
+ */
+export function patchObject(
+  tenant: EmulatorTenant,
+  type: string,
+  graphId: string,
+  patch: unknown,
+  format: PatchFormat = 'merge',
+  actor?: string,
+): GraphJson {
+  const { key, node: before } = storedRecord(tenant, type, graphId);
+  if (actor !== undefined) actorSchema.parse(actor);
+  const node = nodeFromView(patchView(viewOf(before), patch, format), before, navigationsOf(key));
+  markModified(node.object, before.object);
+  tenant.objects.replace(key, graphId, node);
+  auditing(tenant, actor)(key, graphId, 'Patch');
+  return viewOf(node);
+}
+
+/** Reorders what Graph gives no order to across the tenant (./shuffle.ts); no audit event. */
+export function shuffleTenant(tenant: EmulatorTenant, request: { seed?: string } = {}) {
+  const { seed = randomUUID() } = shuffleSchema.parse(request);
+  return { seed, objects: tenant.objects.shuffle(seed) };
 }
 
 export class ConflictError extends Error {}
+export class NotFoundError extends Error {}
 
 const adminError = (status: number, code: string, message: string): Reply => ({
   status,
@@ -132,6 +220,8 @@ export async function handleAdmin(
     }
     if (error instanceof SyntaxError) return adminError(400, 'BadRequest', 'The body is not valid JSON.');
     if (error instanceof ConflictError) return adminError(409, 'Conflict', error.message);
+    if (error instanceof NotFoundError) return adminError(404, 'NotFound', error.message);
+    if (error instanceof PatchError) return adminError(400, 'BadRequest', error.message);
     if (error instanceof MutationError) return adminError(400, 'BadRequest', error.message);
     throw error;
   }
@@ -164,6 +254,7 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
   }
   const tenant = store.get(id);
   if (tenant === undefined) return adminError(404, 'NotFound', `No tenant ${id}.`);
+  if (action === 'objects') return objectRoute(req, segments.slice(3), tenant);
   const route = `${method} ${action ?? ''}${sub ? `/${sub}` : ''}`;
   switch (route) {
     case 'GET counts':
@@ -177,6 +268,8 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
     }
     case 'POST mutate':
       return { status: 200, body: mutateTenant(tenant, (await jsonBody(req)) as Partial<MutationRequest>) };
+    case 'POST shuffle':
+      return { status: 200, body: shuffleTenant(tenant, shuffleSchema.parse(await jsonBody(req))) };
     case 'POST policies':
       return { status: 201, body: plantPolicy(tenant, (await jsonBody(req)) as PlantedPolicy) };
     case 'GET grants':
@@ -202,4 +295,30 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
     default:
       return adminError(404, 'NotFound', `No admin route ${route.trim()} for a tenant.`);
   }
+}
+
+/** `GET|PATCH /_emulator/tenants/{id}/objects/{policyType}/{graphId}`. */
+async function objectRoute(
+  req: IncomingMessage,
+  [type, graphId, ...rest]: readonly string[],
+  tenant: EmulatorTenant,
+): Promise<Reply> {
+  if (type === undefined || graphId === undefined || rest.length > 0)
+    return adminError(404, 'NotFound', 'Name an object as objects/{policyType}/{graphId}.');
+  if (req.method === 'GET') return { status: 200, body: getObject(tenant, type, graphId) };
+  if (req.method !== 'PATCH')
+    return adminError(405, 'MethodNotAllowed', 'Use GET or PATCH on a stored object.');
+  const format = patchFormat(req.headers['content-type']);
+  if (format === undefined) {
+    return adminError(
+      415,
+      'UnsupportedMediaType',
+      'Send application/merge-patch+json (or application/json) or application/json-patch+json.',
+    );
+  }
+  const header = req.headers[ACTOR_HEADER];
+  const actor = typeof header === 'string' ? header : undefined;
+  // Parsed (and refused) before the object is looked at, so a bad body is a 400 either way.
+  const patch = JSON.parse(await readBody(req)) as unknown;
+  return { status: 200, body: patchObject(tenant, type, graphId, patch, format, actor) };
 }
