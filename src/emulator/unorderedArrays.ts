@@ -29,6 +29,8 @@ export const UNORDERED_NAVIGATIONS: ReadonlySet<string> = new Set([
   'importedAppleDeviceIdentities',
   'groupPolicyOperations',
   'referencingConfigurationPolicies',
+  // Windows 10 general configuration: one entry per app and data category.
+  'privacyAccessControls',
 ]);
 
 /**

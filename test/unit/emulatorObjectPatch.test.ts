@@ -116,7 +116,7 @@ describe('PATCH of a stored object', () => {
   });
 });
 
-describe('over HTTP (admin client)', () => {
+describe('admin routes over HTTP (admin client)', () => {
   let emulator: Awaited<ReturnType<typeof startGraphEmulator>>;
   let agent: Agent;
   const tenantId = exactChangeSeed().azureTenantId;
@@ -169,5 +169,13 @@ describe('over HTTP (admin client)', () => {
     expect((await send('PATCH', path, '[1]', 'application/merge-patch+json')).status).toBe(400);
     expect((await send('PATCH', path, '{"name":', 'application/merge-patch+json')).status).toBe(400);
     expect((await send('PATCH', path, '{}', 'text/plain')).status).toBe(415);
+  });
+
+  test('shuffle answers the seed it used; a bad body is a 400', async () => {
+    expect(await client.shuffleTenant(emulator, tenantId, 'fixed')).toEqual({ seed: 'fixed', objects: 2 });
+    expect((await client.shuffleTenant(emulator, tenantId)).seed).toMatch(/^[0-9a-f-]{36}$/);
+    const bad = await send('POST', `/_emulator/tenants/${tenantId}/shuffle`, '{"seed":5}');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.message).toMatch(/seed/);
   });
 });
