@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../graph/policyTypes';
@@ -8,16 +7,17 @@ import { type EmulatorFaults, faultsSchema } from './faults';
 import { type Reply, readBody } from './httpUtil';
 import { isLoopback } from './loopback';
 import {
-  type ChangeListener,
-  MutationError,
-  type MutationRequest,
-  type MutationResult,
-  mutate,
-} from './mutations';
-import { PatchError, type PatchFormat, patchFormat, patchView } from './objectPatch';
-import { navigationsOf, nodeFromView, viewOf } from './rawObjects';
-import { markModified } from './tenantObjects';
-import type { GraphJson } from './types';
+  ACTOR_HEADER,
+  actorSchema,
+  auditing,
+  getObject,
+  NotFoundError,
+  patchObject,
+  shuffleSchema,
+  shuffleTenant,
+} from './adminObjects';
+import { MutationError, type MutationRequest, type MutationResult, mutate } from './mutations';
+import { PatchError, patchFormat } from './objectPatch';
 import type { EmulatorTenant, GeneratedTenantSpec, RequestStats, TenantStore } from './tenantStore';
 
 // `/_emulator/...`: test and benchmark control of the emulator. No authentication, so only
@@ -50,20 +50,6 @@ const encryptedValueSchema = z.strictObject({
   value: z.string(),
 });
 
-/**
- * Who the audit log says made a change: a user principal name or an application (client) id;
- * absent, one of a few admins of the tenant's directory (./auditLog.ts).
- */
-export const actorSchema = z
-  .string()
-  .max(200)
-  .regex(/^([^@\s]+@[^@\s]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
-    message: 'must be a user principal name or an application id (GUID)',
-  });
-
-/** The header naming the actor of a PATCH, whose body is the patch itself. */
-export const ACTOR_HEADER = 'x-emulator-actor';
-
 const count = z.number().int().min(0).max(MAX_GENERATED_POLICIES).default(0);
 export const mutationSchema = z.strictObject({
   add: count,
@@ -72,9 +58,6 @@ export const mutationSchema = z.strictObject({
   types: z.array(z.enum(POLICY_TYPE_KEYS)).min(1).optional(),
   actor: actorSchema.optional(),
 });
-
-/** `POST .../shuffle`: the same seed shuffles the same tenant the same way. */
-export const shuffleSchema = z.strictObject({ seed: z.string().min(1).max(200).optional() });
 
 /**
  * A hand-written object added to a tenant's type, served like any other: e.g. one whose strings
@@ -124,16 +107,6 @@ export function ensureDemoTenant(store: TenantStore, extrasPerType = 0): { creat
   return { created: true, ...countsOf(tenant) };
 }
 
-/** Records each change in the tenant's audit log, named as the object was when it changed. */
-function auditing(tenant: EmulatorTenant, actor: string | undefined): ChangeListener {
-  return (type, id, operation) => {
-    const record = tenant.objects.find(type, id);
-    const object = record ? tenant.objects.node(type, record).object : {};
-    const displayName = String(object.displayName ?? object.name ?? id);
-    tenant.objects.audit.record({ type, id, displayName, operation, ...(actor ? { actor } : {}) });
-  };
-}
-
 export function mutateTenant(
   tenant: EmulatorTenant,
   request: Partial<MutationRequest> & { actor?: string },
@@ -154,49 +127,7 @@ export function plantPolicy(
   return { type, id };
 }
 
-function storedRecord(tenant: EmulatorTenant, type: string, graphId: string) {
-  if (!(POLICY_TYPE_KEYS as readonly string[]).includes(type))
-    throw new NotFoundError(`No policy type ${type}; one of: ${POLICY_TYPE_KEYS.join(', ')}.`);
-  const key = type as PolicyTypeKey;
-  const record = tenant.objects.find(key, graphId);
-  if (record === undefined) throw new NotFoundError(`The tenant has no ${type} object ${graphId}.`);
-  return { key, node: tenant.objects.node(key, record) };
-}
-
-/** The stored object with its sub-resources, as ./rawObjects.ts views it. */
-export function getObject(tenant: EmulatorTenant, type: string, graphId: string): GraphJson {
-  return viewOf(storedRecord(tenant, type, graphId).node);
-}
-
-/**
- * Applies a merge patch or a JSON Patch to the raw view of a stored object; bumps its
- * modification time (and version) as Graph does on any write and logs the change.
- */
-export function patchObject(
-  tenant: EmulatorTenant,
-  type: string,
-  graphId: string,
-  patch: unknown,
-  format: PatchFormat = 'merge',
-  actor?: string,
-): GraphJson {
-  const { key, node: before } = storedRecord(tenant, type, graphId);
-  if (actor !== undefined) actorSchema.parse(actor);
-  const node = nodeFromView(patchView(viewOf(before), patch, format), before, navigationsOf(key));
-  markModified(node.object, before.object);
-  tenant.objects.replace(key, graphId, node);
-  auditing(tenant, actor)(key, graphId, 'Patch');
-  return viewOf(node);
-}
-
-/** Reorders what Graph gives no order to across the tenant (./shuffle.ts); no audit event. */
-export function shuffleTenant(tenant: EmulatorTenant, request: { seed?: string } = {}) {
-  const { seed = randomUUID() } = shuffleSchema.parse(request);
-  return { seed, objects: tenant.objects.shuffle(seed) };
-}
-
 export class ConflictError extends Error {}
-export class NotFoundError extends Error {}
 
 const adminError = (status: number, code: string, message: string): Reply => ({
   status,

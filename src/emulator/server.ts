@@ -7,15 +7,13 @@ import {
   countsOf,
   createGeneratedTenant,
   ensureDemoTenant,
-  getObject,
   handleAdmin,
   mutateTenant,
-  patchObject,
   type PlantedPolicy,
   plantPolicy,
-  shuffleTenant,
   type TenantCounts,
 } from './adminApi';
+import { getObject, patchObject, shuffleTenant } from './adminObjects';
 import { type EmulatorFaults, faultsSchema } from './faults';
 import { handleGraphRequest } from './graphEndpoint';
 import { graphError, notFound } from './graphErrors';

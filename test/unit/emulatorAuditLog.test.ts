@@ -1,7 +1,8 @@
 // Every change made through the emulator's admin API is in the tenant's audit logs: Intune
 // objects in /deviceManagement/auditEvents after the seeded history, Conditional Access and
 // named locations in /auditLogs/directoryAudits (AuditLog.Read.All); paged, filtered by time.
-import { mutateTenant, patchObject, plantPolicy } from '../../src/emulator/adminApi';
+import { mutateTenant, plantPolicy } from '../../src/emulator/adminApi';
+import { patchObject } from '../../src/emulator/adminObjects';
 import { AUDIT_EVENT_COUNT } from '../../src/emulator/auditEvents';
 import { TenantStore } from '../../src/emulator/tenantStore';
 import { CA_ID, CATALOG_ID, exactChangeSeed, serveAll, serveGet } from '../support/exactChangeSeed';

@@ -2,7 +2,7 @@
 // merge patch and JSON Patch on the raw view, sub-resources included, seen through Graph's routes;
 // Graph's write stamps; errors over HTTP.
 import { Agent, fetch } from 'undici';
-import { getObject, patchObject } from '../../src/emulator/adminApi';
+import { getObject, patchObject } from '../../src/emulator/adminObjects';
 import * as client from '../../src/emulator/adminClient';
 import { startGraphEmulator } from '../../src/emulator/server';
 import { TenantStore } from '../../src/emulator/tenantStore';

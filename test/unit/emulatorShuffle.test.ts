@@ -1,7 +1,7 @@
 // POST /_emulator/tenants/{id}/shuffle: every unordered array and every object's keys permuted,
 // the same elements, ordered arrays untouched, the new order served by Graph's routes, the same
 // seed giving the same order.
-import { getObject, shuffleTenant } from '../../src/emulator/adminApi';
+import { getObject, shuffleTenant } from '../../src/emulator/adminObjects';
 import { ENTITY_SETS, type NavigationRule } from '../../src/emulator/graphSurface';
 import { TenantStore } from '../../src/emulator/tenantStore';
 import { UNORDERED_NAVIGATIONS } from '../../src/emulator/unorderedArrays';
