@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { getObject, patchObject, shuffleTenant } from '../../src/emulator/adminClient';
 import { POLICY_TYPE_KEYS } from '../../src/graph';
-import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
@@ -167,7 +167,7 @@ test('reordering is never a change; one nested setting and two assignments are e
   expect(third.status).toBe('succeeded');
   expect(third.summary.changes).toEqual({ added: 0, removed: 0, modified: 2, renamed: 0 });
 
-  const label = await definitionName(azure, catalogId, CHILD);
+  const label = await definitionName(emulated, catalogId, CHILD);
   const changes = await diffItems(tenant.id, third.backupSetId);
   const catalog = changes.find((change) => change.graphId === catalogId);
   expect(catalog).toMatchObject({
@@ -256,8 +256,7 @@ test('reordering is never a change; one nested setting and two assignments are e
 });
 
 /** The display name Graph gives a setting definition, as served with the policy's settings. */
-async function definitionName(azureTenantId: string, policyId: string, definitionId: string) {
-  const tenant = { azureTenantId, ...(await admin.credentialsOf(azureTenantId)) };
+async function definitionName(tenant: EmulatedTenant, policyId: string, definitionId: string) {
   const text = await admin.rawGraphText(
     tenant,
     `/beta/deviceManagement/configurationPolicies/${policyId}/settings?$expand=settingDefinitions`,

@@ -1,4 +1,4 @@
--- Field-level changes (issue 15). A change whose display name changed is `renamed`; it lists its
+-- Field-level changes (issue 15). A change whose display name changed is `renamed`, and it lists its
 -- field changes like `modified`.
 ALTER TYPE "backup_change_kind" ADD VALUE 'renamed';
 
