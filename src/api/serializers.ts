@@ -9,11 +9,13 @@ import type {
   BackupSetChange,
   BackupSetReference,
   BackupSetHold,
+  Baseline,
   Notification,
   Tenant,
   User,
 } from '../db/client';
 import type { Member } from '../db/memberships';
+import type { CompareItem } from '../services/baselineCompare';
 import type { IssuedToken } from '../db/tokens';
 import { unescapeStoredJson, unescapeStoredText } from '../graph';
 import { pendingReductions, type TenantRetention } from '../retention/policy';
@@ -263,5 +265,30 @@ export function memberJson(member: Member) {
     role: member.role,
     createdAt: member.createdAt,
     updatedAt: member.updatedAt,
+  };
+}
+
+export function baselineJson(baseline: Baseline) {
+  return {
+    id: baseline.id,
+    name: baseline.name,
+    tenantId: baseline.tenantId,
+    backupSetId: baseline.backupSetId,
+    createdBy: baseline.createdBy,
+    createdAt: baseline.createdAt,
+  };
+}
+
+/** Names and ids are unescaped already (src/services/baselineCompare.ts). */
+export function compareItemJson(item: CompareItem) {
+  return {
+    bucket: item.bucket,
+    policyType: item.policyType,
+    baseline: item.baseline,
+    tenant: item.tenant,
+    matchedBy: item.matchedBy,
+    ...(item.fields ? { fields: item.fields } : {}),
+    ...(item.valuesWithheld ? { valuesWithheld: item.valuesWithheld } : {}),
+    unresolvedReferences: item.unresolvedReferences,
   };
 }
