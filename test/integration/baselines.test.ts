@@ -3,6 +3,7 @@
 // the same names compare equal, unresolved ids are listed and never differ; a caller sees a
 // compare only if they may read both tenants; bad input is a 422 naming the field.
 import { randomUUID } from 'node:crypto';
+import { baselineComparison } from '../../src/api/openapi/responses';
 import type { Tenant } from '../../src/db/client';
 import type { PolicyTypeKey } from '../../src/graph';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
@@ -79,6 +80,8 @@ async function compare(baselineId: string, tenantId: string) {
     const query: string = `tenantId=${tenantId}&limit=200${cursor ? `&cursor=${cursor}` : ''}`;
     const page = await stack.api(`/v1/baselines/${baselineId}/compare?${query}`);
     expect(page.status).toBe(200);
+    // The documented shape is the served one (strict: no field left out of either).
+    baselineComparison.parse(page.body);
     items.push(...(page.body.items as Item[]));
     counts = page.body.counts;
     cursor = page.body.nextCursor;
