@@ -2,141 +2,39 @@
 // real Temporal dev server and worker, then ten more runs with no change in between. Prints
 // durations (per phase from the workflow history), new payload bytes and the storage ratio of
 // eleven sets to one; exits 1 when a target is missed.
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pino from 'pino';
-import { createDb, type Db } from '../src/db/client';
-import { GraphClientFactory, POLICY_TYPE_KEYS } from '../src/graph';
-import { graphEndpointAllowlist } from '../src/outbound';
-import { generateKeyRing, TenantSecretCipher } from '../src/secrets';
-import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../src/shared/constants';
-import type { BackupRunInput, BackupRunResult } from '../src/shared/types';
-import { bundleWorkflows } from '../src/worker/bundle';
-import { createBackupWorker } from '../src/worker/createWorker';
-import { createBenchTenant, startBenchServices, startBenchTemporal } from './services';
-import { caPem, runBenchmark } from './shared';
+import type { Db } from '../src/db/client';
+import { type RunFigures, startBackupHarness } from './backupHarness';
+import { startBenchServices } from './services';
+import { runBenchmark } from './shared';
 
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 5_000);
 const LATER_RUNS = 10;
 const TARGET_NEW_BYTES = 0;
 const TARGET_STORAGE_RATIO = 1.1;
 
-interface RunFigures {
-  ms: number;
-  phases: Record<string, number>;
-  newPayloadBytes: number;
-}
-
 async function main(): Promise<number> {
   const services = await startBenchServices('bench');
   try {
-    const bundlePath = join(services.workDir, 'workflow-bundle.js');
-    const [temporalAddress] = await Promise.all([
-      startBenchTemporal(services, 'bench:backup'),
-      bundleWorkflows(bundlePath),
-    ]);
-    const env = await createBenchTenant(services, POLICIES);
-    const db = createDb(env.databaseUrl);
-    const schedule = await db.backupSchedule.create({
-      data: {
-        tenantId: env.tenantId,
-        name: 'bench',
-        frequency: 'daily',
-        timeOfDay: '02:00',
-        timezone: 'UTC',
-        policyTypes: [...POLICY_TYPE_KEYS],
-        retentionKeepLast: LATER_RUNS + 1,
-      },
-    });
-
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    // As in bench:sync: the emulator does not throttle, so Graph's per-tenant budget is lifted
-    // to measure our own cost instead of 1,000 requests per 20 s.
-    const graph = new GraphClientFactory({
-      trustedCaPem: caPem(env),
-      requestBudget: { limit: 1_000_000, windowMs: 20_000 },
-      endpointAllowlist: graphEndpointAllowlist([new URL(env.emulatorUrl).host]),
-    });
-    const worker = await createBackupWorker({
-      connection: nativeConnection,
-      namespace: 'default',
-      // The bench tenant's secret is stored as `plain`: any key ring reads it.
-      deps: {
-        db,
-        graph,
-        logger: pino({ level: 'warn' }),
-        secrets: new TenantSecretCipher(generateKeyRing('bench')),
-      },
-      bundlePath,
-    });
-    const workerRun = worker.run();
-    const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection });
+    const harness = await startBackupHarness(services, 'bench:backup', POLICIES, LATER_RUNS + 1);
+    const { db } = harness;
     try {
-      const input: BackupRunInput = { tenantId: env.tenantId, scheduleId: schedule.id };
-      const first = await runOnce(client, db, input);
+      const first = await harness.runOnce();
       const firstPayloadBytes = await storedPayloadBytes(db);
       report('run 1 (full)', first);
       const later: RunFigures[] = [];
       for (let i = 0; i < LATER_RUNS; i++) {
-        later.push(await runOnce(client, db, input));
+        later.push(await harness.runOnce());
         report(`run ${i + 2} (no change)`, later.at(-1) as RunFigures);
       }
       const ratio = (await storedPayloadBytes(db)) / firstPayloadBytes;
-      const sets = await db.backupSet.count({ where: { scheduleId: schedule.id } });
+      const sets = await db.backupSet.count({ where: { scheduleId: harness.scheduleId } });
       return printSummary(first, later, ratio, sets, firstPayloadBytes);
     } finally {
-      worker.shutdown();
-      await workerRun;
-      await Promise.allSettled([
-        connection.close(),
-        nativeConnection.close(),
-        graph.close(),
-        db.$disconnect(),
-      ]);
+      await harness.close();
     }
   } finally {
     await services.stop();
   }
-}
-
-async function runOnce(client: Client, db: Db, input: BackupRunInput): Promise<RunFigures> {
-  const started = performance.now();
-  const handle: WorkflowHandle = await client.workflow.start(BACKUP_RUN_WORKFLOW, {
-    taskQueue: BACKUP_TASK_QUEUE,
-    workflowId: `${backupRunWorkflowIdBase(input.scheduleId)}-bench-${randomUUID()}`,
-    args: [input],
-  });
-  const result = (await handle.result()) as BackupRunResult;
-  const ms = performance.now() - started;
-  if (result.status !== 'succeeded' || !result.backupSetId)
-    throw new Error(`run ended ${result.status}: ${JSON.stringify(result)}`);
-  const set = await db.backupSet.findUniqueOrThrow({ where: { id: result.backupSetId } });
-  return { ms, phases: await phaseTimes(handle), newPayloadBytes: Number(set.newPayloadBytes) };
-}
-
-/** Scheduled-to-closed time of each activity, from the workflow's own history. */
-async function phaseTimes(handle: WorkflowHandle): Promise<Record<string, number>> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const scheduled = new Map<string, { name: string; at: number }>();
-  const phases: Record<string, number> = {};
-  const millis = (time: unknown) => {
-    const t = time as { seconds?: { toNumber(): number } | number; nanos?: number } | null | undefined;
-    const seconds = typeof t?.seconds === 'number' ? t.seconds : (t?.seconds?.toNumber() ?? 0);
-    return seconds * 1000 + (t?.nanos ?? 0) / 1e6;
-  };
-  for (const event of events) {
-    const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
-    if (name) scheduled.set(String(event.eventId), { name, at: millis(event.eventTime) });
-    const closed =
-      event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? undefined;
-    const start = closed ? scheduled.get(String(closed.scheduledEventId)) : undefined;
-    if (start) phases[start.name] = (phases[start.name] ?? 0) + millis(event.eventTime) - start.at;
-  }
-  return phases;
 }
 
 async function storedPayloadBytes(db: Db): Promise<number> {

@@ -1,10 +1,13 @@
 // Snapshot: one immutable backup set per run, made from the run's own capture, with its changes
-// against the schedule's previous set, written and audited in one transaction. A set that would
+// against the schedule's previous set (field by field, src/diff), written and audited in one
+// transaction. A set that would
 // not hold exactly what the run fetched is never written: the run fails instead.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AuditEntry } from '../db/audit';
 import { findSnapshotOfRun } from '../db/backupSets';
+import { settingDefinitionNames } from '../db/settingDefinitions';
 import { CaptureMismatchError, type SnapshotStats, writeSnapshot } from '../db/snapshot';
+import { diffBatchWith } from '../diff';
 import type { ActivityDeps } from './deps';
 
 export interface CreateSnapshotInput {
@@ -21,7 +24,8 @@ export function createCreateSnapshot({ db }: ActivityDeps) {
     const existing = await findSnapshotOfRun(db, input.runId);
     if (existing) return existing;
     try {
-      return await writeSnapshot(db, input, auditOf(input));
+      const diff = diffBatchWith((ids) => settingDefinitionNames(db, ids));
+      return await writeSnapshot(db, input, auditOf(input), diff);
     } catch (error) {
       if (!(error instanceof CaptureMismatchError)) throw error;
       throw ApplicationFailure.create({

@@ -11,6 +11,7 @@ import { type CaptureOwner, type PageTarget, type PolicyRow, writePolicyPage } f
 import { storeSettingValues } from '../db/settingValues';
 import { findTenant } from '../db/tenants';
 import {
+  canonicalFormOf,
   canonicalize,
   ENCRYPTED_SETTINGS,
   type EncryptedSettingRule,
@@ -21,13 +22,13 @@ import {
   isPolicyTypeKey,
   POLICY_TYPES,
   type PolicyTypeKey,
-  volatileFieldsOf,
 } from '../graph';
 import { SecretUndecryptableError, type StoredSettingValue, type TenantSecretCipher } from '../secrets';
 import { SYNC_HEARTBEAT_INTERVAL_MS, SYNC_MAX_ATTEMPTS } from '../shared/constants';
 import type { PolicyTypeSummary } from '../shared/types';
 import { referenceKey, referencesOf, rulesFor } from '../references';
 import { activityLogger } from './activityLogger';
+import { captureAuditEvents } from './captureAuditEvents';
 import { captureReferences } from './captureReferences';
 import type { ActivityDeps } from './deps';
 import { hasUnreadableValues, sealEncryptedSettings, unreadableValuesWarning } from './encryptedSettings';
@@ -98,6 +99,8 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       }
       progress.current = 'references';
       await syncReferences(client, owner, tenant.id, input.policyTypes, progress.done, lastAttempt);
+      progress.current = 'auditEvents';
+      await syncAuditEvents(client, owner, tenant.id, input.policyTypes);
     } finally {
       clearInterval(alive);
     }
@@ -131,6 +134,21 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
         { runId: owner.runId, tenantId, outcome, requiredPermissions, resolved, missing, unreadable },
         'referenced objects not all readable',
       );
+    }
+  }
+
+  /** Who changed what (captureAuditEvents.ts): like references, on the run's record only. */
+  async function syncAuditEvents(
+    client: GraphClient,
+    owner: CaptureOwner,
+    tenantId: string,
+    policyTypes: readonly string[],
+  ): Promise<void> {
+    const signal = Context.current().cancellationSignal;
+    const outcome = await captureAuditEvents({ db, client, owner, tenantId, policyTypes, signal });
+    for (const [source, read] of Object.entries(outcome)) {
+      if (read.outcome === 'ok') continue;
+      activityLogger(logger).warn({ runId: owner.runId, tenantId, source, ...read }, 'audit log not read');
     }
   }
 
@@ -186,14 +204,9 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       // minutes away behind a Graph Retry-After).
       const writeFailed = new AbortController();
       await pipelinePages(
-        client.fetchPolicyRecords(
-          type,
-          (policy) =>
-            toCaptured(policy, volatileFieldsOf(definition, policy.payload), rule, seal, references),
-          {
-            signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
-          },
-        ),
+        client.fetchPolicyRecords(type, (policy) => toCaptured(policy, type, rule, seal, references), {
+          signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
+        }),
         writeFailed,
         async (page) => {
           for (const { row } of page.filter((captured) => captured.unreadable))
@@ -292,15 +305,16 @@ interface CapturedPolicy {
 
 function toCaptured(
   policy: FetchedPolicy,
-  volatileFields: readonly string[],
+  type: PolicyTypeKey,
   rule: EncryptedSettingRule | undefined,
   seal: Parameters<typeof sealEncryptedSettings>[2],
   references: ReturnType<typeof rulesFor>,
 ): CapturedPolicy {
   const { payload, values } = sealEncryptedSettings(policy, rule, seal);
-  const canonical = canonicalize(payload, volatileFields);
+  const form = canonicalFormOf(type, payload);
+  const canonical = canonicalize(payload, form.volatileFields, form.arrays);
   // Found now, while the payload is in memory: the references step reads only these.
-  const referenced = referencesOf(payload, references, new Set(volatileFields)).map(referenceKey);
+  const referenced = referencesOf(payload, references, form.volatile).map(referenceKey);
   const row = {
     graphId: policy.graphId,
     displayName: policy.displayName,

@@ -23,6 +23,7 @@ import { membersRouter } from './routes/members';
 import { metricsRouter } from './routes/metrics';
 import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
+import { policiesRouter } from './routes/policies';
 import { tenantRetentionRouter } from './routes/retention';
 import { runsRouter } from './routes/runs';
 import { tenantsRouter } from './routes/tenants';
@@ -64,6 +65,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/backup-sets/:setId/legal-hold', legalHoldsRouter(deps));
   v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
   v1.use('/baselines', baselinesRouter(deps));
+  v1.use('/tenants/:tenantId/policies', policiesRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundRoute);

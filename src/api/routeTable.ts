@@ -10,7 +10,8 @@ import { canBeForbidden, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
 import { baselinesQuery, compareQuery, createBaselineBody, mappingsBody } from './routes/baselines.schema';
-import { changesQuery, itemsQuery, referencesQuery, setsQuery } from './routes/backupSets';
+import { changesQuery, diffQuery, itemsQuery, referencesQuery, setsQuery } from './routes/backupSets';
+import { historyQuery, inventoryQuery } from './routes/policies';
 import { legalHoldBody } from './routes/legalHolds';
 import { notificationsQuery } from './routes/notifications';
 import { tenantRetentionBody } from './routes/retention';
@@ -80,6 +81,8 @@ export const pathParams: Record<string, z.ZodType> = {
   tokenId: z.uuid().describe('the API token id'),
   baselineId: z.uuid().describe("the baseline id (the baseline's tenant is the route's tenant)"),
   file: z.string().describe('a file of the reference page'),
+  policyType: z.string().describe('a policy type key (GET /v1/policy-types)'),
+  graphId: z.string().describe("the policy's id in Microsoft Graph"),
 };
 
 /**
@@ -547,6 +550,43 @@ export const operations: Operation[] = [
     permission: 'tenant:read',
     query: changesQuery,
     replies: ok(r.backupSetChanges, 'a page of changes and the counts of all'),
+  },
+  {
+    method: 'get',
+    path: `${SETS}/:setId/diff`,
+    operationId: 'diffBackupSets',
+    summary: 'What changed between two backup sets of the tenant, field by field',
+    description:
+      'The changes from `against` (default: the previous set of the schedule) to this set, either ' +
+      'order, any two sets of the tenant, compared over the policy types both hold. Every leaf ' +
+      'change is listed (paged by policy); arrays whose order has no meaning in Graph are matched ' +
+      'by identity, so reordering is never a change. A pair other than a set and its predecessor is ' +
+      'computed on its first request and kept.',
+    tag: 'Backup sets',
+    permission: 'tenant:read',
+    query: diffQuery,
+    replies: ok(r.backupSetDiff, 'a page of changes and the counts of all, per type and kind'),
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants/:tenantId/policies',
+    operationId: 'listPolicies',
+    summary: "The tenant's current policy inventory",
+    description: 'Every policy the newest syncs saw, including those since deleted in Graph (`deleted`).',
+    tag: 'Backup sets',
+    permission: 'tenant:read',
+    query: inventoryQuery,
+    replies: ok(r.inventoryPage, 'a page of policies'),
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants/:tenantId/policies/:policyType/:graphId/history',
+    operationId: 'getPolicyHistory',
+    summary: "One policy's versions across the tenant's backup sets, with field changes and who made them",
+    tag: 'Backup sets',
+    permission: 'tenant:read',
+    query: historyQuery,
+    replies: ok(r.policyHistory, 'a page of versions, newest first'),
   },
   {
     method: 'put',

@@ -14,10 +14,11 @@ import type {
   Tenant,
   User,
 } from '../db/client';
+import type { InventoryRow, PolicyVersionRow } from '../db/inventory';
 import type { Member } from '../db/memberships';
 import type { CompareItem } from '../services/baselineCompare';
 import type { IssuedToken } from '../db/tokens';
-import { unescapeStoredJson, unescapeStoredText } from '../graph';
+import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { pendingReductions, type TenantRetention } from '../retention/policy';
 import { scheduleRetentionOf, tenantRetentionOf } from '../db/retention';
 import { temporalScheduleId } from '../shared/constants';
@@ -117,6 +118,7 @@ export function runJson(run: BackupScheduleRun) {
     // Warnings name policies by Graph id and display name, stored escaped (src/graph/storedText.ts).
     summary: unescapeStoredJson(run.summary),
     references: run.referenceOutcome ?? null,
+    auditEvents: run.auditEventOutcome ?? null,
     error: !skipped && run.errorCode ? { code: run.errorCode, message: run.errorMessage } : null,
     backupSetId: run.backupSetId,
     retryOf: run.retryOfId,
@@ -158,13 +160,100 @@ export function legalHoldJson(hold: BackupSetHold) {
 
 // Graph ids, display names and payloads are stored in a reversible escape (src/graph/storedText.ts);
 // clients get them as Graph sent them.
-export function backupSetChangeJson(change: BackupSetChange) {
-  return {
-    policyType: change.policyType,
-    graphId: unescapeStoredText(change.graphId),
-    displayName: unescapeStoredText(change.displayName),
-    change: change.change,
+type ChangeRowJson = Pick<BackupSetChange, 'policyType' | 'graphId' | 'displayName' | 'change'> & {
+  previousDisplayName: string | null;
+  fields: unknown;
+  actors?: unknown;
+  actorsUnknown?: string;
+};
+
+/**
+ * A policy's change with its field changes (src/diff FieldChange). The values of a script type's
+ * fields are withheld like its payloads (backupItemJson) from callers who may not read scripts.
+ */
+export function backupSetChangeJson(access: { mayReadScripts: boolean }) {
+  return (change: ChangeRowJson) => {
+    const withhold = !access.mayReadScripts && mayHoldScripts(change.policyType);
+    const fields = Array.isArray(change.fields)
+      ? (unescapeStoredJson(change.fields) as Record<string, unknown>[]).map((field) =>
+          withhold && !field.secret ? withheldField(field) : field,
+        )
+      : null;
+    return {
+      policyType: change.policyType,
+      graphId: unescapeStoredText(change.graphId),
+      displayName: unescapeStoredText(change.displayName),
+      ...(change.previousDisplayName !== null
+        ? { previousDisplayName: unescapeStoredText(change.previousDisplayName) }
+        : {}),
+      change: change.change,
+      fields,
+      ...(withhold && fields ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
+      ...(change.actors !== undefined ? { actors: unescapeStoredJson(change.actors) } : {}),
+      ...(change.actorsUnknown ? { actorsUnknown: change.actorsUnknown } : {}),
+    };
   };
+}
+
+/** One side of a diff: which set, when, of which schedule and run. */
+export function diffSetJson(set: BackupSetWithHold) {
+  return { backupSetId: set.id, scheduleId: set.scheduleId, runId: set.runId, createdAt: set.createdAt };
+}
+
+export function inventoryJson(row: InventoryRow) {
+  return {
+    policyType: row.policyType,
+    graphId: unescapeStoredText(row.graphId),
+    displayName: unescapeStoredText(row.displayName),
+    graphLastModified: row.graphLastModified,
+    lastSyncedAt: row.lastSyncedAt,
+    lastChangedAt: row.lastChangedAt,
+    deleted: row.deletedAt !== null,
+    deletedAt: row.deletedAt,
+  };
+}
+
+type VersionJson = PolicyVersionRow & {
+  policyType: string;
+  change: ChangeRowJson['change'] | null;
+  fields: unknown;
+} & Pick<
+    ChangeRowJson,
+    'actors' | 'actorsUnknown'
+  >;
+
+/** One version of a policy; its field changes from the version before (`changeJson` withholds). */
+export function policyVersionJson(
+  version: VersionJson,
+  changeJson: ReturnType<typeof backupSetChangeJson>,
+) {
+  const { fields, valuesWithheld, actors, actorsUnknown } = changeJson({
+    policyType: version.policyType,
+    graphId: '',
+    displayName: version.displayName,
+    previousDisplayName: null,
+    change: version.change ?? 'modified',
+    fields: version.fields,
+    actors: version.actors,
+    ...(version.actorsUnknown ? { actorsUnknown: version.actorsUnknown } : {}),
+  });
+  return {
+    version: version.version,
+    payloadHash: version.payloadHash,
+    displayName: unescapeStoredText(version.displayName),
+    change: version.change,
+    firstSeen: { backupSetId: version.first.id, createdAt: version.first.createdAt },
+    lastSeen: { backupSetId: version.last.id, createdAt: version.last.createdAt },
+    setCount: version.setCount,
+    fields,
+    ...(valuesWithheld ? { valuesWithheld } : {}),
+    actors,
+    ...(actorsUnknown ? { actorsUnknown } : {}),
+  };
+}
+
+function withheldField({ before: _before, after: _after, ...rest }: Record<string, unknown>) {
+  return { ...rest, withheld: true };
 }
 
 const SCRIPTS_WITHHELD = {

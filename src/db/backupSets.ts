@@ -17,23 +17,6 @@ export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<
   return db.backupSet.findFirst({ where: { id: setId, tenantId }, include: { hold: true } });
 }
 
-/** One page of a set's changes, ordered by id (cursor = last id), optionally of one kind. */
-export function listBackupSetChanges(
-  db: Db,
-  backupSetId: string,
-  page: { limit: number; cursor?: string; change?: BackupChangeKind },
-): Promise<BackupSetChange[]> {
-  return db.backupSetChange.findMany({
-    where: {
-      backupSetId,
-      ...(page.change ? { change: page.change } : {}),
-      ...(page.cursor ? { id: { gt: page.cursor } } : {}),
-    },
-    orderBy: { id: 'asc' },
-    take: page.limit + 1,
-  });
-}
-
 export async function countBackupSetChanges(db: Db, backupSetId: string): Promise<ChangeCounts> {
   const groups = await db.backupSetChange.groupBy({
     by: ['change'],
@@ -45,7 +28,7 @@ export async function countBackupSetChanges(db: Db, backupSetId: string): Promis
 
 /** Counts per kind of change, zero for the kinds absent from `groups`. */
 export function changeCounts(groups: { change: BackupChangeKind; n: number }[]): ChangeCounts {
-  const counts: ChangeCounts = { added: 0, removed: 0, modified: 0 };
+  const counts: ChangeCounts = { added: 0, removed: 0, modified: 0, renamed: 0 };
   for (const group of groups) counts[group.change] = group.n;
   return counts;
 }

@@ -164,3 +164,8 @@ export async function markVanishedPolicies(
       FOR UPDATE)
     UPDATE policies SET deleted_at = now() WHERE id IN (SELECT id FROM vanished)`;
 }
+
+/** The tenant's current row for one policy (Graph id in stored form). */
+export function findPolicy(db: Db, key: { tenantId: string; policyType: string; graphId: string }) {
+  return db.policy.findUnique({ where: { tenantId_policyType_graphId: key } });
+}

@@ -1,11 +1,11 @@
-// The immutable snapshot of one run, written entirely inside PostgreSQL: items and changes are
-// copied from the run's own capture by INSERT ... SELECT (the payloads are already stored by
-// hash), so no payload crosses the network or sits in the worker's memory, whatever the tenant's
-// size, and no other run of the tenant can change what this set holds.
+// The immutable snapshot of one run, written inside PostgreSQL: items are copied from the run's
+// own capture by INSERT ... SELECT (the payloads are already stored by hash), so no other run of
+// the tenant can change what this set holds. Only the payloads of policies whose hash changed
+// cross to the worker, a batch at a time, to compute their field changes (./changeRows.ts).
 import type { PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { AuditEntry } from './audit';
-import { changeCounts } from './backupSets';
+import { computeChanges, type DiffBatch, insertChangeRows } from './changeRows';
 import { type Db, sqlPoolOf } from './client';
 
 /**
@@ -36,17 +36,19 @@ export interface SnapshotTarget {
 /**
  * Writes the run's set (at most one: backup_sets.run_id is unique) from the run's capture, after
  * checking that the capture holds exactly what the sync recorded for each type (the counts the
- * run summary reports). `audit` is appended in the same transaction.
+ * run summary reports). `audit` is appended in the same transaction; `diff` computes the
+ * field-level changes of policies whose payload changed.
  */
 export async function writeSnapshot(
   db: Db,
   target: SnapshotTarget,
   audit: (stats: SnapshotStats) => AuditEntry,
+  diff: DiffBatch,
 ): Promise<SnapshotStats> {
   const client = await sqlPoolOf(db).connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    const stats = await insertSnapshot(client, target);
+    const stats = await insertSnapshot(client, target, diff);
     const entry = audit(stats);
     await client.query(
       `INSERT INTO audit_logs (id, tenant_id, actor, action, resource_type, resource_id, metadata)
@@ -73,7 +75,11 @@ export async function writeSnapshot(
 // The run's captured policies of the given types; $1 run id, $2 policy types.
 const CAPTURED = `FROM run_captured_items WHERE run_id = $1::uuid AND policy_type = ANY($2::text[])`;
 
-async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promise<SnapshotStats> {
+async function insertSnapshot(
+  client: PoolClient,
+  target: SnapshotTarget,
+  diff: DiffBatch,
+): Promise<SnapshotStats> {
   const captured = [target.runId, target.policyTypes];
   const expected = await checkCapture(client, target);
   const previous = await client.query<{ id: string }>(
@@ -133,26 +139,20 @@ async function insertSnapshot(client: PoolClient, target: SnapshotTarget): Promi
      FROM run_captured_references WHERE run_id = $1::uuid`,
     [target.runId, backupSetId],
   );
-  const changes = await client.query<{ change: keyof ChangeCounts; n: number }>(
-    `WITH current_items AS (SELECT * FROM backup_items WHERE backup_set_id = $1),
-          previous_items AS (
-            SELECT * FROM backup_items WHERE backup_set_id = $2 AND policy_type = ANY($3::text[])),
-          inserted AS (
-            INSERT INTO backup_set_changes (id, backup_set_id, policy_type, graph_id, display_name, change)
-            SELECT gen_random_uuid(), $1,
-                   coalesce(c.policy_type, p.policy_type), coalesce(c.graph_id, p.graph_id),
-                   coalesce(c.display_name, p.display_name),
-                   (CASE WHEN p.graph_id IS NULL THEN 'added'
-                         WHEN c.graph_id IS NULL THEN 'removed'
-                         ELSE 'modified' END)::backup_change_kind
-            FROM current_items c
-            FULL JOIN previous_items p ON p.policy_type = c.policy_type AND p.graph_id = c.graph_id
-            WHERE p.graph_id IS NULL OR c.graph_id IS NULL OR p.payload_hash <> c.payload_hash
-            RETURNING change)
-     SELECT change, count(*)::int AS n FROM inserted GROUP BY change`,
-    [backupSetId, previousSetId, target.policyTypes],
+  // What changed against the schedule's previous set, field by field (./changeRows.ts).
+  const changes = await computeChanges(
+    client,
+    { before: previousSetId, after: backupSetId },
+    target.policyTypes,
+    diff,
+    (rows) =>
+      insertChangeRows(
+        client,
+        { table: 'backup_set_changes', ownerColumn: 'backup_set_id', ownerId: backupSetId },
+        rows,
+      ),
   );
-  return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes: changeCounts(changes.rows) };
+  return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes };
 }
 
 /**

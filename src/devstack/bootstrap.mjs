@@ -18,6 +18,7 @@ const entries = {
   'bench:sync': 'bench/sync.ts',
   'bench:backup': 'bench/backup.ts',
   'bench:reconcile': 'bench/reconcile.ts',
+  'bench:diff': 'bench/diff.ts',
 };
 if (!entries[mode]) {
   console.error(`usage: bootstrap.mjs ${Object.keys(entries).join('|')} [args]`);

@@ -562,12 +562,13 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     { drifting: ['enrolledDeviceCount', 'enrollmentTokenUsageCount'] },
   ),
   // The audit log, read since a time (`activityDateTime ge …`; Learn intune-auditing-auditevent-list,
-  // IntuneManagement's audit view). Any Intune read scope is accepted.
+  // IntuneManagement's audit view). Its permissions table names only DeviceManagementApps (Read or
+  // ReadWrite), and so does TenantVault's audit source (src/graph/auditSources.ts).
   set(
     '/deviceManagement/auditEvents',
     'microsoft.graph.auditEvent',
     [{ pool: 'auditEvents' }],
-    [...CONFIG, ...APPS, ...RBAC, ...SERVICE_CONFIG, ...MANAGED_DEVICES],
+    APPS,
     {},
     {
       versions: BOTH,

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { type ArrayRule, arrayRuleAt, arrayRulesOf } from './arrayRules';
+import { isPolicyTypeKey, POLICY_TYPES, volatileFieldsOf } from './policyTypes';
 import { escapeStoredText } from './storedText';
 
 export interface CanonicalPayload {
@@ -7,14 +9,59 @@ export interface CanonicalPayload {
   sizeBytes: number;
 }
 
+/** What a type's canonical form leaves out and how it orders arrays (./arrayRules.ts). */
+export interface CanonicalForm {
+  volatileFields: readonly string[];
+  volatile: ReadonlySet<string>;
+  arrays: ReadonlyMap<string, ArrayRule>;
+}
+
+const NO_RULES: ReadonlyMap<string, ArrayRule> = new Map();
+const volatileSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function volatileSet(fields: readonly string[]): ReadonlySet<string> {
+  let set = volatileSets.get(fields);
+  if (set === undefined) {
+    set = new Set(fields);
+    volatileSets.set(fields, set);
+  }
+  return set;
+}
+
+/**
+ * The canonical form of one object of a registry type: its volatile fields (Microsoft's content
+ * too for Microsoft's objects) and the type's array rules. A type the registry does not know
+ * keeps every field and the common array rules.
+ */
+export function canonicalFormOf(policyType: string, payload: unknown): CanonicalForm {
+  const volatileFields =
+    isPolicyTypeKey(policyType) && typeof payload === 'object' && payload !== null
+      ? volatileFieldsOf(POLICY_TYPES[policyType], payload as Record<string, unknown>)
+      : [];
+  return { volatileFields, volatile: volatileSet(volatileFields), arrays: arrayRulesOf(policyType) };
+}
+
+/** The canonical payload of one object of a registry type: the one way to hash a policy. */
+export function canonicalizePolicy(policyType: string, payload: unknown): CanonicalPayload {
+  const form = canonicalFormOf(policyType, payload);
+  return canonicalize(payload, form.volatileFields, form.arrays);
+}
+
 /**
  * Deterministic JSON for hashing and deduplicating payloads: the same configuration must give the
- * same bytes however Graph ordered the properties or annotated the response. Array order is kept
- * because it can be meaningful (e.g. ordered rule lists). Keys and strings PostgreSQL cannot store
- * (U+0000, unpaired surrogates) are written in the reversible escape of ./storedText.ts.
+ * same bytes however Graph ordered the properties or annotated the response. Arrays whose order
+ * means nothing in Graph are sorted (`arrays`, ./arrayRules.ts): identity arrays by their key,
+ * then by element text (elements with the same key); sets by element text. Every other array
+ * keeps its order, which can be meaningful (e.g. ordered rule lists). Nothing is deduplicated.
+ * Keys and strings PostgreSQL cannot store (U+0000, unpaired surrogates) are written in the
+ * reversible escape of ./storedText.ts.
  */
-export function canonicalize(payload: unknown, volatileFields: readonly string[]): CanonicalPayload {
-  const json = serialize(payload, new Set(volatileFields)) ?? 'null';
+export function canonicalize(
+  payload: unknown,
+  volatileFields: readonly string[],
+  arrays: ReadonlyMap<string, ArrayRule> = NO_RULES,
+): CanonicalPayload {
+  const json = serialize(payload, { volatile: volatileSet(volatileFields), arrays }, '', '') ?? 'null';
   return {
     json,
     sha256: createHash('sha256').update(json, 'utf8').digest('hex'),
@@ -22,25 +69,70 @@ export function canonicalize(payload: unknown, volatileFields: readonly string[]
   };
 }
 
+/**
+ * The canonical text of a value found at `property` of an object held by `parent` (the names
+ * the array rules are looked up by): the diff orders and compares elements with it.
+ */
+export function canonicalTextAt(
+  value: unknown,
+  form: Pick<CanonicalForm, 'volatile' | 'arrays'>,
+  parent: string,
+  property: string,
+): string {
+  return serialize(value, form, property, parent) ?? 'null';
+}
+
+/** The key an identity rule matches an element by (the key paths' values, in order). */
+export function identityKeyOf(element: unknown, keys: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    const value = valueAtPath(element, keys[i] as string);
+    out += `${i === 0 ? '' : '\u0001'}${value === undefined ? '' : JSON.stringify(value)}`;
+  }
+  return out;
+}
+
+/** The value at a '/'-separated path inside a value (undefined when any step is missing). */
+export function valueAtPath(value: unknown, path: string): unknown {
+  let at = value;
+  for (const step of path.split('/')) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string, unknown>)[step];
+  }
+  return at;
+}
+
 // `@odata.context`, `@odata.nextLink`, `@odata.etag`, `settings@odata.count` and the like describe
 // the response, not the object. `@odata.type` names the derived type and is part of the object.
-function isDroppedKey(key: string, volatile: ReadonlySet<string>): boolean {
+export function isDroppedKey(key: string, volatile: ReadonlySet<string>): boolean {
   if (volatile.has(key)) return true;
   const at = key.indexOf('@odata.');
   return at !== -1 && key.slice(at) !== '@odata.type';
 }
 
+interface Context {
+  volatile: ReadonlySet<string>;
+  arrays: ReadonlyMap<string, ArrayRule>;
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byKeyThenText = (a: [string, string], b: [string, string]): number =>
+  byText(a[0], b[0]) || byText(a[1], b[1]);
+
 // Hand-written rather than JSON.stringify on a re-ordered object: JS objects always enumerate
 // integer-like keys ("2", "10") first in numeric order, which would break plain code-unit sorting.
-function serialize(value: unknown, volatile: ReadonlySet<string>): string | undefined {
+// `property` names the value (an array's elements share its name), `parent` the object's holder.
+function serialize(value: unknown, ctx: Context, property: string, parent: string): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return serialize((value as { toJSON: () => unknown }).toJSON(), volatile);
+    return serialize((value as { toJSON: () => unknown }).toJSON(), ctx, property, parent);
   }
   if (Array.isArray(value)) {
+    const rule = value.length > 1 ? arrayRuleAt(ctx.arrays, parent, property) : undefined;
+    if (rule !== undefined) return serializeUnordered(value, rule, ctx, property, parent);
     let out = '[';
     for (let i = 0; i < value.length; i++) {
-      out += `${i === 0 ? '' : ','}${serialize(value[i], volatile) ?? 'null'}`;
+      out += `${i === 0 ? '' : ','}${serialize(value[i], ctx, property, parent) ?? 'null'}`;
     }
     return `${out}]`;
   }
@@ -51,8 +143,8 @@ function serialize(value: unknown, volatile: ReadonlySet<string>): string | unde
       const record = value as Record<string, unknown>;
       let out = '{';
       for (const key of Object.keys(record).sort()) {
-        if (isDroppedKey(key, volatile)) continue;
-        const text = serialize(record[key], volatile);
+        if (isDroppedKey(key, ctx.volatile)) continue;
+        const text = serialize(record[key], ctx, key, property);
         if (text !== undefined)
           out += `${out.length === 1 ? '' : ','}${JSON.stringify(escapeStoredText(key))}:${text}`;
       }
@@ -69,4 +161,24 @@ function serialize(value: unknown, volatile: ReadonlySet<string>): string | unde
       // undefined, functions and symbols: omitted like JSON.stringify does.
       return undefined;
   }
+}
+
+// Sorted copies, never deduplicated: a sort is stable, and equal texts are equal elements.
+function serializeUnordered(
+  value: readonly unknown[],
+  rule: ArrayRule,
+  ctx: Context,
+  property: string,
+  parent: string,
+): string {
+  const texts = value.map((element) => serialize(element, ctx, property, parent) ?? 'null');
+  if (rule.kind === 'set') return `[${texts.sort(byText).join(',')}]`;
+  const keyed = value.map((element, i): [string, string] => [
+    identityKeyOf(element, rule.keys),
+    texts[i] as string,
+  ]);
+  return `[${keyed
+    .sort(byKeyThenText)
+    .map((entry) => entry[1])
+    .join(',')}]`;
 }

@@ -1,4 +1,35 @@
-export { type CanonicalPayload, canonicalize } from './canonical';
+export {
+  AUDIT_SOURCE_KEYS,
+  AUDIT_SOURCES,
+  type AuditActor,
+  type AuditEvent,
+  type AuditSource,
+  type AuditSourceKey,
+  auditEventsQuery,
+  auditSourceFor,
+  FETCH_OVERLAP_MINUTES,
+  FIRST_FETCH_LOOKBACK_DAYS,
+} from './auditSources';
+export {
+  type CanonicalForm,
+  type CanonicalPayload,
+  canonicalFormOf,
+  canonicalize,
+  canonicalizePolicy,
+} from './canonical';
+export {
+  ARRAY_RULES,
+  type ArrayRule,
+  type ArrayRules,
+  arrayRuleAt,
+  arrayRulesOf,
+  COMMON_ARRAY_RULES,
+  DISTINCT_EMPTY,
+  type IdentityRule,
+  SECRET_KEYS,
+  SECRET_VALUE_PREFIX,
+  type SetRule,
+} from './arrayRules';
 export type { EncryptedSettingValues } from './encryptedSettingReader';
 export {
   ENCRYPTED_SETTINGS,

@@ -1,14 +1,12 @@
 import {
   type BackupItemRow,
   type BackupItemWithPayload,
-  countBackupSetChanges,
   findBackupSet,
   findPayloadContents,
   listBackupItems,
-  listBackupSetChanges,
   listBackupSets as selectBackupSets,
 } from '../db/backupSets';
-import type { BackupChangeKind, BackupItem, Db } from '../db/client';
+import type { BackupItem, Db } from '../db/client';
 import type { KeysetPosition } from '../db/paging';
 import { listBackupSetReferences } from '../db/references';
 import { mayHoldScripts } from '../graph';
@@ -30,21 +28,6 @@ export async function getBackupSetReferences(
 ) {
   const set = await getBackupSet(db, tenantId, setId);
   return listBackupSetReferences(db, set.id, page);
-}
-
-/** A page of the set's changes against the schedule's previous set, with the counts of all. */
-export async function getBackupSetChanges(
-  db: Db,
-  tenantId: string,
-  setId: string,
-  page: { limit: number; cursor?: string; change?: BackupChangeKind },
-) {
-  const set = await getBackupSet(db, tenantId, setId);
-  const [rows, counts] = await Promise.all([
-    listBackupSetChanges(db, set.id, page),
-    countBackupSetChanges(db, set.id),
-  ]);
-  return { set, rows, counts };
 }
 
 export async function listBackupSets(

@@ -50,6 +50,8 @@ export interface ChangeCounts {
   added: number;
   removed: number;
   modified: number;
+  /** Modified, and the display name changed too. */
+  renamed: number;
 }
 
 export interface RunSummary {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AUDIT_SOURCE_KEYS, AUDIT_SOURCES } from '../../src/graph/auditSources';
 import {
   mayHoldScripts,
   POLICY_TYPE_KEYS,
@@ -27,6 +28,16 @@ const allLists = (key: (typeof POLICY_TYPE_KEYS)[number]) =>
     ...POLICY_TYPES[key].expansions,
     ...POLICY_TYPES[key].collections.flatMap((c) => c.expansions ?? []),
   ]);
+
+describe('audit sources', () => {
+  it.each(AUDIT_SOURCE_KEYS)('%s is documented in the README with its permission and path', (key) => {
+    const source = AUDIT_SOURCES[key];
+    expect(source.permission).toMatch(/^[A-Za-z]+(\.[A-Za-z]+)*\.Read\.All$/);
+    const row = readmeRows.find((cells) => cells[0] === `\`${key}\``);
+    expect(row?.[2]).toBe(`\`${source.permission}\``);
+    expect(row?.[1]).toContain(`\`${source.path}\``);
+  });
+});
 
 describe('policy type registry', () => {
   it.each(POLICY_TYPE_KEYS)('%s is complete and documented in the README', (key) => {

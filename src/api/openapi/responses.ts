@@ -2,6 +2,7 @@
 // source of the JSON; these only describe it, so the integration test parses real responses
 // with them (strict objects: a field added to a serializer but not here fails that test).
 import { z } from 'zod';
+import { AUDIT_SOURCE_KEYS } from '../../graph/auditSources';
 import { REFERENCE_KINDS } from '../../references/rules';
 import { DAYS_OF_WEEK, updateScheduleBody } from '../routes/backupSchedules.schema';
 import { changesQuery } from '../routes/backupSets';
@@ -213,6 +214,31 @@ const referencesOutcome = component(
   }),
 );
 
+const auditSourceOutcome = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.literal('ok'),
+    fetched: z
+      .int()
+      .describe('entries Graph listed since `since` (an overlap with the previous read included)'),
+    added: z.int().describe('entries not stored before'),
+    since: instant,
+  }),
+  z.strictObject({
+    outcome: z.literal('permission_missing'),
+    requiredPermission: z.string(),
+    reason: z.string(),
+  }),
+  z.strictObject({ outcome: z.literal('failed'), reason: z.string() }),
+]);
+const auditEventOutcome = component(
+  'AuditEventOutcome',
+  'Whether the sync could read who changed what, per audit log: `intune` (Intune audit events) and ' +
+    '`directory` (the Entra ID directory audit log, for Conditional Access policies and named locations); ' +
+    'a log is read only when the run backs up a type it covers. Null until the sync has read them. ' +
+    '`permission_missing` names the Graph permission to grant; no outcome here fails the run.',
+  z.partialRecord(z.enum(AUDIT_SOURCE_KEYS), auditSourceOutcome),
+);
+
 export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
   id,
   tenantId: id,
@@ -231,6 +257,7 @@ export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
       'policies whose items lack data a restore needs, and the Graph permission that would capture it',
   ),
   references: referencesOutcome.nullable(),
+  auditEvents: auditEventOutcome.nullable(),
   error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
   backupSetId: id.nullable(),
   retryOf: id.nullable(),
@@ -306,7 +333,59 @@ export const backupItemPage = paged(
   }),
 );
 
-const changeCounts = z.strictObject({ added: z.int(), removed: z.int(), modified: z.int() });
+const changeCounts = z.strictObject({ added: z.int(), removed: z.int(), modified: z.int(), renamed: z.int() });
+
+const fieldChange = component(
+  'FieldChange',
+  'One leaf change of a policy (src/diff). `path` is a JSON Pointer in which array elements with ' +
+    'an identity are addressed by it (`[settingDefinitionId=…]`, `[target.@odata.type=…,…]`), ' +
+    'elements of unordered lists of values as `[=value]` and ordered elements by index. Secret ' +
+    'values show as `secret: true` without values; script values as `withheld: true` to callers ' +
+    'who may not read scripts.',
+  z.strictObject({
+    op: z.enum(['add', 'remove', 'replace']),
+    path: z.string(),
+    label: z.string().describe("a name people read: the setting's display name, or the property humanized"),
+    before: anyJson.optional(),
+    after: anyJson.optional(),
+    secret: z.literal(true).optional(),
+    withheld: z.literal(true).optional(),
+  }),
+);
+
+const changeActor = component(
+  'ChangeActor',
+  "An event of the tenant's audit log on the policy between the two backups.",
+  z.strictObject({
+    source: z.enum(['intune', 'directory']).describe('deviceManagement/auditEvents or auditLogs/directoryAudits'),
+    actor: anyJson.describe('{ type: user, userPrincipalName } or { type: application, displayName, appId }'),
+    activity: z.string(),
+    operation: z.string().nullable().describe('Create, Patch, Delete, ... (Intune), or null'),
+    time: instant,
+  }),
+);
+
+const withheld = z.strictObject({ permission: z.string(), reason: z.string() });
+
+const policyChange = component(
+  'PolicyChange',
+  'One policy that differs between two sets. `fields` lists every leaf change of a modified or ' +
+    'renamed policy (null for added and removed ones, and for changes recorded before field-level ' +
+    'changes existed). `actors` is null when the audit log covering the type could not be read ' +
+    '(`actorsUnknown` says why).',
+  z.strictObject({
+    policyType: z.string(),
+    graphId: z.string(),
+    displayName: z.string(),
+    previousDisplayName: z.string().optional(),
+    change: changeKind,
+    fields: z.array(fieldChange).nullable(),
+    valuesWithheld: withheld.optional(),
+    actors: z.array(changeActor).nullable(),
+    actorsUnknown: z.string().optional(),
+  }),
+);
+
 export const backupSetChanges = component(
   'BackupSetChangePage',
   "A page of the set's changes against the previous set, with the counts of all of them.",
@@ -314,12 +393,110 @@ export const backupSetChanges = component(
     backupSetId: id,
     previousBackupSetId: id.nullable(),
     counts: changeCounts,
+    items: z.array(policyChange),
+    nextCursor,
+  }),
+);
+
+const diffSide = z.strictObject({ backupSetId: id, scheduleId: id, runId: id, createdAt: instant });
+
+const DIFF_EXAMPLE = {
+  from: { backupSetId: '0b7c…', scheduleId: '5e1d…', runId: '9a42…', createdAt: '2026-11-29T02:00:04.120Z' },
+  to: { backupSetId: '3f90…', scheduleId: '5e1d…', runId: 'c1d7…', createdAt: '2026-11-30T02:00:03.870Z' },
+  comparedTypes: ['settingsCatalog', 'compliance'],
+  counts: {
+    total: { added: 0, removed: 0, modified: 1, renamed: 0 },
+    byType: { settingsCatalog: { added: 0, removed: 0, modified: 1, renamed: 0 } },
+  },
+  items: [
+    {
+      policyType: 'settingsCatalog',
+      graphId: 'a1b2…',
+      displayName: 'WIN - Defender',
+      change: 'modified',
+      fields: [
+        {
+          op: 'replace',
+          path: '/settings/[settingDefinitionId=device_vendor_msft_policy_config_defender_allowrealtimemonitoring]/settingInstance/choiceSettingValue/value',
+          label: 'Allow Realtime Monitoring',
+          before: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_1',
+          after: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_0',
+        },
+      ],
+      actors: [
+        {
+          source: 'intune',
+          actor: { type: 'user', userPrincipalName: 'admin@contoso.com' },
+          activity: 'Patch DeviceManagementConfigurationPolicy',
+          operation: 'Patch',
+          time: '2026-11-29T14:12:40Z',
+        },
+      ],
+    },
+  ],
+  nextCursor: null,
+};
+
+export const backupSetDiff = component(
+  'BackupSetDiffPage',
+  'A page of the changes from one set (`from`) to another (`to`) of the tenant, with the counts ' +
+    'of all of them per type and kind.',
+  z
+    .strictObject({
+      from: diffSide.nullable().describe("null for a schedule's first set: everything is added"),
+      to: diffSide,
+      comparedTypes: z.array(z.string()).nullable().describe('the policy types both sets hold'),
+      counts: z.strictObject({ total: changeCounts, byType: z.record(z.string(), changeCounts) }),
+      items: z.array(policyChange),
+      nextCursor,
+    })
+    .meta({ examples: [DIFF_EXAMPLE] }),
+);
+
+export const inventoryPage = paged(
+  'PolicyInventoryEntry',
+  component(
+    'PolicyInventoryEntry',
+    "A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.",
+    z.strictObject({
+      policyType: z.string(),
+      graphId: z.string(),
+      displayName: z.string(),
+      graphLastModified: instant.nullable(),
+      lastSyncedAt: instant,
+      lastChangedAt: instant.nullable(),
+      deleted: z.boolean(),
+      deletedAt: instant.nullable(),
+    }),
+  ),
+);
+
+const setPoint = z.strictObject({ backupSetId: id, createdAt: instant });
+
+export const policyHistory = component(
+  'PolicyHistoryPage',
+  "A page of a policy's versions, newest first: consecutive sets holding the same configuration " +
+    'are one version; each lists its field changes from the version before and who made them.',
+  z.strictObject({
+    policyType: z.string(),
+    graphId: z.string(),
+    displayName: z.string(),
+    deletedAt: instant.nullable(),
     items: z.array(
       z.strictObject({
-        policyType: z.string(),
-        graphId: z.string(),
+        version: z.int(),
+        payloadHash: z.string(),
         displayName: z.string(),
-        change: changeKind,
+        change: changeKind
+          .nullable()
+          .describe('added for the first version; null when only the stored form differs'),
+        firstSeen: setPoint,
+        lastSeen: setPoint,
+        setCount: z.int(),
+        fields: z.array(fieldChange).nullable(),
+        valuesWithheld: withheld.optional(),
+        actors: z.array(changeActor).nullable(),
+        actorsUnknown: z.string().optional(),
       }),
     ),
     nextCursor,

@@ -2,20 +2,37 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   getBackupSet,
-  getBackupSetChanges,
   getBackupSetItems,
   getBackupSetReferences,
   listBackupSets,
 } from '../../services/backupSets';
+import { getBackupSetDiff } from '../../services/diffs';
 import { callerMay } from '../authorize';
 import type { ApiDeps } from '../deps';
 import { encodeCursor, newestFirstPageQuery, page, pageQuery, queryFlag } from '../pagination';
 import { REFERENCE_KINDS } from '../../references/rules';
-import { backupItemJson, backupSetChangeJson, backupSetJson, backupSetReferenceJson } from '../serializers';
+import {
+  backupItemJson,
+  backupSetChangeJson,
+  backupSetJson,
+  backupSetReferenceJson,
+  diffSetJson,
+} from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
+const CHANGE_KINDS = ['added', 'removed', 'modified', 'renamed'] as const;
+
 export const changesQuery = pageQuery
-  .extend({ change: z.enum(['added', 'removed', 'modified']).optional() })
+  .extend({ change: z.enum(CHANGE_KINDS).optional(), policyType: z.string().min(1).optional() })
+  .strict();
+
+export const diffQuery = changesQuery
+  .extend({
+    against: z
+      .uuid({ error: 'must be the id of another backup set of this tenant' })
+      .optional()
+      .describe("the set to compare with (default: the schedule's previous set)"),
+  })
   .strict();
 
 export const setsQuery = newestFirstPageQuery.extend({ scheduleId: z.uuid().optional() }).strict();
@@ -74,17 +91,34 @@ export function backupSetsRouter(deps: ApiDeps): Router {
 
   router.get('/:setId/changes', async (req, res) => {
     const query = parseQuery(changesQuery, req.query);
-    const { set, rows, counts } = await getBackupSetChanges(
+    const diff = await getBackupSetDiff(
       deps.db,
       pathId(param(req, 'tenantId'), 'tenant'),
       pathId(param(req, 'setId'), 'backup set'),
       query,
     );
     res.json({
-      backupSetId: set.id,
-      previousBackupSetId: set.previousSetId,
-      counts,
-      ...page(rows, query.limit, backupSetChangeJson),
+      backupSetId: diff.to.id,
+      previousBackupSetId: diff.to.previousSetId,
+      counts: diff.counts.total,
+      ...page(diff.rows, query.limit, backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') })),
+    });
+  });
+
+  router.get('/:setId/diff', async (req, res) => {
+    const query = parseQuery(diffQuery, req.query);
+    const diff = await getBackupSetDiff(
+      deps.db,
+      pathId(param(req, 'tenantId'), 'tenant'),
+      pathId(param(req, 'setId'), 'backup set'),
+      query,
+    );
+    res.json({
+      from: diff.from ? diffSetJson(diff.from) : null,
+      to: diffSetJson(diff.to),
+      comparedTypes: diff.comparedTypes,
+      counts: diff.counts,
+      ...page(diff.rows, query.limit, backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') })),
     });
   });
 

@@ -1,0 +1,6 @@
+// The diff engine: field-level changes between two payloads of one policy (README "Changes").
+export { diffPolicy } from './diffPolicy';
+export { humanizeProperty } from './labels';
+export { settingDefinitionIdsOf } from './settingDefinitions';
+export type { DiffLabels, FieldChange, PolicyChangeKind, PolicyDiff } from './types';
+export { type DefinitionNames, diffBatchWith, type ModifiedDiff, type PayloadPair } from './batch';

@@ -1,0 +1,55 @@
+// Who changed a policy between two backups: the events of the tenant's audit logs on that policy's
+// id (src/db/graphAuditEvents.ts), from the start of the earlier set's run (a change made while it
+// ran may be missing from that set) to the later set's creation. Where the log that covers the
+// type could not be read, `actors` is null with the reason, never an empty list that would read
+// as "nobody".
+import type { Db } from '../db/client';
+import { actorsOf, auditCoverage, type AuditActorEvent } from '../db/graphAuditEvents';
+import { findRun } from '../db/runs';
+import { auditSourceFor } from '../graph';
+
+export interface ActorAttribution {
+  actors: AuditActorEvent[] | null;
+  /** Why `actors` is null: the audit log of the type could not be read, with its reason. */
+  actorsUnknown?: string;
+}
+
+/** The two sides of a change: sets, or where a policy's version was first and last seen. */
+export interface ChangeSide {
+  createdAt: Date;
+  runId: string;
+}
+
+export async function attributeActors<T extends { policyType: string; graphId: string }>(
+  db: Db,
+  tenantId: string,
+  sets: { from: ChangeSide | null; to: ChangeSide },
+  rows: T[],
+): Promise<(T & ActorAttribution)[]> {
+  if (rows.length === 0) return [];
+  const [earlier, later] =
+    sets.from && sets.from.createdAt > sets.to.createdAt ? [sets.to, sets.from] : [sets.from, sets.to];
+  const earlierRun = earlier ? await findRun(db, tenantId, earlier.runId) : null;
+  const since = earlierRun?.startedAt ?? earlier?.createdAt ?? new Date(0);
+  const [events, coverage] = await Promise.all([
+    actorsOf(
+      db,
+      tenantId,
+      rows.map((row) => row.graphId),
+      since,
+      later.createdAt,
+    ),
+    auditCoverage(db, tenantId),
+  ]);
+  return rows.map((row) => {
+    const source = coverage[auditSourceFor(row.policyType)];
+    if (source.state !== 'ok') return { ...row, actors: null, actorsUnknown: source.reason };
+    const found = events.get(row.graphId) ?? [];
+    // No event, and the log was not read back to the window's start: not known, not "nobody".
+    if (found.length === 0 && source.coveredFrom && since < source.coveredFrom) {
+      const from = source.coveredFrom.toISOString();
+      return { ...row, actors: null, actorsUnknown: `the audit log is stored from ${from} on; the change may be older` };
+    }
+    return { ...row, actors: found };
+  });
+}
