@@ -217,16 +217,10 @@ type VersionJson = PolicyVersionRow & {
   policyType: string;
   change: ChangeRowJson['change'] | null;
   fields: unknown;
-} & Pick<
-    ChangeRowJson,
-    'actors' | 'actorsUnknown'
-  >;
+} & Pick<ChangeRowJson, 'actors' | 'actorsUnknown'>;
 
 /** One version of a policy; its field changes from the version before (`changeJson` withholds). */
-export function policyVersionJson(
-  version: VersionJson,
-  changeJson: ReturnType<typeof backupSetChangeJson>,
-) {
+export function policyVersionJson(version: VersionJson, changeJson: ReturnType<typeof backupSetChangeJson>) {
   const { fields, valuesWithheld, actors, actorsUnknown } = changeJson({
     policyType: version.policyType,
     graphId: '',
@@ -368,16 +362,28 @@ export function baselineJson(baseline: Baseline) {
   };
 }
 
-/** Names and ids are unescaped already (src/services/baselineCompare.ts). */
-export function compareItemJson(item: CompareItem) {
-  return {
-    bucket: item.bucket,
-    policyType: item.policyType,
-    baseline: item.baseline,
-    tenant: item.tenant,
-    matchedBy: item.matchedBy,
-    ...(item.fields ? { fields: item.fields } : {}),
-    ...(item.valuesWithheld ? { valuesWithheld: item.valuesWithheld } : {}),
-    unresolvedReferences: item.unresolvedReferences,
+/**
+ * An item of a baseline compare (names and ids are unescaped already: src/services/baselineCompare.ts).
+ * Script values are withheld as in backupSetChangeJson unless the caller may read scripts in both tenants.
+ */
+export function compareItemJson(access: { mayReadScripts: boolean }) {
+  return (item: CompareItem) => {
+    const withhold = !access.mayReadScripts && mayHoldScripts(item.policyType) && item.fields !== undefined;
+    return {
+      bucket: item.bucket,
+      policyType: item.policyType,
+      baseline: item.baseline,
+      tenant: item.tenant,
+      matchedBy: item.matchedBy,
+      ...(item.fields
+        ? {
+            fields: item.fields.map((field) =>
+              withhold && !field.secret ? withheldField({ ...field }) : field,
+            ),
+          }
+        : {}),
+      ...(withhold ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
+      unresolvedReferences: item.unresolvedReferences,
+    };
   };
 }

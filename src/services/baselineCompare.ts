@@ -1,13 +1,14 @@
 // A tenant's backup set against a baseline: policies matched across the two sets
 // (src/baselines/match.ts), reference ids replaced by names (src/baselines/referenceTokens.ts),
-// then each matched pair diffed (src/diff, baseline as before, tenant as after). Two items with
+// then each matched pair diffed (src/diff with setting definitions' names as labels, baseline as
+// before, tenant as after). Two items with
 // the same payload hash are the same configuration and are not looked into.
 import { matchPolicies, type MatchRule } from '../baselines/match';
 import { tokenizePair, type UnresolvedReference } from '../baselines/referenceTokens';
 import { mappingsOf, payloadsByHash, referenceNamesOf, type SetPolicy, setPolicies } from '../db/baselines';
 import type { Db } from '../db/client';
-import { diffPolicy, type FieldChange } from '../diff';
-import { mayHoldScripts } from '../graph';
+import type { FieldChange } from '../diff';
+import { diffBatchOf } from './diffs';
 import { unescapeStoredJson, unescapeStoredText } from '../graph/storedText';
 
 export const BUCKETS = ['different', 'only_in_baseline', 'only_in_tenant', 'matching'] as const;
@@ -27,23 +28,12 @@ export interface CompareItem {
   matchedBy: MatchRule | null;
   /** different only: the leaf changes from the baseline to the tenant. */
   fields?: FieldChange[];
-  /** For script types when the caller may not read scripts in both tenants: fields come without values. */
-  valuesWithheld?: { permission: 'scripts:read'; reason: string };
   unresolvedReferences: UnresolvedReference[];
 }
 
 export interface Comparison {
   counts: Record<Bucket, number>;
   items: CompareItem[];
-}
-
-const SCRIPTS_WITHHELD = {
-  permission: 'scripts:read',
-  reason: 'script bodies can hold credentials: their values need the role operator or higher in both tenants',
-} as const;
-
-function withoutValues({ before: _before, after: _after, ...field }: FieldChange): FieldChange {
-  return field;
 }
 
 /** Payloads are loaded this many pairs at a time. */
@@ -56,7 +46,6 @@ export async function compareSets(
     baselineSetId: string;
     tenantId: string;
     tenantSetId: string;
-    mayReadScripts: boolean;
   },
 ): Promise<Comparison> {
   const [baselineItems, tenantItems, mappings, baselineNames, tenantNames] = await Promise.all([
@@ -73,6 +62,7 @@ export async function compareSets(
     items.push(onlyIn('only_in_baseline', p.policyType, policy(p), null));
   for (const p of matching.onlyInTenant) items.push(onlyIn('only_in_tenant', p.policyType, null, policy(p)));
 
+  const diffBatch = diffBatchOf(db);
   const toDiff = matching.pairs.filter((pair) => {
     if (pair.baseline.payloadHash !== pair.tenant.payloadHash) return true;
     items.push({ ...pairItem('matching', pair.baseline, pair.tenant, pair.rule), unresolvedReferences: [] });
@@ -84,23 +74,29 @@ export async function compareSets(
       db,
       batch.flatMap((pair) => [pair.baseline.payloadHash, pair.tenant.payloadHash]),
     );
-    for (const pair of batch) {
-      const { policyType } = pair.baseline;
-      const tokens = tokenizePair(
-        policyType,
+    const tokenized = batch.map((pair) =>
+      tokenizePair(
+        pair.baseline.policyType,
         { payload: unescapeStoredJson(payloads.get(pair.baseline.payloadHash)), names: baselineNames },
         { payload: unescapeStoredJson(payloads.get(pair.tenant.payloadHash)), names: tenantNames },
-      );
-      const diff = diffPolicy(policyType, tokens.baseline, tokens.tenant);
+      ),
+    );
+    const diffs = await diffBatch(
+      batch.map((pair, i) => ({
+        policyType: pair.baseline.policyType,
+        before: tokenized[i]?.baseline,
+        after: tokenized[i]?.tenant,
+      })),
+    );
+    batch.forEach((pair, i) => {
+      const diff = diffs[i];
       const base = pairItem(diff ? 'different' : 'matching', pair.baseline, pair.tenant, pair.rule);
-      const withheld = diff && !input.mayReadScripts && mayHoldScripts(policyType);
       items.push({
         ...base,
-        ...(diff ? { fields: withheld ? diff.fields.map(withoutValues) : diff.fields } : {}),
-        ...(withheld ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
-        unresolvedReferences: tokens.unresolved,
+        ...(diff ? { fields: diff.fields } : {}),
+        unresolvedReferences: tokenized[i]?.unresolved ?? [],
       });
-    }
+    });
   }
   items.sort(byBucketTypeAndName);
   const counts = Object.fromEntries(BUCKETS.map((bucket) => [bucket, 0])) as Record<Bucket, number>;

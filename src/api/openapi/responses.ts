@@ -333,7 +333,12 @@ export const backupItemPage = paged(
   }),
 );
 
-const changeCounts = z.strictObject({ added: z.int(), removed: z.int(), modified: z.int(), renamed: z.int() });
+const changeCounts = z.strictObject({
+  added: z.int(),
+  removed: z.int(),
+  modified: z.int(),
+  renamed: z.int(),
+});
 
 const fieldChange = component(
   'FieldChange',
@@ -357,7 +362,9 @@ const changeActor = component(
   'ChangeActor',
   "An event of the tenant's audit log on the policy between the two backups.",
   z.strictObject({
-    source: z.enum(['intune', 'directory']).describe('deviceManagement/auditEvents or auditLogs/directoryAudits'),
+    source: z
+      .enum(['intune', 'directory'])
+      .describe('deviceManagement/auditEvents or auditLogs/directoryAudits'),
     actor: anyJson.describe('{ type: user, userPrincipalName } or { type: application, displayName, appId }'),
     activity: z.string(),
     operation: z.string().nullable().describe('Create, Patch, Delete, ... (Intune), or null'),
@@ -457,7 +464,7 @@ export const inventoryPage = paged(
   'PolicyInventoryEntry',
   component(
     'PolicyInventoryEntry',
-    "A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.",
+    'A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.',
     z.strictObject({
       policyType: z.string(),
       graphId: z.string(),
@@ -614,14 +621,6 @@ export const baselineMappings = component(
 
 const comparedPolicy = z.strictObject({ graphId: z.string(), displayName: z.string() });
 const compareBucket = z.enum(['different', 'only_in_baseline', 'only_in_tenant', 'matching']);
-const compareFieldChange = z.strictObject({
-  op: z.enum(['add', 'remove', 'replace']),
-  path: z.string().describe('a JSON Pointer; array elements addressed by identity'),
-  label: z.string(),
-  before: anyJson.optional(),
-  after: anyJson.optional(),
-  secret: z.literal(true).optional().describe('a secret changed: no values are shown'),
-});
 
 const COMPARE_EXAMPLE = {
   baselineId: '7d1e…',
@@ -685,8 +684,8 @@ export const baselineComparison = component(
             .enum(['explicit', 'graphId', 'exactName', 'normalizedName', 'similarName'])
             .nullable()
             .describe('the matching rule that paired the two; null in the only_in buckets'),
-          fields: z.array(compareFieldChange).optional().describe('different items only: every leaf change'),
-          valuesWithheld: z.strictObject({ permission: z.string(), reason: z.string() }).optional(),
+          fields: z.array(fieldChange).optional().describe('different items only: every leaf change'),
+          valuesWithheld: withheld.optional(),
           unresolvedReferences: z.array(
             z.strictObject({
               kind: referenceKind,

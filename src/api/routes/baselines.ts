@@ -87,9 +87,9 @@ export function baselinesRouter(deps: ApiDeps): Router {
       baselineSetId: baseline.backupSetId,
       tenantId: query.tenantId,
       tenantSetId,
-      mayReadScripts:
-        callerMay(res, 'scripts:read') && (await callerMayIn(deps.db, res, query.tenantId, 'scripts:read')),
     });
+    const mayReadScripts =
+      callerMay(res, 'scripts:read') && (await callerMayIn(deps.db, res, query.tenantId, 'scripts:read'));
     const selected = items.filter(
       (item) =>
         (!query.bucket || item.bucket === query.bucket) &&
@@ -103,7 +103,7 @@ export function baselinesRouter(deps: ApiDeps): Router {
       tenantId: query.tenantId,
       backupSetId: tenantSetId,
       counts,
-      items: selected.slice(offset, end).map(compareItemJson),
+      items: selected.slice(offset, end).map(compareItemJson({ mayReadScripts })),
       nextCursor: end < selected.length ? `o${end}` : null,
     });
   });
