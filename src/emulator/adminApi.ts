@@ -6,7 +6,18 @@ import { setEncryptedValue } from './encryptedValues';
 import { type EmulatorFaults, faultsSchema } from './faults';
 import { type Reply, readBody } from './httpUtil';
 import { isLoopback } from './loopback';
+import {
+  ACTOR_HEADER,
+  actorSchema,
+  auditing,
+  getObject,
+  NotFoundError,
+  patchObject,
+  shuffleSchema,
+  shuffleTenant,
+} from './adminObjects';
 import { MutationError, type MutationRequest, type MutationResult, mutate } from './mutations';
+import { PatchError, patchFormat } from './objectPatch';
 import type { EmulatorTenant, GeneratedTenantSpec, RequestStats, TenantStore } from './tenantStore';
 
 // `/_emulator/...`: test and benchmark control of the emulator. No authentication, so only
@@ -45,6 +56,7 @@ export const mutationSchema = z.strictObject({
   modify: count,
   remove: count,
   types: z.array(z.enum(POLICY_TYPE_KEYS)).min(1).optional(),
+  actor: actorSchema.optional(),
 });
 
 /**
@@ -56,6 +68,7 @@ export const plantedPolicySchema = z.strictObject({
   object: z.looseObject({ id: z.string().min(1) }),
   settings: z.array(z.looseObject({})).optional(),
   assignments: z.array(z.looseObject({})).optional(),
+  actor: actorSchema.optional(),
 });
 
 export type PlantedPolicy = z.input<typeof plantedPolicySchema>;
@@ -94,18 +107,24 @@ export function ensureDemoTenant(store: TenantStore, extrasPerType = 0): { creat
   return { created: true, ...countsOf(tenant) };
 }
 
-export function mutateTenant(tenant: EmulatorTenant, request: Partial<MutationRequest>): MutationResult {
-  return mutate(tenant.objects, mutationSchema.parse(request), tenant.mutationRng);
+export function mutateTenant(
+  tenant: EmulatorTenant,
+  request: Partial<MutationRequest> & { actor?: string },
+): MutationResult {
+  const { actor, ...parsed } = mutationSchema.parse(request);
+  return mutate(tenant.objects, parsed, tenant.mutationRng, auditing(tenant, actor));
 }
 
 export function plantPolicy(
   tenant: EmulatorTenant,
   request: PlantedPolicy,
 ): { type: PolicyTypeKey; id: string } {
-  const { type, ...policy } = plantedPolicySchema.parse(request);
+  const { type, actor, ...policy } = plantedPolicySchema.parse(request);
   if (tenant.objects.find(type, policy.object.id))
     throw new ConflictError(`The tenant already has a ${type} object ${policy.object.id}.`);
-  return { type, id: tenant.objects.addStatic(type, policy) };
+  const id = tenant.objects.addStatic(type, policy);
+  auditing(tenant, actor)(type, id, 'Create');
+  return { type, id };
 }
 
 export class ConflictError extends Error {}
@@ -132,6 +151,8 @@ export async function handleAdmin(
     }
     if (error instanceof SyntaxError) return adminError(400, 'BadRequest', 'The body is not valid JSON.');
     if (error instanceof ConflictError) return adminError(409, 'Conflict', error.message);
+    if (error instanceof NotFoundError) return adminError(404, 'NotFound', error.message);
+    if (error instanceof PatchError) return adminError(400, 'BadRequest', error.message);
     if (error instanceof MutationError) return adminError(400, 'BadRequest', error.message);
     throw error;
   }
@@ -164,6 +185,7 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
   }
   const tenant = store.get(id);
   if (tenant === undefined) return adminError(404, 'NotFound', `No tenant ${id}.`);
+  if (action === 'objects') return objectRoute(req, segments.slice(3), tenant);
   const route = `${method} ${action ?? ''}${sub ? `/${sub}` : ''}`;
   switch (route) {
     case 'GET counts':
@@ -177,6 +199,8 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
     }
     case 'POST mutate':
       return { status: 200, body: mutateTenant(tenant, (await jsonBody(req)) as Partial<MutationRequest>) };
+    case 'POST shuffle':
+      return { status: 200, body: shuffleTenant(tenant, shuffleSchema.parse(await jsonBody(req))) };
     case 'POST policies':
       return { status: 201, body: plantPolicy(tenant, (await jsonBody(req)) as PlantedPolicy) };
     case 'GET grants':
@@ -202,4 +226,30 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
     default:
       return adminError(404, 'NotFound', `No admin route ${route.trim()} for a tenant.`);
   }
+}
+
+/** `GET|PATCH /_emulator/tenants/{id}/objects/{policyType}/{graphId}`. */
+async function objectRoute(
+  req: IncomingMessage,
+  [type, graphId, ...rest]: readonly string[],
+  tenant: EmulatorTenant,
+): Promise<Reply> {
+  if (type === undefined || graphId === undefined || rest.length > 0)
+    return adminError(404, 'NotFound', 'Name an object as objects/{policyType}/{graphId}.');
+  if (req.method === 'GET') return { status: 200, body: getObject(tenant, type, graphId) };
+  if (req.method !== 'PATCH')
+    return adminError(405, 'MethodNotAllowed', 'Use GET or PATCH on a stored object.');
+  const format = patchFormat(req.headers['content-type']);
+  if (format === undefined) {
+    return adminError(
+      415,
+      'UnsupportedMediaType',
+      'Send application/merge-patch+json (or application/json) or application/json-patch+json.',
+    );
+  }
+  const header = req.headers[ACTOR_HEADER];
+  const actor = typeof header === 'string' ? header : undefined;
+  // Parsed (and refused) before the object is looked at, so a bad body is a 400 either way.
+  const patch = JSON.parse(await readBody(req)) as unknown;
+  return { status: 200, body: patchObject(tenant, type, graphId, patch, format, actor) };
 }

@@ -1,5 +1,6 @@
 import type { PolicyTypeKey } from '../graph/policyTypes';
 import { DEVICE_CONFIGURATION_CASTS } from './deviceConfigurationCasts';
+import type { AuditLogKind } from './auditLog';
 import type { PoolKind } from './pools';
 
 // What Microsoft Graph serves, written down independently of TenantVault's registry: which entity
@@ -59,18 +60,23 @@ export interface TypeCast {
 }
 
 /**
- * Where the emulator keeps a set's objects: a registry type's collection, elements of a list, or
- * a pool of the tenant (directory, apps, templates: ./pools). A set holding nothing is served empty.
+ * Where the emulator keeps a set's objects: a registry type's collection, elements of a list, a
+ * pool of the tenant (directory, apps, templates: ./pools), or what the tenant's audit log
+ * recorded of changes made through the admin API (./auditLog.ts). A set holding nothing is
+ * served empty.
  */
 export type Holding =
   | { type: PolicyTypeKey; collectionIndex?: number }
   | { type: PolicyTypeKey; elementsOf: string }
-  | { pool: PoolKind };
+  | { pool: PoolKind }
+  | { log: AuditLogKind };
+
+export type FilterOperator = 'eq' | 'ge' | 'gt' | 'le' | 'lt';
 
 /** A property `$filter` may test on a set, its literal type and the operators Graph accepts. */
 export interface FilterableProperty {
   type: 'string' | 'boolean' | 'dateTime';
-  operators: readonly ('eq' | 'ge')[];
+  operators: readonly FilterOperator[];
 }
 
 /** The registry types a set holds (for per-type faults); directory holdings have none. */
@@ -133,6 +139,8 @@ const SINGLE: NavigationRule = {
 };
 
 const STRING_EQ: FilterableProperty = { type: 'string', operators: ['eq'] };
+/** A time window: `activityDateTime ge 2026-01-01T00:00:00Z and activityDateTime lt …`. */
+const TIME_RANGE: FilterableProperty = { type: 'dateTime', operators: ['ge', 'gt', 'le', 'lt'] };
 /** Equality on the name and the key, which Intune's collections accept (IntuneManagement, IntuneCD). */
 const BY_NAME = { id: STRING_EQ, displayName: STRING_EQ };
 /** Built-in roles and scope tags are told apart with `isBuiltIn eq false` (IntuneManagement). */
@@ -562,17 +570,34 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     { drifting: ['enrolledDeviceCount', 'enrollmentTokenUsageCount'] },
   ),
   // The audit log, read since a time (`activityDateTime ge …`; Learn intune-auditing-auditevent-list,
-  // IntuneManagement's audit view). Its permissions table names only DeviceManagementApps (Read or
-  // ReadWrite), and so does TenantVault's audit source (src/graph/auditSources.ts).
+  // IntuneManagement's audit view): the seeded history, then the changes made through the admin
+  // API. Its permissions table names only DeviceManagementApps (Read or ReadWrite), and so does
+  // TenantVault's audit source (src/graph/auditSources.ts).
   set(
     '/deviceManagement/auditEvents',
     'microsoft.graph.auditEvent',
-    [{ pool: 'auditEvents' }],
+    [{ pool: 'auditEvents' }, { log: 'auditEvents' }],
     APPS,
+    {},
+    { versions: BOTH, filters: { ...BY_NAME, activityDateTime: TIME_RANGE } },
+  ),
+  // Entra ID's audit log, where Conditional Access policy and named location changes are recorded
+  // (Learn directoryaudit-list: application permission AuditLog.Read.All; filterable by
+  // activityDateTime, category, activityDisplayName).
+  set(
+    '/auditLogs/directoryAudits',
+    'microsoft.graph.directoryAudit',
+    [{ log: 'directoryAudits' }],
+    ['AuditLog.Read.All'],
     {},
     {
       versions: BOTH,
-      filters: { ...BY_NAME, activityDateTime: { type: 'dateTime', operators: ['ge'] } },
+      filters: {
+        id: STRING_EQ,
+        category: STRING_EQ,
+        activityDisplayName: STRING_EQ,
+        activityDateTime: TIME_RANGE,
+      },
     },
   ),
   // Apps that app configurations target and Enrollment Status Pages wait for (./pools/mobileApps.ts);

@@ -24,13 +24,25 @@ export interface MutationResult {
 
 export class MutationError extends Error {}
 
+/** Told of each change as it is made (a removal before the object is gone), for the audit log. */
+export type ChangeListener = (
+  type: PolicyTypeKey,
+  id: string,
+  operation: 'Create' | 'Patch' | 'Delete',
+) => void;
+
 function push(target: IdsByType, type: PolicyTypeKey, id: string): void {
   const list = target[type] ?? [];
   list.push(id);
   target[type] = list;
 }
 
-export function mutate(objects: TenantObjects, request: MutationRequest, rng: Rng): MutationResult {
+export function mutate(
+  objects: TenantObjects,
+  request: MutationRequest,
+  rng: Rng,
+  onChange: ChangeListener = () => undefined,
+): MutationResult {
   const types =
     request.types && request.types.length > 0 ? [...new Set(request.types)] : [...POLICY_TYPE_KEYS];
   const existing = types.flatMap((type) => objects.all(type).map((record) => ({ type, id: record.id })));
@@ -50,10 +62,12 @@ export function mutate(objects: TenantObjects, request: MutationRequest, rng: Rn
   for (const [n, target] of chosen.entries()) {
     if (n < request.remove) {
       push(result.removed, target.type, target.id);
+      onChange(target.type, target.id, 'Delete');
       toRemove.set(target.type, (toRemove.get(target.type) ?? new Set()).add(target.id));
     } else {
       objects.modify(target.type, target.id);
       push(result.modified, target.type, target.id);
+      onChange(target.type, target.id, 'Patch');
     }
   }
   for (const [type, ids] of toRemove) objects.remove(type, ids);
@@ -63,6 +77,7 @@ export function mutate(objects: TenantObjects, request: MutationRequest, rng: Rn
     const type = pickWeighted(types, rng.next() * weightSum);
     for (const id of objects.generate(type, 1)) {
       push(result.added, type, id);
+      onChange(type, id, 'Create');
       added++;
     }
   }

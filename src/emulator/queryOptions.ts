@@ -1,5 +1,5 @@
 import { graphError } from './graphErrors';
-import type { FilterableProperty, NavigationRule } from './graphSurface';
+import type { FilterableProperty, FilterOperator, NavigationRule } from './graphSurface';
 import type { Reply } from './httpUtil';
 import type { EmulatorNode, GraphJson } from './types';
 
@@ -98,7 +98,7 @@ export function bindSelect(
   return out.includes('*') ? undefined : out;
 }
 
-type Clause = { property: string; operator: 'eq' | 'ge'; literal: string | boolean | number };
+type Clause = { property: string; operator: FilterOperator; literal: string | boolean | number };
 
 const NOT_ALLOWED =
   "The query specified in the URI is not valid. Query option 'Filter' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.";
@@ -107,7 +107,7 @@ const INVALID = 'Invalid filter clause';
 /**
  * `$filter` as a predicate over served objects, for a set whose filterable properties are
  * `filters`: `and` of `<property> <op> <literal>` (string in quotes, true/false, or a UTC
- * time for `ge`), each clause optionally in parentheses. Anything else is Graph's 400.
+ * time for eq/ge/gt/le/lt), each clause optionally in parentheses. Anything else is Graph's 400.
  */
 export function filterOf(
   url: URL,
@@ -142,10 +142,10 @@ function parseClause(
 ): Clause | undefined {
   let text = part.trim();
   while (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1).trim();
-  const parts = /^(\w+)\s+(eq|ge)\s+(.+)$/i.exec(text);
+  const parts = /^(\w+)\s+(eq|ge|gt|le|lt)\s+(.+)$/i.exec(text);
   if (parts === null) return undefined;
   const entry = Object.entries(filters).find(([name]) => name.toLowerCase() === parts[1]?.toLowerCase());
-  const operator = parts[2]?.toLowerCase() as 'eq' | 'ge';
+  const operator = parts[2]?.toLowerCase() as FilterOperator;
   if (entry === undefined || !entry[1].operators.includes(operator)) return undefined;
   const [property, rule] = entry;
   const raw = (parts[3] ?? '').trim();
@@ -164,10 +164,18 @@ function parseClause(
   return Number.isNaN(time) ? undefined : { property, operator, literal: time };
 }
 
+const TIME_COMPARISONS: Record<FilterOperator, (time: number, literal: number) => boolean> = {
+  eq: (time, literal) => time === literal,
+  ge: (time, literal) => time >= literal,
+  gt: (time, literal) => time > literal,
+  le: (time, literal) => time <= literal,
+  lt: (time, literal) => time < literal,
+};
+
 function matches(value: unknown, clause: Clause): boolean {
   if (typeof clause.literal === 'number') {
     const time = typeof value === 'string' ? Date.parse(value) : NaN;
-    return !Number.isNaN(time) && time >= clause.literal;
+    return !Number.isNaN(time) && TIME_COMPARISONS[clause.operator](time, clause.literal);
   }
   // Graph compares Intune strings without regard to case.
   if (typeof clause.literal === 'string')

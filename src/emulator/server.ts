@@ -13,6 +13,7 @@ import {
   plantPolicy,
   type TenantCounts,
 } from './adminApi';
+import { getObject, patchObject, shuffleTenant } from './adminObjects';
 import { type EmulatorFaults, faultsSchema } from './faults';
 import { handleGraphRequest } from './graphEndpoint';
 import { graphError, notFound } from './graphErrors';
@@ -21,7 +22,8 @@ import { handleToken, instanceDiscovery, openIdConfiguration } from './identity'
 import type { MutationRequest, MutationResult } from './mutations';
 import { type EmulatorTenant, type GeneratedTenantSpec, type RequestStats, TenantStore } from './tenantStore';
 import { loadOrCreateTls } from './tls';
-import type { EmulatorTenantSeed } from './types';
+import type { PatchFormat } from './objectPatch';
+import type { EmulatorTenantSeed, GraphJson } from './types';
 
 // Plain node:https with a hand-rolled router rather than Express: raw control of status,
 // headers and body shapes is the point of an emulator.
@@ -59,6 +61,18 @@ export interface GraphEmulator {
   mutate(azureTenantId: string, request: Partial<MutationRequest>): MutationResult;
   /** A hand-written object added to the tenant, as `POST /_emulator/tenants/<id>/policies` adds it. */
   plantPolicy(azureTenantId: string, request: PlantedPolicy): { type: PolicyTypeKey; id: string };
+  /** The stored object with its sub-resources, as `GET /_emulator/tenants/<id>/objects/<type>/<graphId>`. */
+  getObject(azureTenantId: string, type: PolicyTypeKey, graphId: string): GraphJson;
+  /** A merge patch or JSON Patch applied to it, as `PATCH` of that path; returns the new object. */
+  patchObject(
+    azureTenantId: string,
+    type: PolicyTypeKey,
+    graphId: string,
+    patch: unknown,
+    options?: { format?: PatchFormat; actor?: string },
+  ): GraphJson;
+  /** Reorders what Graph gives no order to, as `POST /_emulator/tenants/<id>/shuffle`. */
+  shuffle(azureTenantId: string, seed?: string): { seed: string; objects: number };
   stats(azureTenantId: string): RequestStats;
   resetStats(azureTenantId: string): void;
   /** Token endpoint calls for the tenant, successful or not. */
@@ -129,6 +143,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     },
     mutate: (azureTenantId, request) => mutateTenant(tenant(azureTenantId), request),
     plantPolicy: (azureTenantId, request) => plantPolicy(tenant(azureTenantId), request),
+    getObject: (azureTenantId, type, graphId) => getObject(tenant(azureTenantId), type, graphId),
+    patchObject: (azureTenantId, type, graphId, patch, options = {}) =>
+      patchObject(tenant(azureTenantId), type, graphId, patch, options.format, options.actor),
+    shuffle: (azureTenantId, seed) =>
+      shuffleTenant(tenant(azureTenantId), seed === undefined ? {} : { seed }),
     stats: (azureTenantId) => structuredClone(tenant(azureTenantId).stats),
     resetStats: (azureTenantId) => store.resetStats(tenant(azureTenantId)),
     tokenRequests: (azureTenantId) => store.tokenRequests(azureTenantId),

@@ -36,6 +36,10 @@ function setMembers(
         elements.push(objects.pools.node(holding.pool, k));
       continue;
     }
+    if ('log' in holding) {
+      elements.push(...objects.audit.list(holding.log));
+      continue;
+    }
     if ('elementsOf' in holding) {
       for (const record of objects.all(holding.type))
         elements.push(...listOf(objects.node(holding.type, record), holding.elementsOf));
@@ -65,6 +69,11 @@ function findMember(tenant: EmulatorTenant, set: EntitySet, id: string): Emulato
   for (const holding of set.holds) {
     if ('pool' in holding) {
       const hit = objects.pools.find(id, [holding.pool]);
+      if (hit) return hit;
+      continue;
+    }
+    if ('log' in holding) {
+      const hit = objects.audit.find(holding.log, id);
       if (hit) return hit;
       continue;
     }

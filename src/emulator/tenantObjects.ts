@@ -1,6 +1,8 @@
 import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
+import { TenantAuditLog } from './auditLog';
 import { TenantPools } from './pools';
 import { sealNode } from './encryptedValues';
+import { shuffledNode } from './shuffle';
 import { GENERATORS } from './generators';
 import { graphTimestamp, Rng } from './prng';
 import type { EmulatorNode, EmulatorPolicy, GraphJson } from './types';
@@ -16,6 +18,8 @@ interface GeneratedRecord {
   collectionIndex: number;
   /** Set by `modify`; until then the timestamps are derived from the index when built. */
   lastModifiedDateTime?: string;
+  /** Seeds of the shuffles applied since it was created, oldest first (./shuffle.ts). */
+  shuffles?: string[];
 }
 
 interface StaticRecord {
@@ -100,9 +104,18 @@ function reviseObject(object: GraphJson): void {
   if (numeric) object[numeric[0]] = (numeric[1] as number) + 1;
   else if (flag) object[flag[0]] = !flag[1];
   else object.description = `${String(object.description ?? '')} (edited)`.trim();
-  if (typeof object.version === 'number') object.version += 1;
+  markModified(object, object);
+}
+
+/**
+ * What Graph does to an object on every write, whatever the write says: the version (where the
+ * type has one) goes up from the stored one, and the modification time is now (Conditional
+ * Access and named locations call it modifiedDateTime).
+ */
+export function markModified(object: GraphJson, before: GraphJson): void {
+  if (typeof before.version === 'number') object.version = before.version + 1;
   const stamp = graphTimestamp(new Date());
-  if ('modifiedDateTime' in object && !('lastModifiedDateTime' in object)) object.modifiedDateTime = stamp;
+  if ('modifiedDateTime' in before && !('lastModifiedDateTime' in before)) object.modifiedDateTime = stamp;
   else object.lastModifiedDateTime = stamp;
 }
 
@@ -125,7 +138,11 @@ export class TenantObjects {
     return this.poolsCache;
   }
 
+  /** What the admin API changed, as the tenant's audit logs serve it. */
+  readonly audit: TenantAuditLog;
+
   constructor(readonly label: string) {
+    this.audit = new TenantAuditLog(label, () => this.pools);
     for (const key of POLICY_TYPE_KEYS) {
       this.records.set(
         key,
@@ -209,7 +226,8 @@ export class TenantObjects {
   node(type: PolicyTypeKey, record: ObjectRecord): EmulatorNode {
     if (record.kind === 'static') return record.node;
     const label = this.labelOf(type, record.index);
-    return cached(`${label}|${record.revision}`, () => {
+    const shuffles = record.shuffles ?? [];
+    return cached(`${label}|${record.revision}|${shuffles.join('|')}`, () => {
       const times = new Rng(`${label}|times`);
       const createdDateTime = times.timestamp('2023-01-01T00:00:00Z', '2025-06-01T00:00:00Z');
       const built = GENERATORS[type].generate({
@@ -229,8 +247,38 @@ export class TenantObjects {
           return bound === 0 ? undefined : this.identity(other, k % bound).id;
         },
       });
-      return sealNode(type, built);
+      return shuffles.reduce(shuffledNode, sealNode(type, built));
     });
+  }
+
+  /**
+   * Replaces an object's stored node (a patch): a generated object becomes a hand-written one
+   * in the same place, so it keeps its position in its collection.
+   */
+  replace(type: PolicyTypeKey, id: string, node: EmulatorNode): void {
+    const record = this.find(type, id);
+    if (record === undefined) throw new Error(`no ${type} object ${id}`);
+    const replacement: StaticRecord = { kind: 'static', id, collectionIndex: record.collectionIndex, node };
+    const collection = this.records.get(type)?.[record.collectionIndex];
+    if (collection) collection[collection.indexOf(record)] = replacement;
+    this.byId.get(type)?.set(id, replacement);
+  }
+
+  /**
+   * Permutes every object's keys and unordered arrays (./shuffle.ts), each object by its own
+   * seed derived from `seed`; generated objects are shuffled whenever they are built.
+   */
+  shuffle(seed: string): number {
+    let shuffled = 0;
+    for (const type of POLICY_TYPE_KEYS) {
+      for (const record of this.all(type)) {
+        const objectSeed = `${seed}|${type}|${record.id}`;
+        if (record.kind === 'static') record.node = shuffledNode(record.node, objectSeed);
+        else record.shuffles = [...(record.shuffles ?? []), objectSeed];
+        shuffled += 1;
+      }
+    }
+    return shuffled;
   }
 
   /** Changes a configuration property and bumps lastModifiedDateTime. */

@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { listInventory, listPolicyVersions, type PolicyVersionRow } from '../db/inventory';
 import type { KeysetPosition } from '../db/paging';
 import { findPolicy } from '../db/policies';
+import type { PolicyChangeKind } from '../diff';
 import { escapeStoredText } from '../graph';
 import { attributeActors } from './changeActors';
 import { diffBatchOf } from './diffs';
@@ -51,7 +52,7 @@ export async function getPolicyHistory(
   const versions = await Promise.all(
     pairs.map(async ({ row, previous }, i) => {
       const diff = previous ? diffs[i] : null;
-      const change = previous ? (diff?.change ?? null) : 'added';
+      const change: PolicyChangeKind | null = previous ? (diff?.change ?? null) : 'added';
       const [attributed] = await attributeActors(
         db,
         tenantId,

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import type { Tenant } from '../../src/db/client';
+import { getObject, patchObject, shuffleTenant } from '../../src/emulator/adminClient';
 import type { PolicyTypeKey } from '../../src/graph';
 import { type TestStack, type TestStackOptions, useTestStack } from './stack';
 import { emulatorToken } from './emulatorToken';
@@ -120,7 +121,7 @@ export class EmulatorAdmin {
   /** Changes exactly that many objects; returns the Graph ids per type of what changed. */
   async mutate(
     azureTenantId: string,
-    change: { add?: number; modify?: number; remove?: number; types?: PolicyTypeKey[] },
+    change: { add?: number; modify?: number; remove?: number; types?: PolicyTypeKey[]; actor?: string },
   ): Promise<Record<'added' | 'modified' | 'removed', Partial<Record<PolicyTypeKey, string[]>>>> {
     return (await this.request('POST', `/_emulator/tenants/${azureTenantId}/mutate`, change, 200)) as Record<
       'added' | 'modified' | 'removed',
@@ -142,10 +143,36 @@ export class EmulatorAdmin {
       type: PolicyTypeKey;
       object: { id: string } & Record<string, unknown>;
       assignments?: Record<string, unknown>[];
+      /** Who the audit log says created it: a user principal name or an application id. */
+      actor?: string;
     },
   ): Promise<string> {
     const body = await this.request('POST', `/_emulator/tenants/${azureTenantId}/policies`, request, 201);
     return (body as { id: string }).id;
+  }
+
+  /** A stored object with its sub-resources (assignments, settings, ...) as properties. */
+  getObject(azureTenantId: string, type: PolicyTypeKey, graphId: string): Promise<Record<string, unknown>> {
+    return getObject(this.stack.emulator, azureTenantId, type, graphId);
+  }
+
+  /**
+   * Applies a merge patch (an object) or a JSON Patch (an array) to a stored object, as an admin's
+   * edit (audited, with `actor` if given); returns the object after the patch.
+   */
+  patchObject(
+    azureTenantId: string,
+    type: PolicyTypeKey,
+    graphId: string,
+    patch: Record<string, unknown> | Record<string, unknown>[],
+    actor?: string,
+  ): Promise<Record<string, unknown>> {
+    return patchObject(this.stack.emulator, azureTenantId, type, graphId, patch, actor);
+  }
+
+  /** Reorders every array Graph gives no order to and every object's keys across the tenant. */
+  shuffle(azureTenantId: string, seed?: string): Promise<{ seed: string; objects: number }> {
+    return shuffleTenant(this.stack.emulator, azureTenantId, seed);
   }
 
   /** The text of a Graph response, exactly as the emulator sent it. */
