@@ -101,11 +101,7 @@ export function backupSetsRouter(deps: ApiDeps): Router {
       backupSetId: diff.to.id,
       previousBackupSetId: diff.to.previousSetId,
       counts: diff.counts.total,
-      ...page(
-        diff.rows,
-        query.limit,
-        backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') }),
-      ),
+      ...page(diff.rows, query.limit, backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') })),
     });
   });
 
@@ -122,11 +118,7 @@ export function backupSetsRouter(deps: ApiDeps): Router {
       to: diffSetJson(diff.to),
       comparedTypes: diff.comparedTypes,
       counts: diff.counts,
-      ...page(
-        diff.rows,
-        query.limit,
-        backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') }),
-      ),
+      ...page(diff.rows, query.limit, backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') })),
     });
   });
 
