@@ -1,6 +1,6 @@
 // Retention: after a run's set is written, delete the schedule's sets its retention no longer
 // keeps (src/retention/policy.ts: sets younger than the grace period, tenant minimum, grace
-// period of reductions, legal holds, the newest holder of each type). Every deletion is audited with the set ids and the actor whose
+// period of reductions, legal holds, baselines, the newest holder of each type). Every deletion is audited with the set ids and the actor whose
 // change caused it: `system` for plain ageing, the user whose reduction it is otherwise.
 import type { AuditActor } from '../db/audit';
 import { appendAudit } from '../db/audit';
@@ -31,6 +31,8 @@ export interface RetentionOutcome {
   keptForTypes: RetentionPlan['keptForTypes'];
   /** Sets beyond keepLast kept under a legal hold. */
   keptForHold: string[];
+  /** Sets beyond keepLast kept because a baseline pins them. */
+  keptForBaseline: string[];
 }
 
 export function createApplyRetention({ db }: ActivityDeps) {
@@ -67,6 +69,7 @@ export function createApplyRetention({ db }: ActivityDeps) {
           keepLast,
           keptForTypes: plan.keptForTypes,
           keptForHold: plan.keptForHold,
+          keptForBaseline: plan.keptForBaseline,
         };
       },
       { timeout: 5 * 60_000, maxWait: 30_000 },

@@ -14,6 +14,7 @@ import { observeRequests } from './observeRequests';
 import { openApiRouter } from './openapi/router';
 import { notFoundRoute, problemMiddleware } from './problem';
 import { auditLogsRouter } from './routes/auditLogs';
+import { baselinesRouter } from './routes/baselines';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
@@ -63,6 +64,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/backup-sets', backupSetsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets/:setId/legal-hold', legalHoldsRouter(deps));
   v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
+  v1.use('/baselines', baselinesRouter(deps));
   v1.use('/tenants/:tenantId/policies', policiesRouter(deps));
   app.use('/v1', v1);
 

@@ -7,8 +7,13 @@
 // In a tenant (`:tenantId`), a caller who is not a member gets 404 whatever the route, as if the
 // tenant did not exist, so its existence does not leak; only a member whose role is too low gets
 // 403. Platform admins act in every tenant.
+//
+// A resource that belongs to one tenant but has a top-level path (`/v1/baselines/:baselineId`)
+// names its tenant through its id: TENANT_OF_PATH_PARAM looks it up, and an id that names nothing
+// is a 404 like a tenant the caller is no member of.
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Db, TenantRole } from '../db/client';
+import { tenantIdOfBaseline } from '../db/baselines';
 import { findTenantAccess } from '../db/memberships';
 import type { Principal } from '../db/tokens';
 import { NotFoundError } from '../services/errors';
@@ -23,6 +28,20 @@ import { param, pathId } from './validation';
 interface TenantAccess {
   tenantId: string;
   role: TenantRole | null;
+}
+
+/** Path parameters other than :tenantId that name a tenant's resource, and how to find its tenant. */
+export const TENANT_OF_PATH_PARAM: Record<
+  string,
+  { resource: string; tenantOf: (db: Db, id: string) => Promise<string | null> }
+> = {
+  baselineId: { resource: 'baseline', tenantOf: tenantIdOfBaseline },
+};
+
+/** The path parameter that names the route's tenant: `tenantId`, or one of TENANT_OF_PATH_PARAM. */
+export function tenantParamOf(path: string): string | undefined {
+  if (path.includes('/:tenantId')) return 'tenantId';
+  return Object.keys(TENANT_OF_PATH_PARAM).find((name) => path.includes(`/:${name}`));
 }
 
 /** What limits callers: both run once per request, around authentication. */
@@ -52,7 +71,7 @@ export function authorizeByRouteTable(
         res.locals.routeParams = { ...req.params };
         next();
       },
-      authorize(db, op.permission, limits),
+      authorize(db, op.permission, limits, tenantParamOf(op.path)),
     );
   }
   return function authorizeByRouteTable(req, res, next) {
@@ -64,7 +83,12 @@ export function authorizeByRouteTable(
   };
 }
 
-function authorize(db: Db, permission: Permission, limits: RequestLimits): RequestHandler {
+function authorize(
+  db: Db,
+  permission: Permission,
+  limits: RequestLimits,
+  tenantParam: string | undefined,
+): RequestHandler {
   return async (req, res, next) => {
     if (permission !== 'public') {
       if (!res.locals.principal) {
@@ -75,7 +99,7 @@ function authorize(db: Db, permission: Permission, limits: RequestLimits): Reque
       }
       const principal = res.locals.principal as Principal;
       if (isTenantPermission(permission)) {
-        const access = await tenantAccess(db, pathId(param(req, 'tenantId'), 'tenant'), principal, res);
+        const access = await tenantAccess(db, await tenantOfPath(db, req, tenantParam), principal, res);
         if (!holds(principal, access, permission))
           throw forbidden(
             `your role in this tenant (${access.role}) does not allow this: it needs ${permission}`,
@@ -107,6 +131,14 @@ async function authenticateThrottled(
   }
 }
 
+async function tenantOfPath(db: Db, req: Request, tenantParam: string | undefined): Promise<string> {
+  const lookup = tenantParam ? TENANT_OF_PATH_PARAM[tenantParam] : undefined;
+  if (!tenantParam || !lookup) return pathId(param(req, 'tenantId'), 'tenant');
+  const tenantId = await lookup.tenantOf(db, pathId(param(req, tenantParam), lookup.resource));
+  if (!tenantId) throw new NotFoundError(lookup.resource);
+  return tenantId;
+}
+
 async function tenantAccess(db: Db, tenantId: string, principal: Principal, res: Response) {
   const known = res.locals.tenantAccess as TenantAccess | undefined;
   if (known?.tenantId === tenantId) return known;
@@ -120,6 +152,29 @@ async function tenantAccess(db: Db, tenantId: string, principal: Principal, res:
 
 function holds(principal: Principal, access: TenantAccess, permission: TenantPermission): boolean {
   return principal.platformAdmin || (access.role !== null && roleGrants(access.role, permission));
+}
+
+/**
+ * Whether the caller holds `permission` in a tenant other than the route's (a body's or query's
+ * tenant); false for a tenant that does not exist or of which the caller is no member.
+ */
+export async function callerMayIn(
+  db: Db,
+  res: Response,
+  tenantId: string,
+  permission: TenantPermission,
+): Promise<boolean> {
+  const principal = principalOf(res);
+  const found = await findTenantAccess(db, tenantId, principal.userId);
+  if (!found) return false;
+  return holds(principal, { tenantId, role: found.role }, permission);
+}
+
+/** The tenant of the route (its path's, or that of the resource the path names). */
+export function routeTenantId(res: Response): string {
+  const access = res.locals.tenantAccess as TenantAccess | undefined;
+  if (!access) throw new Error('routeTenantId needs a route with a tenant permission');
+  return access.tenantId;
 }
 
 /**

@@ -9,6 +9,7 @@ import { newestFirstPageQuery, pageQuery } from './pagination';
 import { canBeForbidden, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
+import { baselinesQuery, compareQuery, createBaselineBody, mappingsBody } from './routes/baselines.schema';
 import { changesQuery, diffQuery, itemsQuery, referencesQuery, setsQuery } from './routes/backupSets';
 import { historyQuery, inventoryQuery } from './routes/policies';
 import { legalHoldBody } from './routes/legalHolds';
@@ -57,6 +58,11 @@ export const tags = [
     name: 'Retention',
     description: 'Safeguards on what retention may delete: minimum, grace period, legal holds.',
   },
+  {
+    name: 'Baselines',
+    description:
+      'Backup sets pinned under a name (retention keeps them), and any tenant compared against them.',
+  },
   { name: 'Audit', description: 'The append-only audit log.' },
   { name: 'Members', description: "A tenant's members and their roles." },
   { name: 'Users', description: 'Users and their API tokens.' },
@@ -73,6 +79,7 @@ export const pathParams: Record<string, z.ZodType> = {
   notificationId: z.uuid().describe('the notification id'),
   userId: z.uuid().describe('the user id'),
   tokenId: z.uuid().describe('the API token id'),
+  baselineId: z.uuid().describe("the baseline id (the baseline's tenant is the route's tenant)"),
   file: z.string().describe('a file of the reference page'),
   policyType: z.string().describe('a policy type key (GET /v1/policy-types)'),
   graphId: z.string().describe("the policy's id in Microsoft Graph"),
@@ -606,5 +613,82 @@ export const operations: Operation[] = [
     permission: 'tenant:admin',
     replies: ok(r.legalHold, 'the hold, released'),
     problems: [409],
+  },
+  {
+    method: 'post',
+    path: '/v1/baselines',
+    operationId: 'createBaseline',
+    summary: "Pin one of a tenant's backup sets as a named baseline",
+    description:
+      'The caller must be manager or owner of `tenantId` (else 422 naming `tenantId`; a tenant the ' +
+      "caller cannot read is refused as unknown), and the set must be that tenant's (`backupSetId`). " +
+      'Retention never deletes a pinned set (the database refuses it too) until the baseline is deleted.',
+    tag: 'Baselines',
+    permission: 'authenticated',
+    body: createBaselineBody,
+    replies: created(r.baseline, 'the baseline'),
+    problems: [409],
+  },
+  {
+    method: 'get',
+    path: '/v1/baselines',
+    operationId: 'listBaselines',
+    summary: 'The baselines of the tenants the caller may read, by id',
+    tag: 'Baselines',
+    permission: 'authenticated',
+    query: baselinesQuery,
+    replies: ok(r.baselinePage, 'a page of baselines'),
+  },
+  {
+    method: 'get',
+    path: '/v1/baselines/:baselineId',
+    operationId: 'getBaseline',
+    summary: 'A baseline',
+    tag: 'Baselines',
+    permission: 'tenant:read',
+    replies: ok(r.baseline, 'the baseline'),
+  },
+  {
+    method: 'delete',
+    path: '/v1/baselines/:baselineId',
+    operationId: 'deleteBaseline',
+    summary: 'Delete a baseline: its set is no longer pinned',
+    description: "Retention may delete the set at its next run, by the schedule's usual rules.",
+    tag: 'Baselines',
+    permission: 'schedules:write',
+    replies: { 204: { description: 'deleted' } },
+  },
+  {
+    method: 'put',
+    path: '/v1/baselines/:baselineId/mappings',
+    operationId: 'setBaselineMappings',
+    summary: 'Set the explicit matches between the baseline and one tenant',
+    description:
+      "Replaces all of the baseline's matches with `tenantId` (an empty list removes them): one " +
+      'request states the whole pairing, so it is checked as a whole (each policy once per side). ' +
+      'A match overrides the name rules of the compare.',
+    tag: 'Baselines',
+    permission: 'schedules:write',
+    body: mappingsBody,
+    replies: ok(r.baselineMappings, "the baseline's matches with the tenant"),
+  },
+  {
+    method: 'get',
+    path: '/v1/baselines/:baselineId/compare',
+    operationId: 'compareWithBaseline',
+    summary: "A tenant's backup set against the baseline",
+    description:
+      'Policies are matched by type: an explicit mapping, the same Graph id (GUIDs only), the same ' +
+      'display name, the same name ignoring case and whitespace, then a similar name (word-token ' +
+      "Jaccard similarity of at least 0.6, each the other's single best candidate); a name shared " +
+      'by several policies of one side is never guessed. Referenced groups, filters, scope tags, ' +
+      "locations, users and apps are compared by the name each set's references hold; an id a set " +
+      'holds no name for is listed in `unresolvedReferences` and never shows as a difference. ' +
+      '`different` items carry the leaf changes (baseline as before, tenant as after). The caller ' +
+      'must be able to read both tenants.',
+    tag: 'Baselines',
+    permission: 'tenant:read',
+    query: compareQuery,
+    replies: ok(r.baselineComparison, 'the counts per bucket and a page of items'),
   },
 ];

@@ -9,12 +9,14 @@ import type {
   BackupSetChange,
   BackupSetReference,
   BackupSetHold,
+  Baseline,
   Notification,
   Tenant,
   User,
 } from '../db/client';
 import type { InventoryRow, PolicyVersionRow } from '../db/inventory';
 import type { Member } from '../db/memberships';
+import type { CompareItem } from '../services/baselineCompare';
 import type { IssuedToken } from '../db/tokens';
 import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { pendingReductions, type TenantRetention } from '../retention/policy';
@@ -215,16 +217,10 @@ type VersionJson = PolicyVersionRow & {
   policyType: string;
   change: ChangeRowJson['change'] | null;
   fields: unknown;
-} & Pick<
-    ChangeRowJson,
-    'actors' | 'actorsUnknown'
-  >;
+} & Pick<ChangeRowJson, 'actors' | 'actorsUnknown'>;
 
 /** One version of a policy; its field changes from the version before (`changeJson` withholds). */
-export function policyVersionJson(
-  version: VersionJson,
-  changeJson: ReturnType<typeof backupSetChangeJson>,
-) {
+export function policyVersionJson(version: VersionJson, changeJson: ReturnType<typeof backupSetChangeJson>) {
   const { fields, valuesWithheld, actors, actorsUnknown } = changeJson({
     policyType: version.policyType,
     graphId: '',
@@ -352,5 +348,42 @@ export function memberJson(member: Member) {
     role: member.role,
     createdAt: member.createdAt,
     updatedAt: member.updatedAt,
+  };
+}
+
+export function baselineJson(baseline: Baseline) {
+  return {
+    id: baseline.id,
+    name: baseline.name,
+    tenantId: baseline.tenantId,
+    backupSetId: baseline.backupSetId,
+    createdBy: baseline.createdBy,
+    createdAt: baseline.createdAt,
+  };
+}
+
+/**
+ * An item of a baseline compare (names and ids are unescaped already: src/services/baselineCompare.ts).
+ * Script values are withheld as in backupSetChangeJson unless the caller may read scripts in both tenants.
+ */
+export function compareItemJson(access: { mayReadScripts: boolean }) {
+  return (item: CompareItem) => {
+    const withhold = !access.mayReadScripts && mayHoldScripts(item.policyType) && item.fields !== undefined;
+    return {
+      bucket: item.bucket,
+      policyType: item.policyType,
+      baseline: item.baseline,
+      tenant: item.tenant,
+      matchedBy: item.matchedBy,
+      ...(item.fields
+        ? {
+            fields: item.fields.map((field) =>
+              withhold && !field.secret ? withheldField({ ...field }) : field,
+            ),
+          }
+        : {}),
+      ...(withhold ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
+      unresolvedReferences: item.unresolvedReferences,
+    };
   };
 }

@@ -74,12 +74,15 @@ export async function retentionRulesOf(db: Db, scheduleId: string) {
   };
 }
 
-/** The schedule's sets, newest first, each with its types and whether a hold protects it now. */
+/** The schedule's sets, newest first, each with its types and whether a hold or a baseline protects it now. */
 export async function setsForRetention(db: Db, scheduleId: string): Promise<SetForRetention[]> {
-  const rows = await db.$queryRaw<{ id: string; created_at: Date; policy_types: string[]; held: boolean }[]>`
+  const rows = await db.$queryRaw<
+    { id: string; created_at: Date; policy_types: string[]; held: boolean; pinned: boolean }[]
+  >`
     SELECT s.id, s.created_at, s.policy_types,
            EXISTS (SELECT 1 FROM backup_set_holds h WHERE h.backup_set_id = s.id
-                   AND (h.released_at IS NULL OR h.protects_until > now())) AS held
+                   AND (h.released_at IS NULL OR h.protects_until > now())) AS held,
+           EXISTS (SELECT 1 FROM baselines b WHERE b.backup_set_id = s.id) AS pinned
     FROM backup_sets s WHERE s.schedule_id = ${scheduleId}::uuid
     ORDER BY s.created_at DESC, s.id DESC`;
   return rows.map((row) => ({
@@ -87,6 +90,7 @@ export async function setsForRetention(db: Db, scheduleId: string): Promise<SetF
     createdAt: row.created_at,
     policyTypes: row.policy_types,
     held: row.held,
+    pinned: row.pinned,
   }));
 }
 

@@ -7,6 +7,8 @@
 // - reductions wait: a lower keepLast, minimum or grace period, or a released legal hold, takes
 //   effect only `graceDays` after it was made; until then the higher value stays in force;
 // - legal holds: a held set is never deleted (the database refuses it too);
+// - baselines: a set a baseline pins is never deleted while the baseline exists (the database
+//   refuses it too); deleting the baseline unpins it at once, as pinning is no safeguard;
 // - the newest set that holds a policy type no newer kept set holds is kept, so narrowing a
 //   schedule's types never takes the last backup of the types it dropped.
 
@@ -115,6 +117,8 @@ export interface SetForRetention {
   policyTypes: string[];
   /** Under a legal hold, or released from one less than a grace period ago. */
   held: boolean;
+  /** Pinned by a baseline. */
+  pinned: boolean;
 }
 
 export type DeletionCause = { kind: 'ageing' } | { kind: 'reduction'; by: string };
@@ -127,6 +131,8 @@ export interface RetentionPlan {
   keptForTypes: { id: string; policyTypes: string[] }[];
   /** Sets beyond keepLast kept because of a legal hold. */
   keptForHold: string[];
+  /** Sets beyond keepLast kept because a baseline pins them (and no hold does). */
+  keptForBaseline: string[];
 }
 
 /**
@@ -147,7 +153,13 @@ export function planRetention(
 ): RetentionPlan {
   const keepLast = keepLastInForce(rules.schedule, rules.tenant, rules.now);
   const youngSince = rules.now.getTime() - tenantRetentionInForce(rules.tenant, rules.now).graceDays * DAY_MS;
-  const plan: RetentionPlan = { keepLast, delete: [], keptForTypes: [], keptForHold: [] };
+  const plan: RetentionPlan = {
+    keepLast,
+    delete: [],
+    keptForTypes: [],
+    keptForHold: [],
+    keptForBaseline: [],
+  };
   const covered = new Set<string>();
   const cover = (set: SetForRetention) => {
     for (const type of set.policyTypes) covered.add(type);
@@ -163,6 +175,9 @@ export function planRetention(
       cover(set);
     } else if (set.held) {
       plan.keptForHold.push(set.id);
+      cover(set);
+    } else if (set.pinned) {
+      plan.keptForBaseline.push(set.id);
       cover(set);
     } else {
       const uncovered = set.policyTypes.filter((type) => !covered.has(type));

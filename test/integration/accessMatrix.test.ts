@@ -8,6 +8,7 @@
 // (422), the fixture schedule is disabled (run now: 409) and its run succeeded (retry: 409); a
 // DELETE gets a fresh resource per call, which a refused call must leave in place.
 import { randomUUID } from 'node:crypto';
+import { insertBaseline } from '../../src/db/baselines';
 import { placeHold } from '../../src/db/retention';
 import { isTenantPermission, roleGrants } from '../../src/api/permissions';
 import { type Operation, operations, problemStatuses } from '../../src/api/routeTable';
@@ -44,6 +45,7 @@ interface TenantFixture {
   scheduleId: string;
   runId: string;
   setId: string;
+  baselineId: string;
 }
 
 /** What the caller must get, from the route's permission and the role definitions alone. */
@@ -107,7 +109,13 @@ async function tenantFixture(tenantId: string): Promise<TenantFixture> {
       newPayloadBytes: 0,
     },
   });
-  return { id: tenantId, scheduleId: schedule.id, runId: run.id, setId: set.id };
+  const baseline = await insertBaseline(stack.db, {
+    name: 'matrix',
+    tenantId,
+    backupSetId: set.id,
+    createdBy: 'system',
+  });
+  return { id: tenantId, scheduleId: schedule.id, runId: run.id, setId: set.id, baselineId: baseline.id };
 }
 
 beforeAll(async () => {
@@ -212,6 +220,15 @@ async function freshResource(
         (await db.backupSetHold.findUniqueOrThrow({ where: { backupSetId: setId } })).releasedAt === null,
     };
   }
+  if (param === 'baselineId') {
+    const { id } = await insertBaseline(db, {
+      name: `to delete ${randomUUID()}`,
+      tenantId,
+      backupSetId: setId,
+      createdBy: 'system',
+    });
+    return { id, stillThere: async () => (await db.baseline.findUnique({ where: { id } })) !== null };
+  }
   throw new Error(`no fresh resource for :${param}; add one here`);
 }
 
@@ -223,6 +240,7 @@ async function call(op: Operation, caller: Caller, target: Target) {
     scheduleId: tenant.scheduleId,
     runId: tenant.runId,
     setId: tenant.setId,
+    baselineId: tenant.baselineId,
     notificationId: caller.notificationId,
     file: 'swagger-ui.css',
     // /v1/users/:userId names the caller (own) or someone else; members/:userId a user to set.

@@ -285,3 +285,42 @@ test("narrowing a schedule's types keeps the newest set of each type it dropped"
   expect(third.summary.retention.deletedBackupSetIds).toEqual([first.backupSetId]);
   expect(await setsOf(scheduleId)).toEqual([third.backupSetId, second.backupSetId, wide.backupSetId]);
 }, 180_000);
+
+test('a set a baseline pins is never deleted, by retention or by hand; deleting the baseline unpins it', async () => {
+  const { tenant, manager, scheduleId } = await tenantWithSchedule({ retention: { keepLast: 1 } });
+  const [first] = await runs(tenant.id, scheduleId, 1);
+  const pinned = await stack.api('/v1/baselines', {
+    method: 'POST',
+    token: manager.token,
+    body: { name: 'gold', tenantId: tenant.id, backupSetId: first.backupSetId },
+  });
+  expect(pinned.status).toBe(201);
+
+  await runs(tenant.id, scheduleId, 1);
+  await letDaysPass(tenant.id, 8);
+  const [third] = await runs(tenant.id, scheduleId, 1);
+  expect(third.summary.retention).toMatchObject({
+    deletedBackupSetIds: [],
+    keptForHold: [],
+    keptForBaseline: [first.backupSetId],
+  });
+  await expect(stack.db.backupSet.delete({ where: { id: first.backupSetId } })).rejects.toThrow(
+    /pinned by a baseline/,
+  );
+
+  const deleted = await stack.api(`/v1/baselines/${pinned.body.id}`, {
+    method: 'DELETE',
+    token: manager.token,
+  });
+  expect(deleted.status).toBe(204);
+  const [last] = await runs(tenant.id, scheduleId, 1);
+  expect(last.summary.retention.deletedBackupSetIds).toContain(first.backupSetId);
+  const audit = await stack.db.auditLog.findMany({
+    where: { tenantId: tenant.id, action: { startsWith: 'baseline.' } },
+    orderBy: { createdAt: 'asc' },
+  });
+  expect(audit.map((row) => [row.action, row.actor])).toEqual([
+    ['baseline.created', `user:${manager.userId}`],
+    ['baseline.deleted', `user:${manager.userId}`],
+  ]);
+}, 180_000);

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildOpenApiDocument, openApiPath } from '../../src/api/openapi/document';
 import { type Operation, operations } from '../../src/api/routeTable';
+import { insertBaseline } from '../../src/db/baselines';
 import { createSchedule, scheduleBody } from '../support/runs';
 import { type ApiResponse, type TestStack, useTestStack } from '../support/stack';
 
@@ -45,6 +46,11 @@ function withValue(body: Json, path: string[], value: string): Json {
   const [head, ...rest] = path as [string, ...string[]];
   if (rest.length === 0) return { ...body, [head]: value };
   if (rest[0] === '0' && rest.length === 1) return { ...body, [head]: [value] };
+  // A field of an array's first object (`mappings.0.policyType`).
+  if (rest[0] === '0' && Array.isArray(body[head])) {
+    const [first, ...others] = body[head] as Json[];
+    return { ...body, [head]: [withValue(first ?? {}, rest.slice(1), value), ...others] };
+  }
   return { ...body, [head]: withValue((body[head] as Json | undefined) ?? {}, rest, value) };
 }
 
@@ -52,6 +58,8 @@ interface Fixtures {
   userId: string;
   scheduleId: string;
   otherUserId: string;
+  setId: string;
+  baselineId: string;
 }
 let fixtures: Fixtures;
 
@@ -74,6 +82,15 @@ const validBodies: Record<string, () => Json> = {
   createBackupSchedule: () => scheduleBody(),
   updateBackupSchedule: () => ({ name: `renamed ${randomUUID()}` }),
   bulkBackupSchedules: () => ({ action: 'run', scheduleIds: [fixtures.scheduleId] }),
+  createBaseline: () => ({
+    name: `text ${randomUUID()}`,
+    tenantId: stack.tenant.id,
+    backupSetId: fixtures.setId,
+  }),
+  setBaselineMappings: () => ({
+    tenantId: stack.tenant.id,
+    mappings: [{ policyType: 'compliance', baselineGraphId: 'a', tenantGraphId: 'b' }],
+  }),
 };
 
 function pathOf(op: Operation): string {
@@ -83,6 +100,7 @@ function pathOf(op: Operation): string {
     runId: randomUUID(),
     setId: randomUUID(),
     notificationId: randomUUID(),
+    baselineId: fixtures.baselineId,
     userId: op.operationId === 'setMember' ? fixtures.otherUserId : fixtures.userId,
   };
   return op.path.replace(/:(\w+)/g, (_, name: string) => {
@@ -134,7 +152,40 @@ beforeAll(async () => {
   const row = await stack.db.apiToken.findUniqueOrThrow({ where: { prefix: token } });
   const other = await stack.userWithRole(null);
   const schedule = await createSchedule(stack, stack.tenant.id, { enabled: false });
-  fixtures = { userId: row.userId, scheduleId: schedule.id, otherUserId: other.userId };
+  // A set (as a run would write it) and a baseline pinning it, for the baseline routes.
+  const run = await stack.db.backupScheduleRun.create({
+    data: {
+      tenantId: stack.tenant.id,
+      scheduleId: schedule.id,
+      workflowId: `text-${randomUUID()}`,
+      trigger: 'manual',
+      status: 'succeeded',
+      finishedAt: new Date(),
+    },
+  });
+  const set = await stack.db.backupSet.create({
+    data: {
+      tenantId: stack.tenant.id,
+      scheduleId: schedule.id,
+      runId: run.id,
+      itemCount: 0,
+      totalBytes: 0,
+      newPayloadBytes: 0,
+    },
+  });
+  const baseline = await insertBaseline(stack.db, {
+    name: 'text input',
+    tenantId: stack.tenant.id,
+    backupSetId: set.id,
+    createdBy: 'system',
+  });
+  fixtures = {
+    userId: row.userId,
+    scheduleId: schedule.id,
+    otherUserId: other.userId,
+    setId: set.id,
+    baselineId: baseline.id,
+  };
 });
 
 test('the walk covers every route with a body or a query, and each body route has a valid body', () => {

@@ -7,6 +7,7 @@ import {
   roleGrants,
   TENANT_ROLES,
 } from '../../src/api/permissions';
+import { tenantParamOf } from '../../src/api/authorize';
 import { operations, problemStatuses } from '../../src/api/routeTable';
 
 test('each role can do what the one below it can, and the roles grant what the product says', () => {
@@ -24,10 +25,10 @@ test('each role can do what the one below it can, and the roles grant what the p
   });
 });
 
-test('the routes with a :tenantId, and only they, need a tenant permission', () => {
+test("the routes in a tenant (a :tenantId, or a :baselineId that names the tenant's baseline), and only they, need a tenant permission", () => {
   for (const op of operations) {
     const where = `${op.method.toUpperCase()} ${op.path}`;
-    expect([where, isTenantPermission(op.permission)]).toEqual([where, op.path.includes('/:tenantId')]);
+    expect([where, isTenantPermission(op.permission)]).toEqual([where, tenantParamOf(op.path) !== undefined]);
     if (op.permission === 'self-or-admin')
       expect([where, op.path]).toEqual([where, expect.stringContaining('/:userId')]);
   }
@@ -38,6 +39,10 @@ test('what each role may do, route by route, as the product names it', () => {
   expect(byId).toMatchObject({
     getTenant: 'tenant:read',
     listRuns: 'tenant:read',
+    getBaseline: 'tenant:read',
+    compareWithBaseline: 'tenant:read',
+    deleteBaseline: 'schedules:write',
+    setBaselineMappings: 'schedules:write',
     listBackupSetItems: 'tenant:read',
     listBackupSetChanges: 'tenant:read',
     listAuditLogs: 'tenant:read',

@@ -26,6 +26,7 @@ const sets = (count: number, youngest = 10, types = ['compliance']): SetForReten
     createdAt: at(-(youngest + i)),
     policyTypes: types,
     held: false,
+    pinned: false,
   }));
 const ids = (plan: ReturnType<typeof planRetention>) => plan.delete.map((entry) => entry.id);
 
@@ -118,6 +119,7 @@ describe('planRetention', () => {
       createdAt: at(-i / 1000),
       policyTypes: ['compliance'],
       held: false,
+      pinned: false,
     }));
     expect(ids(planRetention([...burst, ...sets(3)], rules({ schedule: schedule(3) })))).toEqual([]);
     // With no grace period the burst counts like any sets.
@@ -150,16 +152,17 @@ describe('planRetention', () => {
     ]);
   });
 
-  it('keeps held sets and the newest holder of a type the kept sets lack', () => {
-    const old = (id: string, days: number, policyTypes: string[], held = false) => ({
+  it('keeps held sets, sets a baseline pins, and the newest holder of a type the kept sets lack', () => {
+    const old = (id: string, days: number, policyTypes: string[], held = false, pinned = false) => ({
       id,
       createdAt: at(-days),
       policyTypes,
       held,
+      pinned,
     });
     const history: SetForRetention[] = [
       old('s0', 10, ['compliance']),
-      old('s1', 11, ['compliance']),
+      old('s1', 11, ['compliance'], false, true),
       old('s2', 12, ['compliance', 'settingsCatalog'], true),
       old('s3', 13, ['compliance', 'settingsCatalog', 'powershellScripts']),
       old('s4', 14, ['compliance', 'settingsCatalog', 'powershellScripts']),
@@ -167,15 +170,19 @@ describe('planRetention', () => {
     ];
     const plan = planRetention(history, rules({ schedule: schedule(1) }));
     expect(plan.keptForHold).toEqual(['s2']);
+    expect(plan.keptForBaseline).toEqual(['s1']);
     expect(plan.keptForTypes).toEqual([
       { id: 's3', policyTypes: ['powershellScripts'] },
       { id: 's5', policyTypes: ['deviceConfiguration'] },
     ]);
-    expect(ids(plan)).toEqual(['s1', 's4']);
+    expect(ids(plan)).toEqual(['s4']);
   });
 
   it('with no grace period, the set the run just made is the newest of keepLast', () => {
-    const history = [{ id: 'new', createdAt: t0, policyTypes: ['compliance'], held: false }, ...sets(2)];
+    const history = [
+      { id: 'new', createdAt: t0, policyTypes: ['compliance'], held: false, pinned: false },
+      ...sets(2),
+    ];
     const plan = planRetention(history, rules({ schedule: schedule(1), tenant: tenant({ graceDays: 0 }) }));
     expect(ids(plan)).toEqual(['s0', 's1']);
   });

@@ -333,7 +333,12 @@ export const backupItemPage = paged(
   }),
 );
 
-const changeCounts = z.strictObject({ added: z.int(), removed: z.int(), modified: z.int(), renamed: z.int() });
+const changeCounts = z.strictObject({
+  added: z.int(),
+  removed: z.int(),
+  modified: z.int(),
+  renamed: z.int(),
+});
 
 const fieldChange = component(
   'FieldChange',
@@ -357,7 +362,9 @@ const changeActor = component(
   'ChangeActor',
   "An event of the tenant's audit log on the policy between the two backups.",
   z.strictObject({
-    source: z.enum(['intune', 'directory']).describe('deviceManagement/auditEvents or auditLogs/directoryAudits'),
+    source: z
+      .enum(['intune', 'directory'])
+      .describe('deviceManagement/auditEvents or auditLogs/directoryAudits'),
     actor: anyJson.describe('{ type: user, userPrincipalName } or { type: application, displayName, appId }'),
     activity: z.string(),
     operation: z.string().nullable().describe('Create, Patch, Delete, ... (Intune), or null'),
@@ -457,7 +464,7 @@ export const inventoryPage = paged(
   'PolicyInventoryEntry',
   component(
     'PolicyInventoryEntry',
-    "A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.",
+    'A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.',
     z.strictObject({
       policyType: z.string(),
       graphId: z.string(),
@@ -586,3 +593,109 @@ export const [member, memberPage] = resource('Member', "A user's role in the ten
   role: memberBody.shape.role,
   ...timestamps,
 });
+
+export const [baseline, baselinePage] = resource(
+  'Baseline',
+  'A backup set pinned under a name: retention keeps the set while the baseline exists.',
+  {
+    id,
+    name: z.string(),
+    tenantId: id,
+    backupSetId: id,
+    createdBy: z.string().describe('"user:<id>"'),
+    createdAt: instant,
+  },
+);
+
+export const baselineMappings = component(
+  'BaselineMappings',
+  "The baseline's explicit matches with one tenant.",
+  z.strictObject({
+    baselineId: id,
+    tenantId: id,
+    mappings: z.array(
+      z.strictObject({ policyType: z.string(), baselineGraphId: z.string(), tenantGraphId: z.string() }),
+    ),
+  }),
+);
+
+const comparedPolicy = z.strictObject({ graphId: z.string(), displayName: z.string() });
+const compareBucket = z.enum(['different', 'only_in_baseline', 'only_in_tenant', 'matching']);
+
+const COMPARE_EXAMPLE = {
+  baselineId: '7d1e…',
+  baselineBackupSetId: '0b7c…',
+  tenantId: '4c2a…',
+  backupSetId: '3f90…',
+  counts: { different: 1, only_in_baseline: 1, only_in_tenant: 0, matching: 41 },
+  items: [
+    {
+      bucket: 'different',
+      policyType: 'deviceConfiguration',
+      baseline: { graphId: 'a1b2…', displayName: 'WIN - Restrictions' },
+      tenant: { graphId: 'c3d4…', displayName: 'WIN - Restrictions' },
+      matchedBy: 'exactName',
+      fields: [
+        {
+          op: 'replace',
+          path: '/passwordMinimumLength',
+          label: 'Password minimum length',
+          before: 12,
+          after: 8,
+        },
+        {
+          op: 'remove',
+          path: '/assignments/[target=#microsoft.graph.groupAssignmentTarget:group:SG - Pilot]',
+          label: 'Assignment: SG - Pilot',
+          before: { target: { groupId: 'group:SG - Pilot' } },
+        },
+      ],
+      unresolvedReferences: [{ kind: 'group', id: '5f0e…', side: 'tenant' }],
+    },
+  ],
+  nextCursor: 'o50',
+};
+
+export const baselineComparison = component(
+  'BaselineComparison',
+  "A tenant's backup set against a baseline: counts per bucket, and a page of items (different " +
+    'first, then only_in_baseline, only_in_tenant, matching). Referenced objects appear in ' +
+    '`fields` as "<kind>:<name>" tokens; an id a set holds no name for is listed in ' +
+    '`unresolvedReferences` and compares equal to any other unresolved id.',
+  z
+    .strictObject({
+      baselineId: id,
+      baselineBackupSetId: id,
+      tenantId: id,
+      backupSetId: id.describe("the compared set: the one asked for, else the tenant's newest"),
+      counts: z.strictObject({
+        different: z.int(),
+        only_in_baseline: z.int(),
+        only_in_tenant: z.int(),
+        matching: z.int(),
+      }),
+      items: z.array(
+        z.strictObject({
+          bucket: compareBucket,
+          policyType: z.string(),
+          baseline: comparedPolicy.nullable(),
+          tenant: comparedPolicy.nullable(),
+          matchedBy: z
+            .enum(['explicit', 'graphId', 'exactName', 'normalizedName', 'similarName'])
+            .nullable()
+            .describe('the matching rule that paired the two; null in the only_in buckets'),
+          fields: z.array(fieldChange).optional().describe('different items only: every leaf change'),
+          valuesWithheld: withheld.optional(),
+          unresolvedReferences: z.array(
+            z.strictObject({
+              kind: referenceKind,
+              id: z.string(),
+              side: z.enum(['baseline', 'tenant']),
+            }),
+          ),
+        }),
+      ),
+      nextCursor,
+    })
+    .meta({ examples: [COMPARE_EXAMPLE] }),
+);

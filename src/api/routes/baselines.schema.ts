@@ -1,0 +1,53 @@
+// Request schemas of /v1/baselines, parsed by the routes and documented from the route table.
+import { z } from 'zod';
+import { BUCKETS } from '../../services/baselineCompare';
+import { pageQuery } from '../pagination';
+
+export const createBaselineBody = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .describe('unique among the tenant\'s baselines, e.g. "CIS L1 2026-11"'),
+  tenantId: z.uuid().describe('the tenant whose set is pinned: the caller must be its manager or owner'),
+  backupSetId: z.uuid().describe('a backup set of that tenant'),
+});
+
+export const baselinesQuery = pageQuery
+  .extend({ tenantId: z.uuid().optional().describe("only this tenant's baselines") })
+  .strict();
+
+const graphId = z.string().trim().min(1).max(300);
+
+export const mappingsBody = z.strictObject({
+  tenantId: z.uuid().describe('the compared tenant these matches are for (the caller must read it)'),
+  mappings: z
+    .array(
+      z.strictObject({
+        policyType: z.string().min(1).max(100).describe('a policy type key, e.g. settingsCatalog'),
+        baselineGraphId: graphId.describe("the policy's Graph id in the baseline's set"),
+        tenantGraphId: graphId.describe("the policy's Graph id in the compared tenant"),
+      }),
+    )
+    .max(2000)
+    .describe("every explicit match with this tenant: replaces the baseline's earlier ones"),
+});
+
+// Compares are computed per request; the cursor is where the previous page ended.
+const NOT_A_CURSOR = 'must be a cursor returned as nextCursor';
+export const compareCursor = z
+  .string()
+  .regex(/^o[0-9]{1,7}$/, NOT_A_CURSOR)
+  .transform((cursor) => Number(cursor.slice(1)));
+
+export const compareQuery = z.strictObject({
+  tenantId: z.uuid().describe('the tenant to compare with the baseline (the caller must read it)'),
+  backupSetId: z.uuid().optional().describe("one of that tenant's sets; default: its newest"),
+  bucket: z.enum(BUCKETS).optional().describe('only the items of this bucket'),
+  policyType: z.string().min(1).max(100).optional().describe('only the items of this policy type'),
+  limit: pageQuery.shape.limit,
+  cursor: compareCursor
+    .optional()
+    .describe('the nextCursor of the previous page: an opaque string, to be passed back as it came'),
+});
