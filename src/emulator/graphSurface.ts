@@ -132,6 +132,27 @@ const SINGLE: NavigationRule = {
   single: true,
 };
 
+/**
+ * A policy's catalog settings, paged at 25 (IntuneCD #125), each with the `settingDefinitions`
+ * relationship of deviceManagementConfigurationSetting (docs intune-deviceconfigv2-
+ * devicemanagementconfigurationsetting.md): routable (docs ...settingdefinition-list.md lists
+ * `configurationPolicies/{id}/settings/{settingId}/settingDefinitions`) and expanded on the
+ * settings list (IntuneManagement Documentation.psm1 reads configurationPolicies and
+ * compliancePolicies `settings?$expand=settingDefinitions`). From the policy it is two levels,
+ * `$expand=settings($expand=settingDefinitions)`, beyond these sets' depth of 1.
+ */
+const CATALOG_SETTINGS: NavigationRule = {
+  ...PER_ITEM,
+  pageSize: 25,
+  graphType: 'microsoft.graph.deviceManagementConfigurationSetting',
+  elements: {
+    settingDefinitions: {
+      ...NAV,
+      graphType: 'microsoft.graph.deviceManagementConfigurationSettingDefinition',
+    },
+  },
+};
+
 const STRING_EQ: FilterableProperty = { type: 'string', operators: ['eq'] };
 /** Equality on the name and the key, which Intune's collections accept (IntuneManagement, IntuneCD). */
 const BY_NAME = { id: STRING_EQ, displayName: STRING_EQ };
@@ -229,8 +250,8 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'settingsCatalog' }],
     CONFIG,
     {
-      // Paged at 25 (IntuneCD #125); list-level $expand=settings is only in unattributed code.
-      settings: { ...PER_ITEM, pageSize: 25 },
+      // List-level $expand=settings is only in unattributed code.
+      settings: CATALOG_SETTINGS,
       assignments: NAV,
     },
   ),
@@ -485,7 +506,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'settingsCompliance' }],
     CONFIG,
     {
-      settings: { ...PER_ITEM, pageSize: 25 },
+      settings: CATALOG_SETTINGS,
       scheduledActionsForRule: {
         ...PER_ITEM,
         graphType: 'microsoft.graph.deviceManagementComplianceScheduledActionForRule',
