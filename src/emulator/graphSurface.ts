@@ -35,6 +35,8 @@ export interface NavigationRule {
   references?: true;
   /** Graph's type name of its elements, for error messages about their navigations. */
   graphType?: string;
+  /** Its elements are Microsoft's catalog, re-published per tenant fault `catalogRevision`. */
+  catalog?: true;
 }
 
 /**
@@ -149,6 +151,7 @@ const CATALOG_SETTINGS: NavigationRule = {
     settingDefinitions: {
       ...NAV,
       graphType: 'microsoft.graph.deviceManagementConfigurationSettingDefinition',
+      catalog: true,
     },
   },
 };
