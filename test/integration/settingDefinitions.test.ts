@@ -58,10 +58,10 @@ test('a backup stores each distinct definition once, outside the payloads, with 
   expect(rows.size).toBe(firstIds.length);
   expect([...rows.values()].every((count) => count === 1)).toBe(true);
 
-  const [{ holding }] = await stack.db.$queryRaw<{ holding: number }[]>`
-    SELECT count(*)::int AS holding FROM backup_items i JOIN backup_payloads p ON p.hash = i.payload_hash
+  const [holding] = await stack.db.$queryRaw<{ count: number }[]>`
+    SELECT count(*)::int AS count FROM backup_items i JOIN backup_payloads p ON p.hash = i.payload_hash
     WHERE i.backup_set_id = ${first.setId}::uuid AND p.content::text LIKE '%"settingDefinitions"%'`;
-  expect(holding).toBe(0);
+  expect(holding?.count).toBe(0);
 
   const names = await settingDefinitionNames(stack.db, firstIds);
   expect(names.size).toBe(firstIds.length);
