@@ -8,6 +8,7 @@ import type { Tenant } from '../db/client';
 import { completeTypeCapture, databaseNow, restartTypeCapture, takeCaptureOwnership } from '../db/capture';
 import { holdSyncLease, releaseSyncLease, renewSyncLease } from '../db/syncLeases';
 import { type CaptureOwner, type PageTarget, type PolicyRow, writePolicyPage } from '../db/policies';
+import { storeSettingDefinitions } from '../db/settingDefinitions';
 import { storeSettingValues } from '../db/settingValues';
 import { findTenant } from '../db/tenants';
 import {
@@ -32,6 +33,7 @@ import { captureAuditEvents } from './captureAuditEvents';
 import { captureReferences } from './captureReferences';
 import type { ActivityDeps } from './deps';
 import { hasUnreadableValues, sealEncryptedSettings, unreadableValuesWarning } from './encryptedSettings';
+import { SettingDefinitionSink } from './settingDefinitions';
 import { emptySummary, failureForRefusedEndpoint, outcomeForFailure } from './syncOutcome';
 
 export interface SyncPoliciesInput {
@@ -72,6 +74,8 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       done: resumed?.done ?? {},
     };
     const lastAttempt = context.info.attempt >= SYNC_MAX_ATTEMPTS;
+    // One per attempt, across its types: each distinct catalog definition is stored once.
+    const definitions = new SettingDefinitionSink();
     // This attempt owns the run's capture from here on: an older attempt still running (its
     // worker lost Temporal, not the database) can no longer write to it.
     const owner = { runId: input.runId, attempt: context.info.attempt };
@@ -90,10 +94,15 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
     try {
       for (const type of input.policyTypes) {
         progress.current = type;
-        progress.done[type] ??= await syncOneType(client, owner, tenant.id, type, lastAttempt, (items) => {
-          progress.itemsFetched += items;
-          context.heartbeat(progress);
-        });
+        progress.done[type] ??= await syncOneType(
+          client,
+          { ...owner, tenantId: tenant.id, policyType: type },
+          { lastAttempt, definitions },
+          (items) => {
+            progress.itemsFetched += items;
+            context.heartbeat(progress);
+          },
+        );
         progress.typesDone += 1;
         context.heartbeat(progress);
       }
@@ -155,15 +164,13 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
   /** The type's summary; a type not captured completely is logged with its reason. */
   async function syncOneType(
     client: GraphClient,
-    owner: CaptureOwner,
-    tenantId: string,
-    type: string,
-    lastAttempt: boolean,
+    target: PageTarget,
+    options: SyncTypeOptions,
     onPage: (items: number) => void,
   ): Promise<PolicyTypeSummary> {
-    const { runId } = owner;
+    const { runId, tenantId, policyType: type } = target;
     const summary = isPolicyTypeKey(type)
-      ? await syncType(client, { ...owner, tenantId, policyType: type }, lastAttempt, onPage)
+      ? await syncType(client, target, options, onPage)
       : emptySummary('failed', `unknown policy type "${type}"`);
     if (summary.outcome !== 'ok') {
       const { outcome, reason, requiredPermission } = summary;
@@ -184,7 +191,7 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
   async function syncType(
     client: GraphClient,
     target: PageTarget,
-    lastAttempt: boolean,
+    { lastAttempt, definitions }: SyncTypeOptions,
     onPage: (items: number) => void,
   ): Promise<PolicyTypeSummary> {
     const type = target.policyType as PolicyTypeKey;
@@ -204,18 +211,33 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       // minutes away behind a Graph Retry-After).
       const writeFailed = new AbortController();
       await pipelinePages(
-        client.fetchPolicyRecords(type, (policy) => toCaptured(policy, type, rule, seal, references), {
-          signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
-        }),
+        client.fetchPolicyRecords(
+          type,
+          (policy) => ({
+            ...toCaptured(policy, type, rule, seal, references),
+            // Taken off the policy as it completes: only the distinct ones stay in memory.
+            definitions: definitions.take(policy.settingDefinitions),
+          }),
+          {
+            signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
+          },
+        ),
         writeFailed,
         async (page) => {
           for (const { row } of page.filter((captured) => captured.unreadable))
             unreadable.set(row.graphId, row.displayName);
-          // Before the page: no stored payload may refer to a value that is not stored.
-          await storeSettingValues(
-            db,
-            page.flatMap((captured) => captured.values),
-          );
+          // Before the page: no stored payload may refer to a value that is not stored. The
+          // definitions go with the page too (no pass of their own), in the same round.
+          await Promise.all([
+            storeSettingValues(
+              db,
+              page.flatMap((captured) => captured.values),
+            ),
+            storeSettingDefinitions(
+              db,
+              page.flatMap((captured) => captured.definitions),
+            ),
+          ]);
           const rows = dedupeByGraphId(page.map((captured) => captured.row));
           const counts = await writePolicyPage(db, target, rows);
           summary.added += counts.added;
@@ -293,6 +315,11 @@ function graphCredentials(tenant: Tenant, secrets: TenantSecretCipher): GraphTen
     if (!(error instanceof SecretUndecryptableError)) throw error;
     throw ApplicationFailure.create({ message: error.message, type: error.code, nonRetryable: true });
   }
+}
+
+interface SyncTypeOptions {
+  lastAttempt: boolean;
+  definitions: SettingDefinitionSink;
 }
 
 interface CapturedPolicy {

@@ -5,6 +5,8 @@
 // grammar into ASTs of filters and literals; the emulator only needs names and the raw options,
 // nested `$expand` parsed again, which is a bracket-depth split.
 
+import { splitTopLevel as splitOutsideParentheses } from '../graph/expandQuery';
+
 export interface ExpandItem {
   /** As the client wrote it (matched case-insensitively against the surface). */
   name: string;
@@ -54,21 +56,11 @@ function parseItem(text: string, whole: string): ExpandItem | { error: string } 
 
 /** `text` split at `separator` outside parentheses; an unbalanced bracket is an error. */
 function splitTopLevel(text: string, separator: string): string[] | { error: string } {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '(') depth++;
-    if (char === ')' && --depth < 0) return syntaxError(text);
-    if (char === separator && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  if (depth !== 0) return { error: 'Found an unbalanced bracket expression.' };
-  parts.push(text.slice(start));
-  return parts;
+  const parts = splitOutsideParentheses(text, separator);
+  if (Array.isArray(parts)) return parts;
+  return parts.unbalanced === 'close'
+    ? syntaxError(text)
+    : { error: 'Found an unbalanced bracket expression.' };
 }
 
 function syntaxError(text: string): { error: string } {

@@ -19,6 +19,11 @@ export const faultsSchema = z.strictObject({
   brokenNextLinkTypes: z.array(policyTypeKey).optional(),
   /** Inline `$expand`ed lists longer than this are paged with `<property>@odata.nextLink`. */
   inlineExpansionPageSize: z.number().int().min(1).max(1000).optional(),
+  /**
+   * Microsoft re-publishes its catalog: definitions (NavigationRule.catalog) carry this revision
+   * in their `version`, while no object of the tenant changes.
+   */
+  catalogRevision: z.number().int().min(0).max(1_000_000).optional(),
   /** The secret stops working and every issued token is rejected. */
   revokeSecret: z.boolean().optional(),
 });

@@ -36,6 +36,8 @@ export interface NavigationRule {
   references?: true;
   /** Graph's type name of its elements, for error messages about their navigations. */
   graphType?: string;
+  /** Its elements are Microsoft's catalog, re-published per tenant fault `catalogRevision`. */
+  catalog?: true;
 }
 
 /**
@@ -138,6 +140,28 @@ const SINGLE: NavigationRule = {
   single: true,
 };
 
+/**
+ * A policy's catalog settings, paged at 25 (IntuneCD #125), each with the `settingDefinitions`
+ * relationship of deviceManagementConfigurationSetting (docs intune-deviceconfigv2-
+ * devicemanagementconfigurationsetting.md): routable (docs ...settingdefinition-list.md lists
+ * `configurationPolicies/{id}/settings/{settingId}/settingDefinitions`) and expanded on the
+ * settings list (IntuneManagement Documentation.psm1 reads configurationPolicies and
+ * compliancePolicies `settings?$expand=settingDefinitions`). From the policy it is two levels,
+ * `$expand=settings($expand=settingDefinitions)`, beyond these sets' depth of 1.
+ */
+const CATALOG_SETTINGS: NavigationRule = {
+  ...PER_ITEM,
+  pageSize: 25,
+  graphType: 'microsoft.graph.deviceManagementConfigurationSetting',
+  elements: {
+    settingDefinitions: {
+      ...NAV,
+      graphType: 'microsoft.graph.deviceManagementConfigurationSettingDefinition',
+      catalog: true,
+    },
+  },
+};
+
 const STRING_EQ: FilterableProperty = { type: 'string', operators: ['eq'] };
 /** A time window: `activityDateTime ge 2026-01-01T00:00:00Z and activityDateTime lt …`. */
 const TIME_RANGE: FilterableProperty = { type: 'dateTime', operators: ['ge', 'gt', 'le', 'lt'] };
@@ -237,8 +261,8 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'settingsCatalog' }],
     CONFIG,
     {
-      // Paged at 25 (IntuneCD #125); list-level $expand=settings is only in unattributed code.
-      settings: { ...PER_ITEM, pageSize: 25 },
+      // List-level $expand=settings is only in unattributed code.
+      settings: CATALOG_SETTINGS,
       assignments: NAV,
     },
   ),
@@ -493,7 +517,7 @@ export const ENTITY_SETS: readonly EntitySet[] = [
     [{ type: 'settingsCompliance' }],
     CONFIG,
     {
-      settings: { ...PER_ITEM, pageSize: 25 },
+      settings: CATALOG_SETTINGS,
       scheduledActionsForRule: {
         ...PER_ITEM,
         graphType: 'microsoft.graph.deviceManagementComplianceScheduledActionForRule',

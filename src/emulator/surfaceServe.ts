@@ -117,6 +117,10 @@ interface RenderOptions {
   drifting?: readonly string[];
   /** `$select`ed names (declared spelling) of the served objects; nested ones serve all. */
   select?: readonly string[];
+  /** The objects are Microsoft's catalog (NavigationRule.catalog)... */
+  catalog?: boolean;
+  /** ...re-published this often (tenant fault `catalogRevision`). */
+  catalogRevision?: number;
 }
 
 /** Bumped per rendered object, so two reads of a drifting property never agree. */
@@ -145,6 +149,8 @@ function render(node: EmulatorNode, options: RenderOptions): GraphJson {
   for (const key of options.omit ?? []) delete value[key];
   for (const path of options.betaOnly ?? []) deletePath(value, path);
   drift(value, options.drifting);
+  if (options.catalog && options.catalogRevision)
+    value.version = `${value.version}.${options.catalogRevision}`;
   for (const { name, rule, options: nestedOptions, nested } of options.expand) {
     if (rule.single) {
       const inline = node.expandable?.[name];
@@ -172,6 +178,8 @@ function render(node: EmulatorNode, options: RenderOptions): GraphJson {
         inlinePageSize: size,
         omit: rule.baseTypeOmits,
         drifting: rule.drifting,
+        catalog: rule.catalog,
+        catalogRevision: options.catalogRevision,
       }),
     );
     if (paged) value[`${name}@odata.nextLink`] = inlineNextLink(listUrl, nestedOptions, size);
@@ -292,6 +300,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
     listing,
     withDetail: false,
     inlinePageSize: ctx.tenant.faults.inlineExpansionPageSize,
+    catalogRevision: ctx.tenant.faults.catalogRevision,
     betaOnly: call.version === 'v1.0' ? target.set.betaOnlyProperties : undefined,
   };
   const selfUrl = `${call.url.origin}${call.url.pathname}`;
@@ -372,6 +381,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
           ...base,
           omit: step.rule.baseTypeOmits,
           drifting: step.rule.drifting,
+          catalog: step.rule.catalog,
           selfUrl,
           ...(select ? { select } : {}),
         }),

@@ -4,6 +4,7 @@ import { TenantPools } from './pools';
 import { sealNode } from './encryptedValues';
 import { shuffledNode } from './shuffle';
 import { GENERATORS } from './generators';
+import { catalogSettingNode } from './generators/catalogSettings';
 import { graphTimestamp, Rng } from './prng';
 import type { EmulatorNode, EmulatorPolicy, GraphJson } from './types';
 
@@ -61,12 +62,17 @@ export function listOf(node: EmulatorNode, property: string): EmulatorNode[] {
   return built;
 }
 
-/** A hand-written policy in the registry's terms (lists by property). */
-export function nodeFromPolicy(policy: EmulatorPolicy): EmulatorNode {
+/** A hand-written policy in the registry's terms (lists by property), copied from the seed. */
+export function nodeFromPolicy(seed: EmulatorPolicy): EmulatorNode {
+  const policy = structuredClone(seed);
   const leaves = (items: GraphJson[] | undefined) => (items ?? []).map((object) => ({ object }));
   const lists: Record<string, EmulatorNode[]> = {};
   for (const [property, items] of Object.entries(policy.lists ?? {})) lists[property] = leaves(items);
-  if (policy.settings) lists.settings = leaves(policy.settings);
+  // Catalog settings (a settingInstance each) have their definitions, as generated ones do.
+  if (policy.settings)
+    lists.settings = policy.settings.map((object) =>
+      'settingInstance' in object ? catalogSettingNode(object) : { object },
+    );
   if (policy.assignments) lists.assignments = leaves(policy.assignments);
   // Written as Graph inlines them fully expanded; each rule's actions are a navigation of their own.
   if (policy.scheduledActionsForRule) {
@@ -77,11 +83,7 @@ export function nodeFromPolicy(policy: EmulatorPolicy): EmulatorNode {
       }),
     );
   }
-  return {
-    object: structuredClone(policy.object),
-    ...(policy.detail ? { detail: structuredClone(policy.detail) } : {}),
-    lists: structuredClone(lists),
-  };
+  return { object: policy.object, ...(policy.detail ? { detail: policy.detail } : {}), lists };
 }
 
 const NOT_CONFIGURATION = new Set([

@@ -2,6 +2,7 @@ import { mapWithConcurrency } from './concurrency';
 import { EncryptedSettingReader, type EncryptedSettingValues } from './encryptedSettingReader';
 import { ENCRYPTED_SETTINGS } from './encryptedSettings';
 import { GraphProtocolError, GraphRequestError, type GraphRequestScope } from './errors';
+import { type ExpandedNavigations, expandedNavigations } from './expandQuery';
 import { type GraphHttp, type GraphObject, isGraphObject } from './graphHttp';
 import {
   type ListExpansion,
@@ -28,6 +29,12 @@ export interface FetchedPolicy {
    * Graph's placeholder; absent when the item has none. Plain text: never log or store it.
    */
   encryptedSettings?: EncryptedSettingValues;
+  /**
+   * Microsoft's catalog definitions that came with the payload's lists (ListExpansion.definitions:
+   * the settings catalog's setting definitions), in the order Graph sent them, repeats included;
+   * never part of the payload. Absent when the item has none.
+   */
+  settingDefinitions?: GraphObject[];
 }
 
 export interface FetchOptions {
@@ -154,8 +161,9 @@ export class GraphClient {
     const id = requireId(item, `${definition.key} item`, collection.path);
     const itemPath = `${collection.path}/${encodeURIComponent(id)}`;
     let payload = await this.withInlineLists({ ...item }, collection.query, itemPath, signal);
+    const definitions: GraphObject[] = [];
     for (const expansion of collection.expansions ?? definition.expansions) {
-      payload = await this.expand(definition, itemPath, payload, expansion, signal);
+      payload = await this.expand(definition, itemPath, payload, expansion, definitions, signal);
     }
     const encryptedSettings = await reader?.read(
       this.url(definition.graphVersion, itemPath),
@@ -175,6 +183,7 @@ export class GraphClient {
       lastModified: parseDate(payload.lastModifiedDateTime ?? payload.modifiedDateTime),
       payload,
       ...(encryptedSettings ? { encryptedSettings } : {}),
+      ...(definitions.length > 0 ? { settingDefinitions: definitions } : {}),
     };
   }
 
@@ -183,6 +192,7 @@ export class GraphClient {
     ownerPath: string,
     owner: GraphObject,
     expansion: PolicyExpansion,
+    definitions: GraphObject[],
     signal?: AbortSignal,
   ): Promise<GraphObject> {
     if (expansion.kind === 'detail') {
@@ -196,30 +206,34 @@ export class GraphClient {
     if (expansion.kind === 'reference')
       return this.references(definition, ownerPath, owner, expansion, signal);
     if (!appliesTo(expansion, owner)) return owner;
-    return { ...owner, [expansion.property]: await this.list(definition, ownerPath, expansion, signal) };
+    const list = await this.list(definition, ownerPath, expansion, definitions, signal);
+    return { ...owner, [expansion.property]: list };
   }
 
   private async list(
     definition: PolicyTypeDefinition,
     ownerPath: string,
     expansion: ListExpansion,
+    definitions: GraphObject[],
     signal?: AbortSignal,
   ): Promise<GraphObject[]> {
     const query = expansion.query ? `?${expansion.query}` : '';
     const listPath = `${ownerPath}${expansion.path}`;
     const listed = await this.collectAll(this.url(definition.graphVersion, `${listPath}${query}`), signal);
     const elements: GraphObject[] = [];
-    for (const element of listed)
-      elements.push(
-        projected(await this.withInlineLists(element, expansion.query, listPath, signal), expansion.project),
-      );
+    for (const listedElement of listed) {
+      // Inline pages completed first: a paged definitions list is taken off whole.
+      const element = await this.withInlineLists(listedElement, expansion.query, listPath, signal);
+      if (expansion.definitions !== undefined) takeDefinitions(element, expansion.definitions, definitions);
+      elements.push(projected(element, expansion.project));
+    }
     if (!expansion.each?.length) return elements;
     const completed: GraphObject[] = [];
     for (const element of elements) {
       const elementPath = `${listPath}/${encodeURIComponent(requireId(element, expansion.property, listPath))}`;
       let full = element;
       for (const nested of expansion.each)
-        full = await this.expand(definition, elementPath, full, nested, signal);
+        full = await this.expand(definition, elementPath, full, nested, definitions, signal);
       completed.push(full);
     }
     return completed;
@@ -273,11 +287,13 @@ export class GraphClient {
   ): Promise<GraphObject> {
     // Only expanded navigation properties are annotated: an answer to a request without
     // `$expand` has none, and walking a large settings tree for nothing costs (bench:sync).
-    return query?.includes('$expand=') ? this.completeInlineLists(object, where, signal) : object;
+    const expanded = expandedNavigations(query);
+    return expanded.size > 0 ? this.completeInlineLists(object, expanded, where, signal) : object;
   }
 
   private async completeInlineLists(
     object: GraphObject,
+    expanded: ExpandedNavigations,
     where: string,
     signal?: AbortSignal,
   ): Promise<GraphObject> {
@@ -294,13 +310,14 @@ export class GraphClient {
       object[property] = [...first, ...rest];
       delete object[key];
     }
-    for (const value of Object.values(object)) {
-      if (Array.isArray(value)) {
-        for (const element of value)
-          if (isGraphObject(element)) await this.completeInlineLists(element, where, signal);
-      } else if (isGraphObject(value)) {
-        await this.completeInlineLists(value, where, signal);
-      }
+    // Then only into what was expanded, each with its own nested `$expand` (./expandQuery.ts):
+    // elements of an expansion without a nested one hold no annotated lists.
+    for (const [name, nestedQuery] of expanded) {
+      const nested = expandedNavigations(nestedQuery);
+      const value = findProperty(object, name);
+      const elements = Array.isArray(value) ? value : [value];
+      for (const element of elements)
+        if (isGraphObject(element)) await this.completeInlineLists(element, nested, where, signal);
     }
     return object;
   }
@@ -324,6 +341,25 @@ export class GraphClient {
 }
 
 const INLINE_NEXT_LINK = '@odata.nextLink';
+
+/**
+ * Moves the element's catalog definitions (ListExpansion.definitions) into `into`; an element
+ * without them (Graph sends none for an unknown definition) contributes nothing.
+ */
+function takeDefinitions(element: GraphObject, property: string, into: GraphObject[]): void {
+  const value = element[property];
+  delete element[property];
+  if (Array.isArray(value))
+    for (const definition of value) if (isGraphObject(definition)) into.push(definition);
+}
+
+/** A property by name as Graph answers it: the declared spelling, which may differ in case. */
+function findProperty(object: GraphObject, name: string): unknown {
+  if (name in object) return object[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : object[key];
+}
 
 /** The element with the named properties cut down to the listed keys (see ListExpansion.project). */
 function projected(element: GraphObject, project: ListExpansion['project']): GraphObject {

@@ -61,6 +61,13 @@ export interface ListExpansion {
    * rest is Microsoft's metadata, which changes without the tenant's configuration changing.
    */
   project?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Property of each element holding Microsoft's catalog definitions of the element (the settings
+   * catalog's `settingDefinitions`): taken off the element before the payload is built and handed
+   * to the caller beside it (FetchedPolicy.settingDefinitions). Microsoft re-publishes them without
+   * the tenant changing anything, so they never enter the hashed payload.
+   */
+  definitions?: string;
 }
 
 /** A GET of the item itself, for properties the collection leaves out (script content). */
@@ -141,6 +148,22 @@ export interface PolicyTypeDefinition {
 }
 
 const ASSIGNMENTS: ListExpansion = { kind: 'list', property: 'assignments', path: '/assignments' };
+/**
+ * Settings catalog settings (configuration and settings-based compliance policies) with the
+ * definitions of each setting and its children, whose display names label changes. The
+ * `settingDefinitions` relationship of deviceManagementConfigurationSetting (docs
+ * intune-deviceconfigv2-devicemanagementconfigurationsetting.md); IntuneManagement
+ * Extensions/Documentation.psm1 reads both `configurationPolicies('{id}')/settings` and
+ * `compliancePolicies('{id}')/settings` with `$expand=settingDefinitions`, as do M365DSC's
+ * settings catalog resources (-ExpandProperty 'settingDefinitions'). Paged at 25 (IntuneCD #125).
+ */
+const CATALOG_SETTINGS: ListExpansion = {
+  kind: 'list',
+  property: 'settings',
+  path: '/settings',
+  query: '$expand=settingDefinitions',
+  definitions: 'settingDefinitions',
+};
 const DETAIL: DetailExpansion = { kind: 'detail' };
 const MODIFIED = ['lastModifiedDateTime'] as const;
 const MODIFIED_AND_VERSION = ['lastModifiedDateTime', 'version'] as const;
@@ -204,7 +227,7 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   // empty for endpoint-security templates (msgraph-sdk-powershell #3337), so /assignments it is.
   settingsCatalog: {
     ...simple('Settings catalog policies', '/deviceManagement/configurationPolicies', CONFIG_READ, [
-      { kind: 'list', property: 'settings', path: '/settings' },
+      CATALOG_SETTINGS,
       ASSIGNMENTS,
     ]),
   },
@@ -425,7 +448,7 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     '/deviceManagement/compliancePolicies',
     CONFIG_READ,
     [
-      { kind: 'list', property: 'settings', path: '/settings' },
+      CATALOG_SETTINGS,
       {
         kind: 'list',
         property: 'scheduledActionsForRule',

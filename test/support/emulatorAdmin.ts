@@ -22,6 +22,7 @@ export interface EmulatorFaults {
   forbiddenTypes?: PolicyTypeKey[];
   brokenNextLinkTypes?: PolicyTypeKey[];
   inlineExpansionPageSize?: number;
+  catalogRevision?: number;
   revokeSecret?: boolean;
 }
 

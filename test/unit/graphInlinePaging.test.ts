@@ -66,3 +66,29 @@ test('a next link without the list beside it is a protocol error naming the item
   expect(error).toBeInstanceOf(GraphProtocolError);
   expect((error as GraphProtocolError).path).toBe('/deviceManagement/deviceCompliancePolicies/p1');
 });
+
+test('catalog definitions are taken off each setting, whole even when paged inline, and handed aside', async () => {
+  const settings = '/beta/deviceManagement/configurationPolicies/p1/settings?$expand=settingDefinitions';
+  const definition = (id: string) => ({ id, displayName: id.toUpperCase() });
+  const client = clientServing({
+    '/beta/deviceManagement/configurationPolicies': { value: [{ id: 'p1', name: 'P' }] },
+    [settings]: {
+      value: [
+        {
+          id: '0',
+          settingInstance: { settingDefinitionId: 'a' },
+          settingDefinitions: [definition('a')],
+          'settingDefinitions@odata.nextLink': `${BASE}/beta/definitions-page-2`,
+        },
+        { id: '1', settingInstance: { settingDefinitionId: 'c' }, settingDefinitions: [definition('c')] },
+      ],
+    },
+    '/beta/definitions-page-2': { value: [definition('b')] },
+    '/beta/deviceManagement/configurationPolicies/p1/assignments': { value: [] },
+  });
+  let policy: Awaited<ReturnType<typeof firstPolicy>>;
+  for await (const page of client.fetchPolicyPages('settingsCatalog')) policy = page[0];
+  expect(policy?.settingDefinitions?.map((d) => d.id)).toEqual(['a', 'b', 'c']);
+  expect(JSON.stringify(policy?.payload)).not.toContain('settingDefinitions');
+  expect((policy?.payload.settings as unknown[]).length).toBe(2);
+});

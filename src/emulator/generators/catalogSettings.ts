@@ -1,8 +1,11 @@
-import type { Rng } from '../prng';
+import { Rng } from '../prng';
 import type { EmulatorNode, GraphJson } from '../types';
+import { CHOICE_OPTIONS, definitionsOfInstance, WORD_NAMES } from './settingDefinitions';
 
 // Settings catalog `/settings` items: one settingInstance each, with the shapes Graph uses
-// (choice with children, simple values, simple collections, group collections).
+// (choice with children, simple values, simple collections, group collections). A setting's kind
+// follows from its definition id, as in Graph, where the id names one catalog definition (served
+// with `$expand=settingDefinitions`, ./settingDefinitions.ts).
 
 const NS = '#microsoft.graph.deviceManagementConfiguration';
 
@@ -32,31 +35,22 @@ const STEMS: Readonly<Record<string, readonly string[]>> = {
   linux: ['linux_passwordpolicy', 'linux_deviceencryption', 'linux_distribution', 'linux_customcompliance'],
 };
 
-const WORDS = [
-  'allowarchivescanning',
-  'enablenetworkprotection',
-  'requiredeviceencryption',
-  'passwordmanagerenabled',
-  'homepagelocation',
-  'enablefirewall',
-  'defaultinboundaction',
-  'allowautoupdate',
-  'backupdirectory',
-  'passwordcomplexity',
-  'minimumpasswordlength',
-  'interactivelogon_messagetext',
-  'blockexecutablecontent',
-  'allowcamera',
-  'allowscreenshot',
-  'forceencryption',
-  'scheduledscantime',
-  'signatureupdateinterval',
-  'allowcloudprotection',
-  'cloudblocklevel',
-  'smartscreenenabled',
-  'syncdisabled',
-  'disablelockscreen',
-];
+const WORDS = Object.keys(WORD_NAMES).filter((word) => word !== 'allowlist');
+
+/** What kind of setting a definition id is: a property of the id, never of one policy. */
+export type SettingKind = 'choice' | 'integer' | 'string' | 'group' | 'collection';
+
+export function settingKindOf(id: string): SettingKind {
+  if (/_allowlist_\d+$/.test(id)) return 'collection';
+  if (id.endsWith('_signatureupdateinterval')) return 'integer';
+  const roll = new Rng(`setting-kind:${id}`).next();
+  const simple = (r: number) => (r < 0.6 ? 'integer' : 'string');
+  // Children (`_child<depth>_`) are simple or choices; top-level ones are mostly choices.
+  if (/_child\d+_\d+$/.test(id)) return roll < 0.5 ? simple(roll * 2) : 'choice';
+  if (roll < 0.6) return 'choice';
+  if (roll < 0.95) return simple((roll - 0.6) / 0.35);
+  return 'group';
+}
 
 const templateRef = { settingInstanceTemplateReference: null };
 const valueRef = { settingValueTemplateReference: null };
@@ -69,8 +63,13 @@ function definitionId(rng: Rng, stem: string, index: number, depth: number): str
   return `${stem}_${rng.pick(WORDS)}${depth > 0 ? `_child${depth}` : ''}_${index}`;
 }
 
-function choice(rng: Rng, stem: string, index: number, depth: number): GraphJson {
-  const settingDefinitionId = definitionId(rng, stem, index, depth);
+function choice(
+  rng: Rng,
+  settingDefinitionId: string,
+  stem: string,
+  index: number,
+  depth: number,
+): GraphJson {
   const children: GraphJson[] = [];
   // Most choices stand alone; some enable a dependent child setting (e.g. an "enabled" choice).
   const childCount = depth === 0 ? rng.pick([0, 0, 0, 0, 0, 1, 1, 2]) : 0;
@@ -82,17 +81,16 @@ function choice(rng: Rng, stem: string, index: number, depth: number): GraphJson
     choiceSettingValue: {
       '@odata.type': `${NS}ChoiceSettingValue`,
       ...valueRef,
-      value: `${settingDefinitionId}_${rng.pick(['0', '1', '2', 'true', 'false', 'enabled'])}`,
+      value: `${settingDefinitionId}_${rng.pick(Object.keys(CHOICE_OPTIONS))}`,
       children,
     },
   };
 }
 
-function simple(rng: Rng, stem: string, index: number, depth: number): GraphJson {
-  const isInteger = rng.bool(0.6);
+function simple(rng: Rng, settingDefinitionId: string, isInteger: boolean): GraphJson {
   return {
     '@odata.type': `${NS}SimpleSettingInstance`,
-    settingDefinitionId: definitionId(rng, stem, index, depth),
+    settingDefinitionId,
     ...templateRef,
     simpleSettingValue: {
       '@odata.type': `${NS}${isInteger ? 'Integer' : 'String'}SettingValue`,
@@ -102,7 +100,7 @@ function simple(rng: Rng, stem: string, index: number, depth: number): GraphJson
   };
 }
 
-function group(rng: Rng, stem: string, index: number, depth: number): GraphJson {
+function group(rng: Rng, settingDefinitionId: string, stem: string, index: number, depth: number): GraphJson {
   const groupSettingCollectionValue: GraphJson[] = [];
   for (let g = 0; g < rng.int(1, 2); g++) {
     const children: GraphJson[] = [];
@@ -111,18 +109,18 @@ function group(rng: Rng, stem: string, index: number, depth: number): GraphJson 
   }
   return {
     '@odata.type': `${NS}GroupSettingCollectionInstance`,
-    settingDefinitionId: definitionId(rng, stem, index, depth),
+    settingDefinitionId,
     ...templateRef,
     groupSettingCollectionValue,
   };
 }
 
 function instance(rng: Rng, stem: string, index: number, depth: number): GraphJson {
-  const roll = rng.next();
-  if (depth > 0) return roll < 0.5 ? simple(rng, stem, index, depth) : choice(rng, stem, index, depth);
-  if (roll < 0.6) return choice(rng, stem, index, depth);
-  if (roll < 0.95) return simple(rng, stem, index, depth);
-  return group(rng, stem, index, depth);
+  const id = definitionId(rng, stem, index, depth);
+  const kind = settingKindOf(id);
+  if (kind === 'choice') return choice(rng, id, stem, index, depth);
+  if (kind === 'group') return group(rng, id, stem, index, depth);
+  return simple(rng, id, kind === 'integer');
 }
 /** A simple collection padded with `values` strings (URL allow lists and exclusions are long). */
 export function collection(stem: string, index: number, values: readonly string[]): GraphJson {
@@ -149,8 +147,20 @@ export function revisionSetting(stem: string, revision: number): GraphJson {
 }
 
 export function settingItem(index: number, settingInstance: GraphJson): EmulatorNode {
+  return catalogSettingNode({ '@odata.type': `${NS}Setting`, id: String(index), settingInstance });
+}
+
+/**
+ * A `/settings` element with its `settingDefinitions` navigation: the definitions of its instance
+ * and every child, derived from what the element holds when first asked for.
+ */
+export function catalogSettingNode(object: GraphJson): EmulatorNode {
   return {
-    object: { '@odata.type': `${NS}Setting`, id: String(index), settingInstance },
+    object,
+    lists: {
+      settingDefinitions: () =>
+        definitionsOfInstance(object.settingInstance).map((definition) => ({ object: definition })),
+    },
   };
 }
 
