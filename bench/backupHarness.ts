@@ -93,7 +93,12 @@ export async function startBackupHarness(
     async close() {
       worker.shutdown();
       await workerRun;
-      await Promise.allSettled([connection.close(), nativeConnection.close(), graph.close(), db.$disconnect()]);
+      await Promise.allSettled([
+        connection.close(),
+        nativeConnection.close(),
+        graph.close(),
+        db.$disconnect(),
+      ]);
     },
   };
 }

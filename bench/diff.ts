@@ -39,7 +39,8 @@ async function main(): Promise<number> {
       const stored = await storedChanges(harness, changed.backupSetId);
       const served = await serveDiff(harness, changed.backupSetId);
       const compared = await serveDiff(harness, changed.backupSetId, first.backupSetId);
-      const ok = ratio <= TARGET_SNAPSHOT_RATIO && served.maxMs < TARGET_PAGE_MS && stored.changes >= MODIFIED * 0.9;
+      const ok =
+        ratio <= TARGET_SNAPSHOT_RATIO && served.maxMs < TARGET_PAGE_MS && stored.changes >= MODIFIED * 0.9;
       console.log(`
   bench:diff  ${POLICIES} policies, ${MODIFIED} modified in the emulator
     snapshot, unchanged run   ${baseline.toFixed(0)} ms (best of ${unchanged.length})
@@ -71,7 +72,11 @@ async function storedChanges(harness: BackupHarness, setId: string) {
 async function serveDiff(harness: BackupHarness, setId: string, against?: string) {
   const { db, temporal, env } = harness;
   const admin = await db.user.create({
-    data: { email: `bench-${setId.slice(0, 8)}-${against ?? 'previous'}@bench.local`, displayName: 'Bench', platformAdmin: true },
+    data: {
+      email: `bench-${setId.slice(0, 8)}-${against ?? 'previous'}@bench.local`,
+      displayName: 'Bench',
+      platformAdmin: true,
+    },
   });
   const { token } = await issueApiToken(db, { userId: admin.id, name: 'bench' });
   const app = createApp({
@@ -87,12 +92,17 @@ async function serveDiff(harness: BackupHarness, setId: string, against?: string
   try {
     let cursor: string | null = null;
     do {
-      const query = new URLSearchParams({ limit: String(PAGE), ...(against ? { against } : {}), ...(cursor ? { cursor } : {}) });
+      const query = new URLSearchParams({
+        limit: String(PAGE),
+        ...(against ? { against } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
       const started = performance.now();
       const response = await fetch(`${base}?${query}`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await response.json()) as { nextCursor: string | null };
       times.push(performance.now() - started);
-      if (response.status !== 200) throw new Error(`diff answered ${response.status}: ${JSON.stringify(body)}`);
+      if (response.status !== 200)
+        throw new Error(`diff answered ${response.status}: ${JSON.stringify(body)}`);
       cursor = body.nextCursor;
     } while (cursor);
   } finally {

@@ -3,7 +3,6 @@ import type {
   BackupChangeKind,
   BackupItem,
   BackupSet,
-  BackupSetChange,
   BackupSetHold,
   DbClient as Db,
 } from './client';

@@ -48,7 +48,11 @@ export async function attributeActors<T extends { policyType: string; graphId: s
     // No event, and the log was not read back to the window's start: not known, not "nobody".
     if (found.length === 0 && source.coveredFrom && since < source.coveredFrom) {
       const from = source.coveredFrom.toISOString();
-      return { ...row, actors: null, actorsUnknown: `the audit log is stored from ${from} on; the change may be older` };
+      return {
+        ...row,
+        actors: null,
+        actorsUnknown: `the audit log is stored from ${from} on; the change may be older`,
+      };
     }
     return { ...row, actors: found };
   });

@@ -63,7 +63,11 @@ export async function getBackupSetDiff(db: Db, tenantId: string, setId: string, 
   }
   const filter = { policyType: query.policyType, change: query.change };
   const [rows, counts] = await Promise.all([
-    listChanges(db, source, { ...filter, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }),
+    listChanges(db, source, {
+      ...filter,
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    }),
     countChanges(db, source, filter),
   ]);
   const attributed = await attributeActors(db, tenantId, { from, to }, rows);

@@ -32,9 +32,15 @@ export async function getPolicyHistory(
   const current = await findPolicy(db, policy);
   if (!current) throw new NotFoundError('policy');
   // One row beyond the page: the predecessor of the page's oldest version.
-  const rows = await listPolicyVersions(db, policy, { limit: page.limit + 1, ...(page.cursor ? { before: page.cursor } : {}) });
+  const rows = await listPolicyVersions(db, policy, {
+    limit: page.limit + 1,
+    ...(page.cursor ? { before: page.cursor } : {}),
+  });
   const shown = rows.slice(0, page.limit + 1);
-  const payloads = await findPayloadContents(db, rows.map((row) => row.payloadHash));
+  const payloads = await findPayloadContents(
+    db,
+    rows.map((row) => row.payloadHash),
+  );
   const pairs = shown.map((row, i) => ({ row, previous: rows[i + 1] }));
   const diffs = await diffBatchOf(db)(
     pairs.map(({ row, previous }) => ({

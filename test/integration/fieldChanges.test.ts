@@ -193,11 +193,15 @@ test('reordering is never a change; one nested setting and two assignments are e
     ]),
   );
   expect(restrictions?.fields).toHaveLength(2);
-  expect(restrictions?.actors?.map((event) => event.actor.userPrincipalName)).toEqual(['bob@contoso.example']);
+  expect(restrictions?.actors?.map((event) => event.actor.userPrincipalName)).toEqual([
+    'bob@contoso.example',
+  ]);
   // The set's own change list holds the same field changes.
   const listed = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${third.backupSetId}/changes`);
   expect(listed.body.items).toHaveLength(2);
-  expect(listed.body.items.find((item: Change) => item.graphId === catalogId).fields).toEqual(catalog?.fields);
+  expect(listed.body.items.find((item: Change) => item.graphId === catalogId).fields).toEqual(
+    catalog?.fields,
+  );
 
   // A second change of the setting: the history shows three versions, newest first.
   await patchObject(
@@ -228,7 +232,9 @@ test('reordering is never a change; one nested setting and two assignments are e
     [[120, 90]],
     null,
   ]);
-  expect(versions[0]?.actors?.map((event) => event.actor.userPrincipalName)).toEqual(['carol@contoso.example']);
+  expect(versions[0]?.actors?.map((event) => event.actor.userPrincipalName)).toEqual([
+    'carol@contoso.example',
+  ]);
 
   // Any two sets, either order: the first set against the fourth, and back.
   const forward = await diffItems(tenant.id, fourth.backupSetId, first.backupSetId);
@@ -241,7 +247,10 @@ test('reordering is never a change; one nested setting and two assignments are e
     { op: 'replace', before: 60, after: 120 },
   ]);
   expect(
-    backward.find((change) => change.graphId === profileId)?.fields?.map((field) => field.op).sort(),
+    backward
+      .find((change) => change.graphId === profileId)
+      ?.fields?.map((field) => field.op)
+      .sort(),
   ).toEqual(['add', 'remove']);
 
   // The inventory lists the policy with the time of its last change.
@@ -262,7 +271,9 @@ async function definitionName(tenant: EmulatedTenant, policyId: string, definiti
     `/beta/deviceManagement/configurationPolicies/${policyId}/settings?$expand=settingDefinitions`,
   );
   const settings = JSON.parse(text).value as { settingDefinitions: { id: string; displayName: string }[] }[];
-  const definition = settings.flatMap((setting) => setting.settingDefinitions).find((d) => d.id === definitionId);
+  const definition = settings
+    .flatMap((setting) => setting.settingDefinitions)
+    .find((d) => d.id === definitionId);
   if (!definition) throw new Error(`the emulator serves no definition ${definitionId}`);
   return definition.displayName;
 }

@@ -101,7 +101,11 @@ export function backupSetsRouter(deps: ApiDeps): Router {
       backupSetId: diff.to.id,
       previousBackupSetId: diff.to.previousSetId,
       counts: diff.counts.total,
-      ...page(diff.rows, query.limit, backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') })),
+      ...page(
+        diff.rows,
+        query.limit,
+        backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') }),
+      ),
     });
   });
 
@@ -118,7 +122,11 @@ export function backupSetsRouter(deps: ApiDeps): Router {
       to: diffSetJson(diff.to),
       comparedTypes: diff.comparedTypes,
       counts: diff.counts,
-      ...page(diff.rows, query.limit, backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') })),
+      ...page(
+        diff.rows,
+        query.limit,
+        backupSetChangeJson({ mayReadScripts: callerMay(res, 'scripts:read') }),
+      ),
     });
   });
 

@@ -21,7 +21,9 @@ export const inventoryQuery = pageQuery
   })
   .strict();
 
-export const historyQuery = newestFirstPageQuery.extend({ limit: z.coerce.number().int().min(1).max(50).default(20) }).strict();
+export const historyQuery = newestFirstPageQuery
+  .extend({ limit: z.coerce.number().int().min(1).max(50).default(20) })
+  .strict();
 
 export function policiesRouter(deps: ApiDeps): Router {
   const router = Router({ mergeParams: true });
@@ -35,7 +37,8 @@ export function policiesRouter(deps: ApiDeps): Router {
   router.get('/:policyType/:graphId/history', async (req, res) => {
     const query = parseQuery(historyQuery, req.query);
     const policyType = param(req, 'policyType') ?? '';
-    if (!isPolicyTypeKey(policyType)) throw new ProblemError(404, 'not_found', 'Not found', 'policy not found');
+    if (!isPolicyTypeKey(policyType))
+      throw new ProblemError(404, 'not_found', 'Not found', 'policy not found');
     const { policy, versions } = await getPolicyHistory(
       deps.db,
       pathId(param(req, 'tenantId'), 'tenant'),
