@@ -14,6 +14,7 @@ import type {
   Tenant,
   User,
 } from '../db/client';
+import type { AuditActorEvent } from '../db/graphAuditEvents';
 import type { InventoryRow, PolicyVersionRow } from '../db/inventory';
 import type { Member } from '../db/memberships';
 import type { CompareItem } from '../services/baselineCompare';
@@ -163,7 +164,7 @@ export function legalHoldJson(hold: BackupSetHold) {
 type ChangeRowJson = Pick<BackupSetChange, 'policyType' | 'graphId' | 'displayName' | 'change'> & {
   previousDisplayName: string | null;
   fields: unknown;
-  actors?: unknown;
+  actors?: AuditActorEvent[] | null;
   actorsUnknown?: string;
 };
 
@@ -189,7 +190,7 @@ export function backupSetChangeJson(access: { mayReadScripts: boolean }) {
       change: change.change,
       fields,
       ...(withhold && fields ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
-      ...(change.actors !== undefined ? { actors: unescapeStoredJson(change.actors) } : {}),
+      ...(change.actors !== undefined ? { actors: change.actors?.map(actorEventJson) ?? null } : {}),
       ...(change.actorsUnknown ? { actorsUnknown: change.actorsUnknown } : {}),
     };
   };
@@ -243,6 +244,17 @@ export function policyVersionJson(version: VersionJson, changeJson: ReturnType<t
     ...(valuesWithheld ? { valuesWithheld } : {}),
     actors,
     ...(actorsUnknown ? { actorsUnknown } : {}),
+  };
+}
+
+// Dates stay dates (unescapeStoredJson would take them for objects); strings as Graph sent them.
+function actorEventJson(event: AuditActorEvent) {
+  return {
+    source: event.source,
+    actor: unescapeStoredJson(event.actor),
+    activity: unescapeStoredText(event.activity),
+    operation: event.operation,
+    time: event.time,
   };
 }
 

@@ -1,11 +1,5 @@
 import type { ChangeCounts } from '../shared/types';
-import type {
-  BackupChangeKind,
-  BackupItem,
-  BackupSet,
-  BackupSetHold,
-  DbClient as Db,
-} from './client';
+import type { BackupChangeKind, BackupItem, BackupSet, BackupSetHold, DbClient as Db } from './client';
 import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 import type { SnapshotStats } from './snapshot';
 

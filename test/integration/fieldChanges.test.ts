@@ -124,7 +124,10 @@ test('reordering is never a change; one nested setting and two assignments are e
     },
     assignments: [groupAssignment(GROUP_A), groupAssignment(GROUP_B)],
   });
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: [...POLICY_TYPE_KEYS] });
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: [...POLICY_TYPE_KEYS],
+    retention: { keepLast: 10 },
+  });
   const first = await runToCompletion(stack, tenant.id, schedule.id);
   expect(first.status).toBe('succeeded');
 
@@ -227,11 +230,9 @@ test('reordering is never a change; one nested setting and two assignments are e
     [2, 'modified', 1],
     [1, 'added', 2],
   ]);
-  expect(versions.map((version) => version.fields?.map((field) => [field.before, field.after]))).toEqual([
-    [[90, 60]],
-    [[120, 90]],
-    null,
-  ]);
+  expect(
+    versions.map((version) => version.fields?.map((field) => [field.before, field.after]) ?? null),
+  ).toEqual([[[90, 60]], [[120, 90]], null]);
   expect(versions[0]?.actors?.map((event) => event.actor.userPrincipalName)).toEqual([
     'carol@contoso.example',
   ]);
