@@ -46,6 +46,7 @@ interface TenantFixture {
   runId: string;
   setId: string;
   baselineId: string;
+  policyGraphId: string;
 }
 
 /** What the caller must get, from the route's permission and the role definitions alone. */
@@ -115,7 +116,26 @@ async function tenantFixture(tenantId: string): Promise<TenantFixture> {
     backupSetId: set.id,
     createdBy: 'system',
   });
-  return { id: tenantId, scheduleId: schedule.id, runId: run.id, setId: set.id, baselineId: baseline.id };
+  // A policy of the inventory, for its history.
+  const policy = await stack.db.policy.create({
+    data: {
+      tenantId,
+      policyType: 'settingsCatalog',
+      graphId: randomUUID(),
+      displayName: 'Matrix policy',
+      payloadHash: '0'.repeat(64),
+      payloadBytes: 2,
+      lastSyncedAt: new Date(),
+    },
+  });
+  return {
+    id: tenantId,
+    scheduleId: schedule.id,
+    runId: run.id,
+    setId: set.id,
+    baselineId: baseline.id,
+    policyGraphId: policy.graphId,
+  };
 }
 
 beforeAll(async () => {
@@ -241,6 +261,8 @@ async function call(op: Operation, caller: Caller, target: Target) {
     runId: tenant.runId,
     setId: tenant.setId,
     baselineId: tenant.baselineId,
+    policyType: 'settingsCatalog',
+    graphId: tenant.policyGraphId,
     notificationId: caller.notificationId,
     file: 'swagger-ui.css',
     // /v1/users/:userId names the caller (own) or someone else; members/:userId a user to set.

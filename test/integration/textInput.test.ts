@@ -101,6 +101,8 @@ function pathOf(op: Operation): string {
     setId: randomUUID(),
     notificationId: randomUUID(),
     baselineId: fixtures.baselineId,
+    policyType: 'settingsCatalog',
+    graphId: randomUUID(),
     userId: op.operationId === 'setMember' ? fixtures.otherUserId : fixtures.userId,
   };
   return op.path.replace(/:(\w+)/g, (_, name: string) => {
