@@ -213,11 +213,13 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       await pipelinePages(
         client.fetchPolicyRecords(
           type,
-          (policy) => ({
-            ...toCaptured(policy, type, rule, seal, references),
-            // Taken off the policy as it completes: only the distinct ones stay in memory.
-            definitions: definitions.take(policy.settingDefinitions),
-          }),
+          (policy) => {
+            // Taken off the policy first: only the distinct ones stay in memory, the rest is
+            // garbage before the payload is serialized.
+            const fresh = definitions.take(policy.settingDefinitions);
+            delete policy.settingDefinitions;
+            return { ...toCaptured(policy, type, rule, seal, references), definitions: fresh };
+          },
           {
             signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
           },

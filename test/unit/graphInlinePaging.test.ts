@@ -90,5 +90,5 @@ test('catalog definitions are taken off each setting, whole even when paged inli
   for await (const page of client.fetchPolicyPages('settingsCatalog')) policy = page[0];
   expect(policy?.settingDefinitions?.map((d) => d.id)).toEqual(['a', 'b', 'c']);
   expect(JSON.stringify(policy?.payload)).not.toContain('settingDefinitions');
-  expect((policy?.payload.settings as unknown[]).length).toBe(2);
+  expect(policy?.payload.settings).toHaveLength(2);
 });

@@ -59,8 +59,15 @@ export function stemsFor(platform: string): readonly string[] {
   return STEMS[platform] ?? STEMS.windows10 ?? [];
 }
 
-function definitionId(rng: Rng, stem: string, index: number, depth: number): string {
-  return `${stem}_${rng.pick(WORDS)}${depth > 0 ? `_child${depth}` : ''}_${index}`;
+/**
+ * Unique within a policy (the index), shared across policies (the word follows the index): real
+ * tenants configure the same catalog settings in many policies, so a sync meets each definition
+ * many times (the catalog has tens of thousands in all; a generated 5,000-policy tenant used to
+ * name 33,000 distinct ones, each once or twice).
+ */
+function definitionId(stem: string, index: number, depth: number): string {
+  const word = WORDS[index % WORDS.length] as string;
+  return `${stem}_${word}${depth > 0 ? `_child${depth}` : ''}_${index}`;
 }
 
 function choice(
@@ -116,7 +123,7 @@ function group(rng: Rng, settingDefinitionId: string, stem: string, index: numbe
 }
 
 function instance(rng: Rng, stem: string, index: number, depth: number): GraphJson {
-  const id = definitionId(rng, stem, index, depth);
+  const id = definitionId(stem, index, depth);
   const kind = settingKindOf(id);
   if (kind === 'choice') return choice(rng, id, stem, index, depth);
   if (kind === 'group') return group(rng, id, stem, index, depth);
