@@ -465,49 +465,108 @@ export const inventoryPage = paged(
   component(
     'PolicyInventoryEntry',
     'A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.',
-    z.strictObject({
-      policyType: z.string(),
-      graphId: z.string(),
-      displayName: z.string(),
-      graphLastModified: instant.nullable(),
-      lastSyncedAt: instant,
-      lastChangedAt: instant.nullable(),
-      deleted: z.boolean(),
-      deletedAt: instant.nullable(),
-    }),
+    z
+      .strictObject({
+        policyType: z.string(),
+        graphId: z.string(),
+        displayName: z.string(),
+        graphLastModified: instant.nullable(),
+        lastSyncedAt: instant,
+        lastChangedAt: instant.nullable(),
+        deleted: z.boolean(),
+        deletedAt: instant.nullable(),
+      })
+      .meta({
+        examples: [
+          {
+            policyType: 'compliance',
+            graphId: '5d0c…',
+            displayName: 'WIN - Compliance - BitLocker',
+            graphLastModified: '2026-11-12T09:31:07Z',
+            lastSyncedAt: '2026-11-30T02:00:01.204Z',
+            lastChangedAt: '2026-11-13T02:00:03.870Z',
+            deleted: false,
+            deletedAt: null,
+          },
+        ],
+      }),
   ),
 );
 
 const setPoint = z.strictObject({ backupSetId: id, createdAt: instant });
 
+const HISTORY_EXAMPLE = {
+  policyType: 'compliance',
+  graphId: '5d0c…',
+  displayName: 'WIN - Compliance - BitLocker',
+  deletedAt: null,
+  items: [
+    {
+      version: 2,
+      payloadHash: '9f2e…',
+      displayName: 'WIN - Compliance - BitLocker',
+      change: 'modified',
+      firstSeen: { backupSetId: '3f90…', createdAt: '2026-11-13T02:00:03.870Z' },
+      lastSeen: { backupSetId: '7a11…', createdAt: '2026-11-30T02:00:03.120Z' },
+      setCount: 18,
+      fields: [
+        { op: 'replace', path: '/bitLockerEnabled', label: 'Bit locker enabled', before: false, after: true },
+      ],
+      actors: [
+        {
+          source: 'intune',
+          actor: { type: 'user', userPrincipalName: 'admin@contoso.com' },
+          activity: 'Patch DeviceCompliancePolicy',
+          operation: 'Patch',
+          time: '2026-11-12T09:31:07Z',
+        },
+      ],
+    },
+    {
+      version: 1,
+      payloadHash: '41ab…',
+      displayName: 'WIN - Compliance - BitLocker',
+      change: 'added',
+      firstSeen: { backupSetId: '0b7c…', createdAt: '2026-10-02T02:00:02.410Z' },
+      lastSeen: { backupSetId: '2c4d…', createdAt: '2026-11-12T02:00:03.010Z' },
+      setCount: 42,
+      fields: null,
+      actors: [],
+    },
+  ],
+  nextCursor: null,
+};
+
 export const policyHistory = component(
   'PolicyHistoryPage',
   "A page of a policy's versions, newest first: consecutive sets holding the same configuration " +
     'are one version; each lists its field changes from the version before and who made them.',
-  z.strictObject({
-    policyType: z.string(),
-    graphId: z.string(),
-    displayName: z.string(),
-    deletedAt: instant.nullable(),
-    items: z.array(
-      z.strictObject({
-        version: z.int(),
-        payloadHash: z.string(),
-        displayName: z.string(),
-        change: changeKind
-          .nullable()
-          .describe('added for the first version; null when only the stored form differs'),
-        firstSeen: setPoint,
-        lastSeen: setPoint,
-        setCount: z.int(),
-        fields: z.array(fieldChange).nullable(),
-        valuesWithheld: withheld.optional(),
-        actors: z.array(changeActor).nullable(),
-        actorsUnknown: z.string().optional(),
-      }),
-    ),
-    nextCursor,
-  }),
+  z
+    .strictObject({
+      policyType: z.string(),
+      graphId: z.string(),
+      displayName: z.string(),
+      deletedAt: instant.nullable(),
+      items: z.array(
+        z.strictObject({
+          version: z.int(),
+          payloadHash: z.string(),
+          displayName: z.string(),
+          change: changeKind
+            .nullable()
+            .describe('added for the first version; null when only the stored form differs'),
+          firstSeen: setPoint,
+          lastSeen: setPoint,
+          setCount: z.int(),
+          fields: z.array(fieldChange).nullable(),
+          valuesWithheld: withheld.optional(),
+          actors: z.array(changeActor).nullable(),
+          actorsUnknown: z.string().optional(),
+        }),
+      ),
+      nextCursor,
+    })
+    .meta({ examples: [HISTORY_EXAMPLE] }),
 );
 
 export const auditLogPage = paged(
