@@ -1,7 +1,7 @@
 // The field-by-field comparison of two payloads of one type, under the type's canonical form
 // (src/graph/canonical.ts): volatile fields and response annotations never compared, `[]`, `null`
 // and absent one state, secrets compared without being shown. Arrays: ./arrays.ts.
-import { SECRET_KEYS, SECRET_VALUE_PREFIX } from '../graph/arrayRules';
+import { SECRET_KEYS, SECRET_PROPERTIES_BY_TYPE, SECRET_VALUE_PREFIX } from '../graph/arrayRules';
 import { type CanonicalForm, canonicalTextAt, isDroppedKey } from '../graph/canonical';
 import { diffArray } from './arrays';
 import { humanizeProperty, settingLabel } from './labels';
@@ -27,6 +27,14 @@ export interface Scope {
   assignment?: string;
   /** Properties of this element that are its position (not compared). */
   positional?: readonly string[];
+  /** The value holds a secret (SECRET_PROPERTIES_BY_TYPE): compared, never shown. */
+  secret?: true;
+}
+
+/** The properties of `value` that hold a secret because of its `@odata.type`. */
+function secretPropertiesOf(value: Record<string, unknown>): readonly string[] {
+  const type = value['@odata.type'];
+  return typeof type === 'string' ? (SECRET_PROPERTIES_BY_TYPE[type] ?? []) : [];
 }
 
 const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS);
@@ -75,9 +83,10 @@ export function shown(value: unknown, form: CanonicalForm, hid: { secret: boolea
   if (Array.isArray(value)) return value.map((element) => shown(element, form, hid));
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
+  const secretHere = secretPropertiesOf(value);
   for (const [key, inner] of Object.entries(value)) {
     if (isDroppedKey(key, form.volatile) || inner === undefined) continue;
-    if (SECRET_KEY_SET.has(key) && !isEmpty(inner)) {
+    if ((SECRET_KEY_SET.has(key) || secretHere.includes(key)) && !isEmpty(inner)) {
       hid.secret = true;
       out[key] = '(secret)';
     } else out[key] = shown(inner, form, hid);
@@ -110,7 +119,7 @@ export function diffValue(walk: Walk, path: string, scope: Scope, before: unknow
   const emptyBefore = !distinct && isEmpty(before);
   const emptyAfter = !distinct && isEmpty(after);
   if (emptyBefore && emptyAfter) return;
-  if (SECRET_KEY_SET.has(scope.property) || isSecretValue(before) || isSecretValue(after)) {
+  if (scope.secret || SECRET_KEY_SET.has(scope.property) || isSecretValue(before) || isSecretValue(after)) {
     if (textOf(walk, 'before', before, scope) !== textOf(walk, 'after', after, scope))
       walk.out.push({ op: 'replace', path, label: labelOf(walk, scope), secret: true });
     return;
@@ -152,11 +161,18 @@ function diffObject(
   after: Record<string, unknown>,
 ): void {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const secrets = new Set([...secretPropertiesOf(before), ...secretPropertiesOf(after)]);
   for (const key of keys) {
     if (scope.positional?.includes(key)) continue;
     const a = isDroppedKey(key, walk.before.volatile) ? undefined : before[key];
     const b = isDroppedKey(key, walk.after.volatile) ? undefined : after[key];
-    const inner: Scope = { ...scope, property: key, parent: scope.property, positional: undefined };
+    const inner: Scope = {
+      ...scope,
+      property: key,
+      parent: scope.property,
+      positional: undefined,
+      ...(secrets.has(key) ? { secret: true as const } : { secret: undefined }),
+    };
     diffValue(walk, childPath(path, pointerToken(key)), inner, a, b);
   }
 }

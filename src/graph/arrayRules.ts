@@ -59,11 +59,9 @@ const SETTINGS_CATALOG: ArrayRules = {
   },
   // Children of a choice value or of a group value: one instance per definition.
   children: { ...identity('settingDefinitionId'), labels: 'settingDefinition' },
-  // Instances of a group collection (several Wi-Fi networks, several rules) have no key and
-  // Intune applies them all: a set.
-  groupSettingCollectionValue: SET,
-  // Values of a simple collection (allowed URLs, app ids): a list of values applied together.
-  simpleSettingCollectionValue: SET,
+  // Instances of a group collection and values of a simple collection keep their order: some are
+  // priority lists (TLS cipher suites, ECC curve order, search suffixes), and a restore must
+  // write them in the order the tenant had. A reorder there is a change.
   // Several choices of a multi-select setting: all selected, in no order.
   choiceSettingCollectionValue: SET,
 };
@@ -143,8 +141,7 @@ export const ARRAY_RULES: Readonly<Partial<Record<PolicyTypeKey, ArrayRules>>> =
   administrativeTemplates: {
     definitionValues: identity('definition/id'),
     presentationValues: identity('presentation/id'),
-    // A list box's name/value pairs become registry values: a set.
-    'presentationValues/values': SET,
+    // A list box's or multi-text element's values keep their order (REG_MULTI_SZ is ordered).
   },
   endpointSecurityIntents: {
     // Template categories and their setting instances, each by its template id.
@@ -187,8 +184,7 @@ export const ARRAY_RULES: Readonly<Partial<Record<PolicyTypeKey, ArrayRules>>> =
       positional: ['id'],
     },
     children: { ...identity('settingDefinitionId'), labels: 'settingDefinition' },
-    groupSettingCollectionValue: SET,
-    simpleSettingCollectionValue: SET,
+    // As in the settings catalog: group and simple collections keep their order.
     choiceSettingCollectionValue: SET,
     // Android permission grants: one action per permission.
     permissionActions: identity('permission'),
@@ -258,6 +254,16 @@ export const DISTINCT_EMPTY: Readonly<Partial<Record<PolicyTypeKey, readonly str
 
 /** Properties whose values are secrets or stand for one: a diff says "changed", never the values. */
 export const SECRET_KEYS: readonly string[] = ['secretReferenceValueId'];
+
+/**
+ * Properties that hold a secret in objects of a given `@odata.type`: a settings catalog secret
+ * value (a password, a pre-shared key) is `value` of deviceManagementConfigurationSecretSettingValue,
+ * served as an encrypted token (`valueState: encryptedValueToken`) or, if not yet encrypted, as
+ * the text itself (Learn deviceManagementConfigurationSecretSettingValue).
+ */
+export const SECRET_PROPERTIES_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  '#microsoft.graph.deviceManagementConfigurationSecretSettingValue': ['value'],
+};
 
 /**
  * Encrypted OMA-URI values are stored as this fingerprint (src/secrets/settingValues.ts

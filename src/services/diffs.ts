@@ -68,7 +68,8 @@ export async function getBackupSetDiff(db: Db, tenantId: string, setId: string, 
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
     }),
-    countChanges(db, source, filter),
+    // The counts of the whole pair, whatever the page shows: what a client summarizes.
+    countChanges(db, source, {}),
   ]);
   const attributed = await attributeActors(db, tenantId, { from, to }, rows);
   return { from, to, comparedTypes, counts, rows: attributed } satisfies SetDiffPage;

@@ -161,7 +161,7 @@ test('with the write permission the payload holds fingerprints, the values are s
 
   const unchanged = await runToCompletion(stack, tenant.id, schedule.id);
   expect(unchanged.summary.types.deviceConfiguration).toMatchObject({ outcome: 'ok', modified: 0 });
-  expect(unchanged.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  expect(unchanged.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
 
   // Only the value changes (same reference, same everything else): the policy is modified.
   await admin.setEncryptedValue(emulated.azureTenantId, {

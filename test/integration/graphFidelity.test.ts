@@ -52,7 +52,7 @@ describe('a generated tenant, backed up twice without a change', () => {
     for (const key of POLICY_TYPE_KEYS) {
       expect({ key, ...second.summary.types[key] }).toMatchObject({ key, added: 0, modified: 0, removed: 0 });
     }
-    expect(second.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+    expect(second.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
   });
 
   it('stores macOS shell scripts with their content and assignments', async () => {
@@ -281,7 +281,7 @@ test('device configurations keep certificate links as references and Windows pri
     expect(control).toMatchObject({ dataCategory: expect.any(String), accessLevel: expect.any(String) });
 
   const second = await runToCompletion(stack, tenant.id, schedule.id);
-  expect(second.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  expect(second.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
 
   // The right cast serves the linked profile; a cast that does not fit the item is Graph's 400.
   const base = '/beta/deviceManagement/deviceConfigurations';
@@ -318,7 +318,7 @@ test('inline expansions that Graph pages are followed: nothing is lost', async (
   await admin.setFaults(emulated.azureTenantId, { inlineExpansionPageSize: 1 });
   const paged = await runToCompletion(stack, tenant.id, schedule.id);
   expect(paged.status).toBe('succeeded');
-  expect(paged.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  expect(paged.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
   expect(await hashes(tenant.id)).toEqual(whole);
   // The switch did page something: a script with several assignments.
   const scripts = await payloads(tenant.id, 'macosShellScripts');
@@ -357,5 +357,5 @@ test('the demo tenant backs up every type ok, and an unchanged rerun reports no 
       expect({ key, outcome: run.summary.types[key]?.outcome }).toEqual({ key, outcome: 'ok' });
   }
   expect(first.summary.totals.itemCount).toBeGreaterThan(0);
-  expect(second.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  expect(second.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
 });

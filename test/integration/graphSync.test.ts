@@ -70,10 +70,10 @@ test('changes between syncs are counted; vanished policies are marked deleted, n
   expect(run.summary.types.compliance).toMatchObject({ outcome: 'ok', added: 0, modified: 0, removed: 0 });
 
   // The backup set records the same changes against the schedule's previous set, with names.
-  expect(run.summary.changes).toEqual({ added: 4, removed: 2, modified: 3 });
+  expect(run.summary.changes).toEqual({ added: 4, removed: 2, modified: 3, renamed: 0 });
   const changes = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${run.backupSetId}/changes`);
   expect(changes.status).toBe(200);
-  expect(changes.body.counts).toEqual({ added: 4, removed: 2, modified: 3 });
+  expect(changes.body.counts).toEqual({ added: 4, removed: 2, modified: 3, renamed: 0 });
   expect(changes.body.nextCursor).toBeNull();
   const byKind = (kind: string) =>
     changes.body.items
@@ -95,7 +95,7 @@ test('changes between syncs are counted; vanished policies are marked deleted, n
 
   // Nothing changed since: a new set, but no new payload bytes and no changes.
   const unchanged = await runToCompletion(stack, tenant.id, schedule.id);
-  expect(unchanged.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  expect(unchanged.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
   const set = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${unchanged.backupSetId}`);
   expect(set.body.stats).toMatchObject({ itemCount: run.summary.totals.itemCount, newPayloadBytes: 0 });
   expect(set.body.stats.totalBytes).toBeGreaterThan(0);
@@ -185,7 +185,7 @@ test('a type a partial run could not fetch is not reported removed from the back
   const run = await runToCompletion(stack, tenant.id, schedule.id);
 
   expect(run.status).toBe('partial');
-  expect(run.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  expect(run.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
   const scripts = await stack.db.policy.count({
     where: { tenantId: tenant.id, policyType: 'powershellScripts', deletedAt: null },
   });

@@ -90,7 +90,7 @@ test('tenants share definitions; a re-published catalog adds definitions and cha
   await admin.setFaults(second.emulated.azureTenantId, { catalogRevision: 1 });
   const run = await runToCompletion(stack, second.tenant.id, second.schedule.id);
   expect(run.status).toBe('succeeded');
-  expect(run.summary.changes).toEqual({ added: 0, removed: 0, modified: 0 });
+  expect(run.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
   expect(await payloadHashes(run.backupSetId)).toEqual(await payloadHashes(second.setId));
   const republished = await rowsPerId(secondIds);
   expect([...republished.values()].every((count) => count === 2)).toBe(true);

@@ -105,15 +105,13 @@ describe('canonical payloads under reordering', () => {
   });
 
   it('applies a scoped rule only under its parent', () => {
-    const values = (list: string[]) => ({
-      definitionValues: [
-        { definition: { id: 'd' }, presentationValues: [{ presentation: { id: 'p' }, values: list }] },
-      ],
-      values: list,
-    });
-    const json = canonicalizePolicy('administrativeTemplates', values(['b', 'a'])).json;
-    expect(json).toContain('"presentationValues":[{"presentation":{"id":"p"},"values":["a","b"]}]');
-    expect(json).toContain('"values":["b","a"]}');
+    const settings = [{ definitionId: 'b' }, { definitionId: 'a' }];
+    const json = canonicalizePolicy('endpointSecurityIntents', {
+      categories: [{ id: 'c', settings }],
+      settings,
+    }).json;
+    expect(json).toContain('"categories":[{"id":"c","settings":[{"definitionId":"a"},{"definitionId":"b"}]}]');
+    expect(json).toContain('"settings":[{"definitionId":"b"},{"definitionId":"a"}]}');
   });
 
   it('is idempotent: a stored canonical payload canonicalizes to itself', () => {

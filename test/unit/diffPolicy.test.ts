@@ -70,7 +70,7 @@ describe('diffPolicy', () => {
     expect(diffPolicy('settingsCatalog', null, null)).toBeNull();
   });
 
-  it('never reports reordered settings, children, group values, assignments or sets', () => {
+  it('never reports reordered settings, children, assignments or sets', () => {
     const reordered = edited((p) => {
       p.settings.reverse();
       for (const [i, setting] of p.settings.entries()) setting.id = String(i);
@@ -79,7 +79,6 @@ describe('diffPolicy', () => {
       const group = p.settings[0]?.settingInstance as {
         groupSettingCollectionValue: { children: unknown[] }[];
       };
-      group.groupSettingCollectionValue.reverse();
       group.groupSettingCollectionValue[0]?.children.reverse();
       p.assignments.reverse();
       p.roleScopeTagIds.reverse();
@@ -350,6 +349,64 @@ describe('diffPolicy', () => {
     expect(diffPolicy('remediations', before, after)?.fields[0]?.label).toBe(
       'Assignment: group g1 (include): Run remediation script',
     );
+  });
+
+  it('reports a reorder of simple and group collection values: some are priority lists', () => {
+    const suites = (values: string[]) => ({
+      id: 'p',
+      name: 'TLS',
+      settings: [
+        {
+          id: '0',
+          settingInstance: {
+            '@odata.type': '#microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionInstance',
+            settingDefinitionId: 'device_vendor_msft_policy_config_cryptography_tlsciphersuites',
+            simpleSettingCollectionValue: values.map((value) => ({ value })),
+          },
+        },
+      ],
+    });
+    const reordered = diffPolicy('settingsCatalog', suites(['A', 'B']), suites(['B', 'A']));
+    expect(reordered?.fields.length).toBeGreaterThan(0);
+    const group = catalogPolicy();
+    const groupReordered = edited((p) => {
+      const holder = p.settings.find((setting) => 'groupSettingCollectionValue' in setting.settingInstance);
+      (holder?.settingInstance as { groupSettingCollectionValue: unknown[] }).groupSettingCollectionValue.reverse();
+    });
+    expect(diffPolicy('settingsCatalog', group, groupReordered)?.fields.length).toBeGreaterThan(0);
+  });
+
+  it('matches an assignment whose filter id is null on one side and absent on the other', () => {
+    const withNull = { id: 'p', displayName: 'x', assignments: [assignment(GROUP, 'g1')] };
+    const { deviceAndAppManagementAssignmentFilterId: _, ...target } = withNull.assignments[0]!.target;
+    const absent = { ...withNull, assignments: [{ ...withNull.assignments[0]!, target }] };
+    expect(diffPolicy('deviceConfiguration', withNull, absent)).toBeNull();
+  });
+
+  it('never shows a settings catalog secret value, only that it changed', () => {
+    const secret = (value: string) => ({
+      id: 'p',
+      name: 'Wi-Fi',
+      settings: [
+        {
+          id: '0',
+          settingInstance: {
+            '@odata.type': '#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance',
+            settingDefinitionId: 'wifi_psk',
+            simpleSettingValue: {
+              '@odata.type': '#microsoft.graph.deviceManagementConfigurationSecretSettingValue',
+              value,
+              valueState: 'encryptedValueToken',
+            },
+          },
+        },
+      ],
+    });
+    const changed = diffPolicy('settingsCatalog', secret('token-1'), secret('token-2'));
+    expect(changed?.fields).toEqual([expect.objectContaining({ op: 'replace', secret: true })]);
+    expect(JSON.stringify(changed)).not.toMatch(/token-/);
+    const added = diffPolicy('settingsCatalog', { ...secret('token-1'), settings: [] }, secret('token-1'));
+    expect(JSON.stringify(added)).not.toMatch(/token-/);
   });
 
   it('lists every setting definition id a payload holds, once', () => {
