@@ -57,11 +57,13 @@ export function auditSourceFor(policyType: string): AuditSourceKey {
 export const FIRST_FETCH_LOOKBACK_DAYS = 30;
 
 /**
- * Each later read starts this long before the previous successful read began: Intune lists an
- * event minutes after its activityDateTime, so a read that started just after a change may not
- * have seen it yet. Events read twice are stored once (by event id).
+ * Each later read starts this long before the previous successful read began: both logs list an
+ * event some time after its activityDateTime (usually minutes; neither log promises a bound), so a
+ * read that started just after a change may not have seen it yet. Two hours covers the delays
+ * seen in practice at little cost: events read twice are stored once (by event id), and the API
+ * attributes actors when it is asked, so an event stored by a later sync still names the change.
  */
-export const FETCH_OVERLAP_MINUTES = 15;
+export const FETCH_OVERLAP_MINUTES = 120;
 
 export const AUDIT_SOURCES: Readonly<Record<AuditSourceKey, AuditSource>> = {
   // Learn intune-auditing-auditevent-list (v1.0): Application permission DeviceManagementApps.Read.All

@@ -1,8 +1,9 @@
 // Who changed a policy between two backups: the events of the tenant's audit logs on that policy's
 // id (src/db/graphAuditEvents.ts), from the start of the earlier set's run (a change made while it
-// ran may be missing from that set) to the later set's creation. Where the log that covers the
-// type could not be read, `actors` is null with the reason, never an empty list that would read
-// as "nobody".
+// ran may be missing from that set) to the later set's creation. Events are attributed when asked,
+// so one a later sync stored still names the change. With no event, where the log that covers the
+// type could not be read or was not read back that far, `actors` is null with the reason, never
+// an empty list that would read as "nobody".
 import type { Db } from '../db/client';
 import { actorsOf, auditCoverage, type AuditActorEvent } from '../db/graphAuditEvents';
 import { findRun } from '../db/runs';
@@ -43,10 +44,12 @@ export async function attributeActors<T extends { policyType: string; graphId: s
   ]);
   return rows.map((row) => {
     const source = coverage[auditSourceFor(row.policyType)];
-    if (source.state !== 'ok') return { ...row, actors: null, actorsUnknown: source.reason };
     const found = events.get(row.graphId) ?? [];
+    // Events stored by earlier reads still name who changed it, whatever the latest read's outcome.
+    if (found.length > 0) return { ...row, actors: found };
+    if (source.state !== 'ok') return { ...row, actors: null, actorsUnknown: source.reason };
     // No event, and the log was not read back to the window's start: not known, not "nobody".
-    if (found.length === 0 && source.coveredFrom && since < source.coveredFrom) {
+    if (source.coveredFrom && since < source.coveredFrom) {
       const from = source.coveredFrom.toISOString();
       return {
         ...row,

@@ -13,10 +13,12 @@ import { settingDefinitionNames } from '../db/settingDefinitions';
 import { diffBatchWith } from '../diff';
 import { type ActorAttribution, attributeActors } from './changeActors';
 import { getBackupSet } from './backupSets';
-import { InvalidInputError } from './errors';
+import { InvalidInputError, NotFoundError } from './errors';
 
 export interface DiffQuery {
   against?: string;
+  /** The set's own change list (written at snapshot), whatever types its predecessor holds. */
+  ownChanges?: boolean;
   policyType?: string;
   change?: BackupChangeKind;
   limit: number;
@@ -42,25 +44,28 @@ export const diffBatchOf = (db: Db) => diffBatchWith((ids) => settingDefinitionN
 export async function getBackupSetDiff(db: Db, tenantId: string, setId: string, query: DiffQuery) {
   const to = await getBackupSet(db, tenantId, setId);
   const againstId = query.against ?? to.previousSetId;
-  let from: BackupSetWithHold | null = null;
-  let source: ChangeSource = { kind: 'snapshot', backupSetId: to.id };
-  let comparedTypes: string[] | null = to.policyTypes;
-  if (againstId && againstId !== to.previousSetId) {
-    from = await getBackupSet(db, tenantId, againstId).catch(() => {
-      throw new InvalidInputError('against', 'must be the id of another backup set of this tenant');
-    });
-    if (from.id === to.id) throw new InvalidInputError('against', 'must be a different backup set');
-    comparedTypes = commonTypes(from.policyTypes, to.policyTypes);
-    const comparisonId = await ensureComparison(
-      db,
-      { fromSetId: from.id, toSetId: to.id },
-      comparedTypes,
-      diffBatchOf(db),
-    );
-    source = { kind: 'comparison', comparisonId };
-  } else if (againstId) {
-    from = await getBackupSet(db, tenantId, againstId).catch(() => null);
-  }
+  const from = againstId ? await againstSet(db, tenantId, againstId, query.against !== undefined) : null;
+  if (from?.id === to.id) throw new InvalidInputError('against', 'must be a different backup set');
+  const comparedTypes =
+    from && !query.ownChanges ? commonTypes(from.policyTypes, to.policyTypes) : to.policyTypes;
+  // The set's own changes (written at snapshot) answer for its predecessor when both sets hold the
+  // same types; otherwise the pair is compared over the types both hold, in either order alike
+  // (the snapshot counts a type the predecessor lacks as added).
+  const ownChanges =
+    query.ownChanges ||
+    !from ||
+    (from.id === to.previousSetId && sameTypes(from.policyTypes, to.policyTypes));
+  const source: ChangeSource = ownChanges
+    ? { kind: 'snapshot', backupSetId: to.id }
+    : {
+        kind: 'comparison',
+        comparisonId: await ensureComparison(
+          db,
+          { fromSetId: (from as BackupSetWithHold).id, toSetId: to.id },
+          comparedTypes,
+          diffBatchOf(db),
+        ),
+      };
   const filter = { policyType: query.policyType, change: query.change };
   const [rows, counts] = await Promise.all([
     listChanges(db, source, {
@@ -74,6 +79,20 @@ export async function getBackupSetDiff(db: Db, tenantId: string, setId: string, 
   const attributed = await attributeActors(db, tenantId, { from, to }, rows);
   return { from, to, comparedTypes, counts, rows: attributed } satisfies SetDiffPage;
 }
+
+/** The set to compare with; one named in the request that is not the tenant's is the field's fault. */
+async function againstSet(db: Db, tenantId: string, setId: string, requested: boolean) {
+  try {
+    return await getBackupSet(db, tenantId, setId);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    if (!requested) return null; // the predecessor was deleted by retention: everything is new
+    throw new InvalidInputError('against', 'must be the id of another backup set of this tenant');
+  }
+}
+
+const sameTypes = (a: string[], b: string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 // Sets written before sets recorded their types hold an empty list: every type then counts.
 function commonTypes(a: string[], b: string[]): string[] | null {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { actorsOf, auditCoverage, storeGraphAuditEvents } from '../../src/db/graphAuditEvents';
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
+import { FETCH_OVERLAP_MINUTES } from '../../src/graph';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
@@ -53,7 +54,7 @@ const storedIds = async (tenantId: string) =>
     (row) => row.eventId,
   );
 
-const OVERLAP_MS = 15 * 60_000;
+const OVERLAP_MS = FETCH_OVERLAP_MINUTES * 60_000;
 
 test('a sync stores the audit events since the cursor, once each, and moves the cursor', async () => {
   const { emulated, tenant } = await admin.createTenant(50);

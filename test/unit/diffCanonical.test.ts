@@ -110,7 +110,9 @@ describe('canonical payloads under reordering', () => {
       categories: [{ id: 'c', settings }],
       settings,
     }).json;
-    expect(json).toContain('"categories":[{"id":"c","settings":[{"definitionId":"a"},{"definitionId":"b"}]}]');
+    expect(json).toContain(
+      '"categories":[{"id":"c","settings":[{"definitionId":"a"},{"definitionId":"b"}]}]',
+    );
     expect(json).toContain('"settings":[{"definitionId":"b"},{"definitionId":"a"}]}');
   });
 

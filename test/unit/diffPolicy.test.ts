@@ -371,7 +371,10 @@ describe('diffPolicy', () => {
     const group = catalogPolicy();
     const groupReordered = edited((p) => {
       const holder = p.settings.find((setting) => 'groupSettingCollectionValue' in setting.settingInstance);
-      (holder?.settingInstance as { groupSettingCollectionValue: unknown[] }).groupSettingCollectionValue.reverse();
+      if (!holder) throw new Error('the policy has a group collection');
+      (
+        holder.settingInstance as { groupSettingCollectionValue: unknown[] }
+      ).groupSettingCollectionValue.reverse();
     });
     expect(diffPolicy('settingsCatalog', group, groupReordered)?.fields.length).toBeGreaterThan(0);
   });

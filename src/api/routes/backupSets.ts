@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { POLICY_TYPE_KEYS } from '../../graph';
 import { z } from 'zod';
 import {
   getBackupSet,
@@ -23,7 +24,7 @@ import { param, parseQuery, pathId } from '../validation';
 const CHANGE_KINDS = ['added', 'removed', 'modified', 'renamed'] as const;
 
 export const changesQuery = pageQuery
-  .extend({ change: z.enum(CHANGE_KINDS).optional(), policyType: z.string().min(1).optional() })
+  .extend({ change: z.enum(CHANGE_KINDS).optional(), policyType: z.enum(POLICY_TYPE_KEYS).optional() })
   .strict();
 
 export const diffQuery = changesQuery
@@ -95,7 +96,7 @@ export function backupSetsRouter(deps: ApiDeps): Router {
       deps.db,
       pathId(param(req, 'tenantId'), 'tenant'),
       pathId(param(req, 'setId'), 'backup set'),
-      query,
+      { ...query, ownChanges: true },
     );
     res.json({
       backupSetId: diff.to.id,

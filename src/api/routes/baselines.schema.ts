@@ -1,5 +1,6 @@
 // Request schemas of /v1/baselines, parsed by the routes and documented from the route table.
 import { z } from 'zod';
+import { POLICY_TYPE_KEYS } from '../../graph';
 import { BUCKETS } from '../../services/baselineCompare';
 import { pageQuery } from '../pagination';
 
@@ -25,7 +26,7 @@ export const mappingsBody = z.strictObject({
   mappings: z
     .array(
       z.strictObject({
-        policyType: z.string().min(1).max(100).describe('a policy type key, e.g. settingsCatalog'),
+        policyType: z.enum(POLICY_TYPE_KEYS).describe('a policy type key, e.g. settingsCatalog'),
         baselineGraphId: graphId.describe("the policy's Graph id in the baseline's set"),
         tenantGraphId: graphId.describe("the policy's Graph id in the compared tenant"),
       }),
@@ -45,7 +46,7 @@ export const compareQuery = z.strictObject({
   tenantId: z.uuid().describe('the tenant to compare with the baseline (the caller must read it)'),
   backupSetId: z.uuid().optional().describe("one of that tenant's sets; default: its newest"),
   bucket: z.enum(BUCKETS).optional().describe('only the items of this bucket'),
-  policyType: z.string().min(1).max(100).optional().describe('only the items of this policy type'),
+  policyType: z.enum(POLICY_TYPE_KEYS).optional().describe('only the items of this policy type'),
   limit: pageQuery.shape.limit,
   cursor: compareCursor
     .optional()
