@@ -64,14 +64,15 @@ export interface PolicyVersionRow {
 }
 
 /**
- * The policy's versions, newest first: runs of consecutive sets (in creation order, across the
- * tenant's schedules) holding the same payload. A policy changed twice has three versions; one
- * that returns to an earlier configuration gets a new version. Limit + 1 rows from `before`.
+ * The policy's stored versions, newest first: runs of consecutive sets (in creation order, across
+ * the tenant's schedules) holding the same payload. A policy changed twice has three; one that
+ * returns to an earlier configuration gets a new version. Those older than `before` only. Rows
+ * are small (no payload): a policy backed up hourly for years has a few thousand at most.
  */
 export async function listPolicyVersions(
   db: Db,
   policy: { tenantId: string; policyType: string; graphId: string },
-  page: { limit: number; before?: KeysetPosition },
+  page: { before?: KeysetPosition },
 ): Promise<PolicyVersionRow[]> {
   const { rows } = await sqlPoolOf(db).query<
     PolicyVersionRow & { firstAt: Date; firstId: string; lastAt: Date; lastId: string }
@@ -95,14 +96,13 @@ export async function listPolicyVersions(
        FROM numbered GROUP BY version)
      SELECT * FROM versions
      WHERE $4::timestamptz IS NULL OR ("firstAt", "firstId") < ($4::timestamptz, $5::uuid)
-     ORDER BY version DESC LIMIT $6`,
+     ORDER BY version DESC`,
     [
       policy.tenantId,
       policy.policyType,
       policy.graphId,
       page.before?.createdAt ?? null,
       page.before?.id ?? null,
-      page.limit + 1,
     ],
   );
   return rows.map(({ firstAt, firstId, lastAt, lastId, ...row }) => ({

@@ -216,6 +216,22 @@ test('reordering is never a change; one nested setting and two assignments are e
     'carol@contoso.example',
   );
   const fourth = await runToCompletion(stack, tenant.id, schedule.id);
+  // A new empty list where there was none: another payload hash, but no change, in the set's
+  // changes or as a version of its own.
+  await patchObject(emulator, azure, 'settingsCatalog', catalogId, { keywords: [] });
+  const fifth = await runToCompletion(stack, tenant.id, schedule.id);
+  const [fourthHash, fifthHash] = await Promise.all(
+    [fourth, fifth].map(
+      async (run) =>
+        (
+          await stack.db.backupItem.findFirstOrThrow({
+            where: { backupSetId: run.backupSetId, graphId: catalogId },
+          })
+        ).payloadHash,
+    ),
+  );
+  expect(fifthHash).not.toBe(fourthHash);
+  expect(fifth.summary.changes).toEqual({ added: 0, removed: 0, modified: 0, renamed: 0 });
   const history = await stack.api(`/v1/tenants/${tenant.id}/policies/settingsCatalog/${catalogId}/history`);
   expect(history.status).toBe(200);
   const versions = history.body.items as {
@@ -226,7 +242,7 @@ test('reordering is never a change; one nested setting and two assignments are e
     actors: Change['actors'];
   }[];
   expect(versions.map((version) => [version.version, version.change, version.setCount])).toEqual([
-    [3, 'modified', 1],
+    [3, 'modified', 2],
     [2, 'modified', 1],
     [1, 'added', 2],
   ]);
