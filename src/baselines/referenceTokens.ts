@@ -2,12 +2,14 @@
 // Before they are compared, every id a reference rule (src/references/rules.ts) finds is replaced
 // by "<kind>:<name>" of the object as the set's backup_set_references resolved it, so the same
 // name in two tenants compares equal. An id the set holds no name for (missing, unreadable, not
-// captured) becomes "<kind>:(unresolved <n>)", numbered per kind in the order met, the same on
-// both sides, so it never shows as a difference; the compare lists it as unresolved instead.
+// captured) becomes "<kind>:(unresolved)" and is listed as unresolved; the compare drops every
+// difference that involves a kind of reference unresolved on either side (../services/baselineCompare.ts),
+// so an unknown name never shows as a difference.
 // An id both payloads hold is the same object (ids are unique across tenants) and gets the same
 // token on both sides, even if it was renamed between the two sets. The objects' own ids (the
 // policy's, its assignments') differ between tenants by construction and are left out.
-import type { PolicyTypeKey } from '../graph';
+import type { FieldChange } from '../diff';
+import { type ArrayRule, arrayRulesOf, type PolicyTypeKey } from '../graph';
 import { NULL_IDS, type ReferenceKind, type ReferenceRule } from '../references/rules';
 import { referenceKey, referencesOf, rulesFor } from '../references';
 
@@ -31,6 +33,19 @@ const OWN_IDS: Readonly<Record<string, readonly string[]>> = {
   assignments: ['id', 'sourceId'],
 };
 
+/** What an id a set holds no name for becomes: the same on both sides, so never a difference. */
+export const unresolvedToken = (kind: string) => `${kind}:(unresolved)`;
+
+/**
+ * Elements of a sub-resource list (definition values, presentation values, scheduled actions,
+ * setting instances) carry ids each tenant made: left out, unless the list is matched by that id
+ * (src/graph/arrayRules.ts: endpoint security categories, which are the template's).
+ */
+function elementIds(property: string, rules: ReadonlyMap<string, ArrayRule>): readonly string[] {
+  const rule = rules.get(property);
+  return rule?.kind === 'identity' && rule.keys.includes('id') ? [] : ['id'];
+}
+
 /** Both payloads of a compared pair, their reference ids replaced by tokens. */
 export function tokenizePair(
   policyType: string,
@@ -48,13 +63,21 @@ export function tokenizePair(
       baseline.names.get(key) ?? tenant.names.get(key) ?? `(id ${key.slice(key.indexOf(':') + 1)})`,
     );
   }
+  const arrays = arrayRulesOf(policyType);
   const left = tokenize(
     rules,
+    arrays,
     baseline.payload,
     (key) => shared.get(key) ?? baseline.names.get(key),
     'baseline',
   );
-  const right = tokenize(rules, tenant.payload, (key) => shared.get(key) ?? tenant.names.get(key), 'tenant');
+  const right = tokenize(
+    rules,
+    arrays,
+    tenant.payload,
+    (key) => shared.get(key) ?? tenant.names.get(key),
+    'tenant',
+  );
   return {
     baseline: left.payload,
     tenant: right.payload,
@@ -64,26 +87,22 @@ export function tokenizePair(
 
 function tokenize(
   rules: ReadonlyMap<string, ReferenceRule>,
+  arrays: ReadonlyMap<string, ArrayRule>,
   payload: unknown,
   nameOf: (key: string) => string | undefined,
   side: Side,
 ): { payload: unknown; unresolved: UnresolvedReference[] } {
   const unresolved: UnresolvedReference[] = [];
-  const placeholders = new Map<string, string>();
+  const seen = new Set<string>();
   const token = (rule: ReferenceRule, value: unknown): unknown => {
     if (typeof value !== 'string' || value === '' || NULL_IDS.has(value)) return value;
     if (rule.keywords?.includes(value)) return value;
     const key = `${rule.kind}:${value}`;
     const name = BUILT_IN.get(key) ?? nameOf(key);
     if (name !== undefined) return `${rule.kind}:${name}`;
-    let placeholder = placeholders.get(key);
-    if (!placeholder) {
-      const n = [...placeholders.keys()].filter((k) => k.startsWith(`${rule.kind}:`)).length + 1;
-      placeholder = `${rule.kind}:(unresolved ${n})`;
-      placeholders.set(key, placeholder);
-      unresolved.push({ kind: rule.kind, id: value, side });
-    }
-    return placeholder;
+    if (!seen.has(key)) unresolved.push({ kind: rule.kind, id: value, side });
+    seen.add(key);
+    return unresolvedToken(rule.kind);
   };
   const walk = (node: unknown, ownIds: readonly string[]): unknown => {
     if (Array.isArray(node)) return node.map((element) => walk(element, ownIds));
@@ -92,10 +111,25 @@ function tokenize(
     for (const [key, value] of Object.entries(node)) {
       if (ownIds.includes(key)) continue;
       const rule = rules.get(key);
-      if (!rule) out[key] = walk(value, OWN_IDS[key] ?? []);
-      else out[key] = Array.isArray(value) ? value.map((v) => token(rule, v)) : token(rule, value);
+      if (rule) out[key] = Array.isArray(value) ? value.map((v) => token(rule, v)) : token(rule, value);
+      else out[key] = walk(value, OWN_IDS[key] ?? (Array.isArray(value) ? elementIds(key, arrays) : []));
     }
     return out;
   };
   return { payload: walk(payload, OWN_IDS[''] ?? []), unresolved };
+}
+
+/**
+ * The differences that do not involve a kind of reference one side holds no name for: such an id
+ * might name the same object as the other side's, so a difference there is not known (the item
+ * lists it in unresolvedReferences instead).
+ */
+export function knownDifferences(fields: FieldChange[], unresolved: UnresolvedReference[]): FieldChange[] {
+  if (unresolved.length === 0) return fields;
+  const kinds = [...new Set(unresolved.map((reference) => `${reference.kind}:`))];
+  const mentions = (field: FieldChange) => {
+    const text = `${field.path} ${JSON.stringify(field.before ?? null)} ${JSON.stringify(field.after ?? null)}`;
+    return kinds.some((kind) => text.includes(kind));
+  };
+  return fields.filter((field) => !mentions(field));
 }

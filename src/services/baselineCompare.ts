@@ -4,7 +4,7 @@
 // before, tenant as after). Two items with
 // the same payload hash are the same configuration and are not looked into.
 import { matchPolicies, type MatchRule } from '../baselines/match';
-import { tokenizePair, type UnresolvedReference } from '../baselines/referenceTokens';
+import { knownDifferences, tokenizePair, type UnresolvedReference } from '../baselines/referenceTokens';
 import { mappingsOf, payloadsByHash, referenceNamesOf, type SetPolicy, setPolicies } from '../db/baselines';
 import type { Db } from '../db/client';
 import type { FieldChange } from '../diff';
@@ -89,13 +89,15 @@ export async function compareSets(
       })),
     );
     batch.forEach((pair, i) => {
-      const diff = diffs[i];
-      const base = pairItem(diff ? 'different' : 'matching', pair.baseline, pair.tenant, pair.rule);
-      items.push({
-        ...base,
-        ...(diff ? { fields: diff.fields } : {}),
-        unresolvedReferences: tokenized[i]?.unresolved ?? [],
-      });
+      const unresolved = tokenized[i]?.unresolved ?? [];
+      const fields = knownDifferences(diffs[i]?.fields ?? [], unresolved);
+      const base = pairItem(
+        fields.length > 0 ? 'different' : 'matching',
+        pair.baseline,
+        pair.tenant,
+        pair.rule,
+      );
+      items.push({ ...base, ...(fields.length > 0 ? { fields } : {}), unresolvedReferences: unresolved });
     });
   }
   items.sort(byBucketTypeAndName);

@@ -1,5 +1,5 @@
 // Reference ids of two tenants' payloads replaced by names (src/baselines/referenceTokens.ts).
-import { tokenizePair } from '../../src/baselines/referenceTokens';
+import { knownDifferences, tokenizePair } from '../../src/baselines/referenceTokens';
 
 const assigned = (id: string, groupId: string, filterId: string, tags: string[]) => ({
   id,
@@ -89,4 +89,48 @@ test('Conditional Access keywords stay as they are', () => {
   );
   expect(result.baseline).toEqual(ca(['All']));
   expect(result.unresolved).toEqual([]);
+});
+
+test("sub-resources' own ids differ between tenants and are left out; catalog ids stay", () => {
+  const admx = (valueId: string, presentationValueId: string) => ({
+    id: `policy-${valueId}`,
+    displayName: 'Edge',
+    definitionValues: [
+      {
+        id: valueId,
+        enabled: true,
+        definition: { id: 'def-homepage', displayName: 'Home page' },
+        presentationValues: [
+          { id: presentationValueId, presentation: { id: 'pres-url' }, value: 'https://a' },
+        ],
+      },
+    ],
+  });
+  const result = tokenizePair(
+    'administrativeTemplates',
+    { payload: admx('v-1', 'pv-1'), names: new Map() },
+    { payload: admx('v-2', 'pv-2'), names: new Map() },
+  );
+  expect(result.baseline).toEqual(result.tenant);
+  expect(JSON.stringify(result.baseline)).toContain('def-homepage');
+  expect(JSON.stringify(result.baseline)).toContain('pres-url');
+});
+
+test('a difference that involves a reference one side holds no name for is not reported', () => {
+  const baseline = {
+    payload: assigned('p-a', 'g-a', 'f-a', ['0']),
+    names: new Map([['group:g-a', 'SG - Pilot']]),
+  };
+  // The tenant's group may well be SG - Pilot too: its name is unknown.
+  const tenant = { payload: assigned('p-b', 'g-b', 'f-b', ['0']), names: new Map<string, string>() };
+  const result = tokenizePair('deviceConfiguration', baseline, tenant);
+  expect(result.unresolved).toEqual(
+    expect.arrayContaining([expect.objectContaining({ kind: 'group', id: 'g-b', side: 'tenant' })]),
+  );
+  const fields = [
+    { op: 'remove' as const, path: '/assignments/[groupId=group:SG - Pilot]', label: 'a', before: {} },
+    { op: 'add' as const, path: '/assignments/[groupId=group:(unresolved)]', label: 'a', after: {} },
+    { op: 'replace' as const, path: '/displayName', label: 'Display name', before: 'x', after: 'y' },
+  ];
+  expect(knownDifferences(fields, result.unresolved).map((field) => field.path)).toEqual(['/displayName']);
 });
