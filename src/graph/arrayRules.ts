@@ -149,8 +149,9 @@ export const ARRAY_RULES: Readonly<Partial<Record<PolicyTypeKey, ArrayRules>>> =
     'categories/settings': { ...identity('definitionId'), labels: 'settingDefinition' },
   },
   deviceConfiguration: {
-    // Custom profiles: one OMA-URI setting per URI; Intune applies them as independent CSP nodes.
-    omaSettings: identity('omaUri'),
+    // Custom profiles' OMA-URI settings keep their order: Graph serves them as they were entered,
+    // nothing documents that the order carries no meaning (ADMX ingestion is entered before the
+    // settings that use it), and a restore must write them as the tenant had them.
     // Per-app privacy overrides: one per data category and app.
     privacyAccessControls: identity('dataCategory', 'appPackageFamilyName'),
     // Allowed/blocked app lists checked by membership.

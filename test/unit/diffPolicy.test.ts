@@ -223,17 +223,17 @@ describe('diffPolicy', () => {
     expect(diff?.fields).toEqual([
       {
         op: 'replace',
-        path: '/omaSettings/[omaUri=.~1Device~1Vendor~1MSFT~1Secret]/secretReferenceValueId',
+        path: '/omaSettings/0/secretReferenceValueId',
         label: 'Secret reference value id',
         secret: true,
       },
       {
         op: 'replace',
-        path: '/omaSettings/[omaUri=.~1Device~1Vendor~1MSFT~1Secret]/value',
+        path: '/omaSettings/0/value',
         label: 'Value',
         secret: true,
       },
-      expect.objectContaining({ op: 'add', path: '/omaSettings/[omaUri=.~1Device~1Other]', secret: true }),
+      expect.objectContaining({ op: 'add', path: '/omaSettings/1', secret: true }),
     ]);
   });
 
