@@ -120,16 +120,33 @@ function tokenize(
 }
 
 /**
- * The differences that do not involve a kind of reference one side holds no name for: such an id
- * might name the same object as the other side's, so a difference there is not known (the item
- * lists it in unresolvedReferences instead).
+ * The differences an unresolved reference cannot explain. A tenant's id the set holds no name for
+ * might name the same object as the other side's, so every token of a kind unresolved on either
+ * side is read as "some object of that kind": a replace whose values are then equal, and an
+ * element removed and one added under the same parent that are then equal, are not known
+ * differences (the item lists the ids in unresolvedReferences instead). Anything else differs
+ * whatever the unknown names are, and stays.
  */
 export function knownDifferences(fields: FieldChange[], unresolved: UnresolvedReference[]): FieldChange[] {
   if (unresolved.length === 0) return fields;
-  const kinds = [...new Set(unresolved.map((reference) => `${reference.kind}:`))];
-  const mentions = (field: FieldChange) => {
-    const text = `${field.path} ${JSON.stringify(field.before ?? null)} ${JSON.stringify(field.after ?? null)}`;
-    return kinds.some((kind) => text.includes(kind));
-  };
-  return fields.filter((field) => !mentions(field));
+  const kinds = [...new Set(unresolved.map((reference) => reference.kind))];
+  const anyOfKind = new RegExp(`"(${kinds.map(escapeRegExp).join('|')}):(?:[^"\\\\]|\\\\.)*"`, 'g');
+  const blurred = (value: unknown) => JSON.stringify(value ?? null).replace(anyOfKind, '"$1:*"');
+  const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
+  const added = new Map<string, FieldChange[]>();
+  for (const field of fields) {
+    if (field.op !== 'add') continue;
+    const key = `${parentOf(field.path)}\u0000${blurred(field.after)}`;
+    added.set(key, [...(added.get(key) ?? []), field]);
+  }
+  const explained = new Set<FieldChange>();
+  for (const field of fields) {
+    if (field.op === 'replace' && blurred(field.before) === blurred(field.after)) explained.add(field);
+    if (field.op !== 'remove') continue;
+    const twin = added.get(`${parentOf(field.path)}\u0000${blurred(field.before)}`)?.shift();
+    if (twin) explained.add(field).add(twin);
+  }
+  return fields.filter((field) => !explained.has(field));
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

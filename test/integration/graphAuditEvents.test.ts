@@ -58,12 +58,13 @@ const OVERLAP_MS = FETCH_OVERLAP_MINUTES * 60_000;
 
 test('a sync stores the audit events since the cursor, once each, and moves the cursor', async () => {
   const { emulated, tenant } = await admin.createTenant(50);
-  await plantCursor(tenant.id, new Date('2026-10-01T00:15:00Z'));
+  const planted = new Date('2026-10-01T00:15:00Z');
+  await plantCursor(tenant.id, planted);
   const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['deviceConfiguration'] });
 
   const first = await runToCompletion(stack, tenant.id, schedule.id);
   expect(first.status).toBe('succeeded');
-  const since = new Date('2026-10-01T00:00:00Z');
+  const since = new Date(planted.getTime() - OVERLAP_MS);
   const expected = await graphEvents(emulated, since);
   expect(expected.length).toBeGreaterThan(100);
   expect(first.auditEvents).toEqual({

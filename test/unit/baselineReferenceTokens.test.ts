@@ -127,10 +127,46 @@ test('a difference that involves a reference one side holds no name for is not r
   expect(result.unresolved).toEqual(
     expect.arrayContaining([expect.objectContaining({ kind: 'group', id: 'g-b', side: 'tenant' })]),
   );
+  const target = (group: string, filter: string) => ({ target: { groupId: group, filterId: filter } });
   const fields = [
-    { op: 'remove' as const, path: '/assignments/[groupId=group:SG - Pilot]', label: 'a', before: {} },
-    { op: 'add' as const, path: '/assignments/[groupId=group:(unresolved)]', label: 'a', after: {} },
+    // Explained by the unknown group: the same element with some group on both sides.
+    {
+      op: 'remove' as const,
+      path: '/assignments/[groupId=a]',
+      label: 'a',
+      before: target('group:SG - Pilot', 'f:1'),
+    },
+    {
+      op: 'add' as const,
+      path: '/assignments/[groupId=b]',
+      label: 'a',
+      after: target('group:(unresolved)', 'f:1'),
+    },
+    {
+      op: 'replace' as const,
+      path: '/groupId',
+      label: 'g',
+      before: 'group:SG - Pilot',
+      after: 'group:(unresolved)',
+    },
+    // Not explained: the filter differs whatever the group is.
+    {
+      op: 'remove' as const,
+      path: '/other/[groupId=a]',
+      label: 'o',
+      before: target('group:SG - Pilot', 'f:1'),
+    },
+    {
+      op: 'add' as const,
+      path: '/other/[groupId=b]',
+      label: 'o',
+      after: target('group:(unresolved)', 'f:2'),
+    },
     { op: 'replace' as const, path: '/displayName', label: 'Display name', before: 'x', after: 'y' },
   ];
-  expect(knownDifferences(fields, result.unresolved).map((field) => field.path)).toEqual(['/displayName']);
+  expect(knownDifferences(fields, result.unresolved).map((field) => field.path)).toEqual([
+    '/other/[groupId=a]',
+    '/other/[groupId=b]',
+    '/displayName',
+  ]);
 });
