@@ -8,9 +8,13 @@ import type { ChangeCounts } from '../shared/types';
 import type { BackupChangeKind } from './client';
 
 /** The diff engine as the writer needs it: one result per pair, null when nothing changed. */
-export type DiffBatch = (
-  pairs: readonly { policyType: string; before: unknown; after: unknown }[],
-) => Promise<({ change: 'modified' | 'renamed'; fields: unknown[] } | null)[]>;
+export interface DiffBatch {
+  (
+    pairs: readonly { policyType: string; before: unknown; after: unknown }[],
+  ): Promise<({ change: 'modified' | 'renamed'; fields: unknown[] } | null)[]>;
+  /** The type's top-level properties whose arrays have no order: equal elements are not read. */
+  unorderedProperties(policyType: string): readonly string[];
+}
 
 export interface ChangeRow {
   policyType: string;
@@ -59,12 +63,37 @@ async function candidates(
   return rows;
 }
 
-async function payloads(client: PoolClient, hashes: readonly string[]): Promise<Map<string, unknown>> {
-  const { rows } = await client.query<{ hash: string; content: unknown }>(
-    `SELECT hash, content FROM backup_payloads WHERE hash = ANY($1::text[])`,
-    [[...new Set(hashes)]],
+/**
+ * The parts of each pair's payloads that can differ (the database's changed_part: scalars,
+ * differing properties, the elements of unordered arrays the other side lacks), in pair order.
+ */
+async function changedParts(
+  client: PoolClient,
+  pairs: readonly Candidate[],
+  diff: DiffBatch,
+): Promise<{ before: unknown; after: unknown }[]> {
+  const { rows } = await client.query<{ i: number; before: unknown; after: unknown }>(
+    `SELECT p.i, changed_part(b.content, a.content, p.unordered) AS before,
+            changed_part(a.content, b.content, p.unordered) AS after
+     FROM jsonb_to_recordset($1::jsonb) AS p(i int, before_hash text, after_hash text, unordered text[])
+     JOIN backup_payloads b ON b.hash = p.before_hash
+     JOIN backup_payloads a ON a.hash = p.after_hash`,
+    [
+      JSON.stringify(
+        pairs.map((c, i) => ({
+          i,
+          before_hash: c.before_hash,
+          after_hash: c.after_hash,
+          unordered: diff.unorderedProperties(c.policy_type),
+        })),
+      ),
+    ],
   );
-  return new Map(rows.map((row) => [row.hash, row.content]));
+  // Items reference their payloads (a foreign key): a missing one is a broken database, never "no change".
+  if (rows.length !== pairs.length) throw new Error('a changed policy has no stored payload');
+  const parts = pairs.map(() => ({ before: null as unknown, after: null as unknown }));
+  for (const row of rows) parts[row.i] = { before: row.before, after: row.after };
+  return parts;
 }
 
 /**
@@ -97,17 +126,27 @@ export async function computeChanges(
     } else modified.push(c);
   }
   if (whole.length > 0) await write(whole);
-  for (let start = 0; start < modified.length; start += DIFF_BATCH) {
-    const batch = modified.slice(start, start + DIFF_BATCH);
-    const contents = await payloads(
-      client,
-      batch.flatMap((c) => [c.before_hash as string, c.after_hash as string]),
-    );
+  const batches: Candidate[][] = [];
+  for (let start = 0; start < modified.length; start += DIFF_BATCH)
+    batches.push(modified.slice(start, start + DIFF_BATCH));
+  // The next batch's payloads are read while this one is diffed: the database and the worker
+  // work at the same time.
+  const read = (batch: Candidate[] | undefined) => {
+    if (!batch) return undefined;
+    const parts = changedParts(client, batch, diff);
+    // Awaited below; a diff that fails first must not leave this one rejected unobserved.
+    parts.catch(() => undefined);
+    return parts;
+  };
+  let next = read(batches[0]);
+  for (const [n, batch] of batches.entries()) {
+    const parts = await (next as Promise<{ before: unknown; after: unknown }[]>);
+    next = read(batches[n + 1]);
     const results = await diff(
-      batch.map((c) => ({
+      batch.map((c, i) => ({
         policyType: c.policy_type,
-        before: contents.get(c.before_hash as string) ?? null,
-        after: contents.get(c.after_hash as string) ?? null,
+        before: parts[i]?.before ?? null,
+        after: parts[i]?.after ?? null,
       })),
     );
     const rows: ChangeRow[] = [];
@@ -124,7 +163,10 @@ export async function computeChanges(
         fields: result.fields,
       });
     });
-    if (rows.length > 0) await write(rows);
+    if (rows.length > 0) {
+      // Queued behind the next batch's read on this connection; awaited before the next diff.
+      await write(rows);
+    }
   }
   return counts;
 }

@@ -1,6 +1,7 @@
-// The diff engine over a batch of payload pairs, with the setting definitions' display names
-// fetched once per batch (one query, not one per setting): what the snapshot and the API's
+// The diff engine over a batch of stored payload pairs, with the setting definitions' display
+// names fetched once per batch (one query, not one per setting): what the snapshot and the API's
 // comparisons call (src/db/changeRows.ts DiffBatch).
+import { unorderedPropertiesOf } from '../graph/arrayRules';
 import { diffPolicy } from './diffPolicy';
 import { settingDefinitionIdsOf } from './settingDefinitions';
 import type { FieldChange, PolicyDiff } from './types';
@@ -17,7 +18,7 @@ export interface PayloadPair {
 export type ModifiedDiff = { change: 'modified' | 'renamed'; fields: FieldChange[] };
 
 export function diffBatchWith(definitionNames: DefinitionNames) {
-  return async function diffBatch(pairs: readonly PayloadPair[]): Promise<(ModifiedDiff | null)[]> {
+  const diffBatch = async (pairs: readonly PayloadPair[]): Promise<(ModifiedDiff | null)[]> => {
     const ids = new Set<string>();
     for (const pair of pairs) {
       for (const id of settingDefinitionIdsOf(pair.before)) ids.add(id);
@@ -25,8 +26,11 @@ export function diffBatchWith(definitionNames: DefinitionNames) {
     }
     const names = ids.size > 0 ? await definitionNames([...ids]) : new Map<string, string>();
     const labels = { settingDefinitionName: (id: string) => names.get(id) };
-    return pairs.map((pair) => modifiedOnly(diffPolicy(pair.policyType, pair.before, pair.after, labels)));
+    return pairs.map((pair) =>
+      modifiedOnly(diffPolicy(pair.policyType, pair.before, pair.after, labels, { stored: true })),
+    );
   };
+  return Object.assign(diffBatch, { unorderedProperties: unorderedPropertiesOf });
 }
 
 // Both payloads exist, so the engine can only answer modified, renamed or nothing.

@@ -1,5 +1,5 @@
 // The diff engine: field-level changes between two payloads of one policy (README "Changes").
-export { diffPolicy } from './diffPolicy';
+export { type DiffOptions, diffPolicy } from './diffPolicy';
 export { humanizeProperty } from './labels';
 export { settingDefinitionIdsOf } from './settingDefinitions';
 export type { DiffLabels, FieldChange, PolicyChangeKind, PolicyDiff } from './types';

@@ -14,6 +14,12 @@ export interface Walk {
   /** Properties where `[]`, `null` and absent differ (../graph/arrayRules.ts DISTINCT_EMPTY). */
   distinctEmpty: ReadonlySet<string>;
   labels: DiffLabels | undefined;
+  /**
+   * Both payloads are stored canonical payloads (already sorted, keys in one order), so a
+   * subtree's JSON text stands for its canonical text: native JSON.stringify instead of the
+   * canonical serializer, which was most of a snapshot's diff time (bench:diff).
+   */
+  stored: boolean;
   out: FieldChange[];
 }
 
@@ -44,8 +50,9 @@ export function newWalk(
   after: CanonicalForm,
   distinctEmpty: readonly string[],
   labels: DiffLabels | undefined,
+  stored = false,
 ): Walk {
-  return { before, after, distinctEmpty: new Set(distinctEmpty), labels, out: [] };
+  return { before, after, distinctEmpty: new Set(distinctEmpty), labels, stored, out: [] };
 }
 
 export function labelOf(walk: Walk, scope: Scope): string {
@@ -56,7 +63,15 @@ export function labelOf(walk: Walk, scope: Scope): string {
 }
 
 export function textOf(walk: Walk, side: 'before' | 'after', value: unknown, scope: Scope): string {
-  return canonicalTextAt(value, walk[side], scope.parent, scope.property);
+  if (!walk.stored) return canonicalTextAt(value, walk[side], scope.parent, scope.property);
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  const memo = walk[side].memo;
+  let text = memo?.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    memo?.set(value, text);
+  }
+  return text;
 }
 
 function isEmpty(value: unknown): boolean {

@@ -295,3 +295,21 @@ export function arrayRuleAt(
   if (rules.size === 0) return undefined;
   return rules.get(`${parent}/${property}`) ?? rules.get(property);
 }
+
+const unorderedTopLevel = new Map<string, readonly string[]>();
+
+/**
+ * The top-level properties of a type's payloads whose arrays have no order (an identity or set
+ * rule applies at the top): the snapshot reads only their elements that differ.
+ */
+export function unorderedPropertiesOf(policyType: string): readonly string[] {
+  let names = unorderedTopLevel.get(policyType);
+  if (names === undefined) {
+    const rules = arrayRulesOf(policyType);
+    names = [...rules.keys()].filter(
+      (key) => !key.includes('/') && arrayRuleAt(rules, '', key) !== undefined,
+    );
+    unorderedTopLevel.set(policyType, names);
+  }
+  return names;
+}

@@ -14,6 +14,12 @@ export interface CanonicalForm {
   volatileFields: readonly string[];
   volatile: ReadonlySet<string>;
   arrays: ReadonlyMap<string, ArrayRule>;
+  /**
+   * The canonical text of every object and array of one payload, by node, filled as it is
+   * serialized: the diff asks for the text of each subtree it compares, and without this would
+   * serialize the same subtrees again at every level (bench:diff).
+   */
+  memo?: WeakMap<object, string>;
 }
 
 const NO_RULES: ReadonlyMap<string, ArrayRule> = new Map();
@@ -60,8 +66,9 @@ export function canonicalize(
   payload: unknown,
   volatileFields: readonly string[],
   arrays: ReadonlyMap<string, ArrayRule> = NO_RULES,
+  memo?: WeakMap<object, string>,
 ): CanonicalPayload {
-  const json = serialize(payload, { volatile: volatileSet(volatileFields), arrays }, '', '') ?? 'null';
+  const json = serialize(payload, { volatile: volatileSet(volatileFields), arrays, memo }, '', '') ?? 'null';
   return {
     json,
     sha256: createHash('sha256').update(json, 'utf8').digest('hex'),
@@ -75,7 +82,7 @@ export function canonicalize(
  */
 export function canonicalTextAt(
   value: unknown,
-  form: Pick<CanonicalForm, 'volatile' | 'arrays'>,
+  form: Pick<CanonicalForm, 'volatile' | 'arrays' | 'memo'>,
   parent: string,
   property: string,
 ): string {
@@ -114,6 +121,7 @@ export function isDroppedKey(key: string, volatile: ReadonlySet<string>): boolea
 interface Context {
   volatile: ReadonlySet<string>;
   arrays: ReadonlyMap<string, ArrayRule>;
+  memo?: WeakMap<object, string> | undefined;
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -125,6 +133,18 @@ const byKeyThenText = (a: [string, string], b: [string, string]): number =>
 // `property` names the value (an array's elements share its name), `parent` the object's holder.
 function serialize(value: unknown, ctx: Context, property: string, parent: string): string | undefined {
   if (value === null) return 'null';
+  if (ctx.memo !== undefined && typeof value === 'object') {
+    let text = ctx.memo.get(value);
+    if (text === undefined) {
+      text = serializeNode(value, { ...ctx, memo: ctx.memo }, property, parent) ?? 'null';
+      ctx.memo.set(value, text);
+    }
+    return text;
+  }
+  return serializeNode(value, ctx, property, parent);
+}
+
+function serializeNode(value: unknown, ctx: Context, property: string, parent: string): string | undefined {
   if (typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return serialize((value as { toJSON: () => unknown }).toJSON(), ctx, property, parent);
   }

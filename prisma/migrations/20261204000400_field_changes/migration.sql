@@ -49,3 +49,29 @@ CREATE UNIQUE INDEX "backup_set_comparison_changes_comparison_id_policy_type_gra
   ON "backup_set_comparison_changes"("comparison_id", "policy_type", "graph_id");
 ALTER TABLE "backup_set_comparison_changes" ADD CONSTRAINT "backup_set_comparison_changes_comparison_id_fkey"
   FOREIGN KEY ("comparison_id") REFERENCES "backup_set_comparisons"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The part of a canonical payload that can differ from another payload of the same policy: its
+-- scalar properties (names, types: what the diff reads to label and classify), every property
+-- whose value differs, and of the arrays whose order means nothing (`unordered`, from
+-- src/graph/arrayRules.ts) only the elements the other side does not hold as many times. The
+-- snapshot reads these instead of whole payloads, so a 500 KB policy with one changed setting
+-- sends that setting (src/db/changeRows.ts). Equal properties and elements cannot hold a change.
+CREATE FUNCTION "changed_part"("self" JSONB, "other" JSONB, "unordered" TEXT[]) RETURNS JSONB
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN jsonb_typeof(self) IS DISTINCT FROM 'object' OR jsonb_typeof(other) IS DISTINCT FROM 'object'
+    THEN self
+    ELSE coalesce((
+      SELECT jsonb_object_agg(e.key,
+        CASE WHEN e.key = ANY(unordered) AND jsonb_typeof(e.value) = 'array'
+                  AND jsonb_typeof(other -> e.key) = 'array'
+          THEN coalesce((
+            SELECT jsonb_agg(d.t::jsonb) FROM (
+              SELECT x::text AS t FROM jsonb_array_elements(e.value) x
+              EXCEPT ALL
+              SELECT y::text FROM jsonb_array_elements(other -> e.key) y) d), '[]'::jsonb)
+          ELSE e.value END)
+      FROM jsonb_each(self) e
+      WHERE jsonb_typeof(e.value) NOT IN ('object', 'array') OR e.value IS DISTINCT FROM other -> e.key
+    ), '{}'::jsonb)
+  END
+$$;
