@@ -299,15 +299,17 @@ export function arrayRuleAt(
 const unorderedTopLevel = new Map<string, readonly string[]>();
 
 /**
- * The top-level properties of a type's payloads whose arrays have no order (an identity or set
- * rule applies at the top): the snapshot reads only their elements that differ.
+ * The top-level properties of a type's payloads whose elements are matched by identity: the
+ * snapshot reads only their elements that differ (an element's path names its identity, not its
+ * position, so leaving equal ones out changes no path). Sets are read whole: an object in a set
+ * is addressed by its index.
  */
 export function unorderedPropertiesOf(policyType: string): readonly string[] {
   let names = unorderedTopLevel.get(policyType);
   if (names === undefined) {
     const rules = arrayRulesOf(policyType);
     names = [...rules.keys()].filter(
-      (key) => !key.includes('/') && arrayRuleAt(rules, '', key) !== undefined,
+      (key) => !key.includes('/') && arrayRuleAt(rules, '', key)?.kind === 'identity',
     );
     unorderedTopLevel.set(policyType, names);
   }
