@@ -1,9 +1,10 @@
-// The changes between two sets of one tenant, written as rows: the set's own changes against its
-// predecessor (at snapshot, src/db/snapshot.ts) and any other pair (on request, ./comparisons.ts).
-// Candidates are found by payload hash in SQL, so unchanged policies cost nothing; only the
-// payloads of hash-different pairs are read, a batch at a time, and handed to the diff engine
-// (src/diff), which may still find no change (a reordered set, `[]` for null): those are no rows.
-import type { PoolClient } from 'pg';
+// The changes between two item lists of one tenant (a set and its predecessor at snapshot,
+// src/db/snapshot.ts; any two sets on request, ./comparisons.ts), as rows. Candidates are found by
+// payload hash in SQL, so unchanged policies cost nothing; of hash-different pairs only the parts
+// that can differ are read (the database's changed_part), a batch at a time on connections of
+// their own while the caller's transaction goes on, and handed to the diff engine (src/diff), which
+// may still find no change (a reordered set, `[]` for null): those are no rows.
+import type { Pool, PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { BackupChangeKind } from './client';
 
@@ -12,7 +13,7 @@ export interface DiffBatch {
   (
     pairs: readonly { policyType: string; before: unknown; after: unknown }[],
   ): Promise<({ change: 'modified' | 'renamed'; fields: unknown[] } | null)[]>;
-  /** The type's top-level properties whose arrays have no order: equal elements are not read. */
+  /** The type's top-level properties whose arrays are matched by identity: equal elements are not read. */
   unorderedProperties(policyType: string): readonly string[];
 }
 
@@ -25,7 +26,7 @@ export interface ChangeRow {
   fields: unknown[] | null;
 }
 
-interface Candidate {
+export interface Candidate {
   policy_type: string;
   graph_id: string;
   before_name: string | null;
@@ -36,12 +37,25 @@ interface Candidate {
 
 /** Modified pairs whose payloads are read and diffed together: bounds the worker's memory. */
 const DIFF_BATCH = 100;
+/** Batches read at once: the database works on the next ones while the worker diffs. */
+const READS_AT_ONCE = 2;
+
+// The columns a candidate query selects from its `a` (after) and `b` (before) item lists, joined
+// by policy; $3 restricts both to some policy types (null: every type).
+const CANDIDATES = `
+  SELECT coalesce(a.policy_type, b.policy_type) AS policy_type,
+         coalesce(a.graph_id, b.graph_id) AS graph_id,
+         b.display_name AS before_name, a.display_name AS after_name,
+         b.payload_hash AS before_hash, a.payload_hash AS after_hash
+  FROM a FULL JOIN b ON b.policy_type = a.policy_type AND b.graph_id = a.graph_id
+  WHERE a.graph_id IS NULL OR b.graph_id IS NULL OR a.payload_hash <> b.payload_hash
+  ORDER BY 1, 2`;
 
 /**
- * Every policy whose payload differs between the two sets (an absent set: everything is
- * `added`), among `policyTypes` (null: every type), in (type, id) order.
+ * Every policy whose payload differs between two sets (an absent `before`: everything is added),
+ * among `policyTypes` (null: every type), in (type, id) order.
  */
-async function candidates(
+export async function candidatesBetweenSets(
   client: PoolClient,
   sets: { before: string | null; after: string },
   policyTypes: readonly string[] | null,
@@ -51,28 +65,37 @@ async function candidates(
                   AND ($3::text[] IS NULL OR policy_type = ANY($3::text[]))),
           b AS (SELECT * FROM backup_items WHERE backup_set_id = $1::uuid
                   AND ($3::text[] IS NULL OR policy_type = ANY($3::text[])))
-     SELECT coalesce(a.policy_type, b.policy_type) AS policy_type,
-            coalesce(a.graph_id, b.graph_id) AS graph_id,
-            b.display_name AS before_name, a.display_name AS after_name,
-            b.payload_hash AS before_hash, a.payload_hash AS after_hash
-     FROM a FULL JOIN b ON b.policy_type = a.policy_type AND b.graph_id = a.graph_id
-     WHERE a.graph_id IS NULL OR b.graph_id IS NULL OR a.payload_hash <> b.payload_hash
-     ORDER BY 1, 2`,
+     ${CANDIDATES}`,
     [sets.before, sets.after, policyTypes],
   );
   return rows;
 }
 
+/** The same, from a run's capture (what its set will hold) against a set. */
+export async function candidatesOfCapture(
+  client: PoolClient,
+  capture: { runId: string; before: string | null },
+  policyTypes: readonly string[],
+): Promise<Candidate[]> {
+  const { rows } = await client.query<Candidate>(
+    `WITH a AS (SELECT * FROM run_captured_items WHERE run_id = $2::uuid AND policy_type = ANY($3::text[])),
+          b AS (SELECT * FROM backup_items WHERE backup_set_id = $1::uuid AND policy_type = ANY($3::text[]))
+     ${CANDIDATES}`,
+    [capture.before, capture.runId, policyTypes],
+  );
+  return rows;
+}
+
 /**
- * The parts of each pair's payloads that can differ (the database's changed_part: scalars,
- * differing properties, the elements of unordered arrays the other side lacks), in pair order.
+ * The parts of each pair's payloads that can differ (changed_part: scalars, differing
+ * properties, the elements of identity-matched arrays the other side lacks), in pair order.
  */
 async function changedParts(
-  client: PoolClient,
+  readers: Readers,
   pairs: readonly Candidate[],
   diff: DiffBatch,
 ): Promise<{ before: unknown; after: unknown }[]> {
-  const { rows } = await client.query<{ i: number; before: unknown; after: unknown }>(
+  const { rows } = await readerOf(readers).query<{ i: number; before: unknown; after: unknown }>(
     `SELECT p.i, changed_part(b.content, a.content, p.unordered) AS before,
             changed_part(a.content, b.content, p.unordered) AS after
      FROM jsonb_to_recordset($1::jsonb) AS p(i int, before_hash text, after_hash text, unordered text[])
@@ -96,60 +119,70 @@ async function changedParts(
   return parts;
 }
 
+/** Where payloads are read: the pool's connections, else the caller's own. */
+export interface Readers {
+  pool: Pool;
+  own: PoolClient;
+}
+
+// A pool connection only when one is free now (idle, or room for a new one): waiting for one
+// while holding `own` could wait forever when every connection is held by callers doing the same.
+// Queries on `own` run after the caller's, in its transaction, which sees the same payloads.
+function readerOf({ pool, own }: Readers): Pick<PoolClient, 'query'> {
+  const free = pool.idleCount > 0 || pool.totalCount < (pool.options.max ?? 10);
+  return free ? pool : own;
+}
+
 /**
- * Computes the changes from `before` to `after` and hands them to `write` in batches; returns the
- * counts per kind. Runs on the caller's connection (inside its transaction).
+ * The change rows of `candidates` and their counts per kind. Payloads are immutable and
+ * committed: they are read on free pool connections, READS_AT_ONCE batches at a time, so a caller
+ * can start this and go on with its transaction meanwhile. Rows are held until returned: a few
+ * hundred bytes per changed policy.
  */
-export async function computeChanges(
-  client: PoolClient,
-  sets: { before: string | null; after: string },
-  policyTypes: readonly string[] | null,
+export async function changesOf(
+  readers: Readers,
+  candidates: readonly Candidate[],
   diff: DiffBatch,
-  write: (rows: ChangeRow[]) => Promise<void>,
-): Promise<ChangeCounts> {
+): Promise<{ rows: ChangeRow[]; counts: ChangeCounts }> {
   const counts: ChangeCounts = { added: 0, removed: 0, modified: 0, renamed: 0 };
-  const all = await candidates(client, sets, policyTypes);
-  const whole: ChangeRow[] = [];
+  const rows: ChangeRow[] = [];
   const modified: Candidate[] = [];
-  for (const c of all) {
-    if (c.before_hash === null || c.after_hash === null) {
-      const change = c.before_hash === null ? 'added' : 'removed';
-      counts[change]++;
-      whole.push({
-        policyType: c.policy_type,
-        graphId: c.graph_id,
-        displayName: (c.after_name ?? c.before_name) as string,
-        previousDisplayName: null,
-        change,
-        fields: null,
-      });
-    } else modified.push(c);
+  for (const c of candidates) {
+    if (c.before_hash !== null && c.after_hash !== null) {
+      modified.push(c);
+      continue;
+    }
+    const change = c.before_hash === null ? 'added' : 'removed';
+    counts[change]++;
+    rows.push({
+      policyType: c.policy_type,
+      graphId: c.graph_id,
+      displayName: (c.after_name ?? c.before_name) as string,
+      previousDisplayName: null,
+      change,
+      fields: null,
+    });
   }
-  if (whole.length > 0) await write(whole);
   const batches: Candidate[][] = [];
   for (let start = 0; start < modified.length; start += DIFF_BATCH)
     batches.push(modified.slice(start, start + DIFF_BATCH));
-  // The next batch's payloads are read while this one is diffed: the database and the worker
-  // work at the same time.
-  const read = (batch: Candidate[] | undefined) => {
-    if (!batch) return undefined;
-    const parts = changedParts(client, batch, diff);
+  const reads = new Map<number, Promise<{ before: unknown; after: unknown }[]>>();
+  const read = (n: number) => {
+    const batch = batches[n];
+    if (!batch || reads.has(n)) return;
+    const parts = changedParts(readers, batch, diff);
     // Awaited below; a diff that fails first must not leave this one rejected unobserved.
     parts.catch(() => undefined);
-    return parts;
+    reads.set(n, parts);
   };
-  let next = read(batches[0]);
+  for (let n = 0; n < READS_AT_ONCE; n++) read(n);
   for (const [n, batch] of batches.entries()) {
-    const parts = await (next as Promise<{ before: unknown; after: unknown }[]>);
-    next = read(batches[n + 1]);
+    const parts = await (reads.get(n) as Promise<{ before: unknown; after: unknown }[]>);
+    reads.delete(n);
+    read(n + READS_AT_ONCE);
     const results = await diff(
-      batch.map((c, i) => ({
-        policyType: c.policy_type,
-        before: parts[i]?.before ?? null,
-        after: parts[i]?.after ?? null,
-      })),
+      batch.map((c, i) => ({ policyType: c.policy_type, before: parts[i]?.before, after: parts[i]?.after })),
     );
-    const rows: ChangeRow[] = [];
     batch.forEach((c, i) => {
       const result = results[i];
       if (!result) return;
@@ -163,30 +196,31 @@ export async function computeChanges(
         fields: result.fields,
       });
     });
-    if (rows.length > 0) {
-      // Queued behind the next batch's read on this connection; awaited before the next diff.
-      await write(rows);
-    }
   }
-  return counts;
+  return { rows, counts };
 }
+
+/** Rows per INSERT: one statement per batch, the rows as one JSON value. */
+const INSERT_BATCH = 500;
 
 /**
  * Inserts change rows into `table` (backup_set_changes or backup_set_comparison_changes), whose
- * owner column `ownerColumn` gets `ownerId`: one statement per batch, the rows as one JSON value.
+ * owner column `ownerColumn` gets `ownerId`.
  */
 export async function insertChangeRows(
   client: PoolClient,
   target: { table: string; ownerColumn: string; ownerId: string },
   rows: readonly ChangeRow[],
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO ${target.table} (id, ${target.ownerColumn}, policy_type, graph_id, display_name,
-                                  previous_display_name, change, fields)
-     SELECT gen_random_uuid(), $1::uuid, x."policyType", x."graphId", x."displayName",
-            x."previousDisplayName", x.change, x.fields
-     FROM jsonb_to_recordset($2::jsonb) AS x("policyType" text, "graphId" text, "displayName" text,
-          "previousDisplayName" text, change backup_change_kind, fields jsonb)`,
-    [target.ownerId, JSON.stringify(rows)],
-  );
+  for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+    await client.query(
+      `INSERT INTO ${target.table} (id, ${target.ownerColumn}, policy_type, graph_id, display_name,
+                                    previous_display_name, change, fields)
+       SELECT gen_random_uuid(), $1::uuid, x."policyType", x."graphId", x."displayName",
+              x."previousDisplayName", x.change, x.fields
+       FROM jsonb_to_recordset($2::jsonb) AS x("policyType" text, "graphId" text, "displayName" text,
+            "previousDisplayName" text, change backup_change_kind, fields jsonb)`,
+      [target.ownerId, JSON.stringify(rows.slice(start, start + INSERT_BATCH))],
+    );
+  }
 }

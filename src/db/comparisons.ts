@@ -4,7 +4,7 @@
 // so the answer never changes, and it is deleted with either set.
 import type { ChangeCounts } from '../shared/types';
 import { changeCounts } from './backupSets';
-import { computeChanges, type DiffBatch, insertChangeRows } from './changeRows';
+import { candidatesBetweenSets, changesOf, type DiffBatch, insertChangeRows } from './changeRows';
 import { type BackupChangeKind, type Db, sqlPoolOf } from './client';
 
 /** Where a pair's change rows live: the later set's own changes, or a computed comparison. */
@@ -58,9 +58,10 @@ export async function ensureComparison(
       ownerColumn: 'comparison_id',
       ownerId: comparisonId,
     };
-    await computeChanges(client, { before: pair.fromSetId, after: pair.toSetId }, policyTypes, diff, (rows) =>
-      insertChangeRows(client, target, rows),
-    );
+    const sets = { before: pair.fromSetId, after: pair.toSetId };
+    const candidates = await candidatesBetweenSets(client, sets, policyTypes);
+    const { rows } = await changesOf({ pool: sqlPoolOf(db), own: client }, candidates, diff);
+    await insertChangeRows(client, target, rows);
     await client.query('COMMIT');
     return comparisonId;
   } catch (error) {

@@ -2,10 +2,10 @@
 // own capture by INSERT ... SELECT (the payloads are already stored by hash), so no other run of
 // the tenant can change what this set holds. Only the payloads of policies whose hash changed
 // cross to the worker, a batch at a time, to compute their field changes (./changeRows.ts).
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { AuditEntry } from './audit';
-import { computeChanges, type DiffBatch, insertChangeRows } from './changeRows';
+import { candidatesOfCapture, changesOf, type DiffBatch, insertChangeRows } from './changeRows';
 import { type Db, sqlPoolOf } from './client';
 
 /**
@@ -45,10 +45,11 @@ export async function writeSnapshot(
   audit: (stats: SnapshotStats) => AuditEntry,
   diff: DiffBatch,
 ): Promise<SnapshotStats> {
-  const client = await sqlPoolOf(db).connect();
+  const pool = sqlPoolOf(db);
+  const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    const stats = await insertSnapshot(client, target, diff);
+    const stats = await insertSnapshot(client, pool, target, diff);
     const entry = audit(stats);
     await client.query(
       `INSERT INTO audit_logs (id, tenant_id, actor, action, resource_type, resource_id, metadata)
@@ -77,6 +78,7 @@ const CAPTURED = `FROM run_captured_items WHERE run_id = $1::uuid AND policy_typ
 
 async function insertSnapshot(
   client: PoolClient,
+  pool: Pool,
   target: SnapshotTarget,
   diff: DiffBatch,
 ): Promise<SnapshotStats> {
@@ -87,6 +89,15 @@ async function insertSnapshot(
     [target.scheduleId],
   );
   const previousSetId = previous.rows[0]?.id ?? null;
+  // What changed against the previous set, field by field (./changeRows.ts): the policies whose
+  // hash changed are diffed on other connections while this one writes the set.
+  const candidates = await candidatesOfCapture(
+    client,
+    { runId: target.runId, before: previousSetId },
+    target.policyTypes,
+  );
+  const changes = changesOf({ pool, own: client }, candidates, diff);
+  changes.catch(() => undefined); // awaited below, unless the set fails first
 
   // Bytes of the payloads no earlier set holds: what this set adds to storage.
   const newPayloads = await client.query<{ bytes: string }>(
@@ -139,20 +150,13 @@ async function insertSnapshot(
      FROM run_captured_references WHERE run_id = $1::uuid`,
     [target.runId, backupSetId],
   );
-  // What changed against the schedule's previous set, field by field (./changeRows.ts).
-  const changes = await computeChanges(
+  const { rows, counts } = await changes;
+  await insertChangeRows(
     client,
-    { before: previousSetId, after: backupSetId },
-    target.policyTypes,
-    diff,
-    (rows) =>
-      insertChangeRows(
-        client,
-        { table: 'backup_set_changes', ownerColumn: 'backup_set_id', ownerId: backupSetId },
-        rows,
-      ),
+    { table: 'backup_set_changes', ownerColumn: 'backup_set_id', ownerId: backupSetId },
+    rows,
   );
-  return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes };
+  return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes: counts };
 }
 
 /**

@@ -65,10 +65,10 @@ LANGUAGE sql IMMUTABLE AS $$
         CASE WHEN e.key = ANY(unordered) AND jsonb_typeof(e.value) = 'array'
                   AND jsonb_typeof(other -> e.key) = 'array'
           THEN coalesce((
-            SELECT jsonb_agg(d.t::jsonb) FROM (
-              SELECT x::text AS t FROM jsonb_array_elements(e.value) x
+            SELECT jsonb_agg(d.x) FROM (
+              SELECT x FROM jsonb_array_elements(e.value) x
               EXCEPT ALL
-              SELECT y::text FROM jsonb_array_elements(other -> e.key) y) d), '[]'::jsonb)
+              SELECT y FROM jsonb_array_elements(other -> e.key) y) d), '[]'::jsonb)
           ELSE e.value END)
       FROM jsonb_each(self) e
       WHERE jsonb_typeof(e.value) NOT IN ('object', 'array') OR e.value IS DISTINCT FROM other -> e.key
