@@ -1,5 +1,5 @@
 // `npm run bench:diff`: field-level changes at 5,000 policies. Backs up a generated tenant, backs
-// it up twice more unchanged, modifies 10 % of its policies in the emulator and backs it up again.
+// it up twice more unchanged, then twice more after the emulator modified 10 % of its policies.
 // Prints the snapshot time of the changed run against the unchanged runs' (target: at most 1.5x),
 // the storage the stored field changes add, and the time the API takes to serve every page of 200
 // changes of that set (target: each under 200 ms), then the same for a comparison with the first
@@ -27,14 +27,20 @@ async function main(): Promise<number> {
     try {
       const first = await harness.runOnce();
       const unchanged = [await harness.runOnce(), await harness.runOnce()];
-      await emulatorAdmin(harness.env, 'POST', `/_emulator/tenants/${harness.env.azureTenantId}/mutate`, {
-        add: 0,
-        modify: MODIFIED,
-        remove: 0,
-      });
-      const changed = await harness.runOnce();
+      // Two runs after a change of 10 % each: one snapshot is a few hundred milliseconds, so each
+      // side takes the better of two (a busy moment of the machine is not the code's cost).
+      const changedRuns = [];
+      for (let i = 0; i < 2; i++) {
+        await emulatorAdmin(harness.env, 'POST', `/_emulator/tenants/${harness.env.azureTenantId}/mutate`, {
+          add: 0,
+          modify: MODIFIED,
+          remove: 0,
+        });
+        changedRuns.push(await harness.runOnce());
+      }
       const snapshotOf = (run: { phases: Record<string, number> }) => run.phases.createSnapshot ?? NaN;
       const baseline = Math.min(...unchanged.map(snapshotOf));
+      const changed = changedRuns.reduce((best, run) => (snapshotOf(run) < snapshotOf(best) ? run : best));
       const ratio = snapshotOf(changed) / baseline;
       const stored = await storedChanges(harness, changed.backupSetId);
       const served = await serveDiff(harness, changed.backupSetId);
@@ -44,7 +50,7 @@ async function main(): Promise<number> {
       console.log(`
   bench:diff  ${POLICIES} policies, ${MODIFIED} modified in the emulator
     snapshot, unchanged run   ${baseline.toFixed(0)} ms (best of ${unchanged.length})
-    snapshot, changed run     ${snapshotOf(changed).toFixed(0)} ms   ratio ${ratio.toFixed(2)} (target <= ${TARGET_SNAPSHOT_RATIO})
+    snapshot, changed run     ${snapshotOf(changed).toFixed(0)} ms (best of ${changedRuns.length})   ratio ${ratio.toFixed(2)} (target <= ${TARGET_SNAPSHOT_RATIO})
     stored changes            ${stored.changes} policies, ${stored.fields} field changes, ${stored.bytes} bytes of fields (${(stored.bytes / Math.max(stored.changes, 1)).toFixed(0)} per policy)
     API, set vs previous      ${served.pages} pages of ${PAGE}: median ${served.medianMs.toFixed(1)} ms, max ${served.maxMs.toFixed(1)} ms (target < ${TARGET_PAGE_MS})
     API, set vs first set     first page (computes and keeps the comparison) ${compared.firstMs.toFixed(0)} ms; later pages median ${compared.medianMs.toFixed(1)} ms, max ${compared.maxMs.toFixed(1)} ms
