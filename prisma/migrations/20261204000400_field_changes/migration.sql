@@ -52,10 +52,11 @@ ALTER TABLE "backup_set_comparison_changes" ADD CONSTRAINT "backup_set_compariso
 
 -- The part of a canonical payload that can differ from another payload of the same policy: its
 -- scalar properties (names, types: what the diff reads to label and classify), every property
--- whose value differs, and of the arrays whose order means nothing (`unordered`, from
--- src/graph/arrayRules.ts) only the elements the other side does not hold as many times. The
--- snapshot reads these instead of whole payloads, so a 500 KB policy with one changed setting
--- sends that setting (src/db/changeRows.ts). Equal properties and elements cannot hold a change.
+-- whose value differs, and of the arrays matched by identity (`unordered`, from
+-- src/graph/arrayRules.ts unorderedPropertiesOf) only the elements the other side does not hold
+-- as many times. The snapshot reads these instead of whole payloads, so a 500 KB policy with one
+-- changed setting sends that setting (src/db/changeRows.ts). Equal properties and elements
+-- cannot hold a change.
 CREATE FUNCTION "changed_part"("self" JSONB, "other" JSONB, "unordered" TEXT[]) RETURNS JSONB
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN jsonb_typeof(self) IS DISTINCT FROM 'object' OR jsonb_typeof(other) IS DISTINCT FROM 'object'
