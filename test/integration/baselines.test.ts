@@ -292,6 +292,17 @@ test('bad input is a 422 naming the field', async () => {
   named(await compareOf(`tenantId=${b.tenant.id}&backupSetId=${setOfA}`), 'backupSetId');
   named(await compareOf(`tenantId=${b.tenant.id}&bucket=conflicts`), 'bucket');
   named(await compareOf(`tenantId=${b.tenant.id}&cursor=abc`), 'cursor');
+  // A cursor keeps comparing the set its first page compared, even after a newer set exists.
+  const first = await compareOf(`tenantId=${b.tenant.id}&limit=1`);
+  expect(first.body.backupSetId).toBe(setOfB);
+  const newer = await backup(b.tenant.id);
+  const second = await compareOf(`tenantId=${b.tenant.id}&limit=1&cursor=${first.body.nextCursor}`);
+  expect(second.body.backupSetId).toBe(setOfB);
+  expect((await compareOf(`tenantId=${b.tenant.id}&limit=1`)).body.backupSetId).toBe(newer);
+  named(
+    await compareOf(`tenantId=${b.tenant.id}&backupSetId=${newer}&cursor=${first.body.nextCursor}`),
+    'cursor',
+  );
   const twice = { policyType: 'compliance', baselineGraphId: 'x', tenantGraphId: 'y' };
   const mappings = await stack.api(`/v1/baselines/${baselineId}/mappings`, {
     method: 'PUT',

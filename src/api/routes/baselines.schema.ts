@@ -35,12 +35,19 @@ export const mappingsBody = z.strictObject({
     .describe("every explicit match with this tenant: replaces the baseline's earlier ones"),
 });
 
-// Compares are computed per request; the cursor is where the previous page ended.
+// Compares are computed per request; the cursor is where the previous page ended and which set
+// of the tenant it compared, so the next page compares the same set even after a newer one.
 const NOT_A_CURSOR = 'must be a cursor returned as nextCursor';
+const CURSOR = /^o([0-9]{1,7})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 export const compareCursor = z
   .string()
-  .regex(/^o[0-9]{1,7}$/, NOT_A_CURSOR)
-  .transform((cursor) => Number(cursor.slice(1)));
+  .regex(CURSOR, NOT_A_CURSOR)
+  .transform((cursor) => {
+    const [, offset, backupSetId] = CURSOR.exec(cursor) as RegExpExecArray;
+    return { offset: Number(offset), backupSetId: backupSetId as string };
+  });
+
+export const compareCursorOf = (offset: number, backupSetId: string) => `o${offset}.${backupSetId}`;
 
 export const compareQuery = z.strictObject({
   tenantId: z.uuid().describe('the tenant to compare with the baseline (the caller must read it)'),

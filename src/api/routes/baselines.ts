@@ -15,7 +15,13 @@ import type { ApiDeps } from '../deps';
 import { baselineJson, compareItemJson } from '../serializers';
 import { page } from '../pagination';
 import { param, parseBody, parseQuery, pathId } from '../validation';
-import { baselinesQuery, compareQuery, createBaselineBody, mappingsBody } from './baselines.schema';
+import {
+  baselinesQuery,
+  compareCursorOf,
+  compareQuery,
+  createBaselineBody,
+  mappingsBody,
+} from './baselines.schema';
 
 /**
  * Baselines (/v1/baselines). A baseline belongs to its tenant: the route table's permission on
@@ -81,7 +87,13 @@ export function baselinesRouter(deps: ApiDeps): Router {
     const query = parseQuery(compareQuery, req.query);
     // Both tenants or nothing: a tenant the caller may not read does not exist for them.
     if (!(await callerMayIn(deps.db, res, query.tenantId, 'tenant:read'))) throw new NotFoundError('tenant');
-    const tenantSetId = await compareSetOf(deps.db, query.tenantId, query.backupSetId);
+    if (query.cursor && query.backupSetId && query.cursor.backupSetId !== query.backupSetId)
+      throw new InvalidInputError('cursor', 'was given for another backupSetId');
+    const tenantSetId = await compareSetOf(
+      deps.db,
+      query.tenantId,
+      query.backupSetId ?? query.cursor?.backupSetId,
+    );
     const { counts, items } = await compareSets(deps.db, {
       baselineId: baseline.id,
       baselineSetId: baseline.backupSetId,
@@ -95,7 +107,7 @@ export function baselinesRouter(deps: ApiDeps): Router {
         (!query.bucket || item.bucket === query.bucket) &&
         (!query.policyType || item.policyType === query.policyType),
     );
-    const offset = query.cursor ?? 0;
+    const offset = query.cursor?.offset ?? 0;
     const end = offset + query.limit;
     res.json({
       baselineId: baseline.id,
@@ -104,7 +116,7 @@ export function baselinesRouter(deps: ApiDeps): Router {
       backupSetId: tenantSetId,
       counts,
       items: selected.slice(offset, end).map(compareItemJson({ mayReadScripts })),
-      nextCursor: end < selected.length ? `o${end}` : null,
+      nextCursor: end < selected.length ? compareCursorOf(end, tenantSetId) : null,
     });
   });
 
