@@ -5,9 +5,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AuditEntry } from '../db/audit';
 import { findSnapshotOfRun } from '../db/backupSets';
-import { settingDefinitionNames } from '../db/settingDefinitions';
 import { CaptureMismatchError, type SnapshotStats, writeSnapshot } from '../db/snapshot';
-import { diffBatchWith } from '../diff';
+import { storedPayloadDiff } from '../diff';
 import type { ActivityDeps } from './deps';
 
 export interface CreateSnapshotInput {
@@ -24,8 +23,7 @@ export function createCreateSnapshot({ db }: ActivityDeps) {
     const existing = await findSnapshotOfRun(db, input.runId);
     if (existing) return existing;
     try {
-      const diff = diffBatchWith((ids) => settingDefinitionNames(db, ids));
-      return await writeSnapshot(db, input, auditOf(input), diff);
+      return await writeSnapshot(db, input, auditOf(input), storedPayloadDiff);
     } catch (error) {
       if (!(error instanceof CaptureMismatchError)) throw error;
       throw ApplicationFailure.create({

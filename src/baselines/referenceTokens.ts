@@ -120,33 +120,71 @@ function tokenize(
 }
 
 /**
- * The differences an unresolved reference cannot explain. A tenant's id the set holds no name for
- * might name the same object as the other side's, so every token of a kind unresolved on either
- * side is read as "some object of that kind": a replace whose values are then equal, and an
- * element removed and one added under the same parent that are then equal, are not known
- * differences (the item lists the ids in unresolvedReferences instead). Anything else differs
- * whatever the unknown names are, and stays.
+ * The differences an unresolved reference cannot explain. A tenant's id the set holds no name
+ * for (`<kind>:(unresolved)`) might name the same object as the other side's, so it is read as
+ * "any object of that kind": a replace whose values are then equal, and an element removed and
+ * one added under the same parent that are then equal, are not known differences (the item lists
+ * the ids in unresolvedReferences instead). Two names both sides resolved still differ.
  */
 export function knownDifferences(fields: FieldChange[], unresolved: UnresolvedReference[]): FieldChange[] {
   if (unresolved.length === 0) return fields;
-  const kinds = [...new Set(unresolved.map((reference) => reference.kind))];
-  const anyOfKind = new RegExp(`"(${kinds.map(escapeRegExp).join('|')}):(?:[^"\\\\]|\\\\.)*"`, 'g');
-  const blurred = (value: unknown) => JSON.stringify(value ?? null).replace(anyOfKind, '"$1:*"');
   const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
-  const added = new Map<string, FieldChange[]>();
-  for (const field of fields) {
-    if (field.op !== 'add') continue;
-    const key = `${parentOf(field.path)}\u0000${blurred(field.after)}`;
-    added.set(key, [...(added.get(key) ?? []), field]);
-  }
   const explained = new Set<FieldChange>();
   for (const field of fields) {
-    if (field.op === 'replace' && blurred(field.before) === blurred(field.after)) explained.add(field);
+    if (field.op === 'replace' && sameButUnresolved(field.before, field.after)) explained.add(field);
     if (field.op !== 'remove') continue;
-    const twin = added.get(`${parentOf(field.path)}\u0000${blurred(field.before)}`)?.shift();
+    const twin = fields.find(
+      (other) =>
+        other.op === 'add' &&
+        !explained.has(other) &&
+        parentOf(other.path) === parentOf(field.path) &&
+        sameButUnresolved(field.before, other.after),
+    );
     if (twin) explained.add(field).add(twin);
   }
   return fields.filter((field) => !explained.has(field));
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const UNRESOLVED = /^(.+):\(unresolved\)$/;
+
+/** Equal, where an unresolved token matches any token of its kind (lists of values as multisets). */
+function sameButUnresolved(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b || matchesUnresolved(a, b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    if (a.every((x) => typeof x === 'string') && b.every((x) => typeof x === 'string'))
+      return sameStrings(a as string[], b as string[]);
+    return a.every((x, i) => sameButUnresolved(x, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((key) => sameButUnresolved(a[key], b[key]));
+  }
+  return a === b || (a ?? null) === (b ?? null);
+}
+
+function matchesUnresolved(a: string, b: string): boolean {
+  const kind = UNRESOLVED.exec(a)?.[1] ?? UNRESOLVED.exec(b)?.[1];
+  return kind !== undefined && a.startsWith(`${kind}:`) && b.startsWith(`${kind}:`);
+}
+
+// Sorted sets of tokens move when one is unknown: exact matches first, then the unresolved ones
+// stand for what is left of their kind.
+function sameStrings(a: string[], b: string[]): boolean {
+  const rest = [...b];
+  const unmatched = a.filter((x) => {
+    const at = rest.indexOf(x);
+    if (at === -1) return true;
+    rest.splice(at, 1);
+    return false;
+  });
+  return unmatched.every((x) => {
+    const at = rest.findIndex((y) => matchesUnresolved(x, y));
+    if (at === -1) return false;
+    rest.splice(at, 1);
+    return true;
+  });
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

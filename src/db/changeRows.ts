@@ -7,11 +7,13 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { BackupChangeKind } from './client';
+import { settingDefinitionNames } from './settingDefinitions';
 
 /** The diff engine as the writer needs it: one result per pair, null when nothing changed. */
 export interface DiffBatch {
   (
     pairs: readonly { policyType: string; before: unknown; after: unknown }[],
+    definitionNames: (ids: string[]) => Promise<Map<string, string>>,
   ): Promise<({ change: 'modified' | 'renamed'; fields: unknown[] } | null)[]>;
   /** The type's top-level properties whose arrays are matched by identity: equal elements are not read. */
   unorderedProperties(policyType: string): readonly string[];
@@ -143,6 +145,7 @@ export async function changesOf(
   readers: Readers,
   candidates: readonly Candidate[],
   diff: DiffBatch,
+  signal?: AbortSignal,
 ): Promise<{ rows: ChangeRow[]; counts: ChangeCounts }> {
   const counts: ChangeCounts = { added: 0, removed: 0, modified: 0, renamed: 0 };
   const rows: ChangeRow[] = [];
@@ -169,7 +172,7 @@ export async function changesOf(
   const reads = new Map<number, Promise<{ before: unknown; after: unknown }[]>>();
   const read = (n: number) => {
     const batch = batches[n];
-    if (!batch || reads.has(n)) return;
+    if (!batch || reads.has(n) || signal?.aborted) return;
     const parts = changedParts(readers, batch, diff);
     // Awaited below; a diff that fails first must not leave this one rejected unobserved.
     parts.catch(() => undefined);
@@ -177,11 +180,13 @@ export async function changesOf(
   };
   for (let n = 0; n < READS_AT_ONCE; n++) read(n);
   for (const [n, batch] of batches.entries()) {
+    signal?.throwIfAborted();
     const parts = await (reads.get(n) as Promise<{ before: unknown; after: unknown }[]>);
     reads.delete(n);
     read(n + READS_AT_ONCE);
     const results = await diff(
       batch.map((c, i) => ({ policyType: c.policy_type, before: parts[i]?.before, after: parts[i]?.after })),
+      (ids) => settingDefinitionNames(readerOf(readers), ids),
     );
     batch.forEach((c, i) => {
       const result = results[i];

@@ -1,6 +1,7 @@
 // Microsoft's settings catalog definitions (SettingDefinition in schema.prisma): content-addressed,
 // shared by every policy and tenant, written while a sync writes its pages. Readers label settings
 // catalog changes with them.
+import type { PoolClient } from 'pg';
 import { type Db, sqlPoolOf } from './client';
 
 export interface StoredSettingDefinition {
@@ -64,9 +65,14 @@ const NEWEST = `
   ORDER BY definition_id, first_seen_at DESC, hash`;
 
 /** Definition id -> display name of its newest definition; ids without one are absent. */
-export async function settingDefinitionNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+export async function settingDefinitionNames(
+  via: Db | Pick<PoolClient, 'query'>,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const result = await sqlPoolOf(db).query<{ definition_id: string; display_name: string | null }>(NEWEST, [
+  // A connection the caller chose (one it holds, inside a transaction), or the pool's.
+  const connection = '$connect' in via ? sqlPoolOf(via) : via;
+  const result = await connection.query<{ definition_id: string; display_name: string | null }>(NEWEST, [
     [...new Set(ids)],
   ]);
   const names = new Map<string, string>();

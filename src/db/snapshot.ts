@@ -82,7 +82,6 @@ async function insertSnapshot(
   target: SnapshotTarget,
   diff: DiffBatch,
 ): Promise<SnapshotStats> {
-  const captured = [target.runId, target.policyTypes];
   const expected = await checkCapture(client, target);
   const previous = await client.query<{ id: string }>(
     `SELECT id FROM backup_sets WHERE schedule_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
@@ -96,8 +95,26 @@ async function insertSnapshot(
     { runId: target.runId, before: previousSetId },
     target.policyTypes,
   );
-  const changes = changesOf({ pool, own: client }, candidates, diff);
-  changes.catch(() => undefined); // awaited below, unless the set fails first
+  const stop = new AbortController();
+  const changes = changesOf({ pool, own: client }, candidates, diff, stop.signal);
+  changes.catch(() => undefined); // observed now; awaited in writeSet or below
+  try {
+    return await writeSet(client, target, { expected, previousSetId }, changes);
+  } catch (error) {
+    // No diff goes on for a set that is not written, nor reads on `client` once it is released.
+    stop.abort();
+    await changes.catch(() => undefined);
+    throw error;
+  }
+}
+
+async function writeSet(
+  client: PoolClient,
+  target: SnapshotTarget,
+  { expected, previousSetId }: { expected: number; previousSetId: string | null },
+  changes: ReturnType<typeof changesOf>,
+): Promise<SnapshotStats> {
+  const captured = [target.runId, target.policyTypes];
 
   // Bytes of the payloads no earlier set holds: what this set adds to storage.
   const newPayloads = await client.query<{ bytes: string }>(

@@ -3,4 +3,4 @@ export { type DiffOptions, diffPolicy } from './diffPolicy';
 export { humanizeProperty } from './labels';
 export { settingDefinitionIdsOf } from './settingDefinitions';
 export type { DiffLabels, FieldChange, PolicyChangeKind, PolicyDiff } from './types';
-export { type DefinitionNames, diffBatchWith, type ModifiedDiff, type PayloadPair } from './batch';
+export { type DefinitionNames, type ModifiedDiff, type PayloadPair, storedPayloadDiff } from './batch';

@@ -10,7 +10,7 @@ import {
   listChanges,
 } from '../db/comparisons';
 import { settingDefinitionNames } from '../db/settingDefinitions';
-import { diffBatchWith } from '../diff';
+import { storedPayloadDiff } from '../diff';
 import { type ActorAttribution, attributeActors } from './changeActors';
 import { getBackupSet } from './backupSets';
 import { InvalidInputError, NotFoundError } from './errors';
@@ -34,8 +34,9 @@ export interface SetDiffPage {
   rows: (ChangeListRow & ActorAttribution)[];
 }
 
-/** The diff engine with the setting definitions' display names as labels. */
-export const diffBatchOf = (db: Db) => diffBatchWith((ids) => settingDefinitionNames(db, ids));
+/** The diff engine over stored payloads, its labels read on the pool (no connection held). */
+export const diffBatchOf = (db: Db) => (pairs: Parameters<typeof storedPayloadDiff>[0]) =>
+  storedPayloadDiff(pairs, (ids) => settingDefinitionNames(db, ids));
 
 /**
  * The changes from `query.against` (default: the schedule's previous set; none for a schedule's
@@ -63,7 +64,7 @@ export async function getBackupSetDiff(db: Db, tenantId: string, setId: string, 
           db,
           { fromSetId: (from as BackupSetWithHold).id, toSetId: to.id },
           comparedTypes,
-          diffBatchOf(db),
+          storedPayloadDiff,
         ),
       };
   const filter = { policyType: query.policyType, change: query.change };

@@ -4,8 +4,11 @@
 // values and actor, assignments are matched by identity, a policy's history has a version per
 // change, and any two sets can be compared in either order.
 import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { sqlPoolOf } from '../../src/db/client';
 import { getObject, patchObject, shuffleTenant } from '../../src/emulator/adminClient';
 import { POLICY_TYPE_KEYS } from '../../src/graph';
+import { getBackupSetDiff } from '../../src/services/diffs';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
@@ -294,3 +297,41 @@ async function definitionName(tenant: EmulatedTenant, policyId: string, definiti
   if (!definition) throw new Error(`the emulator serves no definition ${definitionId}`);
   return definition.displayName;
 }
+
+test('a comparison computed while every other pooled connection is taken completes on its own connection', async () => {
+  const { emulated, tenant } = await admin.createTenant(50);
+  const catalogId = randomUUID();
+  await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(catalogId));
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['settingsCatalog'] });
+  const first = await runToCompletion(stack, tenant.id, schedule.id);
+  const emulator = { baseUrl: stack.emulator.baseUrl, caPem: stack.emulator.caPem };
+  const value = '/settings/0/settingInstance/choiceSettingValue/children/0/simpleSettingValue/value';
+  await patchObject(emulator, emulated.azureTenantId, 'settingsCatalog', catalogId, [
+    { op: 'replace', path: value, value: 30 },
+  ]);
+  const second = await runToCompletion(stack, tenant.id, schedule.id);
+
+  // Take every connection of the pool but one: the comparison holds that one while it reads
+  // payloads and setting names, which must not wait for a connection nobody will return.
+  const pool = sqlPoolOf(stack.db);
+  const held: PoolClient[] = [];
+  while (pool.idleCount > 0 || pool.totalCount < (pool.options.max ?? 10)) held.push(await pool.connect());
+  held.pop()?.release();
+  try {
+    const diff = getBackupSetDiff(stack.db, tenant.id, first.backupSetId, {
+      against: second.backupSetId,
+      limit: 50,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('waited for a connection')), 15_000);
+    });
+    const result = (await Promise.race([diff, timeout])) as Awaited<typeof diff>;
+    expect(result.rows.find((row) => row.graphId === catalogId)?.fields).toMatchObject([
+      { op: 'replace', before: 30, after: 120 },
+    ]);
+    clearTimeout(timer);
+  } finally {
+    for (const client of held) client.release();
+  }
+});

@@ -170,3 +170,32 @@ test('a difference that involves a reference one side holds no name for is not r
     '/displayName',
   ]);
 });
+
+test('two names both sides resolved still differ beside an unresolved reference of their kind', () => {
+  const unresolved = [{ kind: 'group' as const, id: 'gone', side: 'tenant' as const }];
+  const fields = [
+    { op: 'replace' as const, path: '/groupId', label: 'g', before: 'group:Sales', after: 'group:Finance' },
+    {
+      op: 'replace' as const,
+      path: '/other',
+      label: 'o',
+      before: 'group:Sales',
+      after: 'group:(unresolved)',
+    },
+    {
+      op: 'replace' as const,
+      path: '/tags',
+      label: 't',
+      before: ['group:A', 'group:B'],
+      after: ['group:(unresolved)', 'group:A'],
+    },
+    {
+      op: 'replace' as const,
+      path: '/tags2',
+      label: 't',
+      before: ['group:A', 'group:B'],
+      after: ['group:C', 'group:A'],
+    },
+  ];
+  expect(knownDifferences(fields, unresolved).map((field) => field.path)).toEqual(['/groupId', '/tags2']);
+});
