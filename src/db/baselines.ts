@@ -77,14 +77,6 @@ export function setPolicies(db: Db, backupSetId: string): Promise<SetPolicy[]> {
   });
 }
 
-export async function payloadsByHash(db: Db, hashes: readonly string[]): Promise<Map<string, unknown>> {
-  const rows = await db.backupPayload.findMany({
-    where: { hash: { in: [...new Set(hashes)] } },
-    select: { hash: true, content: true },
-  });
-  return new Map(rows.map((row) => [row.hash, row.content]));
-}
-
 /** The set's resolved reference names by "kind:id" (missing and unreadable ones have none). */
 export async function referenceNamesOf(db: Db, backupSetId: string): Promise<Map<string, string>> {
   const rows = await db.backupSetReference.findMany({

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { PrismaClient } from './generated/client';
 
@@ -49,6 +49,31 @@ export function sqlPoolOf(db: Db): Pool {
   const pool = pools.get(db);
   if (!pool) throw new Error('This Prisma client was not made by createDb; it has no pg pool');
   return pool;
+}
+
+/**
+ * Runs `work` in one transaction on a pooled connection of its own (`begin` names the isolation),
+ * for the statements that bypass Prisma; commits what it returns, rolls back what it throws.
+ * `work` also gets the pool, for reads that may run beside the transaction (src/db/changeRows.ts).
+ */
+export async function inSqlTransaction<T>(
+  db: Db,
+  begin: 'BEGIN' | 'BEGIN ISOLATION LEVEL REPEATABLE READ',
+  work: (client: PoolClient, pool: Pool) => Promise<T>,
+): Promise<T> {
+  const pool = sqlPoolOf(db);
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client, pool);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export type * from './generated/client';

@@ -5,7 +5,7 @@
 import type { ChangeCounts } from '../shared/types';
 import { changeCounts } from './backupSets';
 import { candidatesBetweenSets, changesOf, type DiffBatch, insertChangeRows } from './changeRows';
-import { type BackupChangeKind, type Db, sqlPoolOf } from './client';
+import { type BackupChangeKind, type Db, inSqlTransaction, sqlPoolOf } from './client';
 
 /** Where a pair's change rows live: the later set's own changes, or a computed comparison. */
 export type ChangeSource =
@@ -33,9 +33,7 @@ export async function ensureComparison(
   policyTypes: readonly string[] | null,
   diff: DiffBatch,
 ): Promise<string> {
-  const client = await sqlPoolOf(db).connect();
-  try {
-    await client.query('BEGIN');
+  return inSqlTransaction(db, 'BEGIN', async (client, pool) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 15))`, [
       `${pair.fromSetId}>${pair.toSetId}`,
     ]);
@@ -43,10 +41,7 @@ export async function ensureComparison(
       `SELECT id FROM backup_set_comparisons WHERE from_set_id = $1 AND to_set_id = $2`,
       [pair.fromSetId, pair.toSetId],
     );
-    if (existing.rows[0]) {
-      await client.query('COMMIT');
-      return existing.rows[0].id;
-    }
+    if (existing.rows[0]) return existing.rows[0].id;
     const created = await client.query<{ id: string }>(
       `INSERT INTO backup_set_comparisons (id, from_set_id, to_set_id) VALUES (gen_random_uuid(), $1, $2)
        RETURNING id`,
@@ -60,16 +55,10 @@ export async function ensureComparison(
     };
     const sets = { before: pair.fromSetId, after: pair.toSetId };
     const candidates = await candidatesBetweenSets(client, sets, policyTypes);
-    const { rows } = await changesOf({ pool: sqlPoolOf(db), own: client }, candidates, diff);
+    const { rows } = await changesOf({ pool, own: client }, candidates, diff);
     await insertChangeRows(client, target, rows);
-    await client.query('COMMIT');
     return comparisonId;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export interface ChangeFilter {

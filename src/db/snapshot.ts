@@ -6,7 +6,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { AuditEntry } from './audit';
 import { candidatesOfCapture, changesOf, type DiffBatch, insertChangeRows } from './changeRows';
-import { type Db, sqlPoolOf } from './client';
+import { type Db, inSqlTransaction } from './client';
 
 /**
  * The set would not hold what the run reported fetching: a type it did not capture completely,
@@ -45,10 +45,7 @@ export async function writeSnapshot(
   audit: (stats: SnapshotStats) => AuditEntry,
   diff: DiffBatch,
 ): Promise<SnapshotStats> {
-  const pool = sqlPoolOf(db);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  return inSqlTransaction(db, 'BEGIN ISOLATION LEVEL REPEATABLE READ', async (client, pool) => {
     const stats = await insertSnapshot(client, pool, target, diff);
     const entry = audit(stats);
     await client.query(
@@ -63,14 +60,8 @@ export async function writeSnapshot(
         JSON.stringify(entry.metadata ?? {}),
       ],
     );
-    await client.query('COMMIT');
     return stats;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 // The run's captured policies of the given types; $1 run id, $2 policy types.

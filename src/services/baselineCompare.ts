@@ -5,7 +5,8 @@
 // the same payload hash are the same configuration and are not looked into.
 import { matchPolicies, type MatchRule } from '../baselines/match';
 import { knownDifferences, tokenizePair, type UnresolvedReference } from '../baselines/referenceTokens';
-import { mappingsOf, payloadsByHash, referenceNamesOf, type SetPolicy, setPolicies } from '../db/baselines';
+import { findPayloadContents } from '../db/backupSets';
+import { mappingsOf, referenceNamesOf, type SetPolicy, setPolicies } from '../db/baselines';
 import type { Db } from '../db/client';
 import type { FieldChange } from '../diff';
 import { diffBatchOf } from './diffs';
@@ -70,7 +71,7 @@ export async function compareSets(
   });
   for (let start = 0; start < toDiff.length; start += PAIRS_PER_BATCH) {
     const batch = toDiff.slice(start, start + PAIRS_PER_BATCH);
-    const payloads = await payloadsByHash(
+    const payloads = await findPayloadContents(
       db,
       batch.flatMap((pair) => [pair.baseline.payloadHash, pair.tenant.payloadHash]),
     );

@@ -11,7 +11,7 @@ import {
 } from '../db/comparisons';
 import { settingDefinitionNames } from '../db/settingDefinitions';
 import { storedPayloadDiff } from '../diff';
-import { type ActorAttribution, attributeActors } from './changeActors';
+import { type ActorAttribution, actorAttribution } from './changeActors';
 import { getBackupSet } from './backupSets';
 import { InvalidInputError, NotFoundError } from './errors';
 
@@ -77,7 +77,7 @@ export async function getBackupSetDiff(db: Db, tenantId: string, setId: string, 
     // The counts of the whole pair, whatever the page shows: what a client summarizes.
     countChanges(db, source, {}),
   ]);
-  const attributed = await attributeActors(db, tenantId, { from, to }, rows);
+  const attributed = await actorAttribution(db, tenantId)({ from, to }, rows);
   return { from, to, comparedTypes, counts, rows: attributed } satisfies SetDiffPage;
 }
 

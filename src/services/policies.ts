@@ -8,7 +8,7 @@ import type { KeysetPosition } from '../db/paging';
 import { findPolicy } from '../db/policies';
 import type { FieldChange, PolicyChangeKind } from '../diff';
 import { escapeStoredText } from '../graph';
-import { attributeActors } from './changeActors';
+import { actorAttribution } from './changeActors';
 import { diffBatchOf } from './diffs';
 import { NotFoundError } from './errors';
 import { getTenant } from './tenants';
@@ -51,6 +51,7 @@ export async function getPolicyHistory(
   const stored = await listPolicyVersions(db, policy, page.cursor ? { before: page.cursor } : {});
   const payloadOf = payloadReader(db, stored);
   const diff = diffBatchOf(db);
+  const attributeActors = actorAttribution(db, tenantId);
   const versions: PolicyVersion[] = [];
   for (let i = 0; i < stored.length && versions.length <= page.limit; ) {
     const newest = stored[i] as PolicyVersionRow;
@@ -69,8 +70,6 @@ export async function getPolicyHistory(
     }
     i++;
     const [attributed] = await attributeActors(
-      db,
-      tenantId,
       { from: previous ? sideOf(previous, 'last') : null, to: sideOf(oldest, 'first') },
       [{ policyType: key.policyType, graphId: policy.graphId }],
     );
