@@ -302,7 +302,10 @@ test('a comparison computed while every other pooled connection is taken complet
   const { emulated, tenant } = await admin.createTenant(50);
   const catalogId = randomUUID();
   await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(catalogId));
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['settingsCatalog'] });
+  const schedule = await createSchedule(stack, tenant.id, {
+    policyTypes: ['settingsCatalog'],
+    retention: { keepLast: 10 },
+  });
   const first = await runToCompletion(stack, tenant.id, schedule.id);
   const emulator = { baseUrl: stack.emulator.baseUrl, caPem: stack.emulator.caPem };
   const value = '/settings/0/settingInstance/choiceSettingValue/children/0/simpleSettingValue/value';
@@ -334,4 +337,19 @@ test('a comparison computed while every other pooled connection is taken complet
   } finally {
     for (const client of held) client.release();
   }
+
+  // Two requests for a pair nobody compared yet compute it once and answer alike.
+  const third = await runToCompletion(stack, tenant.id, schedule.id);
+  const [a, b] = await Promise.all(
+    [1, 2].map(() =>
+      getBackupSetDiff(stack.db, tenant.id, third.backupSetId, { against: first.backupSetId, limit: 50 }),
+    ),
+  );
+  expect(a?.counts).toEqual(b?.counts);
+  expect(a?.counts.total.modified).toBe(1);
+  expect(
+    await stack.db.backupSetComparison.count({
+      where: { fromSetId: first.backupSetId, toSetId: third.backupSetId },
+    }),
+  ).toBe(1);
 });
