@@ -10,6 +10,7 @@ export {
 } from './keyRing';
 export { SecretUndecryptableError } from './errors';
 export { type StoredSecret, TenantSecretCipher } from './tenantSecrets';
+export { type ChannelSecretSlot, ChannelSecretCipher, type StoredChannelSecret } from './channelSecrets';
 export {
   FINGERPRINT_PREFIX,
   SettingValueCipher,

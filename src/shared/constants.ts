@@ -50,3 +50,36 @@ export const SYNC_MAX_ATTEMPTS = 5;
  */
 export const SYNC_HEARTBEAT_INTERVAL_MS = 5_000;
 export const SYNC_HEARTBEAT_TIMEOUT = '30s';
+
+/** Workflow type that delivers one notification (or one digest) to one channel. */
+export const DELIVER_NOTIFICATION_WORKFLOW = 'DeliverNotification';
+
+/** Deterministic workflow id of a delivery: starting it twice starts it once. */
+export function deliveryWorkflowId(deliveryId: string): string {
+  return `notification-delivery-${deliveryId}`;
+}
+
+/**
+ * Where delivery attempts run: a queue of their own beside the workflow's, so a slow receiver
+ * (15 s per attempt) never holds a slot a backup run's bookkeeping needs.
+ */
+export function notifyTaskQueueOf(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-notify`;
+}
+
+/**
+ * The Standard Webhooks retry schedule: the delay before each attempt, the first immediate
+ * (about 75 h 35 min from first to last). NOTIFICATION_RETRY_SCHEDULE may replace it.
+ */
+export const STANDARD_WEBHOOKS_RETRY_SCHEDULE = [
+  '0s',
+  '5s',
+  '5m',
+  '30m',
+  '2h',
+  '5h',
+  '10h',
+  '14h',
+  '20h',
+  '24h',
+] as const;

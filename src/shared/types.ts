@@ -69,3 +69,13 @@ export interface BackupRunResult {
   backupSetId?: string;
   reason?: string;
 }
+
+/** Input of the DeliverNotification workflow (src/workflows/deliverNotification.ts). */
+export interface DeliverNotificationInput {
+  deliveryId: string;
+  /**
+   * Delay before each attempt (Temporal durations, e.g. "5m"); the first is usually "0s". Given
+   * by the starter (NOTIFICATION_RETRY_SCHEDULE), so a running delivery keeps its schedule.
+   */
+  retrySchedule: string[];
+}
