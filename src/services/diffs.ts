@@ -9,7 +9,6 @@ import {
   ensureComparison,
   listChanges,
 } from '../db/comparisons';
-import { settingDefinitionNames } from '../db/settingDefinitions';
 import { storedPayloadDiff } from '../diff';
 import { type ActorAttribution, actorAttribution } from '../db/changeActors';
 import { getBackupSet } from './backupSets';
