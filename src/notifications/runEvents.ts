@@ -200,13 +200,22 @@ function changesEvent(
       changes: `${base}/v1/tenants/${run.tenantId}/backup-sets/${backupSetId}/changes`,
     },
   });
-  // Whole policies are dropped from the end until the envelope fits.
-  let policies = listed;
+  // Cut from the end until the envelope fits: half the last policy's leaves at a time, then the
+  // policy itself once it has none left.
+  const policies = listed;
   while (
     policies.length > 0 &&
     envelopeBytes('backup.changes.detected', data(policies), now) > MAX_EVENT_BYTES - ENVELOPE_MARGIN
-  )
-    policies = policies.slice(0, -1);
+  ) {
+    const last = policies[policies.length - 1]!;
+    if (last.fields.length === 0) {
+      policies.pop();
+      continue;
+    }
+    const dropped = Math.ceil(last.fields.length / 2);
+    last.fields = last.fields.slice(0, last.fields.length - dropped);
+    last.fieldsLeftOut += dropped;
+  }
   return {
     tenantId: run.tenantId,
     type: 'backup.changes.detected',
