@@ -1,5 +1,5 @@
-// Records a run's outcome and its audit row in one transaction, so the run history and the
-// audit log never disagree; then lets go of the run's capture, which its set (if any) no longer
+// Records a run's outcome and its audit row (unless the audit step wrote it) in one transaction,
+// so the run history and the audit log never disagree; then lets go of the run's capture, which its set (if any) no longer
 // needs, and of its tenant sync lease if a failed sync left one.
 
 import { appendAudit, runActor } from '../db/audit';
@@ -35,20 +35,27 @@ export function createCompleteRun({ db }: ActivityDeps) {
         errorCode: input.errorCode ?? null,
         errorMessage: input.errorMessage ?? null,
       });
-      await appendAudit(tx, {
-        tenantId: run.tenantId,
-        actor: runActor(run),
-        action: `backup_run.${input.status}`,
-        resourceType: 'backup_run',
-        resourceId: run.id,
-        metadata: {
-          trigger: run.trigger,
-          workflowId: run.workflowId,
-          ...(input.backupSetId ? { backupSetId: input.backupSetId } : {}),
-          ...(input.errorCode ? { errorCode: input.errorCode } : {}),
-          ...(input.summary ? { totals: input.summary.totals } : {}),
-        },
+      // The audit step (./auditRun.ts) of a run started since it exists wrote this row already,
+      // with the run's events; runs started before it leave the row to this activity.
+      const audited = await tx.auditLog.findFirst({
+        where: { resourceType: 'backup_run', resourceId: run.id, action: `backup_run.${input.status}` },
+        select: { id: true },
       });
+      if (!audited)
+        await appendAudit(tx, {
+          tenantId: run.tenantId,
+          actor: runActor(run),
+          action: `backup_run.${input.status}`,
+          resourceType: 'backup_run',
+          resourceId: run.id,
+          metadata: {
+            trigger: run.trigger,
+            workflowId: run.workflowId,
+            ...(input.backupSetId ? { backupSetId: input.backupSetId } : {}),
+            ...(input.errorCode ? { errorCode: input.errorCode } : {}),
+            ...(input.summary ? { totals: input.summary.totals } : {}),
+          },
+        });
       return { startedAt: run.startedAt ?? run.createdAt, finishedAt };
     });
     // After the commit: a retry of this activity finds the run finished and still releases.

@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import type { GraphClientFactory } from '../graph';
 import type { Logger } from '../logging/logger';
 import type { TenantSecretCipher } from '../secrets';
+import { STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../shared/constants';
 
 /** What activities need from the process; the worker builds it once. */
 export interface ActivityDeps {
@@ -11,7 +12,21 @@ export interface ActivityDeps {
   /** Decrypts a tenant's client secret where its Graph credentials are built (syncPolicies). */
   secrets: TenantSecretCipher;
   limits?: ActivityLimits;
+  /** Links in events and the delivery retry schedule; defaults suit development. */
+  notifications?: RunNotificationSettings;
 }
+
+export interface RunNotificationSettings {
+  /** Where links in events point (PUBLIC_API_URL). */
+  publicApiUrl: string;
+  /** Delay before each delivery attempt (NOTIFICATION_RETRY_SCHEDULE). */
+  retrySchedule: string[];
+}
+
+export const DEFAULT_RUN_NOTIFICATION_SETTINGS: RunNotificationSettings = {
+  publicApiUrl: 'http://localhost:3000',
+  retrySchedule: [...STANDARD_WEBHOOKS_RETRY_SCHEDULE],
+};
 
 export interface ActivityLimits {
   /** Syncs of one tenant that may run at once, across all workers (SYNC_MAX_PER_TENANT). */

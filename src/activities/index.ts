@@ -1,4 +1,5 @@
 // The activity set of the BackupRun workflow. Workflows import the *type* only.
+import { createAuditRun } from './auditRun';
 import { createBeginRun } from './beginRun';
 import { createCompleteRun } from './completeRun';
 import type { ActivityDeps } from './deps';
@@ -13,10 +14,11 @@ export function createActivities(deps: ActivityDeps) {
     claimSyncLease: createClaimSyncLease(deps),
     syncPolicies: createSyncPolicies(deps),
     createSnapshot: createCreateSnapshot(deps),
+    auditRun: createAuditRun(deps),
     applyRetention: createApplyRetention(deps),
     completeRun: createCompleteRun(deps),
   };
 }
 
 export type BackupActivities = ReturnType<typeof createActivities>;
-export type { ActivityDeps, ActivityLimits } from './deps';
+export type { ActivityDeps, ActivityLimits, RunNotificationSettings } from './deps';

@@ -17,7 +17,7 @@ import type {
 import type { AuditActorEvent } from '../db/graphAuditEvents';
 import type { InventoryRow, PolicyVersionRow } from '../db/inventory';
 import type { Member } from '../db/memberships';
-import type { CompareItem } from '../services/baselineCompare';
+import type { CompareItem } from '../db/baselineCompare';
 import type { IssuedToken } from '../db/tokens';
 import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { pendingReductions, type TenantRetention } from '../retention/policy';
@@ -375,7 +375,7 @@ export function baselineJson(baseline: Baseline) {
 }
 
 /**
- * An item of a baseline compare (names and ids are unescaped already: src/services/baselineCompare.ts).
+ * An item of a baseline compare (names and ids are unescaped already: src/db/baselineCompare.ts).
  * Script values are withheld as in backupSetChangeJson unless the caller may read scripts in both tenants.
  */
 export function compareItemJson(access: { mayReadScripts: boolean }) {

@@ -3,7 +3,7 @@
 // by "<kind>:<name>" of the object as the set's backup_set_references resolved it, so the same
 // name in two tenants compares equal. An id the set holds no name for (missing, unreadable, not
 // captured) becomes "<kind>:(unresolved)" and is listed as unresolved; the compare drops every
-// difference that involves a kind of reference unresolved on either side (../services/baselineCompare.ts),
+// difference that involves a kind of reference unresolved on either side (../db/baselineCompare.ts),
 // so an unknown name never shows as a difference.
 // An id both payloads hold is the same object (ids are unique across tenants) and gets the same
 // token on both sides, even if it was renamed between the two sets. The objects' own ids (the

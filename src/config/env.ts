@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AllowlistEntryError, parseAllowlist } from '../outbound/allowlist';
 import { KeyRingError, parseKeyRing, type SecretKeyRing } from '../secrets/keyRing';
-import { BACKUP_TASK_QUEUE } from '../shared/constants';
+import { BACKUP_TASK_QUEUE, STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../shared/constants';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 const optionalPath = z.string().min(1).optional();
@@ -65,6 +65,27 @@ const graphEndpointVars = z.object({
         return z.NEVER;
       }
     }),
+});
+
+/**
+ * What the run's notification events need (the worker writes them, src/activities/auditRun.ts):
+ * where their links point, and the delay before each delivery attempt (Temporal durations such
+ * as `5s`, `30m`, `24h`; the first usually `0s`). The API takes the same names.
+ */
+const notificationEventVars = z.object({
+  PUBLIC_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })
+    .default('http://localhost:3000')
+    .transform((url) => url.replace(/\/+$/, '')),
+  NOTIFICATION_RETRY_SCHEDULE: z
+    .string()
+    .default(STANDARD_WEBHOOKS_RETRY_SCHEDULE.join(','))
+    .transform((text) => text.split(',').map((delay) => delay.trim()))
+    .refine((delays) => delays.length >= 1 && delays.length <= 50, 'must list 1 to 50 delays')
+    .refine(
+      (delays) => delays.every((delay) => /^\d{1,7}(ms|s|m|h|d)$/.test(delay)),
+      'must be comma-separated durations such as 0s,5s,5m,30m,2h',
+    ),
 });
 
 /** Token rules of the API and the admin command line (TokenPolicy in src/services/users.ts). */
@@ -184,6 +205,7 @@ const workerSchema = common
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   })
+  .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)

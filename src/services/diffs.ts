@@ -9,9 +9,8 @@ import {
   ensureComparison,
   listChanges,
 } from '../db/comparisons';
-import { settingDefinitionNames } from '../db/settingDefinitions';
 import { storedPayloadDiff } from '../diff';
-import { type ActorAttribution, actorAttribution } from './changeActors';
+import { type ActorAttribution, actorAttribution } from '../db/changeActors';
 import { getBackupSet } from './backupSets';
 import { InvalidInputError, NotFoundError } from './errors';
 
@@ -33,10 +32,6 @@ export interface SetDiffPage {
   counts: Awaited<ReturnType<typeof countChanges>>;
   rows: (ChangeListRow & ActorAttribution)[];
 }
-
-/** The diff engine over stored payloads, its labels read on the pool (no connection held). */
-export const diffBatchOf = (db: Db) => (pairs: Parameters<typeof storedPayloadDiff>[0]) =>
-  storedPayloadDiff(pairs, (ids) => settingDefinitionNames(db, ids));
 
 /**
  * The changes from `query.against` (default: the schedule's previous set; none for a schedule's

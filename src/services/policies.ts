@@ -8,8 +8,8 @@ import type { KeysetPosition } from '../db/paging';
 import { findPolicy } from '../db/policies';
 import type { FieldChange, PolicyChangeKind } from '../diff';
 import { escapeStoredText } from '../graph';
-import { actorAttribution } from './changeActors';
-import { diffBatchOf } from './diffs';
+import { actorAttribution } from '../db/changeActors';
+import { diffBatchOf } from '../db/storedDiff';
 import { NotFoundError } from './errors';
 import { getTenant } from './tenants';
 

@@ -37,6 +37,10 @@ async function main(): Promise<void> {
       logger,
       secrets: new TenantSecretCipher(config.secretKeys),
       limits: { syncMaxPerTenant: config.SYNC_MAX_PER_TENANT },
+      notifications: {
+        publicApiUrl: config.PUBLIC_API_URL,
+        retrySchedule: config.NOTIFICATION_RETRY_SCHEDULE,
+      },
     },
     bundlePath: config.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH,
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

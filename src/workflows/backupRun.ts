@@ -1,5 +1,5 @@
 // The BackupRun workflow: begin (run row + lock) -> tenant sync lease -> sync -> snapshot ->
-// retention -> complete.
+// audit -> retention -> complete.
 // Deterministic code only; every effect happens in an activity. Changes to this released
 // workflow must go through patched() and keep the replay tests green.
 import {
@@ -81,6 +81,31 @@ const storage = proxyActivities<Pick<BackupActivities, 'createSnapshot' | 'apply
   retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 10 },
 });
 
+/**
+ * Patch: an audit step of its own (auditRun) writes the run's outcome audit row and its events in
+ * one transaction, after the snapshot and before retention, and on the failure paths before
+ * completeRun (which then writes no second row). A failure after an audited success (retention)
+ * is audited too: the run keeps its `backup_run.succeeded` row and changes events (its set
+ * exists), and gets `backup_run.failed` and `backup.run.failed`. Runs started before the patch
+ * leave the outcome row to completeRun and have no events.
+ */
+const RUN_AUDIT_STEP = 'run-audit-step';
+const audit = proxyActivities<Pick<BackupActivities, 'auditRun'>>({
+  // Reads the set's changes and compares it with the tenant's subscribed baselines.
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 10 },
+});
+
+/** The failure's audit step; if it cannot be done, completeRun still records the outcome row. */
+async function auditFailure(input: Parameters<BackupActivities['auditRun']>[0]): Promise<void> {
+  if (!patched(RUN_AUDIT_STEP)) return;
+  try {
+    await audit.auditRun(input);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+  }
+}
+
 export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult> {
   const info = workflowInfo();
   const scheduledStart = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
@@ -97,6 +122,7 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
     { key: TRIGGER_KEY, value: begun.trigger },
   ]);
   const { runId } = begun;
+  const runRef = { runId, tenantId: input.tenantId, scheduleId: input.scheduleId, taskQueue: info.taskQueue };
   if (!begun.proceed)
     return { runId, status: 'skipped', ...(begun.skipReason ? { reason: begun.skipReason } : {}) };
 
@@ -114,6 +140,13 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
     const status = runStatusFor(types);
     if (status === 'failed') {
       const summary = summarize(types, 0);
+      await auditFailure({
+        ...runRef,
+        status,
+        summary,
+        errorCode: 'all_types_failed',
+        errorMessage: 'no policy type could be fetched',
+      });
       await bookkeeping.completeRun({
         runId,
         status,
@@ -130,6 +163,13 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
       scheduleId: input.scheduleId,
       policyTypes: complete,
     });
+    if (patched(RUN_AUDIT_STEP))
+      await audit.auditRun({
+        ...runRef,
+        status,
+        summary: { ...summarize(types, set.itemCount), changes: set.changes },
+        backupSetId: set.backupSetId,
+      });
     const retention = await storage.applyRetention({
       runId,
       tenantId: input.tenantId,
@@ -149,6 +189,7 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
     }
     if (error instanceof ApplicationFailure && error.type === 'all_types_failed') throw error;
     const { code, message } = describeFailure(error);
+    await auditFailure({ ...runRef, status: 'failed', errorCode: code, errorMessage: message });
     await bookkeeping.completeRun({ runId, status: 'failed', errorCode: code, errorMessage: message });
     // Fail the workflow too, so Temporal shows the run failed.
     throw ApplicationFailure.nonRetryable(message, code);

@@ -9,7 +9,7 @@ import { testEnv } from './env';
 export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 
 /** Bump when BackupRun changes, so newly recorded histories sit beside the old ones. */
-export const WORKFLOW_HISTORY_VERSION = 'v3';
+export const WORKFLOW_HISTORY_VERSION = 'v4';
 
 export function recordHistoryIfAsked(workflowId: string, name: string): void {
   if (process.env.RECORD_HISTORIES !== '1') return;

@@ -1,7 +1,7 @@
 // Request schemas of /v1/baselines, parsed by the routes and documented from the route table.
 import { z } from 'zod';
 import { POLICY_TYPE_KEYS } from '../../graph';
-import { BUCKETS } from '../../services/baselineCompare';
+import { BUCKETS } from '../../db/baselineCompare';
 import { pageQuery } from '../pagination';
 
 export const createBaselineBody = z.strictObject({

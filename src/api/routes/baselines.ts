@@ -7,7 +7,7 @@ import {
   getBaseline,
   setMappings,
 } from '../../services/baselines';
-import { compareSets } from '../../services/baselineCompare';
+import { compareSets } from '../../db/baselineCompare';
 import { InvalidInputError, NotFoundError } from '../../services/errors';
 import { principalOf } from '../auth';
 import { callerMay, callerMayIn } from '../authorize';

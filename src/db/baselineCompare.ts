@@ -5,11 +5,11 @@
 // the same payload hash are the same configuration and are not looked into.
 import { matchPolicies, type MatchRule } from '../baselines/match';
 import { knownDifferences, tokenizePair, type UnresolvedReference } from '../baselines/referenceTokens';
-import { findPayloadContents } from '../db/backupSets';
-import { mappingsOf, referenceNamesOf, type SetPolicy, setPolicies } from '../db/baselines';
-import type { Db } from '../db/client';
+import { findPayloadContents } from './backupSets';
+import { mappingsOf, referenceNamesOf, type SetPolicy, setPolicies } from './baselines';
+import type { Db } from './client';
 import type { FieldChange } from '../diff';
-import { diffBatchOf } from './diffs';
+import { diffBatchOf } from './storedDiff';
 import { unescapeStoredJson, unescapeStoredText } from '../graph/storedText';
 
 export const BUCKETS = ['different', 'only_in_baseline', 'only_in_tenant', 'matching'] as const;

@@ -4,9 +4,9 @@
 // so one a later sync stored still names the change. With no event, where the log that covers the
 // type could not be read or was not read back that far, `actors` is null with the reason, never
 // an empty list that would read as "nobody".
-import type { Db } from '../db/client';
-import { actorsOf, auditCoverage, type AuditActorEvent } from '../db/graphAuditEvents';
-import { findRun } from '../db/runs';
+import type { Db } from './client';
+import { actorsOf, auditCoverage, type AuditActorEvent } from './graphAuditEvents';
+import { findRun } from './runs';
 import { auditSourceFor } from '../graph';
 
 export interface ActorAttribution {
