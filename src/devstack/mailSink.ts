@@ -114,17 +114,17 @@ const ESCAPES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-const escape = (text: string | null) => (text ?? '').replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+const htmlText = (text: string | null) => (text ?? '').replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 
 /** Newest first; the HTML bodies are shown as text (a notification's HTML is not run here). */
 function page(messages: SinkMessage[]): string {
   const rows = [...messages]
     .reverse()
     .map(
-      (message) => `<article><h2>${escape(message.subject)}</h2>
-<p>${escape(message.receivedAt)} · from ${escape(message.from)} · to ${escape(message.envelopeTo.join(', '))}</p>
-<pre>${escape(message.text)}</pre>
-<details><summary>HTML</summary><pre>${escape(message.html)}</pre></details></article>`,
+      (message) => `<article><h2>${htmlText(message.subject)}</h2>
+<p>${htmlText(message.receivedAt)} · from ${htmlText(message.from)} · to ${htmlText(message.envelopeTo.join(', '))}</p>
+<pre>${htmlText(message.text)}</pre>
+<details><summary>HTML</summary><pre>${htmlText(message.html)}</pre></details></article>`,
     )
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>TenantVault mail sink</title>
