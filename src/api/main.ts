@@ -43,6 +43,7 @@ async function main(): Promise<void> {
             logger,
             scheduling,
             deliveries: { taskQueue: BACKUP_TASK_QUEUE, retrySchedule: config.NOTIFICATION_RETRY_SCHEDULE },
+            publicApiUrl: config.PUBLIC_API_URL,
           },
           config.RECONCILE_INTERVAL_SECONDS,
         )

@@ -169,6 +169,8 @@ const apiSchema = common
     API_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     API_TRUST_PROXY: trustProxy,
     NOTIFICATION_RETRY_SCHEDULE: notificationRetrySchedule,
+    /** Where the API is reached by people: links in the reconciler's events (paused, missed runs). */
+    PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
     /** Bytes of payloads (their stored sizes) per page of backup set items; a page holds one at least. */
     API_ITEMS_PAGE_MAX_BYTES: z.coerce
       .number()

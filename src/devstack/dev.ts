@@ -121,6 +121,8 @@ async function main(): Promise<void> {
           SMTP_PORT: String(mailSink.smtpPort),
           SMTP_SECURE: 'false',
           SMTP_FROM: process.env.SMTP_FROM ?? 'TenantVault <tenantvault@localhost>',
+          // A local https receiver may serve the emulator's certificate (localhost, 127.0.0.1).
+          NOTIFICATION_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
         },
         readyLine: /worker started/,
         readyTimeoutMs: 120_000,
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
     Graph emulator ${emulatorBaseUrl}
     Mail sink      ${mailSink.webUrl}  (JSON: ${mailSink.webUrl}/messages; SMTP ${mailSink.smtpHost}:${mailSink.smtpPort})
     Webhooks       dev allows loopback receivers: NOTIFICATION_ENDPOINT_ALLOWLIST=${loopbackReceivers}
+                   (https with .data/emulator/cert.pem and key.pem, trusted by the worker; see README)
     Demo tenant    ${tenant.displayName}  id ${tenant.id}
     API token      ${token}   (also in .data/dev-api-token)
 
@@ -158,11 +161,11 @@ async function main(): Promise<void> {
 }
 
 /**
- * Loopback receivers a developer may run (README's receiver one-liner listens on 8080): the
- * allowlist takes host:port entries, so the usual local ports, or DEV_RECEIVER_PORTS.
+ * Loopback receivers a developer may run (README's receiver one-liner listens on 8443): the
+ * allowlist takes host:port entries, so a few local ports, or DEV_RECEIVER_PORTS.
  */
 function loopbackHosts(): string[] {
-  const ports = (process.env.DEV_RECEIVER_PORTS ?? '8080,8443,9000').split(',').map((entry) => entry.trim());
+  const ports = (process.env.DEV_RECEIVER_PORTS ?? '8443,9443').split(',').map((entry) => entry.trim());
   return ports.flatMap((receiverPort) => [`127.0.0.1:${receiverPort}`, `localhost:${receiverPort}`]);
 }
 

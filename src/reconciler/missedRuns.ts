@@ -11,7 +11,7 @@ import { publishEvents } from '../db/notificationEvents';
 import type { NewEvent } from '../notifications/types';
 import { type ScheduleActivity, scheduleFireTimes } from '../temporal/scheduleSync';
 import { type MissedFire, droppedSince, missedFires } from './missedFires';
-import { startDeliveries } from './notify';
+import { scheduleLinks, startDeliveries } from './notify';
 import type { ReconcilerDeps } from './reconcileSchedules';
 
 /** A started workflow has this long to write its run row (the begin activity) before it counts as not started. */
@@ -47,9 +47,10 @@ export async function detectMissedRuns(
   });
   const { deliveryIds } = await deps.db.$transaction(async (tx) => {
     await storeMissedWatch(tx, row.id, result.watch);
+    const links = scheduleLinks(deps, row);
     return publishEvents(
       tx,
-      result.missed.map((fire) => missedRunEvent(row, fire)),
+      result.missed.map((fire) => missedRunEvent(row, fire, links)),
       now,
     );
   });
@@ -57,7 +58,11 @@ export async function detectMissedRuns(
   return result.missed.length;
 }
 
-export function missedRunEvent(row: ScheduleWithTenantSlug, fire: MissedFire): NewEvent {
+export function missedRunEvent(
+  row: ScheduleWithTenantSlug,
+  fire: MissedFire,
+  links: Record<string, string>,
+): NewEvent {
   const fireTime = fire.fireTime.toISOString();
   return {
     tenantId: row.tenantId,
@@ -71,6 +76,7 @@ export function missedRunEvent(row: ScheduleWithTenantSlug, fire: MissedFire): N
       fireTime,
       reason: fire.reason,
       ...(fire.workflowId ? { workflowId: fire.workflowId } : {}),
+      links,
     },
   };
 }

@@ -23,3 +23,13 @@ export async function startDeliveries(deps: ReconcilerDeps, deliveryIds: string[
     deps.logger.warn({ err: error, deliveries: deliveryIds.length }, 'delivery starts left to the relay');
   }
 }
+
+/** The schedule as the API shows it, for the events' links. */
+export function scheduleLinks(
+  deps: Pick<ReconcilerDeps, 'publicApiUrl'>,
+  row: { id: string; tenantId: string },
+): { schedule: string; runs: string } {
+  const base = (deps.publicApiUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const schedule = `${base}/v1/tenants/${row.tenantId}/backup-schedules/${row.id}`;
+  return { schedule, runs: `${base}/v1/tenants/${row.tenantId}/runs?scheduleId=${row.id}` };
+}

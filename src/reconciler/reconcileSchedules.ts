@@ -37,7 +37,7 @@ import {
 } from '../temporal/scheduleSync';
 import { relayUnstartedDeliveries } from './deliveryRelay';
 import { detectMissedRuns } from './missedRuns';
-import { startDeliveries } from './notify';
+import { scheduleLinks, startDeliveries } from './notify';
 
 export interface ReconcilerDeps {
   db: Db;
@@ -49,6 +49,8 @@ export interface ReconcilerDeps {
   /** Overrides of missedRuns.MISSED_RUN_GRACE_MS and deliveryRelay.RELAY_AFTER_MS (tests). */
   missedRunGraceMs?: number;
   relayAfterMs?: number;
+  /** Where people reach the API (PUBLIC_API_URL): the events' links. Default http://localhost:3000. */
+  publicApiUrl?: string;
 }
 
 export type ReconcileAction =
@@ -234,7 +236,7 @@ async function mirrorPause(
         resourceId: row.id,
         metadata: { note: note ?? null, version: mirrored.version },
       });
-      if (paused) ({ deliveryIds } = await publishPause(tx, row, mirrored.version, note));
+      if (paused) ({ deliveryIds } = await publishPause(tx, deps, row, mirrored.version, note));
     }
     return mirrored;
   });
@@ -250,7 +252,13 @@ async function mirrorPause(
  * schedule.paused_by_operator, with the audit row: the version the pause made is its cause, so
  * a pause mirrored once is one event however many passes see it.
  */
-function publishPause(tx: DbClient, row: ScheduleWithTenantSlug, version: number, note: string | undefined) {
+function publishPause(
+  tx: DbClient,
+  deps: ReconcilerDeps,
+  row: ScheduleWithTenantSlug,
+  version: number,
+  note: string | undefined,
+) {
   return publishEvents(tx, [
     {
       tenantId: row.tenantId,
@@ -262,6 +270,7 @@ function publishPause(tx: DbClient, row: ScheduleWithTenantSlug, version: number
         scheduleId: row.id,
         scheduleName: row.name,
         note: note?.slice(0, 500) ?? null,
+        links: scheduleLinks(deps, row),
       },
     },
   ]);

@@ -73,7 +73,11 @@ test("an operator's pause in Temporal is one schedule.paused_by_operator event, 
   await reconcile();
   const events = await eventsOf('schedule.paused_by_operator', schedule.id);
   expect(events).toHaveLength(1);
-  expect(events[0]?.data).toMatchObject({ scheduleId: schedule.id, note: 'storage migration' });
+  expect(events[0]?.data).toMatchObject({
+    scheduleId: schedule.id,
+    note: 'storage migration',
+    links: { schedule: expect.stringContaining(`/backup-schedules/${schedule.id}`) },
+  });
   expect(events[0]?.deliveries).toHaveLength(1);
   const delivery = events[0]!.deliveries[0]!;
   expect(delivery.workflowStartedAt).not.toBeNull();

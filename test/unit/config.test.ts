@@ -37,6 +37,7 @@ describe('loadApiConfig', () => {
       API_AUTH_FAILURE_WINDOW_SECONDS: 300,
       API_TRUST_PROXY: false,
       API_ITEMS_PAGE_MAX_BYTES: 4 * 1024 * 1024,
+      PUBLIC_API_URL: 'http://localhost:3000',
       NOTIFICATION_RETRY_SCHEDULE: ['0s', '5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '24h'],
       API_TOKEN_MAX_LIFETIME_DAYS: 90,
       API_MAX_TOKENS_PER_USER: 20,
