@@ -6,6 +6,7 @@ import { createLogger } from '../logging/logger';
 import { graphEndpointAllowlist } from '../outbound';
 import { startReconciler } from '../reconciler/runReconciler';
 import { TenantSecretCipher } from '../secrets';
+import { BACKUP_TASK_QUEUE } from '../shared/constants';
 import { tokenPolicyOf } from '../services/users';
 import { createLazyTemporalClient } from '../temporal/connection';
 import { createApp } from './app';
@@ -35,7 +36,17 @@ async function main(): Promise<void> {
   });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0
-      ? startReconciler({ db, temporal, logger, scheduling }, config.RECONCILE_INTERVAL_SECONDS)
+      ? startReconciler(
+          {
+            db,
+            temporal,
+            logger,
+            scheduling,
+            deliveries: { taskQueue: BACKUP_TASK_QUEUE, retrySchedule: config.NOTIFICATION_RETRY_SCHEDULE },
+            publicApiUrl: config.PUBLIC_API_URL,
+          },
+          config.RECONCILE_INTERVAL_SECONDS,
+        )
       : async () => undefined;
   const server: Server = app.listen(config.PORT, () => {
     logger.info({ port: config.PORT }, `API listening on http://localhost:${config.PORT}`);

@@ -7,6 +7,7 @@ import { loadSecretKeyRing } from '../config/env';
 import { createDb } from '../db/client';
 import { seedDemoTenant } from '../emulator/adminClient';
 import { TenantSecretCipher } from '../secrets';
+import { startMailSink } from './mailSink';
 import { migrateDatabase } from './migrate';
 import { startEmbeddedPostgres } from './postgres';
 import { devSecretKeys } from './secretKeys';
@@ -82,6 +83,18 @@ async function main(): Promise<void> {
     });
     await db.$disconnect();
 
+    // E-mail notifications go to a local sink instead of a mail server.
+    const mailSink = await startMailSink({
+      smtpPort: port('DEV_SMTP_PORT', 2525),
+      webPort: port('DEV_MAIL_SINK_PORT', 8025),
+    });
+    supervisor.adopt('mail-sink', mailSink.stop);
+    // Dev allows loopback webhook and Teams receivers (a local receiver on any port), as the
+    // Graph emulator is allowed; the user's own entries are kept.
+    const loopbackReceivers = [process.env.NOTIFICATION_ENDPOINT_ALLOWLIST, ...loopbackHosts()]
+      .filter(Boolean)
+      .join(',');
+
     const apiPort = port('PORT', 3000);
     const serviceEnv = {
       DATABASE_URL: databaseUrl,
@@ -93,6 +106,7 @@ async function main(): Promise<void> {
       GRAPH_ENDPOINT_ALLOWLIST: [process.env.GRAPH_ENDPOINT_ALLOWLIST, `127.0.0.1:${emulatorPort}`]
         .filter(Boolean)
         .join(','),
+      NOTIFICATION_ENDPOINT_ALLOWLIST: loopbackReceivers,
       ...secretKeys,
     };
     await Promise.all([
@@ -100,7 +114,16 @@ async function main(): Promise<void> {
         name: 'worker',
         command: process.execPath,
         args: [...tsx, join(root, 'src/worker/main.ts')],
-        env: { ...serviceEnv, GRAPH_CA_FILE: join(emulatorTlsDir, 'ca.pem') },
+        env: {
+          ...serviceEnv,
+          GRAPH_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
+          SMTP_HOST: mailSink.smtpHost,
+          SMTP_PORT: String(mailSink.smtpPort),
+          SMTP_SECURE: 'false',
+          SMTP_FROM: process.env.SMTP_FROM ?? 'TenantVault <tenantvault@localhost>',
+          // A local https receiver may serve the emulator's certificate (localhost, 127.0.0.1).
+          NOTIFICATION_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
+        },
         readyLine: /worker started/,
         readyTimeoutMs: 120_000,
       }),
@@ -120,6 +143,9 @@ async function main(): Promise<void> {
     Temporal UI    ${process.env.TEMPORAL_ADDRESS ? '(your Temporal server)' : `http://localhost:${uiPort}`}
     Temporal gRPC  ${temporalAddress}
     Graph emulator ${emulatorBaseUrl}
+    Mail sink      ${mailSink.webUrl}  (JSON: ${mailSink.webUrl}/messages; SMTP ${mailSink.smtpHost}:${mailSink.smtpPort})
+    Webhooks       dev allows loopback receivers: NOTIFICATION_ENDPOINT_ALLOWLIST=${loopbackReceivers}
+                   (https with .data/emulator/cert.pem and key.pem, trusted by the worker; see README)
     Demo tenant    ${tenant.displayName}  id ${tenant.id}
     API token      ${token}   (also in .data/dev-api-token)
 
@@ -132,6 +158,15 @@ async function main(): Promise<void> {
     console.error('[dev] could not start the stack:', error);
     await shutdown('start-up failed', 1);
   }
+}
+
+/**
+ * Loopback receivers a developer may run (README's receiver one-liner listens on 8443): the
+ * allowlist takes host:port entries, so a few local ports, or DEV_RECEIVER_PORTS.
+ */
+function loopbackHosts(): string[] {
+  const ports = (process.env.DEV_RECEIVER_PORTS ?? '8443,9443').split(',').map((entry) => entry.trim());
+  return ports.flatMap((receiverPort) => [`127.0.0.1:${receiverPort}`, `localhost:${receiverPort}`]);
 }
 
 void main();

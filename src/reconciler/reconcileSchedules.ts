@@ -7,9 +7,12 @@
 // against the list, describes only the rows the list shows out of line (a describe is the
 // authority: the list is eventually consistent), and compares in full a rotating share of the
 // rest, those checked longest ago: drift in action or policies is found within a few passes.
+// Each describe also feeds missed-run detection (missedRuns.ts), and each pass ends with the
+// delivery relay (deliveryRelay.ts).
 import type { Client, ScheduleSummary } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
-import type { Db } from '../db/client';
+import type { Db, DbClient } from '../db/client';
+import { publishEvents } from '../db/notificationEvents';
 import {
   currentScheduleVersion,
   liveScheduleIds,
@@ -23,19 +26,31 @@ import {
 } from '../db/schedules';
 import type { Logger } from '../logging/logger';
 import { BACKUP_RUN_WORKFLOW, SCHEDULE_ID_PREFIX } from '../shared/constants';
+import type { DeliveryStartOptions } from '../temporal/deliveryStarts';
 import { specDrift } from '../temporal/scheduleDrift';
 import { type SchedulingPolicy, scheduleOptionsFor } from '../temporal/scheduleOptions';
 import {
   deleteTemporalSchedule,
   describeTemporalSchedule,
+  type TemporalScheduleState,
   upsertTemporalSchedule,
 } from '../temporal/scheduleSync';
+import { relayUnstartedDeliveries } from './deliveryRelay';
+import { detectMissedRuns } from './missedRuns';
+import { scheduleLinks, startDeliveries } from './notify';
 
 export interface ReconcilerDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
   scheduling?: SchedulingPolicy;
+  /** Task queue and retry schedule of the delivery workflows (default: backup queue, Standard Webhooks). */
+  deliveries?: DeliveryStartOptions;
+  /** Overrides of missedRuns.MISSED_RUN_GRACE_MS and deliveryRelay.RELAY_AFTER_MS (tests). */
+  missedRunGraceMs?: number;
+  relayAfterMs?: number;
+  /** Where people reach the API (PUBLIC_API_URL): the events' links. Default http://localhost:3000. */
+  publicApiUrl?: string;
 }
 
 export type ReconcileAction =
@@ -48,7 +63,8 @@ export type ReconcileAction =
   | 'orphan_deleted'
   | 'failed';
 
-export type ReconcileReport = Record<ReconcileAction, number>;
+/** Per action the rows it was done to, with the missed fires found and deliveries relayed. */
+export type ReconcileReport = Record<ReconcileAction | 'missed_runs' | 'deliveries_relayed', number>;
 
 const PAGE = 100;
 /**
@@ -75,6 +91,8 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
     deleted: 0,
     orphan_deleted: 0,
     failed: 0,
+    missed_runs: 0,
+    deliveries_relayed: 0,
   };
   const listed = await listTemporalSchedules(deps.temporal);
   const fullCheck = await schedulesDueForFullCheck(deps.db, FULL_CHECKS_PER_PASS);
@@ -85,7 +103,7 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
     for (let next = await rows.next(); !next.done; next = await rows.next()) {
       const row = next.value;
       if (!needsDescribe(row, listed.get(row.id), fullCheck.has(row.id), deps.scheduling)) continue;
-      const action = await reconcileIsolated(deps, row);
+      const action = await reconcileIsolated(deps, row, report);
       if (action) report[action] += 1;
       // Failed rows too: else 200 rows that keep failing would hold every full-check turn.
       checked.push(row.id);
@@ -97,6 +115,7 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
   if (failure) throw failure.reason;
   await markSchedulesChecked(deps.db, checked);
   report.orphan_deleted = await deleteOrphans(deps, [...listed.keys()]);
+  report.deliveries_relayed = await relayUnstartedDeliveries(deps);
   return report;
 }
 
@@ -138,9 +157,10 @@ async function* rowsToReconcile(db: Db): AsyncGenerator<ScheduleWithTenantSlug> 
 async function reconcileIsolated(
   deps: ReconcilerDeps,
   row: ScheduleWithTenantSlug,
+  report: ReconcileReport,
 ): Promise<ReconcileAction | null> {
   try {
-    return await reconcileOne(deps, row);
+    return await reconcileOne(deps, row, report);
   } catch (error) {
     deps.logger.warn({ err: error, scheduleId: row.id }, 'reconciler could not repair a schedule');
     return 'failed';
@@ -150,6 +170,7 @@ async function reconcileIsolated(
 async function reconcileOne(
   deps: ReconcilerDeps,
   row: ScheduleWithTenantSlug,
+  report: ReconcileReport,
 ): Promise<ReconcileAction | null> {
   if (row.deletedAt) {
     await deleteTemporalSchedule(deps.temporal, row.id);
@@ -157,6 +178,7 @@ async function reconcileOne(
     return 'deleted';
   }
   const inTemporal = await describeTemporalSchedule(deps.temporal, row, row.tenant.slug, deps.scheduling);
+  if (inTemporal) report.missed_runs += await missedRunsIsolated(deps, row, inTemporal.activity);
   const synced = row.temporalSyncState === 'synced';
   if (inTemporal && synced && inTemporal.paused === row.enabled) {
     // Our last write reached Temporal, yet the pause state differs: an operator changed it.
@@ -199,6 +221,7 @@ async function mirrorPause(
   note: string | undefined,
 ): Promise<ReconcileAction | null> {
   const action = paused ? 'paused_by_operator' : 'unpaused_by_operator';
+  let deliveryIds: string[] = [];
   const updated = await deps.db.$transaction(async (tx) => {
     const mirrored = await updateScheduleFields(tx, row.id, row.version, {
       ...scheduleFieldsOf(row),
@@ -213,14 +236,62 @@ async function mirrorPause(
         resourceId: row.id,
         metadata: { note: note ?? null, version: mirrored.version },
       });
+      if (paused) ({ deliveryIds } = await publishPause(tx, deps, row, mirrored.version, note));
     }
     return mirrored;
   });
+  await startDeliveries(deps, deliveryIds);
   // Edited through the API meanwhile: that edit is newer, and its own sync decides.
   if (!updated) return null;
   await upsertTemporalSchedule(deps.temporal, updated, row.tenant.slug, deps.scheduling);
   await recordScheduleSync(deps.db, row.id, updated.version, { state: 'synced' });
   return action;
+}
+
+/**
+ * schedule.paused_by_operator, with the audit row: the version the pause made is its cause, so
+ * a pause mirrored once is one event however many passes see it.
+ */
+function publishPause(
+  tx: DbClient,
+  deps: ReconcilerDeps,
+  row: ScheduleWithTenantSlug,
+  version: number,
+  note: string | undefined,
+) {
+  return publishEvents(tx, [
+    {
+      tenantId: row.tenantId,
+      type: 'schedule.paused_by_operator',
+      causeKey: `schedule:${row.id}:paused_by_operator:v${version}`,
+      attributes: { scheduleId: row.id },
+      data: {
+        tenantId: row.tenantId,
+        scheduleId: row.id,
+        scheduleName: row.name,
+        note: note?.slice(0, 500) ?? null,
+        links: scheduleLinks(deps, row),
+      },
+    },
+  ]);
+}
+
+/** Missed-run detection must not keep a schedule from being repaired: its failure is logged. */
+async function missedRunsIsolated(
+  deps: ReconcilerDeps,
+  row: ScheduleWithTenantSlug,
+  activity: TemporalScheduleState['activity'],
+): Promise<number> {
+  if (row.deletedAt) return 0;
+  try {
+    return await detectMissedRuns(deps, row, activity);
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, scheduleId: row.id },
+      'reconciler could not check a schedule for missed runs',
+    );
+    return 0;
+  }
 }
 
 /** Deletes the listed Temporal Schedules that have no live row. */

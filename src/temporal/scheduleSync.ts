@@ -1,6 +1,7 @@
 // Makes the Temporal Schedule of one backup schedule match its Postgres row. Callers keep a
 // single writer per schedule: Temporal's update is a blind full replacement.
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
+import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time';
 import { temporalScheduleId } from '../shared/constants';
 import { scheduleDrift } from './scheduleDrift';
 import { type ScheduleDefinition, type SchedulingPolicy, scheduleOptionsFor } from './scheduleOptions';
@@ -11,6 +12,16 @@ export interface TemporalScheduleState {
   drift: string[];
   paused: boolean;
   note: string | undefined;
+  /** What the schedule did and skipped, for missed fire times (src/reconciler/missedRuns.ts). */
+  activity: ScheduleActivity;
+}
+
+/** Temporal's record of a schedule's actions, as a describe returns it. */
+export interface ScheduleActivity {
+  missedCatchupWindow: number;
+  skippedOverlap: number;
+  /** The latest actions (Temporal keeps 10), oldest first. */
+  recentActions: { scheduledAt: Date; takenAt: Date; workflowId: string }[];
 }
 
 /**
@@ -74,6 +85,15 @@ export async function describeTemporalSchedule(
       drift: scheduleDrift(description, scheduleOptionsFor(schedule, tenantSlug, policy)),
       paused: description.state.paused,
       note: description.state.note,
+      activity: {
+        missedCatchupWindow: description.info.numActionsMissedCatchupWindow,
+        skippedOverlap: description.info.numActionsSkippedOverlap,
+        recentActions: description.info.recentActions.map((action) => ({
+          scheduledAt: action.scheduledAt,
+          takenAt: action.takenAt,
+          workflowId: action.action.workflow.workflowId,
+        })),
+      },
     };
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) return undefined;
@@ -87,6 +107,25 @@ export async function deleteTemporalSchedule(client: Client, scheduleId: string)
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
   }
+}
+
+/**
+ * The fire times of the schedule's spec in (after, until], as Temporal computes them (calendar,
+ * time zone, jitter): what should have fired, to compare with what did.
+ */
+export async function scheduleFireTimes(
+  client: Client,
+  scheduleId: string,
+  after: Date,
+  until: Date,
+): Promise<Date[]> {
+  const response = await client.workflowService.listScheduleMatchingTimes({
+    namespace: client.options.namespace,
+    scheduleId: temporalScheduleId(scheduleId),
+    startTime: msNumberToTs(after.getTime() + 1),
+    endTime: msNumberToTs(until.getTime()),
+  });
+  return (response.startTime ?? []).map((time) => tsToDate(time));
 }
 
 /** Next fire times as Temporal computed them (the API shows them); empty if unknown. */

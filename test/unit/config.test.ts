@@ -37,6 +37,8 @@ describe('loadApiConfig', () => {
       API_AUTH_FAILURE_WINDOW_SECONDS: 300,
       API_TRUST_PROXY: false,
       API_ITEMS_PAGE_MAX_BYTES: 4 * 1024 * 1024,
+      PUBLIC_API_URL: 'http://localhost:3000',
+      NOTIFICATION_RETRY_SCHEDULE: ['0s', '5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '24h'],
       API_TOKEN_MAX_LIFETIME_DAYS: 90,
       API_MAX_TOKENS_PER_USER: 20,
     });
@@ -189,6 +191,19 @@ describe('loadApiConfig', () => {
     for (const value of [apiKey, dbPassword, 'verbose-secret-level', 'port-secret']) {
       expect(error.message).not.toContain(value);
     }
+  });
+});
+
+describe('NOTIFICATION_RETRY_SCHEDULE', () => {
+  it('takes comma-separated durations and refuses anything else, naming the variable', () => {
+    const config = loadApiConfig({ DATABASE_URL, ...KEYS, NOTIFICATION_RETRY_SCHEDULE: '0s, 1s,250ms' });
+    expect(config.NOTIFICATION_RETRY_SCHEDULE).toEqual(['0s', '1s', '250ms']);
+    const error = configError(loadApiConfig, {
+      DATABASE_URL,
+      ...KEYS,
+      NOTIFICATION_RETRY_SCHEDULE: '0s,soon',
+    });
+    expect(error.message).toContain('NOTIFICATION_RETRY_SCHEDULE');
   });
 });
 

@@ -1,0 +1,181 @@
+// Events the reconciler finds (an operator's pause, fires that started no run) and its relay of
+// delivery workflows whose start was lost, against the real Temporal dev server and Postgres.
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { reconcileOnce } from '../../src/reconciler/runReconciler';
+import type { ReconcilerDeps } from '../../src/reconciler/reconcileSchedules';
+import { deliveryWorkflowId, temporalScheduleId } from '../../src/shared/constants';
+import { createSchedule } from '../support/runs';
+import { eventually, type TestStack, useTestStack } from '../support/stack';
+
+let stack: TestStack;
+// No worker: nothing polls the queues these tests use, so started workflows stay as started.
+useTestStack({ withoutWorker: true }, (started) => {
+  stack = started;
+});
+
+const deliveryQueue = `deliveries-${randomUUID()}`;
+const deps = (overrides: Partial<ReconcilerDeps> = {}): ReconcilerDeps => ({
+  db: stack.db,
+  temporal: stack.temporal,
+  logger: pino({ level: 'silent' }),
+  deliveries: { taskQueue: deliveryQueue, retrySchedule: ['0s', '5s'] },
+  ...overrides,
+});
+
+async function reconcile(overrides: Partial<ReconcilerDeps> = {}) {
+  return eventually(
+    async () => {
+      const report = await reconcileOnce(deps(overrides));
+      return report === 'locked' ? undefined : report;
+    },
+    { what: 'the reconciler lock' },
+  );
+}
+
+let channelId: string;
+beforeAll(async () => {
+  const channel = await stack.db.notificationChannel.create({
+    data: {
+      tenantId: stack.tenant.id,
+      name: 'reconciler events',
+      kind: 'in_app',
+      eventTypes: ['backup.run.missed', 'schedule.paused_by_operator'],
+      createdBy: 'system',
+    },
+  });
+  channelId = channel.id;
+});
+
+// The delivery workflows of these tests have no worker: end them so they do not linger.
+afterEach(async () => {
+  const deliveries = await stack.db.notificationDelivery.findMany({ where: { channelId } });
+  for (const delivery of deliveries) {
+    await stack.temporal.workflow
+      .getHandle(deliveryWorkflowId(delivery.id))
+      .terminate('test done')
+      .catch(() => undefined);
+  }
+});
+
+const eventsOf = (type: string, scheduleId: string) =>
+  stack.db.notificationEvent.findMany({
+    where: { type, attributes: { path: ['scheduleId'], equals: scheduleId } },
+    include: { deliveries: true },
+    orderBy: { createdAt: 'asc' },
+  });
+
+test("an operator's pause in Temporal is one schedule.paused_by_operator event, its delivery started", async () => {
+  const schedule = await createSchedule(stack, stack.tenant.id);
+  await stack.temporal.schedule.getHandle(temporalScheduleId(schedule.id)).pause('storage migration');
+
+  expect((await reconcile()).paused_by_operator).toBeGreaterThanOrEqual(1);
+  await reconcile();
+  const events = await eventsOf('schedule.paused_by_operator', schedule.id);
+  expect(events).toHaveLength(1);
+  expect(events[0]?.data).toMatchObject({
+    scheduleId: schedule.id,
+    note: 'storage migration',
+    links: { schedule: expect.stringContaining(`/backup-schedules/${schedule.id}`) },
+  });
+  expect(events[0]?.deliveries).toHaveLength(1);
+  const delivery = events[0]!.deliveries[0]!;
+  expect(delivery.workflowStartedAt).not.toBeNull();
+  const workflow = await stack.temporal.workflow.getHandle(deliveryWorkflowId(delivery.id)).describe();
+  expect(workflow.taskQueue).toBe(deliveryQueue);
+});
+
+test('a schedule firing with no worker: one backup.run.missed per fire (not started, then skipped by overlap)', async () => {
+  const schedule = await createSchedule(stack, stack.tenant.id);
+  const handle = stack.temporal.schedule.getHandle(temporalScheduleId(schedule.id));
+  // Fires every 5 s for a few fires onto a queue no worker polls: the first starts a workflow
+  // that never runs, the SKIP overlap policy drops the next ones.
+  const endAt = new Date(Date.now() + 16_000);
+  await handle.update((previous) => ({
+    ...previous,
+    spec: { intervals: [{ every: '5s' }], endAt },
+    action: { ...previous.action, taskQueue: `no-worker-${randomUUID()}` } as typeof previous.action,
+  }));
+  await new Promise((resolve) => setTimeout(resolve, endAt.getTime() - Date.now() + 2_000));
+  const fired = await handle.describe();
+  expect(fired.info.recentActions).toHaveLength(1);
+  expect(fired.info.numActionsSkippedOverlap).toBeGreaterThanOrEqual(1);
+  const stuck = fired.info.recentActions[0]!;
+
+  try {
+    const first = await reconcile({ missedRunGraceMs: 1_000 });
+    expect(first.missed_runs).toBeGreaterThanOrEqual(1 + fired.info.numActionsSkippedOverlap);
+    const second = await reconcile({ missedRunGraceMs: 1_000 });
+    expect(second.missed_runs).toBe(0);
+
+    const events = await eventsOf('backup.run.missed', schedule.id);
+    const data = events.map((event) => event.data as { fireTime: string; reason: string });
+    expect(data.filter((entry) => entry.reason === 'not_started')).toEqual([
+      expect.objectContaining({
+        fireTime: stuck.scheduledAt.toISOString(),
+        workflowId: stuck.action.workflow.workflowId,
+        scheduleName: expect.any(String),
+      }),
+    ]);
+    const skipped = data.filter((entry) => entry.reason === 'skipped_overlap');
+    expect(skipped).toHaveLength(fired.info.numActionsSkippedOverlap);
+    // Exactly one event per fire time: the skipped ones follow the stuck one, 5 s apart.
+    expect(new Set(data.map((entry) => entry.fireTime)).size).toBe(events.length);
+    expect(events).toHaveLength(1 + fired.info.numActionsSkippedOverlap);
+    skipped.forEach((entry, index) => {
+      expect(Date.parse(entry.fireTime) - stuck.scheduledAt.getTime()).toBe((index + 1) * 5_000);
+    });
+    for (const event of events) {
+      expect(event.causeKey).toBe(
+        `schedule:${schedule.id}:missed:${(event.data as { fireTime: string }).fireTime}`,
+      );
+      expect(event.deliveries.map((delivery) => delivery.channelId)).toEqual([channelId]);
+    }
+  } finally {
+    await stack.temporal.workflow.getHandle(stuck.action.workflow.workflowId).terminate('test done');
+  }
+});
+
+test('a pending delivery whose workflow start was lost is started by one pass', async () => {
+  const event = await stack.db.notificationEvent.create({
+    data: {
+      tenantId: stack.tenant.id,
+      type: 'backup.run.missed',
+      causeKey: `test:${randomUUID()}`,
+      data: { note: 'relay test' },
+    },
+  });
+  const delivery = await stack.db.notificationDelivery.create({
+    data: {
+      channelId,
+      eventId: event.id,
+      webhookId: `msg_${randomUUID().replaceAll('-', '')}`,
+      createdAt: new Date(Date.now() - 60_000),
+    },
+  });
+  const fresh = await stack.db.notificationDelivery.create({
+    data: {
+      channelId,
+      eventId: (
+        await stack.db.notificationEvent.create({
+          data: {
+            tenantId: stack.tenant.id,
+            type: 'backup.run.missed',
+            causeKey: `test:${randomUUID()}`,
+            data: {},
+          },
+        })
+      ).id,
+      webhookId: `msg_${randomUUID().replaceAll('-', '')}`,
+    },
+  });
+
+  expect((await reconcile()).deliveries_relayed).toBeGreaterThanOrEqual(1);
+  const workflow = await stack.temporal.workflow.getHandle(deliveryWorkflowId(delivery.id)).describe();
+  expect(workflow.taskQueue).toBe(deliveryQueue);
+  const row = await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+  expect(row.workflowStartedAt).not.toBeNull();
+  // A delivery younger than 30 s may still be on its way to its own start: left alone.
+  const young = await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: fresh.id } });
+  expect(young.workflowStartedAt).toBeNull();
+});
