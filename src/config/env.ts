@@ -96,24 +96,6 @@ const tokenPolicyVars = z.object({
   API_MAX_TOKENS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
 });
 
-/**
- * Delays before each delivery attempt of a notification (comma-separated durations such as 0s,
- * 5s, 5m, 2h, 1d; the first is the first attempt's): the Standard Webhooks schedule unless set.
- */
-const notificationRetrySchedule = z
-  .string()
-  .optional()
-  .transform((text, ctx): string[] => {
-    if (text === undefined || text.trim() === '') return [...STANDARD_WEBHOOKS_RETRY_SCHEDULE];
-    const delays = text.split(',').map((entry) => entry.trim());
-    if (delays.length <= 100 && delays.every((delay) => /^\d{1,6}(ms|s|m|h|d)$/.test(delay))) return delays;
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be comma-separated durations (a number and ms, s, m, h or d), at most 100',
-    });
-    return z.NEVER;
-  });
-
 const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** An address or CIDR range Express's `trust proxy` takes, or one of its named ranges. */
@@ -189,9 +171,6 @@ const apiSchema = common
     API_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
     API_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     API_TRUST_PROXY: trustProxy,
-    NOTIFICATION_RETRY_SCHEDULE: notificationRetrySchedule,
-    /** Where the API is reached by people: links in the reconciler's events (paused, missed runs). */
-    PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
     /** Bytes of payloads (their stored sizes) per page of backup set items; a page holds one at least. */
     API_ITEMS_PAGE_MAX_BYTES: z.coerce
       .number()
@@ -200,6 +179,7 @@ const apiSchema = common
       .max(256 * 1024 * 1024)
       .default(4 * 1024 * 1024),
   })
+  .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
   .extend(tokenPolicyVars.shape)
   .extend(secretKeyVars.shape)
