@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AllowlistEntryError, parseAllowlist } from '../outbound/allowlist';
 import { KeyRingError, parseKeyRing, type SecretKeyRing } from '../secrets/keyRing';
-import { BACKUP_TASK_QUEUE } from '../shared/constants';
+import { BACKUP_TASK_QUEUE, STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../shared/constants';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 const optionalPath = z.string().min(1).optional();
@@ -47,23 +47,51 @@ const secretKeyVars = z.object({
   SECRET_ENCRYPTION_KEY_ID: z.string({ error: 'required: the id of the key for new encryptions' }).min(1),
 });
 
+/** Comma-separated `host` or `host:port` entries as allowlist keys (src/outbound/allowlist.ts). */
+const allowlistVar = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    try {
+      return parseAllowlist(text);
+    } catch (error) {
+      if (!(error instanceof AllowlistEntryError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+
 /**
  * Extra `host` or `host:port` entries (comma-separated) a tenant's Graph and login URLs may name,
  * reached even at private addresses: the dev emulator, an internal proxy. Parsed into allowlist
  * keys; the API and the worker must be given the same list.
  */
-const graphEndpointVars = z.object({
-  GRAPH_ENDPOINT_ALLOWLIST: z
+const graphEndpointVars = z.object({ GRAPH_ENDPOINT_ALLOWLIST: allowlistVar });
+
+/** A Temporal duration as the SDK takes it: a whole number and a unit, e.g. "0s", "5m", "2h". */
+const TEMPORAL_DURATION = /^\d{1,6}(?:ms|s|m|h|d)$/;
+
+/**
+ * Notification channels (src/notifications). NOTIFICATION_ENDPOINT_ALLOWLIST: `host` or
+ * `host:port` entries webhook and Teams URLs may name even at private addresses (a receiver on
+ * loopback in development); the API and the worker must be given the same list.
+ * NOTIFICATION_RETRY_SCHEDULE: the delay before each delivery attempt, comma-separated Temporal
+ * durations (default: the Standard Webhooks schedule); a delivery keeps the schedule it started with.
+ */
+const notificationVars = z.object({
+  NOTIFICATION_ENDPOINT_ALLOWLIST: allowlistVar,
+  NOTIFICATION_RETRY_SCHEDULE: z
     .string()
     .optional()
     .transform((text, ctx) => {
-      try {
-        return parseAllowlist(text);
-      } catch (error) {
-        if (!(error instanceof AllowlistEntryError)) throw error;
-        ctx.addIssue({ code: 'custom', message: error.message });
-        return z.NEVER;
-      }
+      if (text === undefined || text.trim() === '') return [...STANDARD_WEBHOOKS_RETRY_SCHEDULE];
+      const delays = text.split(',').map((delay) => delay.trim());
+      if (delays.length <= 50 && delays.every((delay) => TEMPORAL_DURATION.test(delay))) return delays;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be 1 to 50 comma-separated durations such as 0s, 5s, 5m, 2h, 1d',
+      });
+      return z.NEVER;
     }),
 });
 
@@ -159,6 +187,7 @@ const apiSchema = common
       .default(4 * 1024 * 1024),
   })
   .extend(graphEndpointVars.shape)
+  .extend(notificationVars.shape)
   .extend(tokenPolicyVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
