@@ -268,7 +268,10 @@ async function freshResource(
   }
   if (param === 'channelId' || param === 'platformChannelId') {
     const id = await disabledChannel(param === 'channelId' ? tenantId : null);
-    return { id, stillThere: async () => (await db.notificationChannel.findUnique({ where: { id } })) !== null };
+    return {
+      id,
+      stillThere: async () => (await db.notificationChannel.findUnique({ where: { id } })) !== null,
+    };
   }
   if (param === 'baselineSubscription') {
     const { id } = await insertBaseline(db, {
@@ -279,7 +282,10 @@ async function freshResource(
     });
     await db.baselineSubscription.create({ data: { tenantId, baselineId: id, createdBy: 'system' } });
     const key = { baselineId_tenantId: { baselineId: id, tenantId } };
-    return { id, stillThere: async () => (await db.baselineSubscription.findUnique({ where: key })) !== null };
+    return {
+      id,
+      stillThere: async () => (await db.baselineSubscription.findUnique({ where: key })) !== null,
+    };
   }
   if (param === 'baselineId') {
     const { id } = await insertBaseline(db, {
