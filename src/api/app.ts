@@ -14,6 +14,7 @@ import { observeRequests } from './observeRequests';
 import { openApiRouter } from './openapi/router';
 import { notFoundRoute, problemMiddleware } from './problem';
 import { auditLogsRouter } from './routes/auditLogs';
+import { baselineSubscriptionsRouter } from './routes/baselineSubscriptions';
 import { baselinesRouter } from './routes/baselines';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
@@ -21,6 +22,11 @@ import { healthRouter } from './routes/health';
 import { legalHoldsRouter } from './routes/legalHolds';
 import { membersRouter } from './routes/members';
 import { metricsRouter } from './routes/metrics';
+import {
+  notificationChannelsRouter,
+  PLATFORM_CHANNELS,
+  TENANT_CHANNELS,
+} from './routes/notificationChannels';
 import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
 import { policiesRouter } from './routes/policies';
@@ -66,6 +72,9 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
   v1.use('/baselines', baselinesRouter(deps));
   v1.use('/tenants/:tenantId/policies', policiesRouter(deps));
+  v1.use('/tenants/:tenantId/notification-channels', notificationChannelsRouter(deps, TENANT_CHANNELS));
+  v1.use('/notification-channels', notificationChannelsRouter(deps, PLATFORM_CHANNELS));
+  v1.use('/tenants/:tenantId/baseline-subscriptions', baselineSubscriptionsRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundRoute);

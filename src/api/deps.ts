@@ -30,6 +30,13 @@ export interface ApiDeps {
    * GRAPH_ENDPOINT_ALLOWLIST); Microsoft's hosts only unless given.
    */
   graphEndpointAllowlist?: OutboundAllowlist;
+  /**
+   * Where notification channel URLs may point (notificationEndpointAllowlist with
+   * NOTIFICATION_ENDPOINT_ALLOWLIST); any public host unless given more.
+   */
+  notificationEndpointAllowlist?: OutboundAllowlist;
+  /** Delays before each attempt of the deliveries the API starts (NOTIFICATION_RETRY_SCHEDULE). */
+  notificationRetrySchedule?: string[];
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;

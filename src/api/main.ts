@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/env';
 import { createDb } from '../db/client';
 import { createLogger } from '../logging/logger';
-import { graphEndpointAllowlist } from '../outbound';
+import { graphEndpointAllowlist, notificationEndpointAllowlist } from '../outbound';
 import { startReconciler } from '../reconciler/runReconciler';
 import { TenantSecretCipher } from '../secrets';
 import { BACKUP_TASK_QUEUE } from '../shared/constants';
@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     secrets,
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
     graphEndpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
+    notificationEndpointAllowlist: notificationEndpointAllowlist(config.NOTIFICATION_ENDPOINT_ALLOWLIST),
+    notificationRetrySchedule: config.NOTIFICATION_RETRY_SCHEDULE,
     authFailureLimit: {
       limit: config.API_AUTH_FAILURE_LIMIT,
       windowSeconds: config.API_AUTH_FAILURE_WINDOW_SECONDS,

@@ -16,6 +16,7 @@ export const TENANT_PERMISSIONS = [
   'scripts:read',
   'tenant:run',
   'schedules:write',
+  'notifications:manage',
   'tenant:admin',
 ] as const;
 export type TenantPermission = (typeof TENANT_PERMISSIONS)[number];
@@ -31,13 +32,22 @@ export type Permission =
   /** In the `:tenantId` of the path. */
   | TenantPermission;
 
+// `notifications:manage` guards reads too: a channel names where alerts go (webhook URLs, e-mail
+// addresses), which readers and operators do not need.
 // `scripts:read` guards no route of its own: the items route shows script payloads only to
 // callers who hold it (script bodies often carry credentials), and withholds them from the rest.
 export const ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   readonly: ['tenant:read'],
   operator: ['tenant:read', 'scripts:read', 'tenant:run'],
-  manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write'],
-  owner: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'tenant:admin'],
+  manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'notifications:manage'],
+  owner: [
+    'tenant:read',
+    'scripts:read',
+    'tenant:run',
+    'schedules:write',
+    'notifications:manage',
+    'tenant:admin',
+  ],
 };
 
 const MEANING: Record<Permission, string> = {
@@ -49,6 +59,8 @@ const MEANING: Record<Permission, string> = {
   'scripts:read': 'read the payloads of script policy types, which can hold credentials',
   'tenant:run': 'run and retry backups',
   'schedules:write': 'create, change and delete schedules',
+  'notifications:manage':
+    'see and manage notification channels, their deliveries and baseline subscriptions (channels name endpoints and recipients)',
   'tenant:admin': 'tenant settings, Graph credentials and members',
 };
 

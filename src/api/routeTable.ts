@@ -13,6 +13,12 @@ import { baselinesQuery, compareQuery, createBaselineBody, mappingsBody } from '
 import { changesQuery, diffQuery, itemsQuery, referencesQuery, setsQuery } from './routes/backupSets';
 import { historyQuery, inventoryQuery } from './routes/policies';
 import { legalHoldBody } from './routes/legalHolds';
+import {
+  createChannelBody,
+  deliveriesQuery,
+  rotateSecretBody,
+  updateChannelBody,
+} from './routes/notificationChannels.schema';
 import { notificationsQuery } from './routes/notifications';
 import { tenantRetentionBody } from './routes/retention';
 import { runsQuery } from './routes/runs';
@@ -63,6 +69,11 @@ export const tags = [
     description:
       'Backup sets pinned under a name (retention keeps them), and any tenant compared against them.',
   },
+  {
+    name: 'Notifications',
+    description:
+      'Channels that deliver events (webhook, Teams, e-mail, in-app), their deliveries, and baseline subscriptions.',
+  },
   { name: 'Audit', description: 'The append-only audit log.' },
   { name: 'Members', description: "A tenant's members and their roles." },
   { name: 'Users', description: 'Users and their API tokens.' },
@@ -83,6 +94,8 @@ export const pathParams: Record<string, z.ZodType> = {
   file: z.string().describe('a file of the reference page'),
   policyType: z.string().describe('a policy type key (GET /v1/policy-types)'),
   graphId: z.string().describe("the policy's id in Microsoft Graph"),
+  channelId: z.uuid().describe('the notification channel id'),
+  deliveryId: z.uuid().describe('the delivery id'),
 };
 
 /**
@@ -115,6 +128,94 @@ const started = { 202: { description: 'the run, queued', schema: r.run, location
 const TENANT = '/v1/tenants/:tenantId';
 const SCHEDULES = `${TENANT}/backup-schedules`;
 const SETS = `${TENANT}/backup-sets`;
+
+/**
+ * The routes of notification channels, the same for a tenant's (`notifications:manage`) and the
+ * platform-wide ones (platform admins), which differ by path, permission and operation ids.
+ */
+function channelOperations(base: string, permission: Permission, scope: '' | 'Platform'): Operation[] {
+  const one = `${base}/:channelId`;
+  const which = scope === '' ? "the tenant's" : "platform-wide (every tenant's events)";
+  const op = (method: Operation['method'], path: string, name: string, rest: Partial<Operation>) =>
+    ({
+      method,
+      path,
+      operationId: name.replace('{}', scope),
+      tag: 'Notifications',
+      permission,
+      ...rest,
+    }) as Operation;
+  const delivery = {
+    202: { description: 'the delivery, pending', schema: r.notificationDelivery, location: true as const },
+  };
+  return [
+    op('get', base, 'list{}NotificationChannels', {
+      summary: `Notification channels, ${which}, by id`,
+      query: pageQuery,
+      replies: ok(r.notificationChannelPage, 'a page of channels'),
+    }),
+    op('post', base, 'create{}NotificationChannel', {
+      summary: `Add a notification channel, ${which}`,
+      description:
+        'webhook and teams take `url`, email takes `recipients`; URLs are refused unless their host ' +
+        'resolves only to public addresses or is on NOTIFICATION_ENDPOINT_ALLOWLIST. A webhook gets a ' +
+        'Standard Webhooks signing secret (`signingSecret`), shown in this answer only. `eventTypes` ' +
+        'defaults to every type on by default; `filters.scheduleIds` must name schedules of the tenant.',
+      body: createChannelBody,
+      replies: created(
+        r.notificationChannelWithSecret,
+        'the channel, with a webhook its secret (shown once)',
+      ),
+    }),
+    op('get', one, 'get{}NotificationChannel', {
+      summary: 'A notification channel (never its secret)',
+      replies: ok(r.notificationChannel, 'the channel'),
+    }),
+    op('patch', one, 'update{}NotificationChannel', {
+      summary: 'Change a notification channel; its kind is fixed',
+      body: updateChannelBody,
+      replies: ok(r.notificationChannel, 'the channel, changed'),
+    }),
+    op('delete', one, 'delete{}NotificationChannel', {
+      summary: 'Delete a notification channel and its deliveries',
+      replies: { 204: { description: 'deleted' } },
+    }),
+    op('post', `${one}/rotate-secret`, 'rotate{}NotificationChannelSecret', {
+      summary: "Replace a webhook's signing secret; the previous one signs on during the overlap",
+      description:
+        'Both signatures are sent until `secret.previousExpiresAt` (`overlapHours`, default 24, 0 ends ' +
+        'the old one now). The new secret is in this answer only. Other kinds: 409 `no_signing_secret`.',
+      body: rotateSecretBody,
+      replies: ok(r.notificationChannelWithSecret, 'the channel, with its new secret (shown once)'),
+      problems: [409],
+    }),
+    op('post', `${one}/test`, 'test{}NotificationChannel', {
+      summary: 'Send a notification.test event to this channel only',
+      description:
+        'Delivered at once whatever the channel subscribes to (and even with a digest); a disabled ' +
+        'channel answers 409 `channel_disabled`. The delivery is durable: follow it at its Location.',
+      replies: delivery,
+      problems: [409],
+    }),
+    op('get', `${one}/deliveries`, 'list{}NotificationDeliveries', {
+      summary: "A channel's deliveries, newest first, each with its attempts",
+      query: deliveriesQuery,
+      replies: ok(r.notificationDeliveryPage, 'a page of deliveries'),
+    }),
+    op('get', `${one}/deliveries/:deliveryId`, 'get{}NotificationDelivery', {
+      summary: 'A delivery with its attempts',
+      replies: ok(r.notificationDelivery, 'the delivery'),
+    }),
+    op('post', `${one}/deliveries/:deliveryId/replay`, 'replay{}NotificationDelivery', {
+      summary: 'Send a finished delivery again, with the same webhook-id',
+      description:
+        'A succeeded or failed delivery becomes pending again; its attempts are kept and new ones ' +
+        'number on. A pending one answers 409 `delivery_pending`, one folded into a digest 409 `delivery_batched`.',
+      replies: delivery,
+      problems: [409],
+    }),
+  ];
+}
 
 export const operations: Operation[] = [
   {
@@ -690,5 +791,40 @@ export const operations: Operation[] = [
     permission: 'tenant:read',
     query: compareQuery,
     replies: ok(r.baselineComparison, 'the counts per bucket and a page of items'),
+  },
+  ...channelOperations(`${TENANT}/notification-channels`, 'notifications:manage', ''),
+  ...channelOperations('/v1/notification-channels', 'platform:admin', 'Platform'),
+  {
+    method: 'get',
+    path: `${TENANT}/baseline-subscriptions`,
+    operationId: 'listBaselineSubscriptions',
+    summary: 'The baselines the tenant compares each new set with',
+    tag: 'Notifications',
+    permission: 'notifications:manage',
+    replies: ok(r.baselineSubscriptionList, 'the subscriptions'),
+  },
+  {
+    method: 'put',
+    path: `${TENANT}/baseline-subscriptions/:baselineId`,
+    operationId: 'subscribeToBaseline',
+    summary: 'Compare each new set of the tenant with this baseline (baseline.drift.detected)',
+    description:
+      "The baseline may be another tenant's: the caller must be able to read that tenant, else it " +
+      'is answered as unknown (404). Subscribing twice changes nothing (200).',
+    tag: 'Notifications',
+    permission: 'notifications:manage',
+    replies: {
+      200: { description: 'already subscribed', schema: r.baselineSubscription },
+      201: { description: 'subscribed', schema: r.baselineSubscription },
+    },
+  },
+  {
+    method: 'delete',
+    path: `${TENANT}/baseline-subscriptions/:baselineId`,
+    operationId: 'unsubscribeFromBaseline',
+    summary: 'Stop comparing the tenant with this baseline',
+    tag: 'Notifications',
+    permission: 'notifications:manage',
+    replies: { 204: { description: 'not subscribed (any more)' } },
   },
 ];

@@ -10,7 +10,9 @@ import type {
   BackupSetReference,
   BackupSetHold,
   Baseline,
+  BaselineSubscription,
   Notification,
+  NotificationChannel,
   Tenant,
   User,
 } from '../db/client';
@@ -18,6 +20,7 @@ import type { AuditActorEvent } from '../db/graphAuditEvents';
 import type { InventoryRow, PolicyVersionRow } from '../db/inventory';
 import type { Member } from '../db/memberships';
 import type { CompareItem } from '../db/baselineCompare';
+import type { DeliveryWithAttempts } from '../db/notificationChannels';
 import type { IssuedToken } from '../db/tokens';
 import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { pendingReductions, type TenantRetention } from '../retention/policy';
@@ -397,5 +400,72 @@ export function compareItemJson(access: { mayReadScripts: boolean }) {
       ...(withhold ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
       unresolvedReferences: item.unresolvedReferences,
     };
+  };
+}
+
+/**
+ * A notification channel. Its secrets never: `secret` says whether one is set and when it was
+ * rotated; a Teams URL is shown without its query (the signature that authorizes posting).
+ */
+export function channelJson(channel: NotificationChannel) {
+  return {
+    id: channel.id,
+    tenantId: channel.tenantId,
+    name: channel.name,
+    kind: channel.kind,
+    enabled: channel.enabled,
+    disabledReason: channel.disabledReason,
+    disabledAt: channel.disabledAt,
+    url: channel.url,
+    recipients: channel.recipients,
+    eventTypes: channel.eventTypes,
+    filters: channel.filters,
+    digest: channel.digest,
+    secret: {
+      set: channel.secretCiphertext !== null,
+      rotatedAt: channel.secretRotatedAt,
+      previousExpiresAt: channel.previousSecretCiphertext === null ? null : channel.previousSecretExpiresAt,
+    },
+    createdBy: channel.createdBy,
+    createdAt: channel.createdAt,
+    updatedAt: channel.updatedAt,
+  };
+}
+
+/** A delivery of one event (or, eventId null, of a digest) to a channel, with its attempts. */
+export function deliveryJson(delivery: DeliveryWithAttempts) {
+  return {
+    id: delivery.id,
+    channelId: delivery.channelId,
+    eventId: delivery.eventId,
+    eventType: delivery.event?.type ?? null,
+    webhookId: delivery.webhookId,
+    status: delivery.status,
+    digestWindowEnd: delivery.digestWindowEnd,
+    digestId: delivery.digestId,
+    attemptCount: delivery.attemptCount,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+    nextAttemptAt: delivery.nextAttemptAt,
+    deliveredAt: delivery.deliveredAt,
+    attempts: delivery.attempts.map((attempt) => ({
+      number: attempt.number,
+      startedAt: attempt.startedAt,
+      durationMs: attempt.durationMs,
+      statusCode: attempt.statusCode,
+      outcome: attempt.outcome,
+      error: attempt.error,
+    })),
+    createdAt: delivery.createdAt,
+    updatedAt: delivery.updatedAt,
+  };
+}
+
+export function baselineSubscriptionJson(subscription: BaselineSubscription) {
+  return {
+    tenantId: subscription.tenantId,
+    baselineId: subscription.baselineId,
+    createdBy: subscription.createdBy,
+    createdAt: subscription.createdAt,
   };
 }

@@ -47,25 +47,34 @@ const secretKeyVars = z.object({
   SECRET_ENCRYPTION_KEY_ID: z.string({ error: 'required: the id of the key for new encryptions' }).min(1),
 });
 
+/** Comma-separated `host` or `host:port` entries as allowlist keys (src/outbound/allowlist.ts). */
+const allowlistVar = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    try {
+      return parseAllowlist(text);
+    } catch (error) {
+      if (!(error instanceof AllowlistEntryError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+
 /**
  * Extra `host` or `host:port` entries (comma-separated) a tenant's Graph and login URLs may name,
  * reached even at private addresses: the dev emulator, an internal proxy. Parsed into allowlist
  * keys; the API and the worker must be given the same list.
  */
-const graphEndpointVars = z.object({
-  GRAPH_ENDPOINT_ALLOWLIST: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      try {
-        return parseAllowlist(text);
-      } catch (error) {
-        if (!(error instanceof AllowlistEntryError)) throw error;
-        ctx.addIssue({ code: 'custom', message: error.message });
-        return z.NEVER;
-      }
-    }),
-});
+const graphEndpointVars = z.object({ GRAPH_ENDPOINT_ALLOWLIST: allowlistVar });
+
+/** A Temporal duration as the SDK takes it: a whole number and a unit, e.g. "0s", "5m", "2h". */
+/**
+ * `host` or `host:port` entries that webhook and Teams channel URLs may name even at private
+ * addresses (a receiver on loopback in development); the API and the worker must be given the
+ * same list.
+ */
+const notificationEndpointVars = z.object({ NOTIFICATION_ENDPOINT_ALLOWLIST: allowlistVar });
 
 /**
  * What the run's notification events need (the worker writes them, src/activities/auditRun.ts):
@@ -181,6 +190,7 @@ const apiSchema = common
   })
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
+  .extend(notificationEndpointVars.shape)
   .extend(tokenPolicyVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)

@@ -21,5 +21,7 @@ export {
   type OutboundVerdict,
   type ResolveHost,
   resolveWithSystem,
+  type UrlForm,
   urlFormProblem,
 } from './guard';
+export { notificationEndpointAllowlist } from './notificationEndpoints';

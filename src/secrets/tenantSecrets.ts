@@ -5,6 +5,7 @@
 import { DecryptionError, decryptAesGcm, encryptAesGcm } from './aesGcm';
 import { SecretUndecryptableError } from './errors';
 import { PLAIN_KEY_ID, type SecretKeyRing } from './keyRing';
+import { ChannelSecretCipher } from './channelSecrets';
 import { SettingValueCipher } from './settingValues';
 
 /** The stored form: the tenants table's client_secret_ciphertext and client_secret_key_id. */
@@ -16,9 +17,12 @@ export interface StoredSecret {
 export class TenantSecretCipher {
   /** The same keys for the tenant's Intune setting values that Intune stores encrypted. */
   readonly settingValues: SettingValueCipher;
+  /** The same keys for notification channel secrets (whsec_ signing secrets, Teams URLs). */
+  readonly channels: ChannelSecretCipher;
 
   constructor(private readonly ring: SecretKeyRing) {
     this.settingValues = new SettingValueCipher(ring);
+    this.channels = new ChannelSecretCipher(ring);
   }
 
   get activeKeyId(): string {

@@ -47,6 +47,9 @@ interface TenantFixture {
   setId: string;
   baselineId: string;
   policyGraphId: string;
+  /** A disabled channel (a test is refused: 409) with a pending delivery (a replay is refused: 409). */
+  channelId: string;
+  deliveryId: string;
 }
 
 /** What the caller must get, from the route's permission and the role definitions alone. */
@@ -72,6 +75,8 @@ function targetsOf(op: Operation): Target[] {
 }
 
 const tenants = {} as Record<Target, TenantFixture>;
+/** The platform-wide channel and delivery of /v1/notification-channels routes. */
+let platform: { channelId: string; deliveryId: string };
 const callers: Caller[] = [];
 /** A user of neither tenant: the "foreign" user of self-or-admin routes, a target for PUT members. */
 let bystander: string;
@@ -135,7 +140,27 @@ async function tenantFixture(tenantId: string): Promise<TenantFixture> {
     setId: set.id,
     baselineId: baseline.id,
     policyGraphId: policy.graphId,
+    ...(await channelWithPendingDelivery(tenantId)),
   };
+}
+
+/** A disabled channel of the tenant (null: platform-wide), so no event reaches it. */
+async function disabledChannel(tenantId: string | null): Promise<string> {
+  const channel = await stack.db.notificationChannel.create({
+    data: { tenantId, name: 'matrix', kind: 'in_app', enabled: false, createdBy: 'system' },
+  });
+  return channel.id;
+}
+
+async function channelWithPendingDelivery(tenantId: string | null) {
+  const channelId = await disabledChannel(tenantId);
+  const event = await stack.db.notificationEvent.create({
+    data: { tenantId, type: 'notification.test', causeKey: `matrix:${randomUUID()}`, data: {} },
+  });
+  const delivery = await stack.db.notificationDelivery.create({
+    data: { channelId, eventId: event.id, webhookId: `msg_${randomUUID().replaceAll('-', '')}` },
+  });
+  return { channelId, deliveryId: delivery.id };
 }
 
 beforeAll(async () => {
@@ -152,6 +177,7 @@ beforeAll(async () => {
   expect(foreign.status).toBe(201);
   tenants.own = await tenantFixture(stack.tenant.id);
   tenants.foreign = await tenantFixture(foreign.body.id);
+  platform = await channelWithPendingDelivery(null);
   bystander = (await newUser('bystander')).id;
 
   const add = async (caller: Omit<Caller, 'notificationId'>) =>
@@ -240,6 +266,27 @@ async function freshResource(
         (await db.backupSetHold.findUniqueOrThrow({ where: { backupSetId: setId } })).releasedAt === null,
     };
   }
+  if (param === 'channelId' || param === 'platformChannelId') {
+    const id = await disabledChannel(param === 'channelId' ? tenantId : null);
+    return {
+      id,
+      stillThere: async () => (await db.notificationChannel.findUnique({ where: { id } })) !== null,
+    };
+  }
+  if (param === 'baselineSubscription') {
+    const { id } = await insertBaseline(db, {
+      name: `to unsubscribe ${randomUUID()}`,
+      tenantId,
+      backupSetId: setId,
+      createdBy: 'system',
+    });
+    await db.baselineSubscription.create({ data: { tenantId, baselineId: id, createdBy: 'system' } });
+    const key = { baselineId_tenantId: { baselineId: id, tenantId } };
+    return {
+      id,
+      stillThere: async () => (await db.baselineSubscription.findUnique({ where: key })) !== null,
+    };
+  }
   if (param === 'baselineId') {
     const { id } = await insertBaseline(db, {
       name: `to delete ${randomUUID()}`,
@@ -264,6 +311,8 @@ async function call(op: Operation, caller: Caller, target: Target) {
     policyType: 'settingsCatalog',
     graphId: tenant.policyGraphId,
     notificationId: caller.notificationId,
+    channelId: (op.path.startsWith('/v1/notification-channels') ? platform : tenant).channelId,
+    deliveryId: (op.path.startsWith('/v1/notification-channels') ? platform : tenant).deliveryId,
     file: 'swagger-ui.css',
     // /v1/users/:userId names the caller (own) or someone else; members/:userId a user to set.
     userId: op.path.startsWith('/v1/users/') ? pathUser : bystander,
@@ -272,7 +321,13 @@ async function call(op: Operation, caller: Caller, target: Target) {
   const last = names.at(-1);
   let fresh: Fresh | undefined;
   if (op.method === 'delete' && last && op.path.endsWith(`:${last}`)) {
-    fresh = await freshResource(last, tenant.id, pathUser, tenant.setId);
+    // Names for what a DELETE removes where the parameter alone does not say it.
+    const kind = op.path.includes('/baseline-subscriptions/')
+      ? 'baselineSubscription'
+      : op.path.startsWith('/v1/notification-channels/')
+        ? 'platformChannelId'
+        : last;
+    fresh = await freshResource(kind, tenant.id, pathUser, tenant.setId);
     values[last] = fresh.id;
   } else if (op.method === 'delete') {
     // A DELETE of a whole collection (`…/tokens`): a fresh member of it must survive a refusal.

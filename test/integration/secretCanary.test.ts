@@ -202,3 +202,57 @@ test('a tenant secret appears in no log line, no text or JSON column and no Temp
   for (const history of histories) expect(history).toContain(tenant.id);
   expect(histories[1]).toContain('graph_auth_failed');
 });
+
+test("a webhook's whsec_ secret and a Teams URL's sig appear in no answer but the one-time ones, no log line, no column, no audit row", async () => {
+  const firstLine = stack.logLines.length;
+  const channels = `/v1/tenants/${stack.tenant.id}/notification-channels`;
+  // Public addresses (no DNS needed), disabled: nothing is ever sent to them.
+  const webhook = await stack.api(channels, {
+    method: 'POST',
+    body: { name: 'Canary webhook', kind: 'webhook', url: 'https://8.8.8.8/hooks/canary', enabled: false },
+  });
+  expect(webhook.status).toBe(201);
+  const rotated = await stack.api(`${channels}/${webhook.body.id}/rotate-secret`, {
+    method: 'POST',
+    body: { overlapHours: 1 },
+  });
+  expect(rotated.status).toBe(200);
+  const sig = `canary-teams-sig-${randomUUID()}`;
+  const teamsUrl = `https://8.8.4.4/workflows/canary/triggers/manual/paths/invoke?api-version=1&sig=${sig}`;
+  const teams = await stack.api(channels, {
+    method: 'POST',
+    body: { name: 'Canary Teams', kind: 'teams', url: teamsUrl, enabled: false },
+  });
+  expect(teams.status).toBe(201);
+  const secrets = [webhook.body.signingSecret as string, rotated.body.signingSecret as string];
+  for (const secret of secrets) expect(secret).toMatch(/^whsec_/);
+
+  const answers = [
+    teams,
+    await stack.api(`${channels}/${webhook.body.id}`, { method: 'PATCH', body: { name: 'Renamed canary' } }),
+    await stack.api(`${channels}/${webhook.body.id}`),
+    await stack.api(`${channels}/${teams.body.id}`),
+    await stack.api(channels),
+    await stack.api(`/v1/tenants/${stack.tenant.id}/audit-logs?limit=200`),
+  ].map((answer) => {
+    expect(answer.status).toBeLessThan(300);
+    return JSON.stringify(answer.body);
+  });
+  const logs = stack.logLines.slice(firstLine);
+  const columns = await textColumns(stack.db);
+  const audit = JSON.stringify(await stack.db.auditLog.findMany({ where: { tenantId: stack.tenant.id } }));
+  // The secret without its prefix too: its base64 alone is what a leak would most likely show.
+  for (const canary of [...secrets, ...secrets.map((secret) => secret.slice('whsec_'.length)), sig]) {
+    expect(answers.filter((answer) => answer.includes(canary))).toEqual([]);
+    expect(logs.filter((line) => line.includes(canary))).toEqual([]);
+    expect(audit.includes(canary)).toBe(false);
+    expect(await columnsContaining(stack.db, columns, canary)).toEqual([]);
+  }
+  // The searches see what they should: the channels, their writes and the requests.
+  expect(answers[3]).toContain('https://8.8.4.4/workflows/canary/triggers/manual/paths/invoke');
+  expect(audit).toContain('notification_channel.secret_rotated');
+  expect(logs.some((line) => line.includes('/notification-channels'))).toBe(true);
+  expect(await columnsContaining(stack.db, columns, 'Renamed canary')).toContain(
+    'notification_channels.name',
+  );
+});

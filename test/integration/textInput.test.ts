@@ -91,6 +91,23 @@ const validBodies: Record<string, () => Json> = {
     tenantId: stack.tenant.id,
     mappings: [{ policyType: 'compliance', baselineGraphId: 'a', tenantGraphId: 'b' }],
   }),
+  ...Object.fromEntries(
+    ['', 'Platform'].flatMap((scope) => [
+      [
+        `create${scope}NotificationChannel`,
+        () => ({
+          name: 'Text',
+          kind: 'webhook',
+          url: 'https://8.8.8.8/hook',
+          eventTypes: ['backup.run.failed'],
+          filters: { policyTypes: ['compliance'] },
+          digest: 'none',
+        }),
+      ],
+      [`update${scope}NotificationChannel`, () => ({ name: 'Text', recipients: ['text@input.test'] })],
+      [`rotate${scope}NotificationChannelSecret`, () => ({ overlapHours: 1 })],
+    ]),
+  ),
 };
 
 function pathOf(op: Operation): string {
@@ -103,6 +120,8 @@ function pathOf(op: Operation): string {
     baselineId: fixtures.baselineId,
     policyType: 'settingsCatalog',
     graphId: randomUUID(),
+    channelId: randomUUID(),
+    deliveryId: randomUUID(),
     userId: op.operationId === 'setMember' ? fixtures.otherUserId : fixtures.userId,
   };
   return op.path.replace(/:(\w+)/g, (_, name: string) => {

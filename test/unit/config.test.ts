@@ -33,6 +33,7 @@ describe('loadApiConfig', () => {
       SCHEDULE_JITTER_SECONDS: 0,
       API_RATE_LIMIT_PER_MINUTE: 600,
       GRAPH_ENDPOINT_ALLOWLIST: [],
+      NOTIFICATION_ENDPOINT_ALLOWLIST: [],
       API_AUTH_FAILURE_LIMIT: 30,
       API_AUTH_FAILURE_WINDOW_SECONDS: 300,
       API_TRUST_PROXY: false,
@@ -250,6 +251,27 @@ describe('loadWorkerConfig', () => {
     expect(
       configError(loadWorkerConfig, { DATABASE_URL, ...KEYS, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }).message,
     ).toContain('WORKER_MAX_CONCURRENT_ACTIVITIES');
+  });
+});
+
+describe('notification settings of the API', () => {
+  it('reads NOTIFICATION_ENDPOINT_ALLOWLIST as host:port keys and the retry schedule as durations', () => {
+    const config = loadApiConfig({
+      DATABASE_URL,
+      ...KEYS,
+      NOTIFICATION_ENDPOINT_ALLOWLIST: '127.0.0.1:9443, hooks.internal',
+      NOTIFICATION_RETRY_SCHEDULE: '0s, 1s,2s',
+    });
+    expect(config.NOTIFICATION_ENDPOINT_ALLOWLIST).toEqual(['127.0.0.1:9443', 'hooks.internal:443']);
+    expect(config.NOTIFICATION_RETRY_SCHEDULE).toEqual(['0s', '1s', '2s']);
+  });
+
+  it.each([
+    ['NOTIFICATION_RETRY_SCHEDULE', '0s,soon'],
+    ['NOTIFICATION_RETRY_SCHEDULE', '5 minutes'],
+    ['NOTIFICATION_ENDPOINT_ALLOWLIST', 'https://hooks.internal'],
+  ])('refuses %s=%j, naming the variable', (name, value) => {
+    expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, [name]: value })).toThrow(new RegExp(`${name}:`));
   });
 });
 

@@ -7,8 +7,10 @@ import {
   MICROSOFT_GRAPH_HOSTS,
   MICROSOFT_LOGIN_HOSTS,
   nonPublicReason,
+  notificationEndpointAllowlist,
   type OutboundAllowlist,
   type ResolveHost,
+  urlFormProblem,
 } from '../../src/outbound';
 
 /** A public address of Microsoft's (login.microsoftonline.com resolves into 20.190.128.0/18). */
@@ -226,5 +228,32 @@ describe('checkOutboundUrl for URLs that may name any public host', () => {
     ]) {
       expect(await checkOutboundUrl(url, anyPublic, resolve)).toMatchObject({ allowed: false });
     }
+  });
+});
+
+describe('endpoint URLs (webhooks, Teams Workflows)', () => {
+  const { resolve } = resolverOf({ 'hooks.example.net': [MICROSOFT_ADDRESS] });
+  const hooks = notificationEndpointAllowlist(['127.0.0.1:8443']);
+
+  it('take a path and a query, which a service root may not', async () => {
+    const url = 'https://hooks.example.net/in/abc?sig=x';
+    expect(urlFormProblem(url)).toBe('must not have a query');
+    expect(urlFormProblem(url, 'endpoint')).toBeUndefined();
+    expect(await checkOutboundUrl(url, hooks, resolve, 'endpoint')).toMatchObject({ allowed: true });
+  });
+
+  it.each([
+    ['http://hooks.example.net/in', 'must be an https:// URL'],
+    ['https://user:pw@hooks.example.net/in', 'must not contain a user name or password'],
+    ['https://hooks.example.net/in#f', 'must not have a fragment'],
+    ['https://127.0.0.1:9443/in', '127.0.0.1 is a loopback address'],
+    ['https://10.1.2.3/in', '10.1.2.3 is a private address'],
+  ])('refuse %s: %s', async (url, reason) => {
+    expect(await checkOutboundUrl(url, hooks, resolve, 'endpoint')).toMatchObject({ allowed: false, reason });
+  });
+
+  it('reach an allowlisted loopback receiver', async () => {
+    const verdict = await checkOutboundUrl('https://127.0.0.1:8443/hook', hooks, resolve, 'endpoint');
+    expect(verdict).toMatchObject({ allowed: true, trusted: true });
   });
 });

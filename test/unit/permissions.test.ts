@@ -15,8 +15,16 @@ test('each role can do what the one below it can, and the roles grant what the p
     readonly: ['tenant:read'],
     // Script payloads can hold credentials: operators and up read them, readonly members do not.
     operator: ['tenant:read', 'scripts:read', 'tenant:run'],
-    manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write'],
-    owner: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'tenant:admin'],
+    // Channels name where alerts go (endpoints, addresses): managers and owners only.
+    manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'notifications:manage'],
+    owner: [
+      'tenant:read',
+      'scripts:read',
+      'tenant:run',
+      'schedules:write',
+      'notifications:manage',
+      'tenant:admin',
+    ],
   });
   TENANT_ROLES.slice(1).forEach((role, index) => {
     const below = TENANT_ROLES[index]!;
@@ -64,6 +72,15 @@ test('what each role may do, route by route, as the product names it', () => {
     listTenants: 'authenticated',
     listNotifications: 'authenticated',
     getHealth: 'public',
+    listNotificationChannels: 'notifications:manage',
+    createNotificationChannel: 'notifications:manage',
+    testNotificationChannel: 'notifications:manage',
+    replayNotificationDelivery: 'notifications:manage',
+    listPlatformNotificationChannels: 'platform:admin',
+    createPlatformNotificationChannel: 'platform:admin',
+    rotatePlatformNotificationChannelSecret: 'platform:admin',
+    subscribeToBaseline: 'notifications:manage',
+    listBaselineSubscriptions: 'notifications:manage',
   });
 });
 

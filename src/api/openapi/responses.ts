@@ -758,3 +758,172 @@ export const baselineComparison = component(
     })
     .meta({ examples: [COMPARE_EXAMPLE] }),
 );
+
+const CHANNEL_EXAMPLE = {
+  id: '8a3f…',
+  tenantId: '4c2a…',
+  name: 'On-call webhook',
+  kind: 'webhook',
+  enabled: true,
+  disabledReason: null,
+  disabledAt: null,
+  url: 'https://hooks.example.com/tenantvault',
+  recipients: [],
+  eventTypes: ['backup.run.failed', 'backup.run.partial', 'backup.changes.detected'],
+  filters: { minChangeCount: 1 },
+  digest: 'none',
+  secret: { set: true, rotatedAt: null, previousExpiresAt: null },
+  createdBy: 'user:2b7e…',
+  createdAt: '2026-12-05T09:00:00.000Z',
+  updatedAt: '2026-12-05T09:00:00.000Z',
+};
+
+const channelShape = {
+  id,
+  tenantId: id.nullable().describe('null: platform-wide, receiving the events of every tenant'),
+  name: z.string(),
+  kind: z.enum(['webhook', 'teams', 'email', 'in_app']),
+  enabled: z.boolean(),
+  disabledReason: z
+    .string()
+    .nullable()
+    .describe('why TenantVault disabled it (e.g. the receiver answered 410 Gone); null when a user did'),
+  disabledAt: nullableInstant,
+  url: z.string().nullable().describe('webhook and teams; a Teams URL without its query (its signature)'),
+  recipients: z.array(z.string()),
+  eventTypes: z.array(z.string()),
+  filters: z.strictObject({
+    scheduleIds: z.array(id).optional(),
+    policyTypes: z.array(z.string()).optional(),
+    minChangeCount: z.int().optional(),
+  }),
+  digest: z.enum(['none', 'hourly', 'daily']),
+  secret: z
+    .strictObject({
+      set: z.boolean().describe('a signing secret (webhook) or an encrypted URL (teams) is stored'),
+      rotatedAt: nullableInstant,
+      previousExpiresAt: nullableInstant.describe('until then the previous secret also signs'),
+    })
+    .describe('never the secret itself'),
+  createdBy: z.string().describe('"user:<id>"'),
+  ...timestamps,
+};
+
+export const notificationChannel = component(
+  'NotificationChannel',
+  'Where events go: a webhook (Standard Webhooks), a Teams Workflows URL, e-mail or in-app.',
+  z.strictObject(channelShape).meta({ examples: [CHANNEL_EXAMPLE] }),
+);
+export const notificationChannelPage = paged('NotificationChannel', notificationChannel);
+
+export const notificationChannelWithSecret = component(
+  'NotificationChannelWithSecret',
+  'A channel as created or rotated: a webhook carries its signing secret, shown this once.',
+  z
+    .strictObject({
+      ...channelShape,
+      signingSecret: z
+        .string()
+        .optional()
+        .describe('webhook: whsec_ and base64 of 32 random bytes; verify with the standardwebhooks package'),
+    })
+    .meta({ examples: [{ ...CHANNEL_EXAMPLE, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw…' }] }),
+);
+
+const DELIVERY_EXAMPLE = {
+  id: '51c0…',
+  channelId: '8a3f…',
+  eventId: 'e9d2…',
+  eventType: 'backup.run.failed',
+  webhookId: 'msg_5f1c2b…',
+  status: 'succeeded',
+  digestWindowEnd: null,
+  digestId: null,
+  attemptCount: 2,
+  lastStatusCode: 200,
+  lastError: null,
+  nextAttemptAt: null,
+  deliveredAt: '2026-12-05T02:00:05.412Z',
+  attempts: [
+    {
+      number: 1,
+      startedAt: '2026-12-05T02:00:00.120Z',
+      durationMs: 15000,
+      statusCode: null,
+      outcome: 'timeout',
+      error: 'no answer within 15 s',
+    },
+    {
+      number: 2,
+      startedAt: '2026-12-05T02:00:05.300Z',
+      durationMs: 112,
+      statusCode: 200,
+      outcome: 'succeeded',
+      error: null,
+    },
+  ],
+  createdAt: '2026-12-05T02:00:00.050Z',
+  updatedAt: '2026-12-05T02:00:05.412Z',
+};
+
+export const notificationDelivery = component(
+  'NotificationDelivery',
+  'One event (or, eventId null, one digest) delivered to one channel, with its attempts.',
+  z
+    .strictObject({
+      id,
+      channelId: id,
+      eventId: id.nullable().describe('null: a digest of several events'),
+      eventType: z.string().nullable(),
+      webhookId: z.string().describe('the webhook-id header: the same on every attempt and replay'),
+      status: z.enum(['pending', 'succeeded', 'failed', 'batched']),
+      digestWindowEnd: nullableInstant,
+      digestId: id.nullable().describe('batched: the digest delivery it was folded into'),
+      attemptCount: z.int(),
+      lastStatusCode: z.int().nullable(),
+      lastError: z.string().nullable(),
+      nextAttemptAt: nullableInstant,
+      deliveredAt: nullableInstant,
+      attempts: z.array(
+        z.strictObject({
+          number: z.int(),
+          startedAt: instant,
+          durationMs: z.int(),
+          statusCode: z.int().nullable(),
+          outcome: z.string().describe('succeeded, failed, gone, refused, timeout…'),
+          error: z.string().nullable(),
+        }),
+      ),
+      ...timestamps,
+    })
+    .meta({ examples: [DELIVERY_EXAMPLE] }),
+);
+export const notificationDeliveryPage = paged('NotificationDelivery', notificationDelivery);
+
+const subscriptionShape = {
+  tenantId: id,
+  baselineId: id,
+  createdBy: z.string().describe('"user:<id>"'),
+  createdAt: instant,
+};
+
+export const baselineSubscription = component(
+  'BaselineSubscription',
+  'The tenant compares each of its new sets with the baseline (event baseline.drift.detected).',
+  z.strictObject(subscriptionShape).meta({
+    examples: [
+      {
+        tenantId: '4c2a…',
+        baselineId: '7d1e…',
+        createdBy: 'user:2b7e…',
+        createdAt: '2026-12-05T09:00:00.000Z',
+      },
+    ],
+  }),
+);
+
+export const baselineSubscriptionList = component(
+  'BaselineSubscriptionList',
+  "The tenant's baseline subscriptions, oldest first.",
+  z.strictObject({ items: z.array(baselineSubscription) }),
+);

@@ -1,0 +1,117 @@
+// Notification channels and their deliveries, as the control-plane API reads and writes them.
+// A channel's scope is its tenant, or null for the platform-wide channels of platform admins: every
+// lookup names the scope, so an id of another tenant's channel finds nothing.
+import { randomUUID } from 'node:crypto';
+import type { Db, DbClient, NotificationChannel, Prisma } from './client';
+import { deliveryRow } from './notificationEvents';
+import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
+
+/** The channel's tenant, or null: platform-wide. */
+export type ChannelScope = string | null;
+
+export function findChannel(db: DbClient, scope: ChannelScope, id: string) {
+  return db.notificationChannel.findFirst({ where: { id, tenantId: scope } });
+}
+
+/** One page by id (limit + 1 rows). */
+export function listChannels(db: Db, scope: ChannelScope, page: { limit: number; cursor?: string }) {
+  return db.notificationChannel.findMany({
+    where: { tenantId: scope, ...(page.cursor ? { id: { gt: page.cursor } } : {}) },
+    orderBy: { id: 'asc' },
+    take: page.limit + 1,
+  });
+}
+
+export function insertChannel(db: DbClient, data: Prisma.NotificationChannelUncheckedCreateInput) {
+  return db.notificationChannel.create({ data });
+}
+
+export function updateChannel(
+  db: DbClient,
+  id: string,
+  data: Prisma.NotificationChannelUncheckedUpdateInput,
+) {
+  return db.notificationChannel.update({ where: { id }, data });
+}
+
+/** The channel, locked for the rest of the transaction (a rotation reads then replaces secrets). */
+export async function lockChannel(db: DbClient, scope: ChannelScope, id: string) {
+  await db.$queryRaw`SELECT id FROM notification_channels WHERE id = ${id}::uuid FOR UPDATE`;
+  return findChannel(db, scope, id);
+}
+
+export async function deleteChannel(db: DbClient, scope: ChannelScope, id: string): Promise<boolean> {
+  const { count } = await db.notificationChannel.deleteMany({ where: { id, tenantId: scope } });
+  return count > 0;
+}
+
+/** Which of `ids` are live schedules of the scope (any tenant's for a platform-wide channel). */
+export async function liveScheduleIds(db: Db, scope: ChannelScope, ids: string[]): Promise<Set<string>> {
+  const rows = await db.backupSchedule.findMany({
+    where: { id: { in: ids }, deletedAt: null, ...(scope === null ? {} : { tenantId: scope }) },
+    select: { id: true },
+  });
+  return new Set(rows.map((row) => row.id));
+}
+
+const withAttempts = {
+  attempts: { orderBy: { number: 'asc' as const } },
+  event: { select: { type: true } },
+};
+
+/** The channel's deliveries, newest first (limit + 1 rows), each with its attempts. */
+export function listDeliveries(db: Db, channelId: string, page: { limit: number; cursor?: KeysetPosition }) {
+  return db.notificationDelivery.findMany({
+    where: { channelId, ...after(page.cursor) },
+    orderBy: NEWEST_FIRST,
+    take: page.limit + 1,
+    include: withAttempts,
+  });
+}
+
+export function findDelivery(db: DbClient, channelId: string, deliveryId: string) {
+  return db.notificationDelivery.findFirst({
+    where: { id: deliveryId, channelId },
+    include: withAttempts,
+  });
+}
+
+export type DeliveryWithAttempts = NonNullable<Awaited<ReturnType<typeof findDelivery>>>;
+
+/**
+ * A finished delivery (succeeded or failed) pending again, with the same webhook-id and its
+ * attempts kept (new ones number on); workflowStartedAt null so the reconciler's relay starts it
+ * if this process dies before it does. False when it was not finished (pending, batched).
+ */
+export async function reopenDelivery(db: DbClient, channelId: string, deliveryId: string): Promise<boolean> {
+  const { count } = await db.notificationDelivery.updateMany({
+    where: { id: deliveryId, channelId, status: { in: ['succeeded', 'failed'] } },
+    data: { status: 'pending', deliveredAt: null, nextAttemptAt: null, workflowStartedAt: null },
+  });
+  return count > 0;
+}
+
+/**
+ * A `notification.test` event and its one delivery, to this channel only: the test bypasses the
+ * channel's subscriptions and its digest (it is sent at once).
+ */
+export async function insertTestEvent(
+  db: DbClient,
+  channel: NotificationChannel,
+  data: Prisma.InputJsonObject,
+  now = new Date(),
+): Promise<string> {
+  const event = await db.notificationEvent.create({
+    data: {
+      tenantId: channel.tenantId,
+      type: 'notification.test',
+      causeKey: `test:${randomUUID()}`,
+      attributes: {},
+      data,
+      createdAt: now,
+    },
+  });
+  const row = { ...deliveryRow(channel, event.id, now), digestWindowEnd: null };
+  await db.notificationDelivery.create({ data: row });
+  return row.id as string;
+}
