@@ -52,8 +52,8 @@ const secretKeyVars = z.object({
  * reached even at private addresses: the dev emulator, an internal proxy. Parsed into allowlist
  * keys; the API and the worker must be given the same list.
  */
-const graphEndpointVars = z.object({
-  GRAPH_ENDPOINT_ALLOWLIST: z
+const allowlistVar = () =>
+  z
     .string()
     .optional()
     .transform((text, ctx) => {
@@ -64,8 +64,39 @@ const graphEndpointVars = z.object({
         ctx.addIssue({ code: 'custom', message: error.message });
         return z.NEVER;
       }
-    }),
+    });
+
+const graphEndpointVars = z.object({ GRAPH_ENDPOINT_ALLOWLIST: allowlistVar() });
+
+/**
+ * `host` or `host:port` entries (comma-separated) webhook and Teams channel URLs may name even at
+ * private or loopback addresses (a receiver on the internal network, a local one in dev and
+ * tests). Any other host must resolve to public addresses only, when saved and at every send.
+ * The API and the worker must be given the same list.
+ */
+const notificationEndpointVars = z.object({ NOTIFICATION_ENDPOINT_ALLOWLIST: allowlistVar() });
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+/**
+ * The SMTP server e-mail channels are sent through (worker only). Unset SMTP_HOST: e-mail
+ * deliveries fail saying so. SMTP_SECURE=true is TLS from the first byte (port 465); otherwise
+ * the connection upgrades with STARTTLS when the server offers it. The password is never logged.
+ */
+const smtpVars = z.object({
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: flag,
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  /** The From address of notification e-mails, e.g. "TenantVault <alerts@example.com>". */
+  SMTP_FROM: z.string().min(3).optional(),
 });
+const smtpComplete = (env: z.infer<typeof smtpVars>) => !env.SMTP_HOST || env.SMTP_FROM !== undefined;
+const smtpCompleteError = { message: 'required when SMTP_HOST is set', path: ['SMTP_FROM'] };
 
 /** Token rules of the API and the admin command line (TokenPolicy in src/services/users.ts). */
 const tokenPolicyVars = z.object({
@@ -159,6 +190,7 @@ const apiSchema = common
       .default(4 * 1024 * 1024),
   })
   .extend(graphEndpointVars.shape)
+  .extend(notificationEndpointVars.shape)
   .extend(tokenPolicyVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
@@ -183,9 +215,18 @@ const workerSchema = common
     WORKER_TASK_QUEUE: z.string().min(1).max(200).default(BACKUP_TASK_QUEUE),
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** Slots for notification delivery attempts, on their own queue: a slow receiver holds no other slot. */
+    WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Where the API is reached by people: links in Teams cards, e-mails and in-app notifications. */
+    PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    /** Extra CA trusted for webhook and Teams receivers (a self-signed receiver in dev and tests). */
+    NOTIFICATION_CA_FILE: optionalPath,
   })
   .extend(graphEndpointVars.shape)
+  .extend(notificationEndpointVars.shape)
+  .extend(smtpVars.shape)
   .extend(secretKeyVars.shape)
+  .refine(smtpComplete, smtpCompleteError)
   .refine(mtlsPair, mtlsPairError)
   .refine(tlsVerified, tlsVerifiedError)
   .transform(withRequiredKeyRing);

@@ -46,11 +46,18 @@ export const resolveWithSystem: ResolveHost = async (hostname) => {
 const refused = (reason: string) => ({ allowed: false, reason, unresolved: false }) as const;
 
 /**
- * What is wrong with the URL's form, or undefined: https only, no user info, query or fragment,
- * and no path but "/" (a service root: callers append their own paths). Checked on the text as
- * well as the parsed URL, since the parser drops an empty "?" or "#".
+ * `service_root`: a base URL callers append their own paths to (Graph, login): no path, no query.
+ * `endpoint`: the URL requests go to as it is (a webhook, a Teams Workflows URL, whose query
+ * carries its signature): path and query allowed.
  */
-export function urlFormProblem(text: string): string | undefined {
+export type UrlForm = 'service_root' | 'endpoint';
+
+/**
+ * What is wrong with the URL's form, or undefined: https only, no user info or fragment, and for
+ * a service root no query and no path but "/". Checked on the text as well as the parsed URL,
+ * since the parser drops an empty "?" or "#".
+ */
+export function urlFormProblem(text: string, form: UrlForm = 'service_root'): string | undefined {
   let url: URL;
   try {
     url = new URL(text);
@@ -59,8 +66,9 @@ export function urlFormProblem(text: string): string | undefined {
   }
   if (url.protocol !== 'https:') return 'must be an https:// URL';
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
-  if (text.includes('?')) return 'must not have a query';
   if (text.includes('#')) return 'must not have a fragment';
+  if (form === 'endpoint') return undefined;
+  if (text.includes('?')) return 'must not have a query';
   if (url.pathname !== '/') return 'must be the service root, without a path';
   return undefined;
 }
@@ -70,8 +78,9 @@ export async function checkOutboundUrl(
   text: string,
   allowlist: OutboundAllowlist,
   resolve: ResolveHost = resolveWithSystem,
+  form: UrlForm = 'service_root',
 ): Promise<OutboundVerdict> {
-  const problem = urlFormProblem(text);
+  const problem = urlFormProblem(text, form);
   if (problem) return refused(problem);
   const url = new URL(text);
   const key = hostKey(url);

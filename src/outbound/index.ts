@@ -21,5 +21,6 @@ export {
   type OutboundVerdict,
   type ResolveHost,
   resolveWithSystem,
+  type UrlForm,
   urlFormProblem,
 } from './guard';

@@ -9,6 +9,7 @@ import {
   nonPublicReason,
   type OutboundAllowlist,
   type ResolveHost,
+  urlFormProblem,
 } from '../../src/outbound';
 
 /** A public address of Microsoft's (login.microsoftonline.com resolves into 20.190.128.0/18). */
@@ -226,5 +227,32 @@ describe('checkOutboundUrl for URLs that may name any public host', () => {
     ]) {
       expect(await checkOutboundUrl(url, anyPublic, resolve)).toMatchObject({ allowed: false });
     }
+  });
+});
+
+describe('URL forms', () => {
+  const anyPublic: OutboundAllowlist = { publicHosts: 'any', trustedHosts: new Set() };
+
+  it('a service root (Graph) refuses paths and queries, as before', () => {
+    expect(urlFormProblem('https://graph.example.net/v1.0')).toBe('must be the service root, without a path');
+    expect(urlFormProblem('https://graph.example.net/?a=1')).toBe('must not have a query');
+  });
+
+  it('an endpoint (webhook, Teams) may have a path and a query, but no fragment or user info', async () => {
+    expect(urlFormProblem('https://hooks.example.net/tenantvault/in', 'endpoint')).toBeUndefined();
+    expect(
+      urlFormProblem('https://prod.westeurope.logic.azure.com/workflows/1/triggers?sig=x', 'endpoint'),
+    ).toBeUndefined();
+    expect(urlFormProblem('https://hooks.example.net/in#x', 'endpoint')).toBe('must not have a fragment');
+    expect(urlFormProblem('https://a:b@hooks.example.net/in', 'endpoint')).toBe(
+      'must not contain a user name or password',
+    );
+    expect(urlFormProblem('http://hooks.example.net/in', 'endpoint')).toBe('must be an https:// URL');
+    const { resolve } = resolverOf({ 'hooks.example.net': ['8.8.4.4'] });
+    expect(
+      await checkOutboundUrl('https://hooks.example.net/in?x=1', anyPublic, resolve, 'endpoint'),
+    ).toMatchObject({
+      allowed: true,
+    });
   });
 });
