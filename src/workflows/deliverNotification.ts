@@ -21,19 +21,20 @@ export interface DeliverNotificationResult {
 const ATTEMPT_TIMEOUT = '45s';
 
 function activitiesOf(taskQueue: string) {
-  const attempts = proxyActivities<Pick<DeliveryActivities, 'attemptDelivery'>>({
+  // Proxies, not objects: their methods cannot be spread into one.
+  const { attemptDelivery } = proxyActivities<Pick<DeliveryActivities, 'attemptDelivery'>>({
     taskQueue,
     startToCloseTimeout: ATTEMPT_TIMEOUT,
     retry: { maximumAttempts: 1 },
   });
-  const bookkeeping = proxyActivities<
+  const { planDelivery, claimDigest, finishDelivery } = proxyActivities<
     Pick<DeliveryActivities, 'planDelivery' | 'claimDigest' | 'finishDelivery'>
   >({
     taskQueue,
     startToCloseTimeout: '30s',
     retry: { initialInterval: '1s', maximumInterval: '30s' },
   });
-  return { ...attempts, ...bookkeeping };
+  return { attemptDelivery, planDelivery, claimDigest, finishDelivery };
 }
 
 export async function DeliverNotification(
