@@ -205,3 +205,23 @@ export async function insertInAppOnce(
     return userIds.length;
   });
 }
+
+/**
+ * Makes a finished delivery pending again, for POST …/deliveries/{id}/replay; the caller then
+ * starts its workflow again (startDeliveryWorkflows), which sends with the same webhook-id and
+ * numbers its attempts on from the earlier ones. A delivery folded into a digest is sent alone.
+ * False when the delivery is pending already (its workflow is still trying) or does not exist.
+ */
+export async function resetDeliveryForReplay(db: DbClient, deliveryId: string): Promise<boolean> {
+  const reset = await db.notificationDelivery.updateMany({
+    where: { id: deliveryId, status: { not: 'pending' } },
+    data: {
+      status: 'pending',
+      digestWindowEnd: null,
+      nextAttemptAt: null,
+      lastError: null,
+      workflowStartedAt: null,
+    },
+  });
+  return reset.count === 1;
+}

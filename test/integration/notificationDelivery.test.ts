@@ -8,6 +8,7 @@ import Ajv from 'ajv';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { NotificationChannel, Prisma } from '../../src/db/client';
+import { resetDeliveryForReplay } from '../../src/db/notificationDeliveries';
 import { publishEvents } from '../../src/db/notificationEvents';
 import type { EmulatorTls } from '../../src/emulator/tls';
 import { GraphClientFactory } from '../../src/graph';
@@ -193,6 +194,53 @@ describe('webhook delivery', () => {
     ]);
     // Nothing the receiver said is kept.
     expect(JSON.stringify(done)).not.toContain('receiver text');
+  });
+
+  it('waits as long as a 429 Retry-After asks before the next attempt', async () => {
+    const target = await receiver((_, index) =>
+      index === 0 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 },
+    );
+    const hook = await channel({ kind: 'webhook', url: `${target.origin}/busy` }, { current: newSecret() });
+    const [delivery] = await publish(hook, ['backup.run.failed'], ['0s', '0s']);
+    const done = await finished(delivery!.id);
+
+    expect(done.attempts.map((attempt) => [attempt.outcome, attempt.statusCode])).toEqual([
+      ['throttled', 429],
+      ['succeeded', 200],
+    ]);
+    const [first, second] = done.attempts;
+    expect(second!.startedAt.getTime() - first!.startedAt.getTime()).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('stops a delivery whose channel was disabled between attempts', async () => {
+    const target = await receiver(() => ({ status: 500 }));
+    const hook = await channel({ kind: 'webhook', url: `${target.origin}/flaky` }, { current: newSecret() });
+    const [delivery] = await publish(hook, ['backup.run.failed'], ['0s', '3s', '3s']);
+    await eventually(async () => target.requests.length === 1, { what: 'the first attempt' });
+    await stack.db.notificationChannel.update({ where: { id: hook.id }, data: { enabled: false } });
+    const done = await finished(delivery!.id);
+
+    expect(target.requests).toHaveLength(1);
+    expect(done).toMatchObject({ status: 'failed', attemptCount: 1 });
+    expect(done.lastError).toContain('channel was disabled');
+  });
+
+  it('replays a finished delivery with the same webhook-id', async () => {
+    const target = await receiver(() => ({ status: 200 }));
+    const hook = await channel({ kind: 'webhook', url: `${target.origin}/again` }, { current: newSecret() });
+    const [delivery] = await publish(hook, ['backup.run.failed'], ['0s']);
+    await finished(delivery!.id);
+    expect(await resetDeliveryForReplay(stack.db, delivery!.id)).toBe(true);
+    await startDeliveryWorkflows(stack.temporal, stack.db, [delivery!.id], {
+      taskQueue,
+      retrySchedule: ['0s'],
+    });
+    const done = await finished(delivery!.id);
+
+    expect(target.requests).toHaveLength(2);
+    expect(target.requests[1]!.headers['webhook-id']).toBe(target.requests[0]!.headers['webhook-id']);
+    expect(done).toMatchObject({ status: 'succeeded', attemptCount: 2 });
+    expect(await resetDeliveryForReplay(stack.db, randomUUID())).toBe(false);
   });
 
   it('disables the channel on 410 Gone, audits it and tells the tenant owners in the app', async () => {
