@@ -1,7 +1,8 @@
 // Notification delivery end to end on real parts: PostgreSQL, the Temporal dev server, a worker
 // on a task queue of this file's, and receivers on loopback (https with a test CA, an SMTP sink).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import Ajv from 'ajv';
@@ -27,6 +28,7 @@ import {
   testTls,
 } from '../support/receivers';
 import { eventually, type TestStack, testNotificationDeps, useTestStack } from '../support/stack';
+import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
 let stack: TestStack;
 useTestStack({ withoutWorker: true }, (started) => {
@@ -363,6 +365,80 @@ describe('webhook delivery', () => {
       Array(3).fill(['batched', digest?.id]),
     );
   });
+});
+
+describe('a worker killed during an attempt', () => {
+  const processes: WorkerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(processes.map((process) => process.kill('SIGKILL')));
+  });
+
+  it('still delivers exactly once to a receiver that deduplicates by webhook-id', async () => {
+    const processQueue = `notify-crash-${randomUUID()}`;
+    const processed = new Set<string>();
+    let holdFirst: (() => void) | undefined;
+    // The receiver acts on the message when it arrives; the first answer never comes back to the
+    // worker that is killed while it waits.
+    const target = await startHttpsReceiver(
+      tls,
+      (request) => {
+        processed.add(String(request.headers['webhook-id']));
+        return { status: 200 };
+      },
+      (index) =>
+        index === 0
+          ? new Promise<void>((resolve) => {
+              holdFirst = resolve;
+            })
+          : Promise.resolve(),
+    );
+    receivers.push(target);
+    const caFile = join(tmpdir(), `tenantvault-notify-ca-${process.pid}.pem`);
+    writeFileSync(caFile, tls.caPem);
+    const env = { NOTIFICATION_ENDPOINT_ALLOWLIST: target.host, NOTIFICATION_CA_FILE: caFile };
+    const start = async () => {
+      const started = await startWorkerProcess({ taskQueue: processQueue, emulator: stack.emulator, env });
+      processes.push(started);
+      return started;
+    };
+    const hook = await channel({ kind: 'webhook', url: `${target.origin}/dedupe` }, { current: newSecret() });
+    const first = await start();
+    const { deliveryIds } = await publishEvents(stack.db, [
+      {
+        tenantId: stack.tenant.id,
+        type: 'backup.run.failed',
+        causeKey: `test:${randomUUID()}`,
+        attributes: {},
+        data: { tenantId: stack.tenant.id },
+      },
+    ]);
+    const ours = await stack.db.notificationDelivery.findFirstOrThrow({
+      where: { id: { in: deliveryIds }, channelId: hook.id },
+    });
+    await startDeliveryWorkflows(stack.temporal, stack.db, [ours.id], {
+      taskQueue: processQueue,
+      retrySchedule: ['0s', '1s', '1s'],
+    });
+    await eventually(async () => target.requests.length === 1, { what: 'the first attempt to arrive' });
+    await first.kill('SIGKILL');
+    holdFirst?.();
+    await start();
+    // The killed attempt times out (45 s) and counts as failed; the next one re-sends.
+    const done = await eventually(
+      async () => {
+        const delivery = await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: ours.id } });
+        return delivery.status !== 'pending' && delivery;
+      },
+      { what: 'the delivery after the crash', timeoutMs: 120_000, intervalMs: 500 },
+    );
+
+    expect(done.status).toBe('succeeded');
+    expect(target.requests.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(target.requests.map((request) => request.headers['webhook-id']))).toEqual(
+      new Set([ours.webhookId]),
+    );
+    expect(processed).toEqual(new Set([ours.webhookId]));
+  }, 180_000);
 });
 
 describe('Teams delivery', () => {

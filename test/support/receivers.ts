@@ -29,6 +29,8 @@ export type Answer = { status: number; headers?: Record<string, string> };
 export async function startHttpsReceiver(
   caPem: { certPem: string; keyPem: string },
   answer: (request: ReceivedRequest, index: number) => Answer,
+  /** Resolves when the answer may be sent (a test holding one back); at once by default. */
+  hold: (index: number) => Promise<void> = () => Promise.resolve(),
 ): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const server = createHttpsServer({ cert: caPem.certPem, key: caPem.keyPem }, (req, res) => {
@@ -41,8 +43,11 @@ export async function startHttpsReceiver(
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(request);
-      const { status, headers } = answer(request, requests.length - 1);
-      res.writeHead(status, headers).end('receiver text that must not be stored');
+      const index = requests.length - 1;
+      const { status, headers } = answer(request, index);
+      void hold(index).then(() => {
+        if (!res.destroyed) res.writeHead(status, headers).end('receiver text that must not be stored');
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,7 +56,10 @@ export async function startHttpsReceiver(
     origin: `https://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
