@@ -16,6 +16,7 @@ import { GraphClientFactory } from '../../src/graph';
 import type { EventType } from '../../src/notifications/eventTypes';
 import { TenantSecretCipher } from '../../src/secrets';
 import { loadSecretKeyRing } from '../../src/config/env';
+import { deliveryWorkflowId } from '../../src/shared/constants';
 import { startDeliveryWorkflows } from '../../src/temporal/deliveryStarts';
 import { type BackupWorker, createBackupWorker } from '../../src/worker/createWorker';
 import { testEnv } from '../support/env';
@@ -27,6 +28,7 @@ import {
   startSmtpSink,
   testTls,
 } from '../support/receivers';
+import { historyText } from '../support/histories';
 import { eventually, type TestStack, testNotificationDeps, useTestStack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
@@ -333,6 +335,8 @@ describe('webhook delivery', () => {
     expect(() =>
       new Webhook(current).verify(request!.body, { ...headers, 'webhook-signature': signatures[1]! }),
     ).toThrow();
+    const history = await historyText(stack.temporal, deliveryWorkflowId(delivery!.id));
+    for (const secret of [current, previous]) expect(history).not.toContain(secret.slice('whsec_'.length));
   });
 
   it('folds a digest window of three events into one message listing the three', async () => {
@@ -466,6 +470,12 @@ describe('Teams delivery', () => {
     expect(card.actions[0].url).toMatch(
       new RegExp(`^http://localhost:3000/v1/tenants/${stack.tenant.id}/runs/`),
     );
+    // The URL's signature is a secret: not in the workflow's history, the rows or the errors.
+    const sig = new URL(fullUrl).searchParams.get('sig')!;
+    const history = await historyText(stack.temporal, deliveryWorkflowId(delivery!.id));
+    expect(history).toContain(delivery!.id);
+    expect(history).not.toContain(sig);
+    expect(JSON.stringify(done)).not.toContain(sig);
     // A card the schema refuses is refused: the check can fail.
     expect(validate({ ...card, body: [{ type: 'TextBlock', txt: 'typo' }] })).toBe(false);
   });
