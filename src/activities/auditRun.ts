@@ -11,7 +11,7 @@ import type { Prisma } from '../db/client';
 import { MAX_CHANGED_POLICIES, notOkTypes, type RunFacts, runEvents } from '../notifications/runEvents';
 import { startDeliveryWorkflows } from '../temporal/deliveryStarts';
 import type { RunSummary } from '../shared/types';
-import { type ActivityDeps, DEFAULT_RUN_NOTIFICATION_SETTINGS } from './deps';
+import { type ActivityDeps, DEFAULT_RUN_NOTIFICATION_SETTINGS, type RunNotificationSettings } from './deps';
 
 export interface AuditRunInput {
   runId: string;
@@ -26,7 +26,8 @@ export interface AuditRunInput {
   taskQueue: string;
 }
 
-export function createAuditRun({ db, notifications = DEFAULT_RUN_NOTIFICATION_SETTINGS }: ActivityDeps) {
+export function createAuditRun({ db, notifications }: ActivityDeps) {
+  const settings: RunNotificationSettings = notifications ?? DEFAULT_RUN_NOTIFICATION_SETTINGS;
   return async function auditRun(input: AuditRunInput): Promise<{ events: number }> {
     const action = `backup_run.${input.status}`;
     const runPrefix = `run:${input.runId}:`;
@@ -44,7 +45,7 @@ export function createAuditRun({ db, notifications = DEFAULT_RUN_NOTIFICATION_SE
             drift: await readBaselineDrift(db, set),
           }
         : { drift: [] };
-      const events = runEvents(facts, found, notifications.publicApiUrl);
+      const events = runEvents(facts, found, settings.publicApiUrl);
       written = await db.$transaction(async (tx) => {
         // The run's row is the lock: two attempts of this step (a timed-out one still running)
         // write in turn, and the second finds the first's row.
@@ -72,7 +73,7 @@ export function createAuditRun({ db, notifications = DEFAULT_RUN_NOTIFICATION_SE
       Context.current().client,
       db,
       pending.map((delivery) => delivery.id),
-      { taskQueue: input.taskQueue, retrySchedule: notifications.retrySchedule },
+      { taskQueue: input.taskQueue, retrySchedule: settings.retrySchedule },
     );
     return { events: written };
   };

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import type { GraphClientFactory } from '../graph';
 import type { Logger } from '../logging/logger';
+import type { NotificationDeps } from '../notifications/deliveryDeps';
 import type { TenantSecretCipher } from '../secrets';
 import { STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../shared/constants';
 
@@ -12,8 +13,8 @@ export interface ActivityDeps {
   /** Decrypts a tenant's client secret where its Graph credentials are built (syncPolicies). */
   secrets: TenantSecretCipher;
   limits?: ActivityLimits;
-  /** Links in events and the delivery retry schedule; defaults suit development. */
-  notifications?: RunNotificationSettings;
+  /** Event links, the delivery retry schedule and what deliveries need; a worker without it cannot deliver. */
+  notifications?: NotificationDeps;
 }
 
 export interface RunNotificationSettings {

@@ -1,7 +1,8 @@
-// The activity set of the BackupRun workflow. Workflows import the *type* only.
+// The activity set of the BackupRun and DeliverNotification workflows. Workflows import the *type* only.
 import { createAuditRun } from './auditRun';
 import { createBeginRun } from './beginRun';
 import { createCompleteRun } from './completeRun';
+import { createDeliveryActivities } from './deliver';
 import type { ActivityDeps } from './deps';
 import { createApplyRetention } from './retention';
 import { createCreateSnapshot } from './snapshot';
@@ -17,8 +18,10 @@ export function createActivities(deps: ActivityDeps) {
     auditRun: createAuditRun(deps),
     applyRetention: createApplyRetention(deps),
     completeRun: createCompleteRun(deps),
+    ...createDeliveryActivities(deps),
   };
 }
 
 export type BackupActivities = ReturnType<typeof createActivities>;
 export type { ActivityDeps, ActivityLimits, RunNotificationSettings } from './deps';
+export type { DeliveryActivities } from './deliver';

@@ -68,7 +68,6 @@ const allowlistVar = z
  */
 const graphEndpointVars = z.object({ GRAPH_ENDPOINT_ALLOWLIST: allowlistVar });
 
-/** A Temporal duration as the SDK takes it: a whole number and a unit, e.g. "0s", "5m", "2h". */
 /**
  * `host` or `host:port` entries that webhook and Teams channel URLs may name even at private
  * addresses (a receiver on loopback in development); the API and the worker must be given the
@@ -96,6 +95,28 @@ const notificationEventVars = z.object({
       'must be comma-separated durations such as 0s,5s,5m,30m,2h',
     ),
 });
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+/**
+ * The SMTP server e-mail channels are sent through (worker only). Unset SMTP_HOST: e-mail
+ * deliveries fail saying so. SMTP_SECURE=true is TLS from the first byte (port 465); otherwise
+ * the connection upgrades with STARTTLS when the server offers it. The password is never logged.
+ */
+const smtpVars = z.object({
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: flag,
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  /** The From address of notification e-mails, e.g. "TenantVault <alerts@example.com>". */
+  SMTP_FROM: z.string().min(3).optional(),
+});
+const smtpComplete = (env: z.infer<typeof smtpVars>) => !env.SMTP_HOST || env.SMTP_FROM !== undefined;
+const smtpCompleteError = { message: 'required when SMTP_HOST is set', path: ['SMTP_FROM'] };
 
 /** Token rules of the API and the admin command line (TokenPolicy in src/services/users.ts). */
 const tokenPolicyVars = z.object({
@@ -215,10 +236,18 @@ const workerSchema = common
     WORKER_TASK_QUEUE: z.string().min(1).max(200).default(BACKUP_TASK_QUEUE),
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** Slots for notification delivery attempts, on their own queue: a slow receiver holds no other slot. */
+    WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Where the API is reached by people: links in Teams cards, e-mails and in-app notifications. */
+    /** Extra CA trusted for webhook and Teams receivers (a self-signed receiver in dev and tests). */
+    NOTIFICATION_CA_FILE: optionalPath,
   })
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
+  .extend(notificationEndpointVars.shape)
+  .extend(smtpVars.shape)
   .extend(secretKeyVars.shape)
+  .refine(smtpComplete, smtpCompleteError)
   .refine(mtlsPair, mtlsPairError)
   .refine(tlsVerified, tlsVerifiedError)
   .transform(withRequiredKeyRing);

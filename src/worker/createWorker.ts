@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
-import { BACKUP_TASK_QUEUE, syncTaskQueueOf } from '../shared/constants';
+import { BACKUP_TASK_QUEUE, notifyTaskQueueOf, syncTaskQueueOf } from '../shared/constants';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -13,11 +13,13 @@ export interface WorkerOptions {
   maxConcurrentActivities?: number;
   /** Slots for syncs (the sync queue), shared by every tenant this process serves. */
   maxConcurrentSyncs?: number;
+  /** Slots for notification delivery attempts (the notify queue); each may wait 15 s on a receiver. */
+  maxConcurrentDeliveries?: number;
   /** Defaults to the task queue schedules and the API start runs on. */
   taskQueue?: string;
 }
 
-/** The two Temporal workers of one process, run and stopped together. */
+/** The three Temporal workers of one process, run and stopped together. */
 export interface BackupWorker {
   run(): Promise<void>;
   shutdown(): void;
@@ -25,12 +27,14 @@ export interface BackupWorker {
 
 export const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 20;
 export const DEFAULT_MAX_CONCURRENT_SYNCS = 10;
+export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 20;
 
 /**
- * A worker for the workflow queue (BackupRun workflows and their short activities) and one for
- * its sync queue (syncs only, with slots of their own): a long sync can never hold the slot a
- * run's bookkeeping needs. Both register every activity, so runs started before the sync queue
- * existed still find their sync on the workflow queue.
+ * A worker for the workflow queue (BackupRun and DeliverNotification workflows and the runs'
+ * short activities), one for its sync queue (syncs only, with slots of their own): a long sync
+ * can never hold the slot a run's bookkeeping needs; and one for its notify queue (delivery
+ * attempts), so slow receivers hold neither. All register every activity, so runs started before
+ * the sync queue existed still find their sync on the workflow queue.
  */
 export async function createBackupWorker(opts: WorkerOptions): Promise<BackupWorker> {
   const taskQueue = opts.taskQueue ?? BACKUP_TASK_QUEUE;
@@ -47,7 +51,7 @@ export async function createBackupWorker(opts: WorkerOptions): Promise<BackupWor
     // heartbeat timeout) would let a canceled sync run on for 24 s.
     maxHeartbeatThrottleInterval: '2s',
   } as const;
-  const [main, sync] = await Promise.all([
+  const [main, sync, notify] = await Promise.all([
     Worker.create({
       ...common,
       taskQueue,
@@ -59,14 +63,19 @@ export async function createBackupWorker(opts: WorkerOptions): Promise<BackupWor
       taskQueue: syncTaskQueueOf(taskQueue),
       maxConcurrentActivityTaskExecutions: opts.maxConcurrentSyncs ?? DEFAULT_MAX_CONCURRENT_SYNCS,
     }),
+    Worker.create({
+      ...common,
+      taskQueue: notifyTaskQueueOf(taskQueue),
+      maxConcurrentActivityTaskExecutions: opts.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
+    }),
   ]);
+  const workers = [main, sync, notify];
   return {
     async run() {
-      // If one stops (a fatal error), the other must not keep the process half alive.
-      const runs = [main.run(), sync.run()].map((running) =>
-        running.finally(() => {
-          if (main.getState() === 'RUNNING') main.shutdown();
-          if (sync.getState() === 'RUNNING') sync.shutdown();
+      // If one stops (a fatal error), the others must not keep the process half alive.
+      const runs = workers.map((worker) =>
+        worker.run().finally(() => {
+          for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
         }),
       );
       const outcomes = await Promise.allSettled(runs);
@@ -74,7 +83,7 @@ export async function createBackupWorker(opts: WorkerOptions): Promise<BackupWor
       if (failed) throw failed.reason;
     },
     shutdown() {
-      for (const worker of [main, sync]) if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     },
   };
 }

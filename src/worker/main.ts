@@ -2,12 +2,13 @@
 // workers may poll the same task queue; Postgres holds the one-run-per-schedule lock.
 import { readFileSync } from 'node:fs';
 import { Runtime } from '@temporalio/worker';
-import { loadWorkerConfig } from '../config/env';
+import { loadWorkerConfig, type WorkerConfig } from '../config/env';
+import type { SmtpSettings } from '../notifications/transports/email';
 import { createDb } from '../db/client';
 import { GraphClientFactory } from '../graph';
 import { createLogger } from '../logging/logger';
 import { graphEndpointAllowlist } from '../outbound';
-import { TenantSecretCipher } from '../secrets';
+import { ChannelSecretCipher, TenantSecretCipher } from '../secrets';
 import { connectWorkerConnection } from '../temporal/connection';
 import { DEFAULT_BUNDLE_PATH } from './bundle';
 import { createBackupWorker } from './createWorker';
@@ -38,13 +39,20 @@ async function main(): Promise<void> {
       secrets: new TenantSecretCipher(config.secretKeys),
       limits: { syncMaxPerTenant: config.SYNC_MAX_PER_TENANT },
       notifications: {
+        cipher: new ChannelSecretCipher(config.secretKeys),
         publicApiUrl: config.PUBLIC_API_URL,
         retrySchedule: config.NOTIFICATION_RETRY_SCHEDULE,
+        endpointAllowlist: new Set(config.NOTIFICATION_ENDPOINT_ALLOWLIST),
+        ...(config.NOTIFICATION_CA_FILE
+          ? { trustedCaPem: readFileSync(config.NOTIFICATION_CA_FILE, 'utf8') }
+          : {}),
+        ...(config.SMTP_HOST ? { smtp: smtpSettingsOf(config) } : {}),
       },
     },
     bundlePath: config.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH,
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentSyncs: config.WORKER_MAX_CONCURRENT_SYNCS,
+    maxConcurrentDeliveries: config.WORKER_MAX_CONCURRENT_DELIVERIES,
     taskQueue: config.WORKER_TASK_QUEUE,
   });
   const metrics = config.METRICS_PORT > 0 ? await startMetricsServer(config.METRICS_PORT, logger) : undefined;
@@ -57,6 +65,17 @@ async function main(): Promise<void> {
   metrics?.close();
   await Promise.allSettled([connection.close(), graph.close(), db.$disconnect()]);
   logger.info('worker stopped');
+}
+
+function smtpSettingsOf(config: WorkerConfig): SmtpSettings {
+  return {
+    host: config.SMTP_HOST!,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    from: config.SMTP_FROM!,
+    ...(config.SMTP_USER ? { user: config.SMTP_USER } : {}),
+    ...(config.SMTP_PASSWORD ? { password: config.SMTP_PASSWORD } : {}),
+  };
 }
 
 main().catch((error) => {

@@ -1,2 +1,3 @@
 // Entry point of the workflow bundle: every workflow the worker registers.
 export { BackupRun } from './backupRun';
+export { DeliverNotification } from './deliverNotification';

@@ -8,11 +8,11 @@
 // API's answers about the runs and the set. Each search also finds something that must be there,
 // so an empty result means the secret is absent, not that the search saw nothing.
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { type Db, sqlPoolOf } from '../../src/db/client';
 import { findSettingValue } from '../../src/db/settingValues';
 import { BACKUP_TASK_QUEUE } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { historyText } from '../support/histories';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
@@ -62,21 +62,6 @@ async function columnsContaining(db: Db, columns: string[], needle: string): Pro
     if (rows[0]?.hit) hits.push(column);
   }
   return hits;
-}
-
-/** Bytes anywhere in a history (payload data, mostly) as the text they encode. */
-function decodeBytes(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-  if (Array.isArray(value)) return value.map(decodeBytes);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, decodeBytes(inner)]));
-  }
-  return value;
-}
-
-async function historyText(temporal: Client, workflowId: string): Promise<string> {
-  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-  return JSON.stringify(decodeBytes(history));
 }
 
 test('a tenant secret appears in no log line, no text or JSON column and no Temporal history', async () => {

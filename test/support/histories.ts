@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
 import { testEnv } from './env';
 
 export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
@@ -23,4 +24,20 @@ export function recordHistoryIfAsked(workflowId: string, name: string): void {
   );
   if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), shown.stdout);
+}
+
+/** Bytes anywhere in a history (payload data, mostly) as the text they encode. */
+function decodeBytes(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (Array.isArray(value)) return value.map(decodeBytes);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, decodeBytes(inner)]));
+  }
+  return value;
+}
+
+/** A workflow's history as text, its payloads decoded: for assertions that no secret is in it. */
+export async function historyText(temporal: Client, workflowId: string): Promise<string> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  return JSON.stringify(decodeBytes(history));
 }

@@ -1,6 +1,7 @@
 // The real parts an integration test needs, wired as production wires them: Postgres
 // (through Prisma), a Temporal worker on the shared dev server, the Graph emulator reached
 // over HTTPS through MSAL, and the Express API on a random port.
+import { STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../../src/shared/constants';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -15,7 +16,8 @@ import { listenOnLoopback } from '../../src/devstack/ports';
 import { DEMO_TENANT, demoTenantSeed, type GraphEmulator, startGraphEmulator } from '../../src/emulator';
 import { GraphClientFactory } from '../../src/graph';
 import { graphEndpointAllowlist, type OutboundAllowlist } from '../../src/outbound';
-import { TenantSecretCipher } from '../../src/secrets';
+import type { NotificationDeps } from '../../src/notifications/deliveryDeps';
+import { ChannelSecretCipher, TenantSecretCipher } from '../../src/secrets';
 import { setMembership } from '../../src/services/memberships';
 import { createUser, issueToken } from '../../src/services/users';
 import { createBackupWorker } from '../../src/worker/createWorker';
@@ -39,6 +41,11 @@ export interface TestStack {
   secrets: TenantSecretCipher;
   /** Where tenants' Graph endpoints may point: Microsoft's hosts and the emulator's host:port. */
   graphEndpoints: OutboundAllowlist;
+  /**
+   * The notification settings of the stack's worker: add a loopback receiver's host:port to
+   * `endpointAllowlist` (a Set, read at every connection) as NOTIFICATION_ENDPOINT_ALLOWLIST would.
+   */
+  notifications: NotificationDeps & { endpointAllowlist: Set<string> };
   api(path: string, init?: ApiRequest): Promise<ApiResponse>;
   /**
    * A second app on this stack's database and Temporal, with other settings (a small rate limit,
@@ -131,9 +138,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   });
   const secrets = new TenantSecretCipher(loadSecretKeyRing());
 
+  const notifications = testNotificationDeps();
   const runningWorker = options.withoutWorker
     ? undefined
-    : await startWorker(env, { db, graph, logger, secrets });
+    : await startWorker(env, { db, graph, logger, secrets, notifications });
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
@@ -190,6 +198,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     tenant,
     secrets,
     graphEndpoints,
+    notifications,
     logLines,
     async userWithRole(role, tenantId = tenant.id) {
       const email = `${role ?? 'nobody'}-${randomUUID()}@test.local`;
@@ -215,6 +224,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await emulator.close();
       await db.$disconnect();
     },
+  };
+}
+
+/** Notification settings as the worker builds them from the environment, with no allowlist yet. */
+export function testNotificationDeps(): NotificationDeps & { endpointAllowlist: Set<string> } {
+  return {
+    cipher: new ChannelSecretCipher(loadSecretKeyRing()),
+    publicApiUrl: 'http://localhost:3000',
+    retrySchedule: [...STANDARD_WEBHOOKS_RETRY_SCHEDULE],
+    endpointAllowlist: new Set<string>(),
   };
 }
 

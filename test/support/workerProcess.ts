@@ -28,6 +28,8 @@ export async function startWorkerProcess(opts: {
   logLevel?: string;
   /** Another database than the shared one (a test that restarts its PostgreSQL). */
   databaseUrl?: string;
+  /** More variables, e.g. NOTIFICATION_ENDPOINT_ALLOWLIST and NOTIFICATION_CA_FILE for a receiver. */
+  env?: Record<string, string>;
 }): Promise<WorkerProcess> {
   const env = testEnv();
   const caFile = join(tmpdir(), `tenantvault-test-ca-${process.pid}.pem`);
@@ -47,6 +49,7 @@ export async function startWorkerProcess(opts: {
       WORKER_TASK_QUEUE: opts.taskQueue,
       METRICS_PORT: String(opts.metricsPort ?? 0),
       LOG_LEVEL: opts.logLevel ?? 'info',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -252,6 +252,47 @@ describe('loadWorkerConfig', () => {
       configError(loadWorkerConfig, { DATABASE_URL, ...KEYS, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }).message,
     ).toContain('WORKER_MAX_CONCURRENT_ACTIVITIES');
   });
+
+  it('has notification defaults: no SMTP, no trusted receivers, links to localhost:3000', () => {
+    const config = loadWorkerConfig({ DATABASE_URL, ...KEYS });
+    expect(config.SMTP_HOST).toBeUndefined();
+    expect(config).toMatchObject({
+      SMTP_PORT: 587,
+      SMTP_SECURE: false,
+      NOTIFICATION_ENDPOINT_ALLOWLIST: [],
+      PUBLIC_API_URL: 'http://localhost:3000',
+      WORKER_MAX_CONCURRENT_DELIVERIES: 20,
+    });
+  });
+
+  it('reads SMTP settings and requires SMTP_FROM with SMTP_HOST, without echoing the password', () => {
+    const smtp = {
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'true',
+      SMTP_PASSWORD: 'hunter2-secret',
+    };
+    const error = configError(loadWorkerConfig, { DATABASE_URL, ...KEYS, ...smtp });
+    expect(error.message).toContain('SMTP_FROM');
+    expect(error.message).not.toContain('hunter2-secret');
+    const config = loadWorkerConfig({ DATABASE_URL, ...KEYS, ...smtp, SMTP_FROM: 'alerts@example.com' });
+    expect(config).toMatchObject({ SMTP_HOST: 'smtp.example.com', SMTP_PORT: 465, SMTP_SECURE: true });
+  });
+
+  it('parses NOTIFICATION_ENDPOINT_ALLOWLIST like GRAPH_ENDPOINT_ALLOWLIST and names a bad entry', () => {
+    const config = loadWorkerConfig({
+      DATABASE_URL,
+      ...KEYS,
+      NOTIFICATION_ENDPOINT_ALLOWLIST: '127.0.0.1:8443, hooks.local',
+    });
+    expect(config.NOTIFICATION_ENDPOINT_ALLOWLIST).toEqual(['127.0.0.1:8443', 'hooks.local:443']);
+    const error = configError(loadWorkerConfig, {
+      DATABASE_URL,
+      ...KEYS,
+      NOTIFICATION_ENDPOINT_ALLOWLIST: 'https://x/y',
+    });
+    expect(error.message).toContain('NOTIFICATION_ENDPOINT_ALLOWLIST');
+  });
 });
 
 describe('notification settings of the API', () => {
