@@ -69,16 +69,31 @@ export const testTls = () => loadOrCreateTls();
 export interface SmtpSink {
   port: number;
   messages: { envelopeTo: string[]; mail: ParsedMail }[];
+  /** Each AUTH the sink saw (when it requires one): the user, and whether the password matched. */
+  authenticated: { user: string | undefined; passwordMatched: boolean }[];
   close(): Promise<void>;
 }
 
-/** An SMTP server on loopback that accepts everything, without STARTTLS or authentication. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * An SMTP server on loopback that accepts everything, without STARTTLS; without `auth` it takes
+ * no authentication, with it it requires that user and password (over plain text on loopback,
+ * which smtp-server allows only when told: allowInsecureAuth).
+ */
+export async function startSmtpSink(auth?: { user: string; password: string }): Promise<SmtpSink> {
   const messages: SmtpSink['messages'] = [];
+  const authenticated: SmtpSink['authenticated'] = [];
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: auth === undefined,
+    allowInsecureAuth: true,
+    disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     logger: false,
+    onAuth(credentials, _session, callback) {
+      const passwordMatched = credentials.password === auth?.password;
+      authenticated.push({ user: credentials.username, passwordMatched });
+      if (credentials.username !== auth?.user || !passwordMatched)
+        return callback(new Error('bad credentials'));
+      callback(null, { user: credentials.username });
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -90,5 +105,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { port, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    messages,
+    authenticated,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
