@@ -18,13 +18,14 @@ export async function publishEvents(
   now = new Date(),
 ): Promise<PublishedDeliveries> {
   if (events.length === 0) return { deliveryIds: [] };
+  const about = await tenantsAbout(db, events);
   const created = await db.notificationEvent.createManyAndReturn({
     data: events.map((event) => ({
       tenantId: event.tenantId,
       type: event.type,
       causeKey: event.causeKey,
       attributes: event.attributes as Prisma.InputJsonObject,
-      data: event.data as Prisma.InputJsonObject,
+      data: { ...(event.tenantId ? about.get(event.tenantId) : {}), ...event.data } as Prisma.InputJsonObject,
       createdAt: now,
     })),
     skipDuplicates: true,
@@ -53,6 +54,24 @@ export async function publishEvents(
     orderBy: { createdAt: 'asc' },
   });
   return { deliveryIds: pending.map((delivery) => delivery.id) };
+}
+
+/**
+ * Which tenant each event is about, by name as well as id: a platform-wide channel hears every
+ * tenant, and a person reading "changes detected" must know in which customer's tenant.
+ */
+async function tenantsAbout(db: DbClient, events: NewEvent[]) {
+  const ids = [...new Set(events.flatMap((event) => (event.tenantId ? [event.tenantId] : [])))];
+  const tenants = await db.tenant.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, slug: true, displayName: true },
+  });
+  return new Map(
+    tenants.map((tenant) => [
+      tenant.id,
+      { tenantId: tenant.id, tenantSlug: tenant.slug, tenantName: tenant.displayName },
+    ]),
+  );
 }
 
 /** One delivery of an event to one channel; a digest channel's waits for its window's end. */

@@ -108,6 +108,12 @@ test('a webhook channel made through the API gets its test event and a run’s c
   const changes = received('backup.changes.detected').map((request) => JSON.parse(request.body));
   const ofSecondRun = changes.find((event) => event.data.runId === second.id);
   expect(ofSecondRun).toBeDefined();
+  // A platform-wide channel hears every tenant: each event says which one, by name too.
+  expect(ofSecondRun.data).toMatchObject({
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
+    tenantName: tenant.displayName,
+  });
   expect(JSON.stringify(ofSecondRun.data)).toContain(profile.graphId);
   expect(JSON.stringify(ofSecondRun.data)).toContain('/description');
 
