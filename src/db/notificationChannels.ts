@@ -115,3 +115,89 @@ export async function insertTestEvent(
   await db.notificationDelivery.create({ data: row });
   return row.id as string;
 }
+
+/** A channel's encrypted secrets as the key rotation reads them (src/services/channelSecretRotation.ts). */
+export type ChannelSecretsRow = Pick<
+  NotificationChannel,
+  | 'id'
+  | 'tenantId'
+  | 'secretCiphertext'
+  | 'secretKeyId'
+  | 'previousSecretCiphertext'
+  | 'previousSecretKeyId'
+  | 'updatedAt'
+>;
+
+/** Channels with a secret (current or previous) not under `keyId`, by id after `afterId`. */
+export function listChannelSecretsNotUnderKey(
+  db: Db,
+  keyId: string,
+  page: { limit: number; afterId?: string },
+): Promise<ChannelSecretsRow[]> {
+  return db.notificationChannel.findMany({
+    where: {
+      // `not` leaves out null key ids: a slot without a secret needs nothing.
+      OR: [{ secretKeyId: { not: keyId } }, { previousSecretKeyId: { not: keyId } }],
+      ...(page.afterId ? { id: { gt: page.afterId } } : {}),
+    },
+    select: {
+      id: true,
+      tenantId: true,
+      secretCiphertext: true,
+      secretKeyId: true,
+      previousSecretCiphertext: true,
+      previousSecretKeyId: true,
+      updatedAt: true,
+    },
+    orderBy: { id: 'asc' },
+    take: page.limit,
+  });
+}
+
+/**
+ * Stores re-encrypted secrets, only if the row still holds both secrets as read (a rotation or
+ * edit through the API meanwhile wins). Re-encryption changes no setting, so updatedAt is kept.
+ */
+export async function replaceChannelSecrets(
+  db: DbClient,
+  read: ChannelSecretsRow,
+  next: Pick<
+    ChannelSecretsRow,
+    'secretCiphertext' | 'secretKeyId' | 'previousSecretCiphertext' | 'previousSecretKeyId'
+  >,
+): Promise<boolean> {
+  const { count } = await db.notificationChannel.updateMany({
+    where: {
+      id: read.id,
+      secretCiphertext: read.secretCiphertext,
+      secretKeyId: read.secretKeyId,
+      previousSecretCiphertext: read.previousSecretCiphertext,
+      previousSecretKeyId: read.previousSecretKeyId,
+    },
+    data: { ...next, updatedAt: read.updatedAt },
+  });
+  return count === 1;
+}
+
+/** How many channel secrets (current and previous slots together) each key id holds. */
+export async function countChannelSecretsByKey(db: Db): Promise<Record<string, number>> {
+  const [current, previous] = await Promise.all([
+    db.notificationChannel.groupBy({
+      by: ['secretKeyId'],
+      where: { secretKeyId: { not: null } },
+      _count: { _all: true },
+    }),
+    db.notificationChannel.groupBy({
+      by: ['previousSecretKeyId'],
+      where: { previousSecretKeyId: { not: null } },
+      _count: { _all: true },
+    }),
+  ]);
+  const counts: Record<string, number> = {};
+  const pairs = [
+    ...current.map((group) => [group.secretKeyId!, group._count._all] as const),
+    ...previous.map((group) => [group.previousSecretKeyId!, group._count._all] as const),
+  ];
+  for (const [keyId, count] of pairs) counts[keyId] = (counts[keyId] ?? 0) + count;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -17,6 +17,10 @@ export interface StoredChannelSecret {
 export class ChannelSecretCipher {
   constructor(private readonly ring: SecretKeyRing) {}
 
+  get activeKeyId(): string {
+    return this.ring.activeKeyId;
+  }
+
   encrypt(channelId: string, plaintext: string, slot: ChannelSecretSlot = 'current'): StoredChannelSecret {
     const keyId = this.ring.activeKeyId;
     const key = this.ring.key(keyId)!;

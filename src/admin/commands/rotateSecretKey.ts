@@ -1,4 +1,5 @@
 import { TenantSecretCipher } from '../../secrets';
+import { rotateChannelSecrets } from '../../services/channelSecretRotation';
 import { rotateTenantSecrets } from '../../services/secretRotation';
 import { rotateSettingValues } from '../../services/settingValueRotation';
 import { type AdminCommand, expectNoMoreArgs, takeOption, UsageError } from '../command';
@@ -7,7 +8,7 @@ export const rotateSecretKeyCommand: AdminCommand = {
   name: 'rotate-secret-key',
   usage: '[--batch-size <n>]',
   summary:
-    're-encrypt every tenant client secret (and stored encrypted setting value) not under SECRET_ENCRYPTION_KEY_ID with that key',
+    're-encrypt every tenant client secret (and stored encrypted setting value and notification channel secret) not under SECRET_ENCRYPTION_KEY_ID with that key',
   async run(args, deps) {
     const batchSize = Number(takeOption(args, 'batch-size') ?? 100);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
@@ -21,6 +22,7 @@ export const rotateSecretKeyCommand: AdminCommand = {
     const cipher = new TenantSecretCipher(secretKeys);
     const report = await rotateTenantSecrets(deps.db(), cipher, { batchSize });
     const values = await rotateSettingValues(deps.db(), cipher.settingValues, { batchSize });
+    const channels = await rotateChannelSecrets(deps.db(), cipher.channels, { batchSize });
     const counts = (byKey: Record<string, number>) =>
       Object.entries(byKey)
         .map(([keyId, count]) => `${keyId} ${count}`)
@@ -42,14 +44,26 @@ export const rotateSecretKeyCommand: AdminCommand = {
     deps.print(`setting values: ${counts(values.before)}; re-encrypted ${values.reencrypted}`);
     if (values.undecryptable > 0) deps.print(`undecryptable setting values: ${values.undecryptable}`);
     deps.print(`setting values after: ${counts(values.after)}`);
-    const remaining = [...Object.entries(report.after), ...Object.entries(values.after)].filter(
-      ([keyId]) => keyId !== report.activeKeyId,
-    );
+    // Webhook signing secrets (current and previous) and Teams URLs (src/secrets/channelSecrets.ts).
+    deps.print(`channel secrets: ${counts(channels.before)}; re-encrypted ${counts(channels.reencrypted)}`);
+    if (channels.changedMeanwhile > 0) {
+      deps.print(
+        `channels changed meanwhile through the API (left as written): ${channels.changedMeanwhile}`,
+      );
+    }
+    if (channels.undecryptable.length > 0) {
+      deps.print(`undecryptable channel secrets: ${channels.undecryptable.length}`);
+      for (const channelId of channels.undecryptable) deps.print(`  notification channel ${channelId}`);
+    }
+    deps.print(`channel secrets after: ${counts(channels.after)}`);
+    const remaining = [report.after, values.after, channels.after]
+      .flatMap((byKey) => Object.entries(byKey))
+      .filter(([keyId]) => keyId !== report.activeKeyId);
     if (remaining.length > 0) {
       deps.print('some secrets are not under the active key yet; fix the above and run the command again');
       return 1;
     }
-    deps.print('every tenant secret is under the active key; older keys can now be removed');
+    deps.print('every stored secret is under the active key; older keys can now be removed');
     return 0;
   },
 };
