@@ -9,7 +9,7 @@ import Ajv from 'ajv';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { NotificationChannel, Prisma } from '../../src/db/client';
-import { resetDeliveryForReplay } from '../../src/db/notificationDeliveries';
+import { claimDigest, resetDeliveryForReplay } from '../../src/db/notificationDeliveries';
 import { publishEvents } from '../../src/db/notificationEvents';
 import type { EmulatorTls } from '../../src/emulator/tls';
 import { GraphClientFactory } from '../../src/graph';
@@ -368,6 +368,48 @@ describe('webhook delivery', () => {
     expect(rows.filter((row) => row.eventId !== null).map((row) => [row.status, row.digestId])).toEqual(
       Array(3).fill(['batched', digest?.id]),
     );
+  });
+});
+
+describe('a digest claim run again after it committed', () => {
+  it('still delivers the digest it made (the second claim returns it, not "batched")', async () => {
+    const target = await receiver(() => ({ status: 200 }));
+    const hook = await channel(
+      { kind: 'webhook', url: `${target.origin}/digest-retry`, digest: 'hourly' },
+      { current: newSecret() },
+    );
+    const types: EventType[] = ['backup.run.failed', 'tenant.credentials.failing'];
+    const deliveries = await publish(hook, types, ['0s', '1s'], async () => {
+      await stack.db.notificationDelivery.updateMany({
+        where: { channelId: hook.id },
+        data: { digestWindowEnd: new Date(Date.now() + 5_000) },
+      });
+    });
+    expect(deliveries).toHaveLength(2);
+    const claimant = deliveries[0]!.id;
+    // Both workflows planned and sleep until the window's end.
+    for (const delivery of deliveries)
+      await eventually(
+        async () => {
+          const { events } = await stack.temporal.workflow
+            .getHandle(deliveryWorkflowId(delivery.id))
+            .fetchHistory();
+          return (events ?? []).some((event) => event.timerStartedEventAttributes);
+        },
+        { what: 'the window timer' },
+      );
+    // The claimant's claimDigest committed, then its worker died before Temporal heard of it:
+    // Temporal runs the activity again with the same delivery id (here, when the timer fires).
+    expect(await claimDigest(stack.db, claimant)).toMatchObject({ state: 'claimed', count: 2 });
+    await eventually(async () => target.requests.length > 0, { what: 'the digest', timeoutMs: 30_000 });
+    const digests = await stack.db.notificationDelivery.findMany({
+      where: { channelId: hook.id, eventId: null },
+    });
+    expect(digests).toHaveLength(1);
+    expect((await finished(digests[0]!.id)).status).toBe('succeeded');
+    expect(target.requests).toHaveLength(1);
+    expect(target.requests[0]!.headers['webhook-id']).toBe(digests[0]!.webhookId);
+    expect(JSON.parse(target.requests[0]!.body).data.count).toBe(2);
   });
 });
 
