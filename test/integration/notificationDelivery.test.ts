@@ -555,6 +555,52 @@ describe('e-mail delivery', () => {
   });
 });
 
+describe('e-mail with SMTP authentication', () => {
+  const smtpOf = (port: number) => ({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    user: 'tenantvault',
+    password: `smtp-password-${randomUUID()}`,
+    from: 'alerts@tenantvault.test',
+    trustedCaPem: tls.caPem,
+  });
+
+  it('never sends SMTP_PASSWORD over a connection without TLS (a server not offering STARTTLS)', async () => {
+    const sink = await startSmtpSink({ auth: true });
+    try {
+      notifications.smtp = smtpOf(sink.port);
+      const email = await channel({ kind: 'email', recipients: ['ops@contoso.test'] });
+      const [delivery] = await publish(email, ['backup.run.failed'], ['0s']);
+      const done = await finished(delivery!.id);
+
+      expect(sink.logins).toEqual([]);
+      expect(sink.messages).toHaveLength(0);
+      expect(done.status).toBe('failed');
+      expect(done.lastError).not.toContain(notifications.smtp.password);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('logs in after STARTTLS and sends', async () => {
+    const sink = await startSmtpSink({ auth: true, tls });
+    try {
+      const smtp = smtpOf(sink.port);
+      notifications.smtp = smtp;
+      const email = await channel({ kind: 'email', recipients: ['ops@contoso.test'] });
+      const [delivery] = await publish(email, ['backup.run.failed'], ['0s']);
+      const done = await finished(delivery!.id);
+
+      expect(done.status).toBe('succeeded');
+      expect(sink.logins).toEqual([{ username: 'tenantvault', password: smtp.password, overTls: true }]);
+      expect(sink.messages).toHaveLength(1);
+    } finally {
+      await sink.close();
+    }
+  });
+});
+
 describe('in-app delivery', () => {
   it("notifies the tenant's owners and managers once", async () => {
     const manager = await stack.userWithRole('manager');

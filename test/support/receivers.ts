@@ -69,16 +69,33 @@ export const testTls = () => loadOrCreateTls();
 export interface SmtpSink {
   port: number;
   messages: { envelopeTo: string[]; mail: ParsedMail }[];
+  /** Credentials clients logged in with, and whether the connection was TLS by then. */
+  logins: { username: string; password: string; overTls: boolean }[];
   close(): Promise<void>;
 }
 
-/** An SMTP server on loopback that accepts everything, without STARTTLS or authentication. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * An SMTP server on loopback that accepts everything. By default without STARTTLS or
+ * authentication; `auth` makes it ask for a login (accepting any), offering STARTTLS only when
+ * given a certificate (`tls`) and accepting a login without TLS otherwise, as a careless or
+ * downgraded server would.
+ */
+export async function startSmtpSink(
+  options: { auth?: boolean; tls?: { certPem: string; keyPem: string } } = {},
+): Promise<SmtpSink> {
   const messages: SmtpSink['messages'] = [];
+  const logins: SmtpSink['logins'] = [];
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    ...(options.auth
+      ? { authOptional: false, allowInsecureAuth: true, authMethods: ['PLAIN', 'LOGIN'] }
+      : { authOptional: true }),
+    disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
+    ...(options.tls ? { key: options.tls.keyPem, cert: options.tls.certPem } : {}),
+    onAuth(auth, session, callback) {
+      logins.push({ username: auth.username ?? '', password: auth.password ?? '', overTls: session.secure });
+      callback(null, { user: auth.username });
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -90,5 +107,5 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { port, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port, messages, logins, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
