@@ -276,6 +276,37 @@ describe('webhook delivery', () => {
     expect(told[0]?.data).toMatchObject({ channelId: hook.id });
   });
 
+  it('disables the channel on 410 Gone even when the attempt could not be recorded', async () => {
+    const target = await receiver(() => ({ status: 410 }));
+    const hook = await channel({ kind: 'webhook', url: `${target.origin}/gone` }, { current: newSecret() });
+    // The attempt's record fails after the receiver said 410 (here a database error; a worker
+    // dying after the record would leave the delivery failed and no later attempt to disable it):
+    // the 410 must disable the channel whatever happens to the record.
+    const fail = `fail_attempt_${randomUUID().replaceAll('-', '')}`;
+    const [delivery] = await publish(hook, ['backup.run.failed'], ['0s', '1s'], async () => {
+      const [ours] = await stack.db.notificationDelivery.findMany({ where: { channelId: hook.id } });
+      await stack.db.$executeRawUnsafe(
+        `CREATE FUNCTION ${fail}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.delivery_id = '${ours!.id}'::uuid THEN RAISE EXCEPTION 'attempt lost'; END IF; RETURN NEW; END $$`,
+      );
+      await stack.db.$executeRawUnsafe(
+        `CREATE TRIGGER ${fail} BEFORE INSERT ON notification_delivery_attempts FOR EACH ROW EXECUTE FUNCTION ${fail}()`,
+      );
+    });
+    try {
+      await finished(delivery!.id);
+      expect(target.requests).toHaveLength(1);
+      const disabled = await stack.db.notificationChannel.findUniqueOrThrow({ where: { id: hook.id } });
+      expect(disabled).toMatchObject({ enabled: false, disabledReason: 'gone' });
+      const audit = await stack.db.auditLog.count({
+        where: { resourceId: hook.id, action: 'notification_channel.disabled' },
+      });
+      expect(audit).toBe(1);
+    } finally {
+      await stack.db.$executeRawUnsafe(`DROP TRIGGER ${fail} ON notification_delivery_attempts`);
+      await stack.db.$executeRawUnsafe(`DROP FUNCTION ${fail}()`);
+    }
+  });
+
   it('does not follow a redirect: the Location gets nothing and the attempt failed', async () => {
     const elsewhere = await receiver(() => ({ status: 204 }));
     const target = await receiver(() => ({
