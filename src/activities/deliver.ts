@@ -156,6 +156,9 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       const durationMs = Date.now() - startedAt.getTime();
       const retryable = !FINAL_OUTCOMES.includes(result.outcome) && nextAttemptInMs !== null;
       const delay = Math.max(nextAttemptInMs ?? 0, result.retryAfterMs ?? 0);
+      // Before the record: once the record says failed, no later attempt of this delivery sends,
+      // so a worker dying between the two would leave a gone receiver's channel enabled.
+      if (result.outcome === 'gone') await disableGoneChannel(db, delivery.channel, deliveryId);
       await recordAttempt(db, {
         deliveryId,
         startedAt,
@@ -166,7 +169,6 @@ export function createDeliveryActivities(deps: ActivityDeps) {
         status: result.outcome === 'succeeded' ? 'succeeded' : retryable ? 'pending' : 'failed',
         nextAttemptAt: retryable ? new Date(Date.now() + delay) : null,
       });
-      if (result.outcome === 'gone') await disableGoneChannel(db, delivery.channel, deliveryId);
       deps.logger.info(
         {
           deliveryId,

@@ -104,7 +104,8 @@ const flag = z
 /**
  * The SMTP server e-mail channels are sent through (worker only). Unset SMTP_HOST: e-mail
  * deliveries fail saying so. SMTP_SECURE=true is TLS from the first byte (port 465); otherwise
- * the connection upgrades with STARTTLS when the server offers it. The password is never logged.
+ * the connection upgrades with STARTTLS when the server offers it, and must when SMTP_USER is set
+ * (the password is never sent without TLS). The password is never logged.
  */
 const smtpVars = z.object({
   SMTP_HOST: z.string().min(1).optional(),

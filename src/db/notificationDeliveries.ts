@@ -1,6 +1,6 @@
 // The delivery side of notifications: what an attempt needs to send, recording each attempt,
 // folding a digest window's deliveries into one, and disabling a channel whose receiver is gone.
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { appendAudit } from './audit';
 import type { Db, DbClient, NotificationChannel, NotificationEvent, Prisma, TenantRole } from './client';
 import { newWebhookId } from './notificationEvents';
@@ -91,7 +91,9 @@ export type DigestClaim =
 /**
  * Folds every pending delivery of the channel whose window ended by `deliveryId`'s window end
  * into one new digest delivery (no event of its own), in one transaction with the channel row
- * locked: two workflows of the same window waking together make one digest, not two.
+ * locked: two workflows of the same window waking together make one digest, not two. The
+ * digest's id derives from the claimant's, so a claim run again after it committed (its worker
+ * died before Temporal heard) finds its own digest instead of answering `batched` and losing it.
  */
 export async function claimDigest(db: Db, deliveryId: string): Promise<DigestClaim> {
   return db.$transaction(async (tx) => {
@@ -100,6 +102,11 @@ export async function claimDigest(db: Db, deliveryId: string): Promise<DigestCla
     await tx.$queryRaw`SELECT id FROM notification_channels WHERE id = ${own.channelId}::uuid FOR UPDATE`;
     const current = await tx.notificationDelivery.findUnique({ where: { id: deliveryId } });
     if (!current) return { state: 'missing' };
+    const digestDeliveryId = digestIdOf(deliveryId);
+    if (current.status === 'batched' && current.digestId === digestDeliveryId) {
+      const count = await tx.notificationDelivery.count({ where: { digestId: digestDeliveryId } });
+      return { state: 'claimed', digestDeliveryId, count };
+    }
     if (current.status === 'batched') return { state: 'batched' };
     if (current.status !== 'pending' || current.digestWindowEnd === null) return { state: 'done' };
     const members = await tx.notificationDelivery.findMany({
@@ -111,7 +118,6 @@ export async function claimDigest(db: Db, deliveryId: string): Promise<DigestCla
       },
       select: { id: true },
     });
-    const digestDeliveryId = randomUUID();
     await tx.notificationDelivery.create({
       data: {
         id: digestDeliveryId,
@@ -127,6 +133,15 @@ export async function claimDigest(db: Db, deliveryId: string): Promise<DigestCla
     });
     return { state: 'claimed', digestDeliveryId, count: members.length };
   });
+}
+
+/** The id of the digest `claimantId` makes: a UUID (version 8, name-based) from a SHA-256 of it. */
+export function digestIdOf(claimantId: string): string {
+  const bytes = createHash('sha256').update(`notification-digest:${claimantId}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   logger.info('worker stopped');
 }
 
+/** The SMTP server; NOTIFICATION_CA_FILE is trusted for its STARTTLS or TLS too (a private CA). */
 function smtpSettingsOf(config: WorkerConfig): SmtpSettings {
   return {
     host: config.SMTP_HOST!,
@@ -75,6 +76,9 @@ function smtpSettingsOf(config: WorkerConfig): SmtpSettings {
     from: config.SMTP_FROM!,
     ...(config.SMTP_USER ? { user: config.SMTP_USER } : {}),
     ...(config.SMTP_PASSWORD ? { password: config.SMTP_PASSWORD } : {}),
+    ...(config.NOTIFICATION_CA_FILE
+      ? { trustedCaPem: readFileSync(config.NOTIFICATION_CA_FILE, 'utf8') }
+      : {}),
   };
 }
 

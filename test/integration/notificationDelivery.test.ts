@@ -9,7 +9,7 @@ import Ajv from 'ajv';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { NotificationChannel, Prisma } from '../../src/db/client';
-import { resetDeliveryForReplay } from '../../src/db/notificationDeliveries';
+import { claimDigest, resetDeliveryForReplay } from '../../src/db/notificationDeliveries';
 import { publishEvents } from '../../src/db/notificationEvents';
 import type { EmulatorTls } from '../../src/emulator/tls';
 import { GraphClientFactory } from '../../src/graph';
@@ -276,6 +276,37 @@ describe('webhook delivery', () => {
     expect(told[0]?.data).toMatchObject({ channelId: hook.id });
   });
 
+  it('disables the channel on 410 Gone even when the attempt could not be recorded', async () => {
+    const target = await receiver(() => ({ status: 410 }));
+    const hook = await channel({ kind: 'webhook', url: `${target.origin}/gone` }, { current: newSecret() });
+    // The attempt's record fails after the receiver said 410 (here a database error; a worker
+    // dying after the record would leave the delivery failed and no later attempt to disable it):
+    // the 410 must disable the channel whatever happens to the record.
+    const fail = `fail_attempt_${randomUUID().replaceAll('-', '')}`;
+    const [delivery] = await publish(hook, ['backup.run.failed'], ['0s', '1s'], async () => {
+      const [ours] = await stack.db.notificationDelivery.findMany({ where: { channelId: hook.id } });
+      await stack.db.$executeRawUnsafe(
+        `CREATE FUNCTION ${fail}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.delivery_id = '${ours!.id}'::uuid THEN RAISE EXCEPTION 'attempt lost'; END IF; RETURN NEW; END $$`,
+      );
+      await stack.db.$executeRawUnsafe(
+        `CREATE TRIGGER ${fail} BEFORE INSERT ON notification_delivery_attempts FOR EACH ROW EXECUTE FUNCTION ${fail}()`,
+      );
+    });
+    try {
+      await finished(delivery!.id);
+      expect(target.requests).toHaveLength(1);
+      const disabled = await stack.db.notificationChannel.findUniqueOrThrow({ where: { id: hook.id } });
+      expect(disabled).toMatchObject({ enabled: false, disabledReason: 'gone' });
+      const audit = await stack.db.auditLog.count({
+        where: { resourceId: hook.id, action: 'notification_channel.disabled' },
+      });
+      expect(audit).toBe(1);
+    } finally {
+      await stack.db.$executeRawUnsafe(`DROP TRIGGER ${fail} ON notification_delivery_attempts`);
+      await stack.db.$executeRawUnsafe(`DROP FUNCTION ${fail}()`);
+    }
+  });
+
   it('does not follow a redirect: the Location gets nothing and the attempt failed', async () => {
     const elsewhere = await receiver(() => ({ status: 204 }));
     const target = await receiver(() => ({
@@ -368,6 +399,48 @@ describe('webhook delivery', () => {
     expect(rows.filter((row) => row.eventId !== null).map((row) => [row.status, row.digestId])).toEqual(
       Array(3).fill(['batched', digest?.id]),
     );
+  });
+});
+
+describe('a digest claim run again after it committed', () => {
+  it('still delivers the digest it made (the second claim returns it, not "batched")', async () => {
+    const target = await receiver(() => ({ status: 200 }));
+    const hook = await channel(
+      { kind: 'webhook', url: `${target.origin}/digest-retry`, digest: 'hourly' },
+      { current: newSecret() },
+    );
+    const types: EventType[] = ['backup.run.failed', 'tenant.credentials.failing'];
+    const deliveries = await publish(hook, types, ['0s', '1s'], async () => {
+      await stack.db.notificationDelivery.updateMany({
+        where: { channelId: hook.id },
+        data: { digestWindowEnd: new Date(Date.now() + 5_000) },
+      });
+    });
+    expect(deliveries).toHaveLength(2);
+    const claimant = deliveries[0]!.id;
+    // Both workflows planned and sleep until the window's end.
+    for (const delivery of deliveries)
+      await eventually(
+        async () => {
+          const { events } = await stack.temporal.workflow
+            .getHandle(deliveryWorkflowId(delivery.id))
+            .fetchHistory();
+          return (events ?? []).some((event) => event.timerStartedEventAttributes);
+        },
+        { what: 'the window timer' },
+      );
+    // The claimant's claimDigest committed, then its worker died before Temporal heard of it:
+    // Temporal runs the activity again with the same delivery id (here, when the timer fires).
+    expect(await claimDigest(stack.db, claimant)).toMatchObject({ state: 'claimed', count: 2 });
+    await eventually(async () => target.requests.length > 0, { what: 'the digest', timeoutMs: 30_000 });
+    const digests = await stack.db.notificationDelivery.findMany({
+      where: { channelId: hook.id, eventId: null },
+    });
+    expect(digests).toHaveLength(1);
+    expect((await finished(digests[0]!.id)).status).toBe('succeeded');
+    expect(target.requests).toHaveLength(1);
+    expect(target.requests[0]!.headers['webhook-id']).toBe(digests[0]!.webhookId);
+    expect(JSON.parse(target.requests[0]!.body).data.count).toBe(2);
   });
 });
 
@@ -507,6 +580,52 @@ describe('e-mail delivery', () => {
       expect(mail.text).toContain(`Open: http://localhost:3000/v1/tenants/${stack.tenant.id}/runs/`);
       expect(mail.html).toContain('Contoso &lt;test&gt;');
       expect(mail.html).not.toContain('<test>');
+    } finally {
+      await sink.close();
+    }
+  });
+});
+
+describe('e-mail with SMTP authentication', () => {
+  const smtpOf = (port: number) => ({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    user: 'tenantvault',
+    password: `smtp-password-${randomUUID()}`,
+    from: 'alerts@tenantvault.test',
+    trustedCaPem: tls.caPem,
+  });
+
+  it('never sends SMTP_PASSWORD over a connection without TLS (a server not offering STARTTLS)', async () => {
+    const sink = await startSmtpSink({ auth: true });
+    try {
+      notifications.smtp = smtpOf(sink.port);
+      const email = await channel({ kind: 'email', recipients: ['ops@contoso.test'] });
+      const [delivery] = await publish(email, ['backup.run.failed'], ['0s']);
+      const done = await finished(delivery!.id);
+
+      expect(sink.logins).toEqual([]);
+      expect(sink.messages).toHaveLength(0);
+      expect(done.status).toBe('failed');
+      expect(done.lastError).not.toContain(notifications.smtp.password);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('logs in after STARTTLS and sends', async () => {
+    const sink = await startSmtpSink({ auth: true, tls });
+    try {
+      const smtp = smtpOf(sink.port);
+      notifications.smtp = smtp;
+      const email = await channel({ kind: 'email', recipients: ['ops@contoso.test'] });
+      const [delivery] = await publish(email, ['backup.run.failed'], ['0s']);
+      const done = await finished(delivery!.id);
+
+      expect(done.status).toBe('succeeded');
+      expect(sink.logins).toEqual([{ username: 'tenantvault', password: smtp.password, overTls: true }]);
+      expect(sink.messages).toHaveLength(1);
     } finally {
       await sink.close();
     }

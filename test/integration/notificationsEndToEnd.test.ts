@@ -130,10 +130,11 @@ test('a webhook channel made through the API gets its test event and a run’s c
 
 test('an e-mail goes out through a worker process that logs no SMTP password and keeps it out of Temporal histories', async () => {
   const canary = `smtp-canary-${randomUUID()}`;
-  const sink = await startSmtpSink({ user: 'tenantvault', password: canary });
+  const tls = await testTls();
+  const sink = await startSmtpSink({ auth: true, tls });
   const taskQueue = `notify-e2e-${randomUUID()}`;
   const caFile = join(tmpdir(), `tenantvault-e2e-ca-${process.pid}.pem`);
-  writeFileSync(caFile, stack.emulator.caPem);
+  writeFileSync(caFile, tls.caPem);
   const worker = await startWorkerProcess({
     taskQueue,
     emulator: stack.emulator,
@@ -144,6 +145,8 @@ test('an e-mail goes out through a worker process that logs no SMTP password and
       SMTP_USER: 'tenantvault',
       SMTP_PASSWORD: canary,
       SMTP_FROM: 'TenantVault <alerts@tenantvault.example>',
+      // The sink's certificate: the login must go over STARTTLS, never in the clear.
+      NOTIFICATION_CA_FILE: caFile,
     },
   });
   try {
@@ -178,7 +181,7 @@ test('an e-mail goes out through a worker process that logs no SMTP password and
     });
     await until(() => expect(sink.messages).toHaveLength(1));
     expect(sink.messages[0]!.envelopeTo).toEqual(['oncall@msp.example']);
-    expect(sink.authenticated).toEqual([{ user: 'tenantvault', passwordMatched: true }]);
+    expect(sink.logins).toEqual([{ username: 'tenantvault', password: canary, overTls: true }]);
     const history = await historyText(stack.temporal, deliveryWorkflowId(mine[0]!.id));
     expect(history).toContain(mine[0]!.id);
     expect(history).not.toContain(canary);

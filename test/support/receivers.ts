@@ -69,30 +69,32 @@ export const testTls = () => loadOrCreateTls();
 export interface SmtpSink {
   port: number;
   messages: { envelopeTo: string[]; mail: ParsedMail }[];
-  /** Each AUTH the sink saw (when it requires one): the user, and whether the password matched. */
-  authenticated: { user: string | undefined; passwordMatched: boolean }[];
+  /** Credentials clients logged in with, and whether the connection was TLS by then. */
+  logins: { username: string; password: string; overTls: boolean }[];
   close(): Promise<void>;
 }
 
 /**
- * An SMTP server on loopback that accepts everything, without STARTTLS; without `auth` it takes
- * no authentication, with it it requires that user and password (over plain text on loopback,
- * which smtp-server allows only when told: allowInsecureAuth).
+ * An SMTP server on loopback that accepts everything. By default without STARTTLS or
+ * authentication; `auth` makes it ask for a login (accepting any), offering STARTTLS only when
+ * given a certificate (`tls`) and accepting a login without TLS otherwise, as a careless or
+ * downgraded server would.
  */
-export async function startSmtpSink(auth?: { user: string; password: string }): Promise<SmtpSink> {
+export async function startSmtpSink(
+  options: { auth?: boolean; tls?: { certPem: string; keyPem: string } } = {},
+): Promise<SmtpSink> {
   const messages: SmtpSink['messages'] = [];
-  const authenticated: SmtpSink['authenticated'] = [];
+  const logins: SmtpSink['logins'] = [];
   const server = new SMTPServer({
-    authOptional: auth === undefined,
-    allowInsecureAuth: true,
-    disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     logger: false,
-    onAuth(credentials, _session, callback) {
-      const passwordMatched = credentials.password === auth?.password;
-      authenticated.push({ user: credentials.username, passwordMatched });
-      if (credentials.username !== auth?.user || !passwordMatched)
-        return callback(new Error('bad credentials'));
-      callback(null, { user: credentials.username });
+    ...(options.auth
+      ? { authOptional: false, allowInsecureAuth: true, authMethods: ['PLAIN', 'LOGIN'] }
+      : { authOptional: true }),
+    disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
+    ...(options.tls ? { key: options.tls.keyPem, cert: options.tls.certPem } : {}),
+    onAuth(auth, session, callback) {
+      logins.push({ username: auth.username ?? '', password: auth.password ?? '', overTls: session.secure });
+      callback(null, { user: auth.username });
     },
     onData(stream, session, callback) {
       simpleParser(stream)
@@ -105,10 +107,5 @@ export async function startSmtpSink(auth?: { user: string; password: string }): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return {
-    port,
-    messages,
-    authenticated,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return { port, messages, logins, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

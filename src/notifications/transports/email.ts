@@ -7,7 +7,11 @@ import type { SendResult } from './outcome';
 export interface SmtpSettings {
   host: string;
   port: number;
-  /** TLS from the first byte (465); otherwise STARTTLS when the server offers it. */
+  /**
+   * TLS from the first byte (465); otherwise STARTTLS when the server offers it, and required
+   * when there is a password to send (a server or a man in the middle that leaves STARTTLS out
+   * would otherwise get it in the clear).
+   */
   secure: boolean;
   user?: string;
   password?: string;
@@ -23,7 +27,9 @@ export function createSmtpTransport(settings: SmtpSettings): Transporter {
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
-    ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
+    ...(settings.user
+      ? { auth: { user: settings.user, pass: settings.password ?? '' }, requireTLS: !settings.secure }
+      : {}),
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,
