@@ -107,6 +107,8 @@ async function main(): Promise<void> {
         .filter(Boolean)
         .join(','),
       NOTIFICATION_ENDPOINT_ALLOWLIST: loopbackReceivers,
+      // Links in events, cards and e-mails must reach this API, also when PORT moves it.
+      PUBLIC_API_URL: process.env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
       ...secretKeys,
     };
     await Promise.all([

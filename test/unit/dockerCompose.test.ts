@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { loadApiConfig, loadWorkerConfig } from '../../src/config/env';
 import { BACKUP_TASK_QUEUE, SEARCH_ATTRIBUTES } from '../../src/shared/constants';
 
 const root = resolve(__dirname, '..', '..');
@@ -199,6 +200,42 @@ describe('docker-compose.yml', () => {
     const api = environment(service('api')).GRAPH_ENDPOINT_ALLOWLIST;
     expect(api).toMatch(/^\$\{GRAPH_ENDPOINT_ALLOWLIST:-\}$/);
     expect(environment(service('worker')).GRAPH_ENDPOINT_ALLOWLIST).toBe(api);
+  });
+
+  it('gives api and worker one NOTIFICATION_ENDPOINT_ALLOWLIST, empty (public receivers only) unless set', () => {
+    const api = environment(service('api')).NOTIFICATION_ENDPOINT_ALLOWLIST;
+    expect(api).toMatch(/^\$\{NOTIFICATION_ENDPOINT_ALLOWLIST:-\}$/);
+    expect(environment(service('worker')).NOTIFICATION_ENDPOINT_ALLOWLIST).toBe(api);
+  });
+
+  it('gives api and worker one PUBLIC_API_URL, the published API port unless set', () => {
+    const api = environment(service('api')).PUBLIC_API_URL;
+    expect(api).toMatch(/^\$\{PUBLIC_API_URL:-http:\/\/localhost:3000\}$/);
+    expect(environment(service('worker')).PUBLIC_API_URL).toBe(api);
+  });
+
+  // What Compose hands the containers when .env sets only the required keys: the app's own
+  // config validation must accept it (an empty SMTP_HOST, say, would stop the worker).
+  it('starts api and worker with only the required variables set', () => {
+    const required = {
+      SECRET_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      SECRET_ENCRYPTION_KEY_ID: 'k1',
+    };
+    const interpolated = (svc: Service) =>
+      Object.fromEntries(
+        Object.entries(environment(svc)).map(([key, value]) => [
+          key,
+          value.replace(
+            /\$\{(\w+)(?::([-?])([^}]*))?\}/g,
+            (_match, name: string, kind?: string, rest?: string) =>
+              name in required ? required[name as keyof typeof required] : kind === '-' ? (rest ?? '') : '',
+          ),
+        ]),
+      );
+    const worker = loadWorkerConfig(interpolated(service('worker')));
+    expect(worker.SMTP_HOST).toBeUndefined();
+    expect(worker.PUBLIC_API_URL).toBe('http://localhost:3000');
+    expect(loadApiConfig(interpolated(service('api'))).PUBLIC_API_URL).toBe('http://localhost:3000');
   });
 
   it('points the app at the compose postgres and temporal services', () => {
