@@ -3,7 +3,7 @@
 // lookup names the scope, so an id of another tenant's channel finds nothing.
 import { randomUUID } from 'node:crypto';
 import type { Db, DbClient, NotificationChannel, Prisma } from './client';
-import { deliveryRow } from './notificationEvents';
+import { deliveryRow, tenantsAbout } from './notificationEvents';
 import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 
 /** The channel's tenant, or null: platform-wide. */
@@ -101,13 +101,14 @@ export async function insertTestEvent(
   data: Prisma.InputJsonObject,
   now = new Date(),
 ): Promise<string> {
+  const about = channel.tenantId ? (await tenantsAbout(db, [channel.tenantId])).get(channel.tenantId) : {};
   const event = await db.notificationEvent.create({
     data: {
       tenantId: channel.tenantId,
       type: 'notification.test',
       causeKey: `test:${randomUUID()}`,
       attributes: {},
-      data,
+      data: { ...about, ...data },
       createdAt: now,
     },
   });

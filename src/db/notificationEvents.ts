@@ -18,7 +18,10 @@ export async function publishEvents(
   now = new Date(),
 ): Promise<PublishedDeliveries> {
   if (events.length === 0) return { deliveryIds: [] };
-  const about = await tenantsAbout(db, events);
+  const about = await tenantsAbout(
+    db,
+    events.map((event) => event.tenantId),
+  );
   const created = await db.notificationEvent.createManyAndReturn({
     data: events.map((event) => ({
       tenantId: event.tenantId,
@@ -60,8 +63,8 @@ export async function publishEvents(
  * Which tenant each event is about, by name as well as id: a platform-wide channel hears every
  * tenant, and a person reading "changes detected" must know in which customer's tenant.
  */
-async function tenantsAbout(db: DbClient, events: NewEvent[]) {
-  const ids = [...new Set(events.flatMap((event) => (event.tenantId ? [event.tenantId] : [])))];
+export async function tenantsAbout(db: DbClient, tenantIds: (string | null)[]) {
+  const ids = [...new Set(tenantIds.flatMap((id) => (id ? [id] : [])))];
   const tenants = await db.tenant.findMany({
     where: { id: { in: ids } },
     select: { id: true, slug: true, displayName: true },

@@ -79,6 +79,10 @@ test('a webhook channel made through the API gets its test event and a run’s c
   const tested = await app.api(`${channels}/${channelId}/test`, { method: 'POST' });
   expect(tested.status).toBe(202);
   await until(() => expect(received('notification.test')).toHaveLength(1));
+  expect(JSON.parse(received('notification.test')[0]!.body).data).toMatchObject({
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
+  });
 
   const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['deviceConfiguration'] });
   const first = await runToCompletion(stack, tenant.id, schedule.id);
