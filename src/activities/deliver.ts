@@ -32,6 +32,8 @@ export interface DeliveryPlan {
 
 export interface AttemptInput {
   deliveryId: string;
+  /** The replay the workflow serves: a delivery replayed since then is no longer its to send. */
+  replay: number;
   /** Delay before the next attempt of the schedule, or null for the last attempt. */
   nextAttemptInMs: number | null;
 }
@@ -123,10 +125,16 @@ export function createDeliveryActivities(deps: ActivityDeps) {
   }
 
   return {
-    async planDelivery({ deliveryId }: { deliveryId: string }): Promise<DeliveryPlan> {
+    async planDelivery({
+      deliveryId,
+      replay,
+    }: {
+      deliveryId: string;
+      replay: number;
+    }): Promise<DeliveryPlan> {
       const delivery = await db.notificationDelivery.findUnique({ where: { id: deliveryId } });
       if (!delivery) return { state: 'missing' };
-      if (delivery.status !== 'pending') return { state: 'done' };
+      if (delivery.status !== 'pending' || delivery.replays !== replay) return { state: 'done' };
       return delivery.eventId !== null && delivery.digestWindowEnd
         ? { state: 'pending', digestWindowEndMs: delivery.digestWindowEnd.getTime() }
         : { state: 'pending' };
@@ -136,17 +144,22 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       return claimDigestRows(db, deliveryId);
     },
 
-    async attemptDelivery({ deliveryId, nextAttemptInMs }: AttemptInput): Promise<AttemptAnswer> {
+    async attemptDelivery({ deliveryId, replay, nextAttemptInMs }: AttemptInput): Promise<AttemptAnswer> {
       const config = notifications();
       const delivery = await findDeliveryToSend(db, deliveryId);
-      // A replay resets the row to pending and starts a new workflow; a finished one sends nothing.
-      if (delivery?.status !== 'pending') return { outcome: 'stopped' };
+      // A finished delivery sends nothing; nor does one replayed since: its replay's workflow sends.
+      if (delivery?.status !== 'pending' || delivery.replays !== replay) return { outcome: 'stopped' };
       if (!delivery.channel.enabled) {
-        await failPendingDelivery(db, deliveryId, 'the channel was disabled before this delivery was sent');
+        await failPendingDelivery(
+          db,
+          deliveryId,
+          replay,
+          'the channel was disabled before this delivery was sent',
+        );
         return { outcome: 'stopped' };
       }
       if (delivery.events.length === 0) {
-        await failPendingDelivery(db, deliveryId, 'the delivery has no event left to send');
+        await failPendingDelivery(db, deliveryId, replay, 'the delivery has no event left to send');
         return { outcome: 'stopped' };
       }
       const startedAt = new Date();
@@ -161,6 +174,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       if (result.outcome === 'gone') await disableGoneChannel(db, delivery.channel, deliveryId);
       await recordAttempt(db, {
         deliveryId,
+        replay,
         startedAt,
         durationMs,
         outcome: result.outcome,
@@ -184,8 +198,8 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       };
     },
 
-    async finishDelivery({ deliveryId }: { deliveryId: string }): Promise<void> {
-      await failPendingDelivery(db, deliveryId, 'every attempt of the retry schedule failed');
+    async finishDelivery({ deliveryId, replay }: { deliveryId: string; replay: number }): Promise<void> {
+      await failPendingDelivery(db, deliveryId, replay, 'every attempt of the retry schedule failed');
     },
   };
 }

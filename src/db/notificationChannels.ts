@@ -79,19 +79,6 @@ export function findDelivery(db: DbClient, channelId: string, deliveryId: string
 export type DeliveryWithAttempts = NonNullable<Awaited<ReturnType<typeof findDelivery>>>;
 
 /**
- * A finished delivery (succeeded or failed) pending again, with the same webhook-id and its
- * attempts kept (new ones number on); workflowStartedAt null so the reconciler's relay starts it
- * if this process dies before it does. False when it was not finished (pending, batched).
- */
-export async function reopenDelivery(db: DbClient, channelId: string, deliveryId: string): Promise<boolean> {
-  const { count } = await db.notificationDelivery.updateMany({
-    where: { id: deliveryId, channelId, status: { in: ['succeeded', 'failed'] } },
-    data: { status: 'pending', deliveredAt: null, nextAttemptAt: null, workflowStartedAt: null },
-  });
-  return count > 0;
-}
-
-/**
  * A `notification.test` event and its one delivery, to this channel only: the test bypasses the
  * channel's subscriptions and its digest (it is sent at once).
  */

@@ -10,6 +10,7 @@ export interface DeliveryToSend {
   id: string;
   webhookId: string;
   status: string;
+  replays: number;
   attemptCount: number;
   channel: NotificationChannel;
   /** The event, or for a digest delivery (no event of its own) the events folded into it. */
@@ -37,6 +38,8 @@ export async function findDeliveryToSend(db: DbClient, deliveryId: string): Prom
 
 export interface AttemptRecord {
   deliveryId: string;
+  /** The replay the attempt belongs to: it changes the delivery's state only if still current. */
+  replay: number;
   startedAt: Date;
   durationMs: number;
   outcome: string;
@@ -47,18 +50,31 @@ export interface AttemptRecord {
   nextAttemptAt: Date | null;
 }
 
-/** The attempt row and the delivery's summary of it, together; returns the attempt's number. */
+/**
+ * The attempt row and the delivery's summary of it, together; returns the attempt's number. The
+ * attempt is always counted, but it sets the delivery's state only while the delivery is still
+ * pending in the same replay: an attempt that outlived its timeout must not turn a later success
+ * (or a replay begun meanwhile) back into pending or failed.
+ */
 export async function recordAttempt(db: Db, record: AttemptRecord): Promise<number> {
   return db.$transaction(async (tx) => {
+    const [current] = await tx.$queryRaw<{ status: string; replays: number }[]>`
+      SELECT status::text AS status, replays FROM notification_deliveries
+      WHERE id = ${record.deliveryId}::uuid FOR UPDATE`;
+    const stillCurrent = current?.status === 'pending' && current.replays === record.replay;
     const delivery = await tx.notificationDelivery.update({
       where: { id: record.deliveryId },
       data: {
         attemptCount: { increment: 1 },
-        status: record.status,
-        lastStatusCode: record.statusCode ?? null,
-        lastError: record.error ?? null,
-        nextAttemptAt: record.nextAttemptAt,
-        ...(record.status === 'succeeded' ? { deliveredAt: new Date() } : {}),
+        ...(stillCurrent
+          ? {
+              status: record.status,
+              lastStatusCode: record.statusCode ?? null,
+              lastError: record.error ?? null,
+              nextAttemptAt: record.nextAttemptAt,
+              ...(record.status === 'succeeded' ? { deliveredAt: new Date() } : {}),
+            }
+          : {}),
       },
     });
     await tx.notificationDeliveryAttempt.create({
@@ -76,10 +92,15 @@ export async function recordAttempt(db: Db, record: AttemptRecord): Promise<numb
   });
 }
 
-/** Ends a delivery that is still pending as failed, saying why (no attempt is recorded). */
-export async function failPendingDelivery(db: DbClient, deliveryId: string, reason: string): Promise<void> {
+/** Ends a delivery still pending in this replay as failed, saying why (no attempt is recorded). */
+export async function failPendingDelivery(
+  db: DbClient,
+  deliveryId: string,
+  replay: number,
+  reason: string,
+): Promise<void> {
   await db.notificationDelivery.updateMany({
-    where: { id: deliveryId, status: 'pending' },
+    where: { id: deliveryId, status: 'pending', replays: replay },
     data: { status: 'failed', lastError: reason, nextAttemptAt: null },
   });
 }
@@ -222,18 +243,22 @@ export async function insertInAppOnce(
 }
 
 /**
- * Makes a finished delivery pending again, for POST …/deliveries/{id}/replay; the caller then
- * starts its workflow again (startDeliveryWorkflows), which sends with the same webhook-id and
- * numbers its attempts on from the earlier ones. A delivery folded into a digest is sent alone.
- * False when the delivery is pending already (its workflow is still trying) or does not exist.
+ * Makes a finished (succeeded or failed) delivery pending again as its next replay, for
+ * POST …/deliveries/{id}/replay; the caller then starts the replay's own workflow
+ * (startDeliveryWorkflows), which sends with the same webhook-id and numbers its attempts on from
+ * the earlier ones. The earlier round's workflow, if a crash left it waiting, sends nothing more.
+ * False when the delivery is pending (its workflow is still trying), folded into a digest (replay
+ * the digest instead) or not the channel's.
  */
-export async function resetDeliveryForReplay(db: DbClient, deliveryId: string): Promise<boolean> {
+export async function reopenForReplay(db: DbClient, channelId: string, deliveryId: string): Promise<boolean> {
   const reset = await db.notificationDelivery.updateMany({
-    where: { id: deliveryId, status: { not: 'pending' } },
+    where: { id: deliveryId, channelId, status: { in: ['succeeded', 'failed'] } },
     data: {
       status: 'pending',
+      replays: { increment: 1 },
       digestWindowEnd: null,
       nextAttemptAt: null,
+      deliveredAt: null,
       lastError: null,
       workflowStartedAt: null,
     },

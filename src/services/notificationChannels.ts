@@ -17,9 +17,9 @@ import {
   listDeliveries,
   liveScheduleIds,
   lockChannel,
-  reopenDelivery,
   updateChannel,
 } from '../db/notificationChannels';
+import { reopenForReplay } from '../db/notificationDeliveries';
 import type { KeysetPosition } from '../db/paging';
 import type { Logger } from '../logging/logger';
 import { CHANNEL_KIND_RULES, kindFieldProblems } from '../notifications/channelKinds';
@@ -275,7 +275,7 @@ export async function replayDelivery(
 ) {
   await deps.db.$transaction(async (tx) => {
     const delivery = await getChannelDelivery(tx, scope, channelId, deliveryId);
-    if (!(await reopenDelivery(tx, channelId, deliveryId)))
+    if (!(await reopenForReplay(tx, channelId, deliveryId)))
       throw new ConflictError(
         delivery.status === 'batched'
           ? 'the delivery was folded into a digest; replay the digest delivery'

@@ -54,9 +54,14 @@ export const SYNC_HEARTBEAT_TIMEOUT = '30s';
 /** Workflow type that delivers one notification (or one digest) to one channel. */
 export const DELIVER_NOTIFICATION_WORKFLOW = 'DeliverNotification';
 
-/** Deterministic workflow id of a delivery: starting it twice starts it once. */
-export function deliveryWorkflowId(deliveryId: string): string {
-  return `notification-delivery-${deliveryId}`;
+/**
+ * Deterministic workflow id of a delivery (and of each replay of it): starting it twice starts it
+ * once, and a replay never joins the workflow of an earlier round that is still running.
+ */
+export function deliveryWorkflowId(deliveryId: string, replay = 0): string {
+  return replay > 0
+    ? `notification-delivery-${deliveryId}-replay-${replay}`
+    : `notification-delivery-${deliveryId}`;
 }
 
 /**

@@ -78,4 +78,6 @@ export interface DeliverNotificationInput {
    * by the starter (NOTIFICATION_RETRY_SCHEDULE), so a running delivery keeps its schedule.
    */
   retrySchedule: string[];
+  /** The replay this workflow serves (0 or absent: the first delivery); an older one stops. */
+  replay?: number;
 }

@@ -18,15 +18,19 @@ export async function startDeliveryWorkflows(
   deliveryIds: string[],
   options: DeliveryStartOptions,
 ): Promise<void> {
-  for (const deliveryId of deliveryIds) {
-    const input: DeliverNotificationInput = { deliveryId, retrySchedule: options.retrySchedule };
+  const rounds = await db.notificationDelivery.findMany({
+    where: { id: { in: deliveryIds } },
+    select: { id: true, replays: true },
+  });
+  for (const { id: deliveryId, replays: replay } of rounds) {
+    const input: DeliverNotificationInput = { deliveryId, retrySchedule: options.retrySchedule, replay };
     try {
       await client.workflow.start(DELIVER_NOTIFICATION_WORKFLOW, {
-        workflowId: deliveryWorkflowId(deliveryId),
+        workflowId: deliveryWorkflowId(deliveryId, replay),
         taskQueue: options.taskQueue,
         args: [input],
-        // A finished delivery's id may be started again only by a replay (which resets the row
-        // first); the workflow itself sends nothing for a delivery that is no longer pending.
+        // A start repeated after the first finished (the relay, a retried activity) runs a
+        // workflow that finds the delivery no longer pending and sends nothing.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         workflowIdConflictPolicy: 'USE_EXISTING',
       });

@@ -41,7 +41,8 @@ export async function DeliverNotification(
   input: DeliverNotificationInput,
 ): Promise<DeliverNotificationResult> {
   const activities = activitiesOf(notifyTaskQueueOf(workflowInfo().taskQueue));
-  const plan = await activities.planDelivery({ deliveryId: input.deliveryId });
+  let replay = input.replay ?? 0;
+  const plan = await activities.planDelivery({ deliveryId: input.deliveryId, replay });
   if (plan.state !== 'pending') return { status: plan.state, attempts: 0 };
   let deliveryId = input.deliveryId;
   if (plan.digestWindowEndMs !== undefined) {
@@ -50,6 +51,8 @@ export async function DeliverNotification(
     const claim = await activities.claimDigest({ deliveryId });
     if (claim.state !== 'claimed') return { status: claim.state, attempts: 0 };
     deliveryId = claim.digestDeliveryId;
+    // The digest is a delivery of its own, in its first round.
+    replay = 0;
   }
   const delays = input.retrySchedule.map((delay) => msToNumber(delay as Duration));
   let retryAfterMs = 0;
@@ -60,6 +63,7 @@ export async function DeliverNotification(
     try {
       const answer = await activities.attemptDelivery({
         deliveryId,
+        replay,
         nextAttemptInMs: delays[index + 1] ?? null,
       });
       if (answer.outcome === 'succeeded') return { status: 'delivered', attempts: index + 1 };
@@ -71,6 +75,6 @@ export async function DeliverNotification(
       if (!(error instanceof ActivityFailure)) throw error;
     }
   }
-  await activities.finishDelivery({ deliveryId });
+  await activities.finishDelivery({ deliveryId, replay });
   return { status: 'failed', attempts: delays.length };
 }

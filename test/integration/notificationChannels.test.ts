@@ -456,7 +456,7 @@ describe('test and replay', () => {
     const history = await stack.temporal.workflow.getHandle(deliveryWorkflowId(deliveryId)).fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const input = JSON.parse(Buffer.from(started!.input!.payloads![0]!.data!).toString('utf8'));
-    expect(input).toEqual({ deliveryId, retrySchedule: ['0s', '1m'] });
+    expect(input).toEqual({ deliveryId, retrySchedule: ['0s', '1m'], replay: 0 });
 
     expect((await app.api(location)).body.id).toBe(deliveryId);
     const audit = await stack.db.auditLog.findFirst({
@@ -507,7 +507,9 @@ describe('test and replay', () => {
       attemptCount: 1,
       attempts: [{ number: 1, statusCode: 500, outcome: 'failed', error: 'HTTP 500', durationMs: 40 }],
     });
-    const described = await handle.describe();
+    // The replay runs in a workflow of its own, never joined to the first round's.
+    workflowIds.push(deliveryWorkflowId(deliveryId, 1));
+    const described = await stack.temporal.workflow.getHandle(deliveryWorkflowId(deliveryId, 1)).describe();
     expect(described.status.name).toBe('RUNNING');
     expect(described.runId).not.toBe(firstRun);
 

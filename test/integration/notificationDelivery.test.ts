@@ -9,7 +9,7 @@ import Ajv from 'ajv';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { NotificationChannel, Prisma } from '../../src/db/client';
-import { claimDigest, resetDeliveryForReplay } from '../../src/db/notificationDeliveries';
+import { claimDigest, reopenForReplay } from '../../src/db/notificationDeliveries';
 import { publishEvents } from '../../src/db/notificationEvents';
 import type { EmulatorTls } from '../../src/emulator/tls';
 import { GraphClientFactory } from '../../src/graph';
@@ -234,7 +234,7 @@ describe('webhook delivery', () => {
     const hook = await channel({ kind: 'webhook', url: `${target.origin}/again` }, { current: newSecret() });
     const [delivery] = await publish(hook, ['backup.run.failed'], ['0s']);
     await finished(delivery!.id);
-    expect(await resetDeliveryForReplay(stack.db, delivery!.id)).toBe(true);
+    expect(await reopenForReplay(stack.db, hook.id, delivery!.id)).toBe(true);
     await startDeliveryWorkflows(stack.temporal, stack.db, [delivery!.id], {
       taskQueue,
       retrySchedule: ['0s'],
@@ -243,8 +243,48 @@ describe('webhook delivery', () => {
 
     expect(target.requests).toHaveLength(2);
     expect(target.requests[1]!.headers['webhook-id']).toBe(target.requests[0]!.headers['webhook-id']);
-    expect(done).toMatchObject({ status: 'succeeded', attemptCount: 2 });
-    expect(await resetDeliveryForReplay(stack.db, randomUUID())).toBe(false);
+    expect(done).toMatchObject({ status: 'succeeded', attemptCount: 2, replays: 1 });
+    expect(await reopenForReplay(stack.db, hook.id, randomUUID())).toBe(false);
+  });
+
+  it('runs a replay in a workflow of its own: the earlier round, left waiting by a crash, sends nothing more', async () => {
+    let status = 500;
+    const target = await receiver(() => ({ status }));
+    const hook = await channel({ kind: 'webhook', url: `${target.origin}/race` }, { current: newSecret() });
+    const [delivery] = await publish(hook, ['backup.run.failed'], ['0s', '8s']);
+    await eventually(
+      async () =>
+        (await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: delivery!.id } }))
+          .attemptCount === 1,
+      { what: 'the first attempt' },
+    );
+    // As if the first round had ended and its worker died before the workflow did: the row says
+    // failed while the workflow still waits 8 s for its next attempt.
+    await stack.db.notificationDelivery.update({ where: { id: delivery!.id }, data: { status: 'failed' } });
+    status = 204;
+    expect(await reopenForReplay(stack.db, hook.id, delivery!.id)).toBe(true);
+    const replayedAt = Date.now();
+    await startDeliveryWorkflows(stack.temporal, stack.db, [delivery!.id], {
+      taskQueue,
+      retrySchedule: ['0s'],
+    });
+    const done = await finished(delivery!.id);
+    // Sent by the replay at once, not by the first round's attempt 8 s later.
+    expect(Date.now() - replayedAt).toBeLessThan(5_000);
+    expect(done).toMatchObject({ status: 'succeeded', replays: 1 });
+
+    const firstRound = stack.temporal.workflow.getHandle(deliveryWorkflowId(delivery!.id));
+    expect(await firstRound.result()).toMatchObject({ status: 'stopped' });
+    expect(target.requests.map((request) => request.headers['webhook-id'])).toEqual([
+      done.webhookId,
+      done.webhookId,
+    ]);
+    expect(
+      await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: delivery!.id } }),
+    ).toMatchObject({
+      status: 'succeeded',
+      attemptCount: 2,
+    });
   });
 
   it('disables the channel on 410 Gone, audits it and tells the tenant owners in the app', async () => {
