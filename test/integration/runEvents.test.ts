@@ -8,6 +8,7 @@ import { GraphClientFactory } from '../../src/graph';
 import { SUBSCRIBABLE_EVENT_TYPES } from '../../src/notifications/eventTypes';
 import { BACKUP_TASK_QUEUE, deliveryWorkflowId } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { holdTransaction } from '../support/heldTransaction';
 import { createSchedule, runToCompletion, runWithScriptsForbidden, waitForRun } from '../support/runs';
 import { eventually, type TestStack } from '../support/stack';
 
@@ -189,23 +190,10 @@ test('a run canceled while its failure is being audited still records its outcom
   });
   const schedule = await createSchedule(stack, tenant.id);
   // The audit step's event insert waits on this lock: the run is canceled meanwhile.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked!: () => void;
-  const lockTaken = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const holder = stack.db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`LOCK TABLE notification_events IN EXCLUSIVE MODE`;
-      locked();
-      await released;
-    },
-    { timeout: 120_000, maxWait: 10_000 },
+  const lock = await holdTransaction(
+    stack.db,
+    (tx) => tx.$executeRaw`LOCK TABLE notification_events IN EXCLUSIVE MODE`,
   );
-  await lockTaken;
   try {
     const started = await stack.api(`/v1/tenants/${tenant.id}/backup-schedules/${schedule.id}/run`, {
       method: 'POST',
@@ -223,14 +211,14 @@ test('a run canceled while its failure is being audited still records its outcom
     await handle.cancel();
     // Canceled while the audit step waits; then the audit step may go on.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    release();
-    await holder;
+    lock.release();
+    await lock.done;
     await expect(handle.result()).rejects.toThrow();
     const finished = await waitForRun(stack, tenant.id, run.id, 20_000);
     expect(finished.status).toBe('failed');
     expect((await outcomeRows(run.id)).map((row) => row.action)).toEqual(['backup_run.failed']);
   } finally {
-    release();
-    await holder;
+    lock.release();
+    await lock.done;
   }
 }, 120_000);
