@@ -12,16 +12,16 @@ export function findBaselineSubscription(db: DbClient, tenantId: string, baselin
   return db.baselineSubscription.findUnique({ where: { baselineId_tenantId: { baselineId, tenantId } } });
 }
 
-/** Subscribes (once: a second call keeps the first row). */
-export function upsertBaselineSubscription(
+/**
+ * Subscribes once; true when this call made the row. Concurrent calls may both have found none:
+ * the insert skips a duplicate rather than failing on it (an upsert raced into a unique violation).
+ */
+export async function insertBaselineSubscription(
   db: DbClient,
   row: { tenantId: string; baselineId: string; createdBy: string },
-) {
-  return db.baselineSubscription.upsert({
-    where: { baselineId_tenantId: { baselineId: row.baselineId, tenantId: row.tenantId } },
-    create: row,
-    update: {},
-  });
+): Promise<boolean> {
+  const { count } = await db.baselineSubscription.createMany({ data: [row], skipDuplicates: true });
+  return count > 0;
 }
 
 export async function deleteBaselineSubscription(

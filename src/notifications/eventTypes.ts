@@ -24,7 +24,8 @@ export const EVENT_TYPES = {
     filters: ['scheduleIds'],
   },
   'backup.changes.detected': {
-    description: "A run's set differs from the schedule's previous set: counts and the first field changes.",
+    description:
+      "A run's set differs from the schedule's previous set: counts and the first field changes (none for a schedule's first set).",
     subscribedByDefault: true,
     filters: ['scheduleIds', 'policyTypes', 'minChangeCount'],
   },

@@ -119,8 +119,11 @@ export function runEvents(
   }
   if (run.status === 'succeeded')
     events.push(event('backup.run.succeeded', { ...about, ...set, totals: run.summary?.totals ?? null }));
-  if (run.backupSetId && found.changes && changeCountOf(found.changes.total) > 0)
-    events.push(changesEvent(run, run.backupSetId, found.changes, about, base, now));
+  // A schedule's first set has no previous one to differ from (its rows call everything `added`):
+  // announcing the whole inventory as changes would alert on every new schedule.
+  const changes = found.changes?.previousSetId ? found.changes : undefined;
+  if (run.backupSetId && changes && changeCountOf(changes.total) > 0)
+    events.push(changesEvent(run, run.backupSetId, changes, about, base, now));
   for (const drift of found.drift) {
     const changeCount = drift.counts.different + drift.counts.only_in_baseline + drift.counts.only_in_tenant;
     if (changeCount === 0 || !run.backupSetId) continue;

@@ -87,9 +87,15 @@ export function missedFires(input: MissedFiresInput): MissedFiresResult {
   const droppedCount = dropped.missed_catchup_window + dropped.skipped_overlap;
   const untaken = droppedCount === 0 ? [] : untakenFireTimes(input);
   // Temporal counted droppedCount: the latest untaken times are those (older untaken ones were
-  // taken by actions it no longer lists). Catch-up misses come first: an outage drops fires
-  // before the run that makes the next one overlap can start.
-  const droppedTimes = untaken.slice(-droppedCount);
+  // taken by actions it no longer lists), except that a time whose (jittered) action may still
+  // come is no sign of a drop: it is taken only when too few others are left. Catch-up misses
+  // come first: an outage drops fires before the run that makes the next one overlap can start.
+  const mayStillRun = (time: Date) => time.getTime() + input.jitterMs + input.graceMs > now.getTime();
+  const settled = untaken.filter((time) => !mayStillRun(time)).slice(-droppedCount);
+  const droppedTimes = [
+    ...settled,
+    ...untaken.filter(mayStillRun).slice(0, droppedCount - settled.length),
+  ].sort((a, b) => a.getTime() - b.getTime());
   const droppedFires: MissedFire[] = droppedTimes.map((fireTime, index) => ({
     fireTime,
     reason:

@@ -6,7 +6,7 @@ import {
   deleteBaselineSubscription,
   findBaselineSubscription,
   listBaselineSubscriptions,
-  upsertBaselineSubscription,
+  insertBaselineSubscription,
 } from '../db/baselineSubscriptions';
 import type { BaselineSubscription, Db } from '../db/client';
 
@@ -22,21 +22,22 @@ export async function subscribeToBaseline(
   actorUserId: string,
 ): Promise<{ subscription: BaselineSubscription; created: boolean }> {
   return db.$transaction(async (tx) => {
-    const existing = await findBaselineSubscription(tx, tenantId, baselineId);
-    if (existing) return { subscription: existing, created: false };
-    const subscription = await upsertBaselineSubscription(tx, {
+    const created = await insertBaselineSubscription(tx, {
       tenantId,
       baselineId,
       createdBy: userActor(actorUserId),
     });
-    await appendAudit(tx, {
-      tenantId,
-      actor: userActor(actorUserId),
-      action: 'baseline_subscription.created',
-      resourceType: 'baseline',
-      resourceId: baselineId,
-    });
-    return { subscription, created: true };
+    if (created)
+      await appendAudit(tx, {
+        tenantId,
+        actor: userActor(actorUserId),
+        action: 'baseline_subscription.created',
+        resourceType: 'baseline',
+        resourceId: baselineId,
+      });
+    const subscription = await findBaselineSubscription(tx, tenantId, baselineId);
+    if (!subscription) throw new Error('baseline subscription vanished after it was written');
+    return { subscription, created };
   });
 }
 

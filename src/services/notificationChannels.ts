@@ -148,6 +148,8 @@ export async function updateNotificationChannel(
       disabledReason: null,
     });
   return deps.db.$transaction(async (tx) => {
+    // Locked and read again: a delete committed since the read above is a 404, not a failed update.
+    if (!(await lockChannel(tx, scope, id))) throw new NotFoundError('notification channel');
     const row = await updateChannel(tx, id, data);
     const changed = Object.keys(changes).sort();
     await appendAudit(tx, audit(scope, actorUserId, 'notification_channel.updated', id, { changed }));
@@ -243,7 +245,10 @@ export async function sendTestNotification(
   actorUserId: string,
 ) {
   const deliveryId = await deps.db.$transaction(async (tx) => {
-    const channel = await getNotificationChannel(tx, scope, channelId);
+    // Locked: a delete racing the test waits for it, or has removed the channel (404), rather
+    // than failing the delivery's insert on its foreign key.
+    const channel = await lockChannel(tx, scope, channelId);
+    if (!channel) throw new NotFoundError('notification channel');
     if (!channel.enabled)
       throw new ConflictError('the channel is disabled; enable it to send a test', 'channel_disabled');
     const id = await insertTestEvent(tx, channel, {

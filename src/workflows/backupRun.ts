@@ -106,6 +106,23 @@ async function auditFailure(input: Parameters<BackupActivities['auditRun']>[0]):
   }
 }
 
+type FailureInput = Parameters<BackupActivities['auditRun']>[0] & { status: 'failed' };
+
+/**
+ * A failure's audit step and outcome row. Under the audit step a cancel arriving meanwhile waits
+ * for both: canceled half-way, completeRun never ran and the run stayed `running` (its capture and
+ * sync lease held) although its failure was audited. Runs started before keep the old behaviour.
+ */
+async function recordFailure(input: FailureInput): Promise<void> {
+  const { taskQueue: _queue, tenantId: _tenant, scheduleId: _schedule, ...outcome } = input;
+  const record = async () => {
+    await auditFailure(input);
+    await bookkeeping.completeRun(outcome);
+  };
+  if (patched(RUN_AUDIT_STEP)) await CancellationScope.nonCancellable(record);
+  else await record();
+}
+
 export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult> {
   const info = workflowInfo();
   const scheduledStart = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
@@ -140,15 +157,8 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
     const status = runStatusFor(types);
     if (status === 'failed') {
       const summary = summarize(types, 0);
-      await auditFailure({
+      await recordFailure({
         ...runRef,
-        status,
-        summary,
-        errorCode: 'all_types_failed',
-        errorMessage: 'no policy type could be fetched',
-      });
-      await bookkeeping.completeRun({
-        runId,
         status,
         summary,
         errorCode: 'all_types_failed',
@@ -189,8 +199,7 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
     }
     if (error instanceof ApplicationFailure && error.type === 'all_types_failed') throw error;
     const { code, message } = describeFailure(error);
-    await auditFailure({ ...runRef, status: 'failed', errorCode: code, errorMessage: message });
-    await bookkeeping.completeRun({ runId, status: 'failed', errorCode: code, errorMessage: message });
+    await recordFailure({ ...runRef, status: 'failed', errorCode: code, errorMessage: message });
     // Fail the workflow too, so Temporal shows the run failed.
     throw ApplicationFailure.nonRetryable(message, code);
   }

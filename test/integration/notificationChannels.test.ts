@@ -14,6 +14,7 @@ import {
 import { insertBaseline } from '../../src/db/baselines';
 import { notificationEndpointAllowlist } from '../../src/outbound';
 import { BACKUP_TASK_QUEUE, deliveryWorkflowId } from '../../src/shared/constants';
+import { holdTransaction } from '../support/heldTransaction';
 import { createSchedule } from '../support/runs';
 import type { ApiResponse, TestApp, TestStack, TestUser } from '../support/stack';
 import { useTestStack } from '../support/stack';
@@ -608,6 +609,38 @@ describe('baseline subscriptions', () => {
       'baseline_subscription.created',
       'baseline_subscription.deleted',
     ]);
+  });
+});
+
+describe('races', () => {
+  test('concurrent subscriptions to one baseline: one 201, the others 200, one audit row, no 500', async () => {
+    const baselineId = await baselineOf(tenantId);
+    const path = `/v1/tenants/${tenantId}/baseline-subscriptions/${baselineId}`;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => app.api(path, { method: 'PUT', token: manager.token })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    const audit = await stack.db.auditLog.count({
+      where: { action: 'baseline_subscription.created', resourceId: baselineId },
+    });
+    expect(audit).toBe(1);
+  });
+
+  test('a test or a change of a channel being deleted answers 404, not 500', async () => {
+    const { id } = await createChannel(webhookBody());
+    // The delete holds the channel's row until it commits, after the test and the change read it.
+    const deletion = await holdTransaction(
+      stack.db,
+      (tx) => tx.$executeRaw`DELETE FROM notification_channels WHERE id = ${id}::uuid`,
+    );
+    const answers = Promise.all([
+      app.api(`${channels}/${id}/test`, { method: 'POST' }),
+      app.api(`${channels}/${id}`, { method: 'PATCH', body: { name: 'Renamed meanwhile' } }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    deletion.release();
+    await deletion.done;
+    expect((await answers).map((answer) => answer.status)).toEqual([404, 404]);
   });
 });
 

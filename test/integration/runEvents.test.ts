@@ -8,8 +8,9 @@ import { GraphClientFactory } from '../../src/graph';
 import { SUBSCRIBABLE_EVENT_TYPES } from '../../src/notifications/eventTypes';
 import { BACKUP_TASK_QUEUE, deliveryWorkflowId } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { createSchedule, runToCompletion, runWithScriptsForbidden } from '../support/runs';
-import type { TestStack } from '../support/stack';
+import { holdTransaction } from '../support/heldTransaction';
+import { createSchedule, runToCompletion, runWithScriptsForbidden, waitForRun } from '../support/runs';
+import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
@@ -179,4 +180,45 @@ test('a run with a wrong secret gives backup.run.failed and tenant.credentials.f
   expect(events.map((e) => e.type)).toEqual(['backup.run.failed', 'tenant.credentials.failing']);
   expect(events[0]?.data).toMatchObject({ errorCode: 'graph_auth_failed', trigger: 'manual' });
   expect((await outcomeRows(run.id)).map((row) => row.action)).toEqual(['backup_run.failed']);
+}, 120_000);
+
+test('a run canceled while its failure is being audited still records its outcome (the run does not stay running)', async () => {
+  const { tenant } = await admin.createTenant(50);
+  await stack.db.tenant.update({
+    where: { id: tenant.id },
+    data: stack.secrets.encrypt(tenant.id, `wrong-${randomUUID()}`),
+  });
+  const schedule = await createSchedule(stack, tenant.id);
+  // The audit step's event insert waits on this lock: the run is canceled meanwhile.
+  const lock = await holdTransaction(
+    stack.db,
+    (tx) => tx.$executeRaw`LOCK TABLE notification_events IN EXCLUSIVE MODE`,
+  );
+  try {
+    const started = await stack.api(`/v1/tenants/${tenant.id}/backup-schedules/${schedule.id}/run`, {
+      method: 'POST',
+    });
+    expect(started.status).toBe(202);
+    const run = await stack.db.backupScheduleRun.findUniqueOrThrow({ where: { id: started.body.id } });
+    const handle = stack.temporal.workflow.getHandle(run.workflowId);
+    await eventually(
+      async () => {
+        const { raw } = await handle.describe();
+        return raw.pendingActivities?.some((activity) => activity.activityType?.name === 'auditRun');
+      },
+      { what: 'the audit step to start', timeoutMs: 60_000 },
+    );
+    await handle.cancel();
+    // Canceled while the audit step waits; then the audit step may go on.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    lock.release();
+    await lock.done;
+    await expect(handle.result()).rejects.toThrow();
+    const finished = await waitForRun(stack, tenant.id, run.id, 20_000);
+    expect(finished.status).toBe('failed');
+    expect((await outcomeRows(run.id)).map((row) => row.action)).toEqual(['backup_run.failed']);
+  } finally {
+    lock.release();
+    await lock.done;
+  }
 }, 120_000);

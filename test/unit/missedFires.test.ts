@@ -94,3 +94,17 @@ test('a jittered action takes its fire time, and with 10 recent actions older ti
   );
   expect(bounded.missed).toEqual([{ fireTime: at(25), reason: 'missed_catchup_window' }]);
 });
+
+test('a fire time whose jittered action may still come is not taken for the one Temporal dropped earlier', () => {
+  // 09:10 was dropped (Temporal down); 09:20 ran; 09:30's action is due by 09:35 (5 min jitter).
+  const result = missedFires(
+    input({
+      activity: { missedCatchupWindow: 1, skippedOverlap: 0, recentActions: [action(0), action(20)] },
+      fireTimes: [at(10), at(20), at(30)],
+      workflowsWithRun: new Set(['run-0', 'run-20']),
+      now: at(31),
+      jitterMs: 300_000,
+    }),
+  );
+  expect(result.missed).toEqual([{ fireTime: at(10), reason: 'missed_catchup_window' }]);
+});

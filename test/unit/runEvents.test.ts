@@ -134,7 +134,7 @@ const short = (p: ChangedPolicy): ChangedPolicy => ({
 
 test('leaf changes stop at MAX_LEAF_CHANGES across policies', () => {
   const changes: SetChanges = {
-    previousSetId: null,
+    previousSetId: 'set1',
     total: { ...noChanges, modified: 2 },
     byType: { settingsCatalog: { ...noChanges, modified: 2 } },
     first: [short(policy(0, MAX_LEAF_CHANGES - 1)), short(policy(1, 5))],
@@ -147,6 +147,16 @@ test('leaf changes stop at MAX_LEAF_CHANGES across policies', () => {
     [MAX_LEAF_CHANGES - 1, 0],
     [1, 4],
   ]);
+});
+
+test("a schedule's first set (no previous set, everything `added`) gives no changes event", () => {
+  const changes: SetChanges = {
+    previousSetId: null,
+    total: { ...noChanges, added: 500 },
+    byType: { settingsCatalog: { ...noChanges, added: 500 } },
+    first: [],
+  };
+  expect(runEvents(run, { changes, drift: [] }, URL).map((e) => e.type)).toEqual(['backup.run.succeeded']);
 });
 
 test('no changes, no changes event; succeeded gives backup.run.succeeded', () => {
@@ -177,7 +187,7 @@ test('drift: one event per differing baseline, keyed by run and baseline, with a
 
 test('one policy with many long leaves keeps its first leaves rather than vanishing', () => {
   const changes: SetChanges = {
-    previousSetId: null,
+    previousSetId: 'set1',
     total: { ...noChanges, modified: 1 },
     byType: { settingsCatalog: { ...noChanges, modified: 1 } },
     first: [policy(0, MAX_LEAF_CHANGES)],
