@@ -26,7 +26,7 @@ export interface AuditRunInput {
   taskQueue: string;
 }
 
-export function createAuditRun({ db, notifications }: ActivityDeps) {
+export function createAuditRun({ db, notifications, logger }: ActivityDeps) {
   const settings: RunNotificationSettings = notifications ?? DEFAULT_RUN_NOTIFICATION_SETTINGS;
   return async function auditRun(input: AuditRunInput): Promise<{ events: number }> {
     const action = `backup_run.${input.status}`;
@@ -69,12 +69,21 @@ export function createAuditRun({ db, notifications }: ActivityDeps) {
       select: { id: true },
       orderBy: { createdAt: 'asc' },
     });
-    await startDeliveryWorkflows(
-      Context.current().client,
-      db,
-      pending.map((delivery) => delivery.id),
-      { taskQueue: input.taskQueue, retrySchedule: settings.retrySchedule },
-    );
+    try {
+      await startDeliveryWorkflows(
+        Context.current().client,
+        db,
+        pending.map((delivery) => delivery.id),
+        { taskQueue: input.taskQueue, retrySchedule: settings.retrySchedule },
+      );
+    } catch (error) {
+      // The events and deliveries are committed: the reconciler's relay starts what is left. A
+      // backup that was written must not fail because Temporal refused a notification's start.
+      logger.warn(
+        { runId: input.runId, error: error instanceof Error ? error.message : String(error) },
+        'delivery workflows not started; the reconciler will start them',
+      );
+    }
     return { events: written };
   };
 }

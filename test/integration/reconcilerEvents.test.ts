@@ -151,8 +151,22 @@ test('a pending delivery whose workflow start was lost is started by one pass', 
       eventId: event.id,
       webhookId: `msg_${randomUUID().replaceAll('-', '')}`,
       createdAt: new Date(Date.now() - 60_000),
+      updatedAt: new Date(Date.now() - 60_000),
     },
   });
+  // Digests (no event): a first round is its claimant's to deliver; a replayed one, the relay's.
+  const digest = (replays: number) =>
+    stack.db.notificationDelivery.create({
+      data: {
+        channelId,
+        webhookId: `msg_${randomUUID().replaceAll('-', '')}`,
+        replays,
+        createdAt: new Date(Date.now() - 60_000),
+        updatedAt: new Date(Date.now() - 60_000),
+      },
+    });
+  const claimedDigest = await digest(0);
+  const replayedDigest = await digest(1);
   const fresh = await stack.db.notificationDelivery.create({
     data: {
       channelId,
@@ -178,4 +192,10 @@ test('a pending delivery whose workflow start was lost is started by one pass', 
   // A delivery younger than 30 s may still be on its way to its own start: left alone.
   const young = await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: fresh.id } });
   expect(young.workflowStartedAt).toBeNull();
+  const replayed = await stack.temporal.workflow
+    .getHandle(deliveryWorkflowId(replayedDigest.id, 1))
+    .describe();
+  expect(replayed.taskQueue).toBe(deliveryQueue);
+  const claimed = await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: claimedDigest.id } });
+  expect(claimed.workflowStartedAt).toBeNull();
 });

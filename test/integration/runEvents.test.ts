@@ -1,6 +1,7 @@
 // A run's events come from its audit step, exactly once per cause, with the run's outcome audit
 // row: real runs through the API, Temporal, the worker and the emulator on one stack.
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
@@ -222,3 +223,45 @@ test('a run canceled while its failure is being audited still records its outcom
     await lock.done;
   }
 }, 120_000);
+
+test('a run whose notifications Temporal refuses to start keeps its audit row and events; the relay starts them later', async () => {
+  const { tenant } = await admin.createTenant(50);
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance'] });
+  const channel = await channelFor(tenant.id);
+  const run = await stack.db.backupScheduleRun.create({
+    data: {
+      tenantId: tenant.id,
+      scheduleId: schedule.id,
+      workflowId: `audit-test-${randomUUID()}`,
+      trigger: 'manual',
+      status: 'running',
+      startedAt: new Date(),
+    },
+  });
+  const graph = new GraphClientFactory({ endpointAllowlist: stack.graphEndpoints });
+  const { auditRun } = createActivities({
+    db: stack.db,
+    graph,
+    logger: pino({ level: 'silent' }),
+    secrets: stack.secrets,
+  });
+  // A real client of a Temporal that is not there (nothing listens on port 1).
+  const unreachable = new Client({
+    connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }),
+  });
+  const answer = await new MockActivityEnvironment({}, { client: unreachable }).run(auditRun, {
+    runId: run.id,
+    tenantId: tenant.id,
+    scheduleId: schedule.id,
+    status: 'failed' as const,
+    errorCode: 'graph_auth_failed',
+    errorMessage: 'the tenant refused the credentials',
+    taskQueue: BACKUP_TASK_QUEUE,
+  });
+  await graph.close();
+  expect(answer).toEqual({ events: 2 });
+  expect((await outcomeRows(run.id)).map((row) => row.action)).toEqual(['backup_run.failed']);
+  const deliveries = await stack.db.notificationDelivery.findMany({ where: { channelId: channel.id } });
+  expect(deliveries).toHaveLength(2);
+  for (const delivery of deliveries) expect(delivery.workflowStartedAt).toBeNull();
+});
