@@ -28,7 +28,7 @@ import {
   startSmtpSink,
   testTls,
 } from '../support/receivers';
-import { historyText } from '../support/histories';
+import { DELIVERY_HISTORY_VERSION, historyText, recordHistoryIfAsked } from '../support/histories';
 import { eventually, type TestStack, testNotificationDeps, useTestStack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
@@ -147,6 +147,15 @@ async function publish(
   return ours;
 }
 
+/** Waits for the delivery's workflow to end and, under RECORD_HISTORIES=1, keeps its history. */
+async function recordDeliveryHistory(deliveryId: string, name: string): Promise<void> {
+  await stack.temporal.workflow.getHandle(deliveryWorkflowId(deliveryId)).result();
+  recordHistoryIfAsked(
+    deliveryWorkflowId(deliveryId),
+    `deliverNotification-${DELIVERY_HISTORY_VERSION}-${name}`,
+  );
+}
+
 const finished = (deliveryId: string) =>
   eventually(
     async () => {
@@ -198,6 +207,7 @@ describe('webhook delivery', () => {
     ]);
     // Nothing the receiver said is kept.
     expect(JSON.stringify(done)).not.toContain('receiver text');
+    await recordDeliveryHistory(delivery!.id, 'retried-succeeded');
   });
 
   it('waits as long as a 429 Retry-After asks before the next attempt', async () => {
@@ -314,6 +324,7 @@ describe('webhook delivery', () => {
     });
     expect(told).toHaveLength(1);
     expect(told[0]?.data).toMatchObject({ channelId: hook.id });
+    await recordDeliveryHistory(delivery!.id, 'gone-failed');
   });
 
   it('disables the channel on 410 Gone even when the attempt could not be recorded', async () => {
@@ -438,6 +449,18 @@ describe('webhook delivery', () => {
     expect(target.requests[0]!.headers['webhook-id']).toBe(digest?.webhookId);
     expect(rows.filter((row) => row.eventId !== null).map((row) => [row.status, row.digestId])).toEqual(
       Array(3).fill(['batched', digest?.id]),
+    );
+    // One workflow claimed the window and delivered it; the two others found theirs batched.
+    const results = await Promise.all(
+      deliveries.map(async ({ id }) => ({
+        id,
+        ...(await stack.temporal.workflow.getHandle(deliveryWorkflowId(id)).result()),
+      })),
+    );
+    expect(results.map((result) => result.status).sort()).toEqual(['batched', 'batched', 'delivered']);
+    await recordDeliveryHistory(
+      results.find((result) => result.status === 'delivered')!.id,
+      'digest-succeeded',
     );
   });
 });

@@ -1,4 +1,4 @@
-// Every recorded BackupRun history must replay against the current workflow code: a
+// Every recorded BackupRun and DeliverNotification history must replay against the current workflow code: a
 // change that would break running workflows fails here, before it reaches a worker.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,8 @@ import { HISTORIES_DIR } from '../support/histories';
 
 const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 
-test('histories of a succeeded, a partial and a failed run are recorded', () => {
+test('histories of a succeeded, a partial and a failed run, and of deliveries, are recorded', () => {
+  expect(files.filter((file) => file.startsWith('deliverNotification-')).length).toBeGreaterThanOrEqual(3);
   expect(files.some((file) => file.endsWith('-succeeded.json'))).toBe(true);
   expect(files.some((file) => file.endsWith('-partial.json'))).toBe(true);
   expect(files.some((file) => file.endsWith('-failed.json'))).toBe(true);

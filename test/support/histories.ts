@@ -12,6 +12,9 @@ export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 /** Bump when BackupRun changes, so newly recorded histories sit beside the old ones. */
 export const WORKFLOW_HISTORY_VERSION = 'v4';
 
+/** The same for DeliverNotification, whose runs last up to about three days. */
+export const DELIVERY_HISTORY_VERSION = 'v1';
+
 export function recordHistoryIfAsked(workflowId: string, name: string): void {
   if (process.env.RECORD_HISTORIES !== '1') return;
   // The CLI writes the proto3 JSON form that historyFromJSON reads, as `temporal workflow
