@@ -4,7 +4,9 @@ import type { Rng } from './prng';
 import type { TenantObjects } from './tenantObjects';
 
 // Changes between two syncs, as an admin would make them: exactly `add` new objects, `modify`
-// existing ones (a configuration property and lastModifiedDateTime) and `remove` others.
+// existing ones (a configuration property and lastModifiedDateTime) and `remove` others. A
+// removal can change an object nobody edited: one that links to the removed object (a SCEP
+// profile's trusted root) now finds nothing, as in Graph, so its backup changes too (`unlinked`).
 
 export interface MutationRequest {
   add: number;
@@ -20,6 +22,12 @@ export interface MutationResult {
   added: IdsByType;
   modified: IdsByType;
   removed: IdsByType;
+  /**
+   * Objects neither modified nor removed whose links (EmulatorNode.references) reached a removed
+   * object: Graph now answers 404 for the link or leaves it out of the list, so their backed-up
+   * payload changes although nobody edited them.
+   */
+  unlinked: IdsByType;
 }
 
 export class MutationError extends Error {}
@@ -57,7 +65,7 @@ export function mutate(
     const j = rng.int(0, i);
     [chosen[i], chosen[j]] = [chosen[j] as (typeof chosen)[number], chosen[i] as (typeof chosen)[number]];
   }
-  const result: MutationResult = { added: {}, modified: {}, removed: {} };
+  const result: MutationResult = { added: {}, modified: {}, removed: {}, unlinked: {} };
   const toRemove = new Map<PolicyTypeKey, Set<string>>();
   for (const [n, target] of chosen.entries()) {
     if (n < request.remove) {
@@ -70,7 +78,11 @@ export function mutate(
       onChange(target.type, target.id, 'Patch');
     }
   }
-  for (const [type, ids] of toRemove) objects.remove(type, ids);
+  for (const [type, ids] of toRemove) {
+    objects.remove(type, ids);
+    const modified = new Set(result.modified[type]);
+    for (const id of linkingTo(objects, type, ids)) if (!modified.has(id)) push(result.unlinked, type, id);
+  }
 
   const weightSum = types.reduce((sum, type) => sum + GENERATORS[type].weight, 0);
   for (let added = 0; added < request.add; ) {
@@ -82,6 +94,18 @@ export function mutate(
     }
   }
   return result;
+}
+
+/** The objects of a type that link to any of `ids`: links reach members of their own type only. */
+function linkingTo(objects: TenantObjects, type: PolicyTypeKey, ids: ReadonlySet<string>): string[] {
+  return objects
+    .all(type)
+    .filter((record) =>
+      Object.values(objects.node(type, record).references ?? {}).some((targets) =>
+        (typeof targets === 'string' ? [targets] : targets).some((target) => ids.has(target)),
+      ),
+    )
+    .map((record) => record.id);
 }
 
 /** The type whose cumulative weight interval contains `point`. */

@@ -58,22 +58,28 @@ test('changes between syncs are counted; vanished policies are marked deleted, n
   });
   const counts = await admin.counts(emulated.azureTenantId);
   const run = await runToCompletion(stack, tenant.id, schedule.id);
+  // A profile linking to a removed one (a trusted root) changed too: its link is now unset.
+  const modifiedIds = [
+    ...(change.modified.deviceConfiguration ?? []),
+    ...(change.unlinked.deviceConfiguration ?? []),
+  ].sort();
+  const modifiedCount = modifiedIds.length;
 
   expect(run.status).toBe('succeeded');
   expect(run.summary.types.deviceConfiguration).toMatchObject({
     outcome: 'ok',
     fetched: counts.deviceConfiguration,
     added: 4,
-    modified: 3,
+    modified: modifiedCount,
     removed: 2,
   });
   expect(run.summary.types.compliance).toMatchObject({ outcome: 'ok', added: 0, modified: 0, removed: 0 });
 
   // The backup set records the same changes against the schedule's previous set, with names.
-  expect(run.summary.changes).toEqual({ added: 4, removed: 2, modified: 3, renamed: 0 });
+  expect(run.summary.changes).toEqual({ added: 4, removed: 2, modified: modifiedCount, renamed: 0 });
   const changes = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${run.backupSetId}/changes`);
   expect(changes.status).toBe(200);
-  expect(changes.body.counts).toEqual({ added: 4, removed: 2, modified: 3, renamed: 0 });
+  expect(changes.body.counts).toEqual({ added: 4, removed: 2, modified: modifiedCount, renamed: 0 });
   expect(changes.body.nextCursor).toBeNull();
   const byKind = (kind: string) =>
     changes.body.items
@@ -82,7 +88,7 @@ test('changes between syncs are counted; vanished policies are marked deleted, n
       .sort();
   expect(byKind('added')).toEqual([...(change.added.deviceConfiguration ?? [])].sort());
   expect(byKind('removed')).toEqual([...(change.removed.deviceConfiguration ?? [])].sort());
-  expect(byKind('modified')).toEqual([...(change.modified.deviceConfiguration ?? [])].sort());
+  expect(byKind('modified')).toEqual(modifiedIds);
   for (const item of changes.body.items) {
     expect(item.policyType).toBe('deviceConfiguration');
     expect(item.displayName).toEqual(expect.any(String));
@@ -109,9 +115,9 @@ test('changes between syncs are counted; vanished policies are marked deleted, n
 
   // Stored canonical: no volatile field, and the hash is that of the stored content.
   const modified = await stack.db.policy.findMany({
-    where: { tenantId: tenant.id, graphId: { in: change.modified.deviceConfiguration ?? [] } },
+    where: { tenantId: tenant.id, graphId: { in: modifiedIds } },
   });
-  expect(modified).toHaveLength(3);
+  expect(modified).toHaveLength(modifiedCount);
   for (const row of modified) {
     const stored = await stack.db.backupPayload.findUniqueOrThrow({ where: { hash: row.payloadHash } });
     expect(stored.content).not.toHaveProperty('lastModifiedDateTime');

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import type { Tenant } from '../../src/db/client';
 import { getObject, patchObject, shuffleTenant } from '../../src/emulator/adminClient';
+import type { MutationResult } from '../../src/emulator/mutations';
 import type { PolicyTypeKey } from '../../src/graph';
 import { type TestStack, type TestStackOptions, useTestStack } from './stack';
 import { emulatorToken } from './emulatorToken';
@@ -123,11 +124,13 @@ export class EmulatorAdmin {
   async mutate(
     azureTenantId: string,
     change: { add?: number; modify?: number; remove?: number; types?: PolicyTypeKey[]; actor?: string },
-  ): Promise<Record<'added' | 'modified' | 'removed', Partial<Record<PolicyTypeKey, string[]>>>> {
-    return (await this.request('POST', `/_emulator/tenants/${azureTenantId}/mutate`, change, 200)) as Record<
-      'added' | 'modified' | 'removed',
-      Partial<Record<PolicyTypeKey, string[]>>
-    >;
+  ): Promise<MutationResult> {
+    return (await this.request(
+      'POST',
+      `/_emulator/tenants/${azureTenantId}/mutate`,
+      change,
+      200,
+    )) as MutationResult;
   }
 
   async stats(azureTenantId: string): Promise<{ total: number; byStatus: Record<string, number> }> {

@@ -1,11 +1,13 @@
 // Generated emulator tenants: deterministic, exact in size, cheap to create, realistic in size.
 
+import { serveCall } from '../../src/emulator/graphApi';
 import { isLoopback } from '../../src/emulator/loopback';
 import { mutate } from '../../src/emulator/mutations';
 import { Rng } from '../../src/emulator/prng';
 import { listOf } from '../../src/emulator/tenantObjects';
 import { TenantStore } from '../../src/emulator/tenantStore';
 import { allocate } from '../../src/emulator/typeMix';
+import { CERTIFICATE_REFERENCES } from '../../src/graph/certificateReferences';
 import { POLICY_TYPE_KEYS } from '../../src/graph/policyTypes';
 
 const spec = (azureTenantId: string, policies: number) => ({
@@ -14,6 +16,36 @@ const spec = (azureTenantId: string, policies: number) => ({
   clientSecret: 'secret',
   policies,
 });
+
+type Tenant = ReturnType<TenantStore['addGenerated']>;
+
+/**
+ * Each device configuration profile as a backup holds it, volatile fields left out: its object,
+ * its lists, and its certificate links as Graph serves them (the sync's reference reads).
+ */
+function backedUp(store: TenantStore, tenant: Tenant): Map<string, string> {
+  const payloads = new Map<string, string>();
+  for (const record of tenant.objects.all('deviceConfiguration')) {
+    const node = tenant.objects.node('deviceConfiguration', record);
+    const { lastModifiedDateTime: _at, version: _version, ...object } = node.object;
+    const odataType = String(object['@odata.type']);
+    const links = (CERTIFICATE_REFERENCES[odataType] ?? []).map(({ name }) => {
+      const segments = ['deviceManagement', 'deviceConfigurations', record.id, odataType.slice(1), name];
+      const url = new URL(`https://emulator.test/beta/${segments.join('/')}`);
+      const reply = serveCall(
+        { method: 'GET', url, version: 'beta', segments },
+        { store, tenant, defaultPageSize: 100 },
+      );
+      if (reply.status === 404) return [name, null];
+      expect(reply.status).toBe(200);
+      const body = reply.body as { id?: string; value?: { id: string }[] };
+      return [name, body.value?.map((target) => target.id) ?? body.id];
+    });
+    const lists = Object.keys(node.lists ?? {}).map((p) => [p, listOf(node, p).map((e) => e.object)]);
+    payloads.set(record.id, JSON.stringify([object, lists, links]));
+  }
+  return payloads;
+}
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))] ?? Number.NaN;
@@ -127,6 +159,26 @@ describe('generated emulator tenants', () => {
       expect(configAfter).not.toEqual(configBefore);
     }
     expect(() => mutate(tenant.objects, { add: 0, modify: 0, remove: 10_000 }, new Rng('x'))).toThrow(/only/);
+  });
+
+  it('reports the profiles whose link a removal left dangling, and changes no others', () => {
+    // Found by generating tenants until one did (~3% of 120-object ones): this tenant's mutation
+    // removes an iOS trusted root that an unmodified Wi-Fi profile links to for server validation.
+    const store = new TenantStore();
+    const tenant = store.addGenerated(spec('a4784d18-c61d-4c62-b057-540f452c26af', 120));
+    const before = backedUp(store, tenant);
+    const request = { add: 4, modify: 3, remove: 2, types: ['deviceConfiguration' as const] };
+    const change = mutate(tenant.objects, request, tenant.mutationRng);
+    const after = backedUp(store, tenant);
+
+    const changed = [...before.keys()].filter((id) => after.has(id) && after.get(id) !== before.get(id));
+    const reported = [
+      ...(change.modified.deviceConfiguration ?? []),
+      ...(change.unlinked.deviceConfiguration ?? []),
+    ];
+    expect(change.unlinked.deviceConfiguration).toEqual(['25f79cd4-7fd3-450e-b95f-70e9ba32db1f']);
+    expect(changed.sort()).toEqual(reported.sort());
+    expect(Object.keys(change.unlinked)).toEqual(['deviceConfiguration']);
   });
 
   it('recognises loopback addresses only', () => {
