@@ -78,7 +78,8 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     switch (channel.kind) {
       case 'webhook': {
         const body = delivery.isDigest
-          ? renderDigestEnvelope(envelopes, new Date().toISOString())
+          ? // When the digest was made: the same body, so the same event, on every attempt.
+            renderDigestEnvelope(envelopes, delivery.createdAt.toISOString())
           : renderEnvelope(envelopes[0]!);
         const secrets = {
           current: config.cipher.decrypt(channel.id, stored(channel.secretCiphertext, channel.secretKeyId)),

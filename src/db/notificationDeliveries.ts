@@ -11,6 +11,7 @@ export interface DeliveryToSend {
   webhookId: string;
   status: string;
   replays: number;
+  createdAt: Date;
   attemptCount: number;
   channel: NotificationChannel;
   /** The event, or for a digest delivery (no event of its own) the events folded into it. */

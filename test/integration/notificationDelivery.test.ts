@@ -446,6 +446,8 @@ describe('webhook delivery', () => {
     const rows = await stack.db.notificationDelivery.findMany({ where: { channelId: hook.id } });
     const digest = rows.find((row) => row.eventId === null);
     expect(digest).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+    // Dated when the digest was made, not when an attempt went out: every attempt sends one body.
+    expect(body.timestamp).toBe(digest?.createdAt.toISOString());
     expect(target.requests[0]!.headers['webhook-id']).toBe(digest?.webhookId);
     expect(rows.filter((row) => row.eventId !== null).map((row) => [row.status, row.digestId])).toEqual(
       Array(3).fill(['batched', digest?.id]),

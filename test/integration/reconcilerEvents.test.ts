@@ -69,7 +69,9 @@ test("an operator's pause in Temporal is one schedule.paused_by_operator event, 
   const schedule = await createSchedule(stack, stack.tenant.id);
   await stack.temporal.schedule.getHandle(temporalScheduleId(schedule.id)).pause('storage migration');
 
-  expect((await reconcile()).paused_by_operator).toBeGreaterThanOrEqual(1);
+  // Other test files' reconcilers share this database and may see the pause first: the event is
+  // what must exist exactly once, whichever pass published it.
+  await reconcile();
   await reconcile();
   const events = await eventsOf('schedule.paused_by_operator', schedule.id);
   expect(events).toHaveLength(1);
@@ -103,12 +105,14 @@ test('a schedule firing with no worker: one backup.run.missed per fire (not star
   const stuck = fired.info.recentActions[0]!;
 
   try {
-    const first = await reconcile({ missedRunGraceMs: 1_000 });
-    expect(first.missed_runs).toBeGreaterThanOrEqual(1 + fired.info.numActionsSkippedOverlap);
-    const second = await reconcile({ missedRunGraceMs: 1_000 });
-    expect(second.missed_runs).toBe(0);
-
+    // Other test files' reconcilers share this database and may publish some of these first (with
+    // the default grace, the not-started one only after 2 minutes): the events are what count.
+    await reconcile({ missedRunGraceMs: 1_000 });
     const events = await eventsOf('backup.run.missed', schedule.id);
+    expect(events).toHaveLength(1 + fired.info.numActionsSkippedOverlap);
+    await reconcile({ missedRunGraceMs: 1_000 });
+    expect(await eventsOf('backup.run.missed', schedule.id)).toHaveLength(events.length);
+
     const data = events.map((event) => event.data as { fireTime: string; reason: string });
     expect(data.filter((entry) => entry.reason === 'not_started')).toEqual([
       expect.objectContaining({
@@ -184,7 +188,8 @@ test('a pending delivery whose workflow start was lost is started by one pass', 
     },
   });
 
-  expect((await reconcile()).deliveries_relayed).toBeGreaterThanOrEqual(1);
+  // Another test file's reconciler may relay it first: its workflow is what must exist.
+  await reconcile();
   const workflow = await stack.temporal.workflow.getHandle(deliveryWorkflowId(delivery.id)).describe();
   expect(workflow.taskQueue).toBe(deliveryQueue);
   const row = await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
