@@ -53,8 +53,8 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   };
 }
 
-async function createTenant(policies: number, extra: Json = {}): Promise<Tenant> {
-  const tenant = newTenant();
+async function createTenant(policies: number, extra: Json = {}, azureTenantId?: string): Promise<Tenant> {
+  const tenant = { ...newTenant(), ...(azureTenantId ? { azureTenantId } : {}) };
   const created = await call('POST', '/_emulator/tenants', { ...tenant, policies, ...extra });
   expect(created.status).toBe(201);
   expect(created.body.total).toBe(policies);
@@ -761,7 +761,9 @@ describe('referential integrity of a generated tenant', () => {
   const idsOf = async (path: string) => new Set((await all(token, path)).map((o) => String(o.id)));
 
   beforeAll(async () => {
-    const tenant = await createTenant(600, { pageSize: 100 });
+    // A fixed tenant (its objects derive from its id): a random one referenced no service
+    // principal about once in a few hundred runs, and "every kind is used" below failed on it.
+    const tenant = await createTenant(600, { pageSize: 100 }, '5b0e4c1e-6f3a-4d2b-9c7e-2a8f1d3e4b5c');
     token = String((await tokenFor(tenant)).body.access_token);
     for (const set of ENTITY_SETS) {
       if (!set.versions.includes('beta') || !set.holds.some((h) => 'type' in h)) continue;
