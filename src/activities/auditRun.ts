@@ -9,7 +9,7 @@ import { publishEvents } from '../db/notificationEvents';
 import { readBaselineDrift, readSetChanges } from '../db/runEventSources';
 import type { Prisma } from '../db/client';
 import { MAX_CHANGED_POLICIES, notOkTypes, type RunFacts, runEvents } from '../notifications/runEvents';
-import { startDeliveryWorkflows } from '../temporal/deliveryStarts';
+import { startDeliveryWorkflows, startOrLeaveToRelay } from '../temporal/deliveryStarts';
 import type { RunSummary } from '../shared/types';
 import { type ActivityDeps, DEFAULT_RUN_NOTIFICATION_SETTINGS, type RunNotificationSettings } from './deps';
 
@@ -69,21 +69,15 @@ export function createAuditRun({ db, notifications, logger }: ActivityDeps) {
       select: { id: true },
       orderBy: { createdAt: 'asc' },
     });
-    try {
-      await startDeliveryWorkflows(
+    // A backup that was written must not fail because Temporal refused a notification's start.
+    await startOrLeaveToRelay(logger, { runId: input.runId }, () =>
+      startDeliveryWorkflows(
         Context.current().client,
         db,
         pending.map((delivery) => delivery.id),
         { taskQueue: input.taskQueue, retrySchedule: settings.retrySchedule },
-      );
-    } catch (error) {
-      // The events and deliveries are committed: the reconciler's relay starts what is left. A
-      // backup that was written must not fail because Temporal refused a notification's start.
-      logger.warn(
-        { runId: input.runId, error: error instanceof Error ? error.message : String(error) },
-        'delivery workflows not started; the reconciler will start them',
-      );
-    }
+      ),
+    );
     return { events: written };
   };
 }

@@ -4,6 +4,7 @@
 // behind the link, where reading them is an authorized, audited API call.
 import type { ChangeCounts, PolicyTypeOutcome, RunSummary } from '../shared/types';
 import type { EventType } from './eventTypes';
+import { renderEnvelope } from './render/envelope';
 import { MAX_EVENT_BYTES, type NewEvent } from './types';
 
 export interface RunFacts {
@@ -260,7 +261,7 @@ function listedChanges(first: ChangedPolicy[]) {
 }
 
 export function envelopeBytes(type: string, data: Record<string, unknown>, now: Date): number {
-  return Buffer.byteLength(JSON.stringify({ type, timestamp: now.toISOString(), data }), 'utf8');
+  return Buffer.byteLength(renderEnvelope({ type, timestamp: now.toISOString(), data }), 'utf8');
 }
 
 const cut = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);

@@ -2,7 +2,11 @@
 // workflows started after the commit. A start that fails is left to the relay of a later pass
 // (deliveryRelay.ts): the events are already safe in Postgres.
 import { BACKUP_TASK_QUEUE, STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../shared/constants';
-import { type DeliveryStartOptions, startDeliveryWorkflows } from '../temporal/deliveryStarts';
+import {
+  type DeliveryStartOptions,
+  startDeliveryWorkflows,
+  startOrLeaveToRelay,
+} from '../temporal/deliveryStarts';
 import type { ReconcilerDeps } from './reconcileSchedules';
 
 export const DEFAULT_DELIVERY_STARTS: DeliveryStartOptions = {
@@ -12,16 +16,9 @@ export const DEFAULT_DELIVERY_STARTS: DeliveryStartOptions = {
 
 export async function startDeliveries(deps: ReconcilerDeps, deliveryIds: string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
-  try {
-    await startDeliveryWorkflows(
-      deps.temporal,
-      deps.db,
-      deliveryIds,
-      deps.deliveries ?? DEFAULT_DELIVERY_STARTS,
-    );
-  } catch (error) {
-    deps.logger.warn({ err: error, deliveries: deliveryIds.length }, 'delivery starts left to the relay');
-  }
+  await startOrLeaveToRelay(deps.logger, { deliveries: deliveryIds.length }, () =>
+    startDeliveryWorkflows(deps.temporal, deps.db, deliveryIds, deps.deliveries ?? DEFAULT_DELIVERY_STARTS),
+  );
 }
 
 /** The schedule as the API shows it, for the events' links. */

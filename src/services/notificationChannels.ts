@@ -26,7 +26,7 @@ import { CHANNEL_KIND_RULES, kindFieldProblems } from '../notifications/channelK
 import type { ChannelFilters } from '../notifications/types';
 import { checkOutboundUrl, type OutboundAllowlist } from '../outbound';
 import type { ChannelSecretCipher } from '../secrets';
-import { startDeliveryWorkflows } from '../temporal/deliveryStarts';
+import { startDeliveryWorkflows, startOrLeaveToRelay } from '../temporal/deliveryStarts';
 import { TEMPORAL_WRITE_DEADLINE_MS, withinDeadline } from '../temporal/deadline';
 import { ConflictError, InvalidFieldsError, NotFoundError } from './errors';
 
@@ -301,16 +301,14 @@ export async function replayDelivery(
  * committed and pending, and the reconciler's relay starts deliveries whose start was lost.
  */
 async function startDeliveries(deps: ChannelServiceDeps, deliveryIds: string[]): Promise<void> {
-  try {
-    await withinDeadline(deps.temporal, TEMPORAL_WRITE_DEADLINE_MS, () =>
+  await startOrLeaveToRelay(deps.logger, { deliveryIds }, () =>
+    withinDeadline(deps.temporal, TEMPORAL_WRITE_DEADLINE_MS, () =>
       startDeliveryWorkflows(deps.temporal, deps.db, deliveryIds, {
         taskQueue: deps.taskQueue,
         retrySchedule: deps.retrySchedule,
       }),
-    );
-  } catch (error) {
-    deps.logger.warn({ err: error, deliveryIds }, 'could not start delivery workflows; the relay will');
-  }
+    ),
+  );
 }
 
 /** The URL the guard accepted, or a 422 naming `url`. */

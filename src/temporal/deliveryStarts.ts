@@ -4,6 +4,7 @@
 // because the workflow id is the delivery's.
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Db } from '../db/client';
+import type { Logger } from '../logging/logger';
 import { DELIVER_NOTIFICATION_WORKFLOW, deliveryWorkflowId } from '../shared/constants';
 import type { DeliverNotificationInput } from '../shared/types';
 
@@ -43,4 +44,24 @@ export async function startDeliveryWorkflows(
       where: { id: { in: deliveryIds }, workflowStartedAt: null },
       data: { workflowStartedAt: new Date() },
     });
+}
+
+/**
+ * Starts them, or leaves them to the reconciler's relay: the rows are committed, so a start
+ * Temporal refuses loses nothing, and the caller (a written backup, an API answer, a reconcile
+ * pass) must not fail for it. `start` is the start itself, under whatever deadline the caller keeps.
+ */
+export async function startOrLeaveToRelay(
+  logger: Pick<Logger, 'warn'>,
+  context: Record<string, unknown>,
+  start: () => Promise<void>,
+): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    logger.warn(
+      { ...context, error: error instanceof Error ? error.message : String(error) },
+      'delivery workflows not started; the reconciler will start them',
+    );
+  }
 }
