@@ -17,6 +17,7 @@ export const TENANT_PERMISSIONS = [
   'tenant:run',
   'schedules:write',
   'notifications:manage',
+  'restores:manage',
   'tenant:admin',
 ] as const;
 export type TenantPermission = (typeof TENANT_PERMISSIONS)[number];
@@ -39,13 +40,21 @@ export type Permission =
 export const ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
   readonly: ['tenant:read'],
   operator: ['tenant:read', 'scripts:read', 'tenant:run'],
-  manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'notifications:manage'],
+  manager: [
+    'tenant:read',
+    'scripts:read',
+    'tenant:run',
+    'schedules:write',
+    'notifications:manage',
+    'restores:manage',
+  ],
   owner: [
     'tenant:read',
     'scripts:read',
     'tenant:run',
     'schedules:write',
     'notifications:manage',
+    'restores:manage',
     'tenant:admin',
   ],
 };
@@ -61,6 +70,8 @@ const MEANING: Record<Permission, string> = {
   'schedules:write': 'create, change and delete schedules',
   'notifications:manage':
     'see and manage notification channels, their deliveries and baseline subscriptions (channels name endpoints and recipients)',
+  'restores:manage':
+    'plan, approve, apply and cancel restores, which write to the tenant through Graph once an owner enabled restore',
   'tenant:admin': 'tenant settings, Graph credentials and members',
 };
 

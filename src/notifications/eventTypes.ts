@@ -34,6 +34,12 @@ export const EVENT_TYPES = {
     subscribedByDefault: true,
     filters: ['scheduleIds', 'policyTypes', 'minChangeCount'],
   },
+  'restore.finished': {
+    description:
+      'A restore was applied: succeeded, partial, failed or canceled, with counts of items by outcome.',
+    subscribedByDefault: true,
+    filters: ['policyTypes'],
+  },
   'schedule.paused_by_operator': {
     description: 'An operator paused a schedule in Temporal (Web UI or CLI).',
     subscribedByDefault: true,

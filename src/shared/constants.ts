@@ -88,3 +88,24 @@ export const STANDARD_WEBHOOKS_RETRY_SCHEDULE = [
   '20h',
   '24h',
 ] as const;
+
+export const RESTORE_PLAN_WORKFLOW = 'RestorePlan';
+export const RESTORE_RUN_WORKFLOW = 'RestoreRun';
+
+/** One plan per restore: starting it twice starts it once. */
+export function restorePlanWorkflowId(restoreId: string): string {
+  return `restore-plan-${restoreId}`;
+}
+
+/** One workflow per apply round: a re-apply after a crash or cancel never joins the old round. */
+export function restoreRunWorkflowId(restoreId: string, round: number): string {
+  return `restore-run-${restoreId}-${round}`;
+}
+
+/**
+ * Where restores run, workflows and activities alike: a queue of their own, so a restore paced by
+ * Graph's write limits (minutes of waiting) never holds a slot a backup run needs.
+ */
+export function restoreTaskQueueOf(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-restore`;
+}

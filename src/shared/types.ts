@@ -52,6 +52,8 @@ export interface ChangeCounts {
   modified: number;
   /** Modified, and the display name changed too. */
   renamed: number;
+  /** Re-created by a restore under a new Graph id (restore_lineage); absent when none. */
+  restored?: number;
 }
 
 export interface RunSummary {
