@@ -6,6 +6,7 @@ import type { PolicyTypeKey } from '../../src/graph/policyTypes';
 import { unescapeStoredJson } from '../../src/graph/storedText';
 import { viewOf } from '../../src/emulator/rawObjects';
 import { TenantObjects } from '../../src/emulator/tenantObjects';
+import type { StepInput } from '../../src/restore/steps';
 import type { GraphJson } from '../../src/restore/types';
 
 export interface SamplePayload {
@@ -35,4 +36,25 @@ export function samplePayloads(
       const stored = unescapeStoredJson(JSON.parse(canonicalizePolicy(type, live).json)) as GraphJson;
       return { live, stored };
     });
+}
+
+/** The first object of a type (the fixed tenant always has one). */
+export function firstPayload(type: PolicyTypeKey): SamplePayload {
+  const [first] = samplePayloads(type, 1);
+  if (first === undefined) throw new Error(`no ${type} object`);
+  return first;
+}
+
+/** A create of the payload with the options a restore defaults to (assignments, report-only). */
+export function stepInputOf(policyType: PolicyTypeKey, backup: GraphJson, marker: string): StepInput {
+  return {
+    policyType,
+    backup,
+    action: 'create',
+    targetGraphId: null,
+    live: null,
+    assignments: 'restore',
+    conditionalAccessState: 'report_only',
+    marker,
+  };
 }

@@ -13,19 +13,11 @@ import {
 import { REPORT_ONLY, type StepInput, stepsFor } from '../../src/restore/steps';
 import type { GraphJson, WriteStep } from '../../src/restore/types';
 import { restorableContent, verifyRestored } from '../../src/restore/verify';
-import { samplePayloads } from '../support/restorePayloads';
+import { firstPayload, samplePayloads, stepInputOf } from '../support/restorePayloads';
 
 const MARKER = markerOf('r', 'i');
-const base = (policyType: StepInput['policyType'], backup: GraphJson): StepInput => ({
-  policyType,
-  backup,
-  action: 'create',
-  targetGraphId: null,
-  live: null,
-  assignments: 'restore',
-  conditionalAccessState: 'report_only',
-  marker: MARKER,
-});
+const base = (policyType: StepInput['policyType'], backup: GraphJson): StepInput =>
+  stepInputOf(policyType, backup, MARKER);
 const step = (steps: WriteStep[], name: string) => steps.find((s) => s.name === name);
 const bodyOf = (s: WriteStep | undefined): GraphJson =>
   s !== undefined && s.kind !== 'ensureEach' ? s.body : {};
@@ -59,9 +51,7 @@ describe('recipes as data', () => {
 
 describe('write shapes Graph insists on', () => {
   test('settings catalog: settings inline on create, PUT with settings on update', () => {
-    const [{ stored, live }] = samplePayloads('settingsCatalog', 1) as [
-      { stored: GraphJson; live: GraphJson },
-    ];
+    const { stored, live } = firstPayload('settingsCatalog');
     const created = bodyOf(stepsFor(base('settingsCatalog', stored))[0]);
     expect(created.settings).toHaveLength((stored.settings as unknown[]).length);
     expect(created).not.toHaveProperty('settingCount');
@@ -80,7 +70,7 @@ describe('write shapes Graph insists on', () => {
   });
 
   test('compliance: actions inline on create; update PATCHes without them, then scheduleActionsForRules', () => {
-    const [{ stored, live }] = samplePayloads('compliance', 1) as [{ stored: GraphJson; live: GraphJson }];
+    const { stored, live } = firstPayload('compliance');
     const created = bodyOf(stepsFor(base('compliance', stored))[0]);
     expect((created.scheduledActionsForRule as GraphJson[])[0]?.scheduledActionConfigurations).toContainEqual(
       expect.objectContaining({ actionType: 'block' }),
@@ -94,9 +84,7 @@ describe('write shapes Graph insists on', () => {
   });
 
   test('administrative templates: values through updateDefinitionValues, bound by URL; updates by live id', () => {
-    const [{ stored, live }] = samplePayloads('administrativeTemplates', 1) as [
-      { stored: GraphJson; live: GraphJson },
-    ];
+    const { stored, live } = firstPayload('administrativeTemplates');
     const values = stored.definitionValues as GraphJson[];
     const created = bodyOf(step(stepsFor(base('administrativeTemplates', stored)), 'definitionValues'));
     expect(created.added).toHaveLength(values.length);
@@ -145,9 +133,7 @@ describe('write shapes Graph insists on', () => {
   });
 
   test('enrollment: priority through setPriority; a default configuration is only PATCHed', () => {
-    const [{ stored, live }] = samplePayloads('enrollmentConfigurations', 1) as [
-      { stored: GraphJson; live: GraphJson },
-    ];
+    const { stored, live } = firstPayload('enrollmentConfigurations');
     const steps = stepsFor({
       ...base('enrollmentConfigurations', stored),
       action: 'update',
@@ -176,9 +162,7 @@ describe('write shapes Graph insists on', () => {
       kind: 'ensureEach',
       postPath: '/deviceManagement/windowsAutopilotDeploymentProfiles/{id}/assignments',
     });
-    const [{ stored, live }] = samplePayloads('notificationTemplates', 1) as [
-      { stored: GraphJson; live: GraphJson },
-    ];
+    const { stored, live } = firstPayload('notificationTemplates');
     expect(bodyOf(stepsFor(base('notificationTemplates', stored))[0])).not.toHaveProperty('description');
     const messages = step(stepsFor(base('notificationTemplates', stored)), 'messages');
     expect(messages?.kind === 'ensureEach' ? messages.bodies.length : 0).toBe(
@@ -198,7 +182,7 @@ describe('write shapes Graph insists on', () => {
 });
 
 describe('verification', () => {
-  const [{ stored }] = samplePayloads('powershellScripts', 1) as [{ stored: GraphJson }];
+  const { stored } = firstPayload('powershellScripts');
   const input = base('powershellScripts', stored);
   const restored = { ...stored, id: 'new-id', createdDateTime: '2026-12-01T00:00:00Z', extraDefault: true };
 

@@ -5,7 +5,7 @@ import { hasMarker, markerOf } from '../../src/restore/marker';
 import { isWritableType, objectRefusalOf, WRITE_RECIPES } from '../../src/restore/recipes';
 import { type StepInput, stepsFor } from '../../src/restore/steps';
 import type { GraphJson, WriteStep } from '../../src/restore/types';
-import { samplePayloads } from '../support/restorePayloads';
+import { samplePayloads, stepInputOf } from '../support/restorePayloads';
 
 const MARKER = markerOf('restore-1', 'item-1');
 const READ_ONLY = [
@@ -19,17 +19,7 @@ const READ_ONLY = [
 const WRITABLE = POLICY_TYPE_KEYS.filter(isWritableType);
 
 function input(policyType: PolicyTypeKey, backup: GraphJson, overrides: Partial<StepInput> = {}): StepInput {
-  return {
-    policyType,
-    backup,
-    action: 'create',
-    targetGraphId: null,
-    live: null,
-    assignments: 'restore',
-    conditionalAccessState: 'report_only',
-    marker: MARKER,
-    ...overrides,
-  };
+  return { ...stepInputOf(policyType, backup, MARKER), ...overrides };
 }
 
 /** Every key of a JSON value at any depth, with its path. */
