@@ -240,7 +240,7 @@ const POLICY_RECIPES: Partial<Record<PolicyTypeKey, Entry>> = {
   },
   hotpatchQualityUpdatePolicies: { order: 100, permissions: [CONFIG] },
   // Settings-based compliance: settings inline like the settings catalog, actions inline on create
-  // and through setScheduledActions on update (docs devicemanagementcompliancepolicy-setscheduledactions, inferred).
+  // and through setScheduledActions on update (docs beta intune-deviceconfigv2-devicemanagementcompliancepolicy-setscheduledactions.md).
   settingsCompliance: {
     order: 100,
     permissions: [CONFIG],
