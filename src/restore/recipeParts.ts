@@ -16,6 +16,9 @@ export const SERVER_SET = [
   'assignments',
   'isAssigned',
   'supportsScopeTags',
+  // Counters Graph derives (settings, targeted apps).
+  'settingCount',
+  'deployedAppCount',
 ] as const;
 
 export const CONFIG = 'DeviceManagementConfiguration.ReadWrite.All';
