@@ -54,13 +54,13 @@ export const DEPENDENCY_RECIPES: Partial<Record<PolicyTypeKey, Entry>> = {
       { path: 'isBuiltIn', equals: [true], reason: 'type_refused', why: 'A built-in Intune role.' },
     ],
   },
-  // Create without description and defaultLocale (UMD-PRE 5.1.0 BadRequest fix); locales one by one.
+  // Create without description and defaultLocale (UMD-PRE 5.1.0 BadRequest fix); locales one by
+  // one. defaultLocale is Graph's, from the locale marked isDefault: never written.
   notificationTemplates: {
     order: 40,
     permissions: [CONFIG, SERVICE_CONFIG],
-    writable: allow('displayName', 'description', 'brandingOptions', 'roleScopeTagIds', 'defaultLocale'),
-    createOmit: ['description', 'defaultLocale'],
-    update: { method: 'PATCH', lists: [], omit: ['defaultLocale'] },
+    writable: allow('displayName', 'description', 'brandingOptions', 'roleScopeTagIds'),
+    createOmit: ['description'],
     subResources: ['notificationMessages'],
     assignments: null,
     markerProperty: null,
