@@ -12,7 +12,7 @@ import { memberBody } from '../routes/users.schema';
 /** The schemas the document lists under components/schemas, by name. */
 export const components = z.registry<{ id: string }>();
 
-function component<S extends z.ZodType>(id: string, description: string, schema: S): S {
+export function component<S extends z.ZodType>(id: string, description: string, schema: S): S {
   const described = schema.describe(description) as S;
   components.add(described, { id });
   return described;
@@ -340,7 +340,7 @@ const changeCounts = z.strictObject({
   renamed: z.int(),
 });
 
-const fieldChange = component(
+export const fieldChange = component(
   'FieldChange',
   'One leaf change of a policy (src/diff). `path` is a JSON Pointer in which array elements with ' +
     'an identity are addressed by it (`[settingDefinitionId=…]`, `[target.@odata.type=…,…]`), ' +
@@ -372,7 +372,7 @@ const changeActor = component(
   }),
 );
 
-const withheld = z.strictObject({ permission: z.string(), reason: z.string() });
+export const withheld = z.strictObject({ permission: z.string(), reason: z.string() });
 
 const policyChange = component(
   'PolicyChange',
