@@ -338,6 +338,7 @@ const changeCounts = z.strictObject({
   removed: z.int(),
   modified: z.int(),
   renamed: z.int(),
+  restored: z.int().optional().describe('re-created by a restore under a new Graph id; absent when none'),
 });
 
 export const fieldChange = component(
@@ -386,6 +387,12 @@ const policyChange = component(
     displayName: z.string(),
     previousDisplayName: z.string().optional(),
     change: changeKind,
+    restoredFromGraphId: z
+      .string()
+      .optional()
+      .describe(
+        '`restored`: the Graph id of the object it was re-created from (its removal is folded into this change)',
+      ),
     fields: z.array(fieldChange).nullable(),
     valuesWithheld: withheld.optional(),
     actors: z.array(changeActor).nullable(),
