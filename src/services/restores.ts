@@ -7,7 +7,6 @@ import type { Db, Restore, RestoreStatus } from '../db/client';
 import { findBackupSet } from '../db/backupSets';
 import {
   findRestore,
-  findRestoreSettings,
   heldItemKeys,
   insertRestore,
   itemKey,
@@ -17,7 +16,6 @@ import {
   moveRestore,
   policyTypesInSet,
   type RestoreItemFilter,
-  updateRestoreSettings,
 } from '../db/restores';
 import { escapeStoredText } from '../graph/storedText';
 import type { Logger } from '../logging/logger';
@@ -32,6 +30,7 @@ import {
   NotFoundError,
   UnavailableError,
 } from './errors';
+import { getRestoreSettings } from './restoreSettings';
 
 export interface RestoreServiceDeps {
   db: Db;
@@ -39,42 +38,6 @@ export interface RestoreServiceDeps {
   logger: Logger;
   /** The workflow task queue (WORKER_TASK_QUEUE); restores run on restoreTaskQueueOf(it). */
   workflowTaskQueue: string;
-}
-
-export async function getRestoreSettings(db: Db, tenantId: string) {
-  const settings = await findRestoreSettings(db, tenantId);
-  if (!settings) throw new NotFoundError('tenant');
-  return settings;
-}
-
-/** Owner only (the route's tenant:admin); the audit row gives the settings before and after. */
-export function setRestoreSettings(
-  db: Db,
-  tenantId: string,
-  wanted: { enabled: boolean; approvalRequired: boolean },
-  actorUserId: string,
-) {
-  return db.$transaction(async (tx) => {
-    const before = await lockRestoreSettings(tx, tenantId);
-    if (!before) throw new NotFoundError('tenant');
-    const after = await updateRestoreSettings(tx, tenantId, {
-      restoreEnabled: wanted.enabled,
-      restoreApprovalRequired: wanted.approvalRequired,
-      changedBy: userActor(actorUserId),
-    });
-    await appendAudit(tx, {
-      tenantId,
-      actor: userActor(actorUserId),
-      action: 'tenant.restore_settings_changed',
-      resourceType: 'tenant',
-      resourceId: tenantId,
-      metadata: {
-        before: { enabled: before.restoreEnabled, approvalRequired: before.restoreApprovalRequired },
-        after: { enabled: after.restoreEnabled, approvalRequired: after.restoreApprovalRequired },
-      },
-    });
-    return after;
-  });
 }
 
 export interface RestoreRequest {

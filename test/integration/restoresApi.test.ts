@@ -320,6 +320,24 @@ describe('approval and apply', () => {
     expect((await act(id, 'apply', manager)).body).toMatchObject({ status: 'applying', applyRounds: 2 });
   });
 
+  test('Temporal unreachable: apply answers 503 and the restore is planned again', async () => {
+    const id = await plannedRestore(manager.userId);
+    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const dead = await stack.startApp({ workflowTaskQueue, temporal });
+    try {
+      const response = await dead.api(`${base()}/restores/${id}/apply`, {
+        method: 'POST',
+        token: manager.token,
+      });
+      expect(response.status).toBe(503);
+    } finally {
+      await dead.close();
+    }
+    const row = await stack.db.restore.findUniqueOrThrow({ where: { id } });
+    // The round number stays used: a start that timed out may still have run under its id.
+    expect([row.status, row.applyRounds, row.appliedBy]).toEqual(['planned', 1, null]);
+  }, 30_000);
+
   test('restore disabled meanwhile: apply refused', async () => {
     const id = await plannedRestore(manager.userId);
     await settings(owner, { enabled: false, approvalRequired: false });

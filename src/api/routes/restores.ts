@@ -5,12 +5,11 @@ import {
   cancelRestore,
   getRestore,
   getRestoreItems,
-  getRestoreSettings,
   listRestores,
   requestRestore,
-  setRestoreSettings,
   type RestoreServiceDeps,
 } from '../../services/restores';
+import { getRestoreSettings, setRestoreSettings } from '../../services/restoreSettings';
 import { BACKUP_TASK_QUEUE } from '../../shared/constants';
 import { principalOf } from '../auth';
 import { callerMay } from '../authorize';
