@@ -31,6 +31,7 @@ import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
 import { policiesRouter } from './routes/policies';
 import { tenantRetentionRouter } from './routes/retention';
+import { restoreSettingsRouter, restoresRouter } from './routes/restores';
 import { runsRouter } from './routes/runs';
 import { tenantsRouter } from './routes/tenants';
 import { usersRouter } from './routes/users';
@@ -75,6 +76,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/notification-channels', notificationChannelsRouter(deps, TENANT_CHANNELS));
   v1.use('/notification-channels', notificationChannelsRouter(deps, PLATFORM_CHANNELS));
   v1.use('/tenants/:tenantId/baseline-subscriptions', baselineSubscriptionsRouter(deps));
+  v1.use('/tenants/:tenantId/restore-settings', restoreSettingsRouter(deps));
+  v1.use('/tenants/:tenantId/restores', restoresRouter(deps));
   app.use('/v1', v1);
 
   app.use(notFoundRoute);

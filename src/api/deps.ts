@@ -37,6 +37,8 @@ export interface ApiDeps {
   notificationEndpointAllowlist?: OutboundAllowlist;
   /** Delays before each attempt of the deliveries the API starts (NOTIFICATION_RETRY_SCHEDULE). */
   notificationRetrySchedule?: string[];
+  /** The workers' workflow task queue (WORKER_TASK_QUEUE); restores start on its -restore queue. */
+  workflowTaskQueue?: string;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;

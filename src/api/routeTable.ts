@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import * as r from './openapi/responses';
 import { newestFirstPageQuery, pageQuery } from './pagination';
+import { restoreOperations } from './restoreOperations';
 import { canBeForbidden, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
@@ -74,6 +75,10 @@ export const tags = [
     description:
       'Channels that deliver events (webhook, Teams, e-mail, in-app), their deliveries, and baseline subscriptions.',
   },
+  {
+    name: 'Restores',
+    description: 'Restores into the tenant: a plan first, then approval and apply rounds (README: Restore).',
+  },
   { name: 'Audit', description: 'The append-only audit log.' },
   { name: 'Members', description: "A tenant's members and their roles." },
   { name: 'Users', description: 'Users and their API tokens.' },
@@ -96,6 +101,7 @@ export const pathParams: Record<string, z.ZodType> = {
   graphId: z.string().describe("the policy's id in Microsoft Graph"),
   channelId: z.uuid().describe('the notification channel id'),
   deliveryId: z.uuid().describe('the delivery id'),
+  restoreId: z.uuid().describe('the restore id'),
 };
 
 /**
@@ -827,4 +833,5 @@ export const operations: Operation[] = [
     permission: 'notifications:manage',
     replies: { 204: { description: 'not subscribed (any more)' } },
   },
+  ...restoreOperations,
 ];

@@ -167,6 +167,8 @@ export function legalHoldJson(hold: BackupSetHold) {
 type ChangeRowJson = Pick<BackupSetChange, 'policyType' | 'graphId' | 'displayName' | 'change'> & {
   previousDisplayName: string | null;
   fields: unknown;
+  /** `restored`: the Graph id it was re-created from (restore_lineage). */
+  restoredFromGraphId?: string | null;
   actors?: AuditActorEvent[] | null;
   actorsUnknown?: string;
 };
@@ -191,6 +193,9 @@ export function backupSetChangeJson(access: { mayReadScripts: boolean }) {
         ? { previousDisplayName: unescapeStoredText(change.previousDisplayName) }
         : {}),
       change: change.change,
+      ...(change.restoredFromGraphId
+        ? { restoredFromGraphId: unescapeStoredText(change.restoredFromGraphId) }
+        : {}),
       fields,
       ...(withhold && fields ? { valuesWithheld: SCRIPTS_WITHHELD } : {}),
       ...(change.actors !== undefined ? { actors: change.actors?.map(actorEventJson) ?? null } : {}),

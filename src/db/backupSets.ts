@@ -19,10 +19,13 @@ export async function countBackupSetChanges(db: Db, backupSetId: string): Promis
   return changeCounts(groups.map((group) => ({ change: group.change, n: group._count._all })));
 }
 
-/** Counts per kind of change, zero for the kinds absent from `groups`. */
+/**
+ * Counts per kind of change, zero for the kinds absent from `groups`; `restored` only when there
+ * are some (summaries and events written before restores existed have no such key).
+ */
 export function changeCounts(groups: { change: BackupChangeKind; n: number }[]): ChangeCounts {
   const counts: ChangeCounts = { added: 0, removed: 0, modified: 0, renamed: 0 };
-  for (const group of groups) counts[group.change] = group.n;
+  for (const group of groups) if (group.n > 0) counts[group.change] = group.n;
   return counts;
 }
 

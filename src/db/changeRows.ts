@@ -26,6 +26,8 @@ export interface ChangeRow {
   previousDisplayName: string | null;
   change: BackupChangeKind;
   fields: unknown[] | null;
+  /** `restored`: the Graph id this object was re-created from (./restoredChanges.ts). */
+  restoredFromGraphId?: string;
 }
 
 export interface Candidate {
@@ -35,6 +37,8 @@ export interface Candidate {
   after_name: string | null;
   before_hash: string | null;
   after_hash: string | null;
+  /** Set by ./restoredChanges.ts: a re-created object paired with its removed source. */
+  restored_from?: string;
 }
 
 /** Modified pairs whose payloads are read and diffed together: bounds the worker's memory. */
@@ -190,6 +194,21 @@ export async function changesOf(
     );
     batch.forEach((c, i) => {
       const result = results[i];
+      if (c.restored_from) {
+        // Restored even when the content came back identical: its fields are then none. The new
+        // id is no field change: restoredFromGraphId says it.
+        counts.restored = (counts.restored ?? 0) + 1;
+        rows.push({
+          policyType: c.policy_type,
+          graphId: c.graph_id,
+          displayName: c.after_name as string,
+          previousDisplayName: c.before_name !== c.after_name ? c.before_name : null,
+          change: 'restored',
+          fields: (result?.fields ?? []).filter((field) => (field as { path?: string }).path !== '/id'),
+          restoredFromGraphId: c.restored_from,
+        });
+        return;
+      }
       if (!result) return;
       counts[result.change]++;
       rows.push({
@@ -210,21 +229,25 @@ const INSERT_BATCH = 500;
 
 /**
  * Inserts change rows into `table` (backup_set_changes or backup_set_comparison_changes), whose
- * owner column `ownerColumn` gets `ownerId`.
+ * owner column `ownerColumn` gets `ownerId`. Only backup_set_changes has `restored_from_graph_id`
+ * (`lineage`): comparisons of two arbitrary sets fold no restores.
  */
 export async function insertChangeRows(
   client: PoolClient,
-  target: { table: string; ownerColumn: string; ownerId: string },
+  target: { table: string; ownerColumn: string; ownerId: string; lineage?: true },
   rows: readonly ChangeRow[],
 ): Promise<void> {
+  const [column, value, type] = target.lineage
+    ? [', restored_from_graph_id', ', x."restoredFromGraphId"', ', "restoredFromGraphId" text']
+    : ['', '', ''];
   for (let start = 0; start < rows.length; start += INSERT_BATCH) {
     await client.query(
       `INSERT INTO ${target.table} (id, ${target.ownerColumn}, policy_type, graph_id, display_name,
-                                    previous_display_name, change, fields)
+                                    previous_display_name, change, fields${column})
        SELECT gen_random_uuid(), $1::uuid, x."policyType", x."graphId", x."displayName",
-              x."previousDisplayName", x.change, x.fields
+              x."previousDisplayName", x.change, x.fields${value}
        FROM jsonb_to_recordset($2::jsonb) AS x("policyType" text, "graphId" text, "displayName" text,
-            "previousDisplayName" text, change backup_change_kind, fields jsonb)`,
+            "previousDisplayName" text, change backup_change_kind, fields jsonb${type})`,
       [target.ownerId, JSON.stringify(rows.slice(start, start + INSERT_BATCH))],
     );
   }

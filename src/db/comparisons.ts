@@ -20,6 +20,8 @@ export interface ChangeListRow {
   previousDisplayName: string | null;
   change: BackupChangeKind;
   fields: unknown;
+  /** `restored`: the Graph id it was re-created from; null otherwise and in comparisons. */
+  restoredFromGraphId: string | null;
 }
 
 /**
@@ -89,7 +91,8 @@ export async function listChanges(
   const { table, where, params } = selection(source, page);
   const { rows } = await sqlPoolOf(db).query<ChangeListRow>(
     `SELECT id, policy_type AS "policyType", graph_id AS "graphId", display_name AS "displayName",
-            previous_display_name AS "previousDisplayName", change, fields
+            previous_display_name AS "previousDisplayName", change, fields,
+            ${source.kind === 'snapshot' ? 'restored_from_graph_id' : 'NULL::text'} AS "restoredFromGraphId"
      FROM ${table} WHERE ${where} AND ($4::uuid IS NULL OR id > $4::uuid)
      ORDER BY id LIMIT $5`,
     [...params, page.cursor ?? null, page.limit + 1],
@@ -113,7 +116,7 @@ export async function countChanges(
   for (const row of rows) perType.set(row.policy_type, [...(perType.get(row.policy_type) ?? []), row]);
   const byType = Object.fromEntries([...perType].map(([type, list]) => [type, changeCounts(list)]));
   const total = changeCounts(
-    (['added', 'removed', 'modified', 'renamed'] as const).map((change) => ({
+    (['added', 'removed', 'modified', 'renamed', 'restored'] as const).map((change) => ({
       change,
       n: rows.filter((row) => row.change === change).reduce((sum, row) => sum + row.n, 0),
     })),

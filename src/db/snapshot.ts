@@ -7,6 +7,7 @@ import type { ChangeCounts } from '../shared/types';
 import type { AuditEntry } from './audit';
 import { candidatesOfCapture, changesOf, type DiffBatch, insertChangeRows } from './changeRows';
 import { type Db, inSqlTransaction } from './client';
+import { foldRestored } from './restoredChanges';
 
 /**
  * The set would not hold what the run reported fetching: a type it did not capture completely,
@@ -81,10 +82,11 @@ async function insertSnapshot(
   const previousSetId = previous.rows[0]?.id ?? null;
   // What changed against the previous set, field by field (./changeRows.ts): the policies whose
   // hash changed are diffed on other connections while this one writes the set.
-  const candidates = await candidatesOfCapture(
+  // A restored object and its removed source are one change `restored` (./restoredChanges.ts).
+  const candidates = await foldRestored(
     client,
-    { runId: target.runId, before: previousSetId },
-    target.policyTypes,
+    target.tenantId,
+    await candidatesOfCapture(client, { runId: target.runId, before: previousSetId }, target.policyTypes),
   );
   const stop = new AbortController();
   const changes = changesOf({ pool, own: client }, candidates, diff, stop.signal);
@@ -161,7 +163,7 @@ async function writeSet(
   const { rows, counts } = await changes;
   await insertChangeRows(
     client,
-    { table: 'backup_set_changes', ownerColumn: 'backup_set_id', ownerId: backupSetId },
+    { table: 'backup_set_changes', ownerColumn: 'backup_set_id', ownerId: backupSetId, lineage: true },
     rows,
   );
   return { backupSetId, itemCount, totalBytes, newPayloadBytes, changes: counts };

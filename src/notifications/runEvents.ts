@@ -179,7 +179,8 @@ export function notOkTypes(summary: RunSummary | undefined): NotOkType[] {
     }));
 }
 
-export const changeCountOf = (c: ChangeCounts): number => c.added + c.removed + c.modified + c.renamed;
+export const changeCountOf = (c: ChangeCounts): number =>
+  c.added + c.removed + c.modified + c.renamed + (c.restored ?? 0);
 
 function changesEvent(
   run: RunFacts,

@@ -50,6 +50,8 @@ interface TenantFixture {
   /** A disabled channel (a test is refused: 409) with a pending delivery (a replay is refused: 409). */
   channelId: string;
   deliveryId: string;
+  /** A finished restore: approve, apply and cancel are refused (409) and change nothing. */
+  restoreId: string;
 }
 
 /** What the caller must get, from the route's permission and the role definitions alone. */
@@ -133,8 +135,22 @@ async function tenantFixture(tenantId: string): Promise<TenantFixture> {
       lastSyncedAt: new Date(),
     },
   });
+  const restore = await stack.db.restore.create({
+    data: {
+      tenantId,
+      backupSetId: set.id,
+      status: 'succeeded',
+      mode: 'in_place',
+      assignments: 'restore',
+      conditionalAccessState: 'report_only',
+      selection: {},
+      requestedBy: 'system',
+      finishedAt: new Date(),
+    },
+  });
   return {
     id: tenantId,
+    restoreId: restore.id,
     scheduleId: schedule.id,
     runId: run.id,
     setId: set.id,
@@ -308,6 +324,7 @@ async function call(op: Operation, caller: Caller, target: Target) {
     runId: tenant.runId,
     setId: tenant.setId,
     baselineId: tenant.baselineId,
+    restoreId: tenant.restoreId,
     policyType: 'settingsCatalog',
     graphId: tenant.policyGraphId,
     notificationId: caller.notificationId,

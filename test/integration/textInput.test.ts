@@ -91,6 +91,13 @@ const validBodies: Record<string, () => Json> = {
     tenantId: stack.tenant.id,
     mappings: [{ policyType: 'compliance', baselineGraphId: 'a', tenantGraphId: 'b' }],
   }),
+  setRestoreSettings: () => ({ enabled: false, approvalRequired: false }),
+  createRestore: () => ({
+    backupSetId: fixtures.setId,
+    items: [{ policyType: 'compliance', graphId: 'a' }],
+    mode: 'in_place',
+    assignments: 'restore',
+  }),
   ...Object.fromEntries(
     ['', 'Platform'].flatMap((scope) => [
       [
@@ -122,6 +129,7 @@ function pathOf(op: Operation): string {
     graphId: randomUUID(),
     channelId: randomUUID(),
     deliveryId: randomUUID(),
+    restoreId: randomUUID(),
     userId: op.operationId === 'setMember' ? fixtures.otherUserId : fixtures.userId,
   };
   return op.path.replace(/:(\w+)/g, (_, name: string) => {

@@ -12,7 +12,7 @@ import { memberBody } from '../routes/users.schema';
 /** The schemas the document lists under components/schemas, by name. */
 export const components = z.registry<{ id: string }>();
 
-function component<S extends z.ZodType>(id: string, description: string, schema: S): S {
+export function component<S extends z.ZodType>(id: string, description: string, schema: S): S {
   const described = schema.describe(description) as S;
   components.add(described, { id });
   return described;
@@ -338,9 +338,10 @@ const changeCounts = z.strictObject({
   removed: z.int(),
   modified: z.int(),
   renamed: z.int(),
+  restored: z.int().optional().describe('re-created by a restore under a new Graph id; absent when none'),
 });
 
-const fieldChange = component(
+export const fieldChange = component(
   'FieldChange',
   'One leaf change of a policy (src/diff). `path` is a JSON Pointer in which array elements with ' +
     'an identity are addressed by it (`[settingDefinitionId=…]`, `[target.@odata.type=…,…]`), ' +
@@ -372,7 +373,7 @@ const changeActor = component(
   }),
 );
 
-const withheld = z.strictObject({ permission: z.string(), reason: z.string() });
+export const withheld = z.strictObject({ permission: z.string(), reason: z.string() });
 
 const policyChange = component(
   'PolicyChange',
@@ -386,6 +387,12 @@ const policyChange = component(
     displayName: z.string(),
     previousDisplayName: z.string().optional(),
     change: changeKind,
+    restoredFromGraphId: z
+      .string()
+      .optional()
+      .describe(
+        '`restored`: the Graph id of the object it was re-created from (its removal is folded into this change)',
+      ),
     fields: z.array(fieldChange).nullable(),
     valuesWithheld: withheld.optional(),
     actors: z.array(changeActor).nullable(),

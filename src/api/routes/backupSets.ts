@@ -21,7 +21,7 @@ import {
 } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
 
-const CHANGE_KINDS = ['added', 'removed', 'modified', 'renamed'] as const;
+const CHANGE_KINDS = ['added', 'removed', 'modified', 'renamed', 'restored'] as const;
 
 export const changesQuery = pageQuery
   .extend({ change: z.enum(CHANGE_KINDS).optional(), policyType: z.enum(POLICY_TYPE_KEYS).optional() })
