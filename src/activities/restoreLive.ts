@@ -75,7 +75,12 @@ export async function missingReferencesOf(
   const missing = new Set<string>();
   const reader = liveReader(options.client, options.signal);
   for (const [kind, kindIds] of ids) {
-    const resolved = await resolveKind(kind, [...kindIds].sort(), reader, failureOutcome(options.lastAttempt));
+    const resolved = await resolveKind(
+      kind,
+      [...kindIds].sort(),
+      reader,
+      failureOutcome(options.lastAttempt),
+    );
     for (const row of resolved.rows) if (row.state === 'missing') missing.add(`${row.kind}:${row.id}`);
   }
   const result = new Map<string, MissingReference[]>();

@@ -61,7 +61,9 @@ export const TYPES_IN_RESTORE_ORDER: readonly PolicyTypeKey[] = [...POLICY_TYPE_
 export function createRestorePlanActivities({ db, graph, secrets }: ActivityDeps) {
   /** The client of the restore's tenant, or a failure no retry can fix. */
   const clientOf = (loaded: RestoreForPlan): Promise<GraphClient> =>
-    graph.forTenant(loaded.tenant.id, graphCredentials(loaded.tenant, secrets)).catch(failureForRefusedEndpoint);
+    graph
+      .forTenant(loaded.tenant.id, graphCredentials(loaded.tenant, secrets))
+      .catch(failureForRefusedEndpoint);
 
   return {
     /** The policy types the plan covers, in restore order; none when planning already ended. */
@@ -76,7 +78,10 @@ export function createRestorePlanActivities({ db, graph, secrets }: ActivityDeps
     },
 
     /** Decides every selected item of one type against the live tenant and stores the items. */
-    async planRestoreType({ restoreId, type }: RestorePlanRef & { type: string }): Promise<{ items: number }> {
+    async planRestoreType({
+      restoreId,
+      type,
+    }: RestorePlanRef & { type: string }): Promise<{ items: number }> {
       const context = Context.current();
       const loaded = await requireRestore(db, restoreId);
       if (loaded.restore.status !== 'planning' || !isPolicyTypeKey(type)) return { items: 0 };
@@ -109,7 +114,10 @@ export type RestorePlanActivities = ReturnType<typeof createRestorePlanActivitie
 async function requireRestore(db: Db, restoreId: string): Promise<RestoreForPlan> {
   const loaded = await loadRestoreForPlan(db, restoreId);
   if (!loaded)
-    throw ApplicationFailure.nonRetryable(`Restore ${restoreId} or its backup set does not exist`, 'restore_not_found');
+    throw ApplicationFailure.nonRetryable(
+      `Restore ${restoreId} or its backup set does not exist`,
+      'restore_not_found',
+    );
   return loaded;
 }
 
@@ -139,12 +147,16 @@ async function planType(
     tenant.id,
     items.flatMap((item) => secretFingerprintsOf(item.payload)),
   );
-  const missing = await missingReferencesOf(type, new Map(items.map((item) => [item.graphId, item.payload])), {
-    client,
-    skipAssignments: restore.assignments === 'skip',
-    lastAttempt: options.lastAttempt,
-    signal: options.signal,
-  });
+  const missing = await missingReferencesOf(
+    type,
+    new Map(items.map((item) => [item.graphId, item.payload])),
+    {
+      client,
+      skipAssignments: restore.assignments === 'skip',
+      lastAttempt: options.lastAttempt,
+      signal: options.signal,
+    },
+  );
 
   /** The live object the source is now: itself, else the newest object a restore made of it. */
   const liveOf = async (sourceId: string): Promise<SealedLiveObject | null> => {
@@ -232,7 +244,11 @@ function notInBackupRow(
  */
 function planFailure(error: unknown, type: PolicyTypeKey): unknown {
   if (error instanceof GraphAuthError)
-    return ApplicationFailure.create({ message: error.message, type: 'graph_auth_failed', nonRetryable: true });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'graph_auth_failed',
+      nonRetryable: true,
+    });
   if (error instanceof GraphRequestError && error.status === 403)
     return ApplicationFailure.create({
       message: `The app may not read ${POLICY_TYPES[type].displayName} (needs ${POLICY_TYPES[type].permission}): Graph answered 403 on ${error.path}`,

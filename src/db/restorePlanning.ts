@@ -117,7 +117,8 @@ export async function lineageTargets(
     orderBy: { createdAt: 'desc' },
   });
   const targets = new Map<string, string[]>();
-  for (const row of rows) targets.set(row.sourceGraphId, [...(targets.get(row.sourceGraphId) ?? []), row.targetGraphId]);
+  for (const row of rows)
+    targets.set(row.sourceGraphId, [...(targets.get(row.sourceGraphId) ?? []), row.targetGraphId]);
   return targets;
 }
 
@@ -164,7 +165,10 @@ export async function replaceTypeItems(
   await db.$transaction(async (tx) => {
     await tx.restoreItem.deleteMany({ where: { restoreId, policyType } });
     for (let start = 0; start < data.length; start += INSERT_BATCH)
-      await tx.restoreItem.createMany({ data: data.slice(start, start + INSERT_BATCH), skipDuplicates: true });
+      await tx.restoreItem.createMany({
+        data: data.slice(start, start + INSERT_BATCH),
+        skipDuplicates: true,
+      });
   });
 }
 
@@ -207,7 +211,10 @@ export async function finishPlan(db: Db, restoreId: string, end: PlanEnd): Promi
     const status = locked[0]?.status;
     if (status !== 'planning') return status ?? 'plan_failed';
     if ('failure' in end) {
-      await tx.restore.update({ where: { id: restoreId }, data: { status: 'plan_failed', error: end.failure } });
+      await tx.restore.update({
+        where: { id: restoreId },
+        data: { status: 'plan_failed', error: end.failure },
+      });
       return 'plan_failed';
     }
     await tx.$executeRaw`

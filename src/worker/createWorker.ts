@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { type ActivityDeps, createActivities, createRestoreActivities } from '../activities';
-import { BACKUP_TASK_QUEUE, notifyTaskQueueOf, restoreTaskQueueOf, syncTaskQueueOf } from '../shared/constants';
+import {
+  BACKUP_TASK_QUEUE,
+  notifyTaskQueueOf,
+  restoreTaskQueueOf,
+  syncTaskQueueOf,
+} from '../shared/constants';
 
 export interface WorkerOptions {
   connection: NativeConnection;

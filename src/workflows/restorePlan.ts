@@ -51,6 +51,7 @@ export async function RestorePlan(input: RestorePlanInput): Promise<RestorePlanR
 /** What a person reads on the restore: the activity's own message, not Temporal's wrapper. */
 function failureMessage(error: unknown): string {
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure || cause instanceof Error) return `Planning failed: ${cause.message}`;
+  if (cause instanceof ApplicationFailure || cause instanceof Error)
+    return `Planning failed: ${cause.message}`;
   return 'Planning failed';
 }
