@@ -25,7 +25,7 @@ const { beginRestorePlan, finishRestorePlan } = proxyActivities<
 // A type of thousands of objects reads for minutes; heartbeats (one per item) show it alive.
 const { planRestoreType } = proxyActivities<Pick<RestorePlanActivities, 'planRestoreType'>>({
   startToCloseTimeout: '30m',
-  heartbeatTimeout: '2m',
+  heartbeatTimeout: '5m',
   retry: { initialInterval: '5s', maximumInterval: '1m', maximumAttempts: RESTORE_PLAN_MAX_ATTEMPTS },
 });
 
