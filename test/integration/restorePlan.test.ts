@@ -2,6 +2,10 @@
 // real backup of an emulator tenant with planted settings catalog policies, then changed as an
 // admin would change them. Every collection is paged at 2, so the live inventory spans pages.
 import { randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import { createRestoreActivities } from '../../src/activities';
+import { GraphClientFactory } from '../../src/graph';
 import { canonicalizePolicy, escapeStoredText } from '../../src/graph';
 import type { RestoreMode } from '../../src/restore/types';
 import {
@@ -143,8 +147,8 @@ const SELECTED = [
   NEVER_BACKED_UP,
 ];
 
-async function plan(mode: RestoreMode) {
-  const restore = await stack.db.restore.create({
+function createRestore(mode: RestoreMode) {
+  return stack.db.restore.create({
     data: {
       tenantId: planned.tenantId,
       backupSetId: planned.backupSetId,
@@ -155,6 +159,10 @@ async function plan(mode: RestoreMode) {
       requestedBy: 'user:restore-plan-test',
     },
   });
+}
+
+async function plan(mode: RestoreMode) {
+  const restore = await createRestore(mode);
   const result = await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
     taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
     workflowId: restorePlanWorkflowId(restore.id),
@@ -233,6 +241,32 @@ test('a plan started again for a planned restore changes nothing: items are not 
   const after = await stack.db.restore.findUniqueOrThrow({ where: { id: row.id } });
   expect(after.planHash).toBe(row.planHash);
   expect(await stack.db.restoreItem.count({ where: { restoreId: row.id } })).toBe(items.length);
+}, 120_000);
+
+test('a retried type activity replaces its items: none duplicated, no unique-key failure', async () => {
+  const restore = await createRestore('in_place');
+  const graph = new GraphClientFactory({
+    trustedCaPem: stack.emulator.caPem,
+    endpointAllowlist: stack.graphEndpoints,
+  });
+  try {
+    const activities = createRestoreActivities({
+      db: stack.db,
+      graph,
+      logger: pino({ level: 'silent' }),
+      secrets: stack.secrets,
+    });
+    const env = new MockActivityEnvironment();
+    const input = { restoreId: restore.id, type: 'settingsCatalog' };
+    expect(await env.run(activities.planRestoreType, input)).toEqual({ items: SELECTED.length });
+    expect(await env.run(activities.planRestoreType, input)).toEqual({ items: SELECTED.length });
+    expect(await stack.db.restoreItem.count({ where: { restoreId: restore.id } })).toBe(SELECTED.length);
+    expect(await env.run(activities.finishRestorePlan, { restoreId: restore.id })).toEqual({
+      status: 'planned',
+    });
+  } finally {
+    await graph.close();
+  }
 }, 120_000);
 
 test('a restore whose backup set does not exist ends plan_failed and says why', async () => {
