@@ -7,6 +7,8 @@ import pino from 'pino';
 import { createRestoreActivities } from '../../src/activities';
 import { GraphClientFactory } from '../../src/graph';
 import { canonicalizePolicy, escapeStoredText } from '../../src/graph';
+import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
+import { writePermissionsOf } from '../../src/restore/recipes';
 import type { RestoreMode } from '../../src/restore/types';
 import {
   BACKUP_TASK_QUEUE,
@@ -79,6 +81,11 @@ let planned: Planned;
 
 beforeAll(async () => {
   const { emulated, tenant } = await admin.createTenant(50, AZURE_TENANT);
+  // Restore is opted into with write permissions; without them every item is blocked (below).
+  await admin.setGrants(emulated.azureTenantId, [
+    ...DEFAULT_GRANTS,
+    ...writePermissionsOf('settingsCatalog'),
+  ]);
   // Planted in listing order: the duplicates on the first and third page, the unchanged and
   // late-page objects on later pages, where a listing that reads one page would not see them.
   await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(DUPLICATE_A, 'Restore plan: same name'));
@@ -147,11 +154,11 @@ const SELECTED = [
   NEVER_BACKED_UP,
 ];
 
-function createRestore(mode: RestoreMode) {
+function createRestore(mode: RestoreMode, target: Planned = planned) {
   return stack.db.restore.create({
     data: {
-      tenantId: planned.tenantId,
-      backupSetId: planned.backupSetId,
+      tenantId: target.tenantId,
+      backupSetId: target.backupSetId,
       mode,
       assignments: 'restore',
       conditionalAccessState: 'report_only',
@@ -161,8 +168,8 @@ function createRestore(mode: RestoreMode) {
   });
 }
 
-async function plan(mode: RestoreMode) {
-  const restore = await createRestore(mode);
+async function plan(mode: RestoreMode, target: Planned = planned) {
+  const restore = await createRestore(mode, target);
   const result = await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
     taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
     workflowId: restorePlanWorkflowId(restore.id),
@@ -268,6 +275,28 @@ test('a retried type activity replaces its items: none duplicated, no unique-key
     await graph.close();
   }
 }, 120_000);
+
+test("an app whose token lacks the type's write permission: every item that would write is blocked permission_missing", async () => {
+  // A tenant of its own: the worker's cached token of the first one keeps its roles until expiry.
+  const { emulated, tenant } = await admin.createTenant(50, '5e1d7a52-17a0-4c55-9a0e-0d7e5b1c0a18');
+  await admin.setGrants(emulated.azureTenantId, [...DEFAULT_GRANTS]);
+  await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(MODIFIED, 'Restore plan: read only'));
+  await admin.plantPolicy(
+    emulated.azureTenantId,
+    catalogPolicy(UNCHANGED, 'Restore plan: read only, unchanged'),
+  );
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['settingsCatalog'] });
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(run.status).toBe('succeeded');
+  await admin.patchObject(emulated.azureTenantId, 'settingsCatalog', MODIFIED, { description: 'edited' });
+  const { row, byId } = await plan('in_place', { tenantId: tenant.id, backupSetId: run.backupSetId });
+  expect(row.status).toBe('planned');
+  expect(byId[MODIFIED]).toMatchObject({ action: 'blocked', blockedReason: 'permission_missing' });
+  expect(byId[MODIFIED]?.blockedDetail).toContain('DeviceManagementConfiguration.ReadWrite.All');
+  expect(byId[MODIFIED]?.precondition).toMatchObject({ hash: expect.any(String) });
+  // Nothing to write, nothing to block.
+  expect(byId[UNCHANGED]?.action).toBe('noop');
+}, 180_000);
 
 test('a restore whose backup set does not exist ends plan_failed and says why', async () => {
   const restore = await stack.db.restore.create({
