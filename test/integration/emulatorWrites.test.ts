@@ -313,3 +313,211 @@ describe('a re-created object reads as the original', () => {
     expect(withoutIds(writable(copy.body, navigations, serverOwned))).toEqual(withoutIds(body));
   });
 });
+
+/** Some group of the tenant's directory, and an assignment filter of the tenant. */
+async function directory() {
+  const groups = await call('GET', '/v1.0/groups?$top=3');
+  const filters = await call('GET', '/beta/deviceManagement/assignmentFilters?$top=1');
+  return {
+    groups: (groups.body.value as Json[]).map((g) => g.id as string),
+    filter: (filters.body.value as Json[])[0]?.id as string,
+  };
+}
+const groupTarget = (groupId: string, filterId?: string) => ({
+  target: {
+    '@odata.type': '#microsoft.graph.groupAssignmentTarget',
+    groupId,
+    deviceAndAppManagementAssignmentFilterId: filterId ?? null,
+    deviceAndAppManagementAssignmentFilterType: filterId ? 'include' : 'none',
+  },
+});
+
+describe('actions and sub-resources', () => {
+  it('/assign replaces the whole list, ignores a target listed twice and stores nothing when one is refused', async () => {
+    const { groups, filter } = await directory();
+    const [g1, g2] = groups as [string, string];
+    const { body } = await call('POST', CATALOG, catalogPolicy('Assigned'));
+    const assignUrl = `${CATALOG}/${body.id as string}/assign`;
+    const first = await call('POST', assignUrl, { assignments: [groupTarget(g1), groupTarget(g2, filter)] });
+    expect(first.status).toBe(200);
+    const twice = await call('POST', assignUrl, { assignments: [groupTarget(g2), groupTarget(g2, filter)] });
+    expect(twice.status).toBe(200);
+    const read = await call('GET', `${CATALOG}/${body.id as string}/assignments`);
+    expect((read.body.value as Json[]).map((a) => a.target)).toEqual([groupTarget(g2).target]);
+    const unknownGroup = await call('POST', assignUrl, {
+      assignments: [groupTarget(g1), groupTarget(randomUUID())],
+    });
+    expect(unknownGroup.status).toBe(400);
+    const unknownFilter = await call('POST', assignUrl, { assignments: [groupTarget(g1, randomUUID())] });
+    expect(unknownFilter.status).toBe(400);
+    const after = await call('GET', `${CATALOG}/${body.id as string}/assignments`);
+    expect(after.body.value).toEqual(read.body.value);
+    expect((await call('GET', `${CATALOG}/${body.id as string}`)).body.isAssigned).toBe(true);
+  });
+
+  it('takes each family’s body key: scripts, enrollment, app configurations behind the cast', async () => {
+    const [g1] = (await directory()).groups as [string];
+    const script = await call('POST', '/beta/deviceManagement/deviceManagementScripts', {
+      displayName: 'Restored script',
+      scriptContent: Buffer.from('Write-Output 1').toString('base64'),
+      runAsAccount: 'system',
+      fileName: 'x.ps1',
+    });
+    expect(script.status).toBe(201);
+    const scriptUrl = `/beta/deviceManagement/deviceManagementScripts/${script.body.id as string}`;
+    const wrongKey = await call('POST', `${scriptUrl}/assign`, { assignments: [groupTarget(g1)] });
+    expect(wrongKey.status).toBe(400);
+    const assigned = await call('POST', `${scriptUrl}/assign`, {
+      deviceManagementScriptAssignments: [groupTarget(g1)],
+    });
+    expect(assigned.status).toBe(204);
+    expect((await call('GET', `${scriptUrl}/assignments`)).body.value).toHaveLength(1);
+    const configs = await call('GET', '/beta/deviceAppManagement/mobileAppConfigurations?$top=1');
+    const configId = (configs.body.value as Json[])[0]?.id as string;
+    const cast = await call(
+      'POST',
+      `/beta/deviceAppManagement/mobileAppConfigurations/${configId}/microsoft.graph.managedDeviceMobileAppConfiguration/assign`,
+      { assignments: [groupTarget(g1)] },
+    );
+    expect(cast.status).toBe(204);
+  });
+
+  it('enrollment priority only through setPriority; Autopilot groups one POST each, its /assign takes device ids', async () => {
+    const [g1] = (await directory()).groups as [string];
+    const restriction = await call('POST', '/beta/deviceManagement/deviceEnrollmentConfigurations', {
+      '@odata.type': '#microsoft.graph.deviceEnrollmentLimitConfiguration',
+      displayName: 'Limit',
+      limit: 5,
+    });
+    expect(restriction.status).toBe(201);
+    const url = `/beta/deviceManagement/deviceEnrollmentConfigurations/${restriction.body.id as string}`;
+    expect((await call('PATCH', url, { priority: 4 })).status).toBe(400);
+    expect((await call('POST', `${url}/setPriority`, { priority: 4 })).status).toBe(204);
+    expect((await call('GET', url)).body.priority).toBe(4);
+    const profile = await call('POST', '/beta/deviceManagement/windowsAutopilotDeploymentProfiles', {
+      '@odata.type': '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile',
+      displayName: 'Autopilot',
+    });
+    const profileUrl = `/beta/deviceManagement/windowsAutopilotDeploymentProfiles/${profile.body.id as string}`;
+    expect((await call('POST', `${profileUrl}/assign`, { assignments: [groupTarget(g1)] })).status).toBe(400);
+    const one = await call('POST', `${profileUrl}/assignments`, groupTarget(g1));
+    expect(one.status).toBe(201);
+    expect((await call('POST', `${profileUrl}/assignments`, groupTarget(g1))).status).toBe(400);
+    expect((await call('GET', `${profileUrl}/assignments`)).body.value).toHaveLength(1);
+  });
+
+  it('compliance actions through scheduleActionsForRules; notification messages per locale', async () => {
+    const template = await call('POST', '/beta/deviceManagement/notificationMessageTemplates', {
+      displayName: 'Notice',
+      brandingOptions: 'includeCompanyLogo',
+    });
+    expect(template.status).toBe(201);
+    const templateUrl = `/beta/deviceManagement/notificationMessageTemplates/${template.body.id as string}`;
+    const message = { locale: 'en-us', subject: 'Fix it', messageTemplate: 'Please', isDefault: true };
+    const created = await call('POST', `${templateUrl}/localizedNotificationMessages`, message);
+    expect(created.status).toBe(201);
+    const patched = await call(
+      'PATCH',
+      `${templateUrl}/localizedNotificationMessages/${created.body.id as string}`,
+      {
+        subject: 'Fix it now',
+      },
+    );
+    expect(patched.status).toBe(204);
+    const read = await call('GET', `${templateUrl}/localizedNotificationMessages`);
+    expect((read.body.value as Json[]).map((m) => m.subject)).toEqual(['Fix it now']);
+    const policy = await call('POST', COMPLIANCE, compliancePolicy('Scheduled'));
+    const url = `${COMPLIANCE}/${policy.body.id as string}/scheduleActionsForRules`;
+    const withNotice = [
+      {
+        ruleName: 'PasswordRequired',
+        scheduledActionConfigurations: [
+          { actionType: 'block', gracePeriodHours: 12 },
+          { actionType: 'notification', gracePeriodHours: 0, notificationTemplateId: template.body.id },
+        ],
+      },
+    ];
+    const key = 'deviceComplianceScheduledActionForRules';
+    expect((await call('POST', url, { [key]: [] })).status).toBe(400);
+    const badTemplate = structuredClone(withNotice);
+    (badTemplate[0]?.scheduledActionConfigurations[1] as Json).notificationTemplateId = randomUUID();
+    expect((await call('POST', url, { [key]: badTemplate })).status).toBe(400);
+    expect((await call('POST', url, { [key]: withNotice })).status).toBe(204);
+    const after = await call(
+      'GET',
+      `${COMPLIANCE}/${policy.body.id as string}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)`,
+    );
+    const [rule] = after.body.scheduledActionsForRule as [Json];
+    expect((rule.scheduledActionConfigurations as Json[]).map((c) => c.gracePeriodHours)).toEqual([12, 0]);
+  });
+
+  it('ADMX values bind to the catalog: POST definitionValues and updateDefinitionValues', async () => {
+    const policies = await call('GET', '/beta/deviceManagement/groupPolicyConfigurations?$top=1');
+    const sourceId = (policies.body.value as Json[])[0]?.id as string;
+    const values = await call(
+      'GET',
+      `/beta/deviceManagement/groupPolicyConfigurations/${sourceId}/definitionValues?$expand=definition`,
+    );
+    const [value] = values.body.value as [Json];
+    const definitionId = (value.definition as Json).id as string;
+    const bind = `https://graph.microsoft.com/beta/deviceManagement/groupPolicyDefinitions('${definitionId}')`;
+    const { body } = await call('POST', '/beta/deviceManagement/groupPolicyConfigurations', {
+      displayName: 'ADMX',
+    });
+    const url = `/beta/deviceManagement/groupPolicyConfigurations/${body.id as string}`;
+    const unknown = await call('POST', `${url}/definitionValues`, {
+      enabled: true,
+      'definition@odata.bind': bind.replace(definitionId, randomUUID()),
+    });
+    expect(unknown.status).toBe(400);
+    const added = await call('POST', `${url}/definitionValues`, {
+      enabled: true,
+      'definition@odata.bind': bind,
+    });
+    expect(added.status).toBe(201);
+    const update = await call('POST', `${url}/updateDefinitionValues`, {
+      added: [],
+      updated: [{ id: added.body.id, enabled: false }],
+      deletedIds: [],
+    });
+    expect(update.status).toBe(204);
+    const read = await call('GET', `${url}/definitionValues?$expand=definition`);
+    expect((read.body.value as Json[]).map((v) => [v.enabled, (v.definition as Json).id])).toEqual([
+      [false, definitionId],
+    ]);
+    const removed = await call('POST', `${url}/updateDefinitionValues`, { deletedIds: [added.body.id] });
+    expect(removed.status).toBe(204);
+    expect((await call('GET', `${url}/definitionValues`)).body.value).toEqual([]);
+  });
+
+  it('MAM targetApps replaces the apps and their group type; intents cannot be instantiated', async () => {
+    const created = await call('POST', '/beta/deviceAppManagement/iosManagedAppProtections', {
+      displayName: 'iOS MAM',
+    });
+    expect(created.status).toBe(201);
+    const url = `/beta/deviceAppManagement/iosManagedAppProtections/${created.body.id as string}`;
+    const apps = [
+      {
+        mobileAppIdentifier: {
+          '@odata.type': '#microsoft.graph.iosMobileAppIdentifier',
+          bundleId: 'com.microsoft.office.outlook',
+        },
+      },
+    ];
+    expect(
+      (await call('POST', `${url}/targetApps`, { apps, appGroupType: 'selectedPublicApps' })).status,
+    ).toBe(204);
+    const read = await call('GET', `${url}?$expand=apps`);
+    // deployedAppCount drifts on every read (the set's drifting properties), so only the group type is checked.
+    expect(read.body).toMatchObject({ appGroupType: 'selectedPublicApps' });
+    expect((read.body.apps as Json[]).map((a) => a.mobileAppIdentifier)).toEqual([
+      apps[0]?.mobileAppIdentifier,
+    ]);
+    const instance = await call(
+      'POST',
+      `/beta/deviceManagement/templates/${randomUUID()}/createInstance`,
+      {},
+    );
+    expect(instance.status).toBe(400);
+  });
+});
