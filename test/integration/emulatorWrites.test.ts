@@ -14,7 +14,9 @@ type Json = Record<string, unknown>;
 let emulator: GraphEmulator;
 let agent: Agent;
 let token: string;
+let tenantId: string;
 let readOnlyToken: string;
+let readOnlyTenantId: string;
 
 const WRITE_GRANTS = [
   'DeviceManagementConfiguration.ReadWrite.All',
@@ -40,10 +42,10 @@ async function call(method: string, url: string, body?: unknown, bearer = token)
 }
 
 /** Every page of a listing. */
-async function listAll(first: string): Promise<Json[]> {
+async function listAll(first: string, bearer = token): Promise<Json[]> {
   const out: Json[] = [];
   for (let url: string | undefined = first; url; ) {
-    const page = await call('GET', url);
+    const page = await call('GET', url, undefined, bearer);
     expect(page.status).toBe(200);
     out.push(...(page.body.value as Json[]));
     url = page.body['@odata.nextLink'] as string | undefined;
@@ -54,18 +56,24 @@ async function listAll(first: string): Promise<Json[]> {
 const message = (reply: { body: Json }) => (reply.body.error as { message: string }).message;
 const code = (reply: { body: Json }) => (reply.body.error as { code: string }).code;
 
-async function newTenant(grantedPermissions: string[]): Promise<string> {
+async function newTenant(grantedPermissions: string[]): Promise<[string, string]> {
   const app = { azureTenantId: randomUUID(), clientId: randomUUID(), clientSecret: `s-${randomUUID()}` };
   const created = await call('POST', '/_emulator/tenants', { ...app, policies: 300, grantedPermissions }, '');
   expect(created.status).toBe(201);
-  return emulatorToken(emulator.baseUrl, agent, app);
+  return [await emulatorToken(emulator.baseUrl, agent, app), app.azureTenantId];
 }
+
+/** Graph's write limits off, for tests of what a write does rather than how fast. */
+const UNTHROTTLED = {
+  writeLimits: { intune: { requests: 0, windowMs: 1 }, conditionalAccess: { requests: 0, windowMs: 1 } },
+};
 
 beforeAll(async () => {
   emulator = await startGraphEmulator({ port: 0 });
   agent = new Agent({ connect: { ca: emulator.caPem } });
-  token = await newTenant(WRITE_GRANTS);
-  readOnlyToken = await newTenant([]);
+  [token, tenantId] = await newTenant(WRITE_GRANTS);
+  [readOnlyToken, readOnlyTenantId] = await newTenant([]);
+  emulator.setFaults(tenantId, UNTHROTTLED);
 });
 afterAll(async () => {
   await agent?.close();
@@ -521,3 +529,109 @@ describe('actions and sub-resources', () => {
     expect(instance.status).toBe(400);
   });
 });
+
+describe('throttling, lost responses, eventual consistency, tokens', () => {
+  const named = (name: string) => ({ ...catalogPolicy(name), roleScopeTagIds: ['0'] });
+
+  it('answers the 101st Intune write in 20 s 429 with Retry-After, and never stores it', async () => {
+    const [fresh, id] = await newTenant(WRITE_GRANTS);
+    const replies = [];
+    for (let i = 0; i < 101; i++) replies.push(await call('POST', CATALOG, named(`burst ${i}`), fresh));
+    expect(replies.slice(0, 100).every((r) => r.status === 201)).toBe(true);
+    const last = replies[100] as { status: number; body: Json };
+    expect([last.status, code(last)]).toEqual([429, 'TooManyRequests']);
+    const log = emulator.writeLog(id);
+    expect(log).toHaveLength(101);
+    expect(log.map((entry) => entry.status)).toEqual([...Array(100).fill(201), 429]);
+    expect(log[0]).toMatchObject({
+      method: 'POST',
+      path: '/beta/deviceManagement/configurationPolicies',
+      body: expect.objectContaining({ name: 'burst 0' }),
+    });
+    const stored = await listAll(CATALOG, fresh);
+    expect(stored.filter((p) => String(p.name).startsWith('burst '))).toHaveLength(100);
+  });
+
+  it('the Retry-After of an Intune 429 is the seconds until a slot frees; Conditional Access 429s have none', async () => {
+    const [fresh, id] = await newTenant(WRITE_GRANTS);
+    emulator.setFaults(id, { writeLimits: { intune: { requests: 2, windowMs: 5_000 } } });
+    const intune = [];
+    for (let i = 0; i < 3; i++) intune.push(await rawFetch('POST', CATALOG, named(`slot ${i}`), fresh));
+    expect(intune.map((r) => r.status)).toEqual([201, 201, 429]);
+    expect(Number(intune[2]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(4);
+    expect(Number(intune[2]?.headers.get('retry-after'))).toBeLessThanOrEqual(5);
+    const location = (name: string) => ({
+      '@odata.type': '#microsoft.graph.countryNamedLocation',
+      displayName: name,
+      countriesAndRegions: ['NL'],
+    });
+    const first = await rawFetch(
+      'POST',
+      '/v1.0/identity/conditionalAccess/namedLocations',
+      location('a'),
+      fresh,
+    );
+    const second = await rawFetch(
+      'POST',
+      '/v1.0/identity/conditionalAccess/namedLocations',
+      location('b'),
+      fresh,
+    );
+    expect([first.status, second.status]).toEqual([201, 429]);
+    expect(second.headers.get('retry-after')).toBeNull();
+  });
+
+  it('drops the response of a performed write: a reset connection, then a 503', async () => {
+    const [fresh, id] = await newTenant(WRITE_GRANTS);
+    emulator.setFaults(id, { dropWriteResponses: { next: 1, as: 'reset' } });
+    await expect(rawFetch('POST', CATALOG, named('lost create'), fresh)).rejects.toThrow();
+    emulator.setFaults(id, { dropWriteResponses: { next: 1, as: '503' } });
+    const unavailable = await call('POST', CATALOG, named('lost create'), fresh);
+    expect(unavailable.status).toBe(503);
+    const all = await listAll(CATALOG, fresh);
+    expect(all.filter((p) => p.name === 'lost create')).toHaveLength(2);
+    expect(emulator.writeLog(id).map((entry) => [entry.status, entry.dropped])).toEqual([
+      [201, 'reset'],
+      [201, '503'],
+    ]);
+    const next = await call('POST', CATALOG, named('answered'), fresh);
+    expect(next.status).toBe(201);
+  });
+
+  it('a created object answers GET by id at once but is listed only after the visibility delay', async () => {
+    emulator.setFaults(tenantId, { ...UNTHROTTLED, createVisibilityDelayMs: 1_500 });
+    const created = await call('POST', '/beta/deviceManagement/roleScopeTags', { displayName: 'Eventually' });
+    emulator.setFaults(tenantId, UNTHROTTLED);
+    const id = created.body.id as string;
+    expect((await call('GET', `/beta/deviceManagement/roleScopeTags/${id}`)).status).toBe(200);
+    const filter = `/beta/deviceManagement/roleScopeTags?$filter=displayName eq 'Eventually'`;
+    expect((await call('GET', filter)).body.value).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(((await call('GET', filter)).body.value as Json[]).map((t) => t.id)).toEqual([id]);
+  });
+
+  it('issues JWT-shaped tokens whose roles are the grants at issue time; grants can be added', async () => {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Json;
+    expect(claims).toMatchObject({ aud: 'https://graph.microsoft.com', tid: tenantId, idtyp: 'app' });
+    expect(claims.roles).toEqual(expect.arrayContaining(WRITE_GRANTS));
+    expect((claims.exp as number) - (claims.iat as number)).toBeGreaterThan(3000);
+    emulator.grantPermissions(readOnlyTenantId, ['DeviceManagementRBAC.ReadWrite.All']);
+    const tag = await call(
+      'POST',
+      '/beta/deviceManagement/roleScopeTags',
+      { displayName: 'Granted' },
+      readOnlyToken,
+    );
+    expect(tag.status).toBe(201);
+  });
+});
+
+/** The raw response, for headers. */
+async function rawFetch(method: string, url: string, body: unknown, bearer: string) {
+  return fetch(`${emulator.baseUrl}${url}`, {
+    method,
+    dispatcher: agent,
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}

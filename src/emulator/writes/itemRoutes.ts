@@ -1,9 +1,9 @@
 import type { GraphCall } from '../graphApi';
-import { ENTITY_SETS, type EntitySet } from '../graphSurface';
+import type { EntitySet } from '../graphSurface';
 import type { Reply } from '../httpUtil';
 import type { EmulatorTenant } from '../tenantStore';
 import { createElement, patchElement, serveAction } from './actions';
-import { type ActionRule, type SubResourceRule, type WritableSet, writableSet } from './surface';
+import type { ActionRule, SubResourceRule, WritableSet } from './surface';
 import * as common from './writeCommon';
 
 // Actions and sub-resources below an item (`<item>/assign`, `<item>/localizedNotificationMessages`),
@@ -19,14 +19,10 @@ interface ItemRoute {
 }
 
 export function itemRoute(call: GraphCall): ItemRoute | undefined {
-  const segments = call.segments;
-  const set = ENTITY_SETS.filter((s) => {
-    const path = s.path.split('/').filter(Boolean);
-    return path.length < segments.length && path.every((p, i) => common.same(p, segments[i] ?? ''));
-  }).sort((a, b) => b.path.length - a.path.length)[0];
-  const rules = set && writableSet(set.path);
-  if (set === undefined || rules === undefined || !set.versions.includes(call.version)) return undefined;
-  const [itemId, ...tail] = segments.slice(set.path.split('/').filter(Boolean).length);
+  const found = common.writableSetOf(call.segments, call.version);
+  if (found === undefined) return undefined;
+  const { set, rules } = found;
+  const [itemId, ...tail] = found.rest;
   // `.../microsoft.graph.managedDeviceMobileAppConfiguration/assign`: a cast to the set's own type.
   if (tail.length === 2 && /^microsoft\.graph\./i.test(tail[0] ?? '')) tail.shift();
   if (itemId === undefined || tail[0] === undefined) return undefined;

@@ -152,7 +152,8 @@ function create(
       : {}),
   };
   const node = nodeOf(write, view);
-  tenant.objects.create(write.type, write.collectionIndex, node);
+  const delay = tenant.faults.createVisibilityDelayMs;
+  tenant.objects.create(write.type, write.collectionIndex, node, delay ? Date.now() + delay : undefined);
   auditing(tenant, tenant.clientId)(write.type, id, 'Create');
   return entityReply(201, call, write, node);
 }

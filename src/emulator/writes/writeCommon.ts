@@ -1,10 +1,10 @@
 import type { PolicyTypeKey } from '../../graph/policyTypes';
 import { graphError } from '../graphErrors';
-import type { EntitySet } from '../graphSurface';
+import { ENTITY_SETS, type EntitySet } from '../graphSurface';
 import type { Reply } from '../httpUtil';
 import type { EmulatorTenant } from '../tenantStore';
 import type { GraphJson } from '../types';
-import { writePermissions } from './surface';
+import { type WritableSet, writableSet, writePermissions } from './surface';
 import { badRequest, type ReferenceCheck } from './validate';
 
 // What every write path shares: Graph's refusals (403, 404, 405), the write permission of a set,
@@ -73,3 +73,17 @@ export function parseBody(body: string | undefined): { json: GraphJson } | { rep
 /** Since MC955748 (notes 1c): Windows endpoint-security intents are no longer created. */
 export const INTENTS_RETIRED =
   'Creating endpoint security intents is no longer supported. Use the settings catalog (configurationPolicies) instead.';
+
+/** The writable set a Graph path starts with (longest match), and the segments after it. */
+export function writableSetOf(
+  segments: readonly string[],
+  version: 'v1.0' | 'beta',
+): { set: EntitySet; rules: WritableSet; rest: string[] } | undefined {
+  const depth = (set: EntitySet) => set.path.split('/').filter(Boolean);
+  const set = ENTITY_SETS.filter(
+    (s) => depth(s).length <= segments.length && depth(s).every((p, i) => same(p, segments[i] ?? '')),
+  ).sort((a, b) => depth(b).length - depth(a).length)[0];
+  const rules = set && writableSet(set.path);
+  if (set === undefined || rules === undefined || !set.versions.includes(version)) return undefined;
+  return { set, rules, rest: segments.slice(depth(set).length) };
+}
