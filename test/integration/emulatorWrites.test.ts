@@ -498,6 +498,37 @@ describe('actions and sub-resources', () => {
     expect((await call('GET', `${url}/definitionValues`)).body.value).toEqual([]);
   });
 
+  it('creates a role assignment under the role it binds, listed in both places', async () => {
+    const [g1] = (await directory()).groups as [string];
+    const role = await call('POST', '/beta/deviceManagement/roleDefinitions', {
+      '@odata.type': '#microsoft.graph.deviceAndAppManagementRoleDefinition',
+      displayName: 'Helpdesk',
+      rolePermissions: [],
+    });
+    expect(role.status).toBe(201);
+    const bind = `https://graph.microsoft.com/beta/deviceManagement/roleDefinitions('${role.body.id as string}')`;
+    const body = {
+      displayName: 'Helpdesk EU',
+      members: [g1],
+      resourceScopes: [g1],
+      'roleDefinition@odata.bind': bind,
+    };
+    const unknownRole = await call('POST', '/beta/deviceManagement/roleAssignments', {
+      ...body,
+      'roleDefinition@odata.bind': bind.replace(role.body.id as string, randomUUID()),
+    });
+    expect(unknownRole.status).toBe(400);
+    const created = await call('POST', '/beta/deviceManagement/roleAssignments', body);
+    expect(created.status).toBe(201);
+    const listed = await call(
+      'GET',
+      `/beta/deviceManagement/roleDefinitions/${role.body.id as string}/roleAssignments`,
+    );
+    expect((listed.body.value as Json[]).map((a) => a.id)).toEqual([created.body.id]);
+    const item = await call('GET', `/beta/deviceManagement/roleAssignments/${created.body.id as string}`);
+    expect(item.body).toMatchObject({ displayName: 'Helpdesk EU', members: [g1] });
+  });
+
   it('MAM targetApps replaces the apps and their group type; intents cannot be instantiated', async () => {
     const created = await call('POST', '/beta/deviceAppManagement/iosManagedAppProtections', {
       displayName: 'iOS MAM',

@@ -25,7 +25,9 @@ import {
   referenceCheck,
   same,
   unqualified,
+  writableSetOf,
 } from './writeCommon';
+import { createRoleAssignment } from './roleAssignments';
 
 // POST, PATCH, PUT and DELETE on the registry's entity sets, as Graph answers them: permission,
 // validation (./validate.ts), then the change to the tenant's objects, which every read path
@@ -258,6 +260,18 @@ export function serveWrite(call: GraphCall, ctx: ServeContext): Reply {
     same(unqualified(action), 'createInstance')
   )
     return badRequest(INTENTS_RETIRED);
+  const found = writableSetOf(call.segments, call.version);
+  if (
+    found?.rules.path === '/deviceManagement/roleAssignments' &&
+    found.rest.length === 0 &&
+    call.method === 'POST'
+  ) {
+    const parsed = parseBody(call.body);
+    return (
+      permitted(found.set, ctx.tenant) ??
+      ('reply' in parsed ? parsed.reply : createRoleAssignment(ctx.tenant, parsed.json))
+    );
+  }
   const route = itemRoute(call);
   if (route !== undefined) return serveItemRoute(call, route, ctx.tenant);
   const write = resolveWrite(call, ctx.tenant);

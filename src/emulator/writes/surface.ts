@@ -1,3 +1,12 @@
+import {
+  AUTOPILOT_TYPES,
+  COMPLIANCE_TYPES,
+  DEVICE_CONFIGURATION_TYPES,
+  ENROLLMENT_TYPES,
+  MOBILE_APP_CONFIGURATION_TYPES,
+  NAMED_LOCATION_TYPES,
+} from './itemTypes';
+
 // What Graph accepts as writes on the entity sets of ../graphSurface.ts, written down from Graph's
 // documentation and the tools' write recipes (../../../shared/notes/restore-graph.md sections 1,
 // 5, 6), independently of TenantVault's registry and restore recipes: which methods each set
@@ -102,61 +111,6 @@ const SCOPE_TAG_DEFAULT = { roleScopeTagIds: ['0'] };
 const UNASSIGNED = { ...SCOPE_TAG_DEFAULT, isAssigned: false };
 const NO_APPS = { ...UNASSIGNED, deployedAppCount: 0 };
 
-const DEVICE_CONFIGURATION_TYPES = [
-  'androidWorkProfileGeneralDeviceConfiguration',
-  'androidWorkProfileEnterpriseWiFiConfiguration',
-  'androidWorkProfilePkcsCertificateProfile',
-  'androidWorkProfileTrustedRootCertificate',
-  'androidWorkProfileCustomConfiguration',
-  'androidGeneralDeviceConfiguration',
-  'androidDeviceOwnerGeneralDeviceConfiguration',
-  'iosGeneralDeviceConfiguration',
-  'iosCustomConfiguration',
-  'iosEnterpriseWiFiConfiguration',
-  'iosScepCertificateProfile',
-  'iosPkcsCertificateProfile',
-  'iosTrustedRootCertificate',
-  'iosDeviceFeaturesConfiguration',
-  'macOSCustomConfiguration',
-  'macOSGeneralDeviceConfiguration',
-  'macOSDeviceFeaturesConfiguration',
-  'macOSEndpointProtectionConfiguration',
-  'windows10CustomConfiguration',
-  'windows10EndpointProtectionConfiguration',
-  'windows10GeneralConfiguration',
-  'windows10VpnConfiguration',
-  'windows81SCEPCertificateProfile',
-  'windows81TrustedRootCertificate',
-  'windows10PkcsCertificateProfile',
-  'windowsWifiConfiguration',
-  'windowsWifiEnterpriseEAPConfiguration',
-  'windowsUpdateForBusinessConfiguration',
-  'windowsHealthMonitoringConfiguration',
-  'windowsIdentityProtectionConfiguration',
-  'windowsDeliveryOptimizationConfiguration',
-  'windowsKioskConfiguration',
-  'editionUpgradeConfiguration',
-  'sharedPCConfiguration',
-];
-const COMPLIANCE_TYPES = [
-  'androidCompliancePolicy',
-  'androidWorkProfileCompliancePolicy',
-  'androidDeviceOwnerCompliancePolicy',
-  'aospDeviceOwnerCompliancePolicy',
-  'iosCompliancePolicy',
-  'macOSCompliancePolicy',
-  'windows10CompliancePolicy',
-  'windows10MobileCompliancePolicy',
-  'windows81CompliancePolicy',
-];
-const ENROLLMENT_TYPES = [
-  'deviceEnrollmentLimitConfiguration',
-  'deviceEnrollmentPlatformRestrictionConfiguration',
-  'deviceEnrollmentPlatformRestrictionsConfiguration',
-  'deviceEnrollmentWindowsHelloForBusinessConfiguration',
-  'windows10EnrollmentCompletionPageConfiguration',
-  'deviceComanagementAuthorityConfiguration',
-];
 // `/assign` body keys per family (notes 1b): replace-all, the posted list becomes the whole list.
 const ASSIGN_200: Record<string, ActionRule> = {
   assign: { kind: 'assign', key: 'assignments', status: 200 },
@@ -169,14 +123,12 @@ const SCRIPT_ASSIGN: Record<string, ActionRule> = {
 };
 const TARGET_APPS: ActionRule = { kind: 'targetApps', status: 204 };
 
-const qualified = (names: readonly string[]) => names.map((name) => `#microsoft.graph.${name}`);
-
 export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/deviceConfigurations',
     actions: { assign: { kind: 'assign', key: 'assignments', status: 200, sourced: true } },
-    polymorphic: { types: qualified(DEVICE_CONFIGURATION_TYPES) },
+    polymorphic: { types: DEVICE_CONFIGURATION_TYPES },
     versioned: true,
     defaults: SCOPE_TAG_DEFAULT,
   },
@@ -203,7 +155,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
         status: 204,
       },
     },
-    polymorphic: { types: qualified(COMPLIANCE_TYPES) },
+    polymorphic: { types: COMPLIANCE_TYPES },
     deepInsert: ['scheduledActionsForRule'],
     oneBlockAction: true,
     versioned: true,
@@ -265,12 +217,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     // Its `/assign` takes device ids; groups are assigned one POST .../assignments each (notes 1b).
     actions: { assign: { kind: 'deviceIdsAssign', key: 'deviceIds', status: 204 } },
     subResources: { assignments: { kind: 'assignment' } },
-    polymorphic: {
-      types: qualified([
-        'azureADWindowsAutopilotDeploymentProfile',
-        'activeDirectoryWindowsAutopilotDeploymentProfile',
-      ]),
-    },
+    polymorphic: { types: AUTOPILOT_TYPES },
     defaults: SCOPE_TAG_DEFAULT,
   },
   {
@@ -280,7 +227,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
       assign: { kind: 'assign', key: 'enrollmentConfigurationAssignments', status: 204 },
       setPriority: { kind: 'setPriority', key: 'priority', status: 204 },
     },
-    polymorphic: { types: qualified(ENROLLMENT_TYPES) },
+    polymorphic: { types: ENROLLMENT_TYPES },
     versioned: true,
     // Priority is only set through setPriority (notes 1c).
     readOnly: ['priority'],
@@ -315,13 +262,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     ...INTUNE,
     path: '/deviceAppManagement/mobileAppConfigurations',
     actions: ASSIGN_204,
-    polymorphic: {
-      types: qualified([
-        'iosMobileAppConfiguration',
-        'androidManagedStoreAppConfiguration',
-        'androidForWorkMobileAppConfiguration',
-      ]),
-    },
+    polymorphic: { types: MOBILE_APP_CONFIGURATION_TYPES },
     versioned: true,
     defaults: SCOPE_TAG_DEFAULT,
   },
@@ -399,7 +340,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...ENTRA,
     path: '/identity/conditionalAccess/namedLocations',
-    polymorphic: { types: qualified(['ipNamedLocation', 'countryNamedLocation']) },
+    polymorphic: { types: NAMED_LOCATION_TYPES },
   },
 ];
 
