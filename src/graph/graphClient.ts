@@ -42,6 +42,19 @@ export interface FetchOptions {
   signal?: AbortSignal;
 }
 
+export interface FetchByIdOptions extends FetchOptions {
+  /** The object's `@odata.type` as last stored: its collection is tried first (see collectionsFor). */
+  odataType?: string;
+}
+
+/** A live object as a listing names it: enough to match a backed-up object by name. */
+export interface ListedPolicyName {
+  id: string;
+  /** As Graph sends it (not in the stored-text escape). */
+  name: string;
+  odataType: string | null;
+}
+
 /**
  * Items of one page completed in parallel. With Graph's ~100 ms latency, 8 in flight keep a
  * tenant near its 1,000 requests per 20 s budget without queueing far behind it.
@@ -92,6 +105,63 @@ export class GraphClient {
         );
       }
     }
+  }
+
+  /**
+   * One object completed exactly as a backup fetch completes it (same expansions, encrypted
+   * values, payload and so canonical hash); null when no collection of the type has it (Graph's
+   * 404). A restore plan reads the live side of each backed-up object with it.
+   */
+  async fetchPolicyById(
+    type: PolicyTypeKey,
+    graphId: string,
+    opts: FetchByIdOptions = {},
+  ): Promise<FetchedPolicy | null> {
+    const definition = POLICY_TYPES[type];
+    const rule = ENCRYPTED_SETTINGS[type];
+    const reader = rule ? new EncryptedSettingReader(this.http, rule) : undefined;
+    for (const collection of collectionsFor(definition, opts.odataType)) {
+      const query = collection.query ? `?${collection.query}` : '';
+      const path = `${collection.path}/${encodeURIComponent(graphId)}${query}`;
+      let item: GraphObject;
+      try {
+        item = await this.http.getJson(this.url(definition.graphVersion, path), 'item', opts.signal);
+      } catch (error) {
+        if (error instanceof GraphRequestError && error.status === 404) continue;
+        throw error;
+      }
+      return this.completeItem(definition, collection, item, reader, opts.signal);
+    }
+    return null;
+  }
+
+  /**
+   * Every object of the type across its collections, fully paged: a page left unread would make
+   * an existing object look deleted and a restore create it twice. Listing only, no expansions.
+   */
+  async listPolicyNames(type: PolicyTypeKey, opts: FetchOptions = {}): Promise<ListedPolicyName[]> {
+    const definition = POLICY_TYPES[type];
+    const names: ListedPolicyName[] = [];
+    for (const collection of definition.collections) {
+      const first = this.url(definition.graphVersion, collection.path);
+      for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
+        for (const item of items) {
+          const id = requireId(item, `${definition.key} item`, collection.path);
+          const odataType = item['@odata.type'];
+          names.push({
+            id,
+            name: nameOf(definition, item) ?? id,
+            odataType: typeof odataType === 'string' ? odataType : null,
+          });
+        }
+      }
+    }
+    return names;
+  }
+
+  /** The application permissions the tenant's token carries; null when it is not a JWT. */
+  tokenRoles(): Promise<string[] | null> {
+    return this.http.tokenRoles();
   }
 
   /** Every page of a collection, following `@odata.nextLink` until Graph stops sending one. */
@@ -179,13 +249,7 @@ export class GraphClient {
     // Stored in text columns beside the payload: escaped like its strings (./storedText.ts).
     return {
       graphId: escapeStoredText(id),
-      displayName: escapeStoredText(
-        firstString(
-          definition.nameProperty === undefined ? undefined : payload[definition.nameProperty],
-          payload.displayName,
-          payload.name,
-        ) ?? id,
-      ),
+      displayName: escapeStoredText(nameOf(definition, payload) ?? id),
       lastModified: parseDate(payload.lastModifiedDateTime ?? payload.modifiedDateTime),
       payload,
       ...(encryptedSettings ? { encryptedSettings } : {}),
@@ -400,6 +464,25 @@ function requireId(item: GraphObject, what: string, path: string): string {
 
 function pathOf(url: string): string {
   return new URL(url).pathname;
+}
+
+function nameOf(definition: PolicyTypeDefinition, object: GraphObject): string | undefined {
+  const own = definition.nameProperty === undefined ? undefined : object[definition.nameProperty];
+  return firstString(own, object.displayName, object.name);
+}
+
+/**
+ * The type's collections, the one whose entity name matches the object's `@odata.type` first
+ * (app protection: `iosManagedAppProtections` holds `#microsoft.graph.iosManagedAppProtection`),
+ * so an object usually costs one GET; the others follow, since a collection may hold derived types.
+ */
+function collectionsFor(definition: PolicyTypeDefinition, odataType: string | undefined): PolicyCollection[] {
+  const all = [...definition.collections];
+  if (odataType === undefined || all.length < 2) return all;
+  const entity = odataType.replace(/^#microsoft\.graph\./, '').toLowerCase();
+  const matches = (collection: PolicyCollection) =>
+    collection.path.split('/').pop()?.toLowerCase() === `${entity}s`;
+  return [...all.filter(matches), ...all.filter((collection) => !matches(collection))];
 }
 
 function firstString(...values: unknown[]): string | undefined {

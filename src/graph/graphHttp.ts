@@ -114,6 +114,11 @@ async function fetchText(
 export class GraphHttp {
   constructor(private readonly deps: GraphHttpDeps) {}
 
+  /** The application permissions of the tenant's current token (TenantTokenProvider.roles). */
+  tokenRoles(): Promise<string[] | null> {
+    return this.deps.tokens.roles();
+  }
+
   getJson(url: string, scope: GraphRequestScope, signal?: AbortSignal): Promise<GraphObject> {
     return this.requestJson('GET', url, scope, undefined, signal);
   }

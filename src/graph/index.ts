@@ -51,7 +51,14 @@ export {
   GraphRequestError,
   type GraphRequestScope,
 } from './errors';
-export { type FetchedPolicy, type FetchOptions, GraphClient, type GraphObject } from './graphClient';
+export {
+  type FetchByIdOptions,
+  type FetchedPolicy,
+  type FetchOptions,
+  GraphClient,
+  type GraphObject,
+  type ListedPolicyName,
+} from './graphClient';
 export {
   isPolicyTypeKey,
   mayHoldScripts,

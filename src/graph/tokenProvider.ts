@@ -49,6 +49,15 @@ export class TenantTokenProvider {
     return this.refreshing;
   }
 
+  /**
+   * The application permissions (`roles` claim) of the current access token, as Entra lists them
+   * for app-only tokens; null when the token is not a JWT. Read without verifying the signature:
+   * advisory only (a plan blocks types whose write permission is missing), Graph still enforces.
+   */
+  async roles(): Promise<string[] | null> {
+    return rolesOfAccessToken(await this.getToken());
+  }
+
   private async acquire(skipCache: boolean): Promise<string> {
     let accessToken: string | undefined;
     let expiresOn: Date | null | undefined;
@@ -80,6 +89,22 @@ export class TenantTokenProvider {
     const detail = error instanceof Error ? error.message : String(error);
     return new GraphAuthError(redact(`Token acquisition failed: ${detail}`, [this.secret]));
   }
+}
+
+/** The `roles` claim of a JWT's payload, unverified; null for a token that is not a JWT. */
+export function rolesOfAccessToken(token: string): string[] | null {
+  const [, payload, signature] = token.split('.');
+  if (payload === undefined || signature === undefined) return null;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof claims !== 'object' || claims === null) return null;
+  const roles = (claims as { roles?: unknown }).roles;
+  // A JWT without the claim grants no application permission at all.
+  return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
 }
 
 function msalConfiguration(creds: GraphTenantCredentials, agent: Agent, logger: Logger): Configuration {
