@@ -304,7 +304,7 @@ export async function pipelinePages<T>(
  * The tenant's Graph credentials: the one place a client secret is decrypted. A secret that does
  * not decrypt fails the run (`secret_undecryptable`, no retry): only an operator can fix the keys.
  */
-function graphCredentials(tenant: Tenant, secrets: TenantSecretCipher): GraphTenantCredentials {
+export function graphCredentials(tenant: Tenant, secrets: TenantSecretCipher): GraphTenantCredentials {
   try {
     return {
       azureTenantId: tenant.azureTenantId,

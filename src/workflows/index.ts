@@ -1,3 +1,4 @@
 // Entry point of the workflow bundle: every workflow the worker registers.
 export { BackupRun } from './backupRun';
 export { DeliverNotification } from './deliverNotification';
+export { RestoreRun } from './restoreRun';
