@@ -79,6 +79,8 @@ export type WriteStep =
       method: 'PATCH' | 'PUT' | 'POST';
       path: string;
       body: GraphJson;
+      /** Top-level body keys whose string values hold `{id}`, replaced like the path's. */
+      idInBody?: readonly string[];
     }
   /**
    * POSTs that add one element each (Autopilot assignments, notification message locales): the
@@ -94,6 +96,8 @@ export type WriteStep =
       /** Dotted paths compared between a live element and a body (e.g. 'target.groupId'). */
       key: readonly string[];
       bodies: GraphJson[];
+      /** Top-level keys of each body whose string values hold `{id}`, replaced like the paths'. */
+      idInBody?: readonly string[];
     };
 
 /** The workflow inputs: ids only; everything else is read from PostgreSQL by the activities. */

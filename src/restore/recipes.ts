@@ -1,0 +1,476 @@
+// How each registry type is written back to Graph, as data beside the registry
+// (src/graph/policyTypes.ts). Evidence per entry: the comment above it, with the project notes
+// restore-graph.md section 1c (per-type table), 1a/1b (strip, assignment bodies), 5 (write
+// permissions), 6 (write limits) and 7e (what to refuse).
+import { POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
+import type { AssignmentRecipe, ObjectRefusal, WriteRecipe } from './recipe';
+import type { WriteFamily } from './types';
+
+export type { AssignmentRecipe, ObjectRefusal, SubResourceKind, WriteRecipe } from './recipe';
+
+// Section 1a: what every tool strips before any write (IntuneManagement Start-GraphPreImport,
+// IntuneCD remove_keys, IBR -ExcludeProperty). `supportsScopeTags: true` is a 400 (IBR).
+const SERVER_SET = [
+  'id',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'modifiedDateTime',
+  'deletedDateTime',
+  'version',
+  'assignments',
+  'isAssigned',
+  'supportsScopeTags',
+] as const;
+
+const CONFIG = 'DeviceManagementConfiguration.ReadWrite.All';
+// Scripts moved to their own scope (IntuneManagement #362); Graph's pages still name the
+// configuration scope, which older registrations hold: either is accepted as advisory.
+const SCRIPTS = ['DeviceManagementScripts.ReadWrite.All', CONFIG] as const;
+const SERVICE_CONFIG = 'DeviceManagementServiceConfig.ReadWrite.All';
+const APPS = 'DeviceManagementApps.ReadWrite.All';
+const RBAC = 'DeviceManagementRBAC.ReadWrite.All';
+// Policy.Read.All and Application.Read.All are needed too; the backup already requires the first.
+const CONDITIONAL_ACCESS = 'Policy.ReadWrite.ConditionalAccess';
+
+/** Section 6: Intune writes 100 per 20 s per app per tenant; CA and named locations 1/s, no Retry-After. */
+export const WRITE_LIMITS: Readonly<
+  Record<WriteFamily, { writes: number; windowMs: number; retryAfter: boolean }>
+> = Object.freeze({
+  intune: { writes: 100, windowMs: 20_000, retryAfter: true },
+  conditionalAccess: { writes: 1, windowMs: 1_000, retryAfter: false },
+});
+
+const ASSIGN: AssignmentRecipe = { mode: 'assign', suffix: '/assign', bodyKey: 'assignments', extras: [] };
+const SCRIPT_ASSIGN: AssignmentRecipe = { ...ASSIGN, bodyKey: 'deviceManagementScriptAssignments' };
+// Autopilot's /assign takes device ids: group targets are POSTed one by one (section 1b).
+const EACH: AssignmentRecipe = { mode: 'each', suffix: '/assignments', bodyKey: '', extras: [] };
+
+type Entry = Partial<WriteRecipe> & Pick<WriteRecipe, 'order' | 'permissions'>;
+
+const BASE: Omit<WriteRecipe, 'order' | 'permissions' | 'collection' | 'nameProperty'> = {
+  family: 'intune',
+  refused: null,
+  createRefused: null,
+  writable: { deny: SERVER_SET },
+  createLists: [],
+  update: { method: 'PATCH', lists: [], omit: [] },
+  createOmit: [],
+  subResources: [],
+  assignments: ASSIGN,
+  markerProperty: 'description',
+  objectRefusals: [],
+  notWritten: {},
+};
+
+const deny = (...extra: string[]) => ({ deny: [...SERVER_SET, ...extra] });
+const allow = (...keys: string[]) => ({ allow: ['@odata.type', ...keys] });
+const refusedType = (why: string, order: number, permissions: readonly string[]): Entry => ({
+  order,
+  permissions,
+  refused: why,
+  assignments: null,
+});
+
+const SCRIPT_FIELDS = [
+  'displayName',
+  'description',
+  'scriptContent',
+  'runAsAccount',
+  'fileName',
+  'roleScopeTagIds',
+];
+const CERTIFICATE_LINKS =
+  'Certificate links are navigation properties written with $ref, not restored yet: re-link them by hand.';
+
+const ENTRIES: Record<PolicyTypeKey, Entry> = {
+  // Dependencies first (IntuneManagement ImportOrder: scope tags 10, filters 15, roles 20,
+  // notifications 40, ADMX files 45, named locations 50, compliance scripts 80, policy sets 2000).
+  scopeTags: {
+    order: 10,
+    permissions: [RBAC],
+    writable: allow('displayName', 'description'),
+    objectRefusals: [
+      { path: 'id', equals: ['0'], reason: 'type_refused', why: 'The built-in Default scope tag (0).' },
+      { path: 'isBuiltIn', equals: [true], reason: 'type_refused', why: 'A built-in scope tag.' },
+    ],
+  },
+  // Filters: PATCH without `platform` (immutable; IntuneManagement PropertiesToRemoveForUpdate).
+  assignmentFilters: {
+    order: 15,
+    permissions: [CONFIG],
+    writable: allow(
+      'displayName',
+      'description',
+      'platform',
+      'rule',
+      'roleScopeTags',
+      'roleScopeTagIds',
+      'assignmentFilterManagementType',
+    ),
+    update: { method: 'PATCH', lists: [], omit: ['platform'] },
+    assignments: null,
+  },
+  // Custom roles only (isBuiltIn); `permissions` is the deprecated twin of rolePermissions (IntuneCD Roles.py).
+  roleDefinitions: {
+    order: 20,
+    permissions: [RBAC],
+    writable: allow('displayName', 'description', 'rolePermissions', 'roleScopeTagIds'),
+    subResources: ['roleAssignments'],
+    assignments: null,
+    objectRefusals: [
+      { path: 'isBuiltIn', equals: [true], reason: 'type_refused', why: 'A built-in Intune role.' },
+    ],
+  },
+  // Create without description and defaultLocale (UMD-PRE 5.1.0 BadRequest fix); locales one by one.
+  notificationTemplates: {
+    order: 40,
+    permissions: [CONFIG, SERVICE_CONFIG],
+    writable: allow('displayName', 'description', 'brandingOptions', 'roleScopeTagIds', 'defaultLocale'),
+    createOmit: ['description', 'defaultLocale'],
+    update: { method: 'PATCH', lists: [], omit: ['defaultLocale'] },
+    subResources: ['notificationMessages'],
+    assignments: null,
+    markerProperty: null,
+    objectRefusals: [
+      {
+        path: 'displayName',
+        equals: ['EnrollmentNotificationInternalMEO'],
+        reason: 'type_refused',
+        why: "Intune's built-in enrollment notification (IntuneCD skips it).",
+      },
+    ],
+  },
+  uploadedAdmxFiles: refusedType(
+    'Creating an uploaded ADMX file needs the ADMX and ADML file contents, which Graph does not serve back (IntuneCD #270): upload the files again.',
+    45,
+    [CONFIG],
+  ),
+  // Named locations: no description, so a create is found by name and time (section 2).
+  namedLocations: {
+    order: 50,
+    family: 'conditionalAccess',
+    permissions: [CONDITIONAL_ACCESS],
+    assignments: null,
+    markerProperty: null,
+  },
+  complianceScripts: {
+    order: 80,
+    permissions: SCRIPTS,
+    writable: allow(
+      ...SCRIPT_FIELDS,
+      'publisher',
+      'detectionScriptContent',
+      'enforceSignatureCheck',
+      'runAs32Bit',
+    ),
+    assignments: null,
+  },
+  deviceConfiguration: {
+    order: 100,
+    permissions: [CONFIG],
+    // Update rings' pause and rollback state (CIPP Set-CIPPIntunePolicy 'Device').
+    writable: deny(
+      'privacyAccessControls',
+      'qualityUpdatesPauseStartDate',
+      'featureUpdatesPauseStartDate',
+      'qualityUpdatesWillBeRolledBack',
+      'featureUpdatesWillBeRolledBack',
+      ...certificateLinkNames(),
+    ),
+    subResources: ['privacyAccessControls'],
+    notWritten: Object.fromEntries(certificateLinkNames().map((name) => [name, CERTIFICATE_LINKS])),
+  },
+  // PUT with settings inline (PATCH with settings is a 400, terraform-provider-microsoft365 #2488).
+  settingsCatalog: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: allow(
+      'name',
+      'description',
+      'platforms',
+      'technologies',
+      'roleScopeTagIds',
+      'templateReference',
+    ),
+    createLists: ['settings'],
+    update: { method: 'PUT', lists: ['settings'], omit: [] },
+    nameProperty: 'name',
+  },
+  // Scheduled actions inline on create ("one and only one block scheduled action"), through
+  // scheduleActionsForRules on update (docs ...devicecompliancepolicy-scheduleactionsforrules.md).
+  compliance: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: deny('scheduledActionsForRule'),
+    createLists: ['scheduledActionsForRule'],
+    subResources: ['scheduleActionsForRules'],
+  },
+  // Metadata, then every value through one updateDefinitionValues (IntuneCD, CIPP 'Admin').
+  administrativeTemplates: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: allow('displayName', 'description', 'roleScopeTagIds'),
+    subResources: ['updateDefinitionValues'],
+  },
+  // MC955748: Windows intents can no longer be created; updateSettings still works on existing ones.
+  endpointSecurityIntents: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: allow('displayName', 'description', 'roleScopeTagIds'),
+    createRefused:
+      'Graph no longer lets anyone create endpoint security intents (MC955748): re-create it as a settings catalog policy.',
+    subResources: ['intentSettings'],
+  },
+  powershellScripts: {
+    order: 100,
+    permissions: SCRIPTS,
+    writable: allow(...SCRIPT_FIELDS, 'enforceSignatureCheck', 'runAs32Bit'),
+    assignments: SCRIPT_ASSIGN,
+  },
+  macosShellScripts: {
+    order: 100,
+    permissions: SCRIPTS,
+    writable: allow(...SCRIPT_FIELDS, 'executionFrequency', 'retryCount', 'blockExecutionNotifications'),
+    assignments: SCRIPT_ASSIGN,
+  },
+  // Skip Microsoft's global scripts on create, update and delete (IBR, IntuneManagement, IntuneCD).
+  remediations: {
+    order: 100,
+    permissions: SCRIPTS,
+    writable: allow(
+      'publisher',
+      'displayName',
+      'description',
+      'detectionScriptContent',
+      'remediationScriptContent',
+      'runAsAccount',
+      'enforceSignatureCheck',
+      'runAs32Bit',
+      'roleScopeTagIds',
+      'detectionScriptParameters',
+      'remediationScriptParameters',
+    ),
+    assignments: {
+      ...ASSIGN,
+      bodyKey: 'deviceHealthScriptAssignments',
+      extras: ['runRemediationScript', 'runSchedule'],
+    },
+    objectRefusals: [
+      {
+        path: 'isGlobalScript',
+        equals: [true],
+        reason: 'type_refused',
+        why: 'A remediation script Microsoft publishes into every tenant.',
+      },
+    ],
+  },
+  macosCustomAttributeScripts: {
+    order: 100,
+    permissions: SCRIPTS,
+    writable: allow(...SCRIPT_FIELDS, 'customAttributeName', 'customAttributeType'),
+    assignments: SCRIPT_ASSIGN,
+  },
+  // IntuneManagement strips managementServiceAppId on update.
+  autopilotProfiles: {
+    order: 100,
+    permissions: [SERVICE_CONFIG],
+    update: { method: 'PATCH', lists: [], omit: ['managementServiceAppId'] },
+    assignments: EACH,
+  },
+  // Priority only through setPriority; defaults (priority 0) are PATCHed in place, never created,
+  // deleted or assigned (IntuneManagement L3659-3805).
+  enrollmentConfigurations: {
+    order: 100,
+    permissions: [SERVICE_CONFIG],
+    writable: deny('priority', 'windowsMobileRestriction'),
+    subResources: ['setPriority'],
+    assignments: { ...ASSIGN, bodyKey: 'enrollmentConfigurationAssignments' },
+    objectRefusals: [
+      {
+        path: 'priority',
+        equals: [0],
+        reason: 'create_refused',
+        why: 'A default enrollment configuration: Graph lets it be updated, never created or deleted.',
+      },
+      {
+        path: 'id',
+        matches: /_Default[A-Za-z0-9]*$/,
+        reason: 'create_refused',
+        why: 'A default enrollment configuration: Graph lets it be updated, never created or deleted.',
+      },
+    ],
+  },
+  // Type-specific collections; apps through targetApps (IntuneManagement Start-PostImportAppProtection).
+  appProtection: {
+    order: 100,
+    permissions: [APPS],
+    collection: '/deviceAppManagement/iosManagedAppProtections',
+    collectionByODataType: {
+      '#microsoft.graph.iosManagedAppProtection': '/deviceAppManagement/iosManagedAppProtections',
+      '#microsoft.graph.androidManagedAppProtection': '/deviceAppManagement/androidManagedAppProtections',
+      '#microsoft.graph.windowsManagedAppProtection': '/deviceAppManagement/windowsManagedAppProtections',
+      '#microsoft.graph.mdmWindowsInformationProtectionPolicy':
+        '/deviceAppManagement/mdmWindowsInformationProtectionPolicies',
+      '#microsoft.graph.windowsInformationProtectionPolicy':
+        '/deviceAppManagement/windowsInformationProtectionPolicies',
+    },
+    writable: deny('apps', 'deployedAppCount', 'protectedAppLockerFiles', 'exemptAppLockerFiles'),
+    subResources: ['targetApps'],
+    notWritten: {
+      protectedAppLockerFiles:
+        'WIP AppLocker files are uploaded files: not restored (IntuneManagement strips them too).',
+      exemptAppLockerFiles:
+        'WIP AppLocker files are uploaded files: not restored (IntuneManagement strips them too).',
+    },
+  },
+  // Device app configurations assign through their cast (IntuneCD AppConfiguration.py); MAM ones
+  // target apps like app protection.
+  appConfiguration: {
+    order: 100,
+    permissions: [APPS],
+    collection: '/deviceAppManagement/mobileAppConfigurations',
+    collectionByODataType: {
+      '#microsoft.graph.targetedManagedAppConfiguration':
+        '/deviceAppManagement/targetedManagedAppConfigurations',
+    },
+    writable: deny('apps', 'settings', 'deployedAppCount'),
+    subResources: ['targetApps'],
+    assignments: {
+      ...ASSIGN,
+      suffix: '/microsoft.graph.managedDeviceMobileAppConfiguration/assign',
+    },
+    notWritten: {
+      settings: "A MAM app configuration's catalog settings: not restored (customSettings are).",
+    },
+  },
+  featureUpdateProfiles: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: deny('deployableContentDisplayName', 'endOfSupportDate'),
+  },
+  qualityUpdateProfiles: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: deny('releaseDateDisplayName', 'deployableContentDisplayName'),
+  },
+  driverUpdateProfiles: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: deny(
+      'driverInventories',
+      'deviceReporting',
+      'newUpdates',
+      'inventorySyncStatus',
+      'applicableDeviceCount',
+    ),
+    update: { method: 'PATCH', lists: [], omit: ['approvalType'] },
+    notWritten: {
+      driverInventories:
+        'Per-driver approvals of a manual profile are not restored (IntuneCD does not either).',
+    },
+  },
+  hotpatchQualityUpdatePolicies: { order: 100, permissions: [CONFIG] },
+  // Settings-based compliance: settings inline like the settings catalog, actions inline on create
+  // and through setScheduledActions on update (docs devicemanagementcompliancepolicy-setscheduledactions, inferred).
+  settingsCompliance: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: allow('name', 'description', 'platforms', 'technologies', 'roleScopeTagIds'),
+    createLists: ['settings', 'scheduledActionsForRule'],
+    update: { method: 'PUT', lists: ['settings'], omit: [] },
+    subResources: ['setScheduledActions'],
+    nameProperty: 'name',
+  },
+  appleUserEnrollmentProfiles: {
+    order: 100,
+    permissions: [SERVICE_CONFIG],
+    writable: deny('priority'),
+    subResources: ['setPriority'],
+    assignments: EACH,
+  },
+  // The token, QR code and Wi-Fi password are never stored: a restore issues a new token.
+  androidEnrollmentProfiles: {
+    order: 100,
+    permissions: [CONFIG],
+    writable: deny(...POLICY_TYPES.androidEnrollmentProfiles.volatileFields),
+    assignments: null,
+  },
+  appleEnrollmentProfiles: refusedType(
+    'ADE tokens are issued by Apple Business Manager and uploaded by hand: Graph cannot re-create one.',
+    100,
+    [SERVICE_CONFIG],
+  ),
+  policySets: refusedType(
+    "A policy set re-assigns the apps and policies it holds: restoring it would rewrite other objects' assignments. Restore its items instead.",
+    2000,
+    [CONFIG],
+  ),
+  // Last: named locations before the policies that name them (IntuneManagement #396). State is
+  // report-only unless asked (./steps.ts); templateId is server-set (IntuneManagement L4155-4190).
+  conditionalAccessPolicies: {
+    order: 3000,
+    family: 'conditionalAccess',
+    permissions: [CONDITIONAL_ACCESS],
+    writable: allow('displayName', 'description', 'state', 'conditions', 'grantControls', 'sessionControls'),
+    assignments: null,
+    markerProperty: null,
+  },
+};
+
+function certificateLinkNames(): string[] {
+  // Lazy: the registry module owns the table (src/graph/certificateReferences.ts).
+  const references = POLICY_TYPES.deviceConfiguration.expansions.find((e) => e.kind === 'reference');
+  if (references?.kind !== 'reference') return [];
+  return [...new Set(Object.values(references.byODataType).flatMap((navs) => navs.map((nav) => nav.name)))];
+}
+
+export const WRITE_RECIPES: Readonly<Record<PolicyTypeKey, WriteRecipe>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(ENTRIES).map(([key, entry]) => {
+      const definition = POLICY_TYPES[key as PolicyTypeKey];
+      const recipe: WriteRecipe = {
+        ...BASE,
+        collection: definition.collections[0]?.path ?? '',
+        nameProperty: definition.nameProperty ?? 'displayName',
+        ...entry,
+      };
+      return [key, Object.freeze(recipe)];
+    }),
+  ) as Record<PolicyTypeKey, WriteRecipe>,
+);
+
+export function writePermissionsOf(type: PolicyTypeKey): readonly string[] {
+  return WRITE_RECIPES[type].permissions;
+}
+
+export function writeFamilyOf(type: PolicyTypeKey): WriteFamily {
+  return WRITE_RECIPES[type].family;
+}
+
+export function restoreOrder(type: PolicyTypeKey): number {
+  return WRITE_RECIPES[type].order;
+}
+
+export function isWritableType(type: PolicyTypeKey): boolean {
+  return WRITE_RECIPES[type].refused === null;
+}
+
+/** The collection an object of the type is created in and addressed below. */
+export function collectionOf(type: PolicyTypeKey, payload: Record<string, unknown>): string {
+  const recipe = WRITE_RECIPES[type];
+  const odataType = payload['@odata.type'];
+  return (typeof odataType === 'string' && recipe.collectionByODataType?.[odataType]) || recipe.collection;
+}
+
+/** The first of the object's refusals that applies, if any. */
+export function objectRefusalOf(
+  type: PolicyTypeKey,
+  payload: Record<string, unknown>,
+): ObjectRefusal | undefined {
+  return WRITE_RECIPES[type].objectRefusals.find((refusal) => {
+    let value: unknown = payload;
+    for (const step of refusal.path.split('.')) value = (value as Record<string, unknown> | null)?.[step];
+    if (refusal.equals?.some((expected) => expected === value)) return true;
+    return refusal.matches !== undefined && typeof value === 'string' && refusal.matches.test(value);
+  });
+}
