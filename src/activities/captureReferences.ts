@@ -72,7 +72,7 @@ function readerOf({ db, client, owner, policyTypes, signal }: ReferenceCapture):
 }
 
 /** A policy type's failure rules (syncOutcome.ts), read as a kind's outcome. */
-function failureOutcome(lastAttempt: boolean): FailureOutcome {
+export function failureOutcome(lastAttempt: boolean): FailureOutcome {
   return (error, permission) => {
     const summary = outcomeForFailure(error, { permission, fetchedSoFar: 0, lastAttempt });
     if (summary.outcome === 'permission_missing')

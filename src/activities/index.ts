@@ -1,9 +1,10 @@
-// The activity set of the BackupRun and DeliverNotification workflows. Workflows import the *type* only.
+// The activity sets of the workers: BackupRun and DeliverNotification, and the restore workflows. Workflows import the *type* only.
 import { createAuditRun } from './auditRun';
 import { createBeginRun } from './beginRun';
 import { createCompleteRun } from './completeRun';
 import { createDeliveryActivities } from './deliver';
 import type { ActivityDeps } from './deps';
+import { createRestorePlanActivities } from './restorePlan';
 import { createApplyRetention } from './retention';
 import { createCreateSnapshot } from './snapshot';
 import { createClaimSyncLease } from './syncLease';
@@ -23,5 +24,17 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type BackupActivities = ReturnType<typeof createActivities>;
+
+/**
+ * The activity set of the restore queue (RestorePlan and RestoreRun workflows): one spread per
+ * part, so another part adds its activities with one line.
+ */
+export function createRestoreActivities(deps: ActivityDeps) {
+  return {
+    ...createRestorePlanActivities(deps),
+  };
+}
+
+export type RestoreActivities = ReturnType<typeof createRestoreActivities>;
 export type { ActivityDeps, ActivityLimits, RunNotificationSettings } from './deps';
 export type { DeliveryActivities } from './deliver';

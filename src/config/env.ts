@@ -239,6 +239,8 @@ const workerSchema = common
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     /** Slots for notification delivery attempts, on their own queue: a slow receiver holds no other slot. */
     WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Slots for restore activities (plans, write steps), on their own queue: writes wait on Graph's limits. */
+    WORKER_MAX_CONCURRENT_RESTORE_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(10),
     /** Extra CA trusted for webhook and Teams receivers (a self-signed receiver in dev and tests). */
     NOTIFICATION_CA_FILE: optionalPath,
     /** Restore writes are paced at this fraction of Graph's write limits (src/restore/writeBudget.ts). */

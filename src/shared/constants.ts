@@ -109,3 +109,9 @@ export function restoreRunWorkflowId(restoreId: string, round: number): string {
 export function restoreTaskQueueOf(workflowTaskQueue: string): string {
   return `${workflowTaskQueue}-restore`;
 }
+
+/**
+ * Attempts of a RestorePlan activity: a transient Graph error is retried, and the last attempt
+ * records what it could not read instead of failing the plan (as a sync's last attempt does).
+ */
+export const RESTORE_PLAN_MAX_ATTEMPTS = 4;

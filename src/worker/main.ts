@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentSyncs: config.WORKER_MAX_CONCURRENT_SYNCS,
     maxConcurrentDeliveries: config.WORKER_MAX_CONCURRENT_DELIVERIES,
+    maxConcurrentRestoreActivities: config.WORKER_MAX_CONCURRENT_RESTORE_ACTIVITIES,
     taskQueue: config.WORKER_TASK_QUEUE,
   });
   const metrics = config.METRICS_PORT > 0 ? await startMetricsServer(config.METRICS_PORT, logger) : undefined;
