@@ -7,8 +7,9 @@ import { ACTIONS, heldTypes } from './graphSurface';
 import { serveTarget } from './surfaceServe';
 import { resolveSurface } from './surfaceRoutes';
 import type { EmulatorTenant, TenantStore } from './tenantStore';
+import { serveWrite } from './writes/serveWrite';
 
-// One authenticated Graph GET (a plain request or one $batch sub-request): the tenant's faults
+// One authenticated Graph request (a plain request or one $batch sub-request): the tenant's faults
 // first, then the Graph endpoint it names (./graphSurface.ts).
 
 export interface GraphCall {
@@ -18,7 +19,7 @@ export interface GraphCall {
   version: 'v1.0' | 'beta';
   /** Decoded path segments after the version. */
   segments: readonly string[];
-  /** The request body of a POST action. */
+  /** The request body of a write (POST, PATCH, PUT). */
   body?: string;
 }
 
@@ -60,8 +61,7 @@ export function serveCall(request: GraphCall, ctx: ServeContext): Reply {
       return forbidden(action.permissions);
     return serveGetByIds(call, ctx);
   }
-  if (call.method !== 'GET')
-    return graphError(405, 'MethodNotAllowed', 'The emulator serves read-only requests.');
+  if (call.method !== 'GET') return serveWrite(call, ctx);
 
   const continuation = call.url.searchParams.has('$skiptoken');
   const target = resolveSurface(call.version, call.segments, continuation);

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { handleBatch } from './batch';
 import { serveCall } from './graphApi';
 import { graphError, newRequestIds, stampRequestIds } from './graphErrors';
-import { type Reply, readBody } from './httpUtil';
+import { GRAPH_WRITE_MAX_BYTES, type Reply, readBody } from './httpUtil';
 import type { EmulatorTenant, TenantStore } from './tenantStore';
 
 // The Graph side of the server: bearer token, latency, then one call or a $batch of them.
@@ -34,7 +34,12 @@ export async function handleGraphRequest(request: GraphRequest): Promise<Reply> 
     if (request.req.method !== 'POST')
       return stampRequestIds(graphError(405, 'MethodNotAllowed', 'Use POST for $batch.'), ids);
     // The envelope is not counted as a request of its own: Graph throttles per sub-request.
-    const reply = handleBatch(await readBody(request.req), request.url, request.version, ctx);
+    const reply = handleBatch(
+      await readBody(request.req, GRAPH_WRITE_MAX_BYTES),
+      request.url,
+      request.version,
+      ctx,
+    );
     return stampRequestIds(reply, ids);
   }
   const method = request.req.method ?? 'GET';
@@ -44,7 +49,9 @@ export async function handleGraphRequest(request: GraphRequest): Promise<Reply> 
       url: request.url,
       version: request.version,
       segments: request.segments,
-      ...(method === 'POST' ? { body: await readBody(request.req) } : {}),
+      ...(['POST', 'PATCH', 'PUT'].includes(method)
+        ? { body: await readBody(request.req, GRAPH_WRITE_MAX_BYTES) }
+        : {}),
     },
     ctx,
   );

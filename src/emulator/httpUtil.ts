@@ -26,14 +26,17 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
+/** Graph's own limit on a request body (a settings catalog PUT with all its settings fits). */
+export const GRAPH_WRITE_MAX_BYTES = 4 * 1024 * 1024;
+
 /** Reads a small request body (token requests); larger bodies are refused, not buffered. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
+    if (size > maxBytes) throw new BodyTooLargeError('request body too large');
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

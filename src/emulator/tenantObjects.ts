@@ -186,6 +186,13 @@ export class TenantObjects {
     return id;
   }
 
+  /** A node written through Graph (a POST), appended to its collection as Graph lists it. */
+  create(type: PolicyTypeKey, collectionIndex: number, node: EmulatorNode): void {
+    const id = node.object.id;
+    if (typeof id !== 'string') throw new Error(`a created ${type} object has no string id`);
+    this.insert(type, { kind: 'static', id, collectionIndex, node: sealNode(type, node) });
+  }
+
   /** Appends `count` generated objects of the type; returns their ids. */
   generate(type: PolicyTypeKey, count: number): string[] {
     const generator = GENERATORS[type];

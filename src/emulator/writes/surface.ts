@@ -1,0 +1,317 @@
+// What Graph accepts as writes on the entity sets of ../graphSurface.ts, written down from Graph's
+// documentation and the tools' write recipes (../../../shared/notes/restore-graph.md sections 1,
+// 5, 6), independently of TenantVault's registry and restore recipes: which methods each set
+// takes, which properties the server owns, which navigations a create may carry inline, what is
+// immutable or built in. ./serveWrite.ts answers by this table only.
+
+/** Which of Graph's write limits a request counts against (notes section 6). */
+export type WriteFamily = 'intune' | 'conditionalAccess';
+
+/** Who keeps the modification time: Intune's lastModifiedDateTime or Entra's modifiedDateTime. */
+export type Timestamps = 'intune' | 'entra';
+
+export interface WritableSet {
+  /** The set's path, as in ENTITY_SETS. */
+  path: string;
+  family: WriteFamily;
+  timestamps: Timestamps;
+  /** POST to the collection (false: Graph refuses creates here, e.g. intents since MC955748). */
+  create: boolean;
+  /** `PUT <item>`: full replace including the deep-inserted navigations (settings catalog). */
+  put?: boolean;
+  /** Navigations a create may carry inline (Graph deep-inserts them); any other is a 400. */
+  deepInsert?: readonly string[];
+  /** Properties a PATCH may not change once created (assignment filters' platform). */
+  immutable?: readonly string[];
+  /** Server-owned properties beyond COMMON_READ_ONLY: a create naming them is a 400. */
+  readOnly?: readonly string[];
+  /**
+   * The item type is abstract: a create must name a derived `@odata.type`, one of `types`
+   * (Graph's 400 "Cannot create an abstract class" without, "could not be resolved" if unknown).
+   */
+  polymorphic?: { types: readonly string[] };
+  /** A non-polymorphic set's derived item types a body may name besides the set's own. */
+  derivedTypes?: readonly string[];
+  /** A create must carry exactly one block action in scheduledActionsForRule (compliance). */
+  oneBlockAction?: true;
+  /** The server's integer `version`, 1 on create and bumped on every write. */
+  versioned?: boolean;
+  /** Ids Graph gives: GUIDs, or the next small integer (scope tags). */
+  ids?: 'guid' | 'integer';
+  /** Properties the server fills in on create when the body leaves them out. */
+  defaults?: Readonly<Record<string, unknown>>;
+  /** The server counts the created `settings` into `settingCount`. */
+  countsSettings?: true;
+  /** Objects Microsoft owns or the tenant was born with: which writes refuse them. */
+  builtIn?: BuiltInRule;
+}
+
+/** A built-in object is recognised by a property value; `allow` lists what Graph still permits. */
+export interface BuiltInRule {
+  /** Property and the values that make an object built in. */
+  when: { property: string; values: readonly unknown[] };
+  allow: readonly ('PATCH' | 'DELETE')[];
+  message: string;
+}
+
+/** Properties the server owns on every Intune and Entra object (notes section 1a). */
+export const COMMON_READ_ONLY = [
+  'id',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'modifiedDateTime',
+  'version',
+  'isAssigned',
+  'supportsScopeTags',
+  'deployedAppCount',
+  'settingCount',
+] as const;
+
+const INTUNE = { family: 'intune', timestamps: 'intune', create: true } as const;
+const ENTRA = { family: 'conditionalAccess', timestamps: 'entra', create: true } as const;
+const SCOPE_TAG_DEFAULT = { roleScopeTagIds: ['0'] };
+/** What Graph derives from assignments and targeted apps, none yet on a new object. */
+const UNASSIGNED = { ...SCOPE_TAG_DEFAULT, isAssigned: false };
+const NO_APPS = { ...UNASSIGNED, deployedAppCount: 0 };
+
+const DEVICE_CONFIGURATION_TYPES = [
+  'androidWorkProfileGeneralDeviceConfiguration',
+  'androidWorkProfileEnterpriseWiFiConfiguration',
+  'androidWorkProfilePkcsCertificateProfile',
+  'androidWorkProfileTrustedRootCertificate',
+  'androidWorkProfileCustomConfiguration',
+  'androidGeneralDeviceConfiguration',
+  'androidDeviceOwnerGeneralDeviceConfiguration',
+  'iosGeneralDeviceConfiguration',
+  'iosCustomConfiguration',
+  'iosEnterpriseWiFiConfiguration',
+  'iosScepCertificateProfile',
+  'iosPkcsCertificateProfile',
+  'iosTrustedRootCertificate',
+  'iosDeviceFeaturesConfiguration',
+  'macOSCustomConfiguration',
+  'macOSGeneralDeviceConfiguration',
+  'macOSDeviceFeaturesConfiguration',
+  'macOSEndpointProtectionConfiguration',
+  'windows10CustomConfiguration',
+  'windows10EndpointProtectionConfiguration',
+  'windows10GeneralConfiguration',
+  'windows10VpnConfiguration',
+  'windows81SCEPCertificateProfile',
+  'windows81TrustedRootCertificate',
+  'windows10PkcsCertificateProfile',
+  'windowsWifiConfiguration',
+  'windowsWifiEnterpriseEAPConfiguration',
+  'windowsUpdateForBusinessConfiguration',
+  'windowsHealthMonitoringConfiguration',
+  'windowsIdentityProtectionConfiguration',
+  'windowsDeliveryOptimizationConfiguration',
+  'windowsKioskConfiguration',
+  'editionUpgradeConfiguration',
+  'sharedPCConfiguration',
+];
+const COMPLIANCE_TYPES = [
+  'androidCompliancePolicy',
+  'androidWorkProfileCompliancePolicy',
+  'androidDeviceOwnerCompliancePolicy',
+  'aospDeviceOwnerCompliancePolicy',
+  'iosCompliancePolicy',
+  'macOSCompliancePolicy',
+  'windows10CompliancePolicy',
+  'windows10MobileCompliancePolicy',
+  'windows81CompliancePolicy',
+];
+const ENROLLMENT_TYPES = [
+  'deviceEnrollmentLimitConfiguration',
+  'deviceEnrollmentPlatformRestrictionConfiguration',
+  'deviceEnrollmentPlatformRestrictionsConfiguration',
+  'deviceEnrollmentWindowsHelloForBusinessConfiguration',
+  'windows10EnrollmentCompletionPageConfiguration',
+  'deviceComanagementAuthorityConfiguration',
+];
+const qualified = (names: readonly string[]) => names.map((name) => `#microsoft.graph.${name}`);
+
+export const WRITABLE_SETS: readonly WritableSet[] = [
+  {
+    ...INTUNE,
+    path: '/deviceManagement/deviceConfigurations',
+    polymorphic: { types: qualified(DEVICE_CONFIGURATION_TYPES) },
+    versioned: true,
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/configurationPolicies',
+    put: true,
+    deepInsert: ['settings'],
+    countsSettings: true,
+    defaults: UNASSIGNED,
+    // "Platform, PolicyType, and CreationSource cannot be changed once created" (CIPP #3744).
+    immutable: ['platforms', 'technologies', 'creationSource'],
+    readOnly: ['creationSource'],
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/deviceCompliancePolicies',
+    polymorphic: { types: qualified(COMPLIANCE_TYPES) },
+    deepInsert: ['scheduledActionsForRule'],
+    oneBlockAction: true,
+    versioned: true,
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/compliancePolicies',
+    put: true,
+    deepInsert: ['settings', 'scheduledActionsForRule'],
+    countsSettings: true,
+    immutable: ['platforms', 'technologies'],
+    defaults: UNASSIGNED,
+  },
+  { ...INTUNE, path: '/deviceManagement/groupPolicyConfigurations', defaults: SCOPE_TAG_DEFAULT },
+  // Windows endpoint-security intents can no longer be created (MC955748); edits still work.
+  { ...INTUNE, path: '/deviceManagement/intents', create: false },
+  { ...INTUNE, path: '/deviceManagement/deviceManagementScripts', defaults: SCOPE_TAG_DEFAULT },
+  { ...INTUNE, path: '/deviceManagement/deviceShellScripts', defaults: SCOPE_TAG_DEFAULT },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/deviceHealthScripts',
+    readOnly: ['isGlobalScript', 'highestAvailableVersion', 'deviceHealthScriptType'],
+    defaults: SCOPE_TAG_DEFAULT,
+    builtIn: {
+      when: { property: 'isGlobalScript', values: [true] },
+      allow: [],
+      message: 'Microsoft published scripts cannot be modified or deleted.',
+    },
+  },
+  { ...INTUNE, path: '/deviceManagement/deviceComplianceScripts', defaults: SCOPE_TAG_DEFAULT },
+  { ...INTUNE, path: '/deviceManagement/deviceCustomAttributeShellScripts', defaults: SCOPE_TAG_DEFAULT },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/windowsAutopilotDeploymentProfiles',
+    polymorphic: {
+      types: qualified([
+        'azureADWindowsAutopilotDeploymentProfile',
+        'activeDirectoryWindowsAutopilotDeploymentProfile',
+      ]),
+    },
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/deviceEnrollmentConfigurations',
+    polymorphic: { types: qualified(ENROLLMENT_TYPES) },
+    versioned: true,
+    // Priority is only set through setPriority (notes 1c).
+    readOnly: ['priority'],
+    defaults: SCOPE_TAG_DEFAULT,
+    builtIn: {
+      when: { property: 'priority', values: [0] },
+      allow: ['PATCH'],
+      message: 'Default enrollment configurations cannot be created or deleted.',
+    },
+  },
+  ...(['ios', 'android', 'windows'] as const).map(
+    (platform): WritableSet => ({
+      ...INTUNE,
+      path: `/deviceAppManagement/${platform}ManagedAppProtections`,
+      readOnly: ['apps'],
+      defaults: NO_APPS,
+    }),
+  ),
+  {
+    ...INTUNE,
+    path: '/deviceAppManagement/mdmWindowsInformationProtectionPolicies',
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceAppManagement/windowsInformationProtectionPolicies',
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceAppManagement/mobileAppConfigurations',
+    polymorphic: {
+      types: qualified([
+        'iosMobileAppConfiguration',
+        'androidManagedStoreAppConfiguration',
+        'androidForWorkMobileAppConfiguration',
+      ]),
+    },
+    versioned: true,
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceAppManagement/targetedManagedAppConfigurations',
+    deepInsert: ['settings'],
+    readOnly: ['apps'],
+    defaults: NO_APPS,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/assignmentFilters',
+    immutable: ['platform'],
+    readOnly: ['payloads'],
+  },
+  { ...INTUNE, path: '/deviceManagement/windowsFeatureUpdateProfiles', defaults: SCOPE_TAG_DEFAULT },
+  { ...INTUNE, path: '/deviceManagement/windowsQualityUpdateProfiles', defaults: SCOPE_TAG_DEFAULT },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/windowsDriverUpdateProfiles',
+    immutable: ['approvalType'],
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  { ...INTUNE, path: '/deviceManagement/windowsQualityUpdatePolicies', defaults: SCOPE_TAG_DEFAULT },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/roleScopeTags',
+    ids: 'integer',
+    readOnly: ['isBuiltIn'],
+    builtIn: {
+      when: { property: 'isBuiltIn', values: [true] },
+      allow: [],
+      message: 'The built-in scope tag cannot be modified or deleted.',
+    },
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/roleDefinitions',
+    readOnly: ['isBuiltIn', 'isBuiltInRoleDefinition'],
+    derivedTypes: ['#microsoft.graph.deviceAndAppManagementRoleDefinition'],
+    builtIn: {
+      when: { property: 'isBuiltIn', values: [true] },
+      allow: [],
+      message: 'Built-in role definitions cannot be modified or deleted.',
+    },
+  },
+  { ...INTUNE, path: '/deviceManagement/roleAssignments' },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/notificationMessageTemplates',
+    // UMD-PRE 5.1.0: a create with defaultLocale is a BadRequest (notes 1c).
+    readOnly: ['defaultLocale'],
+    defaults: SCOPE_TAG_DEFAULT,
+  },
+  // Policy sets and filters name their tags `roleScopeTags`; Apple user enrollment profiles have none.
+  { ...INTUNE, path: '/deviceAppManagement/policySets' },
+  { ...INTUNE, path: '/deviceManagement/appleUserInitiatedEnrollmentProfiles' },
+  { ...INTUNE, path: '/deviceManagement/androidDeviceOwnerEnrollmentProfiles', defaults: SCOPE_TAG_DEFAULT },
+  { ...ENTRA, path: '/identity/conditionalAccess/policies', readOnly: ['deletedDateTime'] },
+  {
+    ...ENTRA,
+    path: '/identity/conditionalAccess/namedLocations',
+    polymorphic: { types: qualified(['ipNamedLocation', 'countryNamedLocation']) },
+  },
+];
+
+/** The write rules of a set by its path (ENTITY_SETS' `path`), if Graph takes writes there. */
+export function writableSet(path: string): WritableSet | undefined {
+  return WRITABLE_SETS.find((set) => set.path.toLowerCase() === path.toLowerCase());
+}
+
+/** The application permissions that allow writing a set: the ReadWrite ones of its read list. */
+export function writePermissions(readPermissions: readonly string[]): string[] {
+  return readPermissions.filter((permission) => /\.ReadWrite\./.test(permission));
+}
