@@ -14,17 +14,20 @@ import {
   recordStepEnd,
   setItemOutcome,
 } from '../db/restoreLedger';
-import { canonicalizePolicy, type GraphClient, unescapeStoredJson } from '../graph';
+import { type GraphClient, unescapeStoredJson } from '../graph';
 import { POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
 import type { GraphJson, Precondition } from '../restore/types';
-import type { WriteBudget } from '../restore/writeBudget';
+import { WRITE_LIMITS } from '../restore/recipes';
+import { DEFAULT_WRITE_BUDGET_FRACTION, WriteBudget } from '../restore/writeBudget';
 import { startDeliveryWorkflows, startOrLeaveToRelay } from '../temporal/deliveryStarts';
-import { type ActivityDeps, DEFAULT_RUN_NOTIFICATION_SETTINGS } from './deps';
+import { type ActivityDeps, DEFAULT_RUN_NOTIFICATION_SETTINGS, type RestoreWriteSettings } from './deps';
+import { liveObjectOf } from './restoreLive';
 import {
   backupBodyOf,
   createNameOf,
   type LoadedItem,
   loadItem,
+  RESTORE_RULES,
   type RestoreRules,
   type RestoreStepInput,
 } from './restoreInputs';
@@ -38,13 +41,11 @@ import {
 } from './restoreWrites';
 import { graphCredentials } from './syncPolicies';
 
-export interface RestoreApplyDeps extends ActivityDeps {
-  rules: RestoreRules;
-  writeBudget: WriteBudget;
-  /** RESTORE_CREATE_LOOKUP_SECONDS in ms, and the pause between looks. */
-  createLookupMs: number;
-  lookupPollMs?: number;
-}
+/** RESTORE_CREATE_LOOKUP_SECONDS' default. */
+const DEFAULT_RESTORE_WRITES: RestoreWriteSettings = {
+  writeBudgetFraction: DEFAULT_WRITE_BUDGET_FRACTION,
+  createLookupMs: 120_000,
+};
 
 export interface RestoreApplyInput {
   restoreId: string;
@@ -64,8 +65,12 @@ export interface RestoreStepResult {
 const PRECONDITION = 'precondition';
 const VERIFY = 'verify';
 
-export function createRestoreApplyActivities(deps: RestoreApplyDeps) {
-  const { db, rules } = deps;
+export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreRules = RESTORE_RULES) {
+  const { db } = deps;
+  const settings = deps.restoreWrites ?? DEFAULT_RESTORE_WRITES;
+  // One per worker: its state is the graph_write_budgets rows every worker shares.
+  const writeBudget = new WriteBudget(db, { limits: WRITE_LIMITS, fraction: settings.writeBudgetFraction });
+  const lookupPollMs = settings.lookupPollMs ?? 2_000;
   const actorOf = (appliedBy: string | null): AuditActor =>
     appliedBy?.startsWith('user:') ? (appliedBy as AuditActor) : 'operator';
 
@@ -117,7 +122,7 @@ export function createRestoreApplyActivities(deps: RestoreApplyDeps) {
       live,
       assignments: restore.assignments as RestoreStepInput['assignments'],
       conditionalAccessState: restore.conditionalAccessState as RestoreStepInput['conditionalAccessState'],
-      createName: createNameOf(item),
+      createName: createNameOf(policyType, item),
       marker: rules.markerOf(restore.id, item.id),
     };
   }
@@ -187,12 +192,12 @@ export function createRestoreApplyActivities(deps: RestoreApplyDeps) {
       db,
       client,
       writer: client.writer(),
-      budget: deps.writeBudget,
+      budget: writeBudget,
       tenantId: tenant.id,
       version: POLICY_TYPES[policyType].graphVersion,
       key,
-      lookupMs: deps.createLookupMs,
-      lookupPollMs: deps.lookupPollMs ?? 2_000,
+      lookupMs: settings.createLookupMs,
+      lookupPollMs,
       hasMarker: rules.hasMarker,
     };
     let result: WriteResult;
@@ -227,9 +232,12 @@ export function createRestoreApplyActivities(deps: RestoreApplyDeps) {
       const back = await liveOf(client, policyType, item.sourceGraphId);
       return back ? 'the object exists again in Graph since the plan' : null;
     }
-    const live = await liveOf(client, policyType, item.targetGraphId ?? item.sourceGraphId);
+    const graphId = item.targetGraphId ?? item.sourceGraphId;
+    const live = await liveOf(client, policyType, graphId);
     if (!live) return 'the object was deleted in Graph since the plan';
-    return canonicalizePolicy(policyType, live.payload).sha256 === precondition.hash
+    // Sealed and hashed as the plan (and a backup) hash it, so an unchanged object compares equal.
+    const seal = { tenantId: loaded.tenant.id, cipher: deps.secrets.settingValues };
+    return liveObjectOf(policyType, graphId, live, seal).hash === precondition.hash
       ? null
       : 'the object was changed in Graph since the plan';
   }
@@ -242,11 +250,11 @@ export function createRestoreApplyActivities(deps: RestoreApplyDeps) {
     round: number,
   ): Promise<RestoreStepResult> {
     const { item, policyType } = loaded;
-    const deadline = Date.now() + deps.createLookupMs;
+    const deadline = Date.now() + settings.createLookupMs;
     let readBack = await liveOf(client, policyType, targetGraphId);
     // A just-created object may not be readable at once (eventual consistency).
     while (!readBack && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, deps.lookupPollMs ?? 2_000));
+      await new Promise((resolve) => setTimeout(resolve, lookupPollMs));
       readBack = await liveOf(client, policyType, targetGraphId);
     }
     const key = { restoreId: item.restoreId, itemId: item.id, step: VERIFY };

@@ -15,6 +15,10 @@ import type {
   WriteFamily,
   WriteStep,
 } from '../restore/types';
+import { hasMarker, markerOf } from '../restore/marker';
+import { restoreOrder, WRITE_RECIPES, writeFamilyOf } from '../restore/recipes';
+import { stepsFor } from '../restore/steps';
+import { verifyRestored } from '../restore/verify';
 import { FINGERPRINT_PREFIX, type SettingValueCipher } from '../secrets';
 
 /** The StepInput of src/restore/steps.ts (restore-rules), as the apply activities fill it. */
@@ -46,6 +50,16 @@ export interface RestoreRules {
   restoreOrder(type: PolicyTypeKey): number;
 }
 
+/** src/restore's rules, as the worker runs them. */
+export const RESTORE_RULES: RestoreRules = {
+  stepsFor,
+  verifyRestored,
+  markerOf,
+  hasMarker,
+  writeFamilyOf,
+  restoreOrder,
+};
+
 export interface LoadedItem {
   item: RestoreItem;
   restore: Restore;
@@ -66,11 +80,15 @@ export async function loadItem(db: Db, restoreId: string, itemId: string): Promi
 }
 
 /** The name a create gives the object: the plan's adjustment of the name (as_copy), if any. */
-export function createNameOf(item: Pick<RestoreItem, 'adjustments'>): string | undefined {
+export function createNameOf(
+  type: PolicyTypeKey,
+  item: Pick<RestoreItem, 'adjustments'>,
+): string | undefined {
+  const namePath = `/${WRITE_RECIPES[type].nameProperty}`;
   const adjustments = Array.isArray(item.adjustments) ? item.adjustments : [];
   for (const adjustment of adjustments) {
     const { path, to } = (adjustment ?? {}) as { path?: unknown; to?: unknown };
-    if ((path === 'displayName' || path === 'name') && typeof to === 'string') return to;
+    if (path === namePath && typeof to === 'string') return to;
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ import type { Db, RestoreStep } from '../db/client';
 import { recordIntent } from '../db/restoreLedger';
 import type { GraphClient, GraphWriter, WriteAnswer, WriteMethod } from '../graph';
 import { backoffMs, sleep } from '../graph/retryPolicy';
-import type { WriteFamily, WriteStep } from '../restore/types';
+import type { GraphJson, WriteFamily, WriteStep } from '../restore/types';
 import type { WriteBudget } from '../restore/writeBudget';
 
 export interface WriteContext {
@@ -155,12 +155,26 @@ export async function runEnsureEach(
   return { kind: 'done' };
 }
 
-/** `{id}` in a step's paths becomes the target object's id. */
+/** `{id}` in a step's paths (and in the body keys it names) becomes the target object's id. */
 export function withTargetId<S extends WriteStep>(step: S, targetGraphId: string | null): S {
   if (targetGraphId === null) return step;
   const fill = (path: string) => path.split('{id}').join(encodeURIComponent(targetGraphId));
+  const fillBody = (body: GraphJson, keys: readonly string[] | undefined): GraphJson => {
+    if (!keys?.length) return body;
+    const out = { ...body };
+    for (const key of keys)
+      if (typeof out[key] === 'string') out[key] = (out[key] as string).split('{id}').join(targetGraphId);
+    return out;
+  };
   if (step.kind === 'ensureEach')
-    return { ...step, listPath: fill(step.listPath), postPath: fill(step.postPath) };
+    return {
+      ...step,
+      listPath: fill(step.listPath),
+      postPath: fill(step.postPath),
+      bodies: step.bodies.map((body) => fillBody(body, step.idInBody)),
+    };
+  if (step.kind === 'request')
+    return { ...step, path: fill(step.path), body: fillBody(step.body, step.idInBody) };
   return { ...step, path: fill(step.path) };
 }
 
