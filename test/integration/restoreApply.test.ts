@@ -3,7 +3,6 @@
 // verified with its lineage, a modified one updated in place, one edited again between plan and
 // apply is left stale, and a create whose answer was lost (ledger intent, object made) is adopted,
 // not posted again. Every collection is paged at 2.
-import { canonicalizePolicy, escapeStoredText } from '../../src/graph';
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { markerOf } from '../../src/restore/marker';
 import {
@@ -15,6 +14,7 @@ import {
   restoreTaskQueueOf,
 } from '../../src/shared/constants';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
@@ -25,7 +25,6 @@ useStackWithEmulator({ emulatorPageSize: 2 }, (started, emulatorAdmin) => {
   admin = emulatorAdmin;
 });
 
-const NS = '#microsoft.graph.deviceManagementConfiguration';
 const AZURE_TENANT = '6f2e8b63-28b1-4d66-8b1f-1e8f6c2d1b28';
 const UNCHANGED = 'e0000000-0000-4000-8000-000000000001';
 const MODIFIED = 'e0000000-0000-4000-8000-000000000002';
@@ -36,38 +35,6 @@ const DELETED = 'f0000000-0000-4000-8000-000000000001';
 const LOST_ANSWER = 'f0000000-0000-4000-8000-000000000002';
 const COLLECTION = '/beta/deviceManagement/configurationPolicies';
 const APPLIED_BY = 'user:restore-apply-test';
-
-function catalogPolicy(id: string, name: string, description = 'planted') {
-  return {
-    type: 'settingsCatalog' as const,
-    object: {
-      id,
-      name,
-      description,
-      platforms: 'windows10',
-      technologies: 'mdm',
-      roleScopeTagIds: ['0'],
-      lastModifiedDateTime: '2026-10-01T10:00:00Z',
-      settingCount: 1,
-    },
-    settings: [
-      {
-        id: '0',
-        settingInstance: {
-          '@odata.type': `${NS}SimpleSettingInstance`,
-          settingDefinitionId: 'device_vendor_msft_policy_config_defender_avgcpuloadfactor',
-          settingInstanceTemplateReference: null,
-          simpleSettingValue: {
-            '@odata.type': `${NS}IntegerSettingValue`,
-            value: 50,
-            settingValueTemplateReference: null,
-          },
-        },
-      },
-    ],
-    assignments: [],
-  };
-}
 
 let emulated: EmulatedTenant;
 let tenantId: string;
@@ -83,38 +50,15 @@ beforeAll(async () => {
     [MODIFIED, 'Restore apply: modified'],
     [EDITED_AGAIN, 'Restore apply: edited again'],
   ] as const)
-    await admin.plantPolicy(AZURE_TENANT, catalogPolicy(id, name));
+    await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(id, name));
   const schedule = await createSchedule(stack, tenantId, { policyTypes: ['settingsCatalog'] });
   const run = await runToCompletion(stack, tenantId, schedule.id);
   expect(run.status).toBe('succeeded');
   backupSetId = run.backupSetId as string;
-  const unchanged = await stack.db.backupItem.findUniqueOrThrow({
-    where: {
-      backupSetId_policyType_graphId: { backupSetId, policyType: 'settingsCatalog', graphId: UNCHANGED },
-    },
-    include: { payload: true },
-  });
-  for (const [graphId, name] of [
+  await addBackedUpButGone(stack, backupSetId, UNCHANGED, [
     [DELETED, 'Restore apply: deleted'],
     [LOST_ANSWER, 'Restore apply: lost answer'],
-  ] as const) {
-    const content = { ...(unchanged.payload.content as Record<string, unknown>), id: graphId, name };
-    const canonical = canonicalizePolicy('settingsCatalog', content);
-    await stack.db.backupPayload.upsert({
-      where: { hash: canonical.sha256 },
-      create: { hash: canonical.sha256, content: JSON.parse(canonical.json), sizeBytes: canonical.sizeBytes },
-      update: {},
-    });
-    await stack.db.backupItem.create({
-      data: {
-        backupSetId,
-        policyType: 'settingsCatalog',
-        graphId,
-        displayName: escapeStoredText(name),
-        payloadHash: canonical.sha256,
-      },
-    });
-  }
+  ]);
   for (const id of [MODIFIED, EDITED_AGAIN])
     await admin.patchObject(AZURE_TENANT, 'settingsCatalog', id, { description: 'edited after the backup' });
 }, 180_000);
@@ -196,7 +140,7 @@ test('apply: created with lineage, updated in place, stale after a newer edit, n
   const adopted = 'f1000000-0000-4000-8000-000000000002';
   await admin.plantPolicy(
     AZURE_TENANT,
-    catalogPolicy(adopted, 'Restore apply: lost answer', `planted [${marker}]`),
+    simpleCatalogPolicy(adopted, 'Restore apply: lost answer', { description: `planted [${marker}]` }),
   );
   const before = await admin.countByPaging(emulated, COLLECTION);
 
