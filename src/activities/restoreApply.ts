@@ -229,6 +229,8 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
     const { item, policyType } = loaded;
     const precondition = item.precondition as Precondition;
     if ('absent' in precondition) {
+      // A copy is a new object beside the source, which may well exist: nothing to re-check by id.
+      if (loaded.restore.mode === 'as_copy') return null;
       const back = await liveOf(client, policyType, item.sourceGraphId);
       return back ? 'the object exists again in Graph since the plan' : null;
     }

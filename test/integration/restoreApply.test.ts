@@ -16,7 +16,7 @@ import {
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
-import type { TestStack } from '../support/stack';
+import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
@@ -63,12 +63,12 @@ beforeAll(async () => {
     await admin.patchObject(AZURE_TENANT, 'settingsCatalog', id, { description: 'edited after the backup' });
 }, 180_000);
 
-async function planRestore() {
+async function planRestore(mode: 'in_place' | 'as_copy' = 'in_place') {
   const restore = await stack.db.restore.create({
     data: {
       tenantId,
       backupSetId,
-      mode: 'in_place',
+      mode,
       // The emulator does not serve actions (`/assign`) yet: assignments are left as they are.
       assignments: 'skip',
       conditionalAccessState: 'report_only',
@@ -91,6 +91,11 @@ async function planRestore() {
 
 /** What POST …/apply does (the API part): a round, `applying`, the workflow of that round. */
 async function apply(restoreId: string) {
+  const handle = await startApply(restoreId);
+  return handle.result();
+}
+
+async function startApply(restoreId: string) {
   const row = await stack.db.restore.update({
     where: { id: restoreId },
     data: {
@@ -100,7 +105,7 @@ async function apply(restoreId: string) {
       applyStartedAt: new Date(),
     },
   });
-  return stack.temporal.workflow.execute(RESTORE_RUN_WORKFLOW, {
+  return stack.temporal.workflow.start(RESTORE_RUN_WORKFLOW, {
     taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
     workflowId: restoreRunWorkflowId(restoreId, row.applyRounds),
     args: [{ restoreId, round: row.applyRounds }],
@@ -218,4 +223,37 @@ test('apply: created with lineage, updated in place, stale after a newer edit, n
   const again = await apply(restoreId);
   expect(again).toMatchObject({ status: 'partial' });
   expect(await admin.countByPaging(emulated, COLLECTION)).toBe(before + 1);
+}, 180_000);
+
+test('cancel stops between steps with a consistent ledger; re-applying finishes the rest and creates nothing twice', async () => {
+  const restoreId = await planRestore('as_copy');
+  const items = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  expect(items.every((item) => item.action === 'create')).toBe(true);
+  const before = await admin.countByPaging(emulated, COLLECTION);
+  // Slow answers, so the cancel arrives while items are in flight.
+  await admin.setFaults(AZURE_TENANT, { latencyMs: 300 });
+  try {
+    const handle = await startApply(restoreId);
+    await eventually(() => stack.db.restoreItem.findFirst({ where: { restoreId, outcome: 'created' } }), {
+      what: 'a first item created',
+    });
+    await handle.cancel();
+    await expect(handle.result()).resolves.toMatchObject({ status: 'canceled' });
+  } finally {
+    await admin.setFaults(AZURE_TENANT, {});
+  }
+  const canceled = await stack.db.restore.findUniqueOrThrow({ where: { id: restoreId } });
+  expect(canceled.status).toBe('canceled');
+  const open = await stack.db.restoreItem.count({ where: { restoreId, outcome: null } });
+  expect(open).toBeGreaterThan(0);
+  // Every step that was started has its answer recorded: none is left in flight.
+  expect(await stack.db.restoreStep.count({ where: { restoreId, state: 'intent' } })).toBe(0);
+
+  await expect(apply(restoreId)).resolves.toMatchObject({ status: 'succeeded' });
+  const after = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  expect(after.every((item) => item.outcome === 'created')).toBe(true);
+  expect(new Set(after.map((item) => item.createdGraphId)).size).toBe(items.length);
+  expect(await admin.countByPaging(emulated, COLLECTION)).toBe(before + items.length);
+  const creates = await stack.db.restoreStep.findMany({ where: { restoreId, step: 'create' } });
+  expect(creates.map((step) => step.attempts)).toEqual(items.map(() => 1));
 }, 180_000);
