@@ -84,7 +84,10 @@ export interface WriteRecipe {
     /** Properties Graph refuses to change after create (left out of the update body). */
     omit: readonly string[];
   };
-  /** Properties a create must not carry although an update may (notification `description`). */
+  /**
+   * Properties a create must not carry although an update may (notification `description`):
+   * written by a PATCH right after the create.
+   */
   createOmit: readonly string[];
   subResources: readonly SubResourceKind[];
   assignments: AssignmentRecipe | null;

@@ -3,34 +3,27 @@
 // restore-graph.md section 1c (per-type table), 1a/1b (strip, assignment bodies), 5 (write
 // permissions), 6 (write limits) and 7e (what to refuse).
 import { POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
-import type { AssignmentRecipe, ObjectRefusal, WriteRecipe } from './recipe';
+import { DEPENDENCY_RECIPES } from './dependencyRecipes';
+import type { ObjectRefusal, WriteRecipe } from './recipe';
+import {
+  allow,
+  APPS,
+  ASSIGN,
+  BASE,
+  CERTIFICATE_LINKS,
+  CONFIG,
+  certificateLinkNames,
+  deny,
+  EACH,
+  type Entry,
+  SCRIPT_ASSIGN,
+  SCRIPT_FIELDS,
+  SCRIPTS,
+  SERVICE_CONFIG,
+} from './recipeParts';
 import type { WriteFamily } from './types';
 
 export type { AssignmentRecipe, ObjectRefusal, SubResourceKind, WriteRecipe } from './recipe';
-
-// Section 1a: what every tool strips before any write (IntuneManagement Start-GraphPreImport,
-// IntuneCD remove_keys, IBR -ExcludeProperty). `supportsScopeTags: true` is a 400 (IBR).
-const SERVER_SET = [
-  'id',
-  'createdDateTime',
-  'lastModifiedDateTime',
-  'modifiedDateTime',
-  'deletedDateTime',
-  'version',
-  'assignments',
-  'isAssigned',
-  'supportsScopeTags',
-] as const;
-
-const CONFIG = 'DeviceManagementConfiguration.ReadWrite.All';
-// Scripts moved to their own scope (IntuneManagement #362); Graph's pages still name the
-// configuration scope, which older registrations hold: either is accepted as advisory.
-const SCRIPTS = ['DeviceManagementScripts.ReadWrite.All', CONFIG] as const;
-const SERVICE_CONFIG = 'DeviceManagementServiceConfig.ReadWrite.All';
-const APPS = 'DeviceManagementApps.ReadWrite.All';
-const RBAC = 'DeviceManagementRBAC.ReadWrite.All';
-// Policy.Read.All and Application.Read.All are needed too; the backup already requires the first.
-const CONDITIONAL_ACCESS = 'Policy.ReadWrite.ConditionalAccess';
 
 /** Section 6: Intune writes 100 per 20 s per app per tenant; CA and named locations 1/s, no Retry-After. */
 export const WRITE_LIMITS: Readonly<
@@ -40,131 +33,7 @@ export const WRITE_LIMITS: Readonly<
   conditionalAccess: { writes: 1, windowMs: 1_000, retryAfter: false },
 });
 
-const ASSIGN: AssignmentRecipe = { mode: 'assign', suffix: '/assign', bodyKey: 'assignments', extras: [] };
-const SCRIPT_ASSIGN: AssignmentRecipe = { ...ASSIGN, bodyKey: 'deviceManagementScriptAssignments' };
-// Autopilot's /assign takes device ids: group targets are POSTed one by one (section 1b).
-const EACH: AssignmentRecipe = { mode: 'each', suffix: '/assignments', bodyKey: '', extras: [] };
-
-type Entry = Partial<WriteRecipe> & Pick<WriteRecipe, 'order' | 'permissions'>;
-
-const BASE: Omit<WriteRecipe, 'order' | 'permissions' | 'collection' | 'nameProperty'> = {
-  family: 'intune',
-  refused: null,
-  createRefused: null,
-  writable: { deny: SERVER_SET },
-  createLists: [],
-  update: { method: 'PATCH', lists: [], omit: [] },
-  createOmit: [],
-  subResources: [],
-  assignments: ASSIGN,
-  markerProperty: 'description',
-  objectRefusals: [],
-  notWritten: {},
-};
-
-const deny = (...extra: string[]) => ({ deny: [...SERVER_SET, ...extra] });
-const allow = (...keys: string[]) => ({ allow: ['@odata.type', ...keys] });
-const refusedType = (why: string, order: number, permissions: readonly string[]): Entry => ({
-  order,
-  permissions,
-  refused: why,
-  assignments: null,
-});
-
-const SCRIPT_FIELDS = [
-  'displayName',
-  'description',
-  'scriptContent',
-  'runAsAccount',
-  'fileName',
-  'roleScopeTagIds',
-];
-const CERTIFICATE_LINKS =
-  'Certificate links are navigation properties written with $ref, not restored yet: re-link them by hand.';
-
-const ENTRIES: Record<PolicyTypeKey, Entry> = {
-  // Dependencies first (IntuneManagement ImportOrder: scope tags 10, filters 15, roles 20,
-  // notifications 40, ADMX files 45, named locations 50, compliance scripts 80, policy sets 2000).
-  scopeTags: {
-    order: 10,
-    permissions: [RBAC],
-    writable: allow('displayName', 'description'),
-    objectRefusals: [
-      { path: 'id', equals: ['0'], reason: 'type_refused', why: 'The built-in Default scope tag (0).' },
-      { path: 'isBuiltIn', equals: [true], reason: 'type_refused', why: 'A built-in scope tag.' },
-    ],
-  },
-  // Filters: PATCH without `platform` (immutable; IntuneManagement PropertiesToRemoveForUpdate).
-  assignmentFilters: {
-    order: 15,
-    permissions: [CONFIG],
-    writable: allow(
-      'displayName',
-      'description',
-      'platform',
-      'rule',
-      'roleScopeTags',
-      'roleScopeTagIds',
-      'assignmentFilterManagementType',
-    ),
-    update: { method: 'PATCH', lists: [], omit: ['platform'] },
-    assignments: null,
-  },
-  // Custom roles only (isBuiltIn); `permissions` is the deprecated twin of rolePermissions (IntuneCD Roles.py).
-  roleDefinitions: {
-    order: 20,
-    permissions: [RBAC],
-    writable: allow('displayName', 'description', 'rolePermissions', 'roleScopeTagIds'),
-    subResources: ['roleAssignments'],
-    assignments: null,
-    objectRefusals: [
-      { path: 'isBuiltIn', equals: [true], reason: 'type_refused', why: 'A built-in Intune role.' },
-    ],
-  },
-  // Create without description and defaultLocale (UMD-PRE 5.1.0 BadRequest fix); locales one by one.
-  notificationTemplates: {
-    order: 40,
-    permissions: [CONFIG, SERVICE_CONFIG],
-    writable: allow('displayName', 'description', 'brandingOptions', 'roleScopeTagIds', 'defaultLocale'),
-    createOmit: ['description', 'defaultLocale'],
-    update: { method: 'PATCH', lists: [], omit: ['defaultLocale'] },
-    subResources: ['notificationMessages'],
-    assignments: null,
-    markerProperty: null,
-    objectRefusals: [
-      {
-        path: 'displayName',
-        equals: ['EnrollmentNotificationInternalMEO'],
-        reason: 'type_refused',
-        why: "Intune's built-in enrollment notification (IntuneCD skips it).",
-      },
-    ],
-  },
-  uploadedAdmxFiles: refusedType(
-    'Creating an uploaded ADMX file needs the ADMX and ADML file contents, which Graph does not serve back (IntuneCD #270): upload the files again.',
-    45,
-    [CONFIG],
-  ),
-  // Named locations: no description, so a create is found by name and time (section 2).
-  namedLocations: {
-    order: 50,
-    family: 'conditionalAccess',
-    permissions: [CONDITIONAL_ACCESS],
-    assignments: null,
-    markerProperty: null,
-  },
-  complianceScripts: {
-    order: 80,
-    permissions: SCRIPTS,
-    writable: allow(
-      ...SCRIPT_FIELDS,
-      'publisher',
-      'detectionScriptContent',
-      'enforceSignatureCheck',
-      'runAs32Bit',
-    ),
-    assignments: null,
-  },
+const POLICY_RECIPES: Partial<Record<PolicyTypeKey, Entry>> = {
   deviceConfiguration: {
     order: 100,
     permissions: [CONFIG],
@@ -371,7 +240,7 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   },
   hotpatchQualityUpdatePolicies: { order: 100, permissions: [CONFIG] },
   // Settings-based compliance: settings inline like the settings catalog, actions inline on create
-  // and through setScheduledActions on update (docs devicemanagementcompliancepolicy-setscheduledactions, inferred).
+  // and through setScheduledActions on update (docs beta intune-deviceconfigv2-devicemanagementcompliancepolicy-setscheduledactions.md).
   settingsCompliance: {
     order: 100,
     permissions: [CONFIG],
@@ -395,34 +264,9 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     writable: deny(...POLICY_TYPES.androidEnrollmentProfiles.volatileFields),
     assignments: null,
   },
-  appleEnrollmentProfiles: refusedType(
-    'ADE tokens are issued by Apple Business Manager and uploaded by hand: Graph cannot re-create one.',
-    100,
-    [SERVICE_CONFIG],
-  ),
-  policySets: refusedType(
-    "A policy set re-assigns the apps and policies it holds: restoring it would rewrite other objects' assignments. Restore its items instead.",
-    2000,
-    [CONFIG],
-  ),
-  // Last: named locations before the policies that name them (IntuneManagement #396). State is
-  // report-only unless asked (./steps.ts); templateId is server-set (IntuneManagement L4155-4190).
-  conditionalAccessPolicies: {
-    order: 3000,
-    family: 'conditionalAccess',
-    permissions: [CONDITIONAL_ACCESS],
-    writable: allow('displayName', 'description', 'state', 'conditions', 'grantControls', 'sessionControls'),
-    assignments: null,
-    markerProperty: null,
-  },
 };
 
-function certificateLinkNames(): string[] {
-  // Lazy: the registry module owns the table (src/graph/certificateReferences.ts).
-  const references = POLICY_TYPES.deviceConfiguration.expansions.find((e) => e.kind === 'reference');
-  if (references?.kind !== 'reference') return [];
-  return [...new Set(Object.values(references.byODataType).flatMap((navs) => navs.map((nav) => nav.name)))];
-}
+const ENTRIES = { ...DEPENDENCY_RECIPES, ...POLICY_RECIPES } as Record<PolicyTypeKey, Entry>;
 
 export const WRITE_RECIPES: Readonly<Record<PolicyTypeKey, WriteRecipe>> = Object.freeze(
   Object.fromEntries(

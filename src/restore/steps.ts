@@ -92,6 +92,23 @@ export function stepsFor(input: StepInput): WriteStep[] {
     });
   }
 
+  // What a create may not carry but an update may (a notification template's description) is
+  // written right after it.
+  const deferred = recipe.createOmit.filter(
+    (key) => !recipe.update.omit.includes(key) && payload[key] != null,
+  );
+  if (input.action === 'create' && deferred.length > 0) {
+    const written = writableProperties(type, payload);
+    steps.push({
+      name: 'completeCreate',
+      kind: 'request',
+      family,
+      method: 'PATCH',
+      path: objectPath,
+      body: Object.fromEntries(deferred.map((key) => [key, written[key]])),
+    });
+  }
+
   // A default enrollment configuration is written by its update alone: no priority, no assignments.
   const updateOnly = refusal?.reason === 'create_refused';
   const context = { type, family, objectPath, action: input.action, backup: payload, live: input.live };

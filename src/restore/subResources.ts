@@ -166,6 +166,7 @@ const BUILDERS: Readonly<Record<SubResourceKind, (ctx: SubResourceContext) => Wr
     if (typeof ctx.backup.appGroupType === 'string') body.appGroupType = ctx.backup.appGroupType;
     return [post(ctx, 'targetApps', '/targetApps', body)];
   },
+  // docs intune-deviceconfig-windows10generalconfiguration-windowsprivacyaccesscontrols (POST on the item).
   privacyAccessControls: (ctx) => {
     const controls = shapeList('privacyAccessControls', ctx.backup.privacyAccessControls);
     if (ctx.backup['@odata.type'] !== '#microsoft.graph.windows10GeneralConfiguration') return [];

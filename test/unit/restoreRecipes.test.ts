@@ -164,6 +164,11 @@ describe('write shapes Graph insists on', () => {
     });
     const { stored, live } = firstPayload('notificationTemplates');
     expect(bodyOf(stepsFor(base('notificationTemplates', stored))[0])).not.toHaveProperty('description');
+    // Graph refuses it on create; it is written right after.
+    expect(step(stepsFor(base('notificationTemplates', stored)), 'completeCreate')).toMatchObject({
+      method: 'PATCH',
+      body: { description: stored.description },
+    });
     const messages = step(stepsFor(base('notificationTemplates', stored)), 'messages');
     expect(messages?.kind === 'ensureEach' ? messages.bodies.length : 0).toBe(
       (stored.localizedNotificationMessages as unknown[]).length,

@@ -1,9 +1,11 @@
 // The write steps of every writable type over realistic payloads (a generated emulator tenant):
 // no read-only property in a body, assignments complete and never in a create body, the marker.
+import { canonicalizePolicy } from '../../src/graph/canonical';
 import { POLICY_TYPE_KEYS, type PolicyTypeKey } from '../../src/graph/policyTypes';
 import { hasMarker, markerOf } from '../../src/restore/marker';
 import { isWritableType, objectRefusalOf, WRITE_RECIPES } from '../../src/restore/recipes';
 import { type StepInput, stepsFor } from '../../src/restore/steps';
+import { restorableContent } from '../../src/restore/verify';
 import type { GraphJson, WriteStep } from '../../src/restore/types';
 import { samplePayloads, stepInputOf } from '../support/restorePayloads';
 
@@ -74,6 +76,11 @@ describe.each(WRITABLE)('%s', (type) => {
       }
     });
   }
+
+  test('restorable content: the live object equals its own backup (ids, server fields, volatile fields out)', () => {
+    const text = (payload: GraphJson) => canonicalizePolicy(type, restorableContent(type, payload)).json;
+    for (const { stored, live } of samples) expect(text({ ...live, id: 'another-id' })).toBe(text(stored));
+  });
 
   test('assignments: the complete direct list in one step, or none when skipped', () => {
     for (const { stored, live } of samples) {
