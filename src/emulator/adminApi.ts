@@ -218,6 +218,8 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
           'No hand-written policy with an encrypted setting of that omaUri.',
         );
       return { status: 204, body: undefined };
+    case 'GET writes':
+      return { status: 200, body: { writes: tenant.writeLog } };
     case 'GET stats':
       return { status: 200, body: tenant.stats satisfies RequestStats };
     case 'POST stats/reset':

@@ -24,6 +24,31 @@ export const faultsSchema = z.strictObject({
    * in their `version`, while no object of the tenant changes.
    */
   catalogRevision: z.number().int().min(0).max(1_000_000).optional(),
+  /**
+   * Writes are performed, then their response is lost: 503, 504 or a reset connection (the
+   * client's "lost connection"), for the `next` N writes or a share `rate` of them. What makes a
+   * retried create dangerous.
+   */
+  dropWriteResponses: z
+    .strictObject({
+      next: z.number().int().min(0).max(10_000).optional(),
+      rate: z.number().min(0).max(1).optional(),
+      as: z.enum(['503', '504', 'reset']).optional(),
+    })
+    .optional(),
+  /** A created object is not listed (nor found by $filter) for this long; its id answers a GET. */
+  createVisibilityDelayMs: z.number().int().min(0).max(600_000).optional(),
+  /** Replaces Graph's write limits (writes/throttle.ts); `requests: 0` turns a family's limit off. */
+  writeLimits: z
+    .strictObject({
+      intune: z
+        .strictObject({ requests: z.number().int().min(0), windowMs: z.number().int().min(1) })
+        .optional(),
+      conditionalAccess: z
+        .strictObject({ requests: z.number().int().min(0), windowMs: z.number().int().min(1) })
+        .optional(),
+    })
+    .optional(),
   /** The secret stops working and every issued token is rejected. */
   revokeSecret: z.boolean().optional(),
 });

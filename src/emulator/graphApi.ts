@@ -8,6 +8,7 @@ import { serveTarget } from './surfaceServe';
 import { resolveSurface } from './surfaceRoutes';
 import type { EmulatorTenant, TenantStore } from './tenantStore';
 import { serveWrite } from './writes/serveWrite';
+import { gateWrite } from './writes/writeGate';
 
 // One authenticated Graph request (a plain request or one $batch sub-request): the tenant's faults
 // first, then the Graph endpoint it names (./graphSurface.ts).
@@ -61,7 +62,7 @@ export function serveCall(request: GraphCall, ctx: ServeContext): Reply {
       return forbidden(action.permissions);
     return serveGetByIds(call, ctx);
   }
-  if (call.method !== 'GET') return serveWrite(call, ctx);
+  if (call.method !== 'GET') return gateWrite(call, ctx, () => serveWrite(call, ctx));
 
   const continuation = call.url.searchParams.has('$skiptoken');
   const target = resolveSurface(call.version, call.segments, continuation);

@@ -5,9 +5,15 @@ export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Reset the connection instead of answering (a response lost on the way, as a client sees it). */
+  dropConnection?: boolean;
 }
 
 export function sendReply(res: ServerResponse, reply: Reply): void {
+  if (reply.dropConnection) {
+    res.destroy();
+    return;
+  }
   if (reply.body === undefined) {
     res.writeHead(reply.status, { 'content-length': 0, ...reply.headers });
     res.end();

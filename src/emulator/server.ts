@@ -24,6 +24,7 @@ import { type EmulatorTenant, type GeneratedTenantSpec, type RequestStats, Tenan
 import { loadOrCreateTls } from './tls';
 import type { PatchFormat } from './objectPatch';
 import type { EmulatorTenantSeed, GraphJson } from './types';
+import type { WriteLogEntry } from './writes/writeGate';
 
 // Plain node:https with a hand-rolled router rather than Express: raw control of status,
 // headers and body shapes is the point of an emulator.
@@ -83,6 +84,10 @@ export interface GraphEmulator {
   revokeTokens(azureTenantId: string): void;
   /** The tenant's next `count` Graph calls answer 429 with this Retry-After. */
   throttleNext(azureTenantId: string, count: number, retryAfterSeconds?: number): void;
+  /** Every write request of the tenant in order, with its time, status and body (a copy). */
+  writeLog(azureTenantId: string): WriteLogEntry[];
+  /** Adds application permissions to the tenant's app (admin consent), e.g. a ReadWrite scope. */
+  grantPermissions(azureTenantId: string, permissions: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -155,6 +160,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     revokeTokens: (azureTenantId) => store.revokeTokens(azureTenantId),
     throttleNext: (azureTenantId, count, retryAfterSeconds = 0) =>
       store.throttleNext(azureTenantId, count, retryAfterSeconds),
+    writeLog: (azureTenantId) => structuredClone(tenant(azureTenantId).writeLog),
+    grantPermissions: (azureTenantId, permissions) => {
+      const app = tenant(azureTenantId);
+      app.grantedPermissions = [...new Set([...app.grantedPermissions, ...permissions])];
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

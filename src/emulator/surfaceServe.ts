@@ -14,7 +14,7 @@ import {
   type SurfaceTarget,
 } from './surfaceRoutes';
 import { bindSelect, countOf, filterOf, selected } from './queryOptions';
-import { listOf, type ObjectRecord } from './tenantObjects';
+import { isListed, listOf, type ObjectRecord } from './tenantObjects';
 import type { EmulatorTenant } from './tenantStore';
 import type { PolicyTypeKey } from '../graph/policyTypes';
 import type { EmulatorNode, GraphJson } from './types';
@@ -49,7 +49,8 @@ function setMembers(
       holding.collectionIndex === undefined
         ? objects.all(holding.type)
         : objects.inCollection(holding.type, holding.collectionIndex);
-    for (const record of records) direct.push([holding.type, record]);
+    const now = Date.now();
+    for (const record of records) if (isListed(record, now)) direct.push([holding.type, record]);
   }
   return {
     count: direct.length + elements.length,

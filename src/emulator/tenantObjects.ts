@@ -28,6 +28,13 @@ interface StaticRecord {
   id: string;
   collectionIndex: number;
   node: EmulatorNode;
+  /** Epoch ms before which listings leave it out (a create not yet consistent, as on Graph). */
+  listedFrom?: number;
+}
+
+/** Whether listings serve the record yet (GET by id always does). */
+export function isListed(record: ObjectRecord, now = Date.now()): boolean {
+  return record.kind !== 'static' || record.listedFrom === undefined || record.listedFrom <= now;
 }
 
 export type ObjectRecord = GeneratedRecord | StaticRecord;
@@ -187,10 +194,11 @@ export class TenantObjects {
   }
 
   /** A node written through Graph (a POST), appended to its collection as Graph lists it. */
-  create(type: PolicyTypeKey, collectionIndex: number, node: EmulatorNode): void {
+  create(type: PolicyTypeKey, collectionIndex: number, node: EmulatorNode, listedFrom?: number): void {
     const id = node.object.id;
     if (typeof id !== 'string') throw new Error(`a created ${type} object has no string id`);
-    this.insert(type, { kind: 'static', id, collectionIndex, node: sealNode(type, node) });
+    const record: StaticRecord = { kind: 'static', id, collectionIndex, node: sealNode(type, node) };
+    this.insert(type, listedFrom === undefined ? record : { ...record, listedFrom });
   }
 
   /** Appends `count` generated objects of the type; returns their ids. */
@@ -268,6 +276,8 @@ export class TenantObjects {
     const record = this.find(type, id);
     if (record === undefined) throw new Error(`no ${type} object ${id}`);
     const replacement: StaticRecord = { kind: 'static', id, collectionIndex: record.collectionIndex, node };
+    if (record.kind === 'static' && record.listedFrom !== undefined)
+      replacement.listedFrom = record.listedFrom;
     const collection = this.records.get(type)?.[record.collectionIndex];
     if (collection) collection[collection.indexOf(record)] = replacement;
     this.byId.get(type)?.set(id, replacement);

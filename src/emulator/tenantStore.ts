@@ -6,6 +6,9 @@ import { Rng } from './prng';
 import { TenantObjects } from './tenantObjects';
 import { allocate } from './typeMix';
 import type { EmulatorTenantSeed } from './types';
+import type { WriteFamily } from './writes/surface';
+import { SlidingWindow } from './writes/throttle';
+import type { WriteLogEntry } from './writes/writeGate';
 
 export const TOKEN_LIFETIME_SECONDS = 3599;
 
@@ -36,6 +39,10 @@ export interface EmulatorTenant {
   /** Seeded draws for faults and mutations, so a run can be repeated. */
   faultRng: Rng;
   mutationRng: Rng;
+  /** Every write request in order (writes/writeGate.ts). */
+  writeLog: WriteLogEntry[];
+  /** Accepted writes per family in Graph's sliding windows (writes/throttle.ts). */
+  writeWindows: Record<WriteFamily, SlidingWindow>;
 }
 
 export interface GeneratedTenantSpec {
@@ -132,8 +139,28 @@ export class TenantStore {
     tenant.stats = freshStats();
   }
 
+  /**
+   * A JWT-shaped app-only token as Entra issues it: `roles` lists the app's granted permissions
+   * at issue time. The signature is random bytes (nobody verifies Graph tokens client-side); the
+   * server looks the token up (revocation, expiry) as before.
+   */
   issueToken(tenant: EmulatorTenant): string {
-    const token = `emu.${randomBytes(32).toString('base64url')}`;
+    const now = Math.floor(Date.now() / 1000);
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = part({ typ: 'JWT', alg: 'RS256', kid: 'emulator' });
+    const payload = part({
+      aud: 'https://graph.microsoft.com',
+      iss: `https://sts.windows.net/${tenant.azureTenantId}/`,
+      iat: now,
+      nbf: now,
+      exp: now + TOKEN_LIFETIME_SECONDS,
+      appid: tenant.clientId,
+      idtyp: 'app',
+      roles: [...tenant.grantedPermissions],
+      tid: tenant.azureTenantId,
+      uti: randomBytes(16).toString('base64url'),
+    });
+    const token = `${header}.${payload}.${randomBytes(64).toString('base64url')}`;
     this.tokens.set(token, {
       tenantKey: keyOf(tenant.azureTenantId),
       generation: tenant.tokenGeneration,
@@ -191,6 +218,8 @@ export class TenantStore {
       tokenGeneration: 0,
       faultRng: new Rng(`${key}|faults`),
       mutationRng: new Rng(`${key}|mutations`),
+      writeLog: [],
+      writeWindows: { intune: new SlidingWindow(), conditionalAccess: new SlidingWindow() },
     };
     this.tenants.set(key, tenant);
     return tenant;

@@ -14,7 +14,9 @@ type Json = Record<string, unknown>;
 let emulator: GraphEmulator;
 let agent: Agent;
 let token: string;
+let tenantId: string;
 let readOnlyToken: string;
+let readOnlyTenantId: string;
 
 const WRITE_GRANTS = [
   'DeviceManagementConfiguration.ReadWrite.All',
@@ -40,10 +42,10 @@ async function call(method: string, url: string, body?: unknown, bearer = token)
 }
 
 /** Every page of a listing. */
-async function listAll(first: string): Promise<Json[]> {
+async function listAll(first: string, bearer = token): Promise<Json[]> {
   const out: Json[] = [];
   for (let url: string | undefined = first; url; ) {
-    const page = await call('GET', url);
+    const page = await call('GET', url, undefined, bearer);
     expect(page.status).toBe(200);
     out.push(...(page.body.value as Json[]));
     url = page.body['@odata.nextLink'] as string | undefined;
@@ -54,18 +56,24 @@ async function listAll(first: string): Promise<Json[]> {
 const message = (reply: { body: Json }) => (reply.body.error as { message: string }).message;
 const code = (reply: { body: Json }) => (reply.body.error as { code: string }).code;
 
-async function newTenant(grantedPermissions: string[]): Promise<string> {
+async function newTenant(grantedPermissions: string[]): Promise<[string, string]> {
   const app = { azureTenantId: randomUUID(), clientId: randomUUID(), clientSecret: `s-${randomUUID()}` };
   const created = await call('POST', '/_emulator/tenants', { ...app, policies: 300, grantedPermissions }, '');
   expect(created.status).toBe(201);
-  return emulatorToken(emulator.baseUrl, agent, app);
+  return [await emulatorToken(emulator.baseUrl, agent, app), app.azureTenantId];
 }
+
+/** Graph's write limits off, for tests of what a write does rather than how fast. */
+const UNTHROTTLED = {
+  writeLimits: { intune: { requests: 0, windowMs: 1 }, conditionalAccess: { requests: 0, windowMs: 1 } },
+};
 
 beforeAll(async () => {
   emulator = await startGraphEmulator({ port: 0 });
   agent = new Agent({ connect: { ca: emulator.caPem } });
-  token = await newTenant(WRITE_GRANTS);
-  readOnlyToken = await newTenant([]);
+  [token, tenantId] = await newTenant(WRITE_GRANTS);
+  [readOnlyToken, readOnlyTenantId] = await newTenant([]);
+  emulator.setFaults(tenantId, UNTHROTTLED);
 });
 afterAll(async () => {
   await agent?.close();
@@ -313,3 +321,348 @@ describe('a re-created object reads as the original', () => {
     expect(withoutIds(writable(copy.body, navigations, serverOwned))).toEqual(withoutIds(body));
   });
 });
+
+/** Some group of the tenant's directory, and an assignment filter of the tenant. */
+async function directory() {
+  const groups = await call('GET', '/v1.0/groups?$top=3');
+  const filters = await call('GET', '/beta/deviceManagement/assignmentFilters?$top=1');
+  return {
+    groups: (groups.body.value as Json[]).map((g) => g.id as string),
+    filter: (filters.body.value as Json[])[0]?.id as string,
+  };
+}
+const groupTarget = (groupId: string, filterId?: string) => ({
+  target: {
+    '@odata.type': '#microsoft.graph.groupAssignmentTarget',
+    groupId,
+    deviceAndAppManagementAssignmentFilterId: filterId ?? null,
+    deviceAndAppManagementAssignmentFilterType: filterId ? 'include' : 'none',
+  },
+});
+
+describe('actions and sub-resources', () => {
+  it('/assign replaces the whole list, ignores a target listed twice and stores nothing when one is refused', async () => {
+    const { groups, filter } = await directory();
+    const [g1, g2] = groups as [string, string];
+    const { body } = await call('POST', CATALOG, catalogPolicy('Assigned'));
+    const assignUrl = `${CATALOG}/${body.id as string}/assign`;
+    const first = await call('POST', assignUrl, { assignments: [groupTarget(g1), groupTarget(g2, filter)] });
+    expect(first.status).toBe(200);
+    const twice = await call('POST', assignUrl, { assignments: [groupTarget(g2), groupTarget(g2, filter)] });
+    expect(twice.status).toBe(200);
+    const read = await call('GET', `${CATALOG}/${body.id as string}/assignments`);
+    expect((read.body.value as Json[]).map((a) => a.target)).toEqual([groupTarget(g2).target]);
+    const unknownGroup = await call('POST', assignUrl, {
+      assignments: [groupTarget(g1), groupTarget(randomUUID())],
+    });
+    expect(unknownGroup.status).toBe(400);
+    const unknownFilter = await call('POST', assignUrl, { assignments: [groupTarget(g1, randomUUID())] });
+    expect(unknownFilter.status).toBe(400);
+    const after = await call('GET', `${CATALOG}/${body.id as string}/assignments`);
+    expect(after.body.value).toEqual(read.body.value);
+    expect((await call('GET', `${CATALOG}/${body.id as string}`)).body.isAssigned).toBe(true);
+  });
+
+  it('takes each family’s body key: scripts, enrollment, app configurations behind the cast', async () => {
+    const [g1] = (await directory()).groups as [string];
+    const script = await call('POST', '/beta/deviceManagement/deviceManagementScripts', {
+      displayName: 'Restored script',
+      scriptContent: Buffer.from('Write-Output 1').toString('base64'),
+      runAsAccount: 'system',
+      fileName: 'x.ps1',
+    });
+    expect(script.status).toBe(201);
+    const scriptUrl = `/beta/deviceManagement/deviceManagementScripts/${script.body.id as string}`;
+    const wrongKey = await call('POST', `${scriptUrl}/assign`, { assignments: [groupTarget(g1)] });
+    expect(wrongKey.status).toBe(400);
+    const assigned = await call('POST', `${scriptUrl}/assign`, {
+      deviceManagementScriptAssignments: [groupTarget(g1)],
+    });
+    expect(assigned.status).toBe(204);
+    expect((await call('GET', `${scriptUrl}/assignments`)).body.value).toHaveLength(1);
+    const configs = await call('GET', '/beta/deviceAppManagement/mobileAppConfigurations?$top=1');
+    const configId = (configs.body.value as Json[])[0]?.id as string;
+    const cast = await call(
+      'POST',
+      `/beta/deviceAppManagement/mobileAppConfigurations/${configId}/microsoft.graph.managedDeviceMobileAppConfiguration/assign`,
+      { assignments: [groupTarget(g1)] },
+    );
+    expect(cast.status).toBe(204);
+  });
+
+  it('enrollment priority only through setPriority; Autopilot groups one POST each, its /assign takes device ids', async () => {
+    const [g1] = (await directory()).groups as [string];
+    const restriction = await call('POST', '/beta/deviceManagement/deviceEnrollmentConfigurations', {
+      '@odata.type': '#microsoft.graph.deviceEnrollmentLimitConfiguration',
+      displayName: 'Limit',
+      limit: 5,
+    });
+    expect(restriction.status).toBe(201);
+    const url = `/beta/deviceManagement/deviceEnrollmentConfigurations/${restriction.body.id as string}`;
+    expect((await call('PATCH', url, { priority: 4 })).status).toBe(400);
+    expect((await call('POST', `${url}/setPriority`, { priority: 4 })).status).toBe(204);
+    expect((await call('GET', url)).body.priority).toBe(4);
+    const profile = await call('POST', '/beta/deviceManagement/windowsAutopilotDeploymentProfiles', {
+      '@odata.type': '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile',
+      displayName: 'Autopilot',
+    });
+    const profileUrl = `/beta/deviceManagement/windowsAutopilotDeploymentProfiles/${profile.body.id as string}`;
+    expect((await call('POST', `${profileUrl}/assign`, { assignments: [groupTarget(g1)] })).status).toBe(400);
+    const one = await call('POST', `${profileUrl}/assignments`, groupTarget(g1));
+    expect(one.status).toBe(201);
+    expect((await call('POST', `${profileUrl}/assignments`, groupTarget(g1))).status).toBe(400);
+    expect((await call('GET', `${profileUrl}/assignments`)).body.value).toHaveLength(1);
+  });
+
+  it('compliance actions through scheduleActionsForRules; notification messages per locale', async () => {
+    const template = await call('POST', '/beta/deviceManagement/notificationMessageTemplates', {
+      displayName: 'Notice',
+      brandingOptions: 'includeCompanyLogo',
+    });
+    expect(template.status).toBe(201);
+    const templateUrl = `/beta/deviceManagement/notificationMessageTemplates/${template.body.id as string}`;
+    const message = { locale: 'en-us', subject: 'Fix it', messageTemplate: 'Please', isDefault: true };
+    const created = await call('POST', `${templateUrl}/localizedNotificationMessages`, message);
+    expect(created.status).toBe(201);
+    const patched = await call(
+      'PATCH',
+      `${templateUrl}/localizedNotificationMessages/${created.body.id as string}`,
+      {
+        subject: 'Fix it now',
+      },
+    );
+    expect(patched.status).toBe(204);
+    const read = await call('GET', `${templateUrl}/localizedNotificationMessages`);
+    expect((read.body.value as Json[]).map((m) => m.subject)).toEqual(['Fix it now']);
+    const policy = await call('POST', COMPLIANCE, compliancePolicy('Scheduled'));
+    const url = `${COMPLIANCE}/${policy.body.id as string}/scheduleActionsForRules`;
+    const withNotice = [
+      {
+        ruleName: 'PasswordRequired',
+        scheduledActionConfigurations: [
+          { actionType: 'block', gracePeriodHours: 12 },
+          { actionType: 'notification', gracePeriodHours: 0, notificationTemplateId: template.body.id },
+        ],
+      },
+    ];
+    const key = 'deviceComplianceScheduledActionForRules';
+    expect((await call('POST', url, { [key]: [] })).status).toBe(400);
+    const badTemplate = structuredClone(withNotice);
+    (badTemplate[0]?.scheduledActionConfigurations[1] as Json).notificationTemplateId = randomUUID();
+    expect((await call('POST', url, { [key]: badTemplate })).status).toBe(400);
+    expect((await call('POST', url, { [key]: withNotice })).status).toBe(204);
+    const after = await call(
+      'GET',
+      `${COMPLIANCE}/${policy.body.id as string}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)`,
+    );
+    const [rule] = after.body.scheduledActionsForRule as [Json];
+    expect((rule.scheduledActionConfigurations as Json[]).map((c) => c.gracePeriodHours)).toEqual([12, 0]);
+  });
+
+  it('ADMX values bind to the catalog: POST definitionValues and updateDefinitionValues', async () => {
+    const policies = await call('GET', '/beta/deviceManagement/groupPolicyConfigurations?$top=1');
+    const sourceId = (policies.body.value as Json[])[0]?.id as string;
+    const values = await call(
+      'GET',
+      `/beta/deviceManagement/groupPolicyConfigurations/${sourceId}/definitionValues?$expand=definition`,
+    );
+    const [value] = values.body.value as [Json];
+    const definitionId = (value.definition as Json).id as string;
+    const bind = `https://graph.microsoft.com/beta/deviceManagement/groupPolicyDefinitions('${definitionId}')`;
+    const { body } = await call('POST', '/beta/deviceManagement/groupPolicyConfigurations', {
+      displayName: 'ADMX',
+    });
+    const url = `/beta/deviceManagement/groupPolicyConfigurations/${body.id as string}`;
+    const unknown = await call('POST', `${url}/definitionValues`, {
+      enabled: true,
+      'definition@odata.bind': bind.replace(definitionId, randomUUID()),
+    });
+    expect(unknown.status).toBe(400);
+    const added = await call('POST', `${url}/definitionValues`, {
+      enabled: true,
+      'definition@odata.bind': bind,
+    });
+    expect(added.status).toBe(201);
+    const update = await call('POST', `${url}/updateDefinitionValues`, {
+      added: [],
+      updated: [{ id: added.body.id, enabled: false }],
+      deletedIds: [],
+    });
+    expect(update.status).toBe(204);
+    const read = await call('GET', `${url}/definitionValues?$expand=definition`);
+    expect((read.body.value as Json[]).map((v) => [v.enabled, (v.definition as Json).id])).toEqual([
+      [false, definitionId],
+    ]);
+    const removed = await call('POST', `${url}/updateDefinitionValues`, { deletedIds: [added.body.id] });
+    expect(removed.status).toBe(204);
+    expect((await call('GET', `${url}/definitionValues`)).body.value).toEqual([]);
+  });
+
+  it('creates a role assignment under the role it binds, listed in both places', async () => {
+    const [g1] = (await directory()).groups as [string];
+    const role = await call('POST', '/beta/deviceManagement/roleDefinitions', {
+      '@odata.type': '#microsoft.graph.deviceAndAppManagementRoleDefinition',
+      displayName: 'Helpdesk',
+      rolePermissions: [],
+    });
+    expect(role.status).toBe(201);
+    const bind = `https://graph.microsoft.com/beta/deviceManagement/roleDefinitions('${role.body.id as string}')`;
+    const body = {
+      displayName: 'Helpdesk EU',
+      members: [g1],
+      resourceScopes: [g1],
+      'roleDefinition@odata.bind': bind,
+    };
+    const unknownRole = await call('POST', '/beta/deviceManagement/roleAssignments', {
+      ...body,
+      'roleDefinition@odata.bind': bind.replace(role.body.id as string, randomUUID()),
+    });
+    expect(unknownRole.status).toBe(400);
+    const created = await call('POST', '/beta/deviceManagement/roleAssignments', body);
+    expect(created.status).toBe(201);
+    const listed = await call(
+      'GET',
+      `/beta/deviceManagement/roleDefinitions/${role.body.id as string}/roleAssignments`,
+    );
+    expect((listed.body.value as Json[]).map((a) => a.id)).toEqual([created.body.id]);
+    const item = await call('GET', `/beta/deviceManagement/roleAssignments/${created.body.id as string}`);
+    expect(item.body).toMatchObject({ displayName: 'Helpdesk EU', members: [g1] });
+  });
+
+  it('MAM targetApps replaces the apps and their group type; intents cannot be instantiated', async () => {
+    const created = await call('POST', '/beta/deviceAppManagement/iosManagedAppProtections', {
+      displayName: 'iOS MAM',
+    });
+    expect(created.status).toBe(201);
+    const url = `/beta/deviceAppManagement/iosManagedAppProtections/${created.body.id as string}`;
+    const apps = [
+      {
+        mobileAppIdentifier: {
+          '@odata.type': '#microsoft.graph.iosMobileAppIdentifier',
+          bundleId: 'com.microsoft.office.outlook',
+        },
+      },
+    ];
+    expect(
+      (await call('POST', `${url}/targetApps`, { apps, appGroupType: 'selectedPublicApps' })).status,
+    ).toBe(204);
+    const read = await call('GET', `${url}?$expand=apps`);
+    // deployedAppCount drifts on every read (the set's drifting properties), so only the group type is checked.
+    expect(read.body).toMatchObject({ appGroupType: 'selectedPublicApps' });
+    expect((read.body.apps as Json[]).map((a) => a.mobileAppIdentifier)).toEqual([
+      apps[0]?.mobileAppIdentifier,
+    ]);
+    const instance = await call(
+      'POST',
+      `/beta/deviceManagement/templates/${randomUUID()}/createInstance`,
+      {},
+    );
+    expect(instance.status).toBe(400);
+  });
+});
+
+describe('throttling, lost responses, eventual consistency, tokens', () => {
+  const named = (name: string) => ({ ...catalogPolicy(name), roleScopeTagIds: ['0'] });
+
+  it('answers the 101st Intune write in 20 s 429 with Retry-After, and never stores it', async () => {
+    const [fresh, id] = await newTenant(WRITE_GRANTS);
+    const replies = [];
+    for (let i = 0; i < 101; i++) replies.push(await call('POST', CATALOG, named(`burst ${i}`), fresh));
+    expect(replies.slice(0, 100).every((r) => r.status === 201)).toBe(true);
+    const last = replies[100] as { status: number; body: Json };
+    expect([last.status, code(last)]).toEqual([429, 'TooManyRequests']);
+    const log = emulator.writeLog(id);
+    expect(log).toHaveLength(101);
+    expect(log.map((entry) => entry.status)).toEqual([...Array(100).fill(201), 429]);
+    expect(log[0]).toMatchObject({
+      method: 'POST',
+      path: '/beta/deviceManagement/configurationPolicies',
+      body: expect.objectContaining({ name: 'burst 0' }),
+    });
+    const stored = await listAll(CATALOG, fresh);
+    expect(stored.filter((p) => String(p.name).startsWith('burst '))).toHaveLength(100);
+  });
+
+  it('the Retry-After of an Intune 429 is the seconds until a slot frees; Conditional Access 429s have none', async () => {
+    const [fresh, id] = await newTenant(WRITE_GRANTS);
+    emulator.setFaults(id, { writeLimits: { intune: { requests: 2, windowMs: 5_000 } } });
+    const intune = [];
+    for (let i = 0; i < 3; i++) intune.push(await rawFetch('POST', CATALOG, named(`slot ${i}`), fresh));
+    expect(intune.map((r) => r.status)).toEqual([201, 201, 429]);
+    expect(Number(intune[2]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(4);
+    expect(Number(intune[2]?.headers.get('retry-after'))).toBeLessThanOrEqual(5);
+    const location = (name: string) => ({
+      '@odata.type': '#microsoft.graph.countryNamedLocation',
+      displayName: name,
+      countriesAndRegions: ['NL'],
+    });
+    const first = await rawFetch(
+      'POST',
+      '/v1.0/identity/conditionalAccess/namedLocations',
+      location('a'),
+      fresh,
+    );
+    const second = await rawFetch(
+      'POST',
+      '/v1.0/identity/conditionalAccess/namedLocations',
+      location('b'),
+      fresh,
+    );
+    expect([first.status, second.status]).toEqual([201, 429]);
+    expect(second.headers.get('retry-after')).toBeNull();
+  });
+
+  it('drops the response of a performed write: a reset connection, then a 503', async () => {
+    const [fresh, id] = await newTenant(WRITE_GRANTS);
+    emulator.setFaults(id, { dropWriteResponses: { next: 1, as: 'reset' } });
+    await expect(rawFetch('POST', CATALOG, named('lost create'), fresh)).rejects.toThrow();
+    emulator.setFaults(id, { dropWriteResponses: { next: 1, as: '503' } });
+    const unavailable = await call('POST', CATALOG, named('lost create'), fresh);
+    expect(unavailable.status).toBe(503);
+    const all = await listAll(CATALOG, fresh);
+    expect(all.filter((p) => p.name === 'lost create')).toHaveLength(2);
+    expect(emulator.writeLog(id).map((entry) => [entry.status, entry.dropped])).toEqual([
+      [201, 'reset'],
+      [201, '503'],
+    ]);
+    const next = await call('POST', CATALOG, named('answered'), fresh);
+    expect(next.status).toBe(201);
+  });
+
+  it('a created object answers GET by id at once but is listed only after the visibility delay', async () => {
+    emulator.setFaults(tenantId, { ...UNTHROTTLED, createVisibilityDelayMs: 1_500 });
+    const created = await call('POST', '/beta/deviceManagement/roleScopeTags', { displayName: 'Eventually' });
+    emulator.setFaults(tenantId, UNTHROTTLED);
+    const id = created.body.id as string;
+    expect((await call('GET', `/beta/deviceManagement/roleScopeTags/${id}`)).status).toBe(200);
+    const filter = `/beta/deviceManagement/roleScopeTags?$filter=displayName eq 'Eventually'`;
+    expect((await call('GET', filter)).body.value).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(((await call('GET', filter)).body.value as Json[]).map((t) => t.id)).toEqual([id]);
+  });
+
+  it('issues JWT-shaped tokens whose roles are the grants at issue time; grants can be added', async () => {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Json;
+    expect(claims).toMatchObject({ aud: 'https://graph.microsoft.com', tid: tenantId, idtyp: 'app' });
+    expect(claims.roles).toEqual(expect.arrayContaining(WRITE_GRANTS));
+    expect((claims.exp as number) - (claims.iat as number)).toBeGreaterThan(3000);
+    emulator.grantPermissions(readOnlyTenantId, ['DeviceManagementRBAC.ReadWrite.All']);
+    const tag = await call(
+      'POST',
+      '/beta/deviceManagement/roleScopeTags',
+      { displayName: 'Granted' },
+      readOnlyToken,
+    );
+    expect(tag.status).toBe(201);
+  });
+});
+
+/** The raw response, for headers. */
+async function rawFetch(method: string, url: string, body: unknown, bearer: string) {
+  return fetch(`${emulator.baseUrl}${url}`, {
+    method,
+    dispatcher: agent,
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}

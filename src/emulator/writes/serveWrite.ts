@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { PolicyTypeKey } from '../../graph/policyTypes';
 import { auditing } from '../adminObjects';
 import { catalogSettingNode } from '../generators/catalogSettings';
-import { graphError, notFound } from '../graphErrors';
 import type { GraphCall, ServeContext } from '../graphApi';
+import { notFound } from '../graphErrors';
 import type { EntitySet, NavigationRule } from '../graphSurface';
 import type { Reply } from '../httpUtil';
 import { graphTimestamp } from '../prng';
@@ -12,14 +12,22 @@ import { resolveSurface, type SurfaceTarget } from '../surfaceRoutes';
 import { listOf, markModified } from '../tenantObjects';
 import type { EmulatorTenant } from '../tenantStore';
 import type { EmulatorNode, GraphJson } from '../types';
-import { COMMON_READ_ONLY, type WritableSet, writableSet, writePermissions } from './surface';
+import { itemRoute, serveItemRoute } from './itemRoutes';
+import { COMMON_READ_ONLY, type WritableSet, writableSet } from './surface';
+import { badRequest, validateCreate, validatePatch, type WriteContext } from './validate';
 import {
-  badRequest,
-  type ReferenceCheck,
-  validateCreate,
-  validatePatch,
-  type WriteContext,
-} from './validate';
+  INTENTS_RETIRED,
+  methodNotAllowed,
+  missing,
+  ownHolding,
+  parseBody,
+  permitted,
+  referenceCheck,
+  same,
+  unqualified,
+  writableSetOf,
+} from './writeCommon';
+import { createRoleAssignment } from './roleAssignments';
 
 // POST, PATCH, PUT and DELETE on the registry's entity sets, as Graph answers them: permission,
 // validation (./validate.ts), then the change to the tenant's objects, which every read path
@@ -33,35 +41,6 @@ export interface WriteTarget {
   collectionIndex: number;
 }
 
-function forbidden(permissions: readonly string[]): Reply {
-  return graphError(
-    403,
-    'Forbidden',
-    `Application is not authorized to perform this operation. Application must have one of the following scopes: ${permissions.join(', ')}`,
-  );
-}
-
-const methodNotAllowed = (method: string, path: string) =>
-  graphError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed on '${path}'.`);
-
-export function missing(id: string): Reply {
-  return graphError(
-    404,
-    'ResourceNotFound',
-    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-  );
-}
-
-/** The registry type a set keeps its own objects in (not elements, pools or logs). */
-function ownHolding(set: EntitySet): { type: PolicyTypeKey; collectionIndex: number } | undefined {
-  const holding = set.holds.find((h) => 'type' in h && !('elementsOf' in h));
-  if (holding === undefined || !('type' in holding)) return undefined;
-  return {
-    type: holding.type,
-    collectionIndex: 'collectionIndex' in holding ? (holding.collectionIndex ?? 0) : 0,
-  };
-}
-
 /** Resolves a write's path; a Reply when Graph would refuse it before looking at the body. */
 export function resolveWrite(call: GraphCall, tenant: EmulatorTenant): WriteTarget | Reply {
   const target = resolveSurface(call.version, call.segments);
@@ -70,30 +49,7 @@ export function resolveWrite(call: GraphCall, tenant: EmulatorTenant): WriteTarg
   const rules = writableSet(target.set.path);
   const holding = ownHolding(target.set);
   if (rules === undefined || holding === undefined) return methodNotAllowed(call.method, target.set.path);
-  const permissions = writePermissions(target.set.permissions);
-  if (!permissions.some((scope) => tenant.grantedPermissions.includes(scope))) return forbidden(permissions);
-  return { target, rules, ...holding };
-}
-
-export function referenceCheck(tenant: EmulatorTenant): ReferenceCheck {
-  const { objects } = tenant;
-  return {
-    scopeTag: (id) => objects.find('scopeTags', id) !== undefined,
-    notificationTemplate: (id) => objects.find('notificationTemplates', id) !== undefined,
-    group: (id) => objects.pools.find(id, ['groups']) !== undefined,
-    assignmentFilter: (id) => objects.find('assignmentFilters', id) !== undefined,
-  };
-}
-
-export function parseBody(body: string | undefined): { json: GraphJson } | { reply: Reply } {
-  try {
-    const parsed: unknown = JSON.parse(body === undefined || body === '' ? '{}' : body);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return { json: parsed as GraphJson };
-  } catch {
-    // Graph's answer to a body it cannot read follows.
-  }
-  return { reply: badRequest('The request body is not a valid JSON object.') };
+  return permitted(target.set, tenant) ?? { target, rules, ...holding };
 }
 
 /** The stored node of an item of the write's set, if the tenant has it there. */
@@ -178,10 +134,7 @@ function create(
 ): Reply {
   const { rules } = write;
   if (!rules.create) {
-    // MC955748: Windows endpoint-security intents are migrated to the settings catalog.
-    return badRequest(
-      'Creating endpoint security intents is no longer supported. Use the settings catalog (configurationPolicies) instead.',
-    );
+    return badRequest(INTENTS_RETIRED);
   }
   const invalid = validateCreate(body, ctx) ?? builtInRefusal(rules, body, 'POST');
   if (invalid) return invalid;
@@ -201,7 +154,8 @@ function create(
       : {}),
   };
   const node = nodeOf(write, view);
-  tenant.objects.create(write.type, write.collectionIndex, node);
+  const delay = tenant.faults.createVisibilityDelayMs;
+  tenant.objects.create(write.type, write.collectionIndex, node, delay ? Date.now() + delay : undefined);
   auditing(tenant, tenant.clientId)(write.type, id, 'Create');
   return entityReply(201, call, write, node);
 }
@@ -298,6 +252,28 @@ export function serveEntityWrite(call: GraphCall, write: WriteTarget, ctx: Serve
 
 /** Any non-GET Graph request that is not a read action (getByIds). */
 export function serveWrite(call: GraphCall, ctx: ServeContext): Reply {
+  const [root, collection, , action] = call.segments;
+  if (
+    root === 'deviceManagement' &&
+    collection === 'templates' &&
+    action !== undefined &&
+    same(unqualified(action), 'createInstance')
+  )
+    return badRequest(INTENTS_RETIRED);
+  const found = writableSetOf(call.segments, call.version);
+  if (
+    found?.rules.path === '/deviceManagement/roleAssignments' &&
+    found.rest.length === 0 &&
+    call.method === 'POST'
+  ) {
+    const parsed = parseBody(call.body);
+    return (
+      permitted(found.set, ctx.tenant) ??
+      ('reply' in parsed ? parsed.reply : createRoleAssignment(ctx.tenant, parsed.json))
+    );
+  }
+  const route = itemRoute(call);
+  if (route !== undefined) return serveItemRoute(call, route, ctx.tenant);
   const write = resolveWrite(call, ctx.tenant);
   return 'status' in write ? write : serveEntityWrite(call, write, ctx);
 }

@@ -42,6 +42,8 @@ export interface WritableSet {
   defaults?: Readonly<Record<string, unknown>>;
   /** The server counts the created `settings` into `settingCount`. */
   countsSettings?: true;
+  actions?: Readonly<Record<string, ActionRule>>;
+  subResources?: Readonly<Record<string, SubResourceRule>>;
   /** Objects Microsoft owns or the tenant was born with: which writes refuse them. */
   builtIn?: BuiltInRule;
 }
@@ -52,6 +54,32 @@ export interface BuiltInRule {
   when: { property: string; values: readonly unknown[] };
   allow: readonly ('PATCH' | 'DELETE')[];
   message: string;
+}
+
+/** What an action bound to an item does (./actions.ts). */
+export type ActionKind =
+  | 'assign'
+  | 'deviceIdsAssign'
+  | 'setPriority'
+  | 'scheduleActionsForRules'
+  | 'updateDefinitionValues'
+  | 'targetApps';
+
+/** `POST <item>/<name>` (also behind a type cast, e.g. `.../microsoft.graph.x/assign`). */
+export interface ActionRule {
+  kind: ActionKind;
+  /** The body's list property (Graph's parameter name), e.g. 'deviceManagementScriptAssignments'. */
+  key?: string;
+  /** Graph answers 200 with the resulting collection, or 204. */
+  status: 200 | 204;
+  /** Stored assignments carry `source: direct` and `sourceId` (device configurations). */
+  sourced?: true;
+}
+
+/** Elements written one by one: `POST <item>/<name>` (201), and `PATCH <item>/<name>/<id>` where allowed. */
+export interface SubResourceRule {
+  kind: 'assignment' | 'definitionValue' | 'localizedMessage';
+  patch?: true;
 }
 
 /** Properties the server owns on every Intune and Entra object (notes section 1a). */
@@ -129,12 +157,25 @@ const ENROLLMENT_TYPES = [
   'windows10EnrollmentCompletionPageConfiguration',
   'deviceComanagementAuthorityConfiguration',
 ];
+// `/assign` body keys per family (notes 1b): replace-all, the posted list becomes the whole list.
+const ASSIGN_200: Record<string, ActionRule> = {
+  assign: { kind: 'assign', key: 'assignments', status: 200 },
+};
+const ASSIGN_204: Record<string, ActionRule> = {
+  assign: { kind: 'assign', key: 'assignments', status: 204 },
+};
+const SCRIPT_ASSIGN: Record<string, ActionRule> = {
+  assign: { kind: 'assign', key: 'deviceManagementScriptAssignments', status: 204 },
+};
+const TARGET_APPS: ActionRule = { kind: 'targetApps', status: 204 };
+
 const qualified = (names: readonly string[]) => names.map((name) => `#microsoft.graph.${name}`);
 
 export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/deviceConfigurations',
+    actions: { assign: { kind: 'assign', key: 'assignments', status: 200, sourced: true } },
     polymorphic: { types: qualified(DEVICE_CONFIGURATION_TYPES) },
     versioned: true,
     defaults: SCOPE_TAG_DEFAULT,
@@ -142,6 +183,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/configurationPolicies',
+    actions: ASSIGN_200,
     put: true,
     deepInsert: ['settings'],
     countsSettings: true,
@@ -153,6 +195,14 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/deviceCompliancePolicies',
+    actions: {
+      ...ASSIGN_200,
+      scheduleActionsForRules: {
+        kind: 'scheduleActionsForRules',
+        key: 'deviceComplianceScheduledActionForRules',
+        status: 204,
+      },
+    },
     polymorphic: { types: qualified(COMPLIANCE_TYPES) },
     deepInsert: ['scheduledActionsForRule'],
     oneBlockAction: true,
@@ -162,20 +212,38 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/compliancePolicies',
+    actions: ASSIGN_200,
     put: true,
     deepInsert: ['settings', 'scheduledActionsForRule'],
     countsSettings: true,
     immutable: ['platforms', 'technologies'],
     defaults: UNASSIGNED,
   },
-  { ...INTUNE, path: '/deviceManagement/groupPolicyConfigurations', defaults: SCOPE_TAG_DEFAULT },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/groupPolicyConfigurations',
+    defaults: SCOPE_TAG_DEFAULT,
+    actions: { ...ASSIGN_200, updateDefinitionValues: { kind: 'updateDefinitionValues', status: 204 } },
+    subResources: { definitionValues: { kind: 'definitionValue' } },
+  },
   // Windows endpoint-security intents can no longer be created (MC955748); edits still work.
-  { ...INTUNE, path: '/deviceManagement/intents', create: false },
-  { ...INTUNE, path: '/deviceManagement/deviceManagementScripts', defaults: SCOPE_TAG_DEFAULT },
-  { ...INTUNE, path: '/deviceManagement/deviceShellScripts', defaults: SCOPE_TAG_DEFAULT },
+  { ...INTUNE, path: '/deviceManagement/intents', create: false, actions: ASSIGN_204 },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/deviceManagementScripts',
+    defaults: SCOPE_TAG_DEFAULT,
+    actions: SCRIPT_ASSIGN,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/deviceShellScripts',
+    defaults: SCOPE_TAG_DEFAULT,
+    actions: SCRIPT_ASSIGN,
+  },
   {
     ...INTUNE,
     path: '/deviceManagement/deviceHealthScripts',
+    actions: { assign: { kind: 'assign', key: 'deviceHealthScriptAssignments', status: 204 } },
     readOnly: ['isGlobalScript', 'highestAvailableVersion', 'deviceHealthScriptType'],
     defaults: SCOPE_TAG_DEFAULT,
     builtIn: {
@@ -185,10 +253,18 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     },
   },
   { ...INTUNE, path: '/deviceManagement/deviceComplianceScripts', defaults: SCOPE_TAG_DEFAULT },
-  { ...INTUNE, path: '/deviceManagement/deviceCustomAttributeShellScripts', defaults: SCOPE_TAG_DEFAULT },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/deviceCustomAttributeShellScripts',
+    defaults: SCOPE_TAG_DEFAULT,
+    actions: SCRIPT_ASSIGN,
+  },
   {
     ...INTUNE,
     path: '/deviceManagement/windowsAutopilotDeploymentProfiles',
+    // Its `/assign` takes device ids; groups are assigned one POST .../assignments each (notes 1b).
+    actions: { assign: { kind: 'deviceIdsAssign', key: 'deviceIds', status: 204 } },
+    subResources: { assignments: { kind: 'assignment' } },
     polymorphic: {
       types: qualified([
         'azureADWindowsAutopilotDeploymentProfile',
@@ -200,6 +276,10 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/deviceEnrollmentConfigurations',
+    actions: {
+      assign: { kind: 'assign', key: 'enrollmentConfigurationAssignments', status: 204 },
+      setPriority: { kind: 'setPriority', key: 'priority', status: 204 },
+    },
     polymorphic: { types: qualified(ENROLLMENT_TYPES) },
     versioned: true,
     // Priority is only set through setPriority (notes 1c).
@@ -215,6 +295,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     (platform): WritableSet => ({
       ...INTUNE,
       path: `/deviceAppManagement/${platform}ManagedAppProtections`,
+      actions: { ...ASSIGN_204, targetApps: TARGET_APPS },
       readOnly: ['apps'],
       defaults: NO_APPS,
     }),
@@ -223,6 +304,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     ...INTUNE,
     path: '/deviceAppManagement/mdmWindowsInformationProtectionPolicies',
     defaults: SCOPE_TAG_DEFAULT,
+    actions: ASSIGN_204,
   },
   {
     ...INTUNE,
@@ -232,6 +314,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceAppManagement/mobileAppConfigurations',
+    actions: ASSIGN_204,
     polymorphic: {
       types: qualified([
         'iosMobileAppConfiguration',
@@ -245,6 +328,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceAppManagement/targetedManagedAppConfigurations',
+    actions: { ...ASSIGN_204, targetApps: TARGET_APPS },
     deepInsert: ['settings'],
     readOnly: ['apps'],
     defaults: NO_APPS,
@@ -255,11 +339,22 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     immutable: ['platform'],
     readOnly: ['payloads'],
   },
-  { ...INTUNE, path: '/deviceManagement/windowsFeatureUpdateProfiles', defaults: SCOPE_TAG_DEFAULT },
-  { ...INTUNE, path: '/deviceManagement/windowsQualityUpdateProfiles', defaults: SCOPE_TAG_DEFAULT },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/windowsFeatureUpdateProfiles',
+    defaults: SCOPE_TAG_DEFAULT,
+    actions: ASSIGN_200,
+  },
+  {
+    ...INTUNE,
+    path: '/deviceManagement/windowsQualityUpdateProfiles',
+    defaults: SCOPE_TAG_DEFAULT,
+    actions: ASSIGN_200,
+  },
   {
     ...INTUNE,
     path: '/deviceManagement/windowsDriverUpdateProfiles',
+    actions: ASSIGN_200,
     immutable: ['approvalType'],
     defaults: SCOPE_TAG_DEFAULT,
   },
@@ -267,6 +362,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/roleScopeTags',
+    actions: ASSIGN_200,
     ids: 'integer',
     readOnly: ['isBuiltIn'],
     builtIn: {
@@ -290,6 +386,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/notificationMessageTemplates',
+    subResources: { localizedNotificationMessages: { kind: 'localizedMessage', patch: true } },
     // UMD-PRE 5.1.0: a create with defaultLocale is a BadRequest (notes 1c).
     readOnly: ['defaultLocale'],
     defaults: SCOPE_TAG_DEFAULT,

@@ -58,8 +58,8 @@ function checkType(body: GraphJson, ctx: WriteContext, existing?: GraphJson): Re
   return undefined;
 }
 
-/** Ids of block actions across the compliance rules of a create body. */
-function blockActions(rules: unknown): number {
+/** How many block actions the compliance rules of a body hold. */
+export function blockActions(rules: unknown): number {
   if (!Array.isArray(rules)) return 0;
   return rules
     .flatMap((rule: GraphJson) =>

@@ -1,0 +1,88 @@
+// The pure parts of the emulator's writes: Graph's sliding write window and the body checks.
+import { ENTITY_SETS } from '../../src/emulator/graphSurface';
+import { writableSet } from '../../src/emulator/writes/surface';
+import { GRAPH_WRITE_LIMITS, SlidingWindow } from '../../src/emulator/writes/throttle';
+import {
+  type ReferenceCheck,
+  validateCreate,
+  validatePatch,
+  type WriteContext,
+} from '../../src/emulator/writes/validate';
+
+describe('SlidingWindow', () => {
+  it('takes 100 Intune writes in 20 s and names the seconds until the oldest frees a slot', () => {
+    const window = new SlidingWindow();
+    for (let i = 0; i < 100; i++)
+      expect(window.take(1_000 + i * 10, GRAPH_WRITE_LIMITS.intune)).toEqual({ ok: true });
+    expect(window.take(6_000, GRAPH_WRITE_LIMITS.intune)).toEqual({ ok: false, retryAfterSeconds: 15 });
+    // A refused write takes no slot: the first frees at 21 s.
+    expect(window.take(21_000, GRAPH_WRITE_LIMITS.intune)).toEqual({ ok: true });
+    expect(window.take(21_001, GRAPH_WRITE_LIMITS.intune).ok).toBe(false);
+  });
+
+  it('allows one Conditional Access write per second and gives no Retry-After', () => {
+    const window = new SlidingWindow();
+    expect(window.take(0, GRAPH_WRITE_LIMITS.conditionalAccess)).toEqual({ ok: true });
+    expect(window.take(999, GRAPH_WRITE_LIMITS.conditionalAccess)).toEqual({ ok: false });
+    expect(window.take(1_000, GRAPH_WRITE_LIMITS.conditionalAccess)).toEqual({ ok: true });
+  });
+});
+
+const everything: ReferenceCheck = {
+  scopeTag: () => true,
+  notificationTemplate: () => true,
+  group: () => true,
+  assignmentFilter: () => true,
+};
+
+function contextOf(path: string, refs = everything): WriteContext {
+  const set = ENTITY_SETS.find((s) => s.path === path);
+  const rules = writableSet(path);
+  if (set === undefined || rules === undefined) throw new Error(path);
+  return { rules, graphType: set.graphType, navigations: set.navigations, refs };
+}
+
+describe('validateCreate / validatePatch', () => {
+  const filters = contextOf('/deviceManagement/assignmentFilters');
+  const compliance = contextOf('/deviceManagement/deviceCompliancePolicies');
+
+  it('refuses server-owned properties on create and accepts a clean body', () => {
+    expect(validateCreate({ displayName: 'f', platform: 'iOS', payloads: [] }, filters)?.status).toBe(400);
+    expect(
+      validateCreate({ displayName: 'f', platform: 'iOS', 'x@odata.context': 'ignored' }, filters),
+    ).toBeUndefined();
+  });
+
+  it('keeps an assignment filter on its platform, but lets a PATCH repeat it', () => {
+    const stored = { id: 'f1', displayName: 'f', platform: 'iOS' };
+    expect(validatePatch({ platform: 'macOS' }, filters, stored)?.status).toBe(400);
+    expect(validatePatch({ platform: 'iOS', displayName: 'g' }, filters, stored)).toBeUndefined();
+  });
+
+  it('counts block actions across every rule of a compliance create', () => {
+    const rule = (...actions: string[]) => ({
+      ruleName: 'PasswordRequired',
+      scheduledActionConfigurations: actions.map((actionType) => ({ actionType })),
+    });
+    const body = (rules: unknown[]) => ({
+      '@odata.type': '#microsoft.graph.iosCompliancePolicy',
+      scheduledActionsForRule: rules,
+    });
+    expect(validateCreate(body([rule('block'), rule('block')]), compliance)?.status).toBe(400);
+    expect(validateCreate(body([rule('notification', 'block')]), compliance)).toBeUndefined();
+  });
+
+  it('refuses a reference the tenant does not have', () => {
+    const none = contextOf('/deviceManagement/deviceCompliancePolicies', {
+      ...everything,
+      notificationTemplate: () => false,
+    });
+    const body = {
+      '@odata.type': '#microsoft.graph.iosCompliancePolicy',
+      scheduledActionsForRule: [
+        { scheduledActionConfigurations: [{ actionType: 'block', notificationTemplateId: 'nope' }] },
+      ],
+    };
+    expect(validateCreate(body, none)?.body).toMatchObject({ error: { code: 'BadRequest' } });
+  });
+});
