@@ -69,8 +69,7 @@ async function planRestore(mode: 'in_place' | 'as_copy' = 'in_place') {
       tenantId,
       backupSetId,
       mode,
-      // The emulator does not serve actions (`/assign`) yet: assignments are left as they are.
-      assignments: 'skip',
+      assignments: 'restore',
       conditionalAccessState: 'report_only',
       selection: {
         items: [UNCHANGED, MODIFIED, EDITED_AGAIN, DELETED, LOST_ANSWER].map((graphId) => ({
@@ -256,4 +255,24 @@ test('cancel stops between steps with a consistent ledger; re-applying finishes 
   expect(await admin.countByPaging(emulated, COLLECTION)).toBe(before + items.length);
   const creates = await stack.db.restoreStep.findMany({ where: { restoreId, step: 'create' } });
   expect(creates.map((step) => step.attempts)).toEqual(items.map(() => 1));
+}, 180_000);
+
+test('answers of writes lost after Graph performed them (503, 504, reset) create no duplicate: the create is found by its marker', async () => {
+  const restoreId = await planRestore('as_copy');
+  const items = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  const before = await admin.countByPaging(emulated, COLLECTION);
+  const logged = (await admin.writes(AZURE_TENANT)).length;
+  // Created objects show in lists a second late, as Graph's do: one look is not enough.
+  await admin.setFaults(AZURE_TENANT, { dropWriteResponses: { rate: 0.5 }, createVisibilityDelayMs: 1_000 });
+  try {
+    await expect(apply(restoreId)).resolves.toMatchObject({ status: 'succeeded' });
+  } finally {
+    await admin.setFaults(AZURE_TENANT, {});
+  }
+  const writes = (await admin.writes(AZURE_TENANT)).slice(logged);
+  const creates = writes.filter((write) => write.method === 'POST' && write.path.startsWith(COLLECTION));
+  expect(creates.some((write) => write.dropped !== undefined)).toBe(true);
+  expect(await admin.countByPaging(emulated, COLLECTION)).toBe(before + items.length);
+  const after = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  expect(new Set(after.map((item) => item.createdGraphId)).size).toBe(items.length);
 }, 180_000);

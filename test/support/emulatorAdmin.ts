@@ -25,6 +25,20 @@ export interface EmulatorFaults {
   inlineExpansionPageSize?: number;
   catalogRevision?: number;
   revokeSecret?: boolean;
+  /** Writes performed whose answer is lost (src/emulator/faults.ts). */
+  dropWriteResponses?: { next?: number; rate?: number; as?: '503' | '504' | 'reset' };
+  createVisibilityDelayMs?: number;
+  writeLimits?: Record<string, { requests: number; windowMs: number }>;
+}
+
+/** One write the emulator received (src/emulator/writes/writeGate.ts WriteLogEntry). */
+export interface EmulatorWrite {
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  body?: unknown;
+  dropped?: '503' | '504' | 'reset';
 }
 
 export class EmulatorAdmin {
@@ -108,6 +122,11 @@ export class EmulatorAdmin {
   }
 
   /** Every permission the tenant's app holds from now on (by default: every read permission). */
+  async writes(azureTenantId: string): Promise<EmulatorWrite[]> {
+    const body = await this.request('GET', `/_emulator/tenants/${azureTenantId}/writes`, undefined, 200);
+    return (body as { writes: EmulatorWrite[] }).writes;
+  }
+
   async setGrants(azureTenantId: string, permissions: string[]): Promise<void> {
     await this.request('PUT', `/_emulator/tenants/${azureTenantId}/grants`, { permissions }, 200);
   }
