@@ -5,6 +5,7 @@ import { Agent, fetch } from 'undici';
 import type { Tenant } from '../../src/db/client';
 import { getObject, patchObject, shuffleTenant } from '../../src/emulator/adminClient';
 import type { MutationResult } from '../../src/emulator/mutations';
+import type { WriteLogEntry } from '../../src/emulator/writes/writeGate';
 import type { PolicyTypeKey } from '../../src/graph';
 import { type TestStack, type TestStackOptions, useTestStack } from './stack';
 import { emulatorToken } from './emulatorToken';
@@ -31,15 +32,8 @@ export interface EmulatorFaults {
   writeLimits?: Record<string, { requests: number; windowMs: number }>;
 }
 
-/** One write the emulator received (src/emulator/writes/writeGate.ts WriteLogEntry). */
-export interface EmulatorWrite {
-  time: string;
-  method: string;
-  path: string;
-  status: number;
-  body?: unknown;
-  dropped?: '503' | '504' | 'reset';
-}
+/** One write the emulator received. */
+export type EmulatorWrite = WriteLogEntry;
 
 export class EmulatorAdmin {
   private readonly agent: Agent;
