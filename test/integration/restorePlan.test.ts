@@ -226,7 +226,7 @@ test('a retried type activity replaces its items: none duplicated, no unique-key
 
 test("an app whose token lacks the type's write permission: every item that would write is blocked permission_missing", async () => {
   // A tenant of its own: the worker's cached token of the first one keeps its roles until expiry.
-  const { emulated, tenant } = await admin.createTenant(50, '6f2e8b63-28b1-4d66-8b1f-1e8f6c2d1b28');
+  const { emulated, tenant } = await admin.createTenant(50, '7a3c9d74-39c2-4e77-9c20-2f9a7d3e2c39');
   await admin.setGrants(emulated.azureTenantId, [...DEFAULT_GRANTS]);
   await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(MODIFIED, 'Restore plan: read only'));
   await admin.plantPolicy(
