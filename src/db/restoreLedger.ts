@@ -158,7 +158,17 @@ export interface FinishedRestore {
  */
 export async function finishRestore(
   db: Db,
-  input: { restoreId: string; round: number; canceled: boolean; publicApiUrl: string },
+  input: {
+    restoreId: string;
+    round: number;
+    canceled: boolean;
+    publicApiUrl: string;
+    /**
+     * The workflow did not end through its own finish (an operator terminated it in Temporal):
+     * the reconciler records it, with the operator as the actor and the workflow's status.
+     */
+    endedBy?: { actor: AuditActor; workflowStatus: string };
+  },
 ): Promise<FinishedRestore> {
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM restores WHERE id = ${input.restoreId}::uuid FOR UPDATE`;
@@ -177,16 +187,21 @@ export async function finishRestore(
       where: { id: restore.id },
       data: { status, finishedAt: new Date(), counts: { ...planCounts, outcomes: counts } },
     });
-    const actor: AuditActor = restore.appliedBy?.startsWith('user:')
-      ? (restore.appliedBy as AuditActor)
-      : 'operator';
+    const actor: AuditActor =
+      input.endedBy?.actor ??
+      (restore.appliedBy?.startsWith('user:') ? (restore.appliedBy as AuditActor) : 'operator');
     await appendAudit(tx, {
       tenantId: restore.tenantId,
       actor,
       action: `restore.${status}`,
       resourceType: 'restore',
       resourceId: restore.id,
-      metadata: { round: input.round, backupSetId: restore.backupSetId, outcomes: counts },
+      metadata: {
+        round: input.round,
+        backupSetId: restore.backupSetId,
+        outcomes: counts,
+        ...(input.endedBy ? { workflowStatus: input.endedBy.workflowStatus } : {}),
+      },
     });
     const base = input.publicApiUrl.replace(/\/+$/, '');
     await publishEvents(tx, [

@@ -8,7 +8,8 @@
 // authority: the list is eventually consistent), and compares in full a rotating share of the
 // rest, those checked longest ago: drift in action or policies is found within a few passes.
 // Each describe also feeds missed-run detection (missedRuns.ts), and each pass ends with the
-// delivery relay (deliveryRelay.ts).
+// delivery relay (deliveryRelay.ts) and the heal of restores whose workflow an operator ended
+// (restoreWatch.ts).
 import type { Client, ScheduleSummary } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
 import type { Db, DbClient } from '../db/client';
@@ -36,6 +37,7 @@ import {
   upsertTemporalSchedule,
 } from '../temporal/scheduleSync';
 import { relayUnstartedDeliveries } from './deliveryRelay';
+import { healEndedRestores } from './restoreWatch';
 import { detectMissedRuns } from './missedRuns';
 import { scheduleLinks, startDeliveries } from './notify';
 
@@ -49,6 +51,8 @@ export interface ReconcilerDeps {
   /** Overrides of missedRuns.MISSED_RUN_GRACE_MS and deliveryRelay.RELAY_AFTER_MS (tests). */
   missedRunGraceMs?: number;
   relayAfterMs?: number;
+  /** Override of restoreWatch.RESTORE_WATCH_AFTER_MS (tests). */
+  restoreWatchAfterMs?: number;
   /** Where people reach the API (PUBLIC_API_URL): the events' links. Default http://localhost:3000. */
   publicApiUrl?: string;
 }
@@ -64,7 +68,10 @@ export type ReconcileAction =
   | 'failed';
 
 /** Per action the rows it was done to, with the missed fires found and deliveries relayed. */
-export type ReconcileReport = Record<ReconcileAction | 'missed_runs' | 'deliveries_relayed', number>;
+export type ReconcileReport = Record<
+  ReconcileAction | 'missed_runs' | 'deliveries_relayed' | 'restores_healed',
+  number
+>;
 
 const PAGE = 100;
 /**
@@ -93,6 +100,7 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
     failed: 0,
     missed_runs: 0,
     deliveries_relayed: 0,
+    restores_healed: 0,
   };
   const listed = await listTemporalSchedules(deps.temporal);
   const fullCheck = await schedulesDueForFullCheck(deps.db, FULL_CHECKS_PER_PASS);
@@ -116,6 +124,7 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
   await markSchedulesChecked(deps.db, checked);
   report.orphan_deleted = await deleteOrphans(deps, [...listed.keys()]);
   report.deliveries_relayed = await relayUnstartedDeliveries(deps);
+  report.restores_healed = await healEndedRestores(deps);
   return report;
 }
 

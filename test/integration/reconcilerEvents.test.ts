@@ -1,10 +1,18 @@
-// Events the reconciler finds (an operator's pause, fires that started no run) and its relay of
-// delivery workflows whose start was lost, against the real Temporal dev server and Postgres.
+// Events the reconciler finds (an operator's pause, fires that started no run, a restore workflow
+// an operator terminated) and its relay of delivery workflows whose start was lost, against the
+// real Temporal dev server and Postgres.
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { reconcileOnce } from '../../src/reconciler/runReconciler';
 import type { ReconcilerDeps } from '../../src/reconciler/reconcileSchedules';
-import { deliveryWorkflowId, temporalScheduleId } from '../../src/shared/constants';
+import {
+  deliveryWorkflowId,
+  RESTORE_PLAN_WORKFLOW,
+  RESTORE_RUN_WORKFLOW,
+  restorePlanWorkflowId,
+  restoreRunWorkflowId,
+  temporalScheduleId,
+} from '../../src/shared/constants';
 import { createSchedule } from '../support/runs';
 import { eventually, type TestStack, useTestStack } from '../support/stack';
 
@@ -203,4 +211,76 @@ test('a pending delivery whose workflow start was lost is started by one pass', 
   expect(replayed.taskQueue).toBe(deliveryQueue);
   const claimed = await stack.db.notificationDelivery.findUniqueOrThrow({ where: { id: claimedDigest.id } });
   expect(claimed.workflowStartedAt).toBeNull();
+});
+
+test('a restore whose workflow an operator terminated in Temporal is recorded by one pass: an apply round canceled, a plan plan_failed, the operator as actor; a running one is left alone', async () => {
+  const restoreRow = (status: 'planning' | 'applying') =>
+    stack.db.restore.create({
+      data: {
+        tenantId: stack.tenant.id,
+        backupSetId: randomUUID(),
+        status,
+        mode: 'in_place',
+        assignments: 'restore',
+        conditionalAccessState: 'report_only',
+        selection: {},
+        requestedBy: `user:${randomUUID()}`,
+        appliedBy: status === 'applying' ? `user:${randomUUID()}` : null,
+        applyRounds: status === 'applying' ? 1 : 0,
+      },
+    });
+  const terminatedApply = await restoreRow('applying');
+  const terminatedPlan = await restoreRow('planning');
+  const runningApply = await restoreRow('applying');
+  // Nothing polls this queue: the workflows stay running until terminated, as an operator would.
+  const queue = `restores-${randomUUID()}`;
+  const start = (type: string, workflowId: string, restoreId: string) =>
+    stack.temporal.workflow.start(type, { taskQueue: queue, workflowId, args: [{ restoreId, round: 1 }] });
+  const applyHandle = await start(
+    RESTORE_RUN_WORKFLOW,
+    restoreRunWorkflowId(terminatedApply.id, 1),
+    terminatedApply.id,
+  );
+  const planHandle = await start(
+    RESTORE_PLAN_WORKFLOW,
+    restorePlanWorkflowId(terminatedPlan.id),
+    terminatedPlan.id,
+  );
+  const running = await start(
+    RESTORE_RUN_WORKFLOW,
+    restoreRunWorkflowId(runningApply.id, 1),
+    runningApply.id,
+  );
+  try {
+    await applyHandle.terminate('operator in the Web UI');
+    await planHandle.terminate('operator in the CLI');
+    await reconcile({ restoreWatchAfterMs: 0 });
+
+    const after = async (id: string) => stack.db.restore.findUniqueOrThrow({ where: { id } });
+    expect(await after(terminatedApply.id)).toMatchObject({ status: 'canceled' });
+    expect(await after(terminatedPlan.id)).toMatchObject({ status: 'plan_failed' });
+    expect((await after(terminatedPlan.id)).error).toContain('TERMINATED');
+    expect(await after(runningApply.id)).toMatchObject({ status: 'applying' });
+    const audits = await stack.db.auditLog.findMany({
+      where: { resourceId: { in: [terminatedApply.id, terminatedPlan.id, runningApply.id] } },
+    });
+    expect(audits.map((row) => [row.resourceId, row.action, row.actor]).sort()).toEqual(
+      [
+        [terminatedApply.id, 'restore.canceled', 'operator'],
+        [terminatedPlan.id, 'restore.plan_failed', 'operator'],
+      ].sort(),
+    );
+    expect(
+      audits.every((row) => (row.metadata as { workflowStatus?: string }).workflowStatus === 'TERMINATED'),
+    ).toBe(true);
+    const event = await stack.db.notificationEvent.findUnique({
+      where: { causeKey: `restore:${terminatedApply.id}:1:restore.finished` },
+    });
+    expect(event?.data).toMatchObject({ status: 'canceled', round: 1 });
+    // A second pass finds nothing more to record.
+    await reconcile({ restoreWatchAfterMs: 0 });
+    expect(await stack.db.auditLog.count({ where: { resourceId: terminatedApply.id } })).toBe(1);
+  } finally {
+    await running.terminate('test done').catch(() => undefined);
+  }
 });

@@ -1,0 +1,78 @@
+// Restores whose workflow ended without recording it: an operator terminated it in the Temporal
+// Web UI or CLI (terminate runs no workflow code, so no finish activity), or it timed out. The row
+// would stay `planning` or `applying` forever and block every later apply. Each pass describes
+// the workflows of restores in those states untouched for a while and records the end of those
+// whose workflow is closed: a plan as plan_failed, an apply round as canceled through the same
+// finishRestore an ordinary cancel uses (outcome counts, audit row, restore.finished event), with
+// the operator as the actor. A workflow still running, or gone quiet, is left alone.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { appendAudit } from '../db/audit';
+import { moveRestore } from '../db/restores';
+import { finishRestore, pendingRestoreDeliveries } from '../db/restoreLedger';
+import { restorePlanWorkflowId, restoreRunWorkflowId } from '../shared/constants';
+import { startDeliveries } from './notify';
+import type { ReconcilerDeps } from './reconcileSchedules';
+
+/** A start on its way (the API commits `applying`, then starts the workflow) is not raced. */
+export const RESTORE_WATCH_AFTER_MS = 60_000;
+const PAGE = 50;
+
+/** Records the end of restores whose workflow closed without recording it; returns how many. */
+export async function healEndedRestores(deps: ReconcilerDeps, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - (deps.restoreWatchAfterMs ?? RESTORE_WATCH_AFTER_MS));
+  const open = await deps.db.restore.findMany({
+    where: { status: { in: ['planning', 'applying'] }, updatedAt: { lt: before } },
+    select: { id: true, status: true, applyRounds: true },
+    orderBy: { updatedAt: 'asc' },
+    take: PAGE,
+  });
+  let healed = 0;
+  for (const restore of open) {
+    const applying = restore.status === 'applying';
+    const workflowId = applying
+      ? restoreRunWorkflowId(restore.id, restore.applyRounds)
+      : restorePlanWorkflowId(restore.id);
+    const closedAs = await closedStatusOf(deps, workflowId);
+    if (closedAs === undefined) continue;
+    if (applying) {
+      const finished = await finishRestore(deps.db, {
+        restoreId: restore.id,
+        round: restore.applyRounds,
+        canceled: true,
+        publicApiUrl: deps.publicApiUrl ?? 'http://localhost:3000',
+        endedBy: { actor: 'operator', workflowStatus: closedAs },
+      });
+      if (!finished.finishedNow) continue;
+      await startDeliveries(deps, await pendingRestoreDeliveries(deps.db, restore.id));
+    } else {
+      const moved = await moveRestore(deps.db, restore.id, ['planning'], {
+        status: 'plan_failed',
+        finishedAt: now,
+        error: `its RestorePlan workflow ended ${closedAs} in Temporal without a plan (an operator's action or a timeout)`,
+      });
+      if (!moved) continue;
+      const { tenantId } = await deps.db.restore.findUniqueOrThrow({ where: { id: restore.id } });
+      await appendAudit(deps.db, {
+        tenantId,
+        actor: 'operator',
+        action: 'restore.plan_failed',
+        resourceType: 'restore',
+        resourceId: restore.id,
+        metadata: { workflowId, workflowStatus: closedAs },
+      });
+    }
+    healed += 1;
+  }
+  return healed;
+}
+
+/** The workflow's closed status (TERMINATED, TIMED_OUT, ...), `NOT_FOUND`, or undefined while it runs. */
+async function closedStatusOf(deps: ReconcilerDeps, workflowId: string): Promise<string | undefined> {
+  try {
+    const { status } = await deps.temporal.workflow.getHandle(workflowId).describe();
+    return status.name === 'RUNNING' ? undefined : status.name;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+    throw error;
+  }
+}
