@@ -32,6 +32,17 @@ export async function takeWriteSlot(
   return { slotAt: row.slot_at, now: row.now };
 }
 
+/**
+ * Whether the family is paused (a 429 came after the caller took its slot): the database's clock
+ * decides, as for slots.
+ */
+export async function writesPaused(db: DbClient, tenantId: string, family: string): Promise<boolean> {
+  const rows = await db.$queryRaw<{ paused: boolean }[]>`
+    SELECT COALESCE(paused_until > clock_timestamp(), false) AS paused FROM graph_write_budgets
+    WHERE tenant_id = ${tenantId}::uuid AND family = ${family}`;
+  return rows[0]?.paused ?? false;
+}
+
 /** Graph refused a write with 429: no slot is free before `pauseMs` from now. */
 export async function pushWriteSlots(
   db: DbClient,
@@ -40,9 +51,12 @@ export async function pushWriteSlots(
   pauseMs: number,
 ): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO graph_write_budgets (tenant_id, family, next_slot_at)
-    VALUES (${tenantId}::uuid, ${family}, clock_timestamp() + ${pauseMs} * interval '1 millisecond')
+    INSERT INTO graph_write_budgets (tenant_id, family, next_slot_at, paused_until)
+    VALUES (${tenantId}::uuid, ${family}, clock_timestamp() + ${pauseMs} * interval '1 millisecond',
+      clock_timestamp() + ${pauseMs} * interval '1 millisecond')
     ON CONFLICT (tenant_id, family) DO UPDATE
       SET next_slot_at = GREATEST(graph_write_budgets.next_slot_at,
+        clock_timestamp() + ${pauseMs} * interval '1 millisecond'),
+        paused_until = GREATEST(graph_write_budgets.paused_until,
         clock_timestamp() + ${pauseMs} * interval '1 millisecond')`;
 }

@@ -7,7 +7,7 @@
 // slot. Strict spacing keeps every window of the limit's length at or under the limit, however
 // the windows are placed. Hand-written because the shared rate-limiter libraries keep their state
 // in Redis (or in one process), and TenantVault's shared state is PostgreSQL: one UPSERT per slot.
-import { pushWriteSlots, takeWriteSlot } from '../db/writeBudget';
+import { pushWriteSlots, takeWriteSlot, writesPaused } from '../db/writeBudget';
 import type { DbClient } from '../db/client';
 import { sleep } from '../graph/retryPolicy';
 import type { WriteFamily } from './types';
@@ -74,11 +74,18 @@ export class WriteBudget {
     return this.intervals[family];
   }
 
-  /** Resolves at the caller's slot: send exactly one write after it. */
+  /**
+   * Resolves at the caller's slot: send exactly one write after it. A slot taken before a 429
+   * paused the family is given up when it comes (a 429 pushes the free slots past the pause, so
+   * the next one taken is after it): else every writer already waiting would meet the same 429.
+   */
   async acquire(tenantId: string, family: WriteFamily, signal?: AbortSignal): Promise<void> {
-    const { slotAt, now } = await takeWriteSlot(this.db, tenantId, family, this.intervals[family]);
-    const waitMs = slotAt.getTime() - now.getTime();
-    if (waitMs > 0) await sleep(waitMs, signal);
+    for (;;) {
+      const { slotAt, now } = await takeWriteSlot(this.db, tenantId, family, this.intervals[family]);
+      const waitMs = slotAt.getTime() - now.getTime();
+      if (waitMs > 0) await sleep(waitMs, signal);
+      if (!(await writesPaused(this.db, tenantId, family))) return;
+    }
   }
 
   /** Graph answered 429: every worker's next write of the family waits at least this long. */

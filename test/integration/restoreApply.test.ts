@@ -293,9 +293,9 @@ test("Graph's write throttling is honoured: its 429s are waited out (Retry-After
   const accepted = writes.filter((write) => write.status !== 429);
   expect(throttled.length).toBeGreaterThan(0);
   // Resending at once would meet a 429 for nearly every try while the window is full (21 429s
-  // for 10 writes without the pause). With it, a 429 pauses every writer of the family; only
-  // writes already on the wire when it came (one per concurrent item, 4) may meet the same window.
-  expect(throttled.length).toBeLessThanOrEqual(accepted.length + 4);
+  // for 10 writes without the pause, 12-13 when writers that had taken a slot before a 429 still
+  // sent). A 429 pauses every writer of the family, those already waiting for a slot included.
+  expect(throttled.length).toBeLessThanOrEqual(accepted.length);
   const after = await stack.db.restoreItem.findMany({ where: { restoreId } });
   expect(new Set(after.map((item) => item.createdGraphId)).size).toBe(items.length);
 }, 180_000);
