@@ -3,7 +3,8 @@
 // poll until finished) and reads the items; the real BackupRun backs up before and after, the
 // RestorePlan and RestoreRun workflows run on the stack's worker against the Graph emulator.
 // One generated tenant (fixed id, so the same objects every run) with every type, one backup.
-import { Agent, fetch } from 'undici';
+// Endpoint security intents are writable but Graph no longer creates them (MC955748): a deleted
+// one cannot come back, so none is deleted here (the plan blocks it create_refused).
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyTypeKey, unescapeStoredJson } from '../../src/graph';
 import { restorableContent } from '../../src/restore/content';
@@ -17,8 +18,7 @@ import {
 } from '../../src/restore/recipes';
 import type { GraphJson } from '../../src/restore/types';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { emulatorToken } from '../support/emulatorToken';
-import { simpleCatalogPolicy } from '../support/restoreFixtures';
+import { enabledCaPolicy, scopeTag, simpleCatalogPolicy, windowsFilter } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import { eventually, type TestStack, type TestUser } from '../support/stack';
 
@@ -53,25 +53,6 @@ let scheduleId: string;
 let backupSetId: string;
 let backedUp: BackedUp[];
 
-/** An enabled Conditional Access policy: all users, all apps, MFA (Graph's minimal valid policy). */
-const enabledCaPolicy = (id: string, displayName: string) => ({
-  type: 'conditionalAccessPolicies' as const,
-  object: {
-    id,
-    displayName,
-    state: 'enabled',
-    templateId: null,
-    createdDateTime: '2026-10-01T10:00:00Z',
-    modifiedDateTime: '2026-10-01T10:00:00Z',
-    conditions: {
-      clientAppTypes: ['all'],
-      applications: { includeApplications: ['All'] },
-      users: { includeUsers: ['All'] },
-    },
-    grantControls: { operator: 'OR', builtInControls: ['mfa'] },
-  },
-});
-
 beforeAll(async () => {
   const created = await admin.createTenant(150, AZURE_TENANT);
   emulated = created.emulated;
@@ -81,26 +62,8 @@ beforeAll(async () => {
   await admin.plantPolicy(AZURE_TENANT, enabledCaPolicy(CA_AS_BACKED_UP, 'E2E: restored as backed up'));
   await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(CATALOG_MODIFIED, 'E2E: modified'));
   await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(CATALOG_UNCHANGED, 'E2E: unchanged'));
-  await admin.plantPolicy(AZURE_TENANT, {
-    type: 'assignmentFilters',
-    object: {
-      id: FILTER,
-      displayName: 'E2E: unused filter',
-      description: 'planted',
-      platform: 'windows10AndLater',
-      rule: '(device.osVersion -startsWith "10.0.2")',
-      roleScopeTags: ['0'],
-      payloads: [],
-      assignmentFilterManagementType: 'devices',
-      createdDateTime: '2026-10-01T10:00:00Z',
-      lastModifiedDateTime: '2026-10-01T10:00:00Z',
-    },
-  });
-  await admin.plantPolicy(AZURE_TENANT, {
-    type: 'scopeTags',
-    object: { id: SCOPE_TAG, displayName: 'E2E: unused tag', description: 'planted', isBuiltIn: false },
-    assignments: [],
-  });
+  await admin.plantPolicy(AZURE_TENANT, windowsFilter(FILTER, 'E2E: unused filter'));
+  await admin.plantPolicy(AZURE_TENANT, scopeTag(SCOPE_TAG, 'E2E: unused tag'));
   const owner = await stack.userWithRole('owner', tenantId);
   manager = await stack.userWithRole('manager', tenantId);
   const enabled = await stack.api(`/v1/tenants/${tenantId}/restore-settings`, {
@@ -130,31 +93,13 @@ async function backedUpIn(setId: string): Promise<BackedUp[]> {
   }));
 }
 
-/** Deletes objects as an admin does in the portal: Graph DELETE with the tenant's app. */
+/** Deletes objects as an admin does in the portal (Graph DELETE). */
 async function deleteInGraph(victims: BackedUp[]): Promise<void> {
-  const agent = new Agent({ connect: { ca: stack.emulator.caPem } });
-  try {
-    const token = await emulatorToken(stack.emulator.baseUrl, agent, emulated);
-    for (const { policyType, graphId, payload } of victims) {
-      const path = `/${POLICY_TYPES[policyType].graphVersion}${collectionOf(policyType, payload)}/${graphId}`;
-      // Conditional Access writes are throttled at 1 per second without Retry-After.
-      const answer = await eventually(
-        async () => {
-          const response = await fetch(`${stack.emulator.baseUrl}${path}`, {
-            method: 'DELETE',
-            dispatcher: agent,
-            headers: { authorization: `Bearer ${token}` },
-          });
-          await response.text();
-          return response.status === 429 ? undefined : response.status;
-        },
-        { what: `DELETE ${path}`, timeoutMs: 10_000 },
-      );
-      if (answer !== 204) throw new Error(`DELETE ${path} answered ${answer}`);
-    }
-  } finally {
-    await agent.close();
-  }
+  for (const { policyType, graphId, payload } of victims)
+    await admin.deleteInGraph(
+      emulated,
+      `/${POLICY_TYPES[policyType].graphVersion}${collectionOf(policyType, payload)}/${graphId}`,
+    );
 }
 
 const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
@@ -225,7 +170,7 @@ function victims(): BackedUp[] {
   return chosen;
 }
 
-test('restore one deleted policy of each writable type: created, verified, content equal to the backup; a fresh backup shows each restored', async () => {
+test('restore one deleted policy of each writable type Graph can create: created, verified, content equal to the backup; a fresh backup shows each restored', async () => {
   const deleted = victims();
   const creatable = WRITABLE.filter((type) => WRITE_RECIPES[type].createRefused === null);
   expect(deleted.map((victim) => victim.policyType).sort()).toEqual([...creatable].sort());
@@ -246,9 +191,7 @@ test('restore one deleted policy of each writable type: created, verified, conte
     items.map((item) => [item.policyType, [item.outcome, item.verification, item.outcomeDetail]]),
   );
   expect(outcomes).toEqual(
-    Object.fromEntries(
-      deleted.map((victim) => [victim.policyType, ['created', expect.stringMatching(/^verified/), null]]),
-    ),
+    Object.fromEntries(deleted.map((victim) => [victim.policyType, ['created', 'verified', null]])),
   );
 
   expect(restore.status).toBe('succeeded');
@@ -272,6 +215,9 @@ test('restore one deleted policy of each writable type: created, verified, conte
     }).toEqual({ type: victim.policyType, content: expected });
   }
 
+  const caRestored = freshById.get(bySource.get(CA_REPORT_ONLY)?.createdGraphId as string);
+  expect(caRestored?.payload.state).toBe('enabledForReportingButNotEnforced');
+
   // The fresh backup's changes: one `restored` per item, from its source; no removal, no addition.
   const changes = await stack.api(
     `/v1/tenants/${tenantId}/backup-sets/${fresh.backupSetId}/changes?limit=200`,
@@ -283,3 +229,66 @@ test('restore one deleted policy of each writable type: created, verified, conte
     ofRestore.map((change) => [change.graphId, change.change, change.restoredFromGraphId]).sort(),
   ).toEqual(items.map((item) => [item.createdGraphId, 'restored', item.sourceGraphId]).sort());
 }, 600_000);
+
+test('Conditional Access restored as backed up when asked: the enabled policy is enabled again', async () => {
+  const source = backedUp.find((item) => item.graphId === CA_AS_BACKED_UP) as BackedUp;
+  expect(source.payload.state).toBe('enabled');
+  await deleteInGraph([source]);
+  const restoreId = await plan({
+    items: [{ policyType: 'conditionalAccessPolicies', graphId: CA_AS_BACKED_UP }],
+    mode: 'in_place',
+    assignments: 'restore',
+    conditionalAccessState: 'as_backed_up',
+  });
+  const { restore, items } = await apply(restoreId);
+  expect([restore.status, items[0]?.outcome, items[0]?.verification]).toEqual([
+    'succeeded',
+    'created',
+    'verified',
+  ]);
+  const live = await admin.getObject(
+    AZURE_TENANT,
+    'conditionalAccessPolicies',
+    items[0]?.createdGraphId as string,
+  );
+  expect(live.state).toBe('enabled');
+}, 120_000);
+
+test('a modified settings catalog policy is updated in place and verified; an unchanged one is noop', async () => {
+  await admin.patchObject(AZURE_TENANT, 'settingsCatalog', CATALOG_MODIFIED, {
+    name: 'E2E: renamed by an admin',
+    description: 'edited after the backup',
+  });
+  const restoreId = await plan({
+    items: [CATALOG_MODIFIED, CATALOG_UNCHANGED].map((graphId) => ({
+      policyType: 'settingsCatalog',
+      graphId,
+    })),
+    mode: 'in_place',
+    assignments: 'restore',
+  });
+  const planned = await itemsOf(restoreId);
+  expect(Object.fromEntries(planned.map((item) => [item.sourceGraphId, item.action]))).toEqual({
+    [CATALOG_MODIFIED]: 'update',
+    [CATALOG_UNCHANGED]: 'noop',
+  });
+  const { restore, items } = await apply(restoreId);
+  expect(restore.status).toBe('succeeded');
+  expect(
+    Object.fromEntries(
+      items.map((item) => [item.sourceGraphId, [item.outcome, item.verification, item.createdGraphId]]),
+    ),
+  ).toEqual({
+    [CATALOG_MODIFIED]: ['updated', 'verified', null],
+    [CATALOG_UNCHANGED]: ['noop', null, null],
+  });
+  const after = await admin.getObject(AZURE_TENANT, 'settingsCatalog', CATALOG_MODIFIED);
+  expect(after).toMatchObject({ name: 'E2E: modified', description: 'planted' });
+  const source = backedUp.find((item) => item.graphId === CATALOG_MODIFIED) as BackedUp;
+  expect(restorableContent('settingsCatalog', after as GraphJson)).toEqual(
+    restorableContent('settingsCatalog', source.payload as GraphJson),
+  );
+  // A noop writes nothing.
+  const writes = await admin.writes(AZURE_TENANT);
+  expect(writes.filter((write) => write.path.includes(CATALOG_UNCHANGED))).toEqual([]);
+}, 120_000);
