@@ -223,6 +223,14 @@ test('restore one deleted policy of each writable type Graph can create: created
     `/v1/tenants/${tenantId}/backup-sets/${fresh.backupSetId}/changes?limit=200`,
   );
   expect(changes.status).toBe(200);
+  // Nothing else changed in the tenant between the two backups.
+  expect(changes.body.counts).toEqual({
+    added: 0,
+    removed: 0,
+    modified: 0,
+    renamed: 0,
+    restored: items.length,
+  });
   const involved = new Set(items.flatMap((item) => [item.sourceGraphId, item.createdGraphId]));
   const ofRestore = (changes.body.items as Json[]).filter((change) => involved.has(change.graphId));
   expect(
