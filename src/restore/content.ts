@@ -71,10 +71,11 @@ const LIST_SHAPES: Readonly<Record<string, (element: Json) => Json>> = {
   definitionValues: (value) => ({
     enabled: value.enabled,
     definitionId: isRecord(value.definition) ? value.definition.id : undefined,
-    presentationValues: listOf(value.presentationValues).map((presentationValue) => {
-      const { presentation, ...rest } = cleanDeep(presentationValue, ELEMENT_SERVER_SET) as Json;
-      return { ...rest, presentationId: isRecord(presentation) ? presentation.id : undefined };
-    }),
+    // The presentation's id is taken before cleaning: cleanDeep drops `id` at every depth.
+    presentationValues: listOf(value.presentationValues).map(({ presentation, ...rest }) => ({
+      ...(cleanDeep(rest, ELEMENT_SERVER_SET) as Json),
+      presentationId: isRecord(presentation) ? presentation.id : undefined,
+    })),
   }),
   localizedNotificationMessages: (message) =>
     pick(message, ['locale', 'subject', 'messageTemplate', 'isDefault']),

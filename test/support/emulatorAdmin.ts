@@ -7,7 +7,7 @@ import { getObject, patchObject, shuffleTenant } from '../../src/emulator/adminC
 import type { MutationResult } from '../../src/emulator/mutations';
 import type { WriteLogEntry } from '../../src/emulator/writes/writeGate';
 import type { PolicyTypeKey } from '../../src/graph';
-import { type TestStack, type TestStackOptions, useTestStack } from './stack';
+import { eventually, type TestStack, type TestStackOptions, useTestStack } from './stack';
 import { emulatorToken } from './emulatorToken';
 
 export interface EmulatedTenant {
@@ -205,6 +205,27 @@ export class EmulatorAdmin {
   /** A Graph token from a raw client-credentials request (no MSAL). */
   private rawToken(tenant: EmulatedTenant): Promise<string> {
     return emulatorToken(this.stack.emulator.baseUrl, this.agent, tenant);
+  }
+
+  /**
+   * Deletes an object as an admin does in the portal: Graph DELETE with the tenant's app (raw
+   * token), waiting out write throttling (Conditional Access: 1 per second, no Retry-After).
+   */
+  async deleteInGraph(tenant: EmulatedTenant, path: string): Promise<void> {
+    const access_token = await this.rawToken(tenant);
+    const status = await eventually(
+      async () => {
+        const response = await fetch(`${this.stack.emulator.baseUrl}${path}`, {
+          method: 'DELETE',
+          dispatcher: this.agent,
+          headers: { authorization: `Bearer ${access_token}` },
+        });
+        await response.text();
+        return response.status === 429 ? undefined : response.status;
+      },
+      { what: `DELETE ${path}`, timeoutMs: 10_000 },
+    );
+    if (status !== 204) throw new Error(`DELETE ${path} answered ${status}`);
   }
 
   /** Counts a list by raw paging, with a token from a raw client-credentials request. */

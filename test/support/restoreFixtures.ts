@@ -78,3 +78,54 @@ export async function addBackedUpButGone(
     });
   }
 }
+
+const PLANTED_AT = '2026-10-01T10:00:00Z';
+
+/** An enabled Conditional Access policy: all users, all apps, MFA (Graph's minimal valid policy). */
+export function enabledCaPolicy(id: string, displayName: string) {
+  return {
+    type: 'conditionalAccessPolicies' as const,
+    object: {
+      id,
+      displayName,
+      state: 'enabled',
+      templateId: null,
+      createdDateTime: PLANTED_AT,
+      modifiedDateTime: PLANTED_AT,
+      conditions: {
+        clientAppTypes: ['all'],
+        applications: { includeApplications: ['All'] },
+        users: { includeUsers: ['All'] },
+      },
+      grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+    },
+  };
+}
+
+/** An assignment filter nothing needs to point at. */
+export function windowsFilter(id: string, displayName: string) {
+  return {
+    type: 'assignmentFilters' as const,
+    object: {
+      id,
+      displayName,
+      description: 'planted',
+      platform: 'windows10AndLater',
+      rule: '(device.osVersion -startsWith "10.0.2")',
+      roleScopeTags: ['0'],
+      payloads: [],
+      assignmentFilterManagementType: 'devices',
+      createdDateTime: PLANTED_AT,
+      lastModifiedDateTime: PLANTED_AT,
+    },
+  };
+}
+
+/** A custom scope tag (ids are small integers; "0" is the built-in Default). */
+export function scopeTag(id: string, displayName: string) {
+  return {
+    type: 'scopeTags' as const,
+    object: { id, displayName, description: 'planted', isBuiltIn: false },
+    assignments: [],
+  };
+}

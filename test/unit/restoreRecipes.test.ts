@@ -102,6 +102,25 @@ describe('write shapes Graph insists on', () => {
     expect((updated.updated as GraphJson[]).map((v) => v.id)).toEqual(values.map((v) => v.id));
   });
 
+  test("administrative templates: each presentation value is bound to its presentation's id", () => {
+    const stored = samplePayloads('administrativeTemplates', 12)
+      .map((sample) => sample.stored)
+      .find((payload) =>
+        (payload.definitionValues as GraphJson[]).some((v) => (v.presentationValues as unknown[]).length > 0),
+      ) as GraphJson;
+    const created = bodyOf(step(stepsFor(base('administrativeTemplates', stored)), 'definitionValues'));
+    const expected = (stored.definitionValues as GraphJson[]).flatMap((value) =>
+      (value.presentationValues as GraphJson[]).map(
+        (pv) =>
+          `groupPolicyDefinitions('${(value.definition as GraphJson).id}')/presentations('${(pv.presentation as GraphJson).id}')`,
+      ),
+    );
+    const bound = (created.added as GraphJson[]).flatMap((value) =>
+      (value.presentationValues as GraphJson[]).map((pv) => String(pv['presentation@odata.bind'])),
+    );
+    expect(bound.map((url) => url.slice(url.indexOf('groupPolicyDefinitions(')))).toEqual(expected);
+  });
+
   test('Conditional Access: report-only unless asked; a disabled policy stays disabled', () => {
     const policies = samplePayloads('conditionalAccessPolicies', 12).map((s) => s.stored);
     const enabled = policies.find((p) => p.state === 'enabled') as GraphJson;

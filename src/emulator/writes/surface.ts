@@ -299,7 +299,13 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     immutable: ['approvalType'],
     defaults: SCOPE_TAG_DEFAULT,
   },
-  { ...INTUNE, path: '/deviceManagement/windowsQualityUpdatePolicies', defaults: SCOPE_TAG_DEFAULT },
+  // Hotpatch policies: `assign` returns nothing (docs intune-softwareupdate-windowsqualityupdatepolicy).
+  {
+    ...INTUNE,
+    path: '/deviceManagement/windowsQualityUpdatePolicies',
+    actions: ASSIGN_204,
+    defaults: SCOPE_TAG_DEFAULT,
+  },
   {
     ...INTUNE,
     path: '/deviceManagement/roleScopeTags',
@@ -334,7 +340,14 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   },
   // Policy sets and filters name their tags `roleScopeTags`; Apple user enrollment profiles have none.
   { ...INTUNE, path: '/deviceAppManagement/policySets' },
-  { ...INTUNE, path: '/deviceManagement/appleUserInitiatedEnrollmentProfiles' },
+  // Priority through setPriority, groups one POST .../assignments each (docs
+  // intune-enrollment-appleuserinitiatedenrollmentprofile: setPriority action, assignments).
+  {
+    ...INTUNE,
+    path: '/deviceManagement/appleUserInitiatedEnrollmentProfiles',
+    actions: { setPriority: { kind: 'setPriority', key: 'priority', status: 204 } },
+    subResources: { assignments: { kind: 'assignment' } },
+  },
   { ...INTUNE, path: '/deviceManagement/androidDeviceOwnerEnrollmentProfiles', defaults: SCOPE_TAG_DEFAULT },
   { ...ENTRA, path: '/identity/conditionalAccess/policies', readOnly: ['deletedDateTime'] },
   {
