@@ -1,0 +1,70 @@
+// Review of issue 17 (restore) as an MSP or API client meets it, on one shared stack with the
+// emulator: a plan canceled from Temporal (UI, CLI or the API's cancel) is recorded on the restore,
+// not left `planning` for ever.
+import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
+import {
+  BACKUP_TASK_QUEUE,
+  RESTORE_PLAN_WORKFLOW,
+  restorePlanWorkflowId,
+  restoreTaskQueueOf,
+} from '../../src/shared/constants';
+import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { simpleCatalogPolicy } from '../support/restoreFixtures';
+import { createSchedule, runToCompletion } from '../support/runs';
+import type { TestStack } from '../support/stack';
+
+let stack: TestStack;
+let admin: EmulatorAdmin;
+useStackWithEmulator({ emulatorPageSize: 2 }, (started, emulatorAdmin) => {
+  stack = started;
+  admin = emulatorAdmin;
+});
+
+const AZURE_TENANT = '7a3f9c74-39c2-4e77-9c20-2f9a7d3e2c39';
+const POLICY = '17000000-0000-4000-8000-000000000001';
+
+let tenantId: string;
+let backupSetId: string;
+
+beforeAll(async () => {
+  const created = await admin.createTenant(50, AZURE_TENANT);
+  tenantId = created.tenant.id;
+  await admin.setGrants(AZURE_TENANT, [...DEFAULT_GRANTS, 'DeviceManagementConfiguration.ReadWrite.All']);
+  await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(POLICY, 'Restore review: planted'));
+  const schedule = await createSchedule(stack, tenantId, { policyTypes: ['settingsCatalog'] });
+  const run = await runToCompletion(stack, tenantId, schedule.id);
+  expect(run.status).toBe('succeeded');
+  backupSetId = run.backupSetId as string;
+}, 180_000);
+
+test('a plan canceled in Temporal ends plan_failed on the restore, not planning for ever', async () => {
+  const restore = await stack.db.restore.create({
+    data: {
+      tenantId,
+      backupSetId,
+      mode: 'in_place',
+      assignments: 'restore',
+      conditionalAccessState: 'report_only',
+      selection: {},
+      requestedBy: 'user:restore-review',
+    },
+  });
+  // Slow Graph answers: the cancel lands while the type is being planned.
+  await admin.setFaults(AZURE_TENANT, { latencyMs: 1_000 });
+  try {
+    const handle = await stack.temporal.workflow.start(RESTORE_PLAN_WORKFLOW, {
+      taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
+      workflowId: restorePlanWorkflowId(restore.id),
+      args: [{ restoreId: restore.id }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+  } finally {
+    await admin.setFaults(AZURE_TENANT, {});
+  }
+  const row = await stack.db.restore.findUniqueOrThrow({ where: { id: restore.id } });
+  expect(row.status).toBe('plan_failed');
+  expect(row.error).toMatch(/cancel/i);
+  expect(row.finishedAt).not.toBeNull();
+}, 120_000);
