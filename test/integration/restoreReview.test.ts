@@ -1,11 +1,14 @@
 // Review of issue 17 (restore) as an MSP or API client meets it, on one shared stack with the
 // emulator: a plan canceled from Temporal (UI, CLI or the API's cancel) is recorded on the restore,
-// not left `planning` for ever.
+// not left `planning` for ever; an apply round that is no longer the restore's current one (started
+// late, after the API recorded its cancel and a new round began) writes and finishes nothing.
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import {
   BACKUP_TASK_QUEUE,
   RESTORE_PLAN_WORKFLOW,
+  RESTORE_RUN_WORKFLOW,
   restorePlanWorkflowId,
+  restoreRunWorkflowId,
   restoreTaskQueueOf,
 } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
@@ -37,8 +40,8 @@ beforeAll(async () => {
   backupSetId = run.backupSetId as string;
 }, 180_000);
 
-test('a plan canceled in Temporal ends plan_failed on the restore, not planning for ever', async () => {
-  const restore = await stack.db.restore.create({
+function newRestore() {
+  return stack.db.restore.create({
     data: {
       tenantId,
       backupSetId,
@@ -49,6 +52,10 @@ test('a plan canceled in Temporal ends plan_failed on the restore, not planning 
       requestedBy: 'user:restore-review',
     },
   });
+}
+
+test('a plan canceled in Temporal ends plan_failed on the restore, not planning for ever', async () => {
+  const restore = await newRestore();
   // Slow Graph answers: the cancel lands while the type is being planned.
   await admin.setFaults(AZURE_TENANT, { latencyMs: 1_000 });
   try {
@@ -67,4 +74,29 @@ test('a plan canceled in Temporal ends plan_failed on the restore, not planning 
   expect(row.status).toBe('plan_failed');
   expect(row.error).toMatch(/cancel/i);
   expect(row.finishedAt).not.toBeNull();
+}, 120_000);
+
+test("a stale apply round (not the restore's current one) writes and finishes nothing", async () => {
+  const restore = await newRestore();
+  await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
+    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
+    workflowId: restorePlanWorkflowId(restore.id),
+    args: [{ restoreId: restore.id }],
+  });
+  // As the API leaves it: round 1 recorded canceled (its workflow not yet known), round 2 applying.
+  await stack.db.restore.update({
+    where: { id: restore.id },
+    data: { status: 'applying', applyRounds: 2, appliedBy: 'user:restore-review' },
+  });
+  // Round 1's start arrives late.
+  await stack.temporal.workflow.execute(RESTORE_RUN_WORKFLOW, {
+    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
+    workflowId: restoreRunWorkflowId(restore.id, 1),
+    args: [{ restoreId: restore.id, round: 1 }],
+  });
+  const row = await stack.db.restore.findUniqueOrThrow({ where: { id: restore.id } });
+  expect(row.status).toBe('applying');
+  expect(await stack.db.restoreItem.count({ where: { restoreId: restore.id, outcome: { not: null } } })).toBe(
+    0,
+  );
 }, 120_000);
