@@ -81,7 +81,9 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
     });
     if (!restore)
       throw ApplicationFailure.nonRetryable(`restore ${input.restoreId} does not exist`, 'restore_not_found');
-    if (restore.status !== 'applying') return { items: [] };
+    // Only the current round runs: a round whose start arrived late (its cancel already recorded by
+    // the API, a new round begun) would write beside it.
+    if (restore.status !== 'applying' || restore.applyRounds !== input.round) return { items: [] };
     const audit = { tenantId: restore.tenantId, actor: actorOf(restore.appliedBy), round: input.round };
     const open = await db.restoreItem.findMany({
       where: { restoreId: restore.id, outcome: null },
