@@ -1,7 +1,8 @@
 // Review of issue 17 (restore) as an MSP or API client meets it, on one shared stack with the
 // emulator: a plan canceled from Temporal (UI, CLI or the API's cancel) is recorded on the restore,
 // not left `planning` for ever; an apply round that is no longer the restore's current one (started
-// late, after the API recorded its cancel and a new round began) writes and finishes nothing.
+// late, after the API recorded its cancel and a new round began) writes and finishes nothing; a copy
+// (as_copy) is no re-creation of its source, so a later missing_only restore still re-creates it.
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import {
   BACKUP_TASK_QUEUE,
@@ -12,7 +13,7 @@ import {
   restoreTaskQueueOf,
 } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { simpleCatalogPolicy } from '../support/restoreFixtures';
+import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
@@ -25,6 +26,8 @@ useStackWithEmulator({ emulatorPageSize: 2 }, (started, emulatorAdmin) => {
 
 const AZURE_TENANT = '7a3f9c74-39c2-4e77-9c20-2f9a7d3e2c39';
 const POLICY = '17000000-0000-4000-8000-000000000001';
+/** Backed up, gone from Graph. */
+const DELETED = '17000000-0000-4000-8000-0000000000d1';
 
 let tenantId: string;
 let backupSetId: string;
@@ -38,20 +41,32 @@ beforeAll(async () => {
   const run = await runToCompletion(stack, tenantId, schedule.id);
   expect(run.status).toBe('succeeded');
   backupSetId = run.backupSetId as string;
+  await addBackedUpButGone(stack, backupSetId, POLICY, [[DELETED, 'Restore review: deleted']]);
 }, 180_000);
 
-function newRestore() {
+function newRestore(mode: 'in_place' | 'missing_only' | 'as_copy' = 'in_place', graphIds?: string[]) {
   return stack.db.restore.create({
     data: {
       tenantId,
       backupSetId,
-      mode: 'in_place',
+      mode,
       assignments: 'restore',
       conditionalAccessState: 'report_only',
-      selection: {},
+      selection: graphIds
+        ? { items: graphIds.map((graphId) => ({ policyType: 'settingsCatalog', graphId })) }
+        : {},
       requestedBy: 'user:restore-review',
     },
   });
+}
+
+async function planned(restoreId: string) {
+  await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
+    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
+    workflowId: restorePlanWorkflowId(restoreId),
+    args: [{ restoreId }],
+  });
+  return stack.db.restoreItem.findMany({ where: { restoreId } });
 }
 
 test('a plan canceled in Temporal ends plan_failed on the restore, not planning for ever', async () => {
@@ -100,3 +115,24 @@ test("a stale apply round (not the restore's current one) writes and finishes no
     0,
   );
 }, 120_000);
+
+test('a copy is not linked as its source re-created: missing_only still re-creates the deleted source', async () => {
+  const copy = await newRestore('as_copy', [DELETED]);
+  expect((await planned(copy.id)).map((item) => item.action)).toEqual(['create']);
+  const row = await stack.db.restore.update({
+    where: { id: copy.id },
+    data: { status: 'applying', applyRounds: 1, appliedBy: 'user:restore-review' },
+  });
+  await stack.temporal.workflow.execute(RESTORE_RUN_WORKFLOW, {
+    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
+    workflowId: restoreRunWorkflowId(row.id, 1),
+    args: [{ restoreId: row.id, round: 1 }],
+  });
+  const [made] = await stack.db.restoreItem.findMany({ where: { restoreId: copy.id } });
+  expect(made?.outcome).toBe('created');
+  // The source is still gone: a copy beside it does not make it present.
+  const missing = await newRestore('missing_only', [DELETED]);
+  expect((await planned(missing.id)).map((item) => [item.action, item.targetGraphId])).toEqual([
+    ['create', null],
+  ]);
+}, 180_000);
