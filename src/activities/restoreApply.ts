@@ -215,7 +215,14 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
     }
     const writtenTo = result.targetGraphId ?? targetGraphId;
     await recordStepEnd(db, key, 'done', { targetGraphId: writtenTo });
-    if (step.kind === 'create' && result.targetGraphId && result.targetGraphId !== item.sourceGraphId)
+    // A copy (as_copy) is a new object beside its source, not the source re-created: linked, a later
+    // plan would take the copy for the source (missing_only: noop; in_place: overwrite the copy).
+    if (
+      step.kind === 'create' &&
+      loaded.restore.mode !== 'as_copy' &&
+      result.targetGraphId &&
+      result.targetGraphId !== item.sourceGraphId
+    )
       await recordLineage(db, {
         tenantId: tenant.id,
         policyType,
