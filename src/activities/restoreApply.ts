@@ -81,7 +81,9 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
     });
     if (!restore)
       throw ApplicationFailure.nonRetryable(`restore ${input.restoreId} does not exist`, 'restore_not_found');
-    if (restore.status !== 'applying') return { items: [] };
+    // Only the current round runs: a round whose start arrived late (its cancel already recorded by
+    // the API, a new round begun) would write beside it.
+    if (restore.status !== 'applying' || restore.applyRounds !== input.round) return { items: [] };
     const audit = { tenantId: restore.tenantId, actor: actorOf(restore.appliedBy), round: input.round };
     const open = await db.restoreItem.findMany({
       where: { restoreId: restore.id, outcome: null },
@@ -213,7 +215,14 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
     }
     const writtenTo = result.targetGraphId ?? targetGraphId;
     await recordStepEnd(db, key, 'done', { targetGraphId: writtenTo });
-    if (step.kind === 'create' && result.targetGraphId && result.targetGraphId !== item.sourceGraphId)
+    // A copy (as_copy) is a new object beside its source, not the source re-created: linked, a later
+    // plan would take the copy for the source (missing_only: noop; in_place: overwrite the copy).
+    if (
+      step.kind === 'create' &&
+      loaded.restore.mode !== 'as_copy' &&
+      result.targetGraphId &&
+      result.targetGraphId !== item.sourceGraphId
+    )
       await recordLineage(db, {
         tenantId: tenant.id,
         policyType,

@@ -179,7 +179,8 @@ export async function finishRestore(
     });
     const outcomes = items.map((item) => item.outcome);
     const counts = countOutcomes(outcomes);
-    if (restore.status !== 'applying')
+    // A stale round (not the current one) finishes nothing: the current round owns the status.
+    if (restore.status !== 'applying' || restore.applyRounds !== input.round)
       return { status: restore.status as RestoreEndState, outcomes: counts, finishedNow: false };
     const status = restoreEndState(outcomes, input.canceled);
     const planCounts = (restore.counts ?? {}) as Prisma.JsonObject;

@@ -213,7 +213,7 @@ export async function finishPlan(db: Db, restoreId: string, end: PlanEnd): Promi
     if ('failure' in end) {
       await tx.restore.update({
         where: { id: restoreId },
-        data: { status: 'plan_failed', error: end.failure },
+        data: { status: 'plan_failed', error: end.failure, finishedAt: new Date() },
       });
       return 'plan_failed';
     }

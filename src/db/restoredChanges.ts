@@ -12,7 +12,7 @@ const keyOf = (policyType: string, graphId: string) => `${policyType}\u0000${gra
  * The candidates with each restored pair folded: the target's `added` candidate carries the
  * source's before side and `restored_from`, the source's `removed` candidate is dropped. Graph ids
  * are compared in their stored form (restore_lineage holds them as backup_items do). A source
- * re-created twice (two as_copy restores) is folded with the earliest target only.
+ * re-created twice (restored, deleted again, restored) is folded with the earliest target only.
  */
 export async function foldRestored(
   client: PoolClient,

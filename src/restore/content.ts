@@ -4,7 +4,7 @@
 // test and diff (./decide.ts) and the verification (./verify.ts), so all three agree.
 import { type PolicyTypeKey, POLICY_TYPES } from '../graph/policyTypes';
 import type { SubResourceKind, WriteRecipe } from './recipe';
-import { WRITE_RECIPES } from './recipes';
+import { collectionOf, WRITE_RECIPES } from './recipes';
 import type { GraphJson } from './types';
 
 type Json = Record<string, unknown>;
@@ -119,21 +119,28 @@ export function shapeList(property: string, value: unknown): Json[] {
   return listOf(value).map(shape);
 }
 
-/** The registry's list properties of a type (all written separately or not at all). */
-function registryLists(type: PolicyTypeKey): Set<string> {
+/**
+ * The registry's list properties of the object (all written separately or not at all): the
+ * type's, and those of the collection the object lives in only. A name one collection expands
+ * can be a plain property in another (a MAM configuration's `settings` navigation, an iOS device
+ * app configuration's `settings` key/value items).
+ */
+function registryLists(type: PolicyTypeKey, payload: Json): Set<string> {
   const lists = new Set<string>();
   for (const expansion of POLICY_TYPES[type].expansions)
     if (expansion.kind === 'list') lists.add(expansion.property);
+  const own = collectionOf(type, payload);
   for (const collection of POLICY_TYPES[type].collections)
-    for (const expansion of collection.expansions ?? [])
-      if (expansion.kind === 'list') lists.add(expansion.property);
+    if (collection.path === own)
+      for (const expansion of collection.expansions ?? [])
+        if (expansion.kind === 'list') lists.add(expansion.property);
   return lists;
 }
 
 /** The object's own writable properties (no lists), with the type's transforms. */
 export function writableProperties(type: PolicyTypeKey, payload: Json): Json {
   const recipe = WRITE_RECIPES[type];
-  const lists = registryLists(type);
+  const lists = registryLists(type, payload);
   const writable = recipe.writable;
   const keep = (key: string): boolean =>
     !lists.has(key) &&

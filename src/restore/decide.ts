@@ -171,7 +171,9 @@ export function decideItem(input: DecideInput): Decision {
         `Its template ${templateId} is no longer active: Graph refuses the create.`,
         ABSENT,
       );
-    if (input.mode === 'in_place' && input.sameName.length > 0)
+    // A copy gets a name of its own; in_place and missing_only would add a second object beside
+    // one re-made by hand under the same name.
+    if (input.mode !== 'as_copy' && input.sameName.length > 0)
       return blocked(
         'ambiguous_match',
         `The object is gone and ${input.sameName.length} live object(s) have its name: ${input.sameName.map((c) => c.id).join(', ')}.`,

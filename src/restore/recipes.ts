@@ -192,8 +192,11 @@ const POLICY_RECIPES: Partial<Record<PolicyTypeKey, Entry>> = {
         'WIP AppLocker files are uploaded files: not restored (IntuneManagement strips them too).',
     },
   },
-  // Device app configurations assign through their cast (IntuneCD AppConfiguration.py); MAM ones
-  // target apps like app protection.
+  // Device and MAM app configurations both assign at `{id}/assign` (docs intune-apps-
+  // manageddevicemobileappconfiguration-assign, intune-mam-targetedmanagedappconfiguration-assign):
+  // a cast to managedDeviceMobileAppConfiguration on a MAM one is a type Graph refuses there. MAM
+  // ones target apps like app protection. `settings` is the MAM one's navigation (a registry list,
+  // not written) but an iOS device configuration's own key/value items (written).
   appConfiguration: {
     order: 100,
     permissions: [APPS],
@@ -202,12 +205,8 @@ const POLICY_RECIPES: Partial<Record<PolicyTypeKey, Entry>> = {
       '#microsoft.graph.targetedManagedAppConfiguration':
         '/deviceAppManagement/targetedManagedAppConfigurations',
     },
-    writable: deny('apps', 'settings', 'deployedAppCount'),
+    writable: deny('apps', 'deployedAppCount'),
     subResources: ['targetApps'],
-    assignments: {
-      ...ASSIGN,
-      suffix: '/microsoft.graph.managedDeviceMobileAppConfiguration/assign',
-    },
     notWritten: {
       settings: "A MAM app configuration's catalog settings: not restored (customSettings are).",
     },

@@ -2,7 +2,13 @@
 // against the live tenant, written to restore_items by the activities; the restore ends
 // `planned` or `plan_failed`. Ids only cross Temporal: payloads can hold secrets. The workflow
 // itself completes even when planning fails, so the API shows why from the restore row.
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+} from '@temporalio/workflow';
 import type { RestorePlanActivities } from '../activities/restorePlan';
 import type { RestorePlanInput } from '../restore/types';
 import { RESTORE_PLAN_MAX_ATTEMPTS } from '../shared/constants';
@@ -41,7 +47,12 @@ export async function RestorePlan(input: RestorePlanInput): Promise<RestorePlanR
     };
     await Promise.all(Array.from({ length: TYPES_IN_PARALLEL }, planNext));
   } catch (error) {
-    const { status } = await finishRestorePlan({ restoreId, failure: failureMessage(error) });
+    // A cancel (Temporal UI, CLI, or the API's cancel) is recorded too: in the canceled scope the
+    // finish would itself be canceled and leave the restore `planning` for ever.
+    const failure = isCancellation(error) ? 'Planning canceled' : failureMessage(error);
+    const { status } = await CancellationScope.nonCancellable(() =>
+      finishRestorePlan({ restoreId, failure }),
+    );
     return { status, items: 0 };
   }
   const { status } = await finishRestorePlan({ restoreId });

@@ -1,5 +1,7 @@
 // The pure parts of the emulator's writes: Graph's sliding write window and the body checks.
+import type { GraphCall } from '../../src/emulator/graphApi';
 import { ENTITY_SETS } from '../../src/emulator/graphSurface';
+import { itemRoute } from '../../src/emulator/writes/itemRoutes';
 import { writableSet } from '../../src/emulator/writes/surface';
 import { GRAPH_WRITE_LIMITS, SlidingWindow } from '../../src/emulator/writes/throttle';
 import {
@@ -84,5 +86,36 @@ describe('validateCreate / validatePatch', () => {
       ],
     };
     expect(validateCreate(body, none)?.body).toMatchObject({ error: { code: 'BadRequest' } });
+  });
+});
+
+// Review (issue 17): a type cast below an item must name the set's type (or a type derived from
+// it), as OData requires; Graph refuses a cast to an unrelated type.
+describe('item routes behind a type cast', () => {
+  const call = (path: string): GraphCall => ({
+    method: 'POST',
+    url: new URL(`https://graph.example${path}`),
+    version: 'beta',
+    segments: path.split('/').filter(Boolean).slice(1),
+    body: '{"assignments":[]}',
+  });
+  it("routes a cast to the set's own type and refuses one to an unrelated type", () => {
+    expect(
+      itemRoute(
+        call(
+          '/beta/deviceAppManagement/mobileAppConfigurations/c1/microsoft.graph.managedDeviceMobileAppConfiguration/assign',
+        ),
+      )?.action?.kind,
+    ).toBe('assign');
+    expect(
+      itemRoute(
+        call(
+          '/beta/deviceAppManagement/targetedManagedAppConfigurations/t1/microsoft.graph.managedDeviceMobileAppConfiguration/assign',
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      itemRoute(call('/beta/deviceAppManagement/targetedManagedAppConfigurations/t1/assign'))?.action?.kind,
+    ).toBe('assign');
   });
 });

@@ -77,6 +77,17 @@ describe('modes x live state', () => {
     expect(decideItem({ ...input, live: null }).action).toBe('create');
   });
 
+  // Review (issue 17): an object deleted and re-made by hand under its name has a new id; missing_only
+  // would create a second one beside it, the duplicate restores are blamed for.
+  test('missing_only: gone while other live objects have its name -> ambiguous_match, no second object', () => {
+    const input = {
+      ...inputFor('settingsCatalog', stored, null),
+      mode: 'missing_only' as const,
+      sameName: [{ id: 'a', name: String(stored.name) }],
+    };
+    expect(decideItem(input)).toMatchObject({ action: 'blocked', blockedReason: 'ambiguous_match' });
+  });
+
   test('as_copy: always a create, named after the backup', () => {
     const decision = decideItem({ ...inputFor('settingsCatalog', stored, live), mode: 'as_copy' });
     expect(decision).toMatchObject({

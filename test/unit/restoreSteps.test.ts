@@ -134,3 +134,38 @@ describe.each(WRITABLE)('%s', (type) => {
     }
   });
 });
+
+// Review (issue 17): app configurations against Graph's pages. An iOS device app configuration's
+// `settings` are its key/value items (appConfigurationSettingItem, docs intune-apps-iosmobileappconfiguration);
+// a MAM (targeted) configuration is assigned at `targetedManagedAppConfigurations/{id}/assign`, no
+// cast to managedDeviceMobileAppConfiguration, which it is not (docs intune-mam-targetedmanagedappconfiguration-assign).
+describe('appConfiguration against Graph', () => {
+  const target = { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: 'g-1' };
+  it('re-creates an iOS device app configuration with its settings', () => {
+    const ios: GraphJson = {
+      '@odata.type': '#microsoft.graph.iosMobileAppConfiguration',
+      id: 'ios-1',
+      displayName: 'Outlook config',
+      targetedMobileApps: ['app-1'],
+      settings: [{ appConfigKey: 'k', appConfigKeyType: 'stringType', appConfigKeyValue: 'v' }],
+    };
+    const create = stepsFor(input('appConfiguration', ios, { action: 'create' }))[0]!;
+    expect(create.kind === 'create' && create.body.settings).toEqual(ios.settings);
+  });
+
+  it("assigns a targeted (MAM) configuration at its own set's /assign", () => {
+    const mam: GraphJson = {
+      '@odata.type': '#microsoft.graph.targetedManagedAppConfiguration',
+      id: 'mam-1',
+      displayName: 'MAM config',
+      customSettings: [{ name: 'k', value: 'v' }],
+      assignments: [{ id: 'a-1', target }],
+    };
+    const assign = stepsFor(
+      input('appConfiguration', mam, { action: 'update', targetGraphId: 'mam-1' }),
+    ).find((step) => step.name === 'assign');
+    expect(assign?.kind === 'request' && assign.path).toBe(
+      '/deviceAppManagement/targetedManagedAppConfigurations/{id}/assign',
+    );
+  });
+});

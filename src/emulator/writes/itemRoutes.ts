@@ -23,8 +23,12 @@ export function itemRoute(call: GraphCall): ItemRoute | undefined {
   if (found === undefined) return undefined;
   const { set, rules } = found;
   const [itemId, ...tail] = found.rest;
-  // `.../microsoft.graph.managedDeviceMobileAppConfiguration/assign`: a cast to the set's own type.
-  if (tail.length === 2 && /^microsoft\.graph\./i.test(tail[0] ?? '')) tail.shift();
+  // `.../microsoft.graph.managedDeviceMobileAppConfiguration/assign`: OData takes a cast to the
+  // set's own type or one derived from it; a cast to an unrelated type is no route of the item.
+  if (tail.length === 2 && /^microsoft\.graph\./i.test(tail[0] ?? '')) {
+    if (!castFits(set, rules, tail[0] as string)) return undefined;
+    tail.shift();
+  }
   if (itemId === undefined || tail[0] === undefined) return undefined;
   const action = Object.entries(rules.actions ?? {}).find(([name]) =>
     common.same(name, common.unqualified(tail[0] as string)),
@@ -38,6 +42,11 @@ export function itemRoute(call: GraphCall): ItemRoute | undefined {
     itemId,
     subResource: { name: sub[0], rule: sub[1], ...(tail[1] ? { elementId: tail[1] } : {}) },
   };
+}
+
+function castFits(set: EntitySet, rules: WritableSet, cast: string): boolean {
+  const types = [set.graphType, ...(rules.polymorphic?.types ?? []), ...(rules.derivedTypes ?? [])];
+  return types.some((type) => common.same(type.replace(/^#/, ''), cast));
 }
 
 export function serveItemRoute(call: GraphCall, route: ItemRoute, tenant: EmulatorTenant): Reply {
