@@ -15,6 +15,17 @@ export interface ActivityDeps {
   limits?: ActivityLimits;
   /** Event links, the delivery retry schedule and what deliveries need; a worker without it cannot deliver. */
   notifications?: NotificationDeps;
+  /** How restores write (GRAPH_WRITE_BUDGET_FRACTION, RESTORE_CREATE_LOOKUP_SECONDS); defaults otherwise. */
+  restoreWrites?: RestoreWriteSettings;
+}
+
+export interface RestoreWriteSettings {
+  /** The fraction of Graph's write limits restores are paced at. */
+  writeBudgetFraction: number;
+  /** How long a create whose answer was lost looks for its object before posting again. */
+  createLookupMs: number;
+  /** Pause between two looks (tests shorten it). */
+  lookupPollMs?: number;
 }
 
 export interface RunNotificationSettings {

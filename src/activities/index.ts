@@ -4,6 +4,7 @@ import { createBeginRun } from './beginRun';
 import { createCompleteRun } from './completeRun';
 import { createDeliveryActivities } from './deliver';
 import type { ActivityDeps } from './deps';
+import { createRestoreApplyActivities } from './restoreApply';
 import { createRestorePlanActivities } from './restorePlan';
 import { createApplyRetention } from './retention';
 import { createCreateSnapshot } from './snapshot';
@@ -32,9 +33,10 @@ export type BackupActivities = ReturnType<typeof createActivities>;
 export function createRestoreActivities(deps: ActivityDeps) {
   return {
     ...createRestorePlanActivities(deps),
+    ...createRestoreApplyActivities(deps),
   };
 }
 
 export type RestoreActivities = ReturnType<typeof createRestoreActivities>;
-export type { ActivityDeps, ActivityLimits, RunNotificationSettings } from './deps';
+export type { ActivityDeps, ActivityLimits, RestoreWriteSettings, RunNotificationSettings } from './deps';
 export type { DeliveryActivities } from './deliver';

@@ -243,6 +243,10 @@ const workerSchema = common
     WORKER_MAX_CONCURRENT_RESTORE_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(10),
     /** Extra CA trusted for webhook and Teams receivers (a self-signed receiver in dev and tests). */
     NOTIFICATION_CA_FILE: optionalPath,
+    /** Restore writes are paced at this fraction of Graph's write limits (src/restore/writeBudget.ts). */
+    GRAPH_WRITE_BUDGET_FRACTION: z.coerce.number().gt(0).max(1).default(0.95),
+    /** How long a create whose answer was lost looks for the object it may have made before posting again. */
+    RESTORE_CREATE_LOOKUP_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   })
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)

@@ -14,6 +14,7 @@ import {
   type ReferenceExpansion,
 } from './policyTypes';
 import { escapeStoredText } from './storedText';
+import { GraphWriter } from './graphWriter';
 
 export type { GraphObject } from './graphHttp';
 
@@ -214,6 +215,11 @@ export class GraphClient {
         '/directoryObjects/getByIds',
       );
     return value;
+  }
+
+  /** Writes for the same tenant, over the same token and request budget (./graphWriter.ts). */
+  writer(): GraphWriter {
+    return new GraphWriter(this.http, this.graphBaseUrl);
   }
 
   /** Absolute URL for a Graph path ('/deviceManagement/...', optionally with a query). */

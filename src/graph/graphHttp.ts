@@ -128,6 +128,65 @@ export class GraphHttp {
     return this.requestJson('POST', url, scope, JSON.stringify(body), signal);
   }
 
+  /**
+   * One write attempt for src/graph/graphWriter.ts: the tenant's budget, the token (one forced
+   * refresh after a 401, which Graph answers before processing anything) and no other retry, since
+   * a repeated write may repeat its effect. Throws only when no answer arrived (deadline, lost
+   * connection) or the signal aborted; every answer, error statuses included, is returned.
+   */
+  async attemptOnce(
+    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; text: string; retryAfter: string | null }> {
+    let refreshedAfter401 = false;
+    for (;;) {
+      await this.deps.budget.acquire(signal);
+      const token = await this.deps.tokens.getToken();
+      const { response, text } = await this.fetchWithToken(
+        method,
+        url,
+        token,
+        body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      );
+      graphRequests.inc({ status: String(response.status) });
+      if (response.status === 429) graphThrottles.inc();
+      if (response.status === 401 && !refreshedAfter401) {
+        refreshedAfter401 = true;
+        await this.deps.tokens.refreshAfterRejection(token);
+        continue;
+      }
+      return { status: response.status, text, retryAfter: response.headers.get('retry-after') };
+    }
+  }
+
+  /** One request with the bearer token and a JSON body, within the request deadline. */
+  private fetchWithToken(
+    method: string,
+    url: string,
+    token: string,
+    body: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ response: Response; text: string }> {
+    return fetchText(
+      url,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body }),
+        dispatcher: this.deps.agent,
+      },
+      this.deps.requestTimeoutMs,
+      signal,
+    );
+  }
+
   private async requestJson(
     method: 'GET' | 'POST',
     url: string,
@@ -144,21 +203,7 @@ export class GraphHttp {
       let response: Response;
       let text: string;
       try {
-        ({ response, text } = await fetchText(
-          url,
-          {
-            method,
-            headers: {
-              authorization: `Bearer ${token}`,
-              accept: 'application/json',
-              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            ...(body === undefined ? {} : { body }),
-            dispatcher: this.deps.agent,
-          },
-          this.deps.requestTimeoutMs,
-          signal,
-        ));
+        ({ response, text } = await this.fetchWithToken(method, url, token, body, signal));
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         graphRequests.inc({ status: '0' });
@@ -230,7 +275,7 @@ export function isGraphObject(value: unknown): value is GraphObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseGraphError(text: string): { code?: string; message?: string } {
+export function parseGraphError(text: string): { code?: string; message?: string } {
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
     const code = typeof body.error?.code === 'string' ? body.error.code : undefined;

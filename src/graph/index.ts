@@ -71,3 +71,4 @@ export {
 } from './policyTypes';
 export { GRAPH_TENANT_BUDGET, type RequestBudgetOptions } from './requestBudget';
 export { escapeStoredText, unescapeStoredJson, unescapeStoredText } from './storedText';
+export { classifyWriteAnswer, GraphWriter, type WriteAnswer, type WriteMethod } from './graphWriter';

@@ -38,6 +38,10 @@ async function main(): Promise<void> {
       logger,
       secrets: new TenantSecretCipher(config.secretKeys),
       limits: { syncMaxPerTenant: config.SYNC_MAX_PER_TENANT },
+      restoreWrites: {
+        writeBudgetFraction: config.GRAPH_WRITE_BUDGET_FRACTION,
+        createLookupMs: config.RESTORE_CREATE_LOOKUP_SECONDS * 1000,
+      },
       notifications: {
         cipher: new ChannelSecretCipher(config.secretKeys),
         publicApiUrl: config.PUBLIC_API_URL,

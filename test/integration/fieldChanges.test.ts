@@ -12,6 +12,7 @@ import { getBackupSetDiff } from '../../src/services/diffs';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
+import { catalogObject } from '../support/restoreFixtures';
 
 let stack: TestStack;
 let admin: EmulatorAdmin;
@@ -36,16 +37,7 @@ const groupAssignment = (groupId: string) => ({
 function catalogPolicy(id: string) {
   return {
     type: 'settingsCatalog' as const,
-    object: {
-      id,
-      name: 'Field changes: Defender',
-      description: 'planted',
-      platforms: 'windows10',
-      technologies: 'mdm',
-      roleScopeTagIds: ['0'],
-      lastModifiedDateTime: '2026-10-01T10:00:00Z',
-      settingCount: 1,
-    },
+    object: catalogObject(id, 'Field changes: Defender'),
     settings: [
       {
         id: '0',

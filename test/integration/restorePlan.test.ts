@@ -6,7 +6,6 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createRestoreActivities } from '../../src/activities';
 import { GraphClientFactory } from '../../src/graph';
-import { canonicalizePolicy, escapeStoredText } from '../../src/graph';
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { writePermissionsOf } from '../../src/restore/recipes';
 import type { RestoreMode } from '../../src/restore/types';
@@ -17,6 +16,7 @@ import {
   restoreTaskQueueOf,
 } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
@@ -27,7 +27,6 @@ useStackWithEmulator({ emulatorPageSize: 2 }, (started, emulatorAdmin) => {
   admin = emulatorAdmin;
 });
 
-const NS = '#microsoft.graph.deviceManagementConfiguration';
 const AZURE_TENANT = '5e1d7a52-17a0-4c55-9a0e-0d7e5b1c0a17';
 const DUPLICATE_A = 'a0000000-0000-4000-8000-000000000001';
 const UNCHANGED = 'a0000000-0000-4000-8000-000000000002';
@@ -42,35 +41,7 @@ const NEVER_BACKED_UP = 'c0000000-0000-4000-8000-000000000001';
 const DELETED_GROUP = 'd0000000-0000-4000-8000-000000000001';
 
 function catalogPolicy(id: string, name: string, assignments: Record<string, unknown>[] = []) {
-  return {
-    type: 'settingsCatalog' as const,
-    object: {
-      id,
-      name,
-      description: 'planted',
-      platforms: 'windows10',
-      technologies: 'mdm',
-      roleScopeTagIds: ['0'],
-      lastModifiedDateTime: '2026-10-01T10:00:00Z',
-      settingCount: 1,
-    },
-    settings: [
-      {
-        id: '0',
-        settingInstance: {
-          '@odata.type': `${NS}SimpleSettingInstance`,
-          settingDefinitionId: 'device_vendor_msft_policy_config_defender_avgcpuloadfactor',
-          settingInstanceTemplateReference: null,
-          simpleSettingValue: {
-            '@odata.type': `${NS}IntegerSettingValue`,
-            value: 50,
-            settingValueTemplateReference: null,
-          },
-        },
-      },
-    ],
-    assignments,
-  };
+  return simpleCatalogPolicy(id, name, { assignments });
 }
 
 interface Planned {
@@ -107,33 +78,10 @@ beforeAll(async () => {
   expect(run.status).toBe('succeeded');
   const backupSetId = run.backupSetId as string;
   // Two objects the set holds that Graph no longer has: one deleted, one whose name two live objects share.
-  const unchanged = await stack.db.backupItem.findUniqueOrThrow({
-    where: {
-      backupSetId_policyType_graphId: { backupSetId, policyType: 'settingsCatalog', graphId: UNCHANGED },
-    },
-    include: { payload: true },
-  });
-  for (const [graphId, name] of [
+  await addBackedUpButGone(stack, backupSetId, UNCHANGED, [
     [DELETED, 'Restore plan: deleted'],
     [DELETED_DUPLICATE, 'Restore plan: same name'],
-  ] as const) {
-    const content = { ...(unchanged.payload.content as Record<string, unknown>), id: graphId, name };
-    const canonical = canonicalizePolicy('settingsCatalog', content);
-    await stack.db.backupPayload.upsert({
-      where: { hash: canonical.sha256 },
-      create: { hash: canonical.sha256, content: JSON.parse(canonical.json), sizeBytes: canonical.sizeBytes },
-      update: {},
-    });
-    await stack.db.backupItem.create({
-      data: {
-        backupSetId,
-        policyType: 'settingsCatalog',
-        graphId,
-        displayName: escapeStoredText(name),
-        payloadHash: canonical.sha256,
-      },
-    });
-  }
+  ]);
   // An admin's edits after the backup: a noop writes nothing, so the deleted group blocks only
   // an object that needs a write.
   for (const id of [MODIFIED, GROUP_GONE])

@@ -5,6 +5,7 @@ import { Agent, fetch } from 'undici';
 import type { Tenant } from '../../src/db/client';
 import { getObject, patchObject, shuffleTenant } from '../../src/emulator/adminClient';
 import type { MutationResult } from '../../src/emulator/mutations';
+import type { WriteLogEntry } from '../../src/emulator/writes/writeGate';
 import type { PolicyTypeKey } from '../../src/graph';
 import { type TestStack, type TestStackOptions, useTestStack } from './stack';
 import { emulatorToken } from './emulatorToken';
@@ -25,7 +26,14 @@ export interface EmulatorFaults {
   inlineExpansionPageSize?: number;
   catalogRevision?: number;
   revokeSecret?: boolean;
+  /** Writes performed whose answer is lost (src/emulator/faults.ts). */
+  dropWriteResponses?: { next?: number; rate?: number; as?: '503' | '504' | 'reset' };
+  createVisibilityDelayMs?: number;
+  writeLimits?: Record<string, { requests: number; windowMs: number }>;
 }
+
+/** One write the emulator received. */
+export type EmulatorWrite = WriteLogEntry;
 
 export class EmulatorAdmin {
   private readonly agent: Agent;
@@ -108,6 +116,11 @@ export class EmulatorAdmin {
   }
 
   /** Every permission the tenant's app holds from now on (by default: every read permission). */
+  async writes(azureTenantId: string): Promise<EmulatorWrite[]> {
+    const body = await this.request('GET', `/_emulator/tenants/${azureTenantId}/writes`, undefined, 200);
+    return (body as { writes: EmulatorWrite[] }).writes;
+  }
+
   async setGrants(azureTenantId: string, permissions: string[]): Promise<void> {
     await this.request('PUT', `/_emulator/tenants/${azureTenantId}/grants`, { permissions }, 200);
   }

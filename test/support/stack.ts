@@ -69,6 +69,9 @@ export interface TestUser {
   tokenId: string;
 }
 
+/** Restore writes in tests: a lost create's lookup gives up in seconds, not minutes. */
+export const TEST_RESTORE_WRITES = { writeBudgetFraction: 0.95, createLookupMs: 5_000, lookupPollMs: 250 };
+
 export interface TestStackOptions {
   /** Log at trace level into `logLines` (for assertions that nothing secret is logged). */
   captureLogs?: boolean;
@@ -141,7 +144,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const notifications = testNotificationDeps();
   const runningWorker = options.withoutWorker
     ? undefined
-    : await startWorker(env, { db, graph, logger, secrets, notifications });
+    : await startWorker(env, {
+        db,
+        graph,
+        logger,
+        secrets,
+        notifications,
+        restoreWrites: TEST_RESTORE_WRITES,
+      });
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, namespace: env.namespace });
