@@ -276,3 +276,24 @@ test('answers of writes lost after Graph performed them (503, 504, reset) create
   const after = await stack.db.restoreItem.findMany({ where: { restoreId } });
   expect(new Set(after.map((item) => item.createdGraphId)).size).toBe(items.length);
 }, 180_000);
+
+test("Graph's write throttling is honoured: its 429s are waited out (Retry-After), never hammered, and the restore completes", async () => {
+  const restoreId = await planRestore('as_copy');
+  const items = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  const logged = (await admin.writes(AZURE_TENANT)).length;
+  // A far lower limit than Graph's, so the pacing (at Graph's) meets 429s within seconds.
+  await admin.setFaults(AZURE_TENANT, { writeLimits: { intune: { requests: 3, windowMs: 2_000 } } });
+  try {
+    await expect(apply(restoreId)).resolves.toMatchObject({ status: 'succeeded' });
+  } finally {
+    await admin.setFaults(AZURE_TENANT, {});
+  }
+  const writes = (await admin.writes(AZURE_TENANT)).slice(logged);
+  const throttled = writes.filter((write) => write.status === 429);
+  const accepted = writes.filter((write) => write.status !== 429);
+  expect(throttled.length).toBeGreaterThan(0);
+  // Resending at once would meet a 429 for nearly every try while the window is full.
+  expect(throttled.length).toBeLessThanOrEqual(accepted.length);
+  const after = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  expect(new Set(after.map((item) => item.createdGraphId)).size).toBe(items.length);
+}, 180_000);
