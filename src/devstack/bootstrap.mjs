@@ -19,6 +19,7 @@ const entries = {
   'bench:backup': 'bench/backup.ts',
   'bench:reconcile': 'bench/reconcile.ts',
   'bench:diff': 'bench/diff.ts',
+  'bench:restore': 'bench/restore.ts',
 };
 if (!entries[mode]) {
   console.error(`usage: bootstrap.mjs ${Object.keys(entries).join('|')} [args]`);
