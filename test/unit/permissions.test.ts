@@ -16,13 +16,22 @@ test('each role can do what the one below it can, and the roles grant what the p
     // Script payloads can hold credentials: operators and up read them, readonly members do not.
     operator: ['tenant:read', 'scripts:read', 'tenant:run'],
     // Channels name where alerts go (endpoints, addresses): managers and owners only.
-    manager: ['tenant:read', 'scripts:read', 'tenant:run', 'schedules:write', 'notifications:manage'],
+    // Restores write to the tenant through Graph: managers and owners plan and apply them.
+    manager: [
+      'tenant:read',
+      'scripts:read',
+      'tenant:run',
+      'schedules:write',
+      'notifications:manage',
+      'restores:manage',
+    ],
     owner: [
       'tenant:read',
       'scripts:read',
       'tenant:run',
       'schedules:write',
       'notifications:manage',
+      'restores:manage',
       'tenant:admin',
     ],
   });
