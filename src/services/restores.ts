@@ -173,6 +173,8 @@ export async function getRestoreItems(
 export async function approveRestore(db: Db, tenantId: string, restoreId: string, actorUserId: string) {
   const restore = await getRestore(db, tenantId, restoreId);
   const settings = await getRestoreSettings(db, tenantId);
+  // An approval outlives the setting that asked for it: none while restore is off.
+  if (!settings.restoreEnabled) throw NOT_ENABLED();
   if (!settings.restoreApprovalRequired)
     throw new ConflictError('this tenant does not require approval of restores', 'approval_not_required');
   if (restore.requestedBy === userActor(actorUserId))

@@ -205,6 +205,15 @@ describe('a plan request', () => {
         ['items.1'],
       ],
       [createBody({ items: undefined, policyTypes: ['compliance', 'powershellScripts'] }), ['policyTypes.1']],
+      [
+        createBody({
+          items: [
+            { policyType: 'compliance', graphId: 'c-1' },
+            { policyType: 'compliance', graphId: 'c-1' },
+          ],
+        }),
+        ['items'],
+      ],
       [createBody({ conditionalAccessState: 'enabled' }), ['conditionalAccessState']],
     ];
     for (const [body, fields] of cases) {
@@ -278,6 +287,10 @@ describe('approval and apply', () => {
     expect((await act(id, 'apply', manager)).body.code).toBe('approval_required');
     expect((await act(id, 'approve', manager)).body.code).toBe('approver_is_requester');
     expect((await act(id, 'approve', operator)).status).toBe(403);
+    // Restore turned off meanwhile: no approval either.
+    await settings(owner, { enabled: false, approvalRequired: true });
+    expect((await act(id, 'approve', secondManager)).body.code).toBe('restore_not_enabled');
+    await settings(owner, { enabled: true, approvalRequired: true });
     const approved = await act(id, 'approve', secondManager);
     expect(approved.status).toBe(200);
     expect(r.restore.parse(approved.body).approval?.approvedBy).toBe(`user:${secondManager.userId}`);

@@ -32,6 +32,11 @@ export const createRestoreBody = z
       )
       .min(1)
       .max(5000)
+      .refine(
+        (items) =>
+          new Set(items.map((item) => `${item.policyType}\u0000${item.graphId}`)).size === items.length,
+        'each item once',
+      )
       .describe('only these items of the set (not with policyTypes)')
       .optional(),
     policyTypes: z
