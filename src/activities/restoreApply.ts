@@ -194,6 +194,7 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
       writer: client.writer(),
       budget: writeBudget,
       tenantId: tenant.id,
+      policyType,
       version: POLICY_TYPES[policyType].graphVersion,
       key,
       lookupMs: settings.createLookupMs,
