@@ -38,8 +38,10 @@ const CATALOG = [
 ];
 /** Two named locations with one name: Graph does not make names unique. */
 const LOCATIONS = ['b5000000-0000-4000-8000-000000000001', 'b5000000-0000-4000-8000-000000000002'];
+const TEMPLATE = 'c5000000-0000-4000-8000-000000000001';
 const CATALOG_PATH = '/beta/deviceManagement/configurationPolicies';
 const LOCATION_PATH = '/beta/identity/conditionalAccess/namedLocations';
+const TEMPLATE_PATH = '/beta/deviceManagement/notificationMessageTemplates';
 const APPLIED_BY = 'user:restore-safety-test';
 
 let emulated: EmulatedTenant;
@@ -74,8 +76,20 @@ beforeAll(async () => {
     await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(id, `Restore safety: catalog ${index}`));
   await admin.plantPolicy(AZURE_TENANT, namedLocation(LOCATIONS[0]!, '10.1.0.0/16'));
   await admin.plantPolicy(AZURE_TENANT, namedLocation(LOCATIONS[1]!, '10.2.0.0/16'));
+  await admin.plantPolicy(AZURE_TENANT, {
+    type: 'notificationTemplates',
+    object: {
+      id: TEMPLATE,
+      displayName: 'Restore safety: non-compliance email',
+      description: 'planted',
+      defaultLocale: 'en-us',
+      brandingOptions: 'includeCompanyLogo',
+      roleScopeTagIds: ['0'],
+      lastModifiedDateTime: '2026-01-01T10:00:00Z',
+    },
+  });
   const schedule = await createSchedule(stack, tenantId, {
-    policyTypes: ['settingsCatalog', 'namedLocations'],
+    policyTypes: ['settingsCatalog', 'namedLocations', 'notificationTemplates'],
   });
   const run = await runToCompletion(stack, tenantId, schedule.id);
   expect(run.status).toBe('succeeded');
@@ -84,11 +98,22 @@ beforeAll(async () => {
 
 /** A plan of copies of the given objects (as_copy: every item is a create), made by RestorePlan. */
 async function planCopies(policyType: PolicyTypeKey, graphIds: string[]): Promise<string> {
+  const restoreId = await plan('as_copy', policyType, graphIds);
+  const items = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  expect(items.map((item) => item.action)).toEqual(graphIds.map(() => 'create'));
+  return restoreId;
+}
+
+function planInPlace(policyType: PolicyTypeKey, graphIds: string[]): Promise<string> {
+  return plan('in_place', policyType, graphIds);
+}
+
+async function plan(mode: 'as_copy' | 'in_place', policyType: PolicyTypeKey, graphIds: string[]) {
   const restore = await stack.db.restore.create({
     data: {
       tenantId,
       backupSetId,
-      mode: 'as_copy',
+      mode,
       assignments: 'restore',
       conditionalAccessState: 'report_only',
       selection: { items: graphIds.map((graphId) => ({ policyType, graphId })) },
@@ -100,8 +125,6 @@ async function planCopies(policyType: PolicyTypeKey, graphIds: string[]): Promis
     workflowId: restorePlanWorkflowId(restore.id),
     args: [{ restoreId: restore.id }],
   });
-  const items = await stack.db.restoreItem.findMany({ where: { restoreId: restore.id } });
-  expect(items.map((item) => item.action)).toEqual(graphIds.map(() => 'create'));
   return restore.id;
 }
 
@@ -192,4 +215,48 @@ test("two markerless creates of one name whose answers were lost each adopt thei
     const source = await admin.getObject(AZURE_TENANT, 'namedLocations', item.sourceGraphId);
     expect(created.ipRanges).toEqual(source.ipRanges);
   }
+}, 180_000);
+
+test('a notification template create whose answer was lost is found again, though Graph gives templates no createdDateTime', async () => {
+  const restoreId = await planCopies('notificationTemplates', [TEMPLATE]);
+  const before = await admin.countByPaging(emulated, TEMPLATE_PATH);
+  const logged = (await admin.writes(AZURE_TENANT)).length;
+  await admin.setFaults(AZURE_TENANT, { dropWriteResponses: { next: 1 } });
+  try {
+    await expect((await startApply(restoreId)).result()).resolves.toMatchObject({ status: 'succeeded' });
+  } finally {
+    await admin.setFaults(AZURE_TENANT, {});
+  }
+  const posts = await postsTo(TEMPLATE_PATH, logged);
+  expect(posts[0]?.dropped).toBeDefined();
+  // One POST, one new template: the lost answer's object was adopted, not posted again.
+  expect(posts.filter((write) => !write.path.includes('/localizedNotificationMessages'))).toHaveLength(1);
+  expect(await admin.countByPaging(emulated, TEMPLATE_PATH)).toBe(before + 1);
+}, 180_000);
+
+test('a precondition checked in an earlier round is checked again: an edit made between a canceled round and the re-apply is not overwritten', async () => {
+  const target = CATALOG[0]!;
+  await admin.patchObject(AZURE_TENANT, 'settingsCatalog', target, {
+    description: 'edited after the backup',
+  });
+  const restoreId = await planInPlace('settingsCatalog', [target]);
+  const [item] = await stack.db.restoreItem.findMany({ where: { restoreId } });
+  expect(item?.action).toBe('update');
+  // Round 1 was canceled right after the item's precondition step (a cancel lands between steps):
+  // its ledger row and the round are what that round leaves.
+  await stack.db.restore.update({ where: { id: restoreId }, data: { status: 'canceled', applyRounds: 1 } });
+  await stack.db.restoreStep.create({
+    data: { restoreId, itemId: item!.id, step: 'precondition', state: 'done', result: { ok: true } },
+  });
+  // Days later someone edits the policy, then the plan is applied again.
+  await admin.patchObject(AZURE_TENANT, 'settingsCatalog', target, { description: 'a newer edit' });
+
+  await expect((await startApply(restoreId)).result()).resolves.toMatchObject({ status: 'partial' });
+
+  expect(await stack.db.restoreItem.findUniqueOrThrow({ where: { id: item!.id } })).toMatchObject({
+    outcome: 'stale',
+  });
+  expect(await admin.getObject(AZURE_TENANT, 'settingsCatalog', target)).toMatchObject({
+    description: 'a newer edit',
+  });
 }, 180_000);
