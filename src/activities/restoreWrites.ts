@@ -110,7 +110,9 @@ async function lookUpCreated(
 ): Promise<string | null> {
   const since = attemptStartedAt.getTime() - CREATED_SKEW_MS;
   const deadline = Date.now() + ctx.lookupMs;
-  const createdAt = (object: Record<string, unknown>) => Date.parse(String(object.createdDateTime ?? ''));
+  // Types without createdDateTime (notification templates): a new object's modification time is its creation.
+  const createdAt = (object: Record<string, unknown>) =>
+    Date.parse(String(object.createdDateTime ?? object.lastModifiedDateTime ?? object.modifiedDateTime ?? ''));
   for (;;) {
     const listed = await ctx.client.collectAll(ctx.client.url(ctx.version, step.path));
     const matches = listed
