@@ -4,7 +4,7 @@
 // restore.finished). Graph's refusals become item outcomes; only infrastructure errors throw.
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import type { AuditActor } from '../db/audit';
-import type { Db, RestoreItem } from '../db/client';
+import type { Db, RestoreItem, RestoreStep } from '../db/client';
 import {
   finishRestore,
   pendingRestoreDeliveries,
@@ -163,14 +163,16 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
     if (item.outcome !== null) return { itemFinished: true };
     const key = { restoreId: input.restoreId, itemId: item.id, step: input.step };
     const ledger = await readStep(db, key.restoreId, key.itemId, key.step);
-    if (ledger?.state === 'done') return { itemFinished: false };
+    if (ledger?.state === 'done' && !(input.step === PRECONDITION && (await checkAgain(ledger, input.round))))
+      return { itemFinished: false };
     const client = await deps.graph.forTenant(tenant.id, graphCredentials(tenant, deps.secrets));
     const created = item.action === 'create' ? await readStep(db, key.restoreId, key.itemId, 'create') : null;
     const targetGraphId = item.action === 'create' ? (created?.targetGraphId ?? null) : item.targetGraphId;
 
     if (input.step === PRECONDITION) {
       const stale = await staleReason(client, loaded);
-      await recordStepEnd(db, key, 'done', { result: stale ? { stale: true } : { ok: true } });
+      const round = input.round;
+      await recordStepEnd(db, key, 'done', { result: stale ? { stale: true, round } : { ok: true, round } });
       if (!stale) return { itemFinished: false };
       await setItemOutcome(db, item, auditOf(loaded, input.round), { outcome: 'stale', detail: stale });
       return { itemFinished: true };
@@ -196,6 +198,7 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
       writer: client.writer(),
       budget: writeBudget,
       tenantId: tenant.id,
+      policyType,
       version: POLICY_TYPES[policyType].graphVersion,
       key,
       lookupMs: settings.createLookupMs,
@@ -231,6 +234,19 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
         restoreId: input.restoreId,
       });
     return { itemFinished: false };
+  }
+
+  /**
+   * A precondition passed in an earlier round (canceled or crashed since) says nothing about the
+   * object now: checked again while none of the item's writes has begun. Once one has, the live
+   * object may be partly ours and no longer compares with the plan's hash.
+   */
+  async function checkAgain(ledger: RestoreStep, round: number): Promise<boolean> {
+    if ((ledger.result as { round?: unknown } | null)?.round === round) return false;
+    const begun = await db.restoreStep.count({
+      where: { restoreId: ledger.restoreId, itemId: ledger.itemId, step: { not: PRECONDITION } },
+    });
+    return begun === 0;
   }
 
   /** Why the live object is no longer what the plan saw (null: it is). */

@@ -9,7 +9,7 @@
 // again from the ledger (and, for a create, looks before it posts).
 import { heartbeat } from '@temporalio/activity';
 import type { Db, RestoreStep } from '../db/client';
-import { recordIntent } from '../db/restoreLedger';
+import { claimCreated, recordIntent } from '../db/restoreLedger';
 import type { GraphClient, GraphWriter, WriteAnswer, WriteMethod } from '../graph';
 import { backoffMs, sleep } from '../graph/retryPolicy';
 import type { GraphJson, WriteFamily, WriteStep } from '../restore/types';
@@ -21,6 +21,8 @@ export interface WriteContext {
   writer: GraphWriter;
   budget: WriteBudget;
   tenantId: string;
+  /** The item's type: ids are unique per type only (some types number their objects). */
+  policyType: string;
   version: 'v1.0' | 'beta';
   key: { restoreId: string; itemId: string; step: string };
   /** How long a create whose answer was lost looks for its object (RESTORE_CREATE_LOOKUP_SECONDS). */
@@ -97,7 +99,8 @@ export async function runCreate(
 
 /**
  * The object a create made, if Graph lists it: the one carrying the marker, or (for types without a
- * property to carry it) the one with its name created since the attempt. Polls up to lookupMs.
+ * property to carry it) one with its name created since the attempt, oldest first, that no other
+ * item has adopted (claimCreated). Polls up to lookupMs.
  */
 async function lookUpCreated(
   ctx: WriteContext,
@@ -107,15 +110,22 @@ async function lookUpCreated(
 ): Promise<string | null> {
   const since = attemptStartedAt.getTime() - CREATED_SKEW_MS;
   const deadline = Date.now() + ctx.lookupMs;
+  // Types without createdDateTime (notification templates): a new object's modification time is its creation.
+  const createdAt = (object: Record<string, unknown>) =>
+    Date.parse(String(object.createdDateTime ?? object.lastModifiedDateTime ?? object.modifiedDateTime ?? ''));
   for (;;) {
     const listed = await ctx.client.collectAll(ctx.client.url(ctx.version, step.path));
-    const match = listed.find((object) =>
-      step.markerProperty
-        ? ctx.hasMarker(object[step.markerProperty], marker)
-        : object[step.nameProperty] === step.objectName &&
-          Date.parse(String(object.createdDateTime ?? '')) >= since,
-    );
-    if (typeof match?.id === 'string') return match.id;
+    const matches = listed
+      .filter((object) =>
+        step.markerProperty
+          ? ctx.hasMarker(object[step.markerProperty], marker)
+          : object[step.nameProperty] === step.objectName && createdAt(object) >= since,
+      )
+      .sort((a, b) => (createdAt(a) || 0) - (createdAt(b) || 0))
+      .map((object) => object.id)
+      .filter((id): id is string => typeof id === 'string');
+    const claimed = await claimCreated(ctx.db, ctx, ctx.key, matches);
+    if (claimed) return claimed;
     if (Date.now() >= deadline) return null;
     heartbeat({ step: ctx.key.step, lookingFor: 'created object' });
     await sleep(Math.min(ctx.lookupPollMs, Math.max(0, deadline - Date.now())));

@@ -47,6 +47,38 @@ export function recordStepEnd(
   });
 }
 
+/**
+ * Adopts, for a create whose answer was lost, the first of `candidates` (listed objects that look
+ * like what it made, oldest first) that no other item's ledger names: two markerless creates of
+ * one name (found by name and time) must not both adopt the first. The claim is written to the
+ * step's row under a per-tenant lock, so two lanes or workers looking at once cannot share one.
+ */
+export async function claimCreated(
+  db: Db,
+  scope: { tenantId: string; policyType: string },
+  key: { restoreId: string; itemId: string; step: string },
+  candidates: string[],
+): Promise<string | null> {
+  if (candidates.length === 0) return null;
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`restore-claim:${scope.tenantId}`}))`;
+    const claimed = await tx.restoreStep.findMany({
+      where: {
+        targetGraphId: { in: candidates },
+        restore: { tenantId: scope.tenantId },
+        item: { policyType: scope.policyType },
+        NOT: { restoreId: key.restoreId, itemId: key.itemId },
+      },
+      select: { targetGraphId: true },
+    });
+    const taken = new Set(claimed.map((row) => row.targetGraphId));
+    const free = candidates.find((id) => !taken.has(id));
+    if (free === undefined) return null;
+    await tx.restoreStep.update({ where: { restoreId_itemId_step: key }, data: { targetGraphId: free } });
+    return free;
+  });
+}
+
 export interface ItemOutcomeFacts {
   outcome: ItemOutcome;
   detail?: string | null;

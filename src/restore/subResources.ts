@@ -86,7 +86,9 @@ function updateDefinitionValues(ctx: SubResourceContext): WriteStep[] {
   return [post(ctx, 'definitionValues', '/updateDefinitionValues', { added, updated, deletedIds })];
 }
 
-// Localized messages are elements of their own: PATCH the locales the live template has, add the others.
+// Localized messages are elements of their own: PATCH the locales the live template has, add the
+// others. One step per backed-up locale, named by the locale alone: RestoreRun names an item's
+// steps before it reads the live object, so a name may not depend on it.
 function notificationMessages(ctx: SubResourceContext): WriteStep[] {
   const messages = shapeList('localizedNotificationMessages', ctx.backup.localizedNotificationMessages);
   const live = new Map(
@@ -95,36 +97,33 @@ function notificationMessages(ctx: SubResourceContext): WriteStep[] {
       String(message.id),
     ]),
   );
-  const steps: WriteStep[] = [];
-  const missing: Json[] = [];
-  for (const message of messages) {
+  const collection = `${ctx.objectPath}/localizedNotificationMessages`;
+  return messages.map((message): WriteStep => {
+    const name = `message:${String(message.locale)}`;
     const id = ctx.action === 'update' ? live.get(String(message.locale)) : undefined;
-    if (id === undefined) missing.push(message);
-    else
-      steps.push({
-        name: `message:${String(message.locale)}`,
-        kind: 'request',
+    if (id === undefined)
+      return {
+        name,
+        kind: 'ensureEach',
         family: ctx.family,
-        method: 'PATCH',
-        path: `${ctx.objectPath}/localizedNotificationMessages/${id}`,
-        body: {
-          subject: message.subject,
-          messageTemplate: message.messageTemplate,
-          isDefault: message.isDefault,
-        },
-      });
-  }
-  if (missing.length > 0)
-    steps.push({
-      name: 'messages',
-      kind: 'ensureEach',
+        listPath: collection,
+        postPath: collection,
+        key: ['locale'],
+        bodies: [message],
+      };
+    return {
+      name,
+      kind: 'request',
       family: ctx.family,
-      listPath: `${ctx.objectPath}/localizedNotificationMessages`,
-      postPath: `${ctx.objectPath}/localizedNotificationMessages`,
-      key: ['locale'],
-      bodies: missing,
-    });
-  return steps;
+      method: 'PATCH',
+      path: `${collection}/${id}`,
+      body: {
+        subject: message.subject,
+        messageTemplate: message.messageTemplate,
+        isDefault: message.isDefault,
+      },
+    };
+  });
 }
 
 const BUILDERS: Readonly<Record<SubResourceKind, (ctx: SubResourceContext) => WriteStep[]>> = {

@@ -10,7 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { type Db, sqlPoolOf } from '../../src/db/client';
 import { findSettingValue } from '../../src/db/settingValues';
-import { BACKUP_TASK_QUEUE } from '../../src/shared/constants';
+import {
+  BACKUP_TASK_QUEUE,
+  RESTORE_PLAN_WORKFLOW,
+  RESTORE_RUN_WORKFLOW,
+  restorePlanWorkflowId,
+  restoreRunWorkflowId,
+  restoreTaskQueueOf,
+} from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { historyText } from '../support/histories';
 import { createSchedule, runToCompletion } from '../support/runs';
@@ -241,3 +248,102 @@ test("a webhook's whsec_ secret and a Teams URL's sig appear in no answer but th
     'notification_channels.name',
   );
 });
+
+test('restore: an OMA-URI secret written back by a plan and its apply (in place and as a copy) appears in no log line, no column, no Temporal history and no restore answer', async () => {
+  const firstLine = stack.logLines.length;
+  const backedUp = `canary-restore-backed-up-${randomUUID()}`;
+  const liveNow = `canary-restore-live-${randomUUID()}`;
+  const { emulated, tenant } = await admin.createTenant(50);
+  await admin.setGrants(emulated.azureTenantId, ['DeviceManagementConfiguration.ReadWrite.All']);
+  const profileId = randomUUID();
+  const omaUri = './Device/Vendor/MSFT/RestoreSecret';
+  await admin.plantPolicy(emulated.azureTenantId, {
+    type: 'deviceConfiguration',
+    object: {
+      '@odata.type': '#microsoft.graph.windows10CustomConfiguration',
+      id: profileId,
+      displayName: 'Restore canary profile',
+      omaSettings: [
+        {
+          '@odata.type': '#microsoft.graph.omaSettingString',
+          displayName: 'Secret',
+          omaUri,
+          isEncrypted: true,
+          secretReferenceValueId: null,
+          value: backedUp,
+        },
+      ],
+    },
+  });
+  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['deviceConfiguration'] });
+  const run = await runToCompletion(stack, tenant.id, schedule.id);
+  expect(run.status).toBe('succeeded');
+  // Someone changes the secret: the in-place restore writes the backed-up one back.
+  await admin.setEncryptedValue(emulated.azureTenantId, {
+    type: 'deviceConfiguration',
+    policyId: profileId,
+    omaUri,
+    value: liveNow,
+  });
+
+  const workflowIds: string[] = [];
+  const restoreIds: string[] = [];
+  for (const mode of ['in_place', 'as_copy'] as const) {
+    const restore = await stack.db.restore.create({
+      data: {
+        tenantId: tenant.id,
+        backupSetId: run.backupSetId as string,
+        mode,
+        assignments: 'restore',
+        conditionalAccessState: 'report_only',
+        selection: { items: [{ policyType: 'deviceConfiguration', graphId: profileId }] },
+        requestedBy: 'user:secret-canary',
+      },
+    });
+    const queue = restoreTaskQueueOf(BACKUP_TASK_QUEUE);
+    await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
+      taskQueue: queue,
+      workflowId: restorePlanWorkflowId(restore.id),
+      args: [{ restoreId: restore.id }],
+    });
+    await stack.db.restore.update({
+      where: { id: restore.id },
+      data: { status: 'applying', appliedBy: 'user:secret-canary', applyRounds: 1 },
+    });
+    await stack.temporal.workflow.execute(RESTORE_RUN_WORKFLOW, {
+      taskQueue: queue,
+      workflowId: restoreRunWorkflowId(restore.id, 1),
+      args: [{ restoreId: restore.id, round: 1 }],
+    });
+    workflowIds.push(restorePlanWorkflowId(restore.id), restoreRunWorkflowId(restore.id, 1));
+    restoreIds.push(restore.id);
+  }
+  const items = await stack.db.restoreItem.findMany({ where: { restoreId: { in: restoreIds } } });
+  // The secret went through the restore: an update in place and a create of the copy were written.
+  expect(items.map((item) => [item.action, item.outcome]).sort()).toEqual([
+    ['create', 'created'],
+    ['update', 'updated'],
+  ]);
+
+  const logs = [...stack.logLines.slice(firstLine), ...worker.output.join('').split('\n')];
+  const columns = await textColumns(stack.db);
+  const histories = await Promise.all(workflowIds.map((id) => historyText(stack.temporal, id)));
+  const answers: string[] = [];
+  for (const restoreId of restoreIds)
+    for (const path of [`/restores/${restoreId}`, `/restores/${restoreId}/items`, '/audit-logs']) {
+      const answer = await stack.api(`/v1/tenants/${tenant.id}${path}`);
+      expect(answer.status).toBe(200);
+      answers.push(JSON.stringify(answer.body));
+    }
+  for (const canary of [backedUp, liveNow]) {
+    expect(logs.filter((line) => line.toLowerCase().includes(canary))).toEqual([]);
+    expect(await columnsContaining(stack.db, columns, canary)).toEqual([]);
+    expect(histories.filter((history) => history.toLowerCase().includes(canary))).toEqual([]);
+    expect(answers.filter((answer) => answer.toLowerCase().includes(canary))).toEqual([]);
+  }
+  // The searches see what they should: the restores are in the histories, columns and answers.
+  for (const [index, history] of histories.entries())
+    expect(history).toContain(restoreIds[Math.floor(index / 2)]);
+  expect(await columnsContaining(stack.db, columns, restoreIds[0]!)).toContain('audit_logs.resource_id');
+  expect(answers[0]).toContain(restoreIds[0]);
+}, 180_000);

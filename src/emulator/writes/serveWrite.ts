@@ -146,7 +146,7 @@ function create(
     ...(rules.defaults ?? {}),
     ...body,
     ...deepInserted(write, body),
-    createdDateTime: now,
+    ...(rules.timestamps === 'intuneModifiedOnly' ? {} : { createdDateTime: now }),
     [rules.timestamps === 'entra' ? 'modifiedDateTime' : 'lastModifiedDateTime']: now,
     ...(rules.versioned ? { version: 1 } : {}),
     ...(rules.countsSettings

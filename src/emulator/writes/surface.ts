@@ -16,8 +16,12 @@ import {
 /** Which of Graph's write limits a request counts against (notes section 6). */
 export type WriteFamily = 'intune' | 'conditionalAccess';
 
-/** Who keeps the modification time: Intune's lastModifiedDateTime or Entra's modifiedDateTime. */
-export type Timestamps = 'intune' | 'entra';
+/**
+ * Who keeps the modification time: Intune's lastModifiedDateTime or Entra's modifiedDateTime;
+ * `intuneModifiedOnly`: lastModifiedDateTime and no createdDateTime at all (Graph's
+ * notificationMessageTemplate has none, as the generator's objects show).
+ */
+export type Timestamps = 'intune' | 'entra' | 'intuneModifiedOnly';
 
 export interface WritableSet {
   /** The set's path, as in ENTITY_SETS. */
@@ -333,6 +337,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/notificationMessageTemplates',
+    timestamps: 'intuneModifiedOnly',
     subResources: { localizedNotificationMessages: { kind: 'localizedMessage', patch: true } },
     // UMD-PRE 5.1.0: a create with defaultLocale is a BadRequest (notes 1c).
     readOnly: ['defaultLocale'],
