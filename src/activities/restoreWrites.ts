@@ -112,7 +112,9 @@ async function lookUpCreated(
   const deadline = Date.now() + ctx.lookupMs;
   // Types without createdDateTime (notification templates): a new object's modification time is its creation.
   const createdAt = (object: Record<string, unknown>) =>
-    Date.parse(String(object.createdDateTime ?? object.lastModifiedDateTime ?? object.modifiedDateTime ?? ''));
+    Date.parse(
+      String(object.createdDateTime ?? object.lastModifiedDateTime ?? object.modifiedDateTime ?? ''),
+    );
   for (;;) {
     const listed = await ctx.client.collectAll(ctx.client.url(ctx.version, step.path));
     const matches = listed

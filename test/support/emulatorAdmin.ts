@@ -69,7 +69,9 @@ export class EmulatorAdmin {
     const tenant = await this.stack.db.tenant.create({
       data: {
         id,
-        slug: `gen-${emulated.azureTenantId.slice(0, 8)}`,
+        // Our row's id too: test files of one run share the database and may pick Azure ids
+        // with the same first characters (fixed ids of two files collided on the slug).
+        slug: `gen-${emulated.azureTenantId.slice(0, 8)}-${id.slice(0, 8)}`,
         displayName: `Generated ${policies}`,
         azureTenantId: emulated.azureTenantId,
         clientId: emulated.clientId,
