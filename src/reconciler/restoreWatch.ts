@@ -2,9 +2,9 @@
 // Web UI or CLI (terminate runs no workflow code, so no finish activity), or it timed out. The row
 // would stay `planning` or `applying` forever and block every later apply. Each pass describes
 // the workflows of restores in those states untouched for a while and records the end of those
-// whose workflow is closed: a plan as plan_failed, an apply round as canceled through the same
-// finishRestore an ordinary cancel uses (outcome counts, audit row, restore.finished event), with
-// the operator as the actor. A workflow still running, or gone quiet, is left alone.
+// whose workflow is closed: a plan as plan_failed, an apply round through the same finishRestore
+// an ordinary end uses (outcome counts, audit row, restore.finished event), canceled when someone
+// ended it, with the operator as the actor. A workflow still running is left alone.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
 import { moveRestore } from '../db/restores';
@@ -16,6 +16,7 @@ import type { ReconcilerDeps } from './reconcileSchedules';
 /** A start on its way (the API commits `applying`, then starts the workflow) is not raced. */
 export const RESTORE_WATCH_AFTER_MS = 60_000;
 const PAGE = 50;
+const OPERATOR_ENDED = new Set(['TERMINATED', 'CANCELLED', 'NOT_FOUND']);
 
 /** Records the end of restores whose workflow closed without recording it; returns how many. */
 export async function healEndedRestores(deps: ReconcilerDeps, now = new Date()): Promise<number> {
@@ -38,7 +39,9 @@ export async function healEndedRestores(deps: ReconcilerDeps, now = new Date()):
       const finished = await finishRestore(deps.db, {
         restoreId: restore.id,
         round: restore.applyRounds,
-        canceled: true,
+        // Ended by someone (terminated, or cancelled before its finish ran): canceled. Failed or
+        // timed out on its own: the outcomes decide (failed or partial), as for a finished round.
+        canceled: OPERATOR_ENDED.has(closedAs),
         publicApiUrl: deps.publicApiUrl ?? 'http://localhost:3000',
         endedBy: { actor: 'operator', workflowStatus: closedAs },
       });

@@ -1,5 +1,6 @@
-// Every recorded BackupRun and DeliverNotification history must replay against the current workflow code: a
-// change that would break running workflows fails here, before it reaches a worker.
+// Every recorded BackupRun, DeliverNotification, RestorePlan and RestoreRun history must replay
+// against the current workflow code: a change that would break running workflows fails here,
+// before it reaches a worker.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -9,8 +10,10 @@ import { HISTORIES_DIR } from '../support/histories';
 
 const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 
-test('histories of a succeeded, a partial and a failed run, and of deliveries, are recorded', () => {
+test('histories of a succeeded, a partial and a failed run, of deliveries and of restores are recorded', () => {
   expect(files.filter((file) => file.startsWith('deliverNotification-')).length).toBeGreaterThanOrEqual(3);
+  expect(files.some((file) => file.startsWith('restorePlan-'))).toBe(true);
+  expect(files.filter((file) => file.startsWith('restoreRun-')).length).toBeGreaterThanOrEqual(2);
   expect(files.some((file) => file.endsWith('-succeeded.json'))).toBe(true);
   expect(files.some((file) => file.endsWith('-partial.json'))).toBe(true);
   expect(files.some((file) => file.endsWith('-failed.json'))).toBe(true);

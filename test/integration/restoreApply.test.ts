@@ -14,6 +14,7 @@ import {
   restoreTaskQueueOf,
 } from '../../src/shared/constants';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { RESTORE_HISTORY_VERSION, recordHistoryIfAsked } from '../support/histories';
 import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import { eventually, type TestStack } from '../support/stack';
@@ -238,6 +239,7 @@ test('cancel stops between steps with a consistent ledger; re-applying finishes 
     });
     await handle.cancel();
     await expect(handle.result()).resolves.toMatchObject({ status: 'canceled' });
+    recordHistoryIfAsked(handle.workflowId, `restoreRun-${RESTORE_HISTORY_VERSION}-canceled`);
   } finally {
     await admin.setFaults(AZURE_TENANT, {});
   }

@@ -17,7 +17,9 @@ import {
   writePermissionsOf,
 } from '../../src/restore/recipes';
 import type { GraphJson } from '../../src/restore/types';
+import { restorePlanWorkflowId, restoreRunWorkflowId } from '../../src/shared/constants';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { RESTORE_HISTORY_VERSION, recordHistoryIfAsked } from '../support/histories';
 import { enabledCaPolicy, scopeTag, simpleCatalogPolicy, windowsFilter } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import { eventually, type TestStack, type TestUser } from '../support/stack';
@@ -187,6 +189,11 @@ test('restore one deleted policy of each writable type Graph can create: created
   );
 
   const { restore, items } = await apply(restoreId);
+  recordHistoryIfAsked(restorePlanWorkflowId(restoreId), `restorePlan-${RESTORE_HISTORY_VERSION}-every-type`);
+  recordHistoryIfAsked(
+    restoreRunWorkflowId(restoreId, 1),
+    `restoreRun-${RESTORE_HISTORY_VERSION}-every-type-succeeded`,
+  );
   const outcomes = Object.fromEntries(
     items.map((item) => [item.policyType, [item.outcome, item.verification, item.outcomeDetail]]),
   );

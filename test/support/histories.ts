@@ -15,6 +15,9 @@ export const WORKFLOW_HISTORY_VERSION = 'v4';
 /** The same for DeliverNotification, whose runs last up to about three days. */
 export const DELIVERY_HISTORY_VERSION = 'v1';
 
+/** The same for RestorePlan and RestoreRun (an apply paced by Graph's write limits runs for hours). */
+export const RESTORE_HISTORY_VERSION = 'v1';
+
 export function recordHistoryIfAsked(workflowId: string, name: string): void {
   if (process.env.RECORD_HISTORIES !== '1') return;
   // The CLI writes the proto3 JSON form that historyFromJSON reads, as `temporal workflow
