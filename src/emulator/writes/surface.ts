@@ -72,7 +72,8 @@ export type ActionKind =
   | 'setPriority'
   | 'scheduleActionsForRules'
   | 'updateDefinitionValues'
-  | 'targetApps';
+  | 'targetApps'
+  | 'windowsPrivacyAccessControls';
 
 /** `POST <item>/<name>` (also behind a type cast, e.g. `.../microsoft.graph.x/assign`). */
 export interface ActionRule {
@@ -127,7 +128,15 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/deviceConfigurations',
-    actions: { assign: { kind: 'assign', key: 'assignments', status: 200, sourced: true } },
+    actions: {
+      assign: { kind: 'assign', key: 'assignments', status: 200, sourced: true },
+      // Windows device restrictions' per-app privacy rules, never inline in a create (./privacyAccessControls.ts).
+      windowsPrivacyAccessControls: {
+        kind: 'windowsPrivacyAccessControls',
+        key: 'windowsPrivacyAccessControls',
+        status: 204,
+      },
+    },
     polymorphic: { types: DEVICE_CONFIGURATION_TYPES },
     versioned: true,
     defaults: SCOPE_TAG_DEFAULT,
