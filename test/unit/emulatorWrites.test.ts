@@ -120,6 +120,16 @@ describe('item routes behind a type cast', () => {
       itemRoute(call('/beta/deviceAppManagement/targetedManagedAppConfigurations/t1/assign'))?.action?.kind,
     ).toBe('assign');
   });
+
+  // bench:restore: WIP policies without enrollment were refused `/assign` as no route.
+  it('routes /assign of both Windows Information Protection sets (the action is bound to their base type)', () => {
+    for (const set of ['windowsInformationProtectionPolicies', 'mdmWindowsInformationProtectionPolicies'])
+      expect(itemRoute(call(`/beta/deviceAppManagement/${set}/w1/assign`))?.action).toMatchObject({
+        kind: 'assign',
+        key: 'assignments',
+        status: 204,
+      });
+  });
 });
 
 // bench:restore (issue 17): Graph takes a Windows device restrictions profile's privacy rules

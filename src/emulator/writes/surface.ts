@@ -262,10 +262,13 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     defaults: SCOPE_TAG_DEFAULT,
     actions: ASSIGN_204,
   },
+  // `assign` is bound to windowsInformationProtection, the base of both WIP types (docs
+  // intune-mam-windowsinformationprotection-assign: targetedManagedAppPolicyAssignments, 204).
   {
     ...INTUNE,
     path: '/deviceAppManagement/windowsInformationProtectionPolicies',
     defaults: SCOPE_TAG_DEFAULT,
+    actions: ASSIGN_204,
   },
   {
     ...INTUNE,
