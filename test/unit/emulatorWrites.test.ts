@@ -121,6 +121,16 @@ describe('item routes behind a type cast', () => {
     ).toBe('assign');
   });
 
+  // bench:restore: hotpatch `/assign` and Apple user-initiated enrollment `setPriority` (routed
+  // since a12278b) were refused as no route; their group assignments are one POST each.
+  it('routes hotpatch /assign and the Apple user-initiated enrollment profile writes', () => {
+    const hotpatch = itemRoute(call('/beta/deviceManagement/windowsQualityUpdatePolicies/h1/assign'));
+    expect(hotpatch?.action).toMatchObject({ kind: 'assign', key: 'assignments', status: 204 });
+    const apple = '/beta/deviceManagement/appleUserInitiatedEnrollmentProfiles/a1';
+    expect(itemRoute(call(`${apple}/setPriority`))?.action).toMatchObject({ kind: 'setPriority' });
+    expect(itemRoute(call(`${apple}/assignments`))?.subResource).toMatchObject({ name: 'assignments' });
+  });
+
   // bench:restore: WIP policies without enrollment were refused `/assign` as no route.
   it('routes /assign of both Windows Information Protection sets (the action is bound to their base type)', () => {
     for (const set of ['windowsInformationProtectionPolicies', 'mdmWindowsInformationProtectionPolicies'])
