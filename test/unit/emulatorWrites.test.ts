@@ -1,7 +1,9 @@
 // The pure parts of the emulator's writes: Graph's sliding write window and the body checks.
 import type { GraphCall } from '../../src/emulator/graphApi';
 import { ENTITY_SETS } from '../../src/emulator/graphSurface';
-import { itemRoute } from '../../src/emulator/writes/itemRoutes';
+import { TenantStore } from '../../src/emulator/tenantStore';
+import type { GraphJson } from '../../src/emulator/types';
+import { itemRoute, serveItemRoute } from '../../src/emulator/writes/itemRoutes';
 import { writableSet } from '../../src/emulator/writes/surface';
 import { GRAPH_WRITE_LIMITS, SlidingWindow } from '../../src/emulator/writes/throttle';
 import {
@@ -117,5 +119,92 @@ describe('item routes behind a type cast', () => {
     expect(
       itemRoute(call('/beta/deviceAppManagement/targetedManagedAppConfigurations/t1/assign'))?.action?.kind,
     ).toBe('assign');
+  });
+
+  // bench:restore: hotpatch `/assign` and Apple user-initiated enrollment `setPriority` (routed
+  // since a12278b) were refused as no route; their group assignments are one POST each.
+  it('routes hotpatch /assign and the Apple user-initiated enrollment profile writes', () => {
+    const hotpatch = itemRoute(call('/beta/deviceManagement/windowsQualityUpdatePolicies/h1/assign'));
+    expect(hotpatch?.action).toMatchObject({ kind: 'assign', key: 'assignments', status: 204 });
+    const apple = '/beta/deviceManagement/appleUserInitiatedEnrollmentProfiles/a1';
+    expect(itemRoute(call(`${apple}/setPriority`))?.action).toMatchObject({ kind: 'setPriority' });
+    expect(itemRoute(call(`${apple}/assignments`))?.subResource).toMatchObject({ name: 'assignments' });
+  });
+
+  // bench:restore: WIP policies without enrollment were refused `/assign` as no route.
+  it('routes /assign of both Windows Information Protection sets (the action is bound to their base type)', () => {
+    for (const set of ['windowsInformationProtectionPolicies', 'mdmWindowsInformationProtectionPolicies'])
+      expect(itemRoute(call(`/beta/deviceAppManagement/${set}/w1/assign`))?.action).toMatchObject({
+        kind: 'assign',
+        key: 'assignments',
+        status: 204,
+      });
+  });
+});
+
+// bench:restore (issue 17): Graph takes a Windows device restrictions profile's privacy rules
+// through `POST {id}/windowsPrivacyAccessControls` (204), which the emulator refused as no route.
+describe('windowsPrivacyAccessControls', () => {
+  const CONFIG = '/deviceManagement/deviceConfigurations';
+  const tenant = new TenantStore().add({
+    azureTenantId: 'a0000000-0000-4000-8000-000000000017',
+    clientId: 'c0000000-0000-4000-8000-000000000017',
+    clientSecret: 'secret',
+    displayName: 'Privacy controls',
+    grantedPermissions: ['DeviceManagementConfiguration.ReadWrite.All'],
+    policies: {
+      deviceConfiguration: [
+        { object: { id: 'win', '@odata.type': '#microsoft.graph.windows10GeneralConfiguration' } },
+        { object: { id: 'ios', '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration' } },
+      ],
+    },
+  });
+  const post = (id: string, body: unknown) => {
+    const path = `/beta${CONFIG}/${id}/windowsPrivacyAccessControls`;
+    const call: GraphCall = {
+      method: 'POST',
+      url: new URL(`https://graph.example${path}`),
+      version: 'beta',
+      segments: path.split('/').filter(Boolean).slice(1),
+      body: JSON.stringify(body),
+    };
+    const route = itemRoute(call);
+    return route === undefined ? undefined : serveItemRoute(call, route, tenant);
+  };
+  const control = {
+    '@odata.type': '#microsoft.graph.windowsPrivacyDataAccessControlItem',
+    accessLevel: 'forceDeny',
+    dataCategory: 'camera',
+    appPackageFamilyName: 'Contoso.App_1',
+    appDisplayName: null,
+  };
+  const stored = (id: string) => {
+    const record = tenant.objects.find('deviceConfiguration', id);
+    if (record === undefined) throw new Error(id);
+    const lists = tenant.objects.node('deviceConfiguration', record).lists ?? {};
+    const list = lists.privacyAccessControls;
+    return (typeof list === 'function' ? list() : (list ?? [])).map((node) => node.object as GraphJson);
+  };
+
+  it("replaces a Windows profile's privacy rules with the posted list (204)", () => {
+    expect(post('win', { windowsPrivacyAccessControls: [control, control] })?.status).toBe(204);
+    expect(
+      post('win', { windowsPrivacyAccessControls: [{ ...control, dataCategory: 'location' }] })?.status,
+    ).toBe(204);
+    const [only, ...rest] = stored('win');
+    expect(rest).toEqual([]);
+    expect(only).toMatchObject({ ...control, dataCategory: 'location' });
+    expect(typeof only?.id).toBe('string');
+  });
+
+  it("refuses values outside Graph's enums and profiles that have no privacy rules", () => {
+    const before = stored('win');
+    expect(
+      post('win', { windowsPrivacyAccessControls: [{ ...control, dataCategory: 'cameras' }] })?.status,
+    ).toBe(400);
+    expect(post('win', { windowsPrivacyAccessControls: [{ ...control, unknown: 1 }] })?.status).toBe(400);
+    expect(post('win', { controls: [control] })?.status).toBe(400);
+    expect(stored('win')).toEqual(before);
+    expect(post('ios', { windowsPrivacyAccessControls: [control] })?.status).toBe(400);
   });
 });

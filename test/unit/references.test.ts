@@ -7,6 +7,8 @@ import {
   summarize,
 } from '../../src/references';
 import type { FailureOutcome, ReferenceReader } from '../../src/references';
+import { canonicalFormOf } from '../../src/graph/canonical';
+import { POLICY_TYPE_KEYS } from '../../src/graph/policyTypes';
 
 const G1 = '11111111-1111-4111-8111-111111111111';
 const G2 = '22222222-2222-4222-8222-222222222222';
@@ -14,6 +16,26 @@ const F1 = '33333333-3333-4333-8333-333333333333';
 const NULL = '00000000-0000-0000-0000-000000000000';
 
 describe('referencesOf', () => {
+  // bench:restore (issue 17): a hotpatch policy's `/assign` met a filter Graph did not have. A
+  // restore plan reads references as here (activities/restoreLive missingReferencesOf), so an
+  // assignment's group and filter of every type are found and a gone one blocks the item.
+  it("finds every type's assignment groups and filters, as a restore plan reads them", () => {
+    for (const type of POLICY_TYPE_KEYS) {
+      const payload = {
+        id: 'p1',
+        assignments: [{ target: { groupId: G1, deviceAndAppManagementAssignmentFilterId: F1 } }],
+      };
+      const found = referencesOf(payload, rulesFor(type), canonicalFormOf(type, payload).volatile);
+      expect({ type, found }).toEqual({
+        type,
+        found: expect.arrayContaining([
+          { kind: 'group', id: G1 },
+          { kind: 'assignmentFilter', id: F1 },
+        ]),
+      });
+    }
+  });
+
   it('finds assignment groups and filters, scope tags and nested template ids, once each', () => {
     const payload = {
       roleScopeTagIds: ['0', '3'],

@@ -7,11 +7,12 @@ import type { EmulatorTenant } from '../tenantStore';
 import type { EmulatorNode, GraphJson } from '../types';
 import { assignmentNodes, targetKey } from './assignments';
 import { definitionValueNode, updateDefinitionValues } from './definitionValues';
+import { PRIVACY_CONTROLS_OWNER, privacyAccessControlNodes } from './privacyAccessControls';
 import type { ActionRule, SubResourceRule } from './surface';
 import { badRequest, blockActions, checkReferences, type ReferenceCheck } from './validate';
 
 // Actions bound to an item (`/assign`, `setPriority`, `scheduleActionsForRules`,
-// `updateDefinitionValues`, `targetApps`) and sub-resources written one element at a time
+// `updateDefinitionValues`, `targetApps`, `windowsPrivacyAccessControls`) and sub-resources written one element at a time
 // (Autopilot group assignments, ADMX definition values, localized notification messages), with
 // the body keys of notes section 1b/1c. Each change is stored whole or not at all and audited.
 
@@ -136,6 +137,20 @@ function targetApps(change: ItemChange): Reply {
   return NO_CONTENT;
 }
 
+/** The posted privacy rules replace the profile's list; other profile types have none (inferred: 400). */
+function windowsPrivacyAccessControls(change: ItemChange, rule: ActionRule): Reply {
+  if (change.before.object['@odata.type'] !== PRIVACY_CONTROLS_OWNER)
+    return badRequest(
+      `The action 'windowsPrivacyAccessControls' applies to ${PRIVACY_CONTROLS_OWNER.slice(1)} only.`,
+    );
+  const nodes = privacyAccessControlNodes(change.body[rule.key ?? '']);
+  if (!Array.isArray(nodes)) return nodes;
+  const node = editable(change.before);
+  node.lists = { ...node.lists, privacyAccessControls: nodes };
+  store(change, node, true);
+  return NO_CONTENT;
+}
+
 export function serveAction(change: ItemChange, rule: ActionRule): Reply {
   switch (rule.kind) {
     case 'assign':
@@ -148,6 +163,8 @@ export function serveAction(change: ItemChange, rule: ActionRule): Reply {
       return scheduleActionsForRules(change, rule);
     case 'targetApps':
       return targetApps(change);
+    case 'windowsPrivacyAccessControls':
+      return windowsPrivacyAccessControls(change, rule);
     case 'updateDefinitionValues': {
       const node = editable(change.before);
       const result = updateDefinitionValues(change.tenant, node, change.body);

@@ -12,11 +12,20 @@ import { referenceCheck } from './writeCommon';
 // and resource scopes are group ids. The emulator keeps a role's assignments under its role
 // definition (the set's holding), so the new one is listed there and in the set.
 
-const ROLE_BIND = /roleDefinitions\('([^']+)'\)/;
-const TAG_BIND = /roleScopeTags\('([^']+)'\)/;
+// OData names an entity by its key in parentheses (`roleDefinitions('<id>')`, IntuneManagement and
+// Microsoft's samples) or as a path segment (`roleDefinitions/<id>`, Graph's key-as-segment
+// convention, which Graph takes everywhere): either binds.
+const ROLE_BIND = /roleDefinitions(?:\('([^'/]+)'\)|\/([^/('?]+))$/;
+const TAG_BIND = /roleScopeTags(?:\('([^'/]+)'\)|\/([^/('?]+))$/;
+
+/** The key a bind URL names, in either form. */
+function boundKey(pattern: RegExp, bind: unknown): string | undefined {
+  const match = pattern.exec(String(bind ?? ''));
+  return match?.[1] ?? match?.[2];
+}
 
 export function createRoleAssignment(tenant: EmulatorTenant, body: GraphJson): Reply {
-  const roleId = ROLE_BIND.exec(String(body['roleDefinition@odata.bind'] ?? ''))?.[1];
+  const roleId = boundKey(ROLE_BIND, body['roleDefinition@odata.bind']);
   const record = roleId === undefined ? undefined : tenant.objects.find('roleDefinitions', roleId);
   if (roleId === undefined || record === undefined)
     return badRequest(`Role definition '${String(body['roleDefinition@odata.bind'])}' was not found.`);
@@ -26,7 +35,7 @@ export function createRoleAssignment(tenant: EmulatorTenant, body: GraphJson): R
   if (unknownGroup !== undefined)
     return badRequest(`Group with id '${String(unknownGroup)}' was not found in the directory.`);
   const binds = (body['roleScopeTags@odata.bind'] ?? []) as unknown[];
-  const tagIds = binds.map((bind) => TAG_BIND.exec(String(bind))?.[1]);
+  const tagIds = binds.map((bind) => boundKey(TAG_BIND, bind));
   const unknownTag = tagIds.find((id) => id === undefined || !refs.scopeTag(id));
   if (binds.length > 0 && unknownTag !== undefined)
     return badRequest(`Scope tag '${String(unknownTag)}' was not found.`);

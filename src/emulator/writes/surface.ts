@@ -76,7 +76,8 @@ export type ActionKind =
   | 'setPriority'
   | 'scheduleActionsForRules'
   | 'updateDefinitionValues'
-  | 'targetApps';
+  | 'targetApps'
+  | 'windowsPrivacyAccessControls';
 
 /** `POST <item>/<name>` (also behind a type cast, e.g. `.../microsoft.graph.x/assign`). */
 export interface ActionRule {
@@ -131,7 +132,15 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/deviceConfigurations',
-    actions: { assign: { kind: 'assign', key: 'assignments', status: 200, sourced: true } },
+    actions: {
+      assign: { kind: 'assign', key: 'assignments', status: 200, sourced: true },
+      // Windows device restrictions' per-app privacy rules, never inline in a create (./privacyAccessControls.ts).
+      windowsPrivacyAccessControls: {
+        kind: 'windowsPrivacyAccessControls',
+        key: 'windowsPrivacyAccessControls',
+        status: 204,
+      },
+    },
     polymorphic: { types: DEVICE_CONFIGURATION_TYPES },
     versioned: true,
     defaults: SCOPE_TAG_DEFAULT,
@@ -257,10 +266,13 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     defaults: SCOPE_TAG_DEFAULT,
     actions: ASSIGN_204,
   },
+  // `assign` is bound to windowsInformationProtection, the base of both WIP types (docs
+  // intune-mam-windowsinformationprotection-assign: targetedManagedAppPolicyAssignments, 204).
   {
     ...INTUNE,
     path: '/deviceAppManagement/windowsInformationProtectionPolicies',
     defaults: SCOPE_TAG_DEFAULT,
+    actions: ASSIGN_204,
   },
   {
     ...INTUNE,
