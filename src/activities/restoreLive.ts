@@ -9,6 +9,7 @@ import {
   type FetchedPolicy,
   type GraphClient,
   type GraphObject,
+  GraphRequestError,
   type PolicyTypeKey,
   SECRET_VALUE_PREFIX,
 } from '../graph';
@@ -90,6 +91,42 @@ export async function missingReferencesOf(
       references.filter(({ kind, id }) => missing.has(`${kind}:${id}`)),
     );
   return result;
+}
+
+/** What a plan records of a template Graph has no object for (decideItem: not usable). */
+export const TEMPLATE_NOT_FOUND = 'not found';
+
+/**
+ * The lifecycleState of every settings catalog template the payloads were made from
+ * (templateReference.templateId), one GET per distinct template: whether a template version is
+ * still usable is the tenant's state today, not the backup's. A template the app may not read
+ * (403) is left out: the plan does not guess, and Graph decides at apply.
+ */
+export async function templateStatesOf(
+  payloads: Iterable<GraphObject>,
+  client: GraphClient,
+  signal?: AbortSignal,
+): Promise<Record<string, string>> {
+  const ids = new Set<string>();
+  for (const payload of payloads) {
+    const id = (payload.templateReference as { templateId?: unknown } | null | undefined)?.templateId;
+    if (typeof id === 'string' && id !== '') ids.add(id);
+  }
+  const states: Record<string, string> = {};
+  for (const id of [...ids].sort()) {
+    const url = client.url(
+      'beta',
+      `/deviceManagement/configurationPolicyTemplates/${encodeURIComponent(id)}`,
+    );
+    try {
+      const template = await client.getObject(url, signal);
+      if (template === null) states[id] = TEMPLATE_NOT_FOUND;
+      else if (typeof template.lifecycleState === 'string') states[id] = template.lifecycleState;
+    } catch (error) {
+      if (!(error instanceof GraphRequestError && error.status === 403)) throw error;
+    }
+  }
+  return states;
 }
 
 /** Reads every referenced kind from the live tenant: a plan has no run capture to look in. */

@@ -38,6 +38,7 @@ import {
   missingReferencesOf,
   type SealedLiveObject,
   secretFingerprintsOf,
+  templateStatesOf,
   uncapturedSecretsOf,
 } from './restoreLive';
 import { failureForRefusedEndpoint } from './syncOutcome';
@@ -87,18 +88,22 @@ export function createRestorePlanActivities({ db, graph, secrets }: ActivityDeps
       if (loaded.restore.status !== 'planning' || !isPolicyTypeKey(type)) return { items: 0 };
       const client = await clientOf(loaded);
       const lastAttempt = context.info.attempt >= RESTORE_PLAN_MAX_ATTEMPTS;
+      let rows: PlannedItemRow[];
       try {
-        const rows = await planType(db, client, loaded, type, {
+        rows = await planType(db, client, loaded, type, {
           seal: { tenantId: loaded.tenant.id, cipher: secrets.settingValues },
           lastAttempt,
           signal: context.cancellationSignal,
           onItem: (done) => context.heartbeat({ type, done }),
         });
-        await replaceTypeItems(db, restoreId, type, rows);
-        return { items: rows.length };
       } catch (error) {
-        throw planFailure(error, type);
+        // A type the app may not read cannot be planned, but the other types can: its items are
+        // blocked, naming the permission to grant, instead of failing the whole plan.
+        if (!(error instanceof GraphRequestError && error.status === 403)) throw planFailure(error);
+        rows = await unreadableTypeRows(db, loaded.restore, type, error);
       }
+      await replaceTypeItems(db, restoreId, type, rows);
+      return { items: rows.length };
     },
 
     /** Ends planning: `planned` with counts and planHash, or `plan_failed` with `failure`. */
@@ -158,6 +163,12 @@ async function planType(
     },
   );
 
+  const templateStates = await templateStatesOf(
+    items.map((item) => item.payload),
+    client,
+    options.signal,
+  );
+
   /** The live object the source is now: itself, else the newest object a restore made of it. */
   const liveOf = async (sourceId: string): Promise<SealedLiveObject | null> => {
     const target = [sourceId, ...(lineage.get(sourceId) ?? [])].find((id) => byId.has(id));
@@ -183,6 +194,7 @@ async function planType(
       missingReferences: missing.get(item.graphId) ?? [],
       uncapturedSecrets: uncapturedSecretsOf(type, item.payload, stored),
       backupCreatedAt: backupSet.createdAt,
+      templateStates,
     });
     options.onItem(++done);
     return rowOf(item, decision);
@@ -238,21 +250,50 @@ function notInBackupRow(
 }
 
 /**
- * A failed type as Temporal should treat it: a refused read (403) or a bad credential will not
- * heal by retrying, so they fail at once, with a message a person can act on; transient Graph
- * errors are retried.
+ * Every item the restore names of a type whose live side Graph refused to show (403): blocked
+ * `permission_missing`, naming the read permission. Nothing live was seen, so no precondition.
  */
-function planFailure(error: unknown, type: PolicyTypeKey): unknown {
+async function unreadableTypeRows(
+  db: Db,
+  restore: Restore,
+  type: PolicyTypeKey,
+  error: GraphRequestError,
+): Promise<PlannedItemRow[]> {
+  const { items, notInBackup } = await backedUpItems(db, restore, type);
+  const { displayName, permission } = POLICY_TYPES[type];
+  const blocked = {
+    action: 'blocked' as const,
+    blockedReason: 'permission_missing' as const,
+    blockedDetail: `The app may not read ${displayName} (needs ${permission}): Graph answered 403 on ${error.path}.`,
+    precondition: { absent: true } as const,
+  };
+  return [
+    ...items.map((item) => ({
+      policyType: type,
+      sourceGraphId: item.graphId,
+      displayName: item.displayName,
+      payloadHash: item.payloadHash,
+      ...blocked,
+    })),
+    ...notInBackup.map((graphId) => ({
+      policyType: type,
+      sourceGraphId: graphId,
+      displayName: graphId,
+      payloadHash: '',
+      ...blocked,
+    })),
+  ];
+}
+
+/**
+ * A failed type as Temporal should treat it: a bad credential will not heal by retrying, so it
+ * fails at once, with a message a person can act on; transient Graph errors are retried.
+ */
+function planFailure(error: unknown): unknown {
   if (error instanceof GraphAuthError)
     return ApplicationFailure.create({
       message: error.message,
       type: 'graph_auth_failed',
-      nonRetryable: true,
-    });
-  if (error instanceof GraphRequestError && error.status === 403)
-    return ApplicationFailure.create({
-      message: `The app may not read ${POLICY_TYPES[type].displayName} (needs ${POLICY_TYPES[type].permission}): Graph answered 403 on ${error.path}`,
-      type: 'permission_missing',
       nonRetryable: true,
     });
   if (error instanceof GraphRequestError && error.retryAfterMs !== undefined)

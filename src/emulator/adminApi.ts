@@ -18,6 +18,7 @@ import {
 } from './adminObjects';
 import { MutationError, type MutationRequest, type MutationResult, mutate } from './mutations';
 import { PatchError, patchFormat } from './objectPatch';
+import { TEMPLATE_LIFECYCLE_STATES } from './pools/configurationPolicyTemplates';
 import type { EmulatorTenant, GeneratedTenantSpec, RequestStats, TenantStore } from './tenantStore';
 
 // `/_emulator/...`: test and benchmark control of the emulator. No authentication, so only
@@ -41,6 +42,12 @@ export const generatedTenantSchema = z.strictObject({
 
 /** Every permission the tenant's app holds from now on (EmulatorTenant.grantedPermissions). */
 const grantsSchema = z.strictObject({ permissions: z.array(z.string().min(1).max(200)).max(100) });
+
+/** Microsoft moves a settings catalog template through its lifecycle (e.g. retires a version). */
+const templateLifecycleSchema = z.strictObject({
+  templateId: z.string().min(1).max(200),
+  lifecycleState: z.enum(TEMPLATE_LIFECYCLE_STATES),
+});
 
 /** A new plain text for an encrypted setting of a hand-written policy, found by its omaUri. */
 const encryptedValueSchema = z.strictObject({
@@ -209,6 +216,12 @@ async function route(req: IncomingMessage, segments: readonly string[], store: T
       const { permissions } = grantsSchema.parse(await jsonBody(req));
       tenant.grantedPermissions = [...permissions];
       return { status: 200, body: { permissions } };
+    }
+    case 'PUT template-lifecycle': {
+      const { templateId, lifecycleState } = templateLifecycleSchema.parse(await jsonBody(req));
+      if (!tenant.objects.pools.override(templateId, ['configurationPolicyTemplates'], { lifecycleState }))
+        return adminError(404, 'NotFound', `No configuration policy template ${templateId}.`);
+      return { status: 200, body: { templateId, lifecycleState } };
     }
     case 'PUT encrypted-values':
       if (!setEncryptedValue(tenant, encryptedValueSchema.parse(await jsonBody(req))))

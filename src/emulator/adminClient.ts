@@ -91,3 +91,14 @@ export async function shuffleTenant(
     objects: number;
   };
 }
+
+/** Moves a settings catalog template of one tenant to a lifecycleState (e.g. 'retired'). */
+export async function setTemplateLifecycle(
+  emulator: EmulatorAddress,
+  azureTenantId: string,
+  templateId: string,
+  lifecycleState: string,
+): Promise<void> {
+  const path = `/_emulator/tenants/${encodeURIComponent(azureTenantId)}/template-lifecycle`;
+  await adminRequest(emulator.baseUrl, emulator.caPem, 'PUT', path, { templateId, lifecycleState });
+}

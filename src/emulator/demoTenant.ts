@@ -13,6 +13,10 @@ import {
   simpleString,
 } from './demoShapes';
 import type { EmulatorPolicy, EmulatorTenantSeed } from './types';
+import {
+  CONFIGURATION_POLICY_TEMPLATES,
+  configurationPolicyTemplateId,
+} from './pools/configurationPolicyTemplates';
 
 /** The tenant `npm run dev` registers against the emulator. Nothing here is a real credential. */
 export const DEMO_TENANT = Object.freeze({
@@ -188,6 +192,12 @@ function deviceConfigurations(): EmulatorPolicy[] {
   ];
 }
 
+/** The demo's templates are Microsoft's (the emulator's pool), so a restore from them is accepted. */
+function templateIdOfFamily(family: string | undefined): string {
+  const template = CONFIGURATION_POLICY_TEMPLATES.find((candidate) => candidate.family === family);
+  return template ? configurationPolicyTemplateId(template) : '';
+}
+
 function catalogPolicy(
   label: string,
   fields: { name: string; description: string; platforms: string; technologies: string; template?: string },
@@ -206,7 +216,7 @@ function catalogPolicy(
       isAssigned: false,
       priorityMetaData: null,
       templateReference: {
-        templateId: fields.template ? demoGuid(`template:${fields.template}`) : '',
+        templateId: templateIdOfFamily(fields.template),
         templateFamily: fields.template ?? 'none',
         templateDisplayName: null,
         templateDisplayVersion: null,

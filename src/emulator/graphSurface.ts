@@ -651,6 +651,16 @@ export const ENTITY_SETS: readonly EntitySet[] = [
       },
     },
   ),
+  // The templates settings catalog policies are made from (`templateReference.templateId`), with
+  // their lifecycleState: IntuneManagement reads it before importing (Learn intune-deviceconfigv2-
+  // devicemanagementconfigurationpolicytemplate-list, beta only, Configuration read scopes).
+  set(
+    '/deviceManagement/configurationPolicyTemplates',
+    'microsoft.graph.deviceManagementConfigurationPolicyTemplate',
+    [{ pool: 'configurationPolicyTemplates' }],
+    CONFIG,
+    {},
+  ),
   // Collections the reference tools read that generated tenants have none of (served empty):
   // reusable policy settings (registry check, defect 7; IntuneCD), terms and conditions, branding
   // and device categories (IntuneCD, IntuneManagement).

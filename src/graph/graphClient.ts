@@ -189,6 +189,16 @@ export class GraphClient {
     }
   }
 
+  /** One object by its URL (e.g. a configurationPolicyTemplate); null when Graph answers 404. */
+  async getObject(url: string, signal?: AbortSignal): Promise<GraphObject | null> {
+    try {
+      return await this.http.getJson(url, 'item', signal);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   /** All items of a per-item list. Only for lists that are small per item. */
   async collectAll(url: string, signal?: AbortSignal): Promise<GraphObject[]> {
     const all: GraphObject[] = [];

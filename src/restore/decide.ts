@@ -51,13 +51,29 @@ export interface DecideInput {
   /** For the as_copy name. */
   backupCreatedAt: Date;
   /**
-   * Settings catalog template ids whose template is no longer active (configurationPolicyTemplates
-   * lifecycleState), if the plan read them: the stored payload names its template
-   * (templateReference.templateId) but not whether it is retired, so without this list such a
-   * create is planned and fails at apply with Graph's "Invalid Reference id found in Policy
-   * created from Template" (IntuneManagement #241, #209).
+   * The lifecycleState of each settings catalog template the backups reference
+   * (configurationPolicyTemplates; 'not found' when Graph has no such template), if the plan
+   * read them: the stored payload names its template (templateReference.templateId) but not
+   * whether it is still usable, so without this a write is planned and fails at apply with
+   * Graph's "Invalid Reference id found in Policy created from Template" (IntuneManagement #241,
+   * #209; CIPP #4240). A template absent from the map is taken as usable (not read: Graph decides).
    */
-  retiredTemplateIds?: readonly string[];
+  templateStates?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Template states Graph still writes policies from: the current version and the one it replaced
+ * (IntuneManagement warns on any other lifecycleState; deprecated and retired versions only keep
+ * the policies already made from them).
+ */
+export const USABLE_TEMPLATE_STATES: readonly string[] = ['active', 'superseded'];
+
+/** The backup's template and its state when Graph no longer writes policies from it. */
+function unusableTemplateOf(input: DecideInput): { id: string; state: string } | undefined {
+  const id = (input.backup.templateReference as { templateId?: unknown } | undefined)?.templateId;
+  if (typeof id !== 'string' || id === '') return undefined;
+  const state = input.templateStates?.[id];
+  return state === undefined || USABLE_TEMPLATE_STATES.includes(state) ? undefined : { id, state };
 }
 
 export interface Adjustment {
@@ -164,11 +180,11 @@ export function decideItem(input: DecideInput): Decision {
   if (action === 'create') {
     if (recipe.createRefused !== null) return blocked('create_refused', recipe.createRefused, ABSENT);
     if (refusal !== undefined) return blocked('create_refused', refusal.why, ABSENT);
-    const templateId = (input.backup.templateReference as { templateId?: unknown } | undefined)?.templateId;
-    if (typeof templateId === 'string' && input.retiredTemplateIds?.includes(templateId))
+    const template = unusableTemplateOf(input);
+    if (template !== undefined)
       return blocked(
         'create_refused',
-        `Its template ${templateId} is no longer active: Graph refuses the create.`,
+        `Its template ${template.id} is ${template.state}: Graph creates no policy from a template that is not active or superseded.`,
         ABSENT,
       );
     // A copy gets a name of its own; in_place and missing_only would add a second object beside
@@ -180,6 +196,14 @@ export function decideItem(input: DecideInput): Decision {
         ABSENT,
       );
   }
+  // An update is a PUT of the whole policy, which Graph validates against the template as a create.
+  const template = action === 'update' ? unusableTemplateOf(input) : undefined;
+  if (template !== undefined)
+    return blocked(
+      'type_refused',
+      `Its template ${template.id} is ${template.state}: Graph refuses a PUT of a policy made from it (settings can no longer be written; re-create the policy from the current template version).`,
+      createPrecondition,
+    );
   if (input.missingReferences.length > 0)
     return blocked(
       'missing_reference',

@@ -127,6 +127,16 @@ export class EmulatorAdmin {
     await this.request('PUT', `/_emulator/tenants/${azureTenantId}/grants`, { permissions }, 200);
   }
 
+  /** Microsoft moves a settings catalog template of this tenant to `lifecycleState` (e.g. retires it). */
+  async setTemplateLifecycle(
+    azureTenantId: string,
+    templateId: string,
+    lifecycleState: string,
+  ): Promise<void> {
+    const body = { templateId, lifecycleState };
+    await this.request('PUT', `/_emulator/tenants/${azureTenantId}/template-lifecycle`, body, 200);
+  }
+
   /** A new plain text for an encrypted setting (by omaUri) of a hand-written policy. */
   async setEncryptedValue(
     azureTenantId: string,

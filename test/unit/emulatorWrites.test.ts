@@ -1,6 +1,8 @@
 // The pure parts of the emulator's writes: Graph's sliding write window and the body checks.
 import type { GraphCall } from '../../src/emulator/graphApi';
 import { ENTITY_SETS } from '../../src/emulator/graphSurface';
+import { TenantPools } from '../../src/emulator/pools';
+import { configurationPolicyTemplateIdAt } from '../../src/emulator/pools/configurationPolicyTemplates';
 import { TenantStore } from '../../src/emulator/tenantStore';
 import type { GraphJson } from '../../src/emulator/types';
 import { itemRoute, serveItemRoute } from '../../src/emulator/writes/itemRoutes';
@@ -37,6 +39,7 @@ const everything: ReferenceCheck = {
   notificationTemplate: () => true,
   group: () => true,
   assignmentFilter: () => true,
+  policyTemplateState: () => 'active',
 };
 
 function contextOf(path: string, refs = everything): WriteContext {
@@ -88,6 +91,57 @@ describe('validateCreate / validatePatch', () => {
       ],
     };
     expect(validateCreate(body, none)?.body).toMatchObject({ error: { code: 'BadRequest' } });
+  });
+});
+
+// Review (issue 17): settings catalog policies made from a template version that is no longer
+// usable are refused on create and on PUT, with the message CIPP #4240 quotes.
+describe('settings catalog template references', () => {
+  const states: Record<string, string> = {
+    'tpl-active_1': 'active',
+    'tpl-old_1': 'superseded',
+    'tpl-retired_1': 'retired',
+    'tpl-deprecated_1': 'deprecated',
+  };
+  const catalog = contextOf('/deviceManagement/configurationPolicies', {
+    ...everything,
+    policyTemplateState: (id) => states[id],
+  });
+  const body = (templateId: string) => ({
+    name: 'p',
+    platforms: 'windows10',
+    technologies: 'mdm',
+    templateReference: { templateId },
+    settings: [],
+  });
+
+  it('accepts no template, an active and a superseded one', () => {
+    for (const id of ['', 'tpl-active_1', 'tpl-old_1'])
+      expect(validateCreate(body(id), catalog)).toBeUndefined();
+  });
+
+  it('refuses a create from a retired, deprecated or unknown template, naming it', () => {
+    for (const id of ['tpl-retired_1', 'tpl-deprecated_1', 'tpl-gone_1'])
+      expect(validateCreate(body(id), catalog)).toMatchObject({
+        status: 400,
+        body: { error: { message: `Invalid Reference id found in Policy created from Template ${id}` } },
+      });
+  });
+
+  it('refuses a PUT of a policy whose template was retired', () => {
+    const stored = { id: 'p1', ...body('tpl-retired_1') };
+    expect(validateCreate({ ...body('tpl-retired_1'), id: 'p1' }, catalog, stored)?.status).toBe(400);
+  });
+
+  it('serves the lifecycle a tenant overrides and leaves other tenants as the catalog is', () => {
+    const one = new TenantPools('one');
+    const other = new TenantPools('other');
+    const id = configurationPolicyTemplateIdAt(0);
+    expect(one.find(id, ['configurationPolicyTemplates'])?.object.lifecycleState).toBe('active');
+    expect(one.override(id, ['configurationPolicyTemplates'], { lifecycleState: 'retired' })).toBe(true);
+    expect(one.find(id, ['configurationPolicyTemplates'])?.object.lifecycleState).toBe('retired');
+    expect(other.find(id, ['configurationPolicyTemplates'])?.object.lifecycleState).toBe('active');
+    expect(one.override('no-such_1', ['configurationPolicyTemplates'], {})).toBe(false);
   });
 });
 

@@ -175,12 +175,28 @@ describe('blocked', () => {
       .map((s) => s.stored)
       .find((p) => ((p.templateReference as GraphJson | undefined)?.templateId ?? '') !== '') as GraphJson;
     const templateId = String((templated.templateReference as GraphJson).templateId);
-    const input = { ...inputFor('settingsCatalog', templated, null), retiredTemplateIds: [templateId] };
+    const input = {
+      ...inputFor('settingsCatalog', templated, null),
+      templateStates: { [templateId]: 'retired' },
+    };
     expect(decideItem(input)).toMatchObject({
       blockedReason: 'create_refused',
+      blockedDetail: expect.stringMatching(new RegExp(`${templateId} is retired`)),
+    });
+    expect(decideItem({ ...input, templateStates: { [templateId]: 'not found' } }).blockedReason).toBe(
+      'create_refused',
+    );
+    for (const usable of [{ [templateId]: 'superseded' }, { [templateId]: 'active' }, {}])
+      expect(decideItem({ ...input, templateStates: usable }).action).toBe('create');
+    // An update is a PUT of the whole policy, refused by Graph like a create.
+    const live = { ...templated, name: `${String(templated.name)} (edited)` };
+    const update = { ...inputFor('settingsCatalog', templated, live), templateStates: input.templateStates };
+    expect(decideItem({ ...update, templateStates: {} }).action).toBe('update');
+    expect(decideItem(update)).toMatchObject({
+      action: 'blocked',
+      blockedReason: 'type_refused',
       blockedDetail: expect.stringContaining(templateId),
     });
-    expect(decideItem({ ...input, retiredTemplateIds: [] }).action).toBe('create');
   });
 });
 

@@ -1,3 +1,7 @@
+import {
+  CONFIGURATION_POLICY_TEMPLATES,
+  configurationPolicyTemplateId,
+} from '../pools/configurationPolicyTemplates';
 import { Rng } from '../prng';
 import { buildSettings } from './catalogSettings';
 import { assignments, description, policyName, scopeTagIds } from './common';
@@ -49,20 +53,8 @@ const PLATFORMS = [
   { platforms: 'iOS', technologies: 'mdm,appleRemoteManagement', prefix: 'IOS' },
 ] as const;
 
-const TEMPLATES = [
-  null,
-  null,
-  null,
-  { family: 'endpointSecurityAntivirus', name: 'Microsoft Defender Antivirus', version: 'Version 1' },
-  { family: 'endpointSecurityFirewall', name: 'Windows Firewall', version: 'Version 1' },
-  { family: 'endpointSecurityDiskEncryption', name: 'BitLocker', version: 'Version 1' },
-  {
-    family: 'endpointSecurityAttackSurfaceReduction',
-    name: 'Attack Surface Reduction Rules',
-    version: 'Version 1',
-  },
-  { family: 'baseline', name: 'Security Baseline for Windows 10 and later', version: 'Version 24H2' },
-];
+// A policy without a template draws null (three in eight), else one of Microsoft's templates.
+const TEMPLATES = [null, null, null, ...CONFIGURATION_POLICY_TEMPLATES];
 
 export const settingsCatalogGenerator: PolicyGenerator = {
   weight: 22,
@@ -90,7 +82,7 @@ export const settingsCatalogGenerator: PolicyGenerator = {
         id: ctx.id,
         isAssigned: assigned.length > 0,
         templateReference: {
-          templateId: template ? `${new Rng(template.family).guid()}_1` : '',
+          templateId: template ? configurationPolicyTemplateId(template) : '',
           templateFamily: template?.family ?? 'none',
           templateDisplayName: template?.name ?? null,
           templateDisplayVersion: template?.version ?? null,

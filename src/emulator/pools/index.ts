@@ -3,6 +3,11 @@ import { Rng } from '../prng';
 import type { EmulatorNode } from '../types';
 import { BUILD_DIRECTORY, DIRECTORY_SIZE, type DirectoryKind, directoryId } from './directory';
 import { type APP_KIND_INDEX, appIndexOfKind, MOBILE_APP_COUNT, mobileApp } from './mobileApps';
+import {
+  CONFIGURATION_POLICY_TEMPLATE_COUNT,
+  configurationPolicyTemplateIdAt,
+  configurationPolicyTemplateNode,
+} from './configurationPolicyTemplates';
 import { TEMPLATE_COUNT, templateId, templateNode } from './templates';
 
 // What a tenant's Intune objects point at beyond the registry's types: its directory, its apps and
@@ -10,7 +15,12 @@ import { TEMPLATE_COUNT, templateId, templateNode } from './templates';
 // tenant label, so generators reference "the k-th app" without building anything; the surface
 // serves a pool through a `{ pool }` holding (../graphSurface.ts).
 
-export type PoolKind = DirectoryKind | 'mobileApps' | 'templates' | 'auditEvents';
+export type PoolKind =
+  | DirectoryKind
+  | 'mobileApps'
+  | 'templates'
+  | 'configurationPolicyTemplates'
+  | 'auditEvents';
 
 interface Pool {
   size: number;
@@ -41,6 +51,11 @@ export const POOLS: Readonly<Record<PoolKind, Pool>> = {
     build: (tenantLabel, k) => ({ object: mobileApp(tenantLabel, k, appId(tenantLabel, k)) }),
   },
   templates: { size: TEMPLATE_COUNT, id: (_, k) => templateId(k), build: (_, k) => templateNode(k) },
+  configurationPolicyTemplates: {
+    size: CONFIGURATION_POLICY_TEMPLATE_COUNT,
+    id: (_, k) => configurationPolicyTemplateIdAt(k),
+    build: (_, k) => configurationPolicyTemplateNode(k),
+  },
   auditEvents: {
     size: AUDIT_EVENT_COUNT,
     id: auditEventId,
@@ -61,6 +76,11 @@ export function tenantApp(tenantLabel: string, kind: keyof typeof APP_KIND_INDEX
 /** One tenant's pools: ids indexed once (a few hundred), objects built when served. */
 export class TenantPools {
   private readonly index = new Map<string, [PoolKind, number]>();
+  /**
+   * Properties that differ in this tenant from the shared catalog, by lower-cased id: Microsoft
+   * changes a template's lifecycleState for everyone, and a test changes it for one tenant.
+   */
+  private readonly overrides = new Map<string, Record<string, unknown>>();
 
   constructor(readonly tenantLabel: string) {
     for (const [kind, pool] of Object.entries(POOLS) as [PoolKind, Pool][]) {
@@ -73,7 +93,18 @@ export class TenantPools {
   }
 
   node(kind: PoolKind, k: number): EmulatorNode {
-    return POOLS[kind].build(this.tenantLabel, k);
+    const node = POOLS[kind].build(this.tenantLabel, k);
+    const override = this.overrides.get(POOLS[kind].id(this.tenantLabel, k).toLowerCase());
+    return override ? { ...node, object: { ...node.object, ...override } } : node;
+  }
+
+  /** Sets properties of a pool object in this tenant; false when no object has the id. */
+  override(id: string, kinds: readonly PoolKind[], properties: Record<string, unknown>): boolean {
+    const hit = this.index.get(id.toLowerCase());
+    if (!hit || !kinds.includes(hit[0])) return false;
+    const key = id.toLowerCase();
+    this.overrides.set(key, { ...this.overrides.get(key), ...properties });
+    return true;
   }
 
   /** The object with this id (case-insensitive), when it is of one of the kinds. */

@@ -53,6 +53,8 @@ export interface WritableSet {
   ids?: 'guid' | 'integer';
   /** Properties the server fills in on create when the body leaves them out. */
   defaults?: Readonly<Record<string, unknown>>;
+  /** A create or PUT must reference a usable configurationPolicyTemplate (validate.ts). */
+  templateReference?: true;
   /** The server counts the created `settings` into `settingCount`. */
   countsSettings?: true;
   actions?: Readonly<Record<string, ActionRule>>;
@@ -151,6 +153,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     actions: ASSIGN_200,
     put: true,
     deepInsert: ['settings'],
+    templateReference: true,
     countsSettings: true,
     defaults: UNASSIGNED,
     // "Platform, PolicyType, and CreationSource cannot be changed once created" (CIPP #3744).

@@ -1,6 +1,7 @@
 import { graphError } from '../graphErrors';
 import type { NavigationRule } from '../graphSurface';
 import type { Reply } from '../httpUtil';
+import { USABLE_TEMPLATE_STATES } from '../pools/configurationPolicyTemplates';
 import type { GraphJson } from '../types';
 import { COMMON_READ_ONLY, type WritableSet } from './surface';
 
@@ -14,6 +15,8 @@ export interface ReferenceCheck {
   notificationTemplate(id: string): boolean;
   group(id: string): boolean;
   assignmentFilter(id: string): boolean;
+  /** A settings catalog template's lifecycleState; undefined when no template has the id. */
+  policyTemplateState(id: string): string | undefined;
 }
 
 export interface WriteContext {
@@ -91,6 +94,22 @@ export function checkReferences(body: GraphJson, refs: ReferenceCheck): Reply | 
   return undefined;
 }
 
+/**
+ * A settings catalog body made from a template that is gone or no longer usable (retired,
+ * deprecated, draft, invalid): Graph checks the whole body against the template on a create and on
+ * a PUT, and refuses it (CIPP #4240 quotes the message; IntuneManagement #241, #209). An empty
+ * templateId is a policy made without a template.
+ */
+export function checkTemplateReference(body: GraphJson, refs: ReferenceCheck): Reply | undefined {
+  const reference = body.templateReference;
+  if (reference === undefined || reference === null || typeof reference !== 'object') return undefined;
+  const id = (reference as GraphJson).templateId;
+  if (typeof id !== 'string' || id === '') return undefined;
+  const state = refs.policyTemplateState(id);
+  if (USABLE_TEMPLATE_STATES.some((usable) => usable === state)) return undefined;
+  return badRequest(`Invalid Reference id found in Policy created from Template ${id}`);
+}
+
 /** A create (POST to the collection) or the new state of a PUT (`existing` set). */
 export function validateCreate(body: GraphJson, ctx: WriteContext, existing?: GraphJson): Reply | undefined {
   const typeError = checkType(body, ctx, existing);
@@ -113,6 +132,10 @@ export function validateCreate(body: GraphJson, ctx: WriteContext, existing?: Gr
   if (existing !== undefined) {
     const changed = changedImmutable(body, existing, ctx.rules);
     if (changed) return changed;
+  }
+  if (ctx.rules.templateReference) {
+    const refused = checkTemplateReference(body, ctx.refs);
+    if (refused) return refused;
   }
   return checkReferences(body, ctx.refs);
 }

@@ -56,6 +56,10 @@ export function referenceCheck(tenant: EmulatorTenant): ReferenceCheck {
     notificationTemplate: (id) => objects.find('notificationTemplates', id) !== undefined,
     group: (id) => objects.pools.find(id, ['groups']) !== undefined,
     assignmentFilter: (id) => objects.find('assignmentFilters', id) !== undefined,
+    policyTemplateState: (id) => {
+      const state = objects.pools.find(id, ['configurationPolicyTemplates'])?.object.lifecycleState;
+      return typeof state === 'string' ? state : undefined;
+    },
   };
 }
 
