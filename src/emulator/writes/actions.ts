@@ -7,12 +7,14 @@ import type { EmulatorTenant } from '../tenantStore';
 import type { EmulatorNode, GraphJson } from '../types';
 import { assignmentNodes, targetKey } from './assignments';
 import { definitionValueNode, updateDefinitionValues } from './definitionValues';
+import { updateIntentSettings } from './intentSettings';
 import { PRIVACY_CONTROLS_OWNER, privacyAccessControlNodes } from './privacyAccessControls';
 import type { ActionRule, SubResourceRule } from './surface';
 import { badRequest, blockActions, checkReferences, type ReferenceCheck } from './validate';
 
-// Actions bound to an item (`/assign`, `setPriority`, `scheduleActionsForRules`,
-// `updateDefinitionValues`, `targetApps`, `windowsPrivacyAccessControls`) and sub-resources written one element at a time
+// Actions bound to an item (`/assign`, `setPriority`, `scheduleActionsForRules` and
+// `setScheduledActions`, `updateDefinitionValues`, `updateSettings`, `targetApps`,
+// `windowsPrivacyAccessControls`) and sub-resources written one element at a time
 // (Autopilot group assignments, ADMX definition values, localized notification messages), with
 // the body keys of notes section 1b/1c. Each change is stored whole or not at all and audited.
 
@@ -101,7 +103,16 @@ function scheduleActionsForRules(change: ItemChange, rule: ActionRule): Reply {
     ),
   };
   store(change, node, true);
-  return NO_CONTENT;
+  if (rule.status === 204) return NO_CONTENT;
+  return {
+    status: 200,
+    body: {
+      value: listOf(node, 'scheduledActionsForRule').map((r) => ({
+        ...r.object,
+        scheduledActionConfigurations: listOf(r, 'scheduledActionConfigurations').map((c) => c.object),
+      })),
+    },
+  };
 }
 
 const PLATFORM_OF: Readonly<Record<string, string>> = {
@@ -165,6 +176,13 @@ export function serveAction(change: ItemChange, rule: ActionRule): Reply {
       return targetApps(change);
     case 'windowsPrivacyAccessControls':
       return windowsPrivacyAccessControls(change, rule);
+    case 'updateIntentSettings': {
+      const node = editable(change.before);
+      const refused = updateIntentSettings(change.tenant, node, change.body);
+      if (refused) return refused;
+      store(change, node, true);
+      return NO_CONTENT;
+    }
     case 'updateDefinitionValues': {
       const node = editable(change.before);
       const result = updateDefinitionValues(change.tenant, node, change.body);

@@ -79,7 +79,8 @@ export type ActionKind =
   | 'scheduleActionsForRules'
   | 'updateDefinitionValues'
   | 'targetApps'
-  | 'windowsPrivacyAccessControls';
+  | 'windowsPrivacyAccessControls'
+  | 'updateIntentSettings';
 
 /** `POST <item>/<name>` (also behind a type cast, e.g. `.../microsoft.graph.x/assign`). */
 export interface ActionRule {
@@ -180,7 +181,12 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
   {
     ...INTUNE,
     path: '/deviceManagement/compliancePolicies',
-    actions: ASSIGN_200,
+    actions: {
+      ...ASSIGN_200,
+      // Replace-all like scheduleActionsForRules, answered with the rules it leaves (docs beta
+      // intune-deviceconfigv2-devicemanagementcompliancepolicy-setscheduledactions.md).
+      setScheduledActions: { kind: 'scheduleActionsForRules', key: 'scheduledActions', status: 200 },
+    },
     put: true,
     deepInsert: ['settings', 'scheduledActionsForRule'],
     countsSettings: true,
@@ -195,7 +201,16 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     subResources: { definitionValues: { kind: 'definitionValue' } },
   },
   // Windows endpoint-security intents can no longer be created (MC955748); edits still work.
-  { ...INTUNE, path: '/deviceManagement/intents', create: false, actions: ASSIGN_204 },
+  // Settings through updateSettings (docs beta intune-deviceintent-devicemanagementintent-updatesettings.md).
+  {
+    ...INTUNE,
+    path: '/deviceManagement/intents',
+    create: false,
+    actions: {
+      ...ASSIGN_204,
+      updateSettings: { kind: 'updateIntentSettings', key: 'settings', status: 204 },
+    },
+  },
   {
     ...INTUNE,
     path: '/deviceManagement/deviceManagementScripts',
