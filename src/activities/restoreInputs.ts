@@ -7,32 +7,15 @@ import type { Db, Restore, RestoreItem, Tenant } from '../db/client';
 import { findSettingValue } from '../db/settingValues';
 import { unescapeStoredJson } from '../graph';
 import type { PolicyTypeKey } from '../graph/policyTypes';
-import type {
-  AssignmentOption,
-  ConditionalAccessState,
-  GraphJson,
-  Verification,
-  WriteFamily,
-  WriteStep,
-} from '../restore/types';
+import type { GraphJson, Verification, WriteFamily, WriteStep } from '../restore/types';
 import { hasMarker, markerOf } from '../restore/marker';
 import { restoreOrder, WRITE_RECIPES, writeFamilyOf } from '../restore/recipes';
-import { stepsFor } from '../restore/steps';
+import { type StepInput, stepsFor } from '../restore/steps';
 import { verifyRestored } from '../restore/verify';
 import { FINGERPRINT_PREFIX, type SettingValueCipher } from '../secrets';
 
-/** The StepInput of src/restore/steps.ts (restore-rules), as the apply activities fill it. */
-export interface RestoreStepInput {
-  policyType: PolicyTypeKey;
-  backup: GraphJson;
-  action: 'create' | 'update';
-  targetGraphId: string | null;
-  live: GraphJson | null;
-  assignments: AssignmentOption;
-  conditionalAccessState: ConditionalAccessState;
-  createName?: string;
-  marker: string;
-}
+/** What an item's steps are built from (src/restore/steps.ts), as the apply activities fill it. */
+export type RestoreStepInput = StepInput;
 
 /**
  * The pure rules of src/restore the apply activities call, passed in by the worker (the real
