@@ -3,20 +3,16 @@
 // verified with its lineage, a modified one updated in place, one edited again between plan and
 // apply is left stale, and a create whose answer was lost (ledger intent, object made) is adopted,
 // not posted again. Every collection is paged at 2.
-import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { markerOf } from '../../src/restore/marker';
-import {
-  BACKUP_TASK_QUEUE,
-  RESTORE_PLAN_WORKFLOW,
-  RESTORE_RUN_WORKFLOW,
-  restorePlanWorkflowId,
-  restoreRunWorkflowId,
-  restoreTaskQueueOf,
-} from '../../src/shared/constants';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { RESTORE_HISTORY_VERSION, recordHistoryIfAsked } from '../support/histories';
-import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
-import { createSchedule, runToCompletion } from '../support/runs';
+import {
+  addBackedUpButGone,
+  backedUpSet,
+  grantedTenant,
+  simpleCatalogPolicy,
+} from '../support/restoreFixtures';
+import { appliedRound, createRestore, runPlan, startApplyRound } from '../support/restoreRounds';
 import { eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -42,20 +38,16 @@ let tenantId: string;
 let backupSetId: string;
 
 beforeAll(async () => {
-  const created = await admin.createTenant(50, AZURE_TENANT);
-  emulated = created.emulated;
-  tenantId = created.tenant.id;
-  await admin.setGrants(AZURE_TENANT, [...DEFAULT_GRANTS, 'DeviceManagementConfiguration.ReadWrite.All']);
+  ({ emulated, tenantId } = await grantedTenant(admin, AZURE_TENANT, [
+    'DeviceManagementConfiguration.ReadWrite.All',
+  ]));
   for (const [id, name] of [
     [UNCHANGED, 'Restore apply: unchanged'],
     [MODIFIED, 'Restore apply: modified'],
     [EDITED_AGAIN, 'Restore apply: edited again'],
   ] as const)
     await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(id, name));
-  const schedule = await createSchedule(stack, tenantId, { policyTypes: ['settingsCatalog'] });
-  const run = await runToCompletion(stack, tenantId, schedule.id);
-  expect(run.status).toBe('succeeded');
-  backupSetId = run.backupSetId as string;
+  backupSetId = await backedUpSet(stack, tenantId, ['settingsCatalog']);
   await addBackedUpButGone(stack, backupSetId, UNCHANGED, [
     [DELETED, 'Restore apply: deleted'],
     [LOST_ANSWER, 'Restore apply: lost answer'],
@@ -65,52 +57,23 @@ beforeAll(async () => {
 }, 180_000);
 
 async function planRestore(mode: 'in_place' | 'as_copy' = 'in_place') {
-  const restore = await stack.db.restore.create({
-    data: {
-      tenantId,
-      backupSetId,
-      mode,
-      assignments: 'restore',
-      conditionalAccessState: 'report_only',
-      selection: {
-        items: [UNCHANGED, MODIFIED, EDITED_AGAIN, DELETED, LOST_ANSWER].map((graphId) => ({
-          policyType: 'settingsCatalog',
-          graphId,
-        })),
-      },
-      requestedBy: APPLIED_BY,
-    },
+  const restore = await createRestore(stack, {
+    tenantId,
+    backupSetId,
+    mode,
+    items: [UNCHANGED, MODIFIED, EDITED_AGAIN, DELETED, LOST_ANSWER].map((graphId) => ({
+      policyType: 'settingsCatalog',
+      graphId,
+    })),
+    requestedBy: APPLIED_BY,
   });
-  await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(restore.id),
-    args: [{ restoreId: restore.id }],
-  });
+  await runPlan(stack, restore.id);
   return restore.id;
 }
 
 /** What POST …/apply does (the API part): a round, `applying`, the workflow of that round. */
-async function apply(restoreId: string) {
-  const handle = await startApply(restoreId);
-  return handle.result();
-}
-
-async function startApply(restoreId: string) {
-  const row = await stack.db.restore.update({
-    where: { id: restoreId },
-    data: {
-      status: 'applying',
-      appliedBy: APPLIED_BY,
-      applyRounds: { increment: 1 },
-      applyStartedAt: new Date(),
-    },
-  });
-  return stack.temporal.workflow.start(RESTORE_RUN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restoreRunWorkflowId(restoreId, row.applyRounds),
-    args: [{ restoreId, round: row.applyRounds }],
-  });
-}
+const startApply = (restoreId: string) => startApplyRound(stack, restoreId, APPLIED_BY);
+const apply = (restoreId: string) => appliedRound(stack, restoreId, APPLIED_BY);
 
 test('apply: created with lineage, updated in place, stale after a newer edit, noop; a create whose answer was lost is adopted, not posted twice; a second round writes nothing', async () => {
   const restoreId = await planRestore();

@@ -5,7 +5,6 @@
 // One generated tenant (fixed id, so the same objects every run) with every type, one backup.
 // Endpoint security intents are writable but Graph no longer creates them (MC955748): a deleted
 // one cannot come back, so none is deleted here (the plan blocks it create_refused).
-import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { POLICY_TYPE_KEYS, POLICY_TYPES, type PolicyTypeKey, unescapeStoredJson } from '../../src/graph';
 import { restorableContent } from '../../src/restore/content';
 import {
@@ -20,7 +19,13 @@ import type { GraphJson } from '../../src/restore/types';
 import { restorePlanWorkflowId, restoreRunWorkflowId } from '../../src/shared/constants';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { RESTORE_HISTORY_VERSION, recordHistoryIfAsked } from '../support/histories';
-import { enabledCaPolicy, scopeTag, simpleCatalogPolicy, windowsFilter } from '../support/restoreFixtures';
+import {
+  enabledCaPolicy,
+  grantedTenant,
+  scopeTag,
+  simpleCatalogPolicy,
+  windowsFilter,
+} from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import { eventually, type TestStack, type TestUser } from '../support/stack';
 
@@ -56,10 +61,12 @@ let backupSetId: string;
 let backedUp: BackedUp[];
 
 beforeAll(async () => {
-  const created = await admin.createTenant(150, AZURE_TENANT);
-  emulated = created.emulated;
-  tenantId = created.tenant.id;
-  await admin.setGrants(AZURE_TENANT, [...DEFAULT_GRANTS, ...WRITABLE.flatMap(writePermissionsOf)]);
+  ({ emulated, tenantId } = await grantedTenant(
+    admin,
+    AZURE_TENANT,
+    WRITABLE.flatMap(writePermissionsOf),
+    150,
+  ));
   await admin.plantPolicy(AZURE_TENANT, enabledCaPolicy(CA_REPORT_ONLY, 'E2E: restored report-only'));
   await admin.plantPolicy(AZURE_TENANT, enabledCaPolicy(CA_AS_BACKED_UP, 'E2E: restored as backed up'));
   await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(CATALOG_MODIFIED, 'E2E: modified'));

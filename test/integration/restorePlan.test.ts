@@ -6,18 +6,16 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createRestoreActivities } from '../../src/activities';
 import { GraphClientFactory } from '../../src/graph';
-import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { writePermissionsOf } from '../../src/restore/recipes';
 import type { RestoreMode } from '../../src/restore/types';
-import {
-  BACKUP_TASK_QUEUE,
-  RESTORE_PLAN_WORKFLOW,
-  restorePlanWorkflowId,
-  restoreTaskQueueOf,
-} from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { createSchedule, runToCompletion } from '../support/runs';
-import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
+import {
+  addBackedUpButGone,
+  backedUpSet,
+  grantedTenant,
+  simpleCatalogPolicy,
+} from '../support/restoreFixtures';
+import { createRestore, runPlan } from '../support/restoreRounds';
 import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -51,12 +49,12 @@ interface Planned {
 let planned: Planned;
 
 beforeAll(async () => {
-  const { emulated, tenant } = await admin.createTenant(50, AZURE_TENANT);
   // Restore is opted into with write permissions; without them every item is blocked (below).
-  await admin.setGrants(emulated.azureTenantId, [
-    ...DEFAULT_GRANTS,
-    ...writePermissionsOf('settingsCatalog'),
-  ]);
+  const { emulated, tenantId } = await grantedTenant(
+    admin,
+    AZURE_TENANT,
+    writePermissionsOf('settingsCatalog'),
+  );
   // Planted in listing order: the duplicates on the first and third page, the unchanged and
   // late-page objects on later pages, where a listing that reads one page would not see them.
   await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(DUPLICATE_A, 'Restore plan: same name'));
@@ -73,10 +71,7 @@ beforeAll(async () => {
   );
   await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(DUPLICATE_B, 'Restore plan: same name'));
   await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(LATE_PAGE, 'Restore plan: late page'));
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['settingsCatalog'] });
-  const run = await runToCompletion(stack, tenant.id, schedule.id);
-  expect(run.status).toBe('succeeded');
-  const backupSetId = run.backupSetId as string;
+  const backupSetId = await backedUpSet(stack, tenantId, ['settingsCatalog']);
   // Two objects the set holds that Graph no longer has: one deleted, one whose name two live objects share.
   await addBackedUpButGone(stack, backupSetId, UNCHANGED, [
     [DELETED, 'Restore plan: deleted'],
@@ -88,7 +83,7 @@ beforeAll(async () => {
     await admin.patchObject(emulated.azureTenantId, 'settingsCatalog', id, {
       description: 'edited after the backup',
     });
-  planned = { backupSetId, tenantId: tenant.id };
+  planned = { backupSetId, tenantId };
 }, 180_000);
 
 const SELECTED = [
@@ -102,27 +97,18 @@ const SELECTED = [
   NEVER_BACKED_UP,
 ];
 
-function createRestore(mode: RestoreMode, target: Planned = planned) {
-  return stack.db.restore.create({
-    data: {
-      tenantId: target.tenantId,
-      backupSetId: target.backupSetId,
-      mode,
-      assignments: 'restore',
-      conditionalAccessState: 'report_only',
-      selection: { items: SELECTED.map((graphId) => ({ policyType: 'settingsCatalog', graphId })) },
-      requestedBy: 'user:restore-plan-test',
-    },
+function selectedRestore(mode: RestoreMode, target: Planned = planned) {
+  return createRestore(stack, {
+    ...target,
+    mode,
+    items: SELECTED.map((graphId) => ({ policyType: 'settingsCatalog', graphId })),
+    requestedBy: 'user:restore-plan-test',
   });
 }
 
 async function plan(mode: RestoreMode, target: Planned = planned) {
-  const restore = await createRestore(mode, target);
-  const result = await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(restore.id),
-    args: [{ restoreId: restore.id }],
-  });
+  const restore = await selectedRestore(mode, target);
+  const result = await runPlan(stack, restore.id);
   const row = await stack.db.restore.findUniqueOrThrow({ where: { id: restore.id } });
   const items = await stack.db.restoreItem.findMany({
     where: { restoreId: restore.id },
@@ -187,11 +173,7 @@ test('missing only: a present object is left alone (noop), a deleted one created
 
 test('a plan started again for a planned restore changes nothing: items are not duplicated, the hash stays', async () => {
   const { row, items } = await plan('in_place');
-  const again = await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(row.id),
-    args: [{ restoreId: row.id }],
-  });
+  const again = await runPlan(stack, row.id);
   expect(again).toMatchObject({ status: 'planned' });
   const after = await stack.db.restore.findUniqueOrThrow({ where: { id: row.id } });
   expect(after.planHash).toBe(row.planHash);
@@ -199,7 +181,7 @@ test('a plan started again for a planned restore changes nothing: items are not 
 }, 120_000);
 
 test('a retried type activity replaces its items: none duplicated, no unique-key failure', async () => {
-  const restore = await createRestore('in_place');
+  const restore = await selectedRestore('in_place');
   const graph = new GraphClientFactory({
     trustedCaPem: stack.emulator.caPem,
     endpointAllowlist: stack.graphEndpoints,
@@ -226,18 +208,15 @@ test('a retried type activity replaces its items: none duplicated, no unique-key
 
 test("an app whose token lacks the type's write permission: every item that would write is blocked permission_missing", async () => {
   // A tenant of its own: the worker's cached token of the first one keeps its roles until expiry.
-  const { emulated, tenant } = await admin.createTenant(50, '7a3c9d74-39c2-4e77-9c20-2f9a7d3e2c39');
-  await admin.setGrants(emulated.azureTenantId, [...DEFAULT_GRANTS]);
+  const { emulated, tenantId } = await grantedTenant(admin, '7a3c9d74-39c2-4e77-9c20-2f9a7d3e2c39', []);
   await admin.plantPolicy(emulated.azureTenantId, catalogPolicy(MODIFIED, 'Restore plan: read only'));
   await admin.plantPolicy(
     emulated.azureTenantId,
     catalogPolicy(UNCHANGED, 'Restore plan: read only, unchanged'),
   );
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['settingsCatalog'] });
-  const run = await runToCompletion(stack, tenant.id, schedule.id);
-  expect(run.status).toBe('succeeded');
+  const backupSetId = await backedUpSet(stack, tenantId, ['settingsCatalog']);
   await admin.patchObject(emulated.azureTenantId, 'settingsCatalog', MODIFIED, { description: 'edited' });
-  const { row, byId } = await plan('in_place', { tenantId: tenant.id, backupSetId: run.backupSetId });
+  const { row, byId } = await plan('in_place', { tenantId, backupSetId });
   expect(row.status).toBe('planned');
   expect(byId[MODIFIED]).toMatchObject({ action: 'blocked', blockedReason: 'permission_missing' });
   expect(byId[MODIFIED]?.blockedDetail).toContain('DeviceManagementConfiguration.ReadWrite.All');
@@ -247,22 +226,13 @@ test("an app whose token lacks the type's write permission: every item that woul
 }, 180_000);
 
 test('a restore whose backup set does not exist ends plan_failed and says why', async () => {
-  const restore = await stack.db.restore.create({
-    data: {
-      tenantId: planned.tenantId,
-      backupSetId: randomUUID(),
-      mode: 'in_place',
-      assignments: 'restore',
-      conditionalAccessState: 'report_only',
-      selection: {},
-      requestedBy: 'user:restore-plan-test',
-    },
+  const restore = await createRestore(stack, {
+    tenantId: planned.tenantId,
+    backupSetId: randomUUID(),
+    mode: 'in_place',
+    requestedBy: 'user:restore-plan-test',
   });
-  const result = await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(restore.id),
-    args: [{ restoreId: restore.id }],
-  });
+  const result = await runPlan(stack, restore.id);
   expect(result).toMatchObject({ status: 'plan_failed' });
   const row = await stack.db.restore.findUniqueOrThrow({ where: { id: restore.id } });
   expect(row).toMatchObject({ status: 'plan_failed', error: expect.stringContaining('does not exist') });

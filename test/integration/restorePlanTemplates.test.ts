@@ -2,17 +2,16 @@
 // blocks what Graph would refuse from a template that is no longer usable; and a type the app
 // may not read blocks its own items (permission_missing) instead of failing the whole plan.
 import { configurationPolicyTemplateIdAt } from '../../src/emulator/pools/configurationPolicyTemplates';
-import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { writePermissionsOf } from '../../src/restore/recipes';
-import {
-  BACKUP_TASK_QUEUE,
-  RESTORE_PLAN_WORKFLOW,
-  restorePlanWorkflowId,
-  restoreTaskQueueOf,
-} from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { createSchedule, runToCompletion } from '../support/runs';
-import { addBackedUpButGone, simpleCatalogPolicy, windowsFilter } from '../support/restoreFixtures';
+import {
+  addBackedUpButGone,
+  backedUpSet,
+  grantedTenant,
+  simpleCatalogPolicy,
+  windowsFilter,
+} from '../support/restoreFixtures';
+import { createRestore, runPlan } from '../support/restoreRounds';
 import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -46,11 +45,11 @@ function templatedPolicy(id: string, name: string, templateId: string) {
 }
 
 async function backedUpTenant(azureTenantId: string, types: ('settingsCatalog' | 'assignmentFilters')[]) {
-  const { emulated, tenant } = await admin.createTenant(50, azureTenantId);
-  await admin.setGrants(emulated.azureTenantId, [
-    ...DEFAULT_GRANTS,
-    ...writePermissionsOf('settingsCatalog'),
-  ]);
+  const { emulated, tenantId } = await grantedTenant(
+    admin,
+    azureTenantId,
+    writePermissionsOf('settingsCatalog'),
+  );
   await admin.plantPolicy(
     emulated.azureTenantId,
     templatedPolicy(RETIRED_LIVE, 'Tpl: retired', RETIRED_TEMPLATE),
@@ -61,35 +60,24 @@ async function backedUpTenant(azureTenantId: string, types: ('settingsCatalog' |
   );
   await admin.plantPolicy(emulated.azureTenantId, templatedPolicy(UNTEMPLATED_LIVE, 'Tpl: none', ''));
   await admin.plantPolicy(emulated.azureTenantId, windowsFilter(FILTER, 'Tpl: filter'));
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: types });
-  const run = await runToCompletion(stack, tenant.id, schedule.id);
-  expect(run.status).toBe('succeeded');
-  const backupSetId = run.backupSetId as string;
+  const backupSetId = await backedUpSet(stack, tenantId, types);
   await addBackedUpButGone(stack, backupSetId, RETIRED_LIVE, [[RETIRED_GONE, 'Tpl: retired, gone']]);
   await addBackedUpButGone(stack, backupSetId, ACTIVE_LIVE, [[ACTIVE_GONE, 'Tpl: active, gone']]);
   await addBackedUpButGone(stack, backupSetId, UNTEMPLATED_LIVE, [[UNTEMPLATED_GONE, 'Tpl: none, gone']]);
   for (const id of [RETIRED_LIVE, ACTIVE_LIVE])
     await admin.patchObject(emulated.azureTenantId, 'settingsCatalog', id, { description: 'edited' });
-  return { emulated, tenantId: tenant.id, backupSetId };
+  return { emulated, tenantId, backupSetId };
 }
 
 async function plan(tenantId: string, backupSetId: string, items: { policyType: string; graphId: string }[]) {
-  const restore = await stack.db.restore.create({
-    data: {
-      tenantId,
-      backupSetId,
-      mode: 'in_place',
-      assignments: 'restore',
-      conditionalAccessState: 'report_only',
-      selection: { items },
-      requestedBy: 'user:restore-plan-templates-test',
-    },
+  const restore = await createRestore(stack, {
+    tenantId,
+    backupSetId,
+    mode: 'in_place',
+    items,
+    requestedBy: 'user:restore-plan-templates-test',
   });
-  const result = await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(restore.id),
-    args: [{ restoreId: restore.id }],
-  });
+  const result = await runPlan(stack, restore.id);
   const row = await stack.db.restore.findUniqueOrThrow({ where: { id: restore.id } });
   const rows = await stack.db.restoreItem.findMany({ where: { restoreId: restore.id } });
   return { result, row, byId: Object.fromEntries(rows.map((item) => [item.sourceGraphId, item])) };

@@ -3,18 +3,14 @@
 // not left `planning` for ever; an apply round that is no longer the restore's current one (started
 // late, after the API recorded its cancel and a new round began) writes and finishes nothing; a copy
 // (as_copy) is no re-creation of its source, so a later missing_only restore still re-creates it.
-import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
-import {
-  BACKUP_TASK_QUEUE,
-  RESTORE_PLAN_WORKFLOW,
-  RESTORE_RUN_WORKFLOW,
-  restorePlanWorkflowId,
-  restoreRunWorkflowId,
-  restoreTaskQueueOf,
-} from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { addBackedUpButGone, simpleCatalogPolicy } from '../support/restoreFixtures';
-import { createSchedule, runToCompletion } from '../support/runs';
+import {
+  addBackedUpButGone,
+  backedUpSet,
+  grantedTenant,
+  simpleCatalogPolicy,
+} from '../support/restoreFixtures';
+import { appliedRound, createRestore, runPlan, startPlan, startRound } from '../support/restoreRounds';
 import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -33,39 +29,19 @@ let tenantId: string;
 let backupSetId: string;
 
 beforeAll(async () => {
-  const created = await admin.createTenant(50, AZURE_TENANT);
-  tenantId = created.tenant.id;
-  await admin.setGrants(AZURE_TENANT, [...DEFAULT_GRANTS, 'DeviceManagementConfiguration.ReadWrite.All']);
+  ({ tenantId } = await grantedTenant(admin, AZURE_TENANT, ['DeviceManagementConfiguration.ReadWrite.All']));
   await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(POLICY, 'Restore review: planted'));
-  const schedule = await createSchedule(stack, tenantId, { policyTypes: ['settingsCatalog'] });
-  const run = await runToCompletion(stack, tenantId, schedule.id);
-  expect(run.status).toBe('succeeded');
-  backupSetId = run.backupSetId as string;
+  backupSetId = await backedUpSet(stack, tenantId, ['settingsCatalog']);
   await addBackedUpButGone(stack, backupSetId, POLICY, [[DELETED, 'Restore review: deleted']]);
 }, 180_000);
 
 function newRestore(mode: 'in_place' | 'missing_only' | 'as_copy' = 'in_place', graphIds?: string[]) {
-  return stack.db.restore.create({
-    data: {
-      tenantId,
-      backupSetId,
-      mode,
-      assignments: 'restore',
-      conditionalAccessState: 'report_only',
-      selection: graphIds
-        ? { items: graphIds.map((graphId) => ({ policyType: 'settingsCatalog', graphId })) }
-        : {},
-      requestedBy: 'user:restore-review',
-    },
-  });
+  const items = graphIds?.map((graphId) => ({ policyType: 'settingsCatalog', graphId }));
+  return createRestore(stack, { tenantId, backupSetId, mode, items, requestedBy: 'user:restore-review' });
 }
 
 async function planned(restoreId: string) {
-  await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(restoreId),
-    args: [{ restoreId }],
-  });
+  await runPlan(stack, restoreId);
   return stack.db.restoreItem.findMany({ where: { restoreId } });
 }
 
@@ -74,11 +50,7 @@ test('a plan canceled in Temporal ends plan_failed on the restore, not planning 
   // Slow Graph answers: the cancel lands while the type is being planned.
   await admin.setFaults(AZURE_TENANT, { latencyMs: 1_000 });
   try {
-    const handle = await stack.temporal.workflow.start(RESTORE_PLAN_WORKFLOW, {
-      taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-      workflowId: restorePlanWorkflowId(restore.id),
-      args: [{ restoreId: restore.id }],
-    });
+    const handle = await startPlan(stack, restore.id);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await handle.cancel();
     await handle.result().catch(() => undefined);
@@ -93,22 +65,14 @@ test('a plan canceled in Temporal ends plan_failed on the restore, not planning 
 
 test("a stale apply round (not the restore's current one) writes and finishes nothing", async () => {
   const restore = await newRestore();
-  await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(restore.id),
-    args: [{ restoreId: restore.id }],
-  });
+  await runPlan(stack, restore.id);
   // As the API leaves it: round 1 recorded canceled (its workflow not yet known), round 2 applying.
   await stack.db.restore.update({
     where: { id: restore.id },
     data: { status: 'applying', applyRounds: 2, appliedBy: 'user:restore-review' },
   });
   // Round 1's start arrives late.
-  await stack.temporal.workflow.execute(RESTORE_RUN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restoreRunWorkflowId(restore.id, 1),
-    args: [{ restoreId: restore.id, round: 1 }],
-  });
+  await (await startRound(stack, restore.id, 1)).result();
   const row = await stack.db.restore.findUniqueOrThrow({ where: { id: restore.id } });
   expect(row.status).toBe('applying');
   expect(await stack.db.restoreItem.count({ where: { restoreId: restore.id, outcome: { not: null } } })).toBe(
@@ -119,15 +83,7 @@ test("a stale apply round (not the restore's current one) writes and finishes no
 test('a copy is not linked as its source re-created: missing_only still re-creates the deleted source', async () => {
   const copy = await newRestore('as_copy', [DELETED]);
   expect((await planned(copy.id)).map((item) => item.action)).toEqual(['create']);
-  const row = await stack.db.restore.update({
-    where: { id: copy.id },
-    data: { status: 'applying', applyRounds: 1, appliedBy: 'user:restore-review' },
-  });
-  await stack.temporal.workflow.execute(RESTORE_RUN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restoreRunWorkflowId(row.id, 1),
-    args: [{ restoreId: row.id, round: 1 }],
-  });
+  await appliedRound(stack, copy.id, 'user:restore-review');
   const [made] = await stack.db.restoreItem.findMany({ where: { restoreId: copy.id } });
   expect(made?.outcome).toBe('created');
   // The source is still gone: a copy beside it does not make it present.

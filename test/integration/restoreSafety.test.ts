@@ -3,19 +3,10 @@
 // and markerless creates (named locations, found by name and creation time) that share a name.
 // Either way every item must end with an object of its own and no object may be made twice.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import type { PolicyTypeKey } from '../../src/graph/policyTypes';
-import {
-  BACKUP_TASK_QUEUE,
-  RESTORE_PLAN_WORKFLOW,
-  RESTORE_RUN_WORKFLOW,
-  restorePlanWorkflowId,
-  restoreRunWorkflowId,
-  restoreTaskQueueOf,
-} from '../../src/shared/constants';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { simpleCatalogPolicy } from '../support/restoreFixtures';
-import { createSchedule, runToCompletion } from '../support/runs';
+import { backedUpSet, grantedTenant, simpleCatalogPolicy } from '../support/restoreFixtures';
+import { appliedRound, createRestore, runPlan, startApplyRound } from '../support/restoreRounds';
 import { eventually, type TestStack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
@@ -64,14 +55,10 @@ function namedLocation(id: string, cidr: string) {
 }
 
 beforeAll(async () => {
-  const created = await admin.createTenant(50, AZURE_TENANT);
-  emulated = created.emulated;
-  tenantId = created.tenant.id;
-  await admin.setGrants(AZURE_TENANT, [
-    ...DEFAULT_GRANTS,
+  ({ emulated, tenantId } = await grantedTenant(admin, AZURE_TENANT, [
     'DeviceManagementConfiguration.ReadWrite.All',
     'Policy.ReadWrite.ConditionalAccess',
-  ]);
+  ]));
   for (const [index, id] of CATALOG.entries())
     await admin.plantPolicy(AZURE_TENANT, simpleCatalogPolicy(id, `Restore safety: catalog ${index}`));
   await admin.plantPolicy(AZURE_TENANT, namedLocation(LOCATIONS[0]!, '10.1.0.0/16'));
@@ -88,12 +75,11 @@ beforeAll(async () => {
       lastModifiedDateTime: '2026-01-01T10:00:00Z',
     },
   });
-  const schedule = await createSchedule(stack, tenantId, {
-    policyTypes: ['settingsCatalog', 'namedLocations', 'notificationTemplates'],
-  });
-  const run = await runToCompletion(stack, tenantId, schedule.id);
-  expect(run.status).toBe('succeeded');
-  backupSetId = run.backupSetId as string;
+  backupSetId = await backedUpSet(stack, tenantId, [
+    'settingsCatalog',
+    'namedLocations',
+    'notificationTemplates',
+  ]);
 }, 180_000);
 
 /** A plan of copies of the given objects (as_copy: every item is a create), made by RestorePlan. */
@@ -109,42 +95,16 @@ function planInPlace(policyType: PolicyTypeKey, graphIds: string[]): Promise<str
 }
 
 async function plan(mode: 'as_copy' | 'in_place', policyType: PolicyTypeKey, graphIds: string[]) {
-  const restore = await stack.db.restore.create({
-    data: {
-      tenantId,
-      backupSetId,
-      mode,
-      assignments: 'restore',
-      conditionalAccessState: 'report_only',
-      selection: { items: graphIds.map((graphId) => ({ policyType, graphId })) },
-      requestedBy: APPLIED_BY,
-    },
-  });
-  await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(BACKUP_TASK_QUEUE),
-    workflowId: restorePlanWorkflowId(restore.id),
-    args: [{ restoreId: restore.id }],
-  });
+  const items = graphIds.map((graphId) => ({ policyType, graphId }));
+  const restore = await createRestore(stack, { tenantId, backupSetId, mode, items, requestedBy: APPLIED_BY });
+  await runPlan(stack, restore.id);
   return restore.id;
 }
 
 /** What POST …/apply does: a round, `applying`, that round's RestoreRun on the queue's restore queue. */
-async function startApply(restoreId: string, queue = BACKUP_TASK_QUEUE) {
-  const row = await stack.db.restore.update({
-    where: { id: restoreId },
-    data: {
-      status: 'applying',
-      appliedBy: APPLIED_BY,
-      applyRounds: { increment: 1 },
-      applyStartedAt: new Date(),
-    },
-  });
-  return stack.temporal.workflow.start(RESTORE_RUN_WORKFLOW, {
-    taskQueue: restoreTaskQueueOf(queue),
-    workflowId: restoreRunWorkflowId(restoreId, row.applyRounds),
-    args: [{ restoreId, round: row.applyRounds }],
-  });
-}
+const startApply = (restoreId: string, queue?: string) =>
+  startApplyRound(stack, restoreId, APPLIED_BY, queue);
+const apply = (restoreId: string) => appliedRound(stack, restoreId, APPLIED_BY);
 
 async function postsTo(path: string, since: number) {
   return (await admin.writes(AZURE_TENANT))
@@ -201,7 +161,7 @@ test("two markerless creates of one name whose answers were lost each adopt thei
   const logged = (await admin.writes(AZURE_TENANT)).length;
   await admin.setFaults(AZURE_TENANT, { dropWriteResponses: { next: 2 } });
   try {
-    await expect((await startApply(restoreId)).result()).resolves.toMatchObject({ status: 'succeeded' });
+    await expect(apply(restoreId)).resolves.toMatchObject({ status: 'succeeded' });
   } finally {
     await admin.setFaults(AZURE_TENANT, {});
   }
@@ -224,7 +184,7 @@ test('a notification template create whose answer was lost is found again, thoug
   const logged = (await admin.writes(AZURE_TENANT)).length;
   await admin.setFaults(AZURE_TENANT, { dropWriteResponses: { next: 1 } });
   try {
-    await expect((await startApply(restoreId)).result()).resolves.toMatchObject({ status: 'succeeded' });
+    await expect(apply(restoreId)).resolves.toMatchObject({ status: 'succeeded' });
   } finally {
     await admin.setFaults(AZURE_TENANT, {});
   }
@@ -252,7 +212,7 @@ test('a precondition checked in an earlier round is checked again: an edit made 
   // Days later someone edits the policy, then the plan is applied again.
   await admin.patchObject(AZURE_TENANT, 'settingsCatalog', target, { description: 'a newer edit' });
 
-  await expect((await startApply(restoreId)).result()).resolves.toMatchObject({ status: 'partial' });
+  await expect(apply(restoreId)).resolves.toMatchObject({ status: 'partial' });
 
   expect(await stack.db.restoreItem.findUniqueOrThrow({ where: { id: item!.id } })).toMatchObject({
     outcome: 'stale',

@@ -3,15 +3,13 @@
 // compliance policy (`setScheduledActions`). Both are planted, backed up, edited in the portal's
 // way, then planned and applied through RestorePlan and RestoreRun: updated, verified, and the
 // live objects' restorable content equals the backup's.
-import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
 import { intentCategoryId, intentTemplateId } from '../../src/emulator/pools/templates';
 import { type PolicyTypeKey, unescapeStoredJson } from '../../src/graph';
 import { restorableContent } from '../../src/restore/content';
 import type { GraphJson } from '../../src/restore/types';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { simpleCatalogPolicy } from '../support/restoreFixtures';
+import { backedUpSet, grantedTenant, simpleCatalogPolicy } from '../support/restoreFixtures';
 import { appliedRound, planned } from '../support/restoreRounds';
-import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -59,9 +57,7 @@ let tenantId: string;
 let backupSetId: string;
 
 beforeAll(async () => {
-  const created = await admin.createTenant(50, AZURE_TENANT);
-  tenantId = created.tenant.id;
-  await admin.setGrants(AZURE_TENANT, [...DEFAULT_GRANTS, 'DeviceManagementConfiguration.ReadWrite.All']);
+  ({ tenantId } = await grantedTenant(admin, AZURE_TENANT, ['DeviceManagementConfiguration.ReadWrite.All']));
   await admin.plantPolicy(AZURE_TENANT, {
     type: 'endpointSecurityIntents',
     object: {
@@ -89,10 +85,7 @@ beforeAll(async () => {
   await admin.patchObject(AZURE_TENANT, 'settingsCompliance', COMPLIANCE, {
     scheduledActionsForRule: rules(24),
   });
-  const schedule = await createSchedule(stack, tenantId, { policyTypes: TYPES });
-  const run = await runToCompletion(stack, tenantId, schedule.id);
-  expect(run.status).toBe('succeeded');
-  backupSetId = run.backupSetId as string;
+  backupSetId = await backedUpSet(stack, tenantId, TYPES);
   // Edits after the backup: a setting's value, the metadata, the block action's grace period.
   await admin.patchObject(AZURE_TENANT, 'endpointSecurityIntents', INTENT, {
     description: 'edited after the backup',

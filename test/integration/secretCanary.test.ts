@@ -10,16 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Db, sqlPoolOf } from '../../src/db/client';
 import { findSettingValue } from '../../src/db/settingValues';
-import {
-  BACKUP_TASK_QUEUE,
-  RESTORE_PLAN_WORKFLOW,
-  RESTORE_RUN_WORKFLOW,
-  restorePlanWorkflowId,
-  restoreRunWorkflowId,
-  restoreTaskQueueOf,
-} from '../../src/shared/constants';
+import { BACKUP_TASK_QUEUE, restorePlanWorkflowId, restoreRunWorkflowId } from '../../src/shared/constants';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { historyText } from '../support/histories';
+import { backedUpSet } from '../support/restoreFixtures';
+import { appliedRound, createRestore, runPlan } from '../support/restoreRounds';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
@@ -275,9 +270,7 @@ test('restore: an OMA-URI secret written back by a plan and its apply (in place 
       ],
     },
   });
-  const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['deviceConfiguration'] });
-  const run = await runToCompletion(stack, tenant.id, schedule.id);
-  expect(run.status).toBe('succeeded');
+  const backupSetId = await backedUpSet(stack, tenant.id, ['deviceConfiguration']);
   // Someone changes the secret: the in-place restore writes the backed-up one back.
   await admin.setEncryptedValue(emulated.azureTenantId, {
     type: 'deviceConfiguration',
@@ -289,32 +282,15 @@ test('restore: an OMA-URI secret written back by a plan and its apply (in place 
   const workflowIds: string[] = [];
   const restoreIds: string[] = [];
   for (const mode of ['in_place', 'as_copy'] as const) {
-    const restore = await stack.db.restore.create({
-      data: {
-        tenantId: tenant.id,
-        backupSetId: run.backupSetId as string,
-        mode,
-        assignments: 'restore',
-        conditionalAccessState: 'report_only',
-        selection: { items: [{ policyType: 'deviceConfiguration', graphId: profileId }] },
-        requestedBy: 'user:secret-canary',
-      },
+    const restore = await createRestore(stack, {
+      tenantId: tenant.id,
+      backupSetId,
+      mode,
+      items: [{ policyType: 'deviceConfiguration', graphId: profileId }],
+      requestedBy: 'user:secret-canary',
     });
-    const queue = restoreTaskQueueOf(BACKUP_TASK_QUEUE);
-    await stack.temporal.workflow.execute(RESTORE_PLAN_WORKFLOW, {
-      taskQueue: queue,
-      workflowId: restorePlanWorkflowId(restore.id),
-      args: [{ restoreId: restore.id }],
-    });
-    await stack.db.restore.update({
-      where: { id: restore.id },
-      data: { status: 'applying', appliedBy: 'user:secret-canary', applyRounds: 1 },
-    });
-    await stack.temporal.workflow.execute(RESTORE_RUN_WORKFLOW, {
-      taskQueue: queue,
-      workflowId: restoreRunWorkflowId(restore.id, 1),
-      args: [{ restoreId: restore.id, round: 1 }],
-    });
+    await runPlan(stack, restore.id);
+    await appliedRound(stack, restore.id, 'user:secret-canary');
     workflowIds.push(restorePlanWorkflowId(restore.id), restoreRunWorkflowId(restore.id, 1));
     restoreIds.push(restore.id);
   }

@@ -1,7 +1,38 @@
-// Fixtures of the settings catalog tests: a planted settings catalog policy with one integer setting, and a
+// Fixtures of the restore tests: an emulator tenant whose app may write, its backup, planted objects
+// (a settings catalog policy with one integer setting, CA policy, filter, scope tag), and a
 // backed-up object that Graph no longer has (a copy of a backed-up payload under another id).
-import { canonicalizePolicy, escapeStoredText } from '../../src/graph';
+import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
+import { canonicalizePolicy, escapeStoredText, type PolicyTypeKey } from '../../src/graph';
+import type { EmulatedTenant, EmulatorAdmin } from './emulatorAdmin';
+import { createSchedule, runToCompletion } from './runs';
 import type { TestStack } from './stack';
+
+/**
+ * A generated emulator tenant (`policies` objects, seeded by the fixed `azureTenantId`) and our
+ * row for it, whose app holds every read permission and `writeGrants`.
+ */
+export async function grantedTenant(
+  admin: EmulatorAdmin,
+  azureTenantId: string,
+  writeGrants: readonly string[],
+  policies = 50,
+): Promise<{ emulated: EmulatedTenant; tenantId: string }> {
+  const { emulated, tenant } = await admin.createTenant(policies, azureTenantId);
+  await admin.setGrants(azureTenantId, [...DEFAULT_GRANTS, ...writeGrants]);
+  return { emulated, tenantId: tenant.id };
+}
+
+/** A real backup of the tenant's `policyTypes`, run to success; returns its set's id. */
+export async function backedUpSet(
+  stack: TestStack,
+  tenantId: string,
+  policyTypes: readonly PolicyTypeKey[],
+): Promise<string> {
+  const schedule = await createSchedule(stack, tenantId, { policyTypes });
+  const run = await runToCompletion(stack, tenantId, schedule.id);
+  expect(run.status).toBe('succeeded');
+  return run.backupSetId as string;
+}
 
 const NS = '#microsoft.graph.deviceManagementConfiguration';
 
