@@ -10,13 +10,15 @@ export function demoGuid(label: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The notification template the demo tenant holds (demoTenant.ts) and its notify actions send. */
+export const NON_COMPLIANT_TEMPLATE_ID = demoGuid('notification-template:non-compliant');
+
 const FILTER_NONE = {
   deviceAndAppManagementAssignmentFilterId: null,
   deviceAndAppManagementAssignmentFilterType: 'none',
 };
 
-export function groupAssignment(policyId: string, groupLabel: string): GraphJson {
-  const groupId = demoGuid(`group:${groupLabel}`);
+export function groupAssignment(policyId: string, groupId: string): GraphJson {
   return {
     id: `${policyId}_${groupId}`,
     source: 'direct',
@@ -25,8 +27,7 @@ export function groupAssignment(policyId: string, groupLabel: string): GraphJson
   };
 }
 
-export function exclusionAssignment(policyId: string, groupLabel: string): GraphJson {
-  const groupId = demoGuid(`group:${groupLabel}`);
+export function exclusionAssignment(policyId: string, groupId: string): GraphJson {
   return {
     id: `${policyId}_${groupId}`,
     source: 'direct',
@@ -148,7 +149,7 @@ export function scheduledActions(policyId: string, notifyAfterHours?: number): G
       id: demoGuid(`${policyId}:notify`),
       gracePeriodHours: notifyAfterHours,
       actionType: 'notification',
-      notificationTemplateId: demoGuid('notification-template:non-compliant'),
+      notificationTemplateId: NON_COMPLIANT_TEMPLATE_ID,
       notificationMessageCCList: [],
     });
   }

@@ -7,6 +7,7 @@ import {
   exclusionAssignment,
   groupAssignment,
   groupCollection,
+  NON_COMPLIANT_TEMPLATE_ID,
   scheduledActions,
   simpleCollection,
   simpleInteger,
@@ -17,6 +18,7 @@ import {
   CONFIGURATION_POLICY_TEMPLATES,
   configurationPolicyTemplateId,
 } from './pools/configurationPolicyTemplates';
+import { directoryId } from './pools/directory';
 
 /** The tenant `npm run dev` registers against the emulator. Nothing here is a real credential. */
 export const DEMO_TENANT = Object.freeze({
@@ -26,6 +28,20 @@ export const DEMO_TENANT = Object.freeze({
   clientId: '9c6e2a71-0b3d-4f85-a1e7-c4d28b5f9a06',
   clientSecret: 'emulator-dev-only-secret-not-a-real-credential',
 });
+
+// The groups the demo policies target are groups of the demo tenant's emulated directory (the k-th
+// of its pool, whose label is the lower-cased tenant id), so a backup resolves them and a restore
+// with assignments is not blocked as missing_reference. The labels say what each group stands
+// for; the directory names its groups itself.
+const DEMO_GROUPS = [
+  'All Windows devices',
+  'Finance devices',
+  'Kiosk devices',
+  'Broad ring devices',
+  'Defender pilot exclusions',
+] as const;
+const group = (label: (typeof DEMO_GROUPS)[number]) =>
+  directoryId(DEMO_TENANT.azureTenantId.toLowerCase(), 'groups', DEMO_GROUPS.indexOf(label));
 
 const CREATED = '2025-03-14T09:12:44.1234567Z';
 const MODIFIED = '2025-10-02T16:40:05.7654321Z';
@@ -67,9 +83,9 @@ function deviceConfigurations(): EmulatorPolicy[] {
         bluetoothAllowedServices: [],
       },
       assignments: [
-        groupAssignment(winRestrictions.id, 'All Windows devices'),
-        groupAssignment(winRestrictions.id, 'Finance devices'),
-        exclusionAssignment(winRestrictions.id, 'Kiosk devices'),
+        groupAssignment(winRestrictions.id, group('All Windows devices')),
+        groupAssignment(winRestrictions.id, group('Finance devices')),
+        exclusionAssignment(winRestrictions.id, group('Kiosk devices')),
       ],
     },
     {
@@ -152,7 +168,7 @@ function deviceConfigurations(): EmulatorPolicy[] {
           activeHoursEnd: '17:00:00.0000000',
         },
       },
-      assignments: [groupAssignment(updateRing.id, 'Broad ring devices')],
+      assignments: [groupAssignment(updateRing.id, group('Broad ring devices'))],
     },
     {
       // Intune stores string OMA-URI values encrypted: the emulator serves this one as "****"
@@ -187,7 +203,7 @@ function deviceConfigurations(): EmulatorPolicy[] {
           },
         ],
       },
-      assignments: [groupAssignment(winCustom.id, 'All Windows devices')],
+      assignments: [groupAssignment(winCustom.id, group('All Windows devices'))],
     },
   ];
 }
@@ -321,8 +337,8 @@ function settingsCatalogPolicies(): EmulatorPolicy[] {
     ]),
   );
   defender.assignments = [
-    groupAssignment(defender.object.id, 'All Windows devices'),
-    exclusionAssignment(defender.object.id, 'Defender pilot exclusions'),
+    groupAssignment(defender.object.id, group('All Windows devices')),
+    exclusionAssignment(defender.object.id, group('Defender pilot exclusions')),
   ];
   defender.object.isAssigned = true;
   bitLocker.assignments = [allDevicesAssignment(bitLocker.object.id)];
@@ -355,7 +371,7 @@ function compliancePolicies(): EmulatorPolicy[] {
         validOperatingSystemBuildRanges: [],
       },
       scheduledActionsForRule: scheduledActions(win.id, 24),
-      assignments: [groupAssignment(win.id, 'All Windows devices')],
+      assignments: [groupAssignment(win.id, group('All Windows devices'))],
     },
     {
       object: {
@@ -396,7 +412,38 @@ function compliancePolicies(): EmulatorPolicy[] {
   ];
 }
 
-/** A fresh copy of the demo tenant: 5 device configurations, 4 settings catalog, 3 compliance. */
+function notificationTemplates(): EmulatorPolicy[] {
+  const id = NON_COMPLIANT_TEMPLATE_ID;
+  const message = (locale: string, subject: string, messageTemplate: string) => ({
+    id: `${id}_${locale}`,
+    lastModifiedDateTime: MODIFIED,
+    locale,
+    subject,
+    messageTemplate,
+    isDefault: locale === 'en-us',
+  });
+  return [
+    {
+      object: {
+        id,
+        lastModifiedDateTime: MODIFIED,
+        displayName: 'Non-compliant device',
+        description: 'Sent when a device becomes non-compliant.',
+        defaultLocale: 'en-us',
+        brandingOptions: 'includeCompanyLogo,includeContactInformation',
+        roleScopeTagIds: ['0'],
+      },
+      lists: {
+        localizedNotificationMessages: [
+          message('en-us', 'Your device is not compliant', 'Open Company Portal to fix it within 24 hours.'),
+          message('de-de', 'Ihr Gerät ist nicht konform', 'Öffnen Sie das Unternehmensportal.'),
+        ],
+      },
+    },
+  ];
+}
+
+/** A fresh copy of the demo tenant: 6 device configurations, 4 settings catalog, 3 compliance, 1 notification template. */
 export function demoTenantSeed(): EmulatorTenantSeed {
   return {
     azureTenantId: DEMO_TENANT.azureTenantId,
@@ -407,6 +454,7 @@ export function demoTenantSeed(): EmulatorTenantSeed {
       deviceConfiguration: deviceConfigurations(),
       settingsCatalog: settingsCatalogPolicies(),
       compliance: compliancePolicies(),
+      notificationTemplates: notificationTemplates(),
     },
   };
 }

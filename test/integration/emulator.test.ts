@@ -584,10 +584,11 @@ describe('admin API', () => {
       deviceConfiguration: 6,
       settingsCatalog: 4,
       compliance: 3,
+      notificationTemplates: 1,
       namedLocations: 1,
     });
-    // The 13 hand-written objects, and one extra of each of the other types.
-    expect(demo.body.total).toBe(13 + POLICY_TYPE_KEYS.length - 3);
+    // The 14 hand-written objects, and one extra of each of the other types.
+    expect(demo.body.total).toBe(14 + POLICY_TYPE_KEYS.length - 4);
   });
 
   it('answers non-loopback clients with 403', async () => {
