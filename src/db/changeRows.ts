@@ -9,6 +9,21 @@ import type { ChangeCounts } from '../shared/types';
 import type { BackupChangeKind } from './client';
 import { settingDefinitionNames } from './settingDefinitions';
 
+/**
+ * What a re-created object cannot keep from its source, at any depth: Graph gives it and each of
+ * its elements (assignments, definition values, scheduled actions) new ids, creation times and
+ * versions, and assignments a new sourceId. They are not configuration, so a `restored` change
+ * does not list them.
+ */
+const SERVER_IDENTITY_PROPERTIES: ReadonlySet<string> = new Set([
+  'id',
+  'createdDateTime',
+  'version',
+  'sourceId',
+]);
+const isServerIdentity = (path: string) =>
+  SERVER_IDENTITY_PROPERTIES.has(path.slice(path.lastIndexOf('/') + 1));
+
 /** The diff engine as the writer needs it: one result per pair, null when nothing changed. */
 export interface DiffBatch {
   (
@@ -196,7 +211,7 @@ export async function changesOf(
       const result = results[i];
       if (c.restored_from) {
         // Restored even when the content came back identical: its fields are then none. The new
-        // id is no field change: restoredFromGraphId says it.
+        // ids, times and versions are no field changes (restoredFromGraphId names the source).
         counts.restored = (counts.restored ?? 0) + 1;
         rows.push({
           policyType: c.policy_type,
@@ -204,7 +219,9 @@ export async function changesOf(
           displayName: c.after_name as string,
           previousDisplayName: c.before_name !== c.after_name ? c.before_name : null,
           change: 'restored',
-          fields: (result?.fields ?? []).filter((field) => (field as { path?: string }).path !== '/id'),
+          fields: (result?.fields ?? []).filter(
+            (field) => !isServerIdentity((field as { path?: string }).path ?? ''),
+          ),
           restoredFromGraphId: c.restored_from,
         });
         return;

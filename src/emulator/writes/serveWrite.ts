@@ -1,3 +1,7 @@
+import {
+  CONFIGURATION_POLICY_TEMPLATES,
+  configurationPolicyTemplateId,
+} from '../pools/configurationPolicyTemplates';
 import { randomUUID } from 'node:crypto';
 import type { PolicyTypeKey } from '../../graph/policyTypes';
 import { auditing } from '../adminObjects';
@@ -152,6 +156,9 @@ function create(
     ...(rules.countsSettings
       ? { settingCount: Array.isArray(body.settings) ? body.settings.length : 0 }
       : {}),
+    ...(rules.templateReference
+      ? { templateReference: filledTemplateReference(body.templateReference) }
+      : {}),
   };
   const node = nodeOf(write, view);
   const delay = tenant.faults.createVisibilityDelayMs;
@@ -209,6 +216,12 @@ function put(item: ItemWrite): Reply {
     ...kept,
   };
   if (write.rules.countsSettings) view.settingCount = Array.isArray(view.settings) ? view.settings.length : 0;
+  // A policy keeps the template it was made from; a PUT naming it gets the same filled reference.
+  if (write.rules.templateReference)
+    view.templateReference =
+      body.templateReference === undefined
+        ? before.object.templateReference
+        : filledTemplateReference(body.templateReference);
   return storeEdit(item, nodeOf(write, view, before));
 }
 
@@ -276,4 +289,25 @@ export function serveWrite(call: GraphCall, ctx: ServeContext): Reply {
   if (route !== undefined) return serveItemRoute(call, route, ctx.tenant);
   const write = resolveWrite(call, ctx.tenant);
   return 'status' in write ? write : serveEntityWrite(call, write, ctx);
+}
+
+/**
+ * The templateReference Graph answers for a settings catalog policy it created: a create names at
+ * most the templateId, and Graph fills in the family and names from the template, or
+ * `templateFamily: none` for a policy made without one (every policy carries the property).
+ */
+function filledTemplateReference(given: unknown): GraphJson {
+  const templateId =
+    typeof (given as GraphJson | null)?.templateId === 'string'
+      ? String((given as GraphJson).templateId)
+      : '';
+  const template = CONFIGURATION_POLICY_TEMPLATES.find(
+    (t) => configurationPolicyTemplateId(t) === templateId,
+  );
+  return {
+    templateId,
+    templateFamily: template?.family ?? 'none',
+    templateDisplayName: template?.name ?? null,
+    templateDisplayVersion: template?.version ?? null,
+  };
 }

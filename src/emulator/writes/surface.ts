@@ -146,7 +146,8 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     },
     polymorphic: { types: DEVICE_CONFIGURATION_TYPES },
     versioned: true,
-    defaults: SCOPE_TAG_DEFAULT,
+    // Every device configuration Graph serves says it supports scope tags (a create may not set it).
+    defaults: { ...SCOPE_TAG_DEFAULT, supportsScopeTags: true },
   },
   {
     ...INTUNE,
@@ -228,7 +229,8 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     path: '/deviceManagement/deviceHealthScripts',
     actions: { assign: { kind: 'assign', key: 'deviceHealthScriptAssignments', status: 204 } },
     readOnly: ['isGlobalScript', 'highestAvailableVersion', 'deviceHealthScriptType'],
-    defaults: SCOPE_TAG_DEFAULT,
+    // What Graph answers for a script the tenant made: not Microsoft's, an ordinary health script.
+    defaults: { ...SCOPE_TAG_DEFAULT, isGlobalScript: false, deviceHealthScriptType: 'deviceHealthScript' },
     builtIn: {
       when: { property: 'isGlobalScript', values: [true] },
       allow: [],
@@ -346,6 +348,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     actions: ASSIGN_200,
     ids: 'integer',
     readOnly: ['isBuiltIn'],
+    defaults: { isBuiltIn: false },
     builtIn: {
       when: { property: 'isBuiltIn', values: [true] },
       allow: [],
@@ -356,6 +359,7 @@ export const WRITABLE_SETS: readonly WritableSet[] = [
     ...INTUNE,
     path: '/deviceManagement/roleDefinitions',
     readOnly: ['isBuiltIn', 'isBuiltInRoleDefinition'],
+    defaults: { isBuiltIn: false, isBuiltInRoleDefinition: false },
     derivedTypes: ['#microsoft.graph.deviceAndAppManagementRoleDefinition'],
     builtIn: {
       when: { property: 'isBuiltIn', values: [true] },
