@@ -261,11 +261,6 @@ test('restore one deleted policy of each writable type Graph can create: created
   const explained: Record<string, string[]> = {
     conditionalAccessPolicies: ['/state'], // report-only unless asked (the adjustment)
     driverUpdateProfiles: ['/driverInventories/[id]'], // notWritten: per-driver approvals
-    administrativeTemplates: ['/policyConfigurationIngestionType'], // derived by Graph
-    featureUpdateProfiles: ['/deployableContentDisplayName', '/endOfSupportDate'], // derived by Graph
-    qualityUpdateProfiles: ['/deployableContentDisplayName', '/releaseDateDisplayName'], // derived by Graph
-    notificationTemplates: ['/defaultLocale'], // derived by Graph from the messages
-    roleDefinitions: ['/permissions/0'], // Graph mirrors rolePermissions into the deprecated permissions
   };
   for (const change of ofRestore) {
     const unexplained = fieldsOf(change).filter(

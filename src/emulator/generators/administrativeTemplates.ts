@@ -193,6 +193,15 @@ function definitionValue(rng: Rng, ctx: GenerateContext, slot: number): Emulator
   };
 }
 
+/**
+ * Graph's policyConfigurationIngestionType by the policyType of the definitions a policy's values
+ * use: Microsoft's ADMX catalog (admxBacked) or uploaded custom ADMX (admxIngested).
+ */
+export const INGESTION_TYPE_OF_DEFINITION: Readonly<Record<string, string>> = {
+  admxBacked: 'builtIn',
+  admxIngested: 'custom',
+};
+
 export const administrativeTemplatesGenerator: PolicyGenerator = {
   weight: 6,
   generate(ctx: GenerateContext) {
@@ -204,7 +213,8 @@ export const administrativeTemplatesGenerator: PolicyGenerator = {
         displayName: policyName(rng, 'WIN', 'Administrative template', ctx.index),
         description: description(rng, 'ADMX-backed settings.'),
         roleScopeTagIds: scopeTagIds(rng, ctx),
-        policyConfigurationIngestionType: 'builtIn',
+        // Every value the generator makes uses a definition of Microsoft's catalog (admxBacked).
+        policyConfigurationIngestionType: INGESTION_TYPE_OF_DEFINITION.admxBacked,
         id: ctx.id,
         lastModifiedDateTime: ctx.lastModifiedDateTime,
       },

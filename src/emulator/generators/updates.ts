@@ -34,6 +34,28 @@ export const assignmentFiltersGenerator: PolicyGenerator = {
   },
 };
 
+/**
+ * What Graph derives from a feature update profile's `featureUpdateVersion` (the emulator's
+ * generator and its writes alike): the content's display name and its end of support.
+ */
+export function featureUpdateContent(version: unknown): {
+  deployableContentDisplayName: unknown;
+  endOfSupportDate: string;
+} {
+  return { deployableContentDisplayName: version, endOfSupportDate: '2026-11-10T00:00:00Z' };
+}
+
+/** What Graph derives from an expedited quality update's release (generator and writes alike). */
+export function qualityUpdateContent(release: string): {
+  releaseDateDisplayName: string;
+  deployableContentDisplayName: string;
+} {
+  return {
+    releaseDateDisplayName: `${release.slice(0, 7)} - 2025.${release.slice(5, 7)} B Security Updates`,
+    deployableContentDisplayName: 'Quality Updates',
+  };
+}
+
 export const featureUpdateProfilesGenerator: PolicyGenerator = {
   weight: 1.5,
   generate(ctx: GenerateContext) {
@@ -50,8 +72,7 @@ export const featureUpdateProfilesGenerator: PolicyGenerator = {
         description: description(rng, 'Feature update deployment.') ?? '',
         featureUpdateVersion: version,
         roleScopeTagIds: scopeTagIds(rng, ctx),
-        deployableContentDisplayName: version,
-        endOfSupportDate: '2026-11-10T00:00:00Z',
+        ...featureUpdateContent(version),
         installLatestWindows10OnWindows11IneligibleDevice: rng.bool(0.5),
         installFeatureUpdatesOptional: false,
         createdDateTime: ctx.createdDateTime,
@@ -81,8 +102,7 @@ export const qualityUpdateProfilesGenerator: PolicyGenerator = {
           qualityUpdateRelease: release,
           daysUntilForcedReboot: (rng.int(0, 2) + ctx.revision) % 3,
         },
-        releaseDateDisplayName: `${release.slice(0, 7)} - 2025.${release.slice(5, 7)} B Security Updates`,
-        deployableContentDisplayName: 'Quality Updates',
+        ...qualityUpdateContent(release),
         roleScopeTagIds: scopeTagIds(rng, ctx),
         createdDateTime: ctx.createdDateTime,
         lastModifiedDateTime: ctx.lastModifiedDateTime,

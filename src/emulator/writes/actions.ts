@@ -7,6 +7,7 @@ import type { EmulatorTenant } from '../tenantStore';
 import type { EmulatorNode, GraphJson } from '../types';
 import { assignmentNodes, targetKey } from './assignments';
 import { definitionValueNode, updateDefinitionValues } from './definitionValues';
+import { deriveInto } from './derived';
 import { updateIntentSettings } from './intentSettings';
 import { PRIVACY_CONTROLS_OWNER, privacyAccessControlNodes } from './privacyAccessControls';
 import type { ActionRule, SubResourceRule } from './surface';
@@ -40,6 +41,7 @@ function editable(node: EmulatorNode): EmulatorNode {
 /** `touch`: the entity's modification time moves (not for its assignments, a resource of their own). */
 function store(change: ItemChange, node: EmulatorNode, touch: boolean): void {
   if (touch) markModified(node.object, change.before.object);
+  deriveInto(change.type, node);
   change.tenant.objects.replace(change.type, change.id, node);
   auditing(change.tenant, change.tenant.clientId)(change.type, change.id, 'Patch');
 }

@@ -31,6 +31,7 @@ import {
   unqualified,
   writableSetOf,
 } from './writeCommon';
+import { deriveInto } from './derived';
 import { createRoleAssignment } from './roleAssignments';
 
 // POST, PATCH, PUT and DELETE on the registry's entity sets, as Graph answers them: permission,
@@ -160,7 +161,7 @@ function create(
       ? { templateReference: filledTemplateReference(body.templateReference) }
       : {}),
   };
-  const node = nodeOf(write, view);
+  const node = deriveInto(write.type, nodeOf(write, view));
   const delay = tenant.faults.createVisibilityDelayMs;
   tenant.objects.create(write.type, write.collectionIndex, node, delay ? Date.now() + delay : undefined);
   auditing(tenant, tenant.clientId)(write.type, id, 'Create');
@@ -180,6 +181,7 @@ interface ItemWrite {
 /** Stores the new state as Graph does on any write (modification time, version) and logs it. */
 function storeEdit(item: ItemWrite, node: EmulatorNode): Reply {
   markModified(node.object, item.before.object);
+  deriveInto(item.write.type, node);
   item.tenant.objects.replace(item.write.type, item.id, node);
   auditing(item.tenant, item.tenant.clientId)(item.write.type, item.id, 'Patch');
   return { status: 204, body: undefined };
