@@ -40,6 +40,12 @@ export const EVENT_TYPES = {
     subscribedByDefault: true,
     filters: ['policyTypes'],
   },
+  'offsite.copy.failed': {
+    description:
+      "A run's set could not be copied to the tenant's offsite destination after every retry (the run itself is unaffected).",
+    subscribedByDefault: true,
+    filters: ['scheduleIds'],
+  },
   'schedule.paused_by_operator': {
     description: 'An operator paused a schedule in Temporal (Web UI or CLI).',
     subscribedByDefault: true,

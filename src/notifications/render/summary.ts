@@ -22,6 +22,7 @@ const TITLES: Record<string, string> = {
   'backup.run.missed': 'Scheduled backup did not run for {tenant}',
   'backup.changes.detected': 'Configuration changes detected in {tenant}',
   'baseline.drift.detected': 'Drift from a baseline detected in {tenant}',
+  'offsite.copy.failed': 'Offsite copy of a backup of {tenant} failed',
   'schedule.paused_by_operator': 'A backup schedule of {tenant} was paused by an operator',
   'tenant.credentials.failing': 'Microsoft Graph credentials of {tenant} are failing',
   'notification.test': 'Test notification from TenantVault',
