@@ -37,26 +37,22 @@ export type Permission =
 // addresses), which readers and operators do not need.
 // `scripts:read` guards no route of its own: the items route shows script payloads only to
 // callers who hold it (script bodies often carry credentials), and withholds them from the rest.
+// Each role holds everything of the role below it, and what is listed beside it.
+const READONLY: readonly TenantPermission[] = ['tenant:read'];
+const OPERATOR: readonly TenantPermission[] = [...READONLY, 'scripts:read', 'tenant:run'];
+const MANAGER: readonly TenantPermission[] = [
+  ...OPERATOR,
+  'schedules:write',
+  'notifications:manage',
+  'restores:manage',
+];
+const OWNER: readonly TenantPermission[] = [...MANAGER, 'tenant:admin'];
+
 export const ROLE_PERMISSIONS: Record<TenantRole, readonly TenantPermission[]> = {
-  readonly: ['tenant:read'],
-  operator: ['tenant:read', 'scripts:read', 'tenant:run'],
-  manager: [
-    'tenant:read',
-    'scripts:read',
-    'tenant:run',
-    'schedules:write',
-    'notifications:manage',
-    'restores:manage',
-  ],
-  owner: [
-    'tenant:read',
-    'scripts:read',
-    'tenant:run',
-    'schedules:write',
-    'notifications:manage',
-    'restores:manage',
-    'tenant:admin',
-  ],
+  readonly: READONLY,
+  operator: OPERATOR,
+  manager: MANAGER,
+  owner: OWNER,
 };
 
 const MEANING: Record<Permission, string> = {
