@@ -12,6 +12,7 @@ import type { Db, RestoreStep } from '../db/client';
 import { claimCreated, recordIntent } from '../db/restoreLedger';
 import type { GraphClient, GraphWriter, WriteAnswer, WriteMethod } from '../graph';
 import { backoffMs, sleep } from '../graph/retryPolicy';
+import { valueAtDottedPath } from '../restore/paths';
 import type { GraphJson, WriteFamily, WriteStep } from '../restore/types';
 import type { WriteBudget } from '../restore/writeBudget';
 
@@ -188,15 +189,4 @@ export function withTargetId<S extends WriteStep>(step: S, targetGraphId: string
   if (step.kind === 'request')
     return { ...step, path: fill(step.path), body: fillBody(step.body, step.idInBody) };
   return { ...step, path: fill(step.path) };
-}
-
-/** The value at a dotted key path ('target.groupId'); `@odata.type` stays one segment. */
-export function valueAtDottedPath(value: unknown, path: string): unknown {
-  const segments = path.replaceAll('@odata.', '@odata\u0000').split('.');
-  let at = value;
-  for (const segment of segments) {
-    if (typeof at !== 'object' || at === null) return undefined;
-    at = (at as Record<string, unknown>)[segment.replaceAll('\u0000', '.')];
-  }
-  return at;
 }

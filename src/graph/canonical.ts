@@ -100,14 +100,19 @@ export function identityKeyOf(element: unknown, keys: readonly string[]): string
   return out;
 }
 
-/** The value at a '/'-separated path inside a value (undefined when any step is missing). */
-export function valueAtPath(value: unknown, path: string): unknown {
+/** The value at a path of property names inside a value (undefined when any step is missing). */
+export function valueAtSegments(value: unknown, segments: readonly string[]): unknown {
   let at = value;
-  for (const step of path.split('/')) {
+  for (const segment of segments) {
     if (typeof at !== 'object' || at === null) return undefined;
-    at = (at as Record<string, unknown>)[step];
+    at = (at as Record<string, unknown>)[segment];
   }
   return at;
+}
+
+/** The value at a '/'-separated path (the registry's identity keys). */
+export function valueAtPath(value: unknown, path: string): unknown {
+  return valueAtSegments(value, path.split('/'));
 }
 
 // `@odata.context`, `@odata.nextLink`, `@odata.etag`, `settings@odata.count` and the like describe

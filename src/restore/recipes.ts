@@ -4,6 +4,7 @@
 // permissions), 6 (write limits) and 7e (what to refuse).
 import { POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
 import { DEPENDENCY_RECIPES } from './dependencyRecipes';
+import { valueAtDottedPath } from './paths';
 import type { ObjectRefusal, WriteRecipe } from './recipe';
 import {
   allow,
@@ -311,8 +312,7 @@ export function objectRefusalOf(
   payload: Record<string, unknown>,
 ): ObjectRefusal | undefined {
   return WRITE_RECIPES[type].objectRefusals.find((refusal) => {
-    let value: unknown = payload;
-    for (const step of refusal.path.split('.')) value = (value as Record<string, unknown> | null)?.[step];
+    const value = valueAtDottedPath(payload, refusal.path);
     if (refusal.equals?.some((expected) => expected === value)) return true;
     return refusal.matches !== undefined && typeof value === 'string' && refusal.matches.test(value);
   });
