@@ -17,7 +17,10 @@ import {
 import { type GraphClient, unescapeStoredJson } from '../graph';
 import { POLICY_TYPES, type PolicyTypeKey } from '../graph/policyTypes';
 import type { GraphJson, Precondition } from '../restore/types';
-import { WRITE_LIMITS } from '../restore/recipes';
+import { hasMarker, markerOf } from '../restore/marker';
+import { restoreOrder, WRITE_LIMITS } from '../restore/recipes';
+import { stepsFor } from '../restore/steps';
+import { verifyRestored } from '../restore/verify';
 import { DEFAULT_WRITE_BUDGET_FRACTION, WriteBudget } from '../restore/writeBudget';
 import { startDeliveryWorkflows, startOrLeaveToRelay } from '../temporal/deliveryStarts';
 import { type ActivityDeps, DEFAULT_RUN_NOTIFICATION_SETTINGS, type RestoreWriteSettings } from './deps';
@@ -27,8 +30,6 @@ import {
   createNameOf,
   type LoadedItem,
   loadItem,
-  RESTORE_RULES,
-  type RestoreRules,
   type RestoreStepInput,
 } from './restoreInputs';
 import {
@@ -65,7 +66,7 @@ export interface RestoreStepResult {
 const PRECONDITION = 'precondition';
 const VERIFY = 'verify';
 
-export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreRules = RESTORE_RULES) {
+export function createRestoreApplyActivities(deps: ActivityDeps) {
   const { db } = deps;
   const settings = deps.restoreWrites ?? DEFAULT_RESTORE_WRITES;
   // One per worker: its state is the graph_write_budgets rows every worker shares.
@@ -104,10 +105,10 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
         tenant: restore.tenant,
         policyType: item.policyType as PolicyTypeKey,
       };
-      const writes = rules.stepsFor(await stepInputOf(loaded, null));
+      const writes = stepsFor(await stepInputOf(loaded, null));
       items.push({
         itemId: item.id,
-        tier: rules.restoreOrder(loaded.policyType),
+        tier: restoreOrder(loaded.policyType),
         steps: [PRECONDITION, ...writes.map((step) => step.name), VERIFY],
       });
     }
@@ -125,7 +126,7 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
       assignments: restore.assignments as RestoreStepInput['assignments'],
       conditionalAccessState: restore.conditionalAccessState as RestoreStepInput['conditionalAccessState'],
       createName: createNameOf(policyType, item),
-      marker: rules.markerOf(restore.id, item.id),
+      marker: markerOf(restore.id, item.id),
     };
   }
 
@@ -185,7 +186,7 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
     );
     if (input.step === VERIFY) return verify(client, loaded, stepInput, targetGraphId, input.round);
 
-    const planned = rules.stepsFor(stepInput).find((step) => step.name === input.step);
+    const planned = stepsFor(stepInput).find((step) => step.name === input.step);
     if (!planned) {
       // The item's steps no longer include it (built from the live object): nothing to write.
       await recordStepEnd(db, key, 'done', { result: { skipped: true } });
@@ -203,7 +204,7 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
       key,
       lookupMs: settings.createLookupMs,
       lookupPollMs,
-      hasMarker: rules.hasMarker,
+      hasMarker: hasMarker,
     };
     let result: WriteResult;
     if (step.kind === 'create') result = await runCreate(ctx, step, stepInput.marker, ledger);
@@ -290,7 +291,7 @@ export function createRestoreApplyActivities(deps: ActivityDeps, rules: RestoreR
       await failItem(loaded, { round }, 'not_found_after_write', 'the written object could not be read back');
       return { itemFinished: true };
     }
-    const { verification, serverChanges } = rules.verifyRestored(
+    const { verification, serverChanges } = verifyRestored(
       stepInput,
       unescapeStoredJson(readBack.payload) as GraphJson,
     );

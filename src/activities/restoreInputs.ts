@@ -7,41 +7,13 @@ import type { Db, Restore, RestoreItem, Tenant } from '../db/client';
 import { findSettingValue } from '../db/settingValues';
 import { unescapeStoredJson } from '../graph';
 import type { PolicyTypeKey } from '../graph/policyTypes';
-import type { GraphJson, Verification, WriteFamily, WriteStep } from '../restore/types';
-import { hasMarker, markerOf } from '../restore/marker';
-import { restoreOrder, WRITE_RECIPES, writeFamilyOf } from '../restore/recipes';
-import { type StepInput, stepsFor } from '../restore/steps';
-import { verifyRestored } from '../restore/verify';
+import type { GraphJson } from '../restore/types';
+import { WRITE_RECIPES } from '../restore/recipes';
+import type { StepInput } from '../restore/steps';
 import { FINGERPRINT_PREFIX, type SettingValueCipher } from '../secrets';
 
 /** What an item's steps are built from (src/restore/steps.ts), as the apply activities fill it. */
 export type RestoreStepInput = StepInput;
-
-/**
- * The pure rules of src/restore the apply activities call, passed in by the worker (the real
- * module) or a unit test, so these activities depend on the rules' signatures only.
- */
-export interface RestoreRules {
-  stepsFor(input: RestoreStepInput): WriteStep[];
-  verifyRestored(
-    input: RestoreStepInput,
-    readBack: GraphJson,
-  ): { verification: Verification; serverChanges: { path: string; sent: unknown; got: unknown }[] };
-  markerOf(restoreId: string, itemId: string): string;
-  hasMarker(value: unknown, marker: string): boolean;
-  writeFamilyOf(type: PolicyTypeKey): WriteFamily;
-  restoreOrder(type: PolicyTypeKey): number;
-}
-
-/** src/restore's rules, as the worker runs them. */
-export const RESTORE_RULES: RestoreRules = {
-  stepsFor,
-  verifyRestored,
-  markerOf,
-  hasMarker,
-  writeFamilyOf,
-  restoreOrder,
-};
 
 export interface LoadedItem {
   item: RestoreItem;
