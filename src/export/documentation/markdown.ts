@@ -10,18 +10,28 @@ import {
   WITHHELD_NOTE,
 } from './model';
 
-// Backslash-escapes every ASCII punctuation character CommonMark lets a backslash escape that
-// could start markup; '|' too (tables). Line breaks become spaces: one row stays one line.
+// Backslash-escapes the ASCII punctuation that could start markup inside a line (emphasis, code,
+// links, HTML, strikethrough); '|' too (tables). Line breaks become spaces: one row stays one line.
 function inline(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`);
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 
-const cell = (text: string) => inline(text) || ' ';
+// A JSON Pointer as code: read as it is (no backslashes but before '|', which GFM tables need even
+// inside code), in a fence longer than any run of backticks it holds.
+function code(text: string): string {
+  const body = text.replace(/\r\n|\r|\n/g, ' ').replaceAll('|', '\\|');
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest > 0 ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
+}
 
+/** A table of cells already in Markdown (inline() or code()). */
 function table(headers: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
-  return line(headers) + line(headers.map(() => '---')) + rows.map((row) => line(row.map(cell))).join('');
+  const line = (cells: string[]) => `| ${cells.map((c) => c || ' ').join(' | ')} |\n`;
+  return line(headers) + line(headers.map(() => '---')) + rows.map(line).join('');
 }
+
+const texts = (...cells: string[]) => cells.map(inline);
 
 export function markdownRenderer(): DocumentRenderer {
   return {
@@ -37,7 +47,7 @@ export function markdownRenderer(): DocumentRenderer {
         '## Summary\n\n' +
         table(
           ['Policy type', 'Policies', 'Outcome'],
-          summary.types.map((type) => [type.label, String(type.count), type.outcome ?? '']),
+          summary.types.map((type) => texts(type.label, String(type.count), type.outcome ?? '')),
         )
       );
     },
@@ -46,16 +56,18 @@ export function markdownRenderer(): DocumentRenderer {
     },
     policy(policy: DocumentedPolicy) {
       const doc = policy.documentation;
-      let text = `\n### ${inline(policy.displayName)}\n\nGraph id: ${inline(policy.graphId)}\n\n`;
+      let text = `\n### ${inline(policy.displayName)}\n\nGraph id: ${code(policy.graphId)}\n\n`;
       if (doc.withheld) text += `${WITHHELD_NOTE}\n\n`;
       else if (doc.settings.length === 0) text += 'No settings.\n\n';
       else
         text += `${table(
           ['Setting', 'Value', 'Path'],
-          doc.settings.map((row) => [row.label, row.value, row.path]),
+          doc.settings.map((row) => [...texts(row.label, row.value), code(row.path)]),
         )}\n`;
       if (doc.assignments.length === 0) return `${text}Assignments: none.\n`;
-      const rows = doc.assignments.map(assignmentCells).map((a) => [a.mode, a.target, a.group, a.filter]);
+      const rows = doc.assignments
+        .map(assignmentCells)
+        .map((a) => texts(a.mode, a.target, a.group, a.filter));
       return `${text}Assignments:\n\n${table(['Mode', 'Target', 'Group', 'Filter'], rows)}`;
     },
     appendixStart(summary: DocumentSummary) {
@@ -78,7 +90,7 @@ export function markdownRenderer(): DocumentRenderer {
       if (change.fields.length > 0)
         text += table(
           ['Field', 'Change', 'Before', 'After', 'Path'],
-          change.fields.map((f) => [f.label, f.op, f.before ?? '', f.after ?? '', f.path]),
+          change.fields.map((f) => [...texts(f.label, f.op, f.before ?? '', f.after ?? ''), code(f.path)]),
         );
       return text;
     },
