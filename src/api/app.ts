@@ -18,6 +18,7 @@ import { baselineSubscriptionsRouter } from './routes/baselineSubscriptions';
 import { baselinesRouter } from './routes/baselines';
 import { backupSchedulesRouter } from './routes/backupSchedules';
 import { backupSetsRouter } from './routes/backupSets';
+import { documentationRouter } from './routes/documentation';
 import { healthRouter } from './routes/health';
 import { legalHoldsRouter } from './routes/legalHolds';
 import { membersRouter } from './routes/members';
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/audit-logs', auditLogsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets', backupSetsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets/:setId/legal-hold', legalHoldsRouter(deps));
+  v1.use('/tenants/:tenantId/backup-sets/:setId/documentation', documentationRouter(deps));
   v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
   v1.use('/baselines', baselinesRouter(deps));
   v1.use('/tenants/:tenantId/policies', policiesRouter(deps));

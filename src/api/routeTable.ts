@@ -4,6 +4,7 @@
 // the ones the routes parse with, so the documented input cannot differ from the accepted one;
 // the integration test checks that this table and the app's routes name the same routes.
 import { z } from 'zod';
+import { DOCUMENTATION_CONTENT_TYPES } from '../export/documentation/model';
 import * as r from './openapi/responses';
 import { newestFirstPageQuery, pageQuery } from './pagination';
 import { restoreOperations } from './restoreOperations';
@@ -12,6 +13,7 @@ import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
 import { baselinesQuery, compareQuery, createBaselineBody, mappingsBody } from './routes/baselines.schema';
 import { changesQuery, diffQuery, itemsQuery, referencesQuery, setsQuery } from './routes/backupSets';
+import { documentationQuery } from './routes/documentation';
 import { historyQuery, inventoryQuery } from './routes/policies';
 import { legalHoldBody } from './routes/legalHolds';
 import {
@@ -32,8 +34,8 @@ export interface Reply {
   description: string;
   /** A schema from ./responses (registered as a component); none for an empty body. */
   schema?: z.ZodType;
-  /** application/json when there is a schema. */
-  contentType?: string;
+  /** application/json when there is a schema; several when the query chooses one (documentation formats). */
+  contentType?: string | readonly string[];
   /** The response's Location header names the created or started resource. */
   location?: true;
 }
@@ -673,6 +675,29 @@ export const operations: Operation[] = [
     permission: 'tenant:read',
     query: diffQuery,
     replies: ok(r.backupSetDiff, 'a page of changes and the counts of all, per type and kind'),
+  },
+  {
+    method: 'get',
+    path: `${SETS}/:setId/documentation`,
+    operationId: 'getBackupSetDocumentation',
+    summary: "The set's as-built documentation: Markdown, one self-contained HTML page, or CSV",
+    description:
+      'A summary (policies per type, the run outcome, the capture time), then per type and per ' +
+      'policy its settings (settings catalog names from the stored setting definitions, other ' +
+      'properties in words) with values and paths, and its assignments (include or exclude, group ' +
+      'ids and names the set resolved, filters). CSV: a header row, then one row per setting ' +
+      '(type, policy, setting, path, value). `changesSince` (md, html) appends the field-level ' +
+      'changes from that set, with who made them where the audit logs say. Streamed; secrets are ' +
+      'never shown, script settings only with scripts:read (as the items API).',
+    tag: 'Backup sets',
+    permission: 'tenant:read',
+    query: documentationQuery,
+    replies: {
+      200: {
+        description: 'the document, in the format asked for',
+        contentType: Object.values(DOCUMENTATION_CONTENT_TYPES).map((type) => type.split(';')[0] as string),
+      },
+    },
   },
   {
     method: 'get',

@@ -1,0 +1,28 @@
+// As-built documentation as CSV for spreadsheet reviews: one row per setting (type, policy, setting
+// label, path, value) after a header row. Quoting (RFC 4180: fields with a comma, quote or line
+// break quoted, quotes doubled, CRLF between records) is csv-stringify's. No appendix: a change
+// is not a setting, and the route refuses changesSince with csv.
+import { stringify } from 'csv-stringify/sync';
+import type { DocumentedPolicy, DocumentRenderer } from './model';
+import { WITHHELD_VALUE } from './model';
+
+export const CSV_HEADER = ['type', 'policy', 'setting', 'path', 'value'] as const;
+
+const records = (rows: string[][]) => stringify(rows, { record_delimiter: 'windows' });
+
+export function csvRenderer(): DocumentRenderer {
+  return {
+    start: () => records([[...CSV_HEADER]]),
+    typeStart: () => '',
+    policy(policy: DocumentedPolicy) {
+      const doc = policy.documentation;
+      const rows = doc.withheld
+        ? [[policy.typeLabel, policy.displayName, '', '', WITHHELD_VALUE]]
+        : doc.settings.map((row) => [policy.typeLabel, policy.displayName, row.label, row.path, row.value]);
+      return rows.length > 0 ? records(rows) : '';
+    },
+    appendixStart: () => '',
+    change: () => '',
+    end: () => '',
+  };
+}
