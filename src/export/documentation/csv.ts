@@ -8,7 +8,10 @@ import { WITHHELD_VALUE } from './model';
 
 export const CSV_HEADER = ['type', 'policy', 'setting', 'path', 'value'] as const;
 
-const records = (rows: string[][]) => stringify(rows, { record_delimiter: 'windows' });
+// A cell starting with = + - @ (or a tab or carriage return) is a formula to Excel and its
+// kin: a policy name or value set by anyone with Intune rights would run in the reviewer's
+// spreadsheet (CSV injection). escape_formulas prefixes such cells with a quote, as OWASP advises.
+const records = (rows: string[][]) => stringify(rows, { record_delimiter: 'windows', escape_formulas: true });
 
 export function csvRenderer(): DocumentRenderer {
   return {

@@ -1,0 +1,28 @@
+import { parse } from 'csv-parse/sync';
+import { csvRenderer } from '../../src/export/documentation/csv';
+
+test('a cell a spreadsheet would run as a formula is quoted out (CSV injection), every other cell is kept', () => {
+  const renderer = csvRenderer();
+  const text =
+    renderer.start() +
+    renderer.policy({
+      policyType: 'deviceConfigurations',
+      typeLabel: 'Device configurations',
+      graphId: 'p1',
+      displayName: '=HYPERLINK("https://evil.example","open")',
+      documentation: {
+        settings: [
+          { label: 'Password', path: 'passwordMinimumLength', value: '12' },
+          { label: 'Note', path: 'description', value: '@SUM(A1:A2), "quoted"\nsecond line' },
+        ],
+        assignments: [],
+        withheld: false,
+      },
+    });
+  const rows = parse(text, { relax_column_count: false }) as string[][];
+  expect(rows).toHaveLength(3);
+  expect(rows[0]).toEqual(['type', 'policy', 'setting', 'path', 'value']);
+  expect(rows[1]?.[1]).toBe('\'=HYPERLINK("https://evil.example","open")');
+  expect(rows[1]?.[4]).toBe('12');
+  expect(rows[2]?.[4]).toBe('\'@SUM(A1:A2), "quoted"\nsecond line');
+});
