@@ -102,14 +102,35 @@ test('zip and tar.gz: system tools open them, sums verify, twice byte-identical,
     expect(sha256(second.bytes)).toBe(sha256(first.bytes));
 
     const { file, folder } = saved(`set.${format}`, first.bytes);
+    // Every entry carries the set's time, never the export's (two-second DOS times in a zip).
+    const setTime = (await stack.db.backupSet.findUniqueOrThrow({ where: { id: setId } })).createdAt;
     if (format === 'zip') {
       execFileSync('unzip', ['-tq', file]);
+      const times =
+        'import sys, zipfile; print(set(i.date_time for i in zipfile.ZipFile(sys.argv[1]).infolist()))';
+      const [y, mo, d, h, mi, sec] = [
+        setTime.getUTCFullYear(),
+        setTime.getUTCMonth() + 1,
+        setTime.getUTCDate(),
+        setTime.getUTCHours(),
+        setTime.getUTCMinutes(),
+        setTime.getUTCSeconds() & ~1,
+      ];
+      expect(execFileSync('python3', ['-c', times, file]).toString().trim()).toBe(
+        `{(${y}, ${mo}, ${d}, ${h}, ${mi}, ${sec})}`,
+      );
       const python =
         'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(len(z.namelist()))';
       const names = Number(execFileSync('python3', ['-c', python, file]).toString());
       expect(names).toBeGreaterThan(TYPES.length);
     } else {
       expect(execFileSync('tar', ['-tzf', file]).toString()).toContain('manifest.json');
+      const listing = execFileSync('tar', ['--full-time', '-tvzf', file], {
+        env: { ...process.env, TZ: 'UTC' },
+      });
+      const stamp = setTime.toISOString().slice(0, 19).replace('T', ' ');
+      for (const line of listing.toString().trim().split('\n'))
+        expect(line).toMatch(new RegExp(`^-rw-r--r-- 0/0 +\\d+ ${stamp} `));
     }
     // sha256sum -c fails (throws) on any mismatch or missing file.
     execFileSync('sha256sum', ['--quiet', '--strict', '-c', 'SHA256SUMS'], { cwd: folder });
@@ -187,6 +208,30 @@ test('verify-export fails, naming the file, on a tampered and on a truncated arc
     expect(report.output).toContain(`FAIL ${truncated}: cannot be read to its end`);
   }
 }, 60_000);
+
+test('a database failure while the archive streams cuts the download short', async () => {
+  // The payloads cannot be read: the response, already an archive by its headers, is destroyed.
+  const failing = new Proxy(stack.db, {
+    get(target, property, receiver) {
+      if (property !== 'backupPayload') return Reflect.get(target, property, receiver);
+      return { findMany: () => Promise.reject(new Error('database went away')) };
+    },
+  });
+  const app = await stack.startApp({ db: failing });
+  try {
+    const outcome = await fetch(`${app.url}/v1/tenants/${tenantId}/backup-sets/${setId}/export`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    })
+      .then((response) => response.arrayBuffer())
+      .then(
+        () => 'complete',
+        (error: Error) => error.message,
+      );
+    expect(outcome).not.toBe('complete');
+  } finally {
+    await app.close();
+  }
+});
 
 test("another tenant's or an unknown set is a 404, an unknown format a 422 naming format", async () => {
   const unknown = await stack.api(`/v1/tenants/${tenantId}/backup-sets/${randomUUID()}/export`);
