@@ -17,6 +17,7 @@ import { auditLogsRouter } from './routes/auditLogs';
 import { baselineSubscriptionsRouter } from './routes/baselineSubscriptions';
 import { baselinesRouter } from './routes/baselines';
 import { backupSchedulesRouter } from './routes/backupSchedules';
+import { backupSetExportRouter } from './routes/backupSetExport';
 import { backupSetsRouter } from './routes/backupSets';
 import { documentationRouter } from './routes/documentation';
 import { healthRouter } from './routes/health';
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/audit-logs', auditLogsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets', backupSetsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets/:setId/legal-hold', legalHoldsRouter(deps));
+  v1.use('/tenants/:tenantId/backup-sets/:setId/export', backupSetExportRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets/:setId/documentation', documentationRouter(deps));
   v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
   v1.use('/baselines', baselinesRouter(deps));

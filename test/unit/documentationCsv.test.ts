@@ -4,7 +4,15 @@ import { csvRenderer } from '../../src/export/documentation/csv';
 test('a cell a spreadsheet would run as a formula is quoted out (CSV injection), every other cell is kept', () => {
   const renderer = csvRenderer();
   const text =
-    renderer.start() +
+    renderer.start({
+      tenant: { id: 't1', displayName: 'Contoso', azureTenantId: 'a1' },
+      backupSetId: 's1',
+      capturedAt: new Date('2026-11-30T00:00:00Z'),
+      run: null,
+      types: [],
+      itemCount: 1,
+      changesSince: null,
+    }) +
     renderer.policy({
       policyType: 'deviceConfigurations',
       typeLabel: 'Device configurations',
