@@ -20,6 +20,7 @@ const entries = {
   'bench:reconcile': 'bench/reconcile.ts',
   'bench:diff': 'bench/diff.ts',
   'bench:restore': 'bench/restore.ts',
+  'bench:export': 'bench/export.ts',
 };
 if (!entries[mode]) {
   console.error(`usage: bootstrap.mjs ${Object.keys(entries).join('|')} [args]`);
