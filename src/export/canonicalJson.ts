@@ -34,27 +34,42 @@ function render(value: unknown, indent: string, textOf: (text: string) => string
       return;
     }
     parts.push('[\n');
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
       parts.push(i === 0 ? inner : `,\n${inner}`);
-      render(item, inner, textOf, parts);
-    });
+      render(value[i], inner, textOf, parts);
+    }
     parts.push(`\n${indent}]`);
     return;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .map((stored) => [textOf(stored), stored] as const)
-    .sort((a, b) => byCodeUnit(a[0], b[0]));
-  if (keys.length === 0) {
+  const stored = Object.keys(record);
+  if (stored.length === 0) {
     parts.push('{}');
     return;
   }
+  // Sorted by the keys as written (textOf's), each paired with the key the value is stored under.
+  const keys = stored.map((key) => [textOf(key), key] as const).sort((a, b) => byCodeUnit(a[0], b[0]));
   parts.push('{\n');
-  keys.forEach(([key, stored], i) => {
-    parts.push(`${i === 0 ? inner : `,\n${inner}`}${JSON.stringify(key)}: `);
-    render(record[stored], inner, textOf, parts);
-  });
+  for (let i = 0; i < keys.length; i++) {
+    const [key, storedKey] = keys[i] as readonly [string, string];
+    parts.push(i === 0 ? inner : `,\n${inner}`, keyText(key), ': ');
+    render(record[storedKey], inner, textOf, parts);
+  }
   parts.push(`\n${indent}}`);
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+// A payload repeats the same few hundred keys ("@odata.type", "settingDefinitionId", ...): their
+// quoted text is kept, up to a bound a hostile payload of unique keys cannot pass.
+const KEY_TEXTS = new Map<string, string>();
+const MAX_KEY_TEXTS = 10_000;
+
+function keyText(key: string): string {
+  let text = KEY_TEXTS.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (KEY_TEXTS.size < MAX_KEY_TEXTS) KEY_TEXTS.set(key, text);
+  }
+  return text;
+}
