@@ -17,6 +17,7 @@ import { auditLogsRouter } from './routes/auditLogs';
 import { baselineSubscriptionsRouter } from './routes/baselineSubscriptions';
 import { baselinesRouter } from './routes/baselines';
 import { backupSchedulesRouter } from './routes/backupSchedules';
+import { backupSetExportRouter } from './routes/backupSetExport';
 import { backupSetsRouter } from './routes/backupSets';
 import { healthRouter } from './routes/health';
 import { legalHoldsRouter } from './routes/legalHolds';
@@ -69,6 +70,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/runs', runsRouter(deps));
   v1.use('/tenants/:tenantId/audit-logs', auditLogsRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets', backupSetsRouter(deps));
+  v1.use('/tenants/:tenantId/backup-sets', backupSetExportRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets/:setId/legal-hold', legalHoldsRouter(deps));
   v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
   v1.use('/baselines', baselinesRouter(deps));

@@ -4,6 +4,7 @@
 // the ones the routes parse with, so the documented input cannot differ from the accepted one;
 // the integration test checks that this table and the app's routes name the same routes.
 import { z } from 'zod';
+import { EXPORT_CONTENT_TYPES } from '../export/types';
 import * as r from './openapi/responses';
 import { newestFirstPageQuery, pageQuery } from './pagination';
 import { restoreOperations } from './restoreOperations';
@@ -11,6 +12,7 @@ import { canBeForbidden, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
 import { baselinesQuery, compareQuery, createBaselineBody, mappingsBody } from './routes/baselines.schema';
+import { exportQuery } from './routes/backupSetExport';
 import { changesQuery, diffQuery, itemsQuery, referencesQuery, setsQuery } from './routes/backupSets';
 import { historyQuery, inventoryQuery } from './routes/policies';
 import { legalHoldBody } from './routes/legalHolds';
@@ -32,8 +34,8 @@ export interface Reply {
   description: string;
   /** A schema from ./responses (registered as a component); none for an empty body. */
   schema?: z.ZodType;
-  /** application/json when there is a schema. */
-  contentType?: string;
+  /** application/json when there is a schema; several when the query picks one (archives). */
+  contentType?: string | readonly string[];
   /** The response's Location header names the created or started resource. */
   location?: true;
 }
@@ -673,6 +675,28 @@ export const operations: Operation[] = [
     permission: 'tenant:read',
     query: diffQuery,
     replies: ok(r.backupSetDiff, 'a page of changes and the counts of all, per type and kind'),
+  },
+  {
+    method: 'get',
+    path: `${SETS}/:setId/export`,
+    operationId: 'exportBackupSet',
+    summary: 'A backup set as a verifiable zip or tar.gz archive',
+    description:
+      'Streamed: one canonical JSON file per policy in one folder per policy type, `manifest.json` ' +
+      '(tenant, set, run, schedule, every item with its path, bytes and SHA-256) and `SHA256SUMS` ' +
+      '(`sha256sum -c`). The same set gives a byte-identical archive every time, so its own SHA-256 ' +
+      'can be published. Script payloads need `scripts:read` as in the items API; without it they ' +
+      'are listed in the manifest with `withheld: true` and no file. A failure after the first byte ' +
+      'cuts the download short (`npm run admin -- verify-export` detects it). README: Exporting a backup set.',
+    tag: 'Backup sets',
+    permission: 'tenant:read',
+    query: exportQuery,
+    replies: {
+      200: {
+        description: 'the archive (Content-Disposition names the file)',
+        contentType: Object.values(EXPORT_CONTENT_TYPES),
+      },
+    },
   },
   {
     method: 'get',

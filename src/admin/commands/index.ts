@@ -5,6 +5,7 @@ import { createUserCommand } from './createUser';
 import { helpCommand } from './help';
 import { issueTokenCommand } from './issueToken';
 import { rotateSecretKeyCommand } from './rotateSecretKey';
+import { verifyExportCommand } from './verifyExport';
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   helpCommand(() => ADMIN_COMMANDS),
@@ -12,6 +13,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   issueTokenCommand,
   addMemberCommand,
   rotateSecretKeyCommand,
+  verifyExportCommand,
 ];
 
 export function findCommand(name: string): AdminCommand | undefined {

@@ -80,7 +80,13 @@ function reply({ description, schema, contentType, location }: Reply) {
     description,
     ...(location ? { headers: { Location: { schema: { type: 'string' } } } } : {}),
     ...(schema || contentType
-      ? { content: { [contentType ?? 'application/json']: schema ? { schema: ref(schema) } : {} } }
+      ? {
+          content: Object.fromEntries(
+            [contentType ?? 'application/json']
+              .flat()
+              .map((type) => [type, schema ? { schema: ref(schema) } : {}]),
+          ),
+        }
       : {}),
   };
 }

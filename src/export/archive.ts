@@ -1,0 +1,242 @@
+// Writes one backup set as a zip or tar.gz archive to a stream: one canonical JSON file per
+// policy (./entryNames.ts, ./folders.ts), then manifest.json, then SHA256SUMS (./manifest.ts).
+// Items and payloads are read from PostgreSQL in pages and appended one at a time, each append
+// waiting until archiver has taken the entry, which it does only as fast as `out` drains: memory
+// holds one page of payloads and the manifest's item list, never the archive.
+//
+// The same set gives the same bytes every time: fixed entry order (policy type, Graph id), every
+// entry dated with the set's createdAt (the time its content was captured; never the export
+// time), mode 0644, no directory entries, zip times in UTC, and Node's gzip header carries no
+// time stamp (zlib writes MTIME 0).
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import archiver, { type Archiver } from 'archiver';
+import type { PrismaClient } from '../db/client';
+import { findPayloadContents } from '../db/backupSets';
+import { type ExportItemRow, type ExportSource, findExportSource, pageExportItems } from '../db/exportItems';
+import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
+import { NotFoundError } from '../services/errors';
+import { canonicalJsonText } from './canonicalJson';
+import { EntryNames, exportFileName } from './entryNames';
+import {
+  type ManifestHeader,
+  type ManifestItem,
+  MANIFEST_PATH,
+  manifestBytes,
+  SUMS_PATH,
+  sumsText,
+} from './manifest';
+import type { ExportFormat, ExportRequest, ExportSummary } from './types';
+
+const ITEMS_PAGE = 200;
+/** Payload bytes (stored sizes) read from the database at once. */
+const CONTENT_CHUNK_BYTES = 4 * 1024 * 1024;
+const FILE_MODE = 0o644;
+
+const EXTENSIONS: Record<ExportFormat, string> = { zip: 'zip', 'tar.gz': 'tar.gz' };
+
+function openArchiver(format: ExportFormat): Archiver {
+  return format === 'zip'
+    ? archiver('zip', { zlib: { level: 6 } })
+    : archiver('tar', { gzip: true, gzipOptions: { level: 6 } });
+}
+
+/** A set's archive, ready to write: its file name is known before any byte is (HTTP headers). */
+export interface PreparedArchive {
+  fileName: string;
+  write(out: NodeJS.WritableStream): Promise<ExportSummary>;
+}
+
+/** Looks the set up (NotFoundError when it is not the tenant's); writes nothing yet. */
+export async function prepareSetArchive(db: PrismaClient, request: ExportRequest): Promise<PreparedArchive> {
+  const source = await findExportSource(db, request.tenantId, request.setId);
+  if (!source) throw new NotFoundError('backup set');
+  const fileName = exportFileName(
+    source.tenant.slug,
+    source.createdAt,
+    source.id,
+    EXTENSIONS[request.format],
+  );
+  return { fileName, write: (out) => writeArchive(db, source, request, fileName, out) };
+}
+
+export async function writeSetArchive(
+  db: PrismaClient,
+  request: ExportRequest,
+  out: NodeJS.WritableStream,
+): Promise<ExportSummary> {
+  return (await prepareSetArchive(db, request)).write(out);
+}
+
+async function writeArchive(
+  db: PrismaClient,
+  source: ExportSource,
+  request: ExportRequest,
+  fileName: string,
+  out: NodeJS.WritableStream,
+): Promise<ExportSummary> {
+  const archive = openArchiver(request.format);
+  const counted = new HashingCounter();
+  const stopped = new AbortController();
+  const piped = pipeline(archive, counted, out);
+  // Whoever fails first (the client going away, archiver, the database) stops the appends.
+  piped.catch((error: unknown) => stopped.abort(error));
+  const date = source.createdAt;
+  const append = async (path: string, bytes: Buffer) => {
+    const taken = once(archive, 'entry', { signal: stopped.signal });
+    archive.append(bytes, { name: path, date, mode: FILE_MODE });
+    await taken;
+  };
+  try {
+    const listing = new Listing();
+    for await (const { row, content } of setPayloads(db, source.id, request.mayReadScripts)) {
+      await listing.addPolicy(row, content, append);
+    }
+    const manifest = manifestBytes(manifestHeader(source, request), listing.items);
+    await append(MANIFEST_PATH, manifest);
+    listing.files.push({ path: MANIFEST_PATH, sha256: sha256(manifest) });
+    await append(SUMS_PATH, Buffer.from(sumsText(listing.files), 'utf8'));
+    await archive.finalize();
+    await piped;
+    return {
+      fileName,
+      archiveBytes: counted.bytes,
+      archiveSha256: counted.digest(),
+      itemCount: listing.items.length,
+      manifest,
+    };
+  } catch (error) {
+    // Destroying the archive ends the pipeline, which destroys `out`: a reader sees a truncated
+    // archive, never one that looks whole.
+    archive.destroy(error instanceof Error ? error : new Error(String(error)));
+    await piped.catch(() => undefined);
+    throw error;
+  }
+}
+
+/** What the archive holds so far: the manifest's items, and every file for SHA256SUMS. */
+class Listing {
+  readonly items: ManifestItem[] = [];
+  readonly files: { path: string; sha256: string }[] = [];
+  private readonly names = new EntryNames();
+
+  async addPolicy(row: ExportItemRow, content: unknown, append: Append): Promise<void> {
+    const item = {
+      policyType: row.policyType,
+      graphId: unescapeStoredText(row.graphId),
+      displayName: unescapeStoredText(row.displayName),
+      payloadHash: row.payloadHash,
+    };
+    if (content === WITHHELD) {
+      this.items.push({ ...item, withheld: true });
+      return;
+    }
+    const path = this.names.pathOf(item);
+    // The payload as the items API returns it (backupItemJson), in canonical text.
+    const bytes = Buffer.from(canonicalJsonText(unescapeStoredJson(content)), 'utf8');
+    await append(path, bytes);
+    const sum = sha256(bytes);
+    this.files.push({ path, sha256: sum });
+    this.items.push({ ...item, path, bytes: bytes.length, sha256: sum });
+  }
+}
+
+type Append = (path: string, bytes: Buffer) => Promise<void>;
+
+const WITHHELD = Symbol('withheld');
+
+/**
+ * The set's items in archive order with their payloads' contents (WITHHELD for a script type's
+ * payload when the caller may not read scripts, as the items API does), read a page of items and
+ * then a few MB of contents at a time.
+ */
+async function* setPayloads(
+  db: PrismaClient,
+  setId: string,
+  mayReadScripts: boolean,
+): AsyncGenerator<{ row: ExportItemRow; content: unknown }> {
+  let after: ExportItemRow | undefined;
+  for (;;) {
+    const rows = await pageExportItems(db, setId, after, ITEMS_PAGE);
+    for (const chunk of chunksOf(rows, mayReadScripts)) {
+      const shown = chunk.filter((row) => mayReadScripts || !mayHoldScripts(row.policyType));
+      const contents = await findPayloadContents(
+        db,
+        shown.map((row) => row.payloadHash),
+      );
+      for (const row of chunk) {
+        const content = shown.includes(row) ? contents.get(row.payloadHash) : WITHHELD;
+        yield { row, content };
+      }
+    }
+    if (rows.length < ITEMS_PAGE) return;
+    after = rows[rows.length - 1];
+  }
+}
+
+/** The page cut where the payloads to read would pass CONTENT_CHUNK_BYTES (never empty chunks). */
+function chunksOf(rows: ExportItemRow[], mayReadScripts: boolean): ExportItemRow[][] {
+  const chunks: ExportItemRow[][] = [];
+  let chunk: ExportItemRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = mayReadScripts || !mayHoldScripts(row.policyType) ? row.payload.sizeBytes : 0;
+    if (chunk.length > 0 && bytes + size > CONTENT_CHUNK_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(row);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+function manifestHeader(source: ExportSource, request: ExportRequest): ManifestHeader {
+  const run = source.run;
+  const summary = run?.summary as { types?: unknown } | null | undefined;
+  return {
+    tenant: source.tenant,
+    backupSet: {
+      id: source.id,
+      createdAt: source.createdAt.toISOString(),
+      itemCount: source.itemCount,
+      totalBytes: Number(source.totalBytes),
+      policyTypes: [...source.policyTypes].sort(),
+    },
+    run: run
+      ? {
+          id: run.id,
+          status: run.status,
+          trigger: run.trigger,
+          startedAt: run.startedAt?.toISOString() ?? null,
+          finishedAt: run.finishedAt?.toISOString() ?? null,
+          outcomes: summary?.types === undefined ? null : unescapeStoredJson(summary.types),
+        }
+      : null,
+    schedule: { id: source.schedule.id, name: source.schedule.name },
+    scriptsWithheld: !request.mayReadScripts,
+  };
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Passes the archive's bytes on, counting and hashing them. */
+class HashingCounter extends Transform {
+  bytes = 0;
+  private readonly hash = createHash('sha256');
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    this.push(chunk);
+    done();
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}

@@ -1,0 +1,65 @@
+// manifest.json and SHA256SUMS: what an archive holds and how to check it. Both are functions of
+// the set alone (no export time), so the same set gives the same bytes on every export.
+import { canonicalJsonText } from './canonicalJson';
+
+export const EXPORT_FORMAT_ID = 'tenantvault.export/v1';
+export const MANIFEST_PATH = 'manifest.json';
+export const SUMS_PATH = 'SHA256SUMS';
+
+export interface ManifestItem {
+  policyType: string;
+  graphId: string;
+  displayName: string;
+  /** SHA-256 of the payload as stored (its canonical JSON), as the items API's payloadHash. */
+  payloadHash: string;
+  /** Absent when the payload was withheld. */
+  path?: string;
+  /** Bytes and SHA-256 of the file at `path`. */
+  bytes?: number;
+  sha256?: string;
+  /** A script type's payload, not shown to a caller without scripts:read. */
+  withheld?: true;
+}
+
+export interface ManifestHeader {
+  tenant: { id: string; slug: string; azureTenantId: string };
+  backupSet: { id: string; createdAt: string; itemCount: number; totalBytes: number; policyTypes: string[] };
+  run: {
+    id: string;
+    status: string;
+    trigger: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    /** Per policy type, from the run's summary (null before the run completed). */
+    outcomes: unknown;
+  } | null;
+  schedule: { id: string; name: string };
+  /** Whether script payloads were withheld from this archive (the caller lacked scripts:read). */
+  scriptsWithheld: boolean;
+}
+
+/** The manifest's exact bytes; `createdAt` is the set's, the time its content was captured. */
+export function manifestBytes(header: ManifestHeader, items: readonly ManifestItem[]): Buffer {
+  return Buffer.from(
+    canonicalJsonText({ format: EXPORT_FORMAT_ID, createdAt: header.backupSet.createdAt, ...header, items }),
+    'utf8',
+  );
+}
+
+/** `sha256sum -c` input (text mode: two spaces), one line per file in archive order. */
+export function sumsText(files: readonly { path: string; sha256: string }[]): string {
+  return files.map((file) => `${file.sha256}  ${file.path}\n`).join('');
+}
+
+/** The lines of a SHA256SUMS file; a line that is none is returned as `malformed`. */
+export function parseSums(text: string): { sums: Map<string, string>; malformed: string[] } {
+  const sums = new Map<string, string>();
+  const malformed: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (match) sums.set(match[2] as string, match[1] as string);
+    else malformed.push(line);
+  }
+  return { sums, malformed };
+}

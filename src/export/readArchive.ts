@@ -1,0 +1,109 @@
+// Reads an exported archive's files, one at a time, for verify-export: zip with yauzl, tar.gz
+// with zlib and tar-stream, told apart by their first bytes (not the file name, which a download
+// may have lost). Each file's bytes are hashed as they stream; only the small files a caller
+// names (manifest.json, SHA256SUMS) are kept whole.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import * as tar from 'tar-stream';
+import * as yauzl from 'yauzl';
+
+export interface ArchiveFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** The bytes, for the paths asked to be kept. */
+  content?: Buffer;
+}
+
+export type ArchiveKind = 'zip' | 'tar.gz';
+
+const ZIP_MAGIC = Buffer.from('PK\u0003\u0004', 'latin1');
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+
+export async function sniffArchiveKind(file: string): Promise<ArchiveKind | null> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    if (bytesRead >= 4 && head.equals(ZIP_MAGIC)) return 'zip';
+    if (bytesRead >= 2 && head.subarray(0, 2).equals(GZIP_MAGIC)) return 'tar.gz';
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Every file (directories skipped) of the archive; throws when it cannot be read to its end. */
+export async function readArchiveFiles(
+  file: string,
+  kind: ArchiveKind,
+  keep: ReadonlySet<string>,
+): Promise<ArchiveFile[]> {
+  return kind === 'zip' ? readZip(file, keep) : readTarGz(file, keep);
+}
+
+async function digest(
+  path: string,
+  stream: AsyncIterable<unknown>,
+  keep: ReadonlySet<string>,
+): Promise<ArchiveFile> {
+  const hash = createHash('sha256');
+  const kept: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    if (keep.has(path)) kept.push(chunk);
+  }
+  return {
+    path,
+    bytes,
+    sha256: hash.digest('hex'),
+    ...(keep.has(path) ? { content: Buffer.concat(kept) } : {}),
+  };
+}
+
+async function readZip(file: string, keep: ReadonlySet<string>): Promise<ArchiveFile[]> {
+  // strictFileNames refuses backslashes; validateEntrySizes (default) catches a short entry.
+  const zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: true });
+  try {
+    const files: ArchiveFile[] = [];
+    for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
+      if (entry.fileName.endsWith('/')) continue;
+      files.push(await digest(entry.fileName, await zip.openReadStreamPromise(entry), keep));
+    }
+    return files;
+  } finally {
+    zip.close();
+  }
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
+  return new Promise((resolve, reject) => {
+    const settle = (then: () => void) => {
+      zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+      then();
+    };
+    const onEntry = (entry: yauzl.Entry) => settle(() => resolve(entry));
+    const onEnd = () => settle(() => resolve(null));
+    const onError = (error: Error) => settle(() => reject(error));
+    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+    zip.readEntry();
+  });
+}
+
+async function readTarGz(file: string, keep: ReadonlySet<string>): Promise<ArchiveFile[]> {
+  const extract = tar.extract();
+  const source = createReadStream(file).pipe(createGunzip());
+  // Errors of the file or of gunzip (a truncated or altered stream) end the extraction.
+  source.on('error', (error) => extract.destroy(error));
+  source.pipe(extract);
+  const files: ArchiveFile[] = [];
+  for await (const entry of extract) {
+    if (entry.header.type === 'file') files.push(await digest(entry.header.name, entry, keep));
+    else entry.resume();
+  }
+  return files;
+}

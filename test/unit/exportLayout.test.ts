@@ -1,0 +1,100 @@
+// The archive's layout as data (folders per policy type), its file names and canonical text, and
+// the verifier's findings on files it is handed.
+import { createHash } from 'node:crypto';
+import { canonicalJsonText } from '../../src/export/canonicalJson';
+import { EntryNames, exportFileName, fileSafe } from '../../src/export/entryNames';
+import { EXPORT_FOLDERS, exportFolderOf } from '../../src/export/folders';
+import { manifestBytes, parseSums, sumsText } from '../../src/export/manifest';
+import { checkFiles } from '../../src/export/verify';
+import { POLICY_TYPE_KEYS } from '../../src/graph';
+
+test('every registry type has its own folder, and no folder is another one or inside another', () => {
+  expect(Object.keys(EXPORT_FOLDERS).sort()).toEqual([...POLICY_TYPE_KEYS].sort());
+  const folders = POLICY_TYPE_KEYS.map(exportFolderOf);
+  expect(new Set(folders.map((folder) => folder.toLowerCase())).size).toBe(folders.length);
+  for (const a of folders) for (const b of folders) if (a !== b) expect(b.startsWith(`${a}/`)).toBe(false);
+  for (const folder of folders)
+    expect(fileSafe(folder.replaceAll('/', ' '), 200)).toBe(folder.replaceAll('/', ' '));
+  expect(exportFolderOf('retiredType')).toBe('Other types/retiredType');
+});
+
+test('names are file-safe on Windows and macOS, bounded, and unique even where case does not count', () => {
+  expect(fileSafe(' .hidden: a/b\\c*?"<>|\u0000\u0085 end. ', 80)).toBe('_hidden_ a_b_c________ end');
+  expect(Array.from(fileSafe('😀'.repeat(100), 80))).toHaveLength(80);
+  const names = new EntryNames();
+  const a = names.pathOf({ policyType: 'compliance', displayName: 'Same', graphId: 'ABC' });
+  const b = names.pathOf({ policyType: 'compliance', displayName: 'Same', graphId: 'abc' });
+  const c = names.pathOf({ policyType: 'compliance', displayName: '', graphId: 'x/y' });
+  expect(a).toBe('Compliance Policies/Policies/Same__ABC.json');
+  expect(b.toLowerCase()).not.toBe(a.toLowerCase());
+  expect(c).toMatch(/^Compliance Policies\/Policies\/unnamed__x_y~[0-9a-f]{8}\.json$/);
+  expect(exportFileName('contoso', new Date('2026-12-01T08:09:10.123Z'), 'set-1', 'zip')).toBe(
+    'tenantvault-contoso-20261201T080910Z-set-1.zip',
+  );
+});
+
+test('canonical text sorts keys at every depth (integer-like keys too), indents, ends with a newline', () => {
+  const text = canonicalJsonText({ b: [{ z: 1, a: null }], 10: 'ten', 2: 'two', a: {} });
+  expect(text).toBe(
+    '{\n  "10": "ten",\n  "2": "two",\n  "a": {},\n  "b": [\n    {\n      "a": null,\n      "z": 1\n    }\n  ]\n}\n',
+  );
+  expect(JSON.parse(text)).toEqual({ b: [{ z: 1, a: null }], 10: 'ten', 2: 'two', a: {} });
+});
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const file = (path: string, text: string, keep = false) => ({
+  path,
+  bytes: Buffer.byteLength(text),
+  sha256: sha(text),
+  ...(keep ? { content: Buffer.from(text) } : {}),
+});
+
+function archiveOf(policies: Record<string, string>) {
+  const items = Object.entries(policies).map(([path, text]) => ({
+    policyType: 'compliance',
+    graphId: path,
+    displayName: path,
+    payloadHash: 'h',
+    path,
+    bytes: Buffer.byteLength(text),
+    sha256: sha(text),
+  }));
+  const header = {
+    tenant: { id: 't', slug: 's', azureTenantId: 'a' },
+    backupSet: {
+      id: 'b',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      itemCount: 1,
+      totalBytes: 1,
+      policyTypes: [],
+    },
+    run: null,
+    schedule: { id: 'sc', name: 'n' },
+    scriptsWithheld: false,
+  };
+  const manifest = manifestBytes(header, [
+    ...items,
+    { ...items[0]!, graphId: 'w', withheld: true as const, path: undefined },
+  ]).toString();
+  const policyFiles = Object.entries(policies).map(([path, text]) => file(path, text));
+  const sums = sumsText([...policyFiles, file('manifest.json', manifest)]);
+  return [...policyFiles, file('manifest.json', manifest, true), file('SHA256SUMS', sums, true)];
+}
+
+test('the verifier finds nothing in a whole archive and names each altered, missing or extra file', () => {
+  const whole = archiveOf({ 'A/x.json': '{}\n', 'A/y.json': '[]\n' });
+  expect(checkFiles(whole)).toEqual({ items: 3, withheld: 1, findings: [] });
+  const altered = whole.map((f) => (f.path === 'A/x.json' ? file('A/x.json', '{ }\n') : f));
+  expect(checkFiles(altered).findings).toEqual([
+    'A/x.json: SHA-256 differs from SHA256SUMS',
+    'A/x.json: 4 bytes, the manifest says 3',
+    'A/x.json: SHA-256 differs from the manifest',
+  ]);
+  const missingAndExtra = [...whole.filter((f) => f.path !== 'A/y.json'), file('B/z.json', '1\n')];
+  expect(checkFiles(missingAndExtra).findings).toEqual([
+    'A/y.json: listed in SHA256SUMS but missing from the archive',
+    'A/y.json: in the manifest but missing from the archive',
+    'B/z.json: in the archive but not in the manifest',
+  ]);
+  expect(parseSums('nonsense\n').malformed).toEqual(['nonsense']);
+});
