@@ -34,7 +34,11 @@ export function offsiteFailureOf(error: unknown): { code: string; message: strin
       code: 'offsite_timeout',
       message: `the copy's last attempt timed out (${cause.timeoutType ?? 'unknown'} timeout)`,
     };
-  if (cause instanceof ApplicationFailure)
-    return { code: cause.type ?? 'offsite_copy_failed', message: cause.message };
+  if (cause instanceof ApplicationFailure) {
+    // A refusal (type offsite_refused) names its own code, e.g. offsite_object_conflict.
+    const detail = cause.details?.[0] as { code?: unknown } | undefined;
+    const code = typeof detail?.code === 'string' ? detail.code : cause.type;
+    return { code: code ?? 'offsite_copy_failed', message: cause.message };
+  }
   return { code: 'offsite_copy_failed', message: 'the copy failed' };
 }

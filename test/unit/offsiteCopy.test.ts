@@ -86,6 +86,16 @@ describe('offsiteFailureOf', () => {
     });
   });
 
+  it("reports a refusal's own code", () => {
+    const cause = ApplicationFailure.create({
+      message: 'x.zip already exists with other content',
+      type: 'offsite_refused',
+      nonRetryable: true,
+      details: [{ code: 'offsite_object_conflict' }],
+    });
+    expect(offsiteFailureOf(activityFailure(cause)).code).toBe('offsite_object_conflict');
+  });
+
   it('reports a timed-out attempt', () => {
     const cause = new TimeoutFailure('timed out', undefined, 'HEARTBEAT');
     expect(offsiteFailureOf(activityFailure(cause))).toEqual({
