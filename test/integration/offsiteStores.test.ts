@@ -11,7 +11,7 @@ import { openAzureBlobStore } from '../../src/export/offsite/azureBlobStore';
 import { OffsiteRefusedError, offsiteAgent, openOffsiteStore } from '../../src/export/offsite';
 import { openS3Store } from '../../src/export/offsite/s3Store';
 import type { OffsitePutInput } from '../../src/export/types';
-import { offsiteEndpointAllowlist } from '../../src/outbound';
+import { GuardedHttpsAgent, offsiteEndpointAllowlist } from '../../src/outbound';
 import type { EmulatorTls } from '../../src/emulator/tls';
 import { testEnv } from '../support/env';
 import { type TestStack, useTestStack } from '../support/stack';
@@ -111,6 +111,35 @@ describe('Azure Blob store on Azurite', () => {
     expect(error).toBeInstanceOf(OffsiteRefusedError);
     expect(error.code).toBe('endpoint_refused');
   });
+});
+
+it('the SDK connects through the guard: a name that resolves to loopback at connect time (DNS rebinding) is refused', async () => {
+  const port = new URL(env.azuriteBlobEndpoint).port;
+  const lookups: string[] = [];
+  // As if rebind.example had resolved public when saved and answers loopback now.
+  const agent = new GuardedHttpsAgent(offsiteEndpointAllowlist(), {
+    lookup: ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+      lookups.push(hostname);
+      if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      else callback(null, '127.0.0.1', 4);
+    }) as never,
+  });
+  const store = openAzureBlobStore({
+    settings: {
+      container: CONTAINER,
+      prefix: '',
+      blobEndpoint: `https://rebind.example:${port}/devstoreaccount1`,
+      auth: 'sas_token',
+    },
+    credentials: { sasToken: 'sv=1&sig=never-sent' },
+    agent,
+    maxTries: 1,
+  });
+  const error = await store.put(putOf('x', 'x')).catch((e) => e);
+  expect(lookups).toContain('rebind.example');
+  expect(error).toBeInstanceOf(OffsiteRefusedError);
+  expect(error.code).toBe('endpoint_refused');
+  expect(String(error.message)).not.toContain('never-sent');
 });
 
 describe('openOffsiteStore', () => {
