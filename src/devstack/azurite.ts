@@ -34,9 +34,9 @@ export async function startAzurite(supervisor: Supervisor, opts: AzuriteOptions)
   );
   const args = [main, '--blobHost', '127.0.0.1', '--blobPort', String(opts.port), '--disableTelemetry'];
   args.push('--cert', opts.certFile, '--key', opts.keyFile, '--silent', '--skipApiVersionCheck');
-  // Loose: headers Azurite does not implement (immutability policies) are ignored instead of
-  // refused, so a destination with WORM days copies in dev as it would in Azure.
-  args.push('--loose');
+  // Strict mode (no --loose): Azurite refuses what it does not know, closer to Azure. It takes a
+  // Put Blob's immutability headers and ignores them (its Set Blob Immutability Policy answers
+  // 501), so a destination with WORM days copies in dev, without the WORM.
   // In memory, capped: by default Azurite would let blobs take half of the machine's memory.
   args.push(
     ...(opts.dataDir

@@ -112,9 +112,11 @@ async function writeArchive(
   } catch (error) {
     // Destroying the archive ends the pipeline, which destroys `out`: a reader sees a truncated
     // archive, never one that looks whole.
-    archive.destroy(error instanceof Error ? error : new Error(String(error)));
+    // The first failure is the one to report (a stopped append only says that it was stopped).
+    const cause: unknown = stopped.signal.aborted ? stopped.signal.reason : error;
+    archive.destroy(cause instanceof Error ? cause : new Error(String(cause)));
     await piped.catch(() => undefined);
-    throw error;
+    throw cause;
   }
 }
 

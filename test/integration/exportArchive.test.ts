@@ -5,12 +5,14 @@
 // truncated one. One backed-up emulator tenant for the whole file.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAdmin } from '../../src/admin/main';
+import { writeSetArchive } from '../../src/export/archive';
 import type { ManifestItem } from '../../src/export/manifest';
 import type { PolicyTypeKey } from '../../src/graph';
+import { NotFoundError } from '../../src/services/errors';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { backedUpSet, grantedTenant } from '../support/restoreFixtures';
 import type { TestStack } from '../support/stack';
@@ -158,6 +160,29 @@ test('zip and tar.gz: system tools open them, sums verify, twice byte-identical,
     expect((await verify(file)).code).toBe(0);
   }
 }, 120_000);
+
+test('writeSetArchive (the offsite copy writes with it) reports the bytes, SHA-256 and manifest it wrote', async () => {
+  const { bytes } = await download('?format=zip');
+  const file = join(dir, 'direct.zip');
+  const summary = await writeSetArchive(
+    stack.db,
+    { tenantId, setId, format: 'zip', mayReadScripts: true },
+    createWriteStream(file),
+  );
+  const written = readFileSync(file);
+  expect(written.equals(bytes)).toBe(true);
+  expect(summary).toMatchObject({ archiveBytes: written.length, archiveSha256: sha256(written) });
+  expect(summary.fileName).toMatch(new RegExp(`-${setId}\\.zip$`));
+  expect(summary.manifest.equals(execFileSync('unzip', ['-p', file, 'manifest.json']))).toBe(true);
+  expect(summary.itemCount).toBe(JSON.parse(summary.manifest.toString()).items.length);
+  await expect(
+    writeSetArchive(
+      stack.db,
+      { tenantId: stack.tenant.id, setId, format: 'zip', mayReadScripts: true },
+      createWriteStream(join(dir, 'none.zip')),
+    ),
+  ).rejects.toBeInstanceOf(NotFoundError);
+});
 
 test("a readonly member's archive lists script items as withheld, without their files", async () => {
   const readonly = await stack.userWithRole('readonly', tenantId);

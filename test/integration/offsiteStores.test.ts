@@ -8,14 +8,20 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { loadOrCreateTls } from '../../src/emulator/tls';
 import { ensureAzuriteContainer } from '../../src/devstack/azurite';
 import { openAzureBlobStore } from '../../src/export/offsite/azureBlobStore';
-import { OffsiteRefusedError, offsiteAgent } from '../../src/export/offsite';
+import { OffsiteRefusedError, offsiteAgent, openOffsiteStore } from '../../src/export/offsite';
 import { openS3Store } from '../../src/export/offsite/s3Store';
 import type { OffsitePutInput } from '../../src/export/types';
-import { offsiteEndpointAllowlist } from '../../src/outbound';
+import { GuardedHttpsAgent, offsiteEndpointAllowlist } from '../../src/outbound';
 import type { EmulatorTls } from '../../src/emulator/tls';
 import { testEnv } from '../support/env';
+import { type TestStack, useTestStack } from '../support/stack';
 import { type Receiver, startHttpsReceiver } from '../support/receivers';
 import { type RunningS3rver, S3RVER_CREDENTIALS, startS3rver } from '../support/s3rver';
+
+let stack: TestStack;
+useTestStack({ withoutWorker: true }, (started) => {
+  stack = started;
+});
 
 const env = testEnv();
 const CONTAINER = 'offsite-stores-test';
@@ -104,6 +110,78 @@ describe('Azure Blob store on Azurite', () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(OffsiteRefusedError);
     expect(error.code).toBe('endpoint_refused');
+  });
+});
+
+it('the SDK connects through the guard: a name that resolves to loopback at connect time (DNS rebinding) is refused', async () => {
+  const port = new URL(env.azuriteBlobEndpoint).port;
+  const lookups: string[] = [];
+  // As if rebind.example had resolved public when saved and answers loopback now.
+  const agent = new GuardedHttpsAgent(offsiteEndpointAllowlist(), {
+    lookup: ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+      lookups.push(hostname);
+      if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+      else callback(null, '127.0.0.1', 4);
+    }) as never,
+  });
+  const store = openAzureBlobStore({
+    settings: {
+      container: CONTAINER,
+      prefix: '',
+      blobEndpoint: `https://rebind.example:${port}/devstoreaccount1`,
+      auth: 'sas_token',
+    },
+    credentials: { sasToken: 'sv=1&sig=never-sent' },
+    agent,
+    maxTries: 1,
+  });
+  const error = await store.put(putOf('x', 'x')).catch((e) => e);
+  expect(lookups).toContain('rebind.example');
+  expect(error).toBeInstanceOf(OffsiteRefusedError);
+  expect(error.code).toBe('endpoint_refused');
+  expect(String(error.message)).not.toContain('never-sent');
+});
+
+describe('openOffsiteStore', () => {
+  const deps = (trusted: string[]) => ({
+    db: stack.db,
+    secrets: stack.secrets.offsite,
+    endpointAllowlist: offsiteEndpointAllowlist(trusted),
+    trustedCaPem: tls.caPem,
+  });
+
+  it("opens the tenant's enabled destination, checks its endpoint at every open, and is null without one", async () => {
+    const tenantId = stack.tenant.id;
+    expect(await openOffsiteStore(deps([azuriteHost()]), tenantId)).toBeNull();
+    const stored = stack.secrets.offsite.encrypt(tenantId, { connectionString: env.azuriteConnectionString });
+    const data = {
+      kind: 'azure_blob' as const,
+      settings: {
+        container: CONTAINER,
+        prefix: 'p/',
+        blobEndpoint: env.azuriteBlobEndpoint,
+        auth: 'connection_string',
+      },
+      credentialsCiphertext: stored.ciphertext,
+      credentialsKeyId: stored.keyId,
+      immutabilityDays: 7,
+    };
+    await stack.db.offsiteDestination.create({ data: { tenantId, ...data } });
+
+    const opened = await openOffsiteStore(deps([azuriteHost()]), tenantId);
+    expect(opened).toMatchObject({ kind: 'azure_blob', prefix: 'p/', immutabilityDays: 7 });
+    // Azurite takes a Put Blob's immutability headers and ignores them; Azure would keep the blob.
+    const name = `p/${randomUUID()}.zip`;
+    const until = new Date(Date.now() + 7 * 86_400_000);
+    expect(await opened!.store.put(putOf(name, 'immutable', until))).toMatchObject({ kind: 'created' });
+
+    // Taken off the allowlist since it was saved: refused before any connection.
+    const refused = await openOffsiteStore(deps([]), tenantId).catch((e) => e);
+    expect(refused).toBeInstanceOf(OffsiteRefusedError);
+    expect(refused.code).toBe('endpoint_refused');
+
+    await stack.db.offsiteDestination.update({ where: { tenantId }, data: { enabled: false } });
+    expect(await openOffsiteStore(deps([azuriteHost()]), tenantId)).toBeNull();
   });
 });
 

@@ -10,6 +10,7 @@ import type { S3Credentials, S3Settings } from './destination';
 import { classifyFailure, OffsiteRefusedError } from './errors';
 
 const SERVICE = 'The S3 store';
+const SILENT = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** A single PutObject takes up to 5 GiB. */
 export const MAX_SINGLE_PUT_BYTES = 5 * 1024 * 1024 * 1024;
@@ -34,6 +35,9 @@ export function openS3Store({ settings, credentials, agent, maxAttempts = 3 }: S
     // S3-compatible servers may not understand.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // Without a logger the SDK writes to the console when a streamed put fails (it does not retry
+    // a stream); the failure reaches the copy as this store's error, which reports it.
+    logger: SILENT,
   });
   const Bucket = settings.bucket;
 
