@@ -5,15 +5,13 @@ import { createHash } from 'node:crypto';
 import { Agent } from 'node:https';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { backupSet as backupSetSchema, run as runSchema } from '../../src/api/openapi/responses';
-import { upsertOffsiteDestination } from '../../src/db/offsiteDestinations';
 import { ensureAzuriteContainer } from '../../src/devstack/azurite';
-import type { AzureBlobCredentials, AzureBlobSettings } from '../../src/export/offsite/destination';
 import type { PolicyTypeSummary } from '../../src/shared/types';
 import { testEnv } from '../support/env';
 import { historyText, recordHistoryIfAsked, WORKFLOW_HISTORY_VERSION } from '../support/histories';
 import { directActivities } from '../support/activities';
 import { createSchedule, runToCompletion } from '../support/runs';
-import { type TestStack, testOffsiteSettings, useTestStack } from '../support/stack';
+import { type TestApp, type TestStack, testOffsiteSettings, useTestStack } from '../support/stack';
 
 let stack: TestStack;
 useTestStack({}, (started) => {
@@ -30,36 +28,34 @@ const WRONG_KEY = Buffer.from('a wrong key for devstoreaccount1, sixty-four byte
   'base64',
 );
 let agent: Agent;
+let app: TestApp;
 
 beforeAll(async () => {
   const { trustedCaPem } = testOffsiteSettings(env);
   agent = new Agent({ ca: trustedCaPem });
+  app = await stack.startApp({ offsiteEndpointAllowlist: testOffsiteSettings(env).endpointAllowlist });
   await ensureAzuriteContainer({ connectionString: env.azuriteConnectionString }, CONTAINER, trustedCaPem);
 });
-afterAll(() => agent?.destroy());
+afterAll(async () => {
+  agent?.destroy();
+  await app?.close();
+});
 
 const tenantPath = () => `/v1/tenants/${stack.tenant.id}`;
 const azurite = () =>
   BlobServiceClient.fromConnectionString(env.azuriteConnectionString, { agent } as object);
 
-/** The tenant's destination as the destination API stores it (settings, encrypted credentials). */
+/** The tenant's destination, PUT through the API as its owner would. */
 async function setDestination(connectionString: string, immutabilityDays: number | null = null) {
-  const settings: AzureBlobSettings = {
-    container: CONTAINER,
-    prefix: PREFIX,
-    blobEndpoint: env.azuriteBlobEndpoint,
-    auth: 'connection_string',
-  };
-  const credentials: AzureBlobCredentials = { connectionString };
-  const stored = stack.secrets.offsite.encrypt(stack.tenant.id, credentials);
-  await upsertOffsiteDestination(stack.db, stack.tenant.id, {
+  const body = {
     kind: 'azure_blob',
-    settings,
-    credentialsCiphertext: stored.ciphertext,
-    credentialsKeyId: stored.keyId,
+    container: CONTAINER,
+    connectionString,
+    prefix: PREFIX,
     immutabilityDays,
-    enabled: true,
-  });
+  };
+  const response = await app.api(`${tenantPath()}/offsite-destination`, { method: 'PUT', body });
+  expect([200, 201]).toContain(response.status);
 }
 
 async function blobBytes(name: string): Promise<Buffer> {
