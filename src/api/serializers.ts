@@ -9,6 +9,7 @@ import type {
   BackupSetChange,
   BackupSetReference,
   BackupSetHold,
+  BackupSetOffsiteCopy,
   Baseline,
   BaselineSubscription,
   Notification,
@@ -21,6 +22,7 @@ import type { InventoryRow, PolicyVersionRow } from '../db/inventory';
 import type { Member } from '../db/memberships';
 import type { CompareItem } from '../db/baselineCompare';
 import type { DeliveryWithAttempts } from '../db/notificationChannels';
+import { IN_PROGRESS } from '../db/offsiteCopies';
 import type { IssuedToken } from '../db/tokens';
 import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { pendingReductions, type TenantRetention } from '../retention/policy';
@@ -147,7 +149,30 @@ export function backupSetJson(set: BackupSetWithHold) {
     policyTypes: set.policyTypes,
     stats,
     legalHold: set.hold && legalHoldJson(set.hold),
+    offsiteCopy: set.offsiteCopy && offsiteCopyJson(set.offsiteCopy),
     createdAt: set.createdAt,
+  };
+}
+
+/** The set's copy at the tenant's offsite destination (src/activities/copyOffsite.ts). */
+export function offsiteCopyJson(copy: BackupSetOffsiteCopy) {
+  // An attempt counts itself before it uploads, under a `failed` row coded in_progress.
+  const inProgress = copy.status === 'failed' && copy.errorCode === IN_PROGRESS;
+  return {
+    status: inProgress ? ('in_progress' as const) : copy.status,
+    kind: copy.kind,
+    objectName: copy.objectName,
+    manifestObjectName: copy.manifestObjectName,
+    sizeBytes: copy.sizeBytes === null ? null : Number(copy.sizeBytes),
+    sha256: copy.sha256,
+    etag: copy.etag,
+    immutableUntil: copy.immutableUntil,
+    attempts: copy.attempts,
+    error:
+      copy.status === 'failed' && copy.errorCode && !inProgress
+        ? { code: copy.errorCode, message: copy.errorMessage }
+        : null,
+    updatedAt: copy.updatedAt,
   };
 }
 
