@@ -22,7 +22,6 @@ import type { InventoryRow, PolicyVersionRow } from '../db/inventory';
 import type { Member } from '../db/memberships';
 import type { CompareItem } from '../db/baselineCompare';
 import type { DeliveryWithAttempts } from '../db/notificationChannels';
-import { IN_PROGRESS } from '../db/offsiteCopies';
 import type { IssuedToken } from '../db/tokens';
 import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { pendingReductions, type TenantRetention } from '../retention/policy';
@@ -156,10 +155,8 @@ export function backupSetJson(set: BackupSetWithHold) {
 
 /** The set's copy at the tenant's offsite destination (src/activities/copyOffsite.ts). */
 export function offsiteCopyJson(copy: BackupSetOffsiteCopy) {
-  // An attempt counts itself before it uploads, under a `failed` row coded in_progress.
-  const inProgress = copy.status === 'failed' && copy.errorCode === IN_PROGRESS;
   return {
-    status: inProgress ? ('in_progress' as const) : copy.status,
+    status: copy.status,
     kind: copy.kind,
     objectName: copy.objectName,
     manifestObjectName: copy.manifestObjectName,
@@ -169,7 +166,7 @@ export function offsiteCopyJson(copy: BackupSetOffsiteCopy) {
     immutableUntil: copy.immutableUntil,
     attempts: copy.attempts,
     error:
-      copy.status === 'failed' && copy.errorCode && !inProgress
+      copy.status === 'failed' && copy.errorCode
         ? { code: copy.errorCode, message: copy.errorMessage }
         : null,
     updatedAt: copy.updatedAt,

@@ -22,26 +22,22 @@ export interface CopiedObject {
 }
 
 /**
- * Counts an attempt and returns the count. A new row starts `failed` with the code `in_progress`:
- * the table knows only copied and failed, and a copy that never ends must not read as copied.
- * A row already `copied` keeps its status (a retried activity after a lost answer).
+ * Counts an attempt and returns the count. A new row starts `copying`; a row already `copied`
+ * keeps its status (a retried activity after a lost answer), a `failed` one keeps its last error
+ * until this attempt ends.
  */
 export async function beginOffsiteAttempt(db: DbClient, ref: OffsiteCopyRef): Promise<number> {
   const row = await db.backupSetOffsiteCopy.upsert({
     where: { backupSetId: ref.backupSetId },
     create: {
       ...ref,
-      status: 'failed',
+      status: 'copying',
       attempts: 1,
-      errorCode: IN_PROGRESS,
-      errorMessage: 'the first attempt has not ended yet',
     },
     update: { attempts: { increment: 1 }, kind: ref.kind, runId: ref.runId },
   });
   return row.attempts;
 }
-
-export const IN_PROGRESS = 'in_progress';
 
 export async function recordOffsiteCopied(
   db: DbClient,
@@ -69,8 +65,8 @@ export async function recordOffsiteFailed(
     update: {},
   });
   await db.backupSetOffsiteCopy.updateMany({
-    where: { backupSetId: ref.backupSetId, status: 'failed' },
-    data: { errorCode: error.code, errorMessage: error.message },
+    where: { backupSetId: ref.backupSetId, status: { not: 'copied' } },
+    data: { status: 'failed', errorCode: error.code, errorMessage: error.message },
   });
 }
 

@@ -316,11 +316,11 @@ const OFFSITE_COPY_EXAMPLE = {
 export const offsiteCopy = component(
   'OffsiteCopy',
   "The set's copy at the tenant's offsite destination: its zip archive and manifest, written once " +
-    'and never overwritten. `in_progress` while an attempt runs (or if one died); `failed` carries ' +
-    "the last attempt's error, and the run summary's `offsite` says the same.",
+    'and never overwritten. `copying` while its first attempt runs; `failed` carries the last ' +
+    "attempt's error (a retry keeps it until it ends), and the run summary's `offsite` says the same.",
   z
     .strictObject({
-      status: z.enum(['copied', 'failed', 'in_progress']),
+      status: z.enum(['copying', 'copied', 'failed']),
       kind: z.enum(OFFSITE_STORE_KINDS),
       objectName: z.string().nullable().describe('blob or key name, prefix included'),
       manifestObjectName: z.string().nullable(),
