@@ -57,8 +57,9 @@ export async function seedDevData(
 }
 
 /**
- * The demo tenant's offsite destination: Azurite's container, by connection string. Only when it
- * has none, so a destination a developer set through the API survives a restart.
+ * The demo tenant's offsite destination: Azurite's container, by connection string. Written again
+ * at every start while the seed owns it (DEV_AZURITE_PORT may have moved); one a developer set
+ * through the API is left as it is.
  */
 async function seedOffsiteDestination(
   db: Db,
@@ -66,7 +67,8 @@ async function seedOffsiteDestination(
   secrets: TenantSecretCipher,
   azurite: { blobEndpoint: string; connectionString: string; container: string },
 ) {
-  if (await findOffsiteDestination(db, tenantId)) return;
+  const existing = await findOffsiteDestination(db, tenantId);
+  if (existing && existing.updatedBy !== SEEDED_BY) return;
   const settings: AzureBlobSettings = {
     container: azurite.container,
     prefix: 'tenantvault/',
@@ -79,6 +81,8 @@ async function seedOffsiteDestination(
     settings,
     credentialsCiphertext: stored.ciphertext,
     credentialsKeyId: stored.keyId,
-    updatedBy: 'system',
+    updatedBy: SEEDED_BY,
   });
 }
+
+const SEEDED_BY = 'system';

@@ -100,7 +100,7 @@ test('PUT, GET, PUT keeping the credentials, DELETE; never a credential in an an
 
   const audit = await stack.db.auditLog.findMany({
     where: { tenantId: stack.tenant.id, resourceType: 'offsite_destination' },
-    orderBy: { id: 'asc' },
+    orderBy: { createdAt: 'asc' },
   });
   expect(audit.map((entry) => entry.action)).toEqual([
     'offsite_destination.created',
