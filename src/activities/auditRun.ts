@@ -30,7 +30,6 @@ export function createAuditRun({ db, notifications, logger }: ActivityDeps) {
   const settings: RunNotificationSettings = notifications ?? DEFAULT_RUN_NOTIFICATION_SETTINGS;
   return async function auditRun(input: AuditRunInput): Promise<{ events: number }> {
     const action = `backup_run.${input.status}`;
-    const runPrefix = `run:${input.runId}:`;
     let written = 0;
     if (!(await outcomeAudited(db, input.runId, action))) {
       const run = await db.backupScheduleRun.findUniqueOrThrow({ where: { id: input.runId } });
@@ -63,23 +62,38 @@ export function createAuditRun({ db, notifications, logger }: ActivityDeps) {
         return events.length;
       });
     }
-    // Pending deliveries of the run's events, new or left by an attempt that died after its commit.
-    const pending = await db.notificationDelivery.findMany({
-      where: { status: 'pending', workflowStartedAt: null, event: { causeKey: { startsWith: runPrefix } } },
-      select: { id: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    // A backup that was written must not fail because Temporal refused a notification's start.
-    await startOrLeaveToRelay(logger, { runId: input.runId }, () =>
-      startDeliveryWorkflows(
-        Context.current().client,
-        db,
-        pending.map((delivery) => delivery.id),
-        { taskQueue: input.taskQueue, retrySchedule: settings.retrySchedule },
-      ),
-    );
+    await startRunDeliveries({ db, logger }, settings, input);
     return { events: written };
   };
+}
+
+/**
+ * Starts the pending deliveries of the run's events, new or left by an attempt that died after
+ * its commit (also used by the offsite copy's failure step, ./offsiteFailure.ts).
+ */
+export async function startRunDeliveries(
+  { db, logger }: Pick<ActivityDeps, 'db' | 'logger'>,
+  settings: RunNotificationSettings,
+  input: { runId: string; taskQueue: string },
+): Promise<void> {
+  const pending = await db.notificationDelivery.findMany({
+    where: {
+      status: 'pending',
+      workflowStartedAt: null,
+      event: { causeKey: { startsWith: `run:${input.runId}:` } },
+    },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  // A backup that was written must not fail because Temporal refused a notification's start.
+  await startOrLeaveToRelay(logger, { runId: input.runId }, () =>
+    startDeliveryWorkflows(
+      Context.current().client,
+      db,
+      pending.map((delivery) => delivery.id),
+      { taskQueue: input.taskQueue, retrySchedule: settings.retrySchedule },
+    ),
+  );
 }
 
 async function outcomeAudited(db: Prisma.TransactionClient, runId: string, action: string): Promise<boolean> {

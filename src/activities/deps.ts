@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import type { GraphClientFactory } from '../graph';
 import type { Logger } from '../logging/logger';
 import type { NotificationDeps } from '../notifications/deliveryDeps';
+import type { OutboundAllowlist } from '../outbound';
 import type { TenantSecretCipher } from '../secrets';
 import { STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../shared/constants';
 
@@ -17,6 +18,16 @@ export interface ActivityDeps {
   notifications?: NotificationDeps;
   /** How restores write (GRAPH_WRITE_BUDGET_FRACTION, RESTORE_CREATE_LOOKUP_SECONDS); defaults otherwise. */
   restoreWrites?: RestoreWriteSettings;
+  /**
+   * Where offsite destinations may point (OFFSITE_ENDPOINT_ALLOWLIST) and an extra CA to trust
+   * (Azurite's in dev and tests); without it, copyOffsite reaches public hosts only.
+   */
+  offsite?: OffsiteSettings;
+}
+
+export interface OffsiteSettings {
+  endpointAllowlist: OutboundAllowlist;
+  trustedCaPem?: string;
 }
 
 export interface RestoreWriteSettings {

@@ -2,8 +2,10 @@
 import { createAuditRun } from './auditRun';
 import { createBeginRun } from './beginRun';
 import { createCompleteRun } from './completeRun';
+import { createCopyOffsite } from './copyOffsite';
 import { createDeliveryActivities } from './deliver';
 import type { ActivityDeps } from './deps';
+import { createRecordOffsiteFailure } from './offsiteFailure';
 import { createRestoreApplyActivities } from './restoreApply';
 import { createRestorePlanActivities } from './restorePlan';
 import { createApplyRetention } from './retention';
@@ -19,6 +21,8 @@ export function createActivities(deps: ActivityDeps) {
     createSnapshot: createCreateSnapshot(deps),
     auditRun: createAuditRun(deps),
     applyRetention: createApplyRetention(deps),
+    copyOffsite: createCopyOffsite(deps),
+    recordOffsiteFailure: createRecordOffsiteFailure(deps),
     completeRun: createCompleteRun(deps),
     ...createDeliveryActivities(deps),
   };

@@ -32,6 +32,7 @@ import {
 import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
 import { policiesRouter } from './routes/policies';
+import { offsiteDestinationRouter } from './routes/offsiteDestination';
 import { tenantRetentionRouter } from './routes/retention';
 import { restoreSettingsRouter, restoresRouter } from './routes/restores';
 import { runsRouter } from './routes/runs';
@@ -75,6 +76,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tenants/:tenantId/backup-sets/:setId/export', backupSetExportRouter(deps));
   v1.use('/tenants/:tenantId/backup-sets/:setId/documentation', documentationRouter(deps));
   v1.use('/tenants/:tenantId/retention', tenantRetentionRouter(deps));
+  v1.use('/tenants/:tenantId/offsite-destination', offsiteDestinationRouter(deps));
   v1.use('/baselines', baselinesRouter(deps));
   v1.use('/tenants/:tenantId/policies', policiesRouter(deps));
   v1.use('/tenants/:tenantId/notification-channels', notificationChannelsRouter(deps, TENANT_CHANNELS));

@@ -35,6 +35,11 @@ export interface ApiDeps {
    * NOTIFICATION_ENDPOINT_ALLOWLIST); any public host unless given more.
    */
   notificationEndpointAllowlist?: OutboundAllowlist;
+  /**
+   * Where offsite destinations may point (offsiteEndpointAllowlist with OFFSITE_ENDPOINT_ALLOWLIST);
+   * any public host unless given more.
+   */
+  offsiteEndpointAllowlist?: OutboundAllowlist;
   /** Delays before each attempt of the deliveries the API starts (NOTIFICATION_RETRY_SCHEDULE). */
   notificationRetrySchedule?: string[];
   /** The workers' workflow task queue (WORKER_TASK_QUEUE); restores start on its -restore queue. */

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/env';
 import { createDb } from '../db/client';
 import { createLogger } from '../logging/logger';
-import { graphEndpointAllowlist, notificationEndpointAllowlist } from '../outbound';
+import { graphEndpointAllowlist, notificationEndpointAllowlist, offsiteEndpointAllowlist } from '../outbound';
 import { startReconciler } from '../reconciler/runReconciler';
 import { TenantSecretCipher } from '../secrets';
 import { BACKUP_TASK_QUEUE } from '../shared/constants';
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     rateLimitPerMinute: config.API_RATE_LIMIT_PER_MINUTE,
     graphEndpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
     notificationEndpointAllowlist: notificationEndpointAllowlist(config.NOTIFICATION_ENDPOINT_ALLOWLIST),
+    offsiteEndpointAllowlist: offsiteEndpointAllowlist(config.OFFSITE_ENDPOINT_ALLOWLIST),
     notificationRetrySchedule: config.NOTIFICATION_RETRY_SCHEDULE,
     authFailureLimit: {
       limit: config.API_AUTH_FAILURE_LIMIT,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DOCUMENTATION_CONTENT_TYPES } from '../export/documentation/model';
 import { EXPORT_CONTENT_TYPES } from '../export/types';
+import { offsiteDestination } from './openapi/offsiteResponses';
 import * as r from './openapi/responses';
 import { newestFirstPageQuery, pageQuery } from './pagination';
 import { restoreOperations } from './restoreOperations';
@@ -25,6 +26,7 @@ import {
   updateChannelBody,
 } from './routes/notificationChannels.schema';
 import { notificationsQuery } from './routes/notifications';
+import { putOffsiteDestinationBody } from './routes/offsiteDestination.schema';
 import { tenantRetentionBody } from './routes/retention';
 import { runsQuery } from './routes/runs';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
@@ -436,6 +438,42 @@ export const operations: Operation[] = [
     permission: 'tenant:admin',
     body: tenantRetentionBody,
     replies: ok(r.tenantRetention, 'the retention safeguards, changed'),
+  },
+  {
+    method: 'get',
+    path: `${TENANT}/offsite-destination`,
+    operationId: 'getOffsiteDestination',
+    summary: "The tenant's offsite destination (never its credentials)",
+    tag: 'Tenants',
+    permission: 'tenant:read',
+    replies: ok(offsiteDestination, 'the destination, with the names of the credential fields set'),
+  },
+  {
+    method: 'put',
+    path: `${TENANT}/offsite-destination`,
+    operationId: 'putOffsiteDestination',
+    summary: "Set or replace the tenant's offsite destination (Azure Blob Storage or S3)",
+    description:
+      'azure_blob takes `container` and either `connectionString` or `accountUrl` with `sasToken`; s3 ' +
+      'takes `bucket`, `region`, `accessKeyId` and `secretAccessKey`, and `endpoint` for an ' +
+      'S3-compatible server. Credentials are stored encrypted and never returned; they may be left ' +
+      'out when the kind (and for Azure the way of authenticating) stays the same, keeping the ' +
+      'stored ones. URLs are refused unless their host resolves only to public addresses or is on ' +
+      'OFFSITE_ENDPOINT_ALLOWLIST. `immutabilityDays`: each copied object is immutable (WORM) that ' +
+      'long where the store supports it. Audited without credentials.',
+    tag: 'Tenants',
+    permission: 'tenant:admin',
+    body: putOffsiteDestinationBody,
+    replies: ok(offsiteDestination, 'the destination, as stored'),
+  },
+  {
+    method: 'delete',
+    path: `${TENANT}/offsite-destination`,
+    operationId: 'deleteOffsiteDestination',
+    summary: "Remove the tenant's offsite destination; copies already made stay where they are",
+    tag: 'Tenants',
+    permission: 'tenant:admin',
+    replies: { 204: { description: 'deleted' } },
   },
   {
     method: 'get',

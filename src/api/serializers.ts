@@ -9,6 +9,7 @@ import type {
   BackupSetChange,
   BackupSetReference,
   BackupSetHold,
+  BackupSetOffsiteCopy,
   Baseline,
   BaselineSubscription,
   Notification,
@@ -147,7 +148,28 @@ export function backupSetJson(set: BackupSetWithHold) {
     policyTypes: set.policyTypes,
     stats,
     legalHold: set.hold && legalHoldJson(set.hold),
+    offsiteCopy: set.offsiteCopy && offsiteCopyJson(set.offsiteCopy),
     createdAt: set.createdAt,
+  };
+}
+
+/** The set's copy at the tenant's offsite destination (src/activities/copyOffsite.ts). */
+export function offsiteCopyJson(copy: BackupSetOffsiteCopy) {
+  return {
+    status: copy.status,
+    kind: copy.kind,
+    objectName: copy.objectName,
+    manifestObjectName: copy.manifestObjectName,
+    sizeBytes: copy.sizeBytes === null ? null : Number(copy.sizeBytes),
+    sha256: copy.sha256,
+    etag: copy.etag,
+    immutableUntil: copy.immutableUntil,
+    attempts: copy.attempts,
+    error:
+      copy.status === 'failed' && copy.errorCode
+        ? { code: copy.errorCode, message: copy.errorMessage }
+        : null,
+    updatedAt: copy.updatedAt,
   };
 }
 

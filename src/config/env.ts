@@ -76,6 +76,13 @@ const graphEndpointVars = z.object({ GRAPH_ENDPOINT_ALLOWLIST: allowlistVar });
 const notificationEndpointVars = z.object({ NOTIFICATION_ENDPOINT_ALLOWLIST: allowlistVar });
 
 /**
+ * `host` or `host:port` entries that offsite destinations (Azure account URLs and connection
+ * strings' blob endpoints, S3 endpoints) may name even at private addresses (Azurite or an S3
+ * server on loopback in development and tests); the API and the worker must be given the same.
+ */
+const offsiteEndpointVars = z.object({ OFFSITE_ENDPOINT_ALLOWLIST: allowlistVar });
+
+/**
  * What the run's notification events need (the worker writes them, src/activities/auditRun.ts):
  * where their links point, and the delay before each delivery attempt (Temporal durations such
  * as `5s`, `30m`, `24h`; the first usually `0s`). The API takes the same names.
@@ -213,6 +220,7 @@ const apiSchema = common
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
   .extend(notificationEndpointVars.shape)
+  .extend(offsiteEndpointVars.shape)
   .extend(tokenPolicyVars.shape)
   .extend(secretKeyVars.shape)
   .refine(mtlsPair, mtlsPairError)
@@ -243,6 +251,8 @@ const workerSchema = common
     WORKER_MAX_CONCURRENT_RESTORE_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(10),
     /** Extra CA trusted for webhook and Teams receivers (a self-signed receiver in dev and tests). */
     NOTIFICATION_CA_FILE: optionalPath,
+    /** Extra CA trusted for offsite stores (Azurite's or an S3 server's self-signed certificate in dev). */
+    OFFSITE_CA_FILE: optionalPath,
     /** Restore writes are paced at this fraction of Graph's write limits (src/restore/writeBudget.ts). */
     GRAPH_WRITE_BUDGET_FRACTION: z.coerce.number().gt(0).max(1).default(0.95),
     /** How long a create whose answer was lost looks for the object it may have made before posting again. */
@@ -251,6 +261,7 @@ const workerSchema = common
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
   .extend(notificationEndpointVars.shape)
+  .extend(offsiteEndpointVars.shape)
   .extend(smtpVars.shape)
   .extend(secretKeyVars.shape)
   .refine(smtpComplete, smtpCompleteError)

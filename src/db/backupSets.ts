@@ -1,13 +1,25 @@
 import type { ChangeCounts } from '../shared/types';
-import type { BackupChangeKind, BackupItem, BackupSet, BackupSetHold, DbClient as Db } from './client';
+import type {
+  BackupChangeKind,
+  BackupItem,
+  BackupSet,
+  BackupSetHold,
+  BackupSetOffsiteCopy,
+  DbClient as Db,
+} from './client';
 import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 import type { SnapshotStats } from './snapshot';
 
-/** A set with its legal hold (null when it never had one). */
-export type BackupSetWithHold = BackupSet & { hold: BackupSetHold | null };
+/** A set with its legal hold (null when it never had one) and its offsite copy (null before one). */
+export type BackupSetWithHold = BackupSet & {
+  hold: BackupSetHold | null;
+  offsiteCopy: BackupSetOffsiteCopy | null;
+};
+
+const SET_RELATIONS = { hold: true, offsiteCopy: true } as const;
 
 export function findBackupSet(db: Db, tenantId: string, setId: string): Promise<BackupSetWithHold | null> {
-  return db.backupSet.findFirst({ where: { id: setId, tenantId }, include: { hold: true } });
+  return db.backupSet.findFirst({ where: { id: setId, tenantId }, include: SET_RELATIONS });
 }
 
 export async function countBackupSetChanges(db: Db, backupSetId: string): Promise<ChangeCounts> {
@@ -50,7 +62,7 @@ export function listBackupSets(
 ): Promise<BackupSetWithHold[]> {
   return db.backupSet.findMany({
     where: { tenantId, ...(page.scheduleId ? { scheduleId: page.scheduleId } : {}), ...after(page.cursor) },
-    include: { hold: true },
+    include: SET_RELATIONS,
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,
   });

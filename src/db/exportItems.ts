@@ -3,17 +3,22 @@
 // the writer fetches payload contents a bounded number of bytes at a time.
 import type { BackupItem, Db } from './client';
 
-export function findExportSource(db: Db, tenantId: string, setId: string) {
-  return db.backupSet.findFirst({
+export async function findExportSource(db: Db, tenantId: string, setId: string) {
+  const set = await db.backupSet.findFirst({
     where: { id: setId, tenantId },
     include: {
       tenant: { select: { id: true, slug: true, azureTenantId: true } },
       schedule: { select: { id: true, name: true } },
-      run: {
-        select: { id: true, status: true, trigger: true, startedAt: true, finishedAt: true, summary: true },
-      },
     },
   });
+  if (!set) return null;
+  // By the set's runId: the run's own link to its set (the `run` relation) is written only when
+  // the run completes, after the offsite copy has exported the set.
+  const run = await db.backupScheduleRun.findUnique({
+    where: { id: set.runId },
+    select: { id: true, status: true, trigger: true, startedAt: true, summary: true },
+  });
+  return { ...set, run };
 }
 
 export type ExportSource = NonNullable<Awaited<ReturnType<typeof findExportSource>>>;

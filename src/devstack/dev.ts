@@ -7,6 +7,7 @@ import { loadSecretKeyRing } from '../config/env';
 import { createDb } from '../db/client';
 import { seedDemoTenant } from '../emulator/adminClient';
 import { TenantSecretCipher } from '../secrets';
+import { ensureAzuriteContainer, startAzurite } from './azurite';
 import { startMailSink } from './mailSink';
 import { migrateDatabase } from './migrate';
 import { startEmbeddedPostgres } from './postgres';
@@ -16,6 +17,8 @@ import { Supervisor } from './supervisor';
 import { startTemporalDevServer } from './temporalServer';
 
 const root = resolve(__dirname, '..', '..');
+/** Azurite's container the demo tenant's offsite copies go to. */
+const DEV_OFFSITE_CONTAINER = 'tenantvault-offsite';
 const dataDir = join(root, '.data');
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -73,6 +76,18 @@ async function main(): Promise<void> {
     // generated objects of every other registry type, so every type has something to back up.
     await seedDemoTenant(emulatorBaseUrl, readFileSync(join(emulatorTlsDir, 'ca.pem'), 'utf8'), 2);
 
+    // Azurite's blob service, with the emulator's certificate (the outbound guard admits https
+    // only) and its data under .data/azurite; the demo tenant copies its backups to its container.
+    const caPem = readFileSync(join(emulatorTlsDir, 'ca.pem'), 'utf8');
+    mkdirSync(join(dataDir, 'azurite'), { recursive: true });
+    const azurite = await startAzurite(supervisor, {
+      port: port('DEV_AZURITE_PORT', 10000),
+      certFile: join(emulatorTlsDir, 'cert.pem'),
+      keyFile: join(emulatorTlsDir, 'key.pem'),
+      dataDir: join(dataDir, 'azurite'),
+    });
+    await ensureAzuriteContainer(azurite, DEV_OFFSITE_CONTAINER, caPem);
+
     // The keys live beside the database whose secrets they encrypt (both under .data/).
     const secretKeys = devSecretKeys(join(dataDir, 'secret-keys.json'));
     const db = createDb(databaseUrl);
@@ -80,6 +95,7 @@ async function main(): Promise<void> {
       emulatorBaseUrl,
       tokenFile: join(dataDir, 'dev-api-token'),
       secrets: new TenantSecretCipher(loadSecretKeyRing({ ...secretKeys })),
+      azurite: { ...azurite, container: DEV_OFFSITE_CONTAINER },
     });
     await db.$disconnect();
 
@@ -107,6 +123,10 @@ async function main(): Promise<void> {
         .filter(Boolean)
         .join(','),
       NOTIFICATION_ENDPOINT_ALLOWLIST: loopbackReceivers,
+      // Azurite on loopback, as the demo tenant's offsite destination; the user's entries kept.
+      OFFSITE_ENDPOINT_ALLOWLIST: [process.env.OFFSITE_ENDPOINT_ALLOWLIST, azurite.host]
+        .filter(Boolean)
+        .join(','),
       // Links in events, cards and e-mails must reach this API, also when PORT moves it.
       PUBLIC_API_URL: process.env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
       ...secretKeys,
@@ -125,6 +145,8 @@ async function main(): Promise<void> {
           SMTP_FROM: process.env.SMTP_FROM ?? 'TenantVault <tenantvault@localhost>',
           // A local https receiver may serve the emulator's certificate (localhost, 127.0.0.1).
           NOTIFICATION_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
+          // Azurite serves the emulator's certificate.
+          OFFSITE_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
         },
         readyLine: /worker started/,
         readyTimeoutMs: 120_000,
@@ -145,6 +167,7 @@ async function main(): Promise<void> {
     Temporal UI    ${process.env.TEMPORAL_ADDRESS ? '(your Temporal server)' : `http://localhost:${uiPort}`}
     Temporal gRPC  ${temporalAddress}
     Graph emulator ${emulatorBaseUrl}
+    Azurite (blob) ${azurite.blobEndpoint}  (container ${DEV_OFFSITE_CONTAINER}: the demo tenant's offsite copies)
     Mail sink      ${mailSink.webUrl}  (JSON: ${mailSink.webUrl}/messages; SMTP ${mailSink.smtpHost}:${mailSink.smtpPort})
     Webhooks       dev allows loopback receivers: NOTIFICATION_ENDPOINT_ALLOWLIST=${loopbackReceivers}
                    (https with .data/emulator/cert.pem and key.pem, trusted by the worker; see README)

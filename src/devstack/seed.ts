@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Db } from '../db/client';
+import { findOffsiteDestination, upsertOffsiteDestination } from '../db/offsiteDestinations';
+import type { AzureBlobSettings } from '../export/offsite/destination';
 import { findTenantBySlug, upsertTenantBySlug } from '../db/tenants';
 import { isApiTokenValid } from '../db/tokens';
 import { findUserByEmail } from '../db/users';
@@ -17,7 +19,13 @@ export const DEV_ADMIN_EMAIL = 'admin@tenantvault.local';
 
 export async function seedDevData(
   db: Db,
-  opts: { emulatorBaseUrl: string; tokenFile: string; secrets: TenantSecretCipher },
+  opts: {
+    emulatorBaseUrl: string;
+    tokenFile: string;
+    secrets: TenantSecretCipher;
+    /** Azurite's blob service: the demo tenant copies its backups there. */
+    azurite?: { blobEndpoint: string; connectionString: string; container: string };
+  },
 ) {
   // The secret is encrypted like the API does it, bound to the tenant's id (kept on a re-seed).
   const id = (await findTenantBySlug(db, DEMO_TENANT.slug))?.id ?? randomUUID();
@@ -31,6 +39,7 @@ export async function seedDevData(
     graphBaseUrl: opts.emulatorBaseUrl,
     loginBaseUrl: opts.emulatorBaseUrl,
   });
+  if (opts.azurite) await seedOffsiteDestination(db, tenant.id, opts.secrets, opts.azurite);
   const admin =
     (await findUserByEmail(db, DEV_ADMIN_EMAIL)) ??
     (await createUser(
@@ -46,3 +55,34 @@ export async function seedDevData(
   writeFileSync(opts.tokenFile, `${token}\n`, { mode: 0o600 });
   return { tenant, token };
 }
+
+/**
+ * The demo tenant's offsite destination: Azurite's container, by connection string. Written again
+ * at every start while the seed owns it (DEV_AZURITE_PORT may have moved); one a developer set
+ * through the API is left as it is.
+ */
+async function seedOffsiteDestination(
+  db: Db,
+  tenantId: string,
+  secrets: TenantSecretCipher,
+  azurite: { blobEndpoint: string; connectionString: string; container: string },
+) {
+  const existing = await findOffsiteDestination(db, tenantId);
+  if (existing && existing.updatedBy !== SEEDED_BY) return;
+  const settings: AzureBlobSettings = {
+    container: azurite.container,
+    prefix: 'tenantvault/',
+    blobEndpoint: azurite.blobEndpoint,
+    auth: 'connection_string',
+  };
+  const stored = secrets.offsite.encrypt(tenantId, { connectionString: azurite.connectionString });
+  await upsertOffsiteDestination(db, tenantId, {
+    kind: 'azure_blob',
+    settings,
+    credentialsCiphertext: stored.ciphertext,
+    credentialsKeyId: stored.keyId,
+    updatedBy: SEEDED_BY,
+  });
+}
+
+const SEEDED_BY = 'system';

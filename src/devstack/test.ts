@@ -6,7 +6,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadOrCreateTls } from '../emulator/tls';
 import { bundleWorkflows } from '../worker/bundle';
+import { startAzurite } from './azurite';
 import { migrateDatabase } from './migrate';
 import { freePort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
@@ -34,9 +36,12 @@ async function main(): Promise<number> {
     const cli = process.env.TEMPORAL_CLI_PATH;
     if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set; run through `npm test`');
     const started = Date.now();
-    const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+    const [pgPort, temporalPort, azuritePort] = await Promise.all([freePort(), freePort(), freePort()]);
     const bundlePath = join(workDir, 'workflow-bundle.js');
-    const [postgres, temporalAddress] = await Promise.all([
+    // Azurite serves https with a certificate of the run's own CA, which tests trust.
+    const tlsDir = join(workDir, 'tls');
+    await loadOrCreateTls(tlsDir);
+    const [postgres, temporalAddress, azurite] = await Promise.all([
       startEmbeddedPostgres({
         dataDir: join(workDir, 'pg'),
         port: pgPort,
@@ -44,11 +49,18 @@ async function main(): Promise<number> {
         persistent: false,
       }),
       startTemporalDevServer(supervisor, { cli, port: temporalPort }),
+      startAzurite(supervisor, {
+        port: azuritePort,
+        certFile: join(tlsDir, 'cert.pem'),
+        keyFile: join(tlsDir, 'key.pem'),
+      }),
       bundleWorkflows(bundlePath),
     ]);
     supervisor.adopt('postgres', postgres.stop);
     await migrateDatabase(postgres.url);
-    console.log(`[test] PostgreSQL, Temporal and the workflow bundle ready in ${Date.now() - started} ms`);
+    console.log(
+      `[test] PostgreSQL, Temporal, Azurite and the workflow bundle ready in ${Date.now() - started} ms`,
+    );
 
     const jestBin = join(dirname(createRequire(__filename).resolve('jest/package.json')), 'bin', 'jest.js');
     const args = [jestBin, ...(process.env.CI ? ['--ci'] : []), ...process.argv.slice(2)];
@@ -61,6 +73,11 @@ async function main(): Promise<number> {
         TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_NAMESPACE: 'default',
         WORKFLOW_BUNDLE_PATH: bundlePath,
+        AZURITE_BLOB_ENDPOINT: azurite.blobEndpoint,
+        AZURITE_CONNECTION_STRING: azurite.connectionString,
+        OFFSITE_CA_FILE: join(tlsDir, 'ca.pem'),
+        // Tests reach Azurite and s3rver on loopback; nothing else is trusted.
+        OFFSITE_ENDPOINT_ALLOWLIST: azurite.host,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
         ...testSecretKeys(),
       },

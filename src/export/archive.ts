@@ -32,6 +32,8 @@ import {
   SUMS_PATH,
   sumsText,
 } from './manifest';
+import type { PolicyTypeSummary } from '../shared/types';
+import { runStatusFor } from '../workflows/summary';
 import type { ExportFormat, ExportRequest, ExportSummary } from './types';
 
 const ITEMS_PAGE = 200;
@@ -237,6 +239,8 @@ function chunksOf(rows: ExportItemRow[], mayReadScripts: boolean): ExportItemRow
 function manifestHeader(source: ExportSource, request: ExportRequest): ManifestHeader {
   const run = source.run;
   const summary = run?.summary as { types?: unknown } | null | undefined;
+  const stored = request.runOutcomes ?? summary?.types;
+  const outcomes = stored === undefined ? null : (unescapeStoredJson(stored) as Record<string, unknown>);
   return {
     tenant: source.tenant,
     backupSet: {
@@ -246,14 +250,15 @@ function manifestHeader(source: ExportSource, request: ExportRequest): ManifestH
       totalBytes: Number(source.totalBytes),
       policyTypes: [...source.policyTypes].sort(),
     },
+    // Only what the run knew when it made the set: the offsite copy writes the archive before the
+    // run completes (request.runOutcomes), and a later export must give the same bytes.
     run: run
       ? {
           id: run.id,
-          status: run.status,
+          status: outcomes ? runStatusFor(outcomes as Record<string, PolicyTypeSummary>) : run.status,
           trigger: run.trigger,
           startedAt: run.startedAt?.toISOString() ?? null,
-          finishedAt: run.finishedAt?.toISOString() ?? null,
-          outcomes: summary?.types === undefined ? null : unescapeStoredJson(summary.types),
+          outcomes,
         }
       : null,
     schedule: { id: source.schedule.id, name: source.schedule.name },

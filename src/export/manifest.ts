@@ -26,11 +26,11 @@ export interface ManifestHeader {
   backupSet: { id: string; createdAt: string; itemCount: number; totalBytes: number; policyTypes: string[] };
   run: {
     id: string;
+    /** From the outcomes when known (succeeded or partial), so it is the same before and after the run ends. */
     status: string;
     trigger: string;
     startedAt: string | null;
-    finishedAt: string | null;
-    /** Per policy type, from the run's summary (null before the run completed). */
+    /** Per policy type, from the run's summary (null before the run completed, but in the offsite copy). */
     outcomes: unknown;
   } | null;
   schedule: { id: string; name: string };

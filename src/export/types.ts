@@ -19,6 +19,11 @@ export interface ExportRequest {
   format: ExportFormat;
   /** Without it the payloads of script types are withheld (listed in the manifest, no file). */
   mayReadScripts: boolean;
+  /**
+   * The run's per-type outcomes (its summary's `types`) when they are not stored yet: the offsite
+   * copy writes the archive before the run completes, and must write the bytes a later export does.
+   */
+  runOutcomes?: Record<string, unknown>;
 }
 
 /** What writing an archive produced; the archive's own bytes went to the stream. */

@@ -25,3 +25,5 @@ export {
   urlFormProblem,
 } from './guard';
 export { notificationEndpointAllowlist } from './notificationEndpoints';
+export { GuardedHttpsAgent } from './nodeAgent';
+export { offsiteEndpointAllowlist } from './offsiteEndpoints';

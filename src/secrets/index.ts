@@ -16,3 +16,4 @@ export {
   SettingValueCipher,
   type StoredSettingValue,
 } from './settingValues';
+export { OffsiteCredentialCipher, type StoredOffsiteCredentials } from './offsiteCredentials';

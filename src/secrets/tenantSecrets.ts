@@ -6,6 +6,7 @@ import { DecryptionError, decryptAesGcm, encryptAesGcm } from './aesGcm';
 import { SecretUndecryptableError } from './errors';
 import { PLAIN_KEY_ID, type SecretKeyRing } from './keyRing';
 import { ChannelSecretCipher } from './channelSecrets';
+import { OffsiteCredentialCipher } from './offsiteCredentials';
 import { SettingValueCipher } from './settingValues';
 
 /** The stored form: the tenants table's client_secret_ciphertext and client_secret_key_id. */
@@ -19,10 +20,13 @@ export class TenantSecretCipher {
   readonly settingValues: SettingValueCipher;
   /** The same keys for notification channel secrets (whsec_ signing secrets, Teams URLs). */
   readonly channels: ChannelSecretCipher;
+  /** The same keys for offsite destination credentials (connection strings, SAS, S3 keys). */
+  readonly offsite: OffsiteCredentialCipher;
 
   constructor(private readonly ring: SecretKeyRing) {
     this.settingValues = new SettingValueCipher(ring);
     this.channels = new ChannelSecretCipher(ring);
+    this.offsite = new OffsiteCredentialCipher(ring);
   }
 
   get activeKeyId(): string {

@@ -63,6 +63,18 @@ export interface RunSummary {
   changes?: ChangeCounts;
   /** What retention deleted, and what it kept beyond keepLast and why (src/activities/retention.ts). */
   retention?: { deletedBackupSetIds: string[] };
+  /** The set's copy to the tenant's offsite destination; absent when it has none (src/activities/copyOffsite.ts). */
+  offsite?: OffsiteCopySummary;
+}
+
+/** What the run's offsite copy did: the object written, or why it failed after its retries. */
+export interface OffsiteCopySummary {
+  status: 'copied' | 'failed';
+  objectName?: string;
+  sizeBytes?: number;
+  sha256?: string;
+  /** Code and secret-free message of the last attempt's failure. */
+  error?: { code: string; message: string };
 }
 
 export interface BackupRunResult {

@@ -7,7 +7,7 @@ import type { SmtpSettings } from '../notifications/transports/email';
 import { createDb } from '../db/client';
 import { GraphClientFactory } from '../graph';
 import { createLogger } from '../logging/logger';
-import { graphEndpointAllowlist } from '../outbound';
+import { graphEndpointAllowlist, offsiteEndpointAllowlist } from '../outbound';
 import { ChannelSecretCipher, TenantSecretCipher } from '../secrets';
 import { connectWorkerConnection } from '../temporal/connection';
 import { DEFAULT_BUNDLE_PATH } from './bundle';
@@ -51,6 +51,11 @@ async function main(): Promise<void> {
           ? { trustedCaPem: readFileSync(config.NOTIFICATION_CA_FILE, 'utf8') }
           : {}),
         ...(config.SMTP_HOST ? { smtp: smtpSettingsOf(config) } : {}),
+      },
+      // The copyOffsite activity: where destinations may point, the CA of a self-signed store.
+      offsite: {
+        endpointAllowlist: offsiteEndpointAllowlist(config.OFFSITE_ENDPOINT_ALLOWLIST),
+        ...(config.OFFSITE_CA_FILE ? { trustedCaPem: readFileSync(config.OFFSITE_CA_FILE, 'utf8') } : {}),
       },
     },
     bundlePath: config.WORKFLOW_BUNDLE_PATH ?? DEFAULT_BUNDLE_PATH,

@@ -1,5 +1,5 @@
 // The BackupRun workflow: begin (run row + lock) -> tenant sync lease -> sync -> snapshot ->
-// audit -> retention -> complete.
+// audit -> retention -> offsite copy -> complete.
 // Deterministic code only; every effect happens in an activity. Changes to this released
 // workflow must go through patched() and keep the replay tests green.
 import {
@@ -22,8 +22,8 @@ import {
   TENANT_ID_KEY,
   TRIGGER_KEY,
 } from '../shared/searchAttributes';
-import type { BackupRunInput, BackupRunResult } from '../shared/types';
-import { runStatusFor, summarize } from './summary';
+import type { BackupRunInput, BackupRunResult, OffsiteCopySummary } from '../shared/types';
+import { offsiteFailureOf, runStatusFor, summarize } from './summary';
 
 // Errors no retry can fix: bad input, missing rows, rejected credentials.
 const NON_RETRYABLE = ['schedule_not_found', 'tenant_not_found', 'graph_auth_failed'];
@@ -123,6 +123,52 @@ async function recordFailure(input: FailureInput): Promise<void> {
   else await record();
 }
 
+/**
+ * Patch: after retention, the set is copied to the tenant's offsite destination (copyOffsite; a
+ * tenant without one gets `not_configured` and no `offsite` in its summary). The copy has its own
+ * retries; when the last fails, recordOffsiteFailure records it (copy row, audit row, event) and
+ * the run keeps its status. Runs started before the patch complete right after retention.
+ */
+const COPY_OFFSITE = 'copy-offsite';
+const offsite = proxyActivities<Pick<BackupActivities, 'copyOffsite'>>({
+  // Writes and uploads a whole archive; heartbeats on every chunk, so a stalled upload is retried.
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '2m',
+  retry: {
+    initialInterval: '10s',
+    backoffCoefficient: 2,
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['offsite_refused'],
+  },
+});
+const offsiteBookkeeping = proxyActivities<Pick<BackupActivities, 'recordOffsiteFailure'>>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 10 },
+});
+
+/** The run summary's `offsite`, undefined without a destination; only a cancellation throws. */
+async function copyOffsite(
+  input: Parameters<BackupActivities['copyOffsite']>[0] & { taskQueue: string },
+): Promise<OffsiteCopySummary | undefined> {
+  const { taskQueue: _queue, ...copy } = input;
+  const { outcomes: _outcomes, ...failed } = input;
+  try {
+    const copied = await offsite.copyOffsite(copy);
+    if (copied.status === 'not_configured') return undefined;
+    const { objectName, sizeBytes, sha256 } = copied;
+    return { status: 'copied', objectName, sizeBytes, sha256 };
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    const failure = offsiteFailureOf(error);
+    try {
+      return await offsiteBookkeeping.recordOffsiteFailure({ ...failed, error: failure });
+    } catch (recordError) {
+      if (isCancellation(recordError)) throw recordError;
+      return { status: 'failed', error: failure };
+    }
+  }
+}
+
 export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult> {
   const info = workflowInfo();
   const scheduledStart = info.typedSearchAttributes.get(SCHEDULED_START_TIME_KEY);
@@ -187,7 +233,15 @@ export async function BackupRun(input: BackupRunInput): Promise<BackupRunResult>
       keepLast: begun.keepLast,
       keepBackupSetId: set.backupSetId,
     });
-    const summary = { ...summarize(types, set.itemCount), changes: set.changes, retention };
+    const copied = patched(COPY_OFFSITE)
+      ? await copyOffsite({ ...runRef, backupSetId: set.backupSetId, outcomes: types })
+      : undefined;
+    const summary = {
+      ...summarize(types, set.itemCount),
+      changes: set.changes,
+      retention,
+      ...(copied ? { offsite: copied } : {}),
+    };
     await bookkeeping.completeRun({ runId, status, summary, backupSetId: set.backupSetId });
     return { runId, status, backupSetId: set.backupSetId };
   } catch (error) {

@@ -1,4 +1,5 @@
 // Pure run-summary logic, shared by the workflow and unit tests.
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { PolicyTypeSummary, RunOutcome, RunSummary } from '../shared/types';
 
 /** All types ok -> succeeded; some -> partial; none -> failed. */
@@ -20,4 +21,24 @@ export function summarize(types: Record<string, PolicyTypeSummary>, itemCount: n
     totals.removed += t.removed;
   }
   return { types, totals };
+}
+
+/**
+ * The code and message a failed offsite copy is reported with: the activity's own failure (its
+ * type and secret-free message, src/activities/copyOffsite.ts), or a timeout of its attempts.
+ */
+export function offsiteFailureOf(error: unknown): { code: string; message: string } {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof TimeoutFailure)
+    return {
+      code: 'offsite_timeout',
+      message: `the copy's last attempt timed out (${cause.timeoutType ?? 'unknown'} timeout)`,
+    };
+  if (cause instanceof ApplicationFailure) {
+    // A refusal (type offsite_refused) names its own code, e.g. offsite_object_conflict.
+    const detail = cause.details?.[0] as { code?: unknown } | undefined;
+    const code = typeof detail?.code === 'string' ? detail.code : cause.type;
+    return { code: code ?? 'offsite_copy_failed', message: cause.message };
+  }
+  return { code: 'offsite_copy_failed', message: 'the copy failed' };
 }

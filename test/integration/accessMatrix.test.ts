@@ -148,6 +148,7 @@ async function tenantFixture(tenantId: string): Promise<TenantFixture> {
       finishedAt: new Date(),
     },
   });
+  await offsiteDestinationOf(tenantId);
   return {
     id: tenantId,
     restoreId: restore.id,
@@ -312,7 +313,35 @@ async function freshResource(
     });
     return { id, stillThere: async () => (await db.baseline.findUnique({ where: { id } })) !== null };
   }
+  if (param === 'offsite-destination') {
+    await offsiteDestinationOf(tenantId);
+    return {
+      id: tenantId,
+      stillThere: async () => (await db.offsiteDestination.findUnique({ where: { tenantId } })) !== null,
+    };
+  }
   throw new Error(`no fresh resource for :${param}; add one here`);
+}
+
+/** The tenant's offsite destination (GET finds it; a refused DELETE must leave it). */
+async function offsiteDestinationOf(tenantId: string) {
+  const stored = stack.secrets.offsite.encrypt(tenantId, { sasToken: 'sv=matrix&sig=matrix' });
+  const data = {
+    kind: 'azure_blob' as const,
+    settings: {
+      container: 'matrix',
+      prefix: '',
+      blobEndpoint: 'https://matrix.blob.core.windows.net',
+      auth: 'sas_token',
+    },
+    credentialsCiphertext: stored.ciphertext,
+    credentialsKeyId: stored.keyId,
+  };
+  await stack.db.offsiteDestination.upsert({
+    where: { tenantId },
+    create: { tenantId, ...data },
+    update: data,
+  });
 }
 
 async function call(op: Operation, caller: Caller, target: Target) {

@@ -244,6 +244,60 @@ test("a webhook's whsec_ secret and a Teams URL's sig appear in no answer but th
   );
 });
 
+test('offsite credentials (an Azure account key and SAS, an S3 secret key) appear in no answer, log line, column or audit row', async () => {
+  const firstLine = stack.logLines.length;
+  const path = `/v1/tenants/${stack.tenant.id}/offsite-destination`;
+  const accountKey = Buffer.from(`canary-offsite-account-key-${randomUUID()}`).toString('base64');
+  const sas = `canary-offsite-sas-${randomUUID()}`;
+  const s3Secret = `canary-offsite-s3-secret-${randomUUID()}`;
+  // Public addresses (no DNS needed): nothing is ever sent to them, a PUT only checks them.
+  const bodies = [
+    {
+      kind: 'azure_blob',
+      container: 'canary',
+      connectionString: `DefaultEndpointsProtocol=https;AccountName=canary;AccountKey=${accountKey};BlobEndpoint=https://8.8.8.8/canary;`,
+    },
+    {
+      kind: 'azure_blob',
+      container: 'canary',
+      accountUrl: 'https://8.8.8.8/canary',
+      sasToken: `sv=1&sig=${sas}`,
+    },
+    {
+      kind: 's3',
+      bucket: 'canary',
+      region: 'eu-west-1',
+      endpoint: 'https://8.8.4.4',
+      accessKeyId: 'AKIDCANARY',
+      secretAccessKey: s3Secret,
+    },
+  ];
+  const answers: string[] = [];
+  for (const body of bodies) {
+    const saved = await stack.api(path, { method: 'PUT', body });
+    expect(saved.status).toBe(200);
+    answers.push(JSON.stringify(saved.body), JSON.stringify((await stack.api(path)).body));
+  }
+  answers.push(JSON.stringify((await stack.api(`/v1/tenants/${stack.tenant.id}/audit-logs?limit=200`)).body));
+  const logs = stack.logLines.slice(firstLine);
+  const columns = await textColumns(stack.db);
+  const audit = JSON.stringify(await stack.db.auditLog.findMany({ where: { tenantId: stack.tenant.id } }));
+  for (const canary of [accountKey, sas, s3Secret]) {
+    expect(answers.filter((answer) => answer.includes(canary))).toEqual([]);
+    expect(logs.filter((line) => line.includes(canary))).toEqual([]);
+    expect(audit.includes(canary)).toBe(false);
+    expect(await columnsContaining(stack.db, columns, canary)).toEqual([]);
+  }
+  // The searches see what they should: the destination's settings, its writes, the requests.
+  expect(answers[5]).toContain('https://8.8.4.4');
+  expect(audit).toContain('offsite_destination.replaced');
+  expect(logs.some((line) => line.includes('/offsite-destination'))).toBe(true);
+  expect(await columnsContaining(stack.db, columns, 'https://8.8.4.4')).toContain(
+    'offsite_destinations.settings',
+  );
+  await stack.api(path, { method: 'DELETE' });
+});
+
 test('restore: an OMA-URI secret written back by a plan and its apply (in place and as a copy) appears in no log line, no column, no Temporal history and no restore answer', async () => {
   const firstLine = stack.logLines.length;
   const backedUp = `canary-restore-backed-up-${randomUUID()}`;

@@ -366,6 +366,22 @@ test('`npm run admin -- rotate-secret-key` re-encrypts with the active key and p
     current: channelSecret,
     previous: signingSecret(),
   });
+  const offsiteSecret = { sasToken: `sv=1&sig=${randomUUID()}` };
+  const sealed = rings.before.offsite.encrypt(tenant.id, offsiteSecret);
+  await stack.db.offsiteDestination.create({
+    data: {
+      tenantId: tenant.id,
+      kind: 'azure_blob',
+      settings: {
+        container: 'rotation',
+        prefix: '',
+        blobEndpoint: 'https://a.blob.core.windows.net',
+        auth: 'sas_token',
+      },
+      credentialsCiphertext: sealed.ciphertext,
+      credentialsKeyId: sealed.keyId,
+    },
+  });
   const result = spawnSync(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'src/admin/main.ts'), 'rotate-secret-key'],
@@ -384,4 +400,20 @@ test('`npm run admin -- rotate-secret-key` re-encrypts with the active key and p
   }
   expect((await storedRow(tenant.id)).secretKeyId).toBe(activeKeyId());
   expect((await openedChannel(channel.id)).current).toBe(channelSecret);
+  // Offsite credentials too, once, audited, and never printed.
+  expect(result.stdout).toContain(`offsite credentials after: ${activeKeyId()} `);
+  expect(result.stdout).not.toContain(offsiteSecret.sasToken);
+  const destination = await stack.db.offsiteDestination.findUniqueOrThrow({ where: { tenantId: tenant.id } });
+  expect(destination.credentialsKeyId).toBe(activeKeyId());
+  expect(
+    stack.secrets.offsite.decrypt(tenant.id, {
+      ciphertext: destination.credentialsCiphertext,
+      keyId: destination.credentialsKeyId,
+    }),
+  ).toEqual(offsiteSecret);
+  expect(
+    await stack.db.auditLog.count({
+      where: { action: 'offsite_destination.credentials_reencrypted', resourceId: tenant.id },
+    }),
+  ).toBe(1);
 });

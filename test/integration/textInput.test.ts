@@ -78,6 +78,13 @@ const validBodies: Record<string, () => Json> = {
   setMember: () => ({ role: 'readonly' }),
   addMember: () => ({ email: `member-${randomUUID()}@input.test`, role: 'readonly' }),
   setTenantRetention: () => ({ minKeepLast: 1, graceDays: 7 }),
+  putOffsiteDestination: () => ({
+    kind: 's3',
+    bucket: 'text-input',
+    region: 'eu-west-1',
+    accessKeyId: 'AKIDTEXT',
+    secretAccessKey: 'text-secret',
+  }),
   placeLegalHold: () => ({ reason: 'case 1' }),
   createBackupSchedule: () => scheduleBody(),
   updateBackupSchedule: () => ({ name: `renamed ${randomUUID()}` }),

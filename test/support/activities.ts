@@ -4,7 +4,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
 import { GraphClientFactory } from '../../src/graph';
-import type { TestStack } from './stack';
+import { testEnv } from './env';
+import { type TestStack, testOffsiteSettings } from './stack';
 
 export function directActivities(stack: TestStack) {
   const graph = new GraphClientFactory({
@@ -16,6 +17,7 @@ export function directActivities(stack: TestStack) {
     graph,
     logger: pino({ level: 'silent' }),
     secrets: stack.secrets,
+    offsite: testOffsiteSettings(testEnv()),
   });
   return { activities, env: new MockActivityEnvironment(), close: () => graph.close() };
 }

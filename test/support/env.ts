@@ -13,5 +13,10 @@ export function testEnv() {
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     bundlePath: get('WORKFLOW_BUNDLE_PATH'),
     temporalCli: get('TEMPORAL_CLI_PATH'),
+    /** Azurite's blob service, started by `npm test` (src/devstack/azurite.ts). */
+    azuriteBlobEndpoint: get('AZURITE_BLOB_ENDPOINT'),
+    azuriteConnectionString: get('AZURITE_CONNECTION_STRING'),
+    /** The CA of Azurite's certificate (and of s3rver's in tests that start one). */
+    offsiteCaFile: get('OFFSITE_CA_FILE'),
   };
 }

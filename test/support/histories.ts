@@ -10,7 +10,7 @@ import { testEnv } from './env';
 export const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 
 /** Bump when BackupRun changes, so newly recorded histories sit beside the old ones. */
-export const WORKFLOW_HISTORY_VERSION = 'v4';
+export const WORKFLOW_HISTORY_VERSION = 'v5';
 
 /** The same for DeliverNotification, whose runs last up to about three days. */
 export const DELIVERY_HISTORY_VERSION = 'v1';

@@ -23,7 +23,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export type Answer = { status: number; headers?: Record<string, string> };
+export type Answer = { status: number; headers?: Record<string, string>; body?: string };
 
 /** An https receiver answering each request with `answer(request, index)`. */
 export async function startHttpsReceiver(
@@ -44,9 +44,10 @@ export async function startHttpsReceiver(
       };
       requests.push(request);
       const index = requests.length - 1;
-      const { status, headers } = answer(request, index);
+      const { status, headers, body } = answer(request, index);
       void hold(index).then(() => {
-        if (!res.destroyed) res.writeHead(status, headers).end('receiver text that must not be stored');
+        if (!res.destroyed)
+          res.writeHead(status, headers).end(body ?? 'receiver text that must not be stored');
       });
     });
   });

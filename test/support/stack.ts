@@ -3,6 +3,7 @@
 // over HTTPS through MSAL, and the Express API on a random port.
 import { STANDARD_WEBHOOKS_RETRY_SCHEDULE } from '../../src/shared/constants';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -15,7 +16,7 @@ import { issueApiToken } from '../../src/db/tokens';
 import { listenOnLoopback } from '../../src/devstack/ports';
 import { DEMO_TENANT, demoTenantSeed, type GraphEmulator, startGraphEmulator } from '../../src/emulator';
 import { GraphClientFactory } from '../../src/graph';
-import { graphEndpointAllowlist, type OutboundAllowlist } from '../../src/outbound';
+import { graphEndpointAllowlist, offsiteEndpointAllowlist, type OutboundAllowlist } from '../../src/outbound';
 import type { NotificationDeps } from '../../src/notifications/deliveryDeps';
 import { ChannelSecretCipher, TenantSecretCipher } from '../../src/secrets';
 import { setMembership } from '../../src/services/memberships';
@@ -151,6 +152,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         secrets,
         notifications,
         restoreWrites: TEST_RESTORE_WRITES,
+        offsite: testOffsiteSettings(env),
       });
 
   const connection = await Connection.connect({ address: env.temporalAddress });
@@ -234,6 +236,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await emulator.close();
       await db.$disconnect();
     },
+  };
+}
+
+/** As OFFSITE_ENDPOINT_ALLOWLIST and OFFSITE_CA_FILE from `npm test` would: Azurite on loopback. */
+export function testOffsiteSettings(env: ReturnType<typeof testEnv>) {
+  return {
+    endpointAllowlist: offsiteEndpointAllowlist([new URL(env.azuriteBlobEndpoint).host]),
+    trustedCaPem: readFileSync(env.offsiteCaFile, 'utf8'),
   };
 }
 

@@ -34,6 +34,7 @@ describe('loadApiConfig', () => {
       API_RATE_LIMIT_PER_MINUTE: 600,
       GRAPH_ENDPOINT_ALLOWLIST: [],
       NOTIFICATION_ENDPOINT_ALLOWLIST: [],
+      OFFSITE_ENDPOINT_ALLOWLIST: [],
       API_AUTH_FAILURE_LIMIT: 30,
       API_AUTH_FAILURE_WINDOW_SECONDS: 300,
       API_TRUST_PROXY: false,
@@ -292,6 +293,20 @@ describe('loadWorkerConfig', () => {
       NOTIFICATION_ENDPOINT_ALLOWLIST: 'https://x/y',
     });
     expect(error.message).toContain('NOTIFICATION_ENDPOINT_ALLOWLIST');
+  });
+});
+
+describe('offsite settings', () => {
+  it('parses OFFSITE_ENDPOINT_ALLOWLIST for the API and the worker and names a bad entry', () => {
+    const env = { DATABASE_URL, ...KEYS, OFFSITE_ENDPOINT_ALLOWLIST: '127.0.0.1:10000, s3.internal' };
+    expect(loadApiConfig(env).OFFSITE_ENDPOINT_ALLOWLIST).toEqual(['127.0.0.1:10000', 's3.internal:443']);
+    expect(loadWorkerConfig(env).OFFSITE_ENDPOINT_ALLOWLIST).toEqual(['127.0.0.1:10000', 's3.internal:443']);
+    const error = configError(loadApiConfig, {
+      DATABASE_URL,
+      ...KEYS,
+      OFFSITE_ENDPOINT_ALLOWLIST: 'https://x/y',
+    });
+    expect(error.message).toContain('OFFSITE_ENDPOINT_ALLOWLIST');
   });
 });
 

@@ -1,7 +1,9 @@
 -- Offsite copies (issue 18): one optional destination per tenant (Azure Blob Storage or an
 -- S3-compatible store), managed by its owners, and one copy record per backup set.
 CREATE TYPE "offsite_store_kind" AS ENUM ('azure_blob', 's3');
-CREATE TYPE "offsite_copy_status" AS ENUM ('copied', 'failed');
+-- copying: an attempt has begun and none has ended (a retry of a failed copy keeps `failed` and
+-- its last error until it ends).
+CREATE TYPE "offsite_copy_status" AS ENUM ('copying', 'copied', 'failed');
 
 CREATE TABLE "offsite_destinations" (
     "tenant_id" UUID NOT NULL,

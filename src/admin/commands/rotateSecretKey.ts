@@ -1,5 +1,6 @@
 import { TenantSecretCipher } from '../../secrets';
 import { rotateChannelSecrets } from '../../services/channelSecretRotation';
+import { rotateOffsiteCredentials } from '../../services/offsiteCredentialRotation';
 import { rotateTenantSecrets } from '../../services/secretRotation';
 import { rotateSettingValues } from '../../services/settingValueRotation';
 import { type AdminCommand, expectNoMoreArgs, takeOption, UsageError } from '../command';
@@ -23,6 +24,7 @@ export const rotateSecretKeyCommand: AdminCommand = {
     const report = await rotateTenantSecrets(deps.db(), cipher, { batchSize });
     const values = await rotateSettingValues(deps.db(), cipher.settingValues, { batchSize });
     const channels = await rotateChannelSecrets(deps.db(), cipher.channels, { batchSize });
+    const offsite = await rotateOffsiteCredentials(deps.db(), cipher.offsite, { batchSize });
     const counts = (byKey: Record<string, number>) =>
       Object.entries(byKey)
         .map(([keyId, count]) => `${keyId} ${count}`)
@@ -56,7 +58,18 @@ export const rotateSecretKeyCommand: AdminCommand = {
       for (const channelId of channels.undecryptable) deps.print(`  notification channel ${channelId}`);
     }
     deps.print(`channel secrets after: ${counts(channels.after)}`);
-    const remaining = [report.after, values.after, channels.after]
+    // Offsite destination credentials (src/secrets/offsiteCredentials.ts).
+    deps.print(`offsite credentials: ${counts(offsite.before)}; re-encrypted ${offsite.reencrypted}`);
+    if (offsite.changedMeanwhile > 0)
+      deps.print(
+        `offsite destinations changed meanwhile through the API (left as written): ${offsite.changedMeanwhile}`,
+      );
+    if (offsite.undecryptable.length > 0) {
+      deps.print(`undecryptable offsite credentials: ${offsite.undecryptable.length}`);
+      for (const tenantId of offsite.undecryptable) deps.print(`  offsite destination of tenant ${tenantId}`);
+    }
+    deps.print(`offsite credentials after: ${counts(offsite.after)}`);
+    const remaining = [report.after, values.after, channels.after, offsite.after]
       .flatMap((byKey) => Object.entries(byKey))
       .filter(([keyId]) => keyId !== report.activeKeyId);
     if (remaining.length > 0) {

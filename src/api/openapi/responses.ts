@@ -2,6 +2,7 @@
 // source of the JSON; these only describe it, so the integration test parses real responses
 // with them (strict objects: a field added to a serializer but not here fails that test).
 import { z } from 'zod';
+import { OFFSITE_STORE_KINDS } from '../../export/types';
 import { AUDIT_SOURCE_KEYS } from '../../graph/auditSources';
 import { REFERENCE_KINDS } from '../../references/rules';
 import { DAYS_OF_WEEK, updateScheduleBody } from '../routes/backupSchedules.schema';
@@ -239,6 +240,20 @@ const auditEventOutcome = component(
   z.partialRecord(z.enum(AUDIT_SOURCE_KEYS), auditSourceOutcome),
 );
 
+const RUN_SUMMARY_EXAMPLE = {
+  types: { compliance: { outcome: 'ok', fetched: 12, added: 1, modified: 2, removed: 0 } },
+  totals: { fetched: 12, added: 1, modified: 2, removed: 0, itemCount: 12 },
+  changes: { added: 1, removed: 0, modified: 2, renamed: 0 },
+  retention: { deletedBackupSetIds: [] },
+  offsite: {
+    status: 'failed',
+    error: {
+      code: 'offsite_refused',
+      message: 'the destination refused the write (403 AuthorizationPermissionMismatch)',
+    },
+  },
+};
+
 export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
   id,
   tenantId: id,
@@ -251,11 +266,16 @@ export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
   scheduledFor: nullableInstant,
   startedAt: nullableInstant,
   finishedAt: nullableInstant,
-  summary: anyJson.describe(
-    'counts per policy type and in total; null until the run ends. types.<key>.outcome says whether the ' +
-      'type was captured; an ok type may carry warnings (e.g. encrypted_values_not_readable) naming ' +
-      'policies whose items lack data a restore needs, and the Graph permission that would capture it',
-  ),
+  summary: anyJson
+    .describe(
+      'counts per policy type and in total; null until the run ends. types.<key>.outcome says whether the ' +
+        'type was captured; an ok type may carry warnings (e.g. encrypted_values_not_readable) naming ' +
+        'policies whose items lack data a restore needs, and the Graph permission that would capture it. ' +
+        '`offsite` (only when the tenant has an offsite destination): status copied|failed, objectName, ' +
+        'sizeBytes, sha256, and error {code, message} of a copy that failed after its retries (the run ' +
+        'keeps its status)',
+    )
+    .meta({ examples: [RUN_SUMMARY_EXAMPLE] }),
   references: referencesOutcome.nullable(),
   auditEvents: auditEventOutcome.nullable(),
   error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
@@ -279,6 +299,42 @@ export const legalHold = component(
   }),
 );
 
+const OFFSITE_COPY_EXAMPLE = {
+  status: 'copied',
+  kind: 'azure_blob',
+  objectName: 'tenantvault/contoso/contoso-2026-12-15T020012Z-6f1c2a9e.zip',
+  manifestObjectName: 'tenantvault/contoso/contoso-2026-12-15T020012Z-6f1c2a9e.manifest.json',
+  sizeBytes: 1843212,
+  sha256: '3f0b6c1d9e2a47b8c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c',
+  etag: '"0x8DD1C2E4F5A6B7C"',
+  immutableUntil: '2027-01-14T02:01:40.512Z',
+  attempts: 1,
+  error: null,
+  updatedAt: '2026-12-15T02:01:40.512Z',
+};
+
+export const offsiteCopy = component(
+  'OffsiteCopy',
+  "The set's copy at the tenant's offsite destination: its zip archive and manifest, written once " +
+    'and never overwritten. `copying` while its first attempt runs; `failed` carries the last ' +
+    "attempt's error (a retry keeps it until it ends), and the run summary's `offsite` says the same.",
+  z
+    .strictObject({
+      status: z.enum(['copying', 'copied', 'failed']),
+      kind: z.enum(OFFSITE_STORE_KINDS),
+      objectName: z.string().nullable().describe('blob or key name, prefix included'),
+      manifestObjectName: z.string().nullable(),
+      sizeBytes: z.int().nullable(),
+      sha256: z.string().nullable().describe("hex SHA-256 of the archive's bytes"),
+      etag: z.string().nullable(),
+      immutableUntil: nullableInstant.describe('end of the WORM period, where the store supports it'),
+      attempts: z.int(),
+      error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
+      updatedAt: instant,
+    })
+    .meta({ examples: [OFFSITE_COPY_EXAMPLE] }),
+);
+
 export const [backupSet, backupSetPage] = resource(
   'BackupSet',
   'An immutable backup set, written by one run.',
@@ -292,6 +348,7 @@ export const [backupSet, backupSetPage] = resource(
     policyTypes: z.array(z.string()).describe('the policy types the run captured completely'),
     stats: z.strictObject({ itemCount: z.int(), totalBytes: z.int(), newPayloadBytes: z.int() }),
     legalHold: legalHold.nullable(),
+    offsiteCopy: offsiteCopy.nullable().describe('null when the tenant had no offsite destination'),
     createdAt: instant,
   },
 );

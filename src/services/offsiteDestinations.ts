@@ -1,0 +1,204 @@
+// A tenant's offsite destination as the API manages it. Credentials are write-only: encrypted on
+// every write, never returned (a read says which credential fields are set). A PUT replaces the
+// destination; it may leave the credentials out when the kind (and for Azure the way of
+// authenticating: connection string or account URL with SAS) stays the same, and the stored ones
+// are kept. Every write is audited with the kind and field names only.
+import { type AuditEntry, appendAudit, userActor } from '../db/audit';
+import type { Db, DbClient, OffsiteDestination, Prisma } from '../db/client';
+import {
+  deleteOffsiteDestination,
+  findOffsiteDestination,
+  upsertOffsiteDestination,
+} from '../db/offsiteDestinations';
+import {
+  type AzureBlobSettings,
+  blobEndpointOf,
+  CREDENTIAL_FIELDS,
+  type OffsiteDestinationBody,
+  type S3Settings,
+  type StoredDestination,
+} from '../export/offsite/destination';
+import { checkEndpoint, storedDestination } from '../export/offsite/index';
+import { OffsiteRefusedError, OffsiteUnavailableError } from '../export/offsite/errors';
+import type { OutboundAllowlist, ResolveHost } from '../outbound';
+import type { OffsiteCredentialCipher } from '../secrets';
+import { InvalidInputError, NotFoundError } from './errors';
+
+export interface OffsiteDestinationDeps {
+  db: Db;
+  cipher: OffsiteCredentialCipher;
+  /** offsiteEndpointAllowlist with OFFSITE_ENDPOINT_ALLOWLIST. */
+  endpointAllowlist: OutboundAllowlist;
+  resolve?: ResolveHost;
+}
+
+export async function getOffsiteDestination(db: DbClient, tenantId: string): Promise<OffsiteDestination> {
+  const row = await findOffsiteDestination(db, tenantId);
+  if (!row) throw new NotFoundError('offsite destination');
+  return row;
+}
+
+/** Which credential fields a stored destination holds (never their values). */
+export function credentialFieldsSet(cipher: OffsiteCredentialCipher, row: OffsiteDestination): string[] {
+  const fields: readonly string[] = CREDENTIAL_FIELDS[row.kind];
+  return Object.keys(storedDestination(cipher, row).credentials).filter((field) => fields.includes(field));
+}
+
+export async function putOffsiteDestination(
+  deps: OffsiteDestinationDeps,
+  tenantId: string,
+  body: OffsiteDestinationBody,
+  actorUserId: string,
+): Promise<OffsiteDestination> {
+  const current = await findOffsiteDestination(deps.db, tenantId);
+  const { destination, credentialsReplaced, urlField } = resolveDestination(deps.cipher, current, body);
+  try {
+    await checkEndpoint(deps, destination);
+  } catch (error) {
+    if (error instanceof OffsiteRefusedError || error instanceof OffsiteUnavailableError)
+      throw new InvalidInputError(
+        urlField,
+        error.message.replace(/^the offsite endpoint(?: is refused)?: /, ''),
+      );
+    throw error;
+  }
+  const stored = deps.cipher.encrypt(tenantId, destination.credentials);
+  return deps.db.$transaction(async (tx) => {
+    const row = await upsertOffsiteDestination(tx, tenantId, {
+      kind: destination.kind,
+      settings: destination.settings as unknown as Prisma.InputJsonObject,
+      credentialsCiphertext: stored.ciphertext,
+      credentialsKeyId: stored.keyId,
+      immutabilityDays: body.immutabilityDays ?? null,
+      enabled: body.enabled ?? true,
+      updatedBy: userActor(actorUserId),
+    });
+    await appendAudit(
+      tx,
+      audit(tenantId, actorUserId, current ? 'offsite_destination.replaced' : 'offsite_destination.created', {
+        kind: destination.kind,
+        credentialsReplaced,
+        immutabilityDays: row.immutabilityDays,
+        enabled: row.enabled,
+      }),
+    );
+    return row;
+  });
+}
+
+export async function deleteTenantOffsiteDestination(
+  db: Db,
+  tenantId: string,
+  actorUserId: string,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    if (!(await deleteOffsiteDestination(tx, tenantId))) throw new NotFoundError('offsite destination');
+    await appendAudit(tx, audit(tenantId, actorUserId, 'offsite_destination.deleted'));
+  });
+}
+
+interface Resolved {
+  destination: StoredDestination;
+  credentialsReplaced: boolean;
+  /** The body field that names the URL the guard checks, for a 422. */
+  urlField: string;
+}
+
+/** Settings and credentials from the body, the stored credentials where it may leave them out. */
+function resolveDestination(
+  cipher: OffsiteCredentialCipher,
+  current: OffsiteDestination | null,
+  body: OffsiteDestinationBody,
+): Resolved {
+  const kept = current?.kind === body.kind ? storedDestination(cipher, current) : undefined;
+  const prefix = body.prefix ?? '';
+  if (body.kind === 's3') {
+    const settings: S3Settings = {
+      bucket: body.bucket,
+      prefix,
+      region: body.region,
+      endpoint: body.endpoint?.replace(/\/+$/, '') ?? null,
+      forcePathStyle: body.forcePathStyle ?? false,
+    };
+    const given = [body.accessKeyId, body.secretAccessKey].filter((value) => value !== undefined).length;
+    if (given === 1)
+      throw new InvalidInputError(
+        body.accessKeyId === undefined ? 'accessKeyId' : 'secretAccessKey',
+        'required with the other half of the key pair',
+      );
+    if (given === 0 && kept?.kind !== 's3')
+      throw new InvalidInputError('accessKeyId', 'required (with secretAccessKey) for a new s3 destination');
+    const credentials =
+      given === 2
+        ? { accessKeyId: body.accessKeyId!, secretAccessKey: body.secretAccessKey! }
+        : (kept as Extract<StoredDestination, { kind: 's3' }>).credentials;
+    return {
+      destination: { kind: 's3', settings, credentials },
+      credentialsReplaced: given === 2,
+      urlField: 'endpoint',
+    };
+  }
+
+  const keptAzure = kept?.kind === 'azure_blob' ? kept : undefined;
+  if (body.connectionString !== undefined) {
+    const endpoint = blobEndpointOf(body.connectionString);
+    if ('problem' in endpoint) throw new InvalidInputError('connectionString', endpoint.problem);
+    const settings: AzureBlobSettings = {
+      container: body.container,
+      prefix,
+      blobEndpoint: endpoint.endpoint,
+      auth: 'connection_string',
+    };
+    const credentials = { connectionString: body.connectionString };
+    return {
+      destination: { kind: 'azure_blob', settings, credentials },
+      credentialsReplaced: true,
+      urlField: 'connectionString',
+    };
+  }
+  if (body.accountUrl !== undefined) {
+    const keptSas = keptAzure?.settings.auth === 'sas_token' ? keptAzure.credentials : undefined;
+    if (body.sasToken === undefined && !keptSas)
+      throw new InvalidInputError('sasToken', 'required with accountUrl (none is stored to keep)');
+    const settings: AzureBlobSettings = {
+      container: body.container,
+      prefix,
+      blobEndpoint: body.accountUrl.replace(/\/+$/, ''),
+      auth: 'sas_token',
+    };
+    const credentials =
+      body.sasToken !== undefined ? { sasToken: body.sasToken.replace(/^\?/, '') } : keptSas!;
+    return {
+      destination: { kind: 'azure_blob', settings, credentials },
+      credentialsReplaced: body.sasToken !== undefined,
+      urlField: 'accountUrl',
+    };
+  }
+  if (!keptAzure)
+    throw new InvalidInputError(
+      'connectionString',
+      'required (or accountUrl with sasToken) for a new azure_blob destination',
+    );
+  const settings: AzureBlobSettings = { ...keptAzure.settings, container: body.container, prefix };
+  return {
+    destination: { kind: 'azure_blob', settings, credentials: keptAzure.credentials },
+    credentialsReplaced: false,
+    urlField: keptAzure.settings.auth === 'sas_token' ? 'accountUrl' : 'connectionString',
+  };
+}
+
+function audit(
+  tenantId: string,
+  actorUserId: string,
+  action: string,
+  metadata: Prisma.InputJsonObject = {},
+): AuditEntry {
+  return {
+    tenantId,
+    actor: userActor(actorUserId),
+    action,
+    resourceType: 'offsite_destination',
+    resourceId: tenantId,
+    metadata,
+  };
+}
