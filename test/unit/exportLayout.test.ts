@@ -33,6 +33,23 @@ test('names are file-safe on Windows and macOS, bounded, and unique even where c
   );
 });
 
+test('a name of wide characters stays within 255 bytes per component and 260 UTF-16 units per path', () => {
+  const names = new EntryNames();
+  const longest = 'Windows quality update policies (hotpatch)';
+  for (const displayName of ['設定'.repeat(60), '😀'.repeat(100), 'é'.repeat(200), 'a'.repeat(300)]) {
+    const path = names.pathOf({
+      policyType: 'hotpatchQualityUpdatePolicies',
+      displayName,
+      graphId: '1a8965d2-bd15-4d09-b86a-97ee2f98cccf',
+    });
+    expect(path.startsWith(`${longest}/`)).toBe(true);
+    for (const component of path.split('/')) expect(Buffer.byteLength(component)).toBeLessThanOrEqual(255);
+    expect(path.length).toBeLessThan(260);
+  }
+  // Cut by bytes, never inside a character.
+  expect(fileSafe('設定'.repeat(60), 80, 100)).toBe('設定'.repeat(16) + '設');
+});
+
 test('canonical text sorts keys at every depth (integer-like keys too), indents, ends with a newline', () => {
   const text = canonicalJsonText({ b: [{ z: 1, a: null }], 10: 'ten', 2: 'two', a: {} });
   expect(text).toBe(
