@@ -34,3 +34,21 @@ test('a cell a spreadsheet would run as a formula is quoted out (CSV injection),
   expect(rows[1]?.[4]).toBe('12');
   expect(rows[2]?.[4]).toBe('\'@SUM(A1:A2), "quoted"\nsecond line');
 });
+
+test('a value with a bare line break stays one cell: no new row, no formula at the start of a line', () => {
+  const text = csvRenderer().policy({
+    policyType: 'deviceConfiguration',
+    typeLabel: 'Device configurations',
+    graphId: 'p1',
+    displayName: 'Kiosk\rlock',
+    documentation: {
+      settings: [{ label: 'Description', path: 'description', value: 'first line\n=1+1' }],
+      assignments: [],
+      withheld: false,
+    },
+  });
+  const rows = parse(text, { relax_column_count: true }) as string[][];
+  expect(rows).toEqual([
+    ['Device configurations', 'Kiosk\rlock', 'Description', 'description', 'first line\n=1+1'],
+  ]);
+});
