@@ -1,10 +1,11 @@
 // Writes one backup set as a zip or tar.gz archive to a stream: one canonical JSON file per
 // policy (./entryNames.ts, ./folders.ts), then manifest.json, then SHA256SUMS (./manifest.ts).
-// Items and payloads are read from PostgreSQL in pages and appended one at a time, each append
-// waiting until archiver has taken the entry, which it does only as fast as `out` drains: memory
-// holds one page of payloads and the manifest's item list, never the archive.
+// The items (without payloads) are read at once, payloads a few MB at a time, and appended one at a
+// time, each append waiting until archiver has taken the entry, which it does only as fast as
+// `out` drains: memory holds a few MB of payloads and the item list, never the archive.
 //
-// The same set gives the same bytes every time: fixed entry order (policy type, Graph id), every
+// The same set gives the same bytes every time: fixed entry order (policy type, Graph id, by code
+// unit: src/db/exportItems.ts, whatever the database's collation), every
 // entry dated with the set's createdAt (the time its content was captured; never the export
 // time), mode 0644, no directory entries, zip times in UTC, and Node's gzip header carries no
 // time stamp (zlib writes MTIME 0).
@@ -15,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import archiver, { type Archiver } from 'archiver';
 import type { PrismaClient } from '../db/client';
 import { findPayloadContents } from '../db/backupSets';
-import { type ExportItemRow, type ExportSource, findExportSource, pageExportItems } from '../db/exportItems';
+import { type ExportItemRow, type ExportSource, findExportSource, listExportItems } from '../db/exportItems';
 import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { NotFoundError } from '../services/errors';
 import { canonicalJsonText } from './canonicalJson';
@@ -32,9 +33,9 @@ import type { PolicyTypeSummary } from '../shared/types';
 import { runStatusFor } from '../workflows/summary';
 import type { ExportFormat, ExportRequest, ExportSummary } from './types';
 
-const ITEMS_PAGE = 200;
-/** Payload bytes (stored sizes) read from the database at once. */
+/** Payload bytes (stored sizes) read from the database at once, and at most this many payloads. */
 const CONTENT_CHUNK_BYTES = 4 * 1024 * 1024;
+const CONTENT_CHUNK_ITEMS = 200;
 const FILE_MODE = 0o644;
 
 const EXTENSIONS: Record<ExportFormat, string> = { zip: 'zip', 'tar.gz': 'tar.gz' };
@@ -153,41 +154,36 @@ const WITHHELD = Symbol('withheld');
 
 /**
  * The set's items in archive order with their payloads' contents (WITHHELD for a script type's
- * payload when the caller may not read scripts, as the items API does), read a page of items and
- * then a few MB of contents at a time.
+ * payload when the caller may not read scripts, as the items API does), a few MB of contents at a
+ * time.
  */
 async function* setPayloads(
   db: PrismaClient,
   setId: string,
   mayReadScripts: boolean,
 ): AsyncGenerator<{ row: ExportItemRow; content: unknown }> {
-  let after: ExportItemRow | undefined;
-  for (;;) {
-    const rows = await pageExportItems(db, setId, after, ITEMS_PAGE);
-    for (const chunk of chunksOf(rows, mayReadScripts)) {
-      const shown = chunk.filter((row) => mayReadScripts || !mayHoldScripts(row.policyType));
-      const contents = await findPayloadContents(
-        db,
-        shown.map((row) => row.payloadHash),
-      );
-      for (const row of chunk) {
-        const content = shown.includes(row) ? contents.get(row.payloadHash) : WITHHELD;
-        yield { row, content };
-      }
+  const rows = await listExportItems(db, setId);
+  for (const chunk of chunksOf(rows, mayReadScripts)) {
+    const shown = new Set(chunk.filter((row) => mayReadScripts || !mayHoldScripts(row.policyType)));
+    const contents = await findPayloadContents(
+      db,
+      [...shown].map((row) => row.payloadHash),
+    );
+    for (const row of chunk) {
+      const content = shown.has(row) ? contents.get(row.payloadHash) : WITHHELD;
+      yield { row, content };
     }
-    if (rows.length < ITEMS_PAGE) return;
-    after = rows[rows.length - 1];
   }
 }
 
-/** The page cut where the payloads to read would pass CONTENT_CHUNK_BYTES (never empty chunks). */
+/** The items cut where the payloads to read would pass CONTENT_CHUNK_BYTES or CONTENT_CHUNK_ITEMS (never empty chunks). */
 function chunksOf(rows: ExportItemRow[], mayReadScripts: boolean): ExportItemRow[][] {
   const chunks: ExportItemRow[][] = [];
   let chunk: ExportItemRow[] = [];
   let bytes = 0;
   for (const row of rows) {
     const size = mayReadScripts || !mayHoldScripts(row.policyType) ? row.payload.sizeBytes : 0;
-    if (chunk.length > 0 && bytes + size > CONTENT_CHUNK_BYTES) {
+    if (chunk.length > 0 && (bytes + size > CONTENT_CHUNK_BYTES || chunk.length === CONTENT_CHUNK_ITEMS)) {
       chunks.push(chunk);
       chunk = [];
       bytes = 0;
