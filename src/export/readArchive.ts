@@ -15,6 +15,11 @@ export interface ArchiveFile {
   sha256: string;
   /** The bytes, for the paths asked to be kept. */
   content?: Buffer;
+  /**
+   * What the entry is when not a regular file: a symbolic or hard link, a device, a FIFO. An export
+   * holds none; unzip and tar would create it, and a later file could be written through a link.
+   */
+  special?: string;
 }
 
 export type ArchiveKind = 'zip' | 'tar.gz';
@@ -93,12 +98,30 @@ async function readZip(file: string, keep: Keep): Promise<ArchiveFile[]> {
     const files: ArchiveFile[] = [];
     for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
       if (entry.fileName.endsWith('/')) continue;
-      files.push(await digest(entry.fileName, await zip.openReadStreamPromise(entry), keep));
+      const file = await digest(entry.fileName, await zip.openReadStreamPromise(entry), keep);
+      const special = zipSpecialKind(entry.externalFileAttributes);
+      files.push(special ? { ...file, special } : file);
     }
     return files;
   } finally {
     zip.close();
   }
+}
+
+// The Unix file type in a zip entry's external attributes (high 16 bits; 0 when made on DOS).
+const S_IFMT = 0o170000;
+// None (made on DOS), regular file and directory are what they seem; anything else is special.
+const ZIP_FILE_TYPES = new Map<number, string | null>([
+  [0, null],
+  [0o100000, null],
+  [0o040000, null],
+  [0o120000, 'symlink'],
+]);
+
+function zipSpecialKind(externalFileAttributes: number): string | undefined {
+  const type = (externalFileAttributes >>> 16) & S_IFMT;
+  const kind = ZIP_FILE_TYPES.has(type) ? ZIP_FILE_TYPES.get(type) : `file type 0o${type.toString(8)}`;
+  return kind ?? undefined;
 }
 
 function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
@@ -124,8 +147,12 @@ async function readTarGz(file: string, keep: Keep): Promise<ArchiveFile[]> {
   const files: ArchiveFile[] = [];
   try {
     for await (const entry of extract) {
-      if (entry.header.type === 'file') files.push(await digest(entry.header.name, entry, keep));
-      else entry.resume();
+      const type = entry.header.type ?? 'file';
+      if (type === 'directory') entry.resume();
+      else {
+        const file = await digest(entry.header.name, entry, keep);
+        files.push(type === 'file' || type === 'contiguous-file' ? file : { ...file, special: type });
+      }
     }
     return files;
   } finally {

@@ -39,6 +39,8 @@ export function checkFiles(
   const byPath = new Map<string, ArchiveFile>();
   for (const file of files) {
     if (byPath.has(file.path)) findings.push(`${file.path}: more than one file of this name`);
+    if (file.special)
+      findings.push(`${file.path}: a ${file.special} entry; an export holds only regular files`);
     if (!isPlainRelativePath(file.path))
       findings.push(
         `${JSON.stringify(file.path)}: not a plain relative path (extracting it would write outside its folder)`,

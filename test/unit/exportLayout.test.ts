@@ -47,7 +47,7 @@ test('a name of wide characters stays within 255 bytes per component and 260 UTF
     expect(path.length).toBeLessThan(260);
   }
   // Cut by bytes, never inside a character.
-  expect(fileSafe('設定'.repeat(60), 80, 100)).toBe('設定'.repeat(16) + '設');
+  expect(fileSafe('設定'.repeat(60), 80, 100)).toBe(`${'設定'.repeat(16)}設`);
 });
 
 test('canonical text sorts keys at every depth (integer-like keys too), indents, ends with a newline', () => {

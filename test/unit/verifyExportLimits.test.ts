@@ -52,3 +52,25 @@ test('a tar entry named ../x is a finding', async () => {
     '"../x.json": not a plain relative path (extracting it would write outside its folder)',
   );
 });
+
+test('a symbolic link, in a zip or a tar, is a finding: a later file could be written through it', async () => {
+  const zipFile = join(dir, 'link.zip');
+  const zip = archiver('zip');
+  const zipWritten = pipeline(zip, createWriteStream(zipFile));
+  zip.symlink('Settings Catalog', '/etc');
+  await zip.finalize();
+  await zipWritten;
+  expect((await verifyExport(zipFile)).findings).toContain(
+    'Settings Catalog: a symlink entry; an export holds only regular files',
+  );
+
+  const tarFile = join(dir, 'link.tar.gz');
+  const pack = tar.pack();
+  const tarWritten = pipeline(pack, createGzip(), createWriteStream(tarFile));
+  pack.entry({ name: 'Settings Catalog', type: 'symlink', linkname: '/etc' });
+  pack.finalize();
+  await tarWritten;
+  expect((await verifyExport(tarFile)).findings).toContain(
+    'Settings Catalog: a symlink entry; an export holds only regular files',
+  );
+});
