@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { csvRenderer } from '../../src/export/documentation/csv';
+import { documentedPolicy } from '../support/documentedPolicy';
 
 test('a cell a spreadsheet would run as a formula is quoted out (CSV injection), every other cell is kept', () => {
   const renderer = csvRenderer();
@@ -36,17 +37,11 @@ test('a cell a spreadsheet would run as a formula is quoted out (CSV injection),
 });
 
 test('a value with a bare line break stays one cell: no new row, no formula at the start of a line', () => {
-  const text = csvRenderer().policy({
-    policyType: 'deviceConfiguration',
-    typeLabel: 'Device configurations',
-    graphId: 'p1',
-    displayName: 'Kiosk\rlock',
-    documentation: {
-      settings: [{ label: 'Description', path: 'description', value: 'first line\n=1+1' }],
-      assignments: [],
-      withheld: false,
-    },
-  });
+  const text = csvRenderer().policy(
+    documentedPolicy('Kiosk\rlock', [
+      { label: 'Description', path: 'description', value: 'first line\n=1+1' },
+    ]),
+  );
   const rows = parse(text, { relax_column_count: true }) as string[][];
   expect(rows).toEqual([
     ['Device configurations', 'Kiosk\rlock', 'Description', 'description', 'first line\n=1+1'],
