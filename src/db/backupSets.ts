@@ -6,9 +6,7 @@ import type {
   BackupSetHold,
   BackupSetOffsiteCopy,
   DbClient as Db,
-  Db as PooledDb,
 } from './client';
-import { sqlPoolOf } from './client';
 import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 import type { SnapshotStats } from './snapshot';
 
@@ -101,18 +99,11 @@ export function listBackupItems(
 }
 
 /** The canonical payloads with these hashes, by hash. */
-export async function findPayloadContents(
-  db: PooledDb,
-  hashes: readonly string[],
-): Promise<Map<string, unknown>> {
+export async function findPayloadContents(db: Db, hashes: readonly string[]): Promise<Map<string, unknown>> {
   if (hashes.length === 0) return new Map();
-  // Straight to pg (see sqlPoolOf): through Prisma every row crosses the query compiler's
-  // WebAssembly memory, which grows to the largest page of payloads and never shrinks
-  // (bench:export: an export of 5,000 policies grew the API's RSS by ~130 MB through Prisma).
-  // pg parses jsonb with JSON.parse, as the Prisma adapter does: the same values.
-  const { rows } = await sqlPoolOf(db).query<{ hash: string; content: unknown }>(
-    'SELECT hash, content FROM backup_payloads WHERE hash = ANY($1::text[])',
-    [[...new Set(hashes)]],
-  );
+  const rows = await db.backupPayload.findMany({
+    where: { hash: { in: [...new Set(hashes)] } },
+    select: { hash: true, content: true },
+  });
   return new Map(rows.map((row) => [row.hash, row.content]));
 }

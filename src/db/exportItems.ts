@@ -1,6 +1,6 @@
-// What exporting a set reads: the set with its tenant, run and schedule, then its items in pages
-// in the archive's order (policy type, then Graph id), each with its payload's stored size, so
-// the writer fetches payload contents a bounded number of bytes at a time.
+// What exporting a set reads: the set with its tenant, run and schedule, then its items (without
+// payloads) in the archive's order, each with its payload's stored size, so the writer fetches
+// payload contents a bounded number of bytes at a time.
 import type { BackupItem, Db } from './client';
 
 export async function findExportSource(db: Db, tenantId: string, setId: string) {
@@ -25,27 +25,18 @@ export type ExportSource = NonNullable<Awaited<ReturnType<typeof findExportSourc
 
 export type ExportItemRow = BackupItem & { payload: { sizeBytes: number } };
 
-/** Items after `after` (exclusive) in (policyType, graphId) order, at most `limit`. */
-export function pageExportItems(
-  db: Db,
-  backupSetId: string,
-  after: { policyType: string; graphId: string } | undefined,
-  limit: number,
-): Promise<ExportItemRow[]> {
-  return db.backupItem.findMany({
-    where: {
-      backupSetId,
-      ...(after
-        ? {
-            OR: [
-              { policyType: { gt: after.policyType } },
-              { policyType: after.policyType, graphId: { gt: after.graphId } },
-            ],
-          }
-        : {}),
-    },
+/**
+ * The set's items by policy type, then Graph id, compared by UTF-16 code unit in JS: never by the
+ * database, whose order follows its collation (en_US ignores case and punctuation at first, C
+ * compares code points, a glibc upgrade may change either), so the same set gives the same archive
+ * on any server. All rows at once, without payloads: the manifest lists them all anyway.
+ */
+export async function listExportItems(db: Db, backupSetId: string): Promise<ExportItemRow[]> {
+  const rows = await db.backupItem.findMany({
+    where: { backupSetId },
     include: { payload: { select: { sizeBytes: true } } },
-    orderBy: [{ policyType: 'asc' }, { graphId: 'asc' }],
-    take: limit,
   });
+  return rows.sort((a, b) => byCodeUnit(a.policyType, b.policyType) || byCodeUnit(a.graphId, b.graphId));
 }
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

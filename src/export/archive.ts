@@ -1,14 +1,15 @@
 // Writes one backup set as a zip or tar.gz archive to a stream: one canonical JSON file per
 // policy (./entryNames.ts, ./folders.ts), then manifest.json, then SHA256SUMS (./manifest.ts).
-// Items and payloads are read from PostgreSQL in pages, the next few MB of payloads while the
-// current ones are written, and appended to archiver's queue up to MAX_QUEUED_BYTES ahead of what
-// it has taken, which it does only as fast as `out` drains: memory holds two chunks of payloads,
-// the queued entries and the manifest's item list, never the archive. Entries queued ahead keep
-// the compression busy while the next file is rendered, and the output is passed on in 64 KB
-// pieces rather than archiver's many small ones (bench:export: writing those to the socket one
-// by one took a sixth of a zip export's time).
+// The items (without payloads) are read at once and put in order here; payloads are read a few MB
+// at a time, the next chunk while the current one is written, and appended to archiver's queue up
+// to MAX_QUEUED_BYTES ahead of what it has taken, which it does only as fast as `out` drains:
+// memory holds two chunks of payloads, the queued entries and the item list, never the archive.
+// Entries queued ahead keep the compression busy while the next file is rendered, and the output
+// is passed on in 64 KB pieces rather than archiver's many small ones (bench:export: writing those
+// to the socket one by one took a sixth of a zip export's time).
 //
-// The same set gives the same bytes every time: fixed entry order (policy type, Graph id), every
+// The same set gives the same bytes every time: fixed entry order (policy type, Graph id, by code
+// unit: src/db/exportItems.ts, whatever the database's collation), every
 // entry dated with the set's createdAt (the time its content was captured; never the export
 // time), mode 0644, no directory entries, zip times in UTC, and Node's gzip header carries no
 // time stamp (zlib writes MTIME 0).
@@ -19,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import archiver, { type Archiver } from 'archiver';
 import type { PrismaClient } from '../db/client';
 import { findPayloadContents } from '../db/backupSets';
-import { type ExportItemRow, type ExportSource, findExportSource, pageExportItems } from '../db/exportItems';
+import { type ExportItemRow, type ExportSource, findExportSource, listExportItems } from '../db/exportItems';
 import { mayHoldScripts, unescapeStoredJson, unescapeStoredText } from '../graph';
 import { NotFoundError } from '../services/errors';
 import { canonicalJsonText } from './canonicalJson';
@@ -36,9 +37,9 @@ import type { PolicyTypeSummary } from '../shared/types';
 import { runStatusFor } from '../workflows/summary';
 import type { ExportFormat, ExportRequest, ExportSummary } from './types';
 
-const ITEMS_PAGE = 200;
-/** Payload bytes (stored sizes) read from the database at once. */
+/** Payload bytes (stored sizes) read from the database at once, and at most this many payloads. */
 const CONTENT_CHUNK_BYTES = 1024 * 1024;
+const CONTENT_CHUNK_ITEMS = 200;
 const FILE_MODE = 0o644;
 /** Entry bytes appended to archiver and not yet taken, before an append waits. */
 const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
@@ -187,8 +188,9 @@ async function* setPayloads(
   setId: string,
   mayReadScripts: boolean,
 ): AsyncGenerator<SetPayload> {
+  const rows = await listExportItems(db, setId);
   let reading: Promise<SetPayload[]> | undefined;
-  for await (const chunk of itemChunks(db, setId, mayReadScripts)) {
+  for (const chunk of chunksOf(rows, mayReadScripts)) {
     const next = readContents(db, chunk, mayReadScripts);
     // Awaited below or, when the export stops first, dropped: never an unhandled rejection.
     next.catch(() => undefined);
@@ -196,16 +198,6 @@ async function* setPayloads(
     reading = next;
   }
   if (reading) yield* await reading;
-}
-
-async function* itemChunks(db: PrismaClient, setId: string, mayReadScripts: boolean) {
-  let after: ExportItemRow | undefined;
-  for (;;) {
-    const rows = await pageExportItems(db, setId, after, ITEMS_PAGE);
-    yield* chunksOf(rows, mayReadScripts);
-    if (rows.length < ITEMS_PAGE) return;
-    after = rows[rows.length - 1];
-  }
 }
 
 async function readContents(
@@ -224,14 +216,14 @@ async function readContents(
   }));
 }
 
-/** The page cut where the payloads to read would pass CONTENT_CHUNK_BYTES (never empty chunks). */
+/** The items cut where the payloads to read would pass CONTENT_CHUNK_BYTES or CONTENT_CHUNK_ITEMS (never empty chunks). */
 function chunksOf(rows: ExportItemRow[], mayReadScripts: boolean): ExportItemRow[][] {
   const chunks: ExportItemRow[][] = [];
   let chunk: ExportItemRow[] = [];
   let bytes = 0;
   for (const row of rows) {
     const size = mayReadScripts || !mayHoldScripts(row.policyType) ? row.payload.sizeBytes : 0;
-    if (chunk.length > 0 && bytes + size > CONTENT_CHUNK_BYTES) {
+    if (chunk.length > 0 && (bytes + size > CONTENT_CHUNK_BYTES || chunk.length === CONTENT_CHUNK_ITEMS)) {
       chunks.push(chunk);
       chunk = [];
       bytes = 0;

@@ -7,18 +7,31 @@
 import { createHash } from 'node:crypto';
 import { exportFolderOf } from './folders';
 
-/** Code points kept of a display name and of a Graph id; with the longest folder this stays under 220. */
+/**
+ * Code points and UTF-8 bytes kept of a display name and of a Graph id. Bytes bound the component
+ * (ext4 and APFS count 255 bytes; 80 CJK characters alone are 240): with "__", "~<hash>-<n>" and
+ * ".json" a name is at most 180 bytes, and with the longest folder (42) the path stays under 230
+ * UTF-16 units (never more than its UTF-8 bytes) for Windows' 260.
+ */
 const MAX_NAME_CHARS = 80;
+const MAX_NAME_BYTES = 100;
 const MAX_ID_CHARS = 60;
+const MAX_ID_BYTES = 60;
 
 // Windows' forbidden characters, control characters (C0, DEL, C1) and the line and paragraph separators.
 const UNSAFE = /[<>:"/\\|?*\p{Cc}\u2028\u2029]/gu;
 
-/** A name part that every common file system stores as it is. */
-export function fileSafe(text: string, maxChars: number): string {
+/** A name part that every common file system stores as it is: at most maxChars code points and maxBytes UTF-8 bytes. */
+export function fileSafe(text: string, maxChars: number, maxBytes = Number.POSITIVE_INFINITY): string {
   const cleaned = text.normalize('NFC').replace(UNSAFE, '_').replace(/\s+/g, ' ').trim();
   // Array.from splits by code point, so a surrogate pair is never cut in half.
-  const bounded = Array.from(cleaned).slice(0, maxChars).join('');
+  let bounded = '';
+  let bytes = 0;
+  for (const char of Array.from(cleaned).slice(0, maxChars)) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    if (bytes > maxBytes) break;
+    bounded += char;
+  }
   return bounded.replace(/^\.+/, '_').replace(/[. ]+$/, '');
 }
 
@@ -33,8 +46,8 @@ export class EntryNames {
   private readonly taken = new Set<string>();
 
   pathOf(item: { policyType: string; displayName: string; graphId: string }): string {
-    const name = fileSafe(item.displayName, MAX_NAME_CHARS) || 'unnamed';
-    const id = fileSafe(item.graphId, MAX_ID_CHARS);
+    const name = fileSafe(item.displayName, MAX_NAME_CHARS, MAX_NAME_BYTES) || 'unnamed';
+    const id = fileSafe(item.graphId, MAX_ID_CHARS, MAX_ID_BYTES);
     const base = `${exportFolderOf(item.policyType)}/${name}__${id}`;
     let path = id === item.graphId ? `${base}.json` : `${base}~${shortHash(item.graphId)}.json`;
     for (let n = 2; this.taken.has(path.toLowerCase()); n++) {

@@ -51,15 +51,24 @@ export function sumsText(files: readonly { path: string; sha256: string }[]): st
   return files.map((file) => `${file.sha256}  ${file.path}\n`).join('');
 }
 
-/** The lines of a SHA256SUMS file; a line that is none is returned as `malformed`. */
-export function parseSums(text: string): { sums: Map<string, string>; malformed: string[] } {
+/**
+ * The lines of a SHA256SUMS file; a line that is none is returned as `malformed`, a path on more
+ * than one line as `repeated` (its first sum is kept: a later line must not hide it).
+ */
+export function parseSums(text: string): {
+  sums: Map<string, string>;
+  malformed: string[];
+  repeated: string[];
+} {
   const sums = new Map<string, string>();
   const malformed: string[] = [];
+  const repeated: string[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-    if (match) sums.set(match[2] as string, match[1] as string);
-    else malformed.push(line);
+    if (!match) malformed.push(line);
+    else if (sums.has(match[2] as string)) repeated.push(match[2] as string);
+    else sums.set(match[2] as string, match[1] as string);
   }
-  return { sums, malformed };
+  return { sums, malformed, repeated };
 }

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { runAdmin } from '../../src/admin/main';
 import { writeSetArchive } from '../../src/export/archive';
 import type { ManifestItem } from '../../src/export/manifest';
@@ -233,6 +234,48 @@ test('verify-export fails, naming the file, on a tampered and on a truncated arc
     expect(report.output).toContain(`FAIL ${truncated}: cannot be read to its end`);
   }
 }, 60_000);
+
+test("entries follow the code-unit order of type and Graph id, not the database's collation", async () => {
+  // U+1F600 is a surrogate pair (D83D DE00): before U+FFFD by UTF-16 code unit, the order of
+  // canonical JSON keys and of JS, after it by code point (PostgreSQL's C and C.UTF-8); an en_US
+  // database would order case and punctuation otherwise again. Added in a transaction that is
+  // rolled back, so the file's set stays as it was.
+  const rolledBack = new Error('roll back');
+  let order: string[] = [];
+  await stack.db
+    .$transaction(
+      async (tx) => {
+        const items = await tx.backupItem.findMany({
+          where: { backupSetId: setId, policyType: 'compliance' },
+          orderBy: { graphId: 'asc' },
+          take: 2,
+        });
+        expect(items).toHaveLength(2);
+        // Items are immutable: two more, with the payloads of two there are.
+        await tx.backupItem.createMany({
+          data: [
+            { ...items[0]!, id: randomUUID(), graphId: '\uFFFD-a' },
+            { ...items[1]!, id: randomUUID(), graphId: '\u{1F600}-b' },
+          ],
+        });
+        const sink = new PassThrough();
+        sink.resume();
+        const summary = await writeSetArchive(
+          tx as unknown as typeof stack.db,
+          { tenantId, setId, format: 'zip', mayReadScripts: true },
+          sink,
+        );
+        const manifest = JSON.parse(summary.manifest.toString('utf8')) as { items: ManifestItem[] };
+        order = manifest.items.filter((item) => item.policyType === 'compliance').map((item) => item.graphId);
+        throw rolledBack;
+      },
+      { timeout: 60_000 },
+    )
+    .catch((error: unknown) => {
+      if (error !== rolledBack) throw error;
+    });
+  expect(order.slice(-2)).toEqual(['\u{1F600}-b', '\uFFFD-a']);
+});
 
 test('a database failure while the archive streams cuts the download short', async () => {
   // The payloads cannot be read: the response, already an archive by its headers, is destroyed.

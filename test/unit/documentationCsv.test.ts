@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { csvRenderer } from '../../src/export/documentation/csv';
+import { documentedPolicy } from '../support/documentedPolicy';
 
 test('a cell a spreadsheet would run as a formula is quoted out (CSV injection), every other cell is kept', () => {
   const renderer = csvRenderer();
@@ -33,4 +34,16 @@ test('a cell a spreadsheet would run as a formula is quoted out (CSV injection),
   expect(rows[1]?.[1]).toBe('\'=HYPERLINK("https://evil.example","open")');
   expect(rows[1]?.[4]).toBe('12');
   expect(rows[2]?.[4]).toBe('\'@SUM(A1:A2), "quoted"\nsecond line');
+});
+
+test('a value with a bare line break stays one cell: no new row, no formula at the start of a line', () => {
+  const text = csvRenderer().policy(
+    documentedPolicy('Kiosk\rlock', [
+      { label: 'Description', path: 'description', value: 'first line\n=1+1' },
+    ]),
+  );
+  const rows = parse(text, { relax_column_count: true }) as string[][];
+  expect(rows).toEqual([
+    ['Device configurations', 'Kiosk\rlock', 'Description', 'description', 'first line\n=1+1'],
+  ]);
 });

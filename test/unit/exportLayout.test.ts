@@ -33,6 +33,23 @@ test('names are file-safe on Windows and macOS, bounded, and unique even where c
   );
 });
 
+test('a name of wide characters stays within 255 bytes per component and 260 UTF-16 units per path', () => {
+  const names = new EntryNames();
+  const longest = 'Windows quality update policies (hotpatch)';
+  for (const displayName of ['設定'.repeat(60), '😀'.repeat(100), 'é'.repeat(200), 'a'.repeat(300)]) {
+    const path = names.pathOf({
+      policyType: 'hotpatchQualityUpdatePolicies',
+      displayName,
+      graphId: '1a8965d2-bd15-4d09-b86a-97ee2f98cccf',
+    });
+    expect(path.startsWith(`${longest}/`)).toBe(true);
+    for (const component of path.split('/')) expect(Buffer.byteLength(component)).toBeLessThanOrEqual(255);
+    expect(path.length).toBeLessThan(260);
+  }
+  // Cut by bytes, never inside a character.
+  expect(fileSafe('設定'.repeat(60), 80, 100)).toBe(`${'設定'.repeat(16)}設`);
+});
+
 test('canonical text sorts keys at every depth (integer-like keys too), indents, ends with a newline', () => {
   const text = canonicalJsonText({ b: [{ z: 1, a: null }], 10: 'ten', 2: 'two', a: {} });
   expect(text).toBe(
@@ -64,7 +81,7 @@ function archiveOf(policies: Record<string, string>) {
     backupSet: {
       id: 'b',
       createdAt: '2026-01-01T00:00:00.000Z',
-      itemCount: 1,
+      itemCount: items.length + 1,
       totalBytes: 1,
       policyTypes: [],
     },
@@ -97,4 +114,39 @@ test('the verifier finds nothing in a whole archive and names each altered, miss
     'B/z.json: in the archive but not in the manifest',
   ]);
   expect(parseSums('nonsense\n').malformed).toEqual(['nonsense']);
+});
+
+test('the verifier names a file SHA256SUMS lists twice, paths that would extract outside the folder, and a lying manifest', () => {
+  const whole = archiveOf({ 'A/x.json': '{}\n' });
+  const manifest = whole.find((f) => f.path === 'manifest.json')!;
+  const sums = whole.find((f) => f.path === 'SHA256SUMS')!;
+  // A second line for A/x.json: `sha256sum -c` would check it twice against one file, or its
+  // later line would hide the first.
+  const twice = `${sums.content!.toString()}${sha('other')}  A/x.json\n`;
+  expect(checkFiles(whole.map((f) => (f === sums ? file('SHA256SUMS', twice, true) : f))).findings).toEqual([
+    'A/x.json: listed more than once in SHA256SUMS',
+  ]);
+
+  // A tar entry named ../../x (yauzl refuses such zip names itself), listed everywhere.
+  const evil = file('../../.bashrc', 'rm -rf ~\n');
+  const parsed = JSON.parse(manifest.content!.toString());
+  parsed.items.push({ ...parsed.items[0], path: evil.path, bytes: evil.bytes, sha256: evil.sha256 });
+  parsed.backupSet.itemCount = parsed.items.length;
+  const lying = file('manifest.json', JSON.stringify(parsed), true);
+  const listed = sumsText([whole[0]!, evil, lying]);
+  const findings = checkFiles([whole[0]!, evil, lying, file('SHA256SUMS', listed, true)]).findings;
+  expect(findings).toContain(
+    '"../../.bashrc": not a plain relative path (extracting it would write outside its folder)',
+  );
+
+  // Items that are not items, two items on one file, an item count that is not the items'.
+  const bad = JSON.parse(manifest.content!.toString());
+  bad.items.push(null, { ...bad.items[0], graphId: 'other' });
+  const badManifest = file('manifest.json', JSON.stringify(bad), true);
+  const badSums = sumsText([whole[0]!, badManifest]);
+  expect(checkFiles([whole[0]!, badManifest, file('SHA256SUMS', badSums, true)]).findings).toEqual([
+    'manifest.json: item 3 is not an item (policyType, graphId, displayName, payloadHash, then path, bytes and sha256 or withheld)',
+    'A/x.json: more than one manifest item has this path',
+    'manifest.json: backupSet.itemCount is 2, the manifest lists 4 items',
+  ]);
 });

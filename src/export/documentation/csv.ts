@@ -11,7 +11,11 @@ export const CSV_HEADER = ['type', 'policy', 'setting', 'path', 'value'] as cons
 // A cell starting with = + - @ (or a tab or carriage return) is a formula to Excel and its
 // kin: a policy name or value set by anyone with Intune rights would run in the reviewer's
 // spreadsheet (CSV injection). escape_formulas prefixes such cells with a quote, as OWASP advises.
-const records = (rows: string[][]) => stringify(rows, { record_delimiter: 'windows', escape_formulas: true });
+// csv-stringify quotes a field holding the record delimiter (CRLF), not a bare CR or LF: a
+// multi-line description would split its row, and its second line could start a formula cell
+// that escape_formulas never saw. quoted_match quotes those fields too.
+const records = (rows: string[][]) =>
+  stringify(rows, { record_delimiter: 'windows', escape_formulas: true, quoted_match: /[\r\n]/ });
 
 export function csvRenderer(): DocumentRenderer {
   return {

@@ -26,10 +26,15 @@ export function policyTypeLabel(policyType: string): string {
 }
 
 /** Writes `text`, waiting while the stream is full; throws when the reader went away. */
-async function put(out: NodeJS.WritableStream, text: string): Promise<void> {
+export async function put(out: NodeJS.WritableStream, text: string): Promise<void> {
+  const gone = () => (out as { destroyed?: boolean }).destroyed === true;
+  // A response whose client left is destroyed and has emitted 'close' already: its writes return
+  // false, and waiting for 'drain' or another 'close' would wait forever.
+  if (gone()) throw new Error('documentation reader went away');
   if (text === '' || out.write(text)) return;
+  if (gone()) throw new Error('documentation reader went away');
   await Promise.race([once(out as NodeJS.EventEmitter, 'drain'), once(out as NodeJS.EventEmitter, 'close')]);
-  if ((out as { destroyed?: boolean }).destroyed) throw new Error('documentation reader went away');
+  if (gone()) throw new Error('documentation reader went away');
 }
 
 // The group and filter ids a page's assignments name, to read their names in one query.

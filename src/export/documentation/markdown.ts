@@ -11,9 +11,10 @@ import {
 } from './model';
 
 // Backslash-escapes the ASCII punctuation that could start markup inside a line (emphasis, code,
-// links, HTML, strikethrough); '|' too (tables). Line breaks become spaces: one row stays one line.
+// links, HTML, strikethrough, entity references such as &amp;); '|' too (tables). Line breaks
+// become spaces: one row stays one line.
 function inline(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
 }
 
 // A JSON Pointer as code: read as it is (no backslashes but before '|', which GFM tables need even
