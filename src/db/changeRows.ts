@@ -8,19 +8,9 @@ import type { Pool, PoolClient } from 'pg';
 import type { ChangeCounts } from '../shared/types';
 import type { BackupChangeKind } from './client';
 import { settingDefinitionNames } from './settingDefinitions';
+import { SERVER_IDENTITY_PROPERTIES } from '../graph/canonical';
 
-/**
- * What a re-created object cannot keep from its source, at any depth: Graph gives it and each of
- * its elements (assignments, definition values, scheduled actions) new ids, creation times and
- * versions, and assignments a new sourceId. They are not configuration, so a `restored` change
- * does not list them.
- */
-const SERVER_IDENTITY_PROPERTIES: ReadonlySet<string> = new Set([
-  'id',
-  'createdDateTime',
-  'version',
-  'sourceId',
-]);
+// A re-created object cannot keep them from its source: a `restored` change does not list them.
 const isServerIdentity = (path: string) =>
   SERVER_IDENTITY_PROPERTIES.has(path.slice(path.lastIndexOf('/') + 1));
 

@@ -100,6 +100,19 @@ export function identityKeyOf(element: unknown, keys: readonly string[]): string
   return out;
 }
 
+/**
+ * What Graph gives an object and each of its elements (assignments, definition values, scheduled
+ * actions) itself, at any depth: ids, creation times, versions, and assignments' sourceId. They
+ * identify, they do not configure: a re-created object gets new ones (restored changes leave them
+ * out) and as-built documentation does not list them as settings.
+ */
+export const SERVER_IDENTITY_PROPERTIES: ReadonlySet<string> = new Set([
+  'id',
+  'createdDateTime',
+  'version',
+  'sourceId',
+]);
+
 /** The value at a path of property names inside a value (undefined when any step is missing). */
 export function valueAtSegments(value: unknown, segments: readonly string[]): unknown {
   let at = value;

@@ -136,3 +136,27 @@ test('script types are withheld without scripts:read, shown with it', () => {
     value: 'V3JpdGUtSG9zdA==',
   });
 });
+
+test("Graph's own ids, creation times and versions are not settings, at any depth", () => {
+  const compliance = {
+    '@odata.type': '#microsoft.graph.androidWorkProfileCompliancePolicy',
+    id: 'c-1',
+    createdDateTime: '2025-03-14T09:12:44Z',
+    version: 3,
+    displayName: 'Android',
+    passwordMinimumLength: 6,
+    scheduledActionsForRule: [
+      {
+        id: 'r-1',
+        ruleName: 'PasswordRequired',
+        scheduledActionConfigurations: [{ id: 'x-1', actionType: 'block', gracePeriodHours: 0 }],
+      },
+    ],
+  };
+  const doc = documentPolicy({ policyType: 'compliance', payload: compliance, mayReadScripts: true }, labels);
+  const paths = doc.settings.map((row) => row.path);
+  expect(paths).toContain('/passwordMinimumLength');
+  expect(paths.some((path) => path.endsWith('/gracePeriodHours'))).toBe(true);
+  expect(paths.filter((path) => /\/(id|createdDateTime|version)$/.test(path))).toEqual([]);
+  expect(JSON.stringify(doc.settings)).not.toContain('x-1');
+});

@@ -14,7 +14,13 @@ import {
   SECRET_PROPERTIES_BY_TYPE,
   SECRET_VALUE_PREFIX,
 } from '../../graph/arrayRules';
-import { type CanonicalForm, canonicalFormOf, isDroppedKey, valueAtPath } from '../../graph/canonical';
+import {
+  type CanonicalForm,
+  canonicalFormOf,
+  isDroppedKey,
+  SERVER_IDENTITY_PROPERTIES,
+  valueAtPath,
+} from '../../graph/canonical';
 import { mayHoldScripts, unescapeStoredJson } from '../../graph';
 
 export interface SettingRow {
@@ -59,8 +65,9 @@ export interface PolicyInput {
 
 export const SECRET_SHOWN = '(secret, not shown)';
 
-// Shown once as the policy's heading, or as assignments: not rows of settings.
-const NOT_SETTINGS = new Set(['id', 'assignments']);
+// Shown as assignments, not as rows of settings; ids, creation times and versions (at any depth)
+// are Graph's, not configuration (SERVER_IDENTITY_PROPERTIES).
+const NOT_SETTINGS = new Set(['assignments']);
 // Leaves that say what a setting is, not what it is set to: its label already says it.
 const STRUCTURAL_LEAVES = new Set(['settingDefinitionId', '@odata.type', 'settingInstanceTemplateId']);
 const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS);
@@ -81,7 +88,8 @@ export function documentPolicy(input: PolicyInput, labels: DocumentationLabels):
   const form = canonicalFormOf(input.policyType, payload);
   const settings: SettingRow[] = [];
   for (const key of Object.keys(payload).sort()) {
-    if (NOT_SETTINGS.has(key) || isDroppedKey(key, form.volatile)) continue;
+    if (NOT_SETTINGS.has(key) || SERVER_IDENTITY_PROPERTIES.has(key) || isDroppedKey(key, form.volatile))
+      continue;
     const scope: Scope = { property: key, parent: '', depth: 0 };
     leaves(settings, form, labels, childPath('', pointerToken(key)), scope, payload[key]);
   }
@@ -127,6 +135,7 @@ function leaves(
 ): void {
   if (isEmpty(value)) return;
   if (scope.depth > 0 && STRUCTURAL_LEAVES.has(scope.property)) return;
+  if (SERVER_IDENTITY_PROPERTIES.has(scope.property)) return;
   const secret = scope.secret || SECRET_KEY_SET.has(scope.property);
   if (secret) {
     out.push({ label: labelOf(scope, labels), path, value: SECRET_SHOWN });
