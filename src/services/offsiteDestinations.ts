@@ -8,6 +8,7 @@ import type { Db, DbClient, OffsiteDestination, Prisma } from '../db/client';
 import {
   deleteOffsiteDestination,
   findOffsiteDestination,
+  lockOffsiteDestination,
   upsertOffsiteDestination,
 } from '../db/offsiteDestinations';
 import {
@@ -22,7 +23,7 @@ import { checkEndpoint, storedDestination } from '../export/offsite/index';
 import { OffsiteRefusedError, OffsiteUnavailableError } from '../export/offsite/errors';
 import type { OutboundAllowlist, ResolveHost } from '../outbound';
 import type { OffsiteCredentialCipher } from '../secrets';
-import { InvalidInputError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 
 export interface OffsiteDestinationDeps {
   db: Db;
@@ -44,26 +45,60 @@ export function credentialFieldsSet(cipher: OffsiteCredentialCipher, row: Offsit
   return Object.keys(storedDestination(cipher, row).credentials).filter((field) => fields.includes(field));
 }
 
+/**
+ * A PUT that keeps the stored credentials resolves them from the row it read, then checks the
+ * endpoint (DNS, seconds at worst) outside any transaction. The write happens only if the row is
+ * still the one read (its ciphertext changes on every write, it is the version); otherwise
+ * another PUT (or a key rotation) wrote meanwhile and this one is resolved again, so it never
+ * writes back credentials the other replaced.
+ */
+const PUT_ATTEMPTS = 3;
+
 export async function putOffsiteDestination(
   deps: OffsiteDestinationDeps,
   tenantId: string,
   body: OffsiteDestinationBody,
   actorUserId: string,
 ): Promise<OffsiteDestination> {
-  const current = await findOffsiteDestination(deps.db, tenantId);
-  const { destination, credentialsReplaced, urlField } = resolveDestination(deps.cipher, current, body);
+  for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt += 1) {
+    const current = await findOffsiteDestination(deps.db, tenantId);
+    const resolved = resolveDestination(deps.cipher, current, body);
+    await checkResolvedEndpoint(deps, resolved);
+    const written = await writeIfUnchanged(deps, tenantId, body, actorUserId, current, resolved);
+    if (written) return written;
+  }
+  throw new ConflictError(
+    'the offsite destination kept changing while this PUT was checked; send it again',
+    'offsite_destination_changed',
+  );
+}
+
+async function checkResolvedEndpoint(deps: OffsiteDestinationDeps, resolved: Resolved): Promise<void> {
   try {
-    await checkEndpoint(deps, destination);
+    await checkEndpoint(deps, resolved.destination);
   } catch (error) {
     if (error instanceof OffsiteRefusedError || error instanceof OffsiteUnavailableError)
       throw new InvalidInputError(
-        urlField,
+        resolved.urlField,
         error.message.replace(/^the offsite endpoint(?: is refused)?: /, ''),
       );
     throw error;
   }
+}
+
+/** The row written, or null when it is no longer `read` (another write came first). */
+async function writeIfUnchanged(
+  deps: OffsiteDestinationDeps,
+  tenantId: string,
+  body: OffsiteDestinationBody,
+  actorUserId: string,
+  read: OffsiteDestination | null,
+  { destination, credentialsReplaced }: Resolved,
+): Promise<OffsiteDestination | null> {
   const stored = deps.cipher.encrypt(tenantId, destination.credentials);
   return deps.db.$transaction(async (tx) => {
+    const now = await lockOffsiteDestination(tx, tenantId);
+    if ((now?.credentialsCiphertext ?? null) !== (read?.credentialsCiphertext ?? null)) return null;
     const row = await upsertOffsiteDestination(tx, tenantId, {
       kind: destination.kind,
       settings: destination.settings as unknown as Prisma.InputJsonObject,
@@ -75,7 +110,7 @@ export async function putOffsiteDestination(
     });
     await appendAudit(
       tx,
-      audit(tenantId, actorUserId, current ? 'offsite_destination.replaced' : 'offsite_destination.created', {
+      audit(tenantId, actorUserId, read ? 'offsite_destination.replaced' : 'offsite_destination.created', {
         kind: destination.kind,
         credentialsReplaced,
         immutabilityDays: row.immutabilityDays,
