@@ -84,14 +84,16 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
         runId: input.runId,
         kind: opened.kind,
       };
-      const attempts = await beginOffsiteAttempt(db, ref);
+      const { attempts, firstAttemptAt } = await beginOffsiteAttempt(db, ref);
       const archive = await writeArchiveFile(db, input, join(dir, 'archive.zip'), context);
       const tenant = await db.tenant.findUniqueOrThrow({
         where: { id: input.tenantId },
         select: { slug: true },
       });
       const names = offsiteObjectNames(opened.prefix, tenant.slug, archive.fileName);
-      const immutableUntil = immutableUntilOf(new Date(), opened.immutabilityDays);
+      // From the first attempt, not this one: a retry that finds an earlier attempt's object
+      // (whose WORM date cannot be changed here) must give the manifest and the record that date.
+      const immutableUntil = immutableUntilOf(firstAttemptAt, opened.immutabilityDays);
       const lock = immutableUntil ? { immutableUntil } : {};
       const etag = await putOnce(opened.store, {
         name: names.objectName,

@@ -134,6 +134,8 @@ test("a run copies its set to Azurite: blob and manifest, the recorded hash is t
       outcomes,
     });
     expect(again).toMatchObject({ status: 'copied', sha256: copy.sha256, etag: copy.etag, attempts: 2 });
+    // The blob keeps the WORM date the first attempt gave it: the record must not claim a later one.
+    expect(again).toMatchObject({ immutableUntil: copy.immutableUntil });
   } finally {
     await direct.close();
   }
@@ -141,7 +143,12 @@ test("a run copies its set to Azurite: blob and manifest, the recorded hash is t
   expect(after.etag).toBe(before.etag);
   expect(after.lastModified).toEqual(before.lastModified);
   const recorded = await stack.api(`${tenantPath()}/backup-sets/${set.id}`);
-  expect(recorded.body.offsiteCopy).toMatchObject({ status: 'copied', attempts: 2, etag: copy.etag });
+  expect(recorded.body.offsiteCopy).toMatchObject({
+    status: 'copied',
+    attempts: 2,
+    etag: copy.etag,
+    immutableUntil: copy.immutableUntil,
+  });
 });
 
 test('a destination that refuses writes: the run succeeds, its copy failed with an audit row and an event', async () => {
