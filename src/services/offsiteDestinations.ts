@@ -12,6 +12,7 @@ import {
   upsertOffsiteDestination,
 } from '../db/offsiteDestinations';
 import {
+  type AzureBlobCredentials,
   type AzureBlobSettings,
   blobEndpointOf,
   CREDENTIAL_FIELDS,
@@ -22,7 +23,7 @@ import {
 import { checkEndpoint, storedDestination } from '../export/offsite/index';
 import { OffsiteRefusedError, OffsiteUnavailableError } from '../export/offsite/errors';
 import type { OutboundAllowlist, ResolveHost } from '../outbound';
-import type { OffsiteCredentialCipher } from '../secrets';
+import { type OffsiteCredentialCipher, SecretUndecryptableError } from '../secrets';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 
 export interface OffsiteDestinationDeps {
@@ -39,10 +40,13 @@ export async function getOffsiteDestination(db: DbClient, tenantId: string): Pro
   return row;
 }
 
-/** Which credential fields a stored destination holds (never their values). */
-export function credentialFieldsSet(cipher: OffsiteCredentialCipher, row: OffsiteDestination): string[] {
-  const fields: readonly string[] = CREDENTIAL_FIELDS[row.kind];
-  return Object.keys(storedDestination(cipher, row).credentials).filter((field) => fields.includes(field));
+/**
+ * Which credential fields a stored destination holds (never their values), from its kind and way
+ * of authenticating: no decryption, so a GET answers even when the key is gone.
+ */
+export function credentialFieldsSet(row: OffsiteDestination): string[] {
+  if (row.kind === 's3') return [...CREDENTIAL_FIELDS.s3];
+  return [(row.settings as AzureBlobSettings).auth === 'sas_token' ? 'sasToken' : 'connectionString'];
 }
 
 /**
@@ -145,7 +149,9 @@ function resolveDestination(
   current: OffsiteDestination | null,
   body: OffsiteDestinationBody,
 ): Resolved {
-  const kept = current?.kind === body.kind ? storedDestination(cipher, current) : undefined;
+  // Decrypted only when kept: new credentials replace stored ones even when their key is gone.
+  const keptOf = (field: string): StoredDestination | undefined =>
+    current?.kind === body.kind ? decryptKept(cipher, current, field) : undefined;
   const prefix = body.prefix ?? '';
   if (body.kind === 's3') {
     const settings: S3Settings = {
@@ -161,6 +167,7 @@ function resolveDestination(
         body.accessKeyId === undefined ? 'accessKeyId' : 'secretAccessKey',
         'required with the other half of the key pair',
       );
+    const kept = given === 0 ? keptOf('accessKeyId') : undefined;
     if (given === 0 && kept?.kind !== 's3')
       throw new InvalidInputError('accessKeyId', 'required (with secretAccessKey) for a new s3 destination');
     const credentials =
@@ -174,7 +181,6 @@ function resolveDestination(
     };
   }
 
-  const keptAzure = kept?.kind === 'azure_blob' ? kept : undefined;
   if (body.connectionString !== undefined) {
     const endpoint = blobEndpointOf(body.connectionString);
     if ('problem' in endpoint) throw new InvalidInputError('connectionString', endpoint.problem);
@@ -191,8 +197,13 @@ function resolveDestination(
       urlField: 'connectionString',
     };
   }
+  const currentAuth =
+    current?.kind === 'azure_blob' ? (current.settings as AzureBlobSettings).auth : undefined;
   if (body.accountUrl !== undefined) {
-    const keptSas = keptAzure?.settings.auth === 'sas_token' ? keptAzure.credentials : undefined;
+    const keptSas =
+      body.sasToken === undefined && currentAuth === 'sas_token'
+        ? keptOf('sasToken')?.credentials
+        : undefined;
     if (body.sasToken === undefined && !keptSas)
       throw new InvalidInputError('sasToken', 'required with accountUrl (none is stored to keep)');
     const settings: AzureBlobSettings = {
@@ -202,13 +213,22 @@ function resolveDestination(
       auth: 'sas_token',
     };
     const credentials =
-      body.sasToken !== undefined ? { sasToken: body.sasToken.replace(/^\?/, '') } : keptSas!;
+      body.sasToken !== undefined
+        ? { sasToken: body.sasToken.replace(/^\?/, '') }
+        : (keptSas as AzureBlobCredentials);
     return {
       destination: { kind: 'azure_blob', settings, credentials },
       credentialsReplaced: body.sasToken !== undefined,
       urlField: 'accountUrl',
     };
   }
+  const keptAzure =
+    currentAuth === undefined
+      ? undefined
+      : (keptOf(currentAuth === 'sas_token' ? 'sasToken' : 'connectionString') as Extract<
+          StoredDestination,
+          { kind: 'azure_blob' }
+        >);
   if (!keptAzure)
     throw new InvalidInputError(
       'connectionString',
@@ -220,6 +240,23 @@ function resolveDestination(
     credentialsReplaced: false,
     urlField: keptAzure.settings.auth === 'sas_token' ? 'accountUrl' : 'connectionString',
   };
+}
+
+/** The stored credentials to keep; a 422 on `field` when their key is gone (give them again). */
+function decryptKept(
+  cipher: OffsiteCredentialCipher,
+  current: OffsiteDestination,
+  field: string,
+): StoredDestination {
+  try {
+    return storedDestination(cipher, current);
+  } catch (error) {
+    if (!(error instanceof SecretUndecryptableError)) throw error;
+    throw new InvalidInputError(
+      field,
+      `the stored credentials cannot be decrypted (their key "${current.credentialsKeyId}" is not in SECRET_ENCRYPTION_KEYS): give them again`,
+    );
+  }
 }
 
 function audit(

@@ -267,3 +267,20 @@ test('two PUTs at once: one keeping the stored key pair never writes back the pa
   });
   await app.api(path, { method: 'DELETE', token: owner.token });
 });
+
+test('credentials under a key SECRET_ENCRYPTION_KEYS no longer holds: GET answers, a PUT with new credentials repairs, a PUT keeping them is a 422', async () => {
+  expect((await put(azuriteBody())).status).toBe(200);
+  await stack.db.offsiteDestination.update({
+    where: { tenantId: stack.tenant.id },
+    data: { credentialsKeyId: 'a-key-since-removed' },
+  });
+  const read = await app.api(path, { token: reader.token });
+  expect(read.status).toBe(200);
+  expect(read.body.credentialsSet).toEqual(['sasToken']);
+  expectFieldError(await put(azuriteBody({ sasToken: undefined })), 'sasToken', /decrypt|key/);
+  const repaired = await put(azuriteBody());
+  expect(repaired.status).toBe(200);
+  const row = await stack.db.offsiteDestination.findUniqueOrThrow({ where: { tenantId: stack.tenant.id } });
+  expect(row.credentialsKeyId).not.toBe('a-key-since-removed');
+  await app.api(path, { method: 'DELETE', token: owner.token });
+});
