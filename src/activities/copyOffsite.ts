@@ -6,7 +6,7 @@
 // leave here secret-free, since they land in Temporal's history and our tables.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -29,6 +29,7 @@ import {
 } from '../export/offsiteCopy';
 import { EXPORT_CONTENT_TYPES, type OffsiteStore } from '../export/types';
 import { offsiteEndpointAllowlist } from '../outbound';
+import { SecretUndecryptableError } from '../secrets';
 import type { PolicyTypeSummary } from '../shared/types';
 import { activityLogger } from './activityLogger';
 import type { ActivityDeps } from './deps';
@@ -74,7 +75,8 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
     const log = activityLogger(logger);
     const context = Context.current();
     let ref: OffsiteCopyRef | undefined;
-    const dir = await mkdtemp(join(tmpdir(), 'tenantvault-offsite-'));
+    await removeAbandonedArchives();
+    const dir = await mkdtemp(join(tmpdir(), TEMP_DIR_PREFIX));
     try {
       const opened = await openOffsiteStore(storeDeps, input.tenantId);
       if (!opened) return { status: 'not_configured' };
@@ -144,6 +146,27 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
   };
 }
 
+const TEMP_DIR_PREFIX = 'tenantvault-offsite-';
+/** Far beyond an attempt's 30 minutes (startToCloseTimeout): no live attempt's directory is older. */
+const ABANDONED_AFTER_MS = 2 * 3_600_000;
+
+/**
+ * A worker killed mid-copy (out of memory, a deploy) never reaches the `finally` that removes its
+ * archive, and archives are as large as sets: each attempt sweeps what such attempts left.
+ */
+async function removeAbandonedArchives(now = Date.now()): Promise<void> {
+  const root = tmpdir();
+  const names = await readdir(root).catch(() => [] as string[]);
+  for (const name of names.filter((entry) => entry.startsWith(TEMP_DIR_PREFIX))) {
+    const path = join(root, name);
+    const modified = await stat(path).then(
+      (found) => found.mtimeMs,
+      () => now,
+    );
+    if (now - modified > ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
 interface ArchiveFile {
   path: string;
   fileName: string;
@@ -208,6 +231,9 @@ export function describeOffsiteError(error: unknown): { code: string; message: s
     return { code: error.code, message: secretFreeMessage(error.message), refused: true };
   if (error instanceof OffsiteRefusedError)
     return { code: error.code, message: secretFreeMessage(error.message), refused: true };
+  // The destination's key left SECRET_ENCRYPTION_KEYS: the owner must give the credentials again.
+  if (error instanceof SecretUndecryptableError)
+    return { code: 'credentials_undecryptable', message: secretFreeMessage(error.message), refused: true };
   const message = error instanceof Error ? error.message : String(error);
   // The stores' retryable failures (and Node's network errors) carry a short code of their own.
   const own = (error as { code?: unknown } | null)?.code;

@@ -1,7 +1,10 @@
 // The BackupRun workflow's offsite copy on one stack: real runs through the API, Temporal, the
 // worker and the emulator, copying to Azurite. One tenant in turn without a destination, with a
 // working one and with one that refuses writes (a wrong account key).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent } from 'node:https';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { backupSet as backupSetSchema, run as runSchema } from '../../src/api/openapi/responses';
@@ -89,6 +92,32 @@ test('a tenant without a destination: the run has no offsite in its summary and 
   expect(run.summary).not.toHaveProperty('offsite');
   expect(set.offsiteCopy).toBeNull();
   recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-no-offsite-succeeded`);
+});
+
+test("an attempt removes the temporary archives of attempts killed mid-copy (a worker's crash), never a live one's", async () => {
+  const abandoned = await mkdtemp(join(tmpdir(), 'tenantvault-offsite-'));
+  await writeFile(join(abandoned, 'archive.zip'), 'left behind by a killed worker');
+  const longAgo = new Date(Date.now() - 3 * 3_600_000);
+  await utimes(join(abandoned, 'archive.zip'), longAgo, longAgo);
+  await utimes(abandoned, longAgo, longAgo);
+  const live = await mkdtemp(join(tmpdir(), 'tenantvault-offsite-'));
+  const direct = directActivities(stack);
+  try {
+    // The tenant has no destination yet: the attempt ends at once, after its sweep.
+    const result = await direct.env.run(direct.activities.copyOffsite, {
+      runId: randomUUID(),
+      tenantId: stack.tenant.id,
+      scheduleId: randomUUID(),
+      backupSetId: randomUUID(),
+      outcomes: {},
+    });
+    expect(result).toEqual({ status: 'not_configured' });
+  } finally {
+    await direct.close();
+  }
+  await expect(stat(abandoned)).rejects.toMatchObject({ code: 'ENOENT' });
+  expect((await stat(live)).isDirectory()).toBe(true);
+  await rm(live, { recursive: true, force: true });
 });
 
 test("a run copies its set to Azurite: blob and manifest, the recorded hash is the blob's and the export's; a retried copy leaves the blob untouched", async () => {
