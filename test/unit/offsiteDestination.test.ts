@@ -117,12 +117,21 @@ describe('classifyFailure', () => {
     expect(refused(undefined, undefined, 'ERR_OUTBOUND_REFUSED')).toMatchObject({ code: 'endpoint_refused' });
   });
 
+  it('refuses a request the store rejects as malformed (no retry sends it otherwise)', () => {
+    // S3 answers a lock on a bucket without Object Lock with 400 InvalidRequest.
+    expect(refused(400, 'InvalidRequest')).toMatchObject({ code: 'request_rejected' });
+    expect(refused(413)).toBeInstanceOf(OffsiteRefusedError);
+    expect(refused(405)).toBeInstanceOf(OffsiteRefusedError);
+  });
+
   it('retries the rest', () => {
     for (const failure of [
       refused(500),
       refused(503, 'ServerBusy'),
       refused(undefined, undefined, 'ECONNRESET'),
       refused(408),
+      refused(409, 'ContainerBeingDeleted'),
+      refused(429),
     ])
       expect(failure).toBeInstanceOf(OffsiteUnavailableError);
   });
