@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import {
   beginOffsiteAttempt,
   type OffsiteCopyRef,
@@ -80,6 +80,7 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
     try {
       const opened = await openOffsiteStore(storeDeps, input.tenantId);
       if (!opened) return { status: 'not_configured' };
+      throwIfCanceled(context);
       ref = {
         backupSetId: input.backupSetId,
         tenantId: input.tenantId,
@@ -97,6 +98,7 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
       // (whose WORM date cannot be changed here) must give the manifest and the record that date.
       const immutableUntil = immutableUntilOf(firstAttemptAt, opened.immutabilityDays);
       const lock = immutableUntil ? { immutableUntil } : {};
+      throwIfCanceled(context);
       const etag = await putOnce(opened.store, {
         name: names.objectName,
         body: () => createReadStream(archive.path).pipe(heartbeating(context, 'upload')),
@@ -106,6 +108,7 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
         ...lock,
       });
       const manifest = archive.manifest;
+      throwIfCanceled(context);
       await putOnce(opened.store, {
         name: names.manifestObjectName,
         body: () => Readable.from([manifest]),
@@ -128,6 +131,10 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
       );
       return { status: 'copied', ...copied, immutableUntil: immutableUntil?.toISOString() ?? null, attempts };
     } catch (error) {
+      if (context.cancellationSignal.aborted) {
+        if (ref) await recordOffsiteFailed(db, ref, CANCELED);
+        throw new CancelledFailure(CANCELED.message);
+      }
       const failure = describeOffsiteError(error);
       log.warn({ backupSetId: input.backupSetId, ...failure }, 'offsite copy attempt failed');
       if (ref) await recordOffsiteFailed(db, ref, failure);
@@ -165,6 +172,19 @@ async function removeAbandonedArchives(now = Date.now()): Promise<void> {
     );
     if (now - modified > ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/**
+ * The run was canceled (or the worker is stopping): the copy stops rather than upload for up to
+ * half an hour for a run that is over. What an attempt had uploaded stays (nothing is deleted).
+ */
+const CANCELED = {
+  code: 'offsite_canceled',
+  message: 'the copy attempt was canceled (its run was canceled or its worker stopped)',
+};
+
+function throwIfCanceled(context: Context): void {
+  if (context.cancellationSignal.aborted) throw new CancelledFailure(CANCELED.message);
 }
 
 interface ArchiveFile {
@@ -211,6 +231,8 @@ function heartbeating(context: Context, phase: string, see?: (chunk: Buffer) => 
   let bytes = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      // Ends the archive's writing or its upload (the SDK's request fails with its body).
+      if (context.cancellationSignal.aborted) return done(new CancelledFailure(CANCELED.message));
       see?.(chunk);
       bytes += chunk.length;
       context.heartbeat({ phase, bytes });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:https';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { CancelledFailure } from '@temporalio/common';
 import { backupSet as backupSetSchema, run as runSchema } from '../../src/api/openapi/responses';
 import { ensureAzuriteContainer } from '../../src/devstack/azurite';
 import type { PolicyTypeSummary } from '../../src/shared/types';
@@ -31,6 +32,13 @@ const WRONG_KEY = Buffer.from('a wrong key for devstoreaccount1, sixty-four byte
   'base64',
 );
 let agent: Agent;
+/** The first test's set, which no copy touched. */
+let uncopied: {
+  runId: string;
+  scheduleId: string;
+  setId: string;
+  outcomes: Record<string, PolicyTypeSummary>;
+};
 let app: TestApp;
 
 beforeAll(async () => {
@@ -91,6 +99,7 @@ test('a tenant without a destination: the run has no offsite in its summary and 
   expect(run.status).toBe('succeeded');
   expect(run.summary).not.toHaveProperty('offsite');
   expect(set.offsiteCopy).toBeNull();
+  uncopied = { runId: run.id, scheduleId: schedule.id, setId: set.id, outcomes: run.summary.types };
   recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-no-offsite-succeeded`);
 });
 
@@ -178,6 +187,30 @@ test("a run copies its set to Azurite: blob and manifest, the recorded hash is t
     etag: copy.etag,
     immutableUntil: copy.immutableUntil,
   });
+});
+
+test('a copy whose run is canceled stops: nothing uploaded, the attempt ends canceled', async () => {
+  // The destination of the test before is still set; the set of the first test was never copied.
+  const direct = directActivities(stack);
+  try {
+    const copying = direct.env.run(direct.activities.copyOffsite, {
+      runId: uncopied.runId,
+      tenantId: stack.tenant.id,
+      scheduleId: uncopied.scheduleId,
+      backupSetId: uncopied.setId,
+      outcomes: uncopied.outcomes,
+    });
+    direct.env.cancel();
+    await expect(copying).rejects.toBeInstanceOf(CancelledFailure);
+  } finally {
+    await direct.close();
+  }
+  const names: string[] = [];
+  for await (const blob of azurite().getContainerClient(CONTAINER).listBlobsFlat({ prefix: PREFIX }))
+    names.push(blob.name);
+  expect(names.filter((name) => name.includes(uncopied.setId))).toEqual([]);
+  const copy = await stack.db.backupSetOffsiteCopy.findUnique({ where: { backupSetId: uncopied.setId } });
+  expect(copy?.status ?? 'none').not.toBe('copying');
 });
 
 test('a destination that refuses writes: the run succeeds, its copy failed with an audit row and an event', async () => {
