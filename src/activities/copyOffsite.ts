@@ -6,12 +6,12 @@
 // leave here secret-free, since they land in Temporal's history and our tables.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import {
   beginOffsiteAttempt,
   type OffsiteCopyRef,
@@ -29,6 +29,7 @@ import {
 } from '../export/offsiteCopy';
 import { EXPORT_CONTENT_TYPES, type OffsiteStore } from '../export/types';
 import { offsiteEndpointAllowlist } from '../outbound';
+import { SecretUndecryptableError } from '../secrets';
 import type { PolicyTypeSummary } from '../shared/types';
 import { activityLogger } from './activityLogger';
 import type { ActivityDeps } from './deps';
@@ -74,25 +75,30 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
     const log = activityLogger(logger);
     const context = Context.current();
     let ref: OffsiteCopyRef | undefined;
-    const dir = await mkdtemp(join(tmpdir(), 'tenantvault-offsite-'));
+    await removeAbandonedArchives();
+    const dir = await mkdtemp(join(tmpdir(), TEMP_DIR_PREFIX));
     try {
       const opened = await openOffsiteStore(storeDeps, input.tenantId);
       if (!opened) return { status: 'not_configured' };
+      throwIfCanceled(context);
       ref = {
         backupSetId: input.backupSetId,
         tenantId: input.tenantId,
         runId: input.runId,
         kind: opened.kind,
       };
-      const attempts = await beginOffsiteAttempt(db, ref);
+      const { attempts, firstAttemptAt } = await beginOffsiteAttempt(db, ref);
       const archive = await writeArchiveFile(db, input, join(dir, 'archive.zip'), context);
       const tenant = await db.tenant.findUniqueOrThrow({
         where: { id: input.tenantId },
         select: { slug: true },
       });
       const names = offsiteObjectNames(opened.prefix, tenant.slug, archive.fileName);
-      const immutableUntil = immutableUntilOf(new Date(), opened.immutabilityDays);
+      // From the first attempt, not this one: a retry that finds an earlier attempt's object
+      // (whose WORM date cannot be changed here) must give the manifest and the record that date.
+      const immutableUntil = immutableUntilOf(firstAttemptAt, opened.immutabilityDays);
       const lock = immutableUntil ? { immutableUntil } : {};
+      throwIfCanceled(context);
       const etag = await putOnce(opened.store, {
         name: names.objectName,
         body: () => createReadStream(archive.path).pipe(heartbeating(context, 'upload')),
@@ -102,6 +108,7 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
         ...lock,
       });
       const manifest = archive.manifest;
+      throwIfCanceled(context);
       await putOnce(opened.store, {
         name: names.manifestObjectName,
         body: () => Readable.from([manifest]),
@@ -124,6 +131,10 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
       );
       return { status: 'copied', ...copied, immutableUntil: immutableUntil?.toISOString() ?? null, attempts };
     } catch (error) {
+      if (context.cancellationSignal.aborted) {
+        if (ref) await recordOffsiteFailed(db, ref, CANCELED);
+        throw new CancelledFailure(CANCELED.message);
+      }
       const failure = describeOffsiteError(error);
       log.warn({ backupSetId: input.backupSetId, ...failure }, 'offsite copy attempt failed');
       if (ref) await recordOffsiteFailed(db, ref, failure);
@@ -140,6 +151,40 @@ export function createCopyOffsite({ db, secrets, logger, offsite }: ActivityDeps
       await rm(dir, { recursive: true, force: true });
     }
   };
+}
+
+const TEMP_DIR_PREFIX = 'tenantvault-offsite-';
+/** Far beyond an attempt's 30 minutes (startToCloseTimeout): no live attempt's directory is older. */
+const ABANDONED_AFTER_MS = 2 * 3_600_000;
+
+/**
+ * A worker killed mid-copy (out of memory, a deploy) never reaches the `finally` that removes its
+ * archive, and archives are as large as sets: each attempt sweeps what such attempts left.
+ */
+async function removeAbandonedArchives(now = Date.now()): Promise<void> {
+  const root = tmpdir();
+  const names = await readdir(root).catch(() => [] as string[]);
+  for (const name of names.filter((entry) => entry.startsWith(TEMP_DIR_PREFIX))) {
+    const path = join(root, name);
+    const modified = await stat(path).then(
+      (found) => found.mtimeMs,
+      () => now,
+    );
+    if (now - modified > ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/**
+ * The run was canceled (or the worker is stopping): the copy stops rather than upload for up to
+ * half an hour for a run that is over. What an attempt had uploaded stays (nothing is deleted).
+ */
+const CANCELED = {
+  code: 'offsite_canceled',
+  message: 'the copy attempt was canceled (its run was canceled or its worker stopped)',
+};
+
+function throwIfCanceled(context: Context): void {
+  if (context.cancellationSignal.aborted) throw new CancelledFailure(CANCELED.message);
 }
 
 interface ArchiveFile {
@@ -186,6 +231,8 @@ function heartbeating(context: Context, phase: string, see?: (chunk: Buffer) => 
   let bytes = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      // Ends the archive's writing or its upload (the SDK's request fails with its body).
+      if (context.cancellationSignal.aborted) return done(new CancelledFailure(CANCELED.message));
       see?.(chunk);
       bytes += chunk.length;
       context.heartbeat({ phase, bytes });
@@ -206,6 +253,9 @@ export function describeOffsiteError(error: unknown): { code: string; message: s
     return { code: error.code, message: secretFreeMessage(error.message), refused: true };
   if (error instanceof OffsiteRefusedError)
     return { code: error.code, message: secretFreeMessage(error.message), refused: true };
+  // The destination's key left SECRET_ENCRYPTION_KEYS: the owner must give the credentials again.
+  if (error instanceof SecretUndecryptableError)
+    return { code: 'credentials_undecryptable', message: secretFreeMessage(error.message), refused: true };
   const message = error instanceof Error ? error.message : String(error);
   // The stores' retryable failures (and Node's network errors) carry a short code of their own.
   const own = (error as { code?: unknown } | null)?.code;

@@ -460,11 +460,13 @@ export const operations: Operation[] = [
       'out when the kind (and for Azure the way of authenticating) stays the same, keeping the ' +
       'stored ones. URLs are refused unless their host resolves only to public addresses or is on ' +
       'OFFSITE_ENDPOINT_ALLOWLIST. `immutabilityDays`: each copied object is immutable (WORM) that ' +
-      'long where the store supports it. Audited without credentials.',
+      'long where the store supports it. Audited without credentials. 409 ' +
+      '`offsite_destination_changed` when other writes kept changing it while this one was checked.',
     tag: 'Tenants',
     permission: 'tenant:admin',
     body: putOffsiteDestinationBody,
     replies: ok(offsiteDestination, 'the destination, as stored'),
+    problems: [409],
   },
   {
     method: 'delete',

@@ -22,11 +22,15 @@ export interface CopiedObject {
 }
 
 /**
- * Counts an attempt and returns the count. A new row starts `copying`; a row already `copied`
- * keeps its status (a retried activity after a lost answer), a `failed` one keeps its last error
- * until this attempt ends.
+ * Counts an attempt and returns the count and when the copy's first attempt began (the row's
+ * creation: every attempt dates its WORM period from it, so all objects of one copy carry the
+ * same date). A new row starts `copying`; a row already `copied` keeps its status (a retried
+ * activity after a lost answer), a `failed` one keeps its last error until this attempt ends.
  */
-export async function beginOffsiteAttempt(db: DbClient, ref: OffsiteCopyRef): Promise<number> {
+export async function beginOffsiteAttempt(
+  db: DbClient,
+  ref: OffsiteCopyRef,
+): Promise<{ attempts: number; firstAttemptAt: Date }> {
   const row = await db.backupSetOffsiteCopy.upsert({
     where: { backupSetId: ref.backupSetId },
     create: {
@@ -36,7 +40,7 @@ export async function beginOffsiteAttempt(db: DbClient, ref: OffsiteCopyRef): Pr
     },
     update: { attempts: { increment: 1 }, kind: ref.kind, runId: ref.runId },
   });
-  return row.attempts;
+  return { attempts: row.attempts, firstAttemptAt: row.createdAt };
 }
 
 export async function recordOffsiteCopied(

@@ -8,9 +8,11 @@ import type { Db, DbClient, OffsiteDestination, Prisma } from '../db/client';
 import {
   deleteOffsiteDestination,
   findOffsiteDestination,
+  lockOffsiteDestination,
   upsertOffsiteDestination,
 } from '../db/offsiteDestinations';
 import {
+  type AzureBlobCredentials,
   type AzureBlobSettings,
   blobEndpointOf,
   CREDENTIAL_FIELDS,
@@ -21,8 +23,8 @@ import {
 import { checkEndpoint, storedDestination } from '../export/offsite/index';
 import { OffsiteRefusedError, OffsiteUnavailableError } from '../export/offsite/errors';
 import type { OutboundAllowlist, ResolveHost } from '../outbound';
-import type { OffsiteCredentialCipher } from '../secrets';
-import { InvalidInputError, NotFoundError } from './errors';
+import { type OffsiteCredentialCipher, SecretUndecryptableError } from '../secrets';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 
 export interface OffsiteDestinationDeps {
   db: Db;
@@ -38,11 +40,23 @@ export async function getOffsiteDestination(db: DbClient, tenantId: string): Pro
   return row;
 }
 
-/** Which credential fields a stored destination holds (never their values). */
-export function credentialFieldsSet(cipher: OffsiteCredentialCipher, row: OffsiteDestination): string[] {
-  const fields: readonly string[] = CREDENTIAL_FIELDS[row.kind];
-  return Object.keys(storedDestination(cipher, row).credentials).filter((field) => fields.includes(field));
+/**
+ * Which credential fields a stored destination holds (never their values), from its kind and way
+ * of authenticating: no decryption, so a GET answers even when the key is gone.
+ */
+export function credentialFieldsSet(row: OffsiteDestination): string[] {
+  if (row.kind === 's3') return [...CREDENTIAL_FIELDS.s3];
+  return [(row.settings as AzureBlobSettings).auth === 'sas_token' ? 'sasToken' : 'connectionString'];
 }
+
+/**
+ * A PUT that keeps the stored credentials resolves them from the row it read, then checks the
+ * endpoint (DNS, seconds at worst) outside any transaction. The write happens only if the row is
+ * still the one read (its ciphertext changes on every write, it is the version); otherwise
+ * another PUT (or a key rotation) wrote meanwhile and this one is resolved again, so it never
+ * writes back credentials the other replaced.
+ */
+const PUT_ATTEMPTS = 3;
 
 export async function putOffsiteDestination(
   deps: OffsiteDestinationDeps,
@@ -50,20 +64,45 @@ export async function putOffsiteDestination(
   body: OffsiteDestinationBody,
   actorUserId: string,
 ): Promise<OffsiteDestination> {
-  const current = await findOffsiteDestination(deps.db, tenantId);
-  const { destination, credentialsReplaced, urlField } = resolveDestination(deps.cipher, current, body);
+  for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt += 1) {
+    const current = await findOffsiteDestination(deps.db, tenantId);
+    const resolved = resolveDestination(deps.cipher, current, body);
+    await checkResolvedEndpoint(deps, resolved);
+    const written = await writeIfUnchanged(deps, tenantId, body, actorUserId, current, resolved);
+    if (written) return written;
+  }
+  throw new ConflictError(
+    'the offsite destination kept changing while this PUT was checked; send it again',
+    'offsite_destination_changed',
+  );
+}
+
+async function checkResolvedEndpoint(deps: OffsiteDestinationDeps, resolved: Resolved): Promise<void> {
   try {
-    await checkEndpoint(deps, destination);
+    await checkEndpoint(deps, resolved.destination);
   } catch (error) {
     if (error instanceof OffsiteRefusedError || error instanceof OffsiteUnavailableError)
       throw new InvalidInputError(
-        urlField,
+        resolved.urlField,
         error.message.replace(/^the offsite endpoint(?: is refused)?: /, ''),
       );
     throw error;
   }
+}
+
+/** The row written, or null when it is no longer `read` (another write came first). */
+async function writeIfUnchanged(
+  deps: OffsiteDestinationDeps,
+  tenantId: string,
+  body: OffsiteDestinationBody,
+  actorUserId: string,
+  read: OffsiteDestination | null,
+  { destination, credentialsReplaced }: Resolved,
+): Promise<OffsiteDestination | null> {
   const stored = deps.cipher.encrypt(tenantId, destination.credentials);
   return deps.db.$transaction(async (tx) => {
+    const now = await lockOffsiteDestination(tx, tenantId);
+    if ((now?.credentialsCiphertext ?? null) !== (read?.credentialsCiphertext ?? null)) return null;
     const row = await upsertOffsiteDestination(tx, tenantId, {
       kind: destination.kind,
       settings: destination.settings as unknown as Prisma.InputJsonObject,
@@ -75,7 +114,7 @@ export async function putOffsiteDestination(
     });
     await appendAudit(
       tx,
-      audit(tenantId, actorUserId, current ? 'offsite_destination.replaced' : 'offsite_destination.created', {
+      audit(tenantId, actorUserId, read ? 'offsite_destination.replaced' : 'offsite_destination.created', {
         kind: destination.kind,
         credentialsReplaced,
         immutabilityDays: row.immutabilityDays,
@@ -110,7 +149,9 @@ function resolveDestination(
   current: OffsiteDestination | null,
   body: OffsiteDestinationBody,
 ): Resolved {
-  const kept = current?.kind === body.kind ? storedDestination(cipher, current) : undefined;
+  // Decrypted only when kept: new credentials replace stored ones even when their key is gone.
+  const keptOf = (field: string): StoredDestination | undefined =>
+    current?.kind === body.kind ? decryptKept(cipher, current, field) : undefined;
   const prefix = body.prefix ?? '';
   if (body.kind === 's3') {
     const settings: S3Settings = {
@@ -126,6 +167,7 @@ function resolveDestination(
         body.accessKeyId === undefined ? 'accessKeyId' : 'secretAccessKey',
         'required with the other half of the key pair',
       );
+    const kept = given === 0 ? keptOf('accessKeyId') : undefined;
     if (given === 0 && kept?.kind !== 's3')
       throw new InvalidInputError('accessKeyId', 'required (with secretAccessKey) for a new s3 destination');
     const credentials =
@@ -139,7 +181,6 @@ function resolveDestination(
     };
   }
 
-  const keptAzure = kept?.kind === 'azure_blob' ? kept : undefined;
   if (body.connectionString !== undefined) {
     const endpoint = blobEndpointOf(body.connectionString);
     if ('problem' in endpoint) throw new InvalidInputError('connectionString', endpoint.problem);
@@ -156,8 +197,13 @@ function resolveDestination(
       urlField: 'connectionString',
     };
   }
+  const currentAuth =
+    current?.kind === 'azure_blob' ? (current.settings as AzureBlobSettings).auth : undefined;
   if (body.accountUrl !== undefined) {
-    const keptSas = keptAzure?.settings.auth === 'sas_token' ? keptAzure.credentials : undefined;
+    const keptSas =
+      body.sasToken === undefined && currentAuth === 'sas_token'
+        ? keptOf('sasToken')?.credentials
+        : undefined;
     if (body.sasToken === undefined && !keptSas)
       throw new InvalidInputError('sasToken', 'required with accountUrl (none is stored to keep)');
     const settings: AzureBlobSettings = {
@@ -167,13 +213,22 @@ function resolveDestination(
       auth: 'sas_token',
     };
     const credentials =
-      body.sasToken !== undefined ? { sasToken: body.sasToken.replace(/^\?/, '') } : keptSas!;
+      body.sasToken !== undefined
+        ? { sasToken: body.sasToken.replace(/^\?/, '') }
+        : (keptSas as AzureBlobCredentials);
     return {
       destination: { kind: 'azure_blob', settings, credentials },
       credentialsReplaced: body.sasToken !== undefined,
       urlField: 'accountUrl',
     };
   }
+  const keptAzure =
+    currentAuth === undefined
+      ? undefined
+      : (keptOf(currentAuth === 'sas_token' ? 'sasToken' : 'connectionString') as Extract<
+          StoredDestination,
+          { kind: 'azure_blob' }
+        >);
   if (!keptAzure)
     throw new InvalidInputError(
       'connectionString',
@@ -185,6 +240,23 @@ function resolveDestination(
     credentialsReplaced: false,
     urlField: keptAzure.settings.auth === 'sas_token' ? 'accountUrl' : 'connectionString',
   };
+}
+
+/** The stored credentials to keep; a 422 on `field` when their key is gone (give them again). */
+function decryptKept(
+  cipher: OffsiteCredentialCipher,
+  current: OffsiteDestination,
+  field: string,
+): StoredDestination {
+  try {
+    return storedDestination(cipher, current);
+  } catch (error) {
+    if (!(error instanceof SecretUndecryptableError)) throw error;
+    throw new InvalidInputError(
+      field,
+      `the stored credentials cannot be decrypted (their key "${current.credentialsKeyId}" is not in SECRET_ENCRYPTION_KEYS): give them again`,
+    );
+  }
 }
 
 function audit(

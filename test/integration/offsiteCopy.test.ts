@@ -1,9 +1,13 @@
 // The BackupRun workflow's offsite copy on one stack: real runs through the API, Temporal, the
 // worker and the emulator, copying to Azurite. One tenant in turn without a destination, with a
 // working one and with one that refuses writes (a wrong account key).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent } from 'node:https';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { CancelledFailure } from '@temporalio/common';
 import { backupSet as backupSetSchema, run as runSchema } from '../../src/api/openapi/responses';
 import { ensureAzuriteContainer } from '../../src/devstack/azurite';
 import type { PolicyTypeSummary } from '../../src/shared/types';
@@ -28,6 +32,13 @@ const WRONG_KEY = Buffer.from('a wrong key for devstoreaccount1, sixty-four byte
   'base64',
 );
 let agent: Agent;
+/** The first test's set, which no copy touched. */
+let uncopied: {
+  runId: string;
+  scheduleId: string;
+  setId: string;
+  outcomes: Record<string, PolicyTypeSummary>;
+};
 let app: TestApp;
 
 beforeAll(async () => {
@@ -88,7 +99,34 @@ test('a tenant without a destination: the run has no offsite in its summary and 
   expect(run.status).toBe('succeeded');
   expect(run.summary).not.toHaveProperty('offsite');
   expect(set.offsiteCopy).toBeNull();
+  uncopied = { runId: run.id, scheduleId: schedule.id, setId: set.id, outcomes: run.summary.types };
   recordHistoryIfAsked(run.workflowId, `backupRun-${WORKFLOW_HISTORY_VERSION}-no-offsite-succeeded`);
+});
+
+test("an attempt removes the temporary archives of attempts killed mid-copy (a worker's crash), never a live one's", async () => {
+  const abandoned = await mkdtemp(join(tmpdir(), 'tenantvault-offsite-'));
+  await writeFile(join(abandoned, 'archive.zip'), 'left behind by a killed worker');
+  const longAgo = new Date(Date.now() - 3 * 3_600_000);
+  await utimes(join(abandoned, 'archive.zip'), longAgo, longAgo);
+  await utimes(abandoned, longAgo, longAgo);
+  const live = await mkdtemp(join(tmpdir(), 'tenantvault-offsite-'));
+  const direct = directActivities(stack);
+  try {
+    // The tenant has no destination yet: the attempt ends at once, after its sweep.
+    const result = await direct.env.run(direct.activities.copyOffsite, {
+      runId: randomUUID(),
+      tenantId: stack.tenant.id,
+      scheduleId: randomUUID(),
+      backupSetId: randomUUID(),
+      outcomes: {},
+    });
+    expect(result).toEqual({ status: 'not_configured' });
+  } finally {
+    await direct.close();
+  }
+  await expect(stat(abandoned)).rejects.toMatchObject({ code: 'ENOENT' });
+  expect((await stat(live)).isDirectory()).toBe(true);
+  await rm(live, { recursive: true, force: true });
 });
 
 test("a run copies its set to Azurite: blob and manifest, the recorded hash is the blob's and the export's; a retried copy leaves the blob untouched", async () => {
@@ -134,6 +172,8 @@ test("a run copies its set to Azurite: blob and manifest, the recorded hash is t
       outcomes,
     });
     expect(again).toMatchObject({ status: 'copied', sha256: copy.sha256, etag: copy.etag, attempts: 2 });
+    // The blob keeps the WORM date the first attempt gave it: the record must not claim a later one.
+    expect(again).toMatchObject({ immutableUntil: copy.immutableUntil });
   } finally {
     await direct.close();
   }
@@ -141,7 +181,36 @@ test("a run copies its set to Azurite: blob and manifest, the recorded hash is t
   expect(after.etag).toBe(before.etag);
   expect(after.lastModified).toEqual(before.lastModified);
   const recorded = await stack.api(`${tenantPath()}/backup-sets/${set.id}`);
-  expect(recorded.body.offsiteCopy).toMatchObject({ status: 'copied', attempts: 2, etag: copy.etag });
+  expect(recorded.body.offsiteCopy).toMatchObject({
+    status: 'copied',
+    attempts: 2,
+    etag: copy.etag,
+    immutableUntil: copy.immutableUntil,
+  });
+});
+
+test('a copy whose run is canceled stops: nothing uploaded, the attempt ends canceled', async () => {
+  // The destination of the test before is still set; the set of the first test was never copied.
+  const direct = directActivities(stack);
+  try {
+    const copying = direct.env.run(direct.activities.copyOffsite, {
+      runId: uncopied.runId,
+      tenantId: stack.tenant.id,
+      scheduleId: uncopied.scheduleId,
+      backupSetId: uncopied.setId,
+      outcomes: uncopied.outcomes,
+    });
+    direct.env.cancel();
+    await expect(copying).rejects.toBeInstanceOf(CancelledFailure);
+  } finally {
+    await direct.close();
+  }
+  const names: string[] = [];
+  for await (const blob of azurite().getContainerClient(CONTAINER).listBlobsFlat({ prefix: PREFIX }))
+    names.push(blob.name);
+  expect(names.filter((name) => name.includes(uncopied.setId))).toEqual([]);
+  const copy = await stack.db.backupSetOffsiteCopy.findUnique({ where: { backupSetId: uncopied.setId } });
+  expect(copy?.status ?? 'none').not.toBe('copying');
 });
 
 test('a destination that refuses writes: the run succeeds, its copy failed with an audit row and an event', async () => {

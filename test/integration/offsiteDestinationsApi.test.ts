@@ -3,7 +3,10 @@
 // 422 naming the field; the outbound guard (private addresses refused, Azurite on the allowlist
 // accepted); owner-only writes; audit rows without credentials.
 import { offsiteDestination } from '../../src/api/openapi/offsiteResponses';
-import { offsiteEndpointAllowlist } from '../../src/outbound';
+import { offsiteDestinationBody } from '../../src/export/offsite/destination';
+import { storedDestination } from '../../src/export/offsite/index';
+import { offsiteEndpointAllowlist, type ResolveHost } from '../../src/outbound';
+import { putOffsiteDestination } from '../../src/services/offsiteDestinations';
 import { testEnv } from '../support/env';
 import type { ApiResponse, TestApp, TestStack, TestUser } from '../support/stack';
 import { useTestStack } from '../support/stack';
@@ -209,5 +212,75 @@ test('only owners write; readers read', async () => {
   expect((await put(azuriteBody())).status).toBe(200);
   expect((await app.api(path, { method: 'DELETE', token: manager.token })).status).toBe(403);
   expect((await app.api(path, { token: reader.token })).status).toBe(200);
+  await app.api(path, { method: 'DELETE', token: owner.token });
+});
+
+test('two PUTs at once: one keeping the stored key pair never writes back the pair the other replaced', async () => {
+  // PUT A brings a new key pair while PUT B (keeping the credentials) is still checking its
+  // endpoint: B read the old pair before A wrote; B must not put it back.
+  const deps = (resolve: ResolveHost) => ({
+    db: stack.db,
+    cipher: stack.secrets.offsite,
+    endpointAllowlist: offsiteEndpointAllowlist(),
+    resolve,
+  });
+  const publicAddress: ResolveHost = async () => ['8.8.8.8'];
+  const s3 = { kind: 's3', bucket: 'race-bucket', region: 'eu-west-1', endpoint: 'https://s3.example.com' };
+  const body = (extra: Record<string, unknown>) => offsiteDestinationBody.parse({ ...s3, ...extra });
+  const tenantId = stack.tenant.id;
+  await putOffsiteDestination(
+    deps(publicAddress),
+    tenantId,
+    body({ accessKeyId: 'OLDKEYID', secretAccessKey: 'old-secret' }),
+    owner.userId,
+  );
+
+  let resolving!: () => void;
+  const bIsResolving = new Promise<void>((resolve) => {
+    resolving = resolve;
+  });
+  let releaseB!: () => void;
+  const bMayGoOn = new Promise<void>((resolve) => {
+    releaseB = resolve;
+  });
+  const slowResolve: ResolveHost = async () => {
+    resolving();
+    await bMayGoOn;
+    return ['8.8.8.8'];
+  };
+  const b = putOffsiteDestination(deps(slowResolve), tenantId, body({ prefix: 'b/' }), owner.userId);
+  await bIsResolving;
+  const a = putOffsiteDestination(
+    deps(publicAddress),
+    tenantId,
+    body({ accessKeyId: 'NEWKEYID', secretAccessKey: 'new-secret' }),
+    owner.userId,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  releaseB();
+  await Promise.allSettled([a, b]);
+
+  const row = await stack.db.offsiteDestination.findUniqueOrThrow({ where: { tenantId } });
+  expect(storedDestination(stack.secrets.offsite, row).credentials).toEqual({
+    accessKeyId: 'NEWKEYID',
+    secretAccessKey: 'new-secret',
+  });
+  await app.api(path, { method: 'DELETE', token: owner.token });
+});
+
+test('credentials under a key SECRET_ENCRYPTION_KEYS no longer holds: GET answers, a PUT with new credentials repairs, a PUT keeping them is a 422', async () => {
+  expect((await put(azuriteBody())).status).toBe(200);
+  await stack.db.offsiteDestination.update({
+    where: { tenantId: stack.tenant.id },
+    data: { credentialsKeyId: 'a-key-since-removed' },
+  });
+  const read = await app.api(path, { token: reader.token });
+  expect(read.status).toBe(200);
+  expect(read.body.credentialsSet).toEqual(['sasToken']);
+  expectFieldError(await put(azuriteBody({ sasToken: undefined })), 'sasToken', /decrypt|key/);
+  const repaired = await put(azuriteBody());
+  expect(repaired.status).toBe(200);
+  const row = await stack.db.offsiteDestination.findUniqueOrThrow({ where: { tenantId: stack.tenant.id } });
+  expect(row.credentialsKeyId).not.toBe('a-key-since-removed');
   await app.api(path, { method: 'DELETE', token: owner.token });
 });

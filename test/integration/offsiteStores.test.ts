@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import { BlobServiceClient } from '@azure/storage-blob';
+import { AccountSASPermissions, BlobServiceClient } from '@azure/storage-blob';
 import { loadOrCreateTls } from '../../src/emulator/tls';
 import { ensureAzuriteContainer } from '../../src/devstack/azurite';
 import { openAzureBlobStore } from '../../src/export/offsite/azureBlobStore';
@@ -94,6 +94,24 @@ describe('Azure Blob store on Azurite', () => {
     expect(error).toBeInstanceOf(OffsiteRefusedError);
     expect(error).toMatchObject({ code: expect.stringMatching(/bad_credentials|forbidden/) });
     expect(String(error.message)).not.toContain(wrongKey);
+  });
+
+  it('a name taken and unreadable to the credentials (a SAS without r): refused as such, not as bad credentials', async () => {
+    const sasUrl = BlobServiceClient.fromConnectionString(env.azuriteConnectionString).generateAccountSasUrl(
+      new Date(Date.now() + 3_600_000),
+      AccountSASPermissions.parse('cw'),
+      'co',
+    );
+    const sas = new URL(sasUrl).search.slice(1);
+    const writeOnly = `BlobEndpoint=${env.azuriteBlobEndpoint};SharedAccessSignature=${sas}`;
+    const name = `tenant/${randomUUID()}.zip`;
+    expect(await azureStore(writeOnly).put(putOf(name, 'first bytes'))).toMatchObject({ kind: 'created' });
+    const error = await azureStore(writeOnly)
+      .put(putOf(name, 'first bytes'))
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(OffsiteRefusedError);
+    expect(error.code).toBe('existing_object_unreadable');
+    expect(String(error.message)).not.toContain(sas);
   });
 
   it('refuses a missing container', async () => {

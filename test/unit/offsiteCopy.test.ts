@@ -6,6 +6,8 @@ import {
   secretFreeMessage,
 } from '../../src/export/offsiteCopy';
 import { offsiteFailureOf } from '../../src/workflows/summary';
+import { describeOffsiteError } from '../../src/activities/copyOffsite';
+import { SecretUndecryptableError } from '../../src/secrets';
 
 const SHA = 'a'.repeat(64);
 
@@ -109,5 +111,18 @@ describe('offsiteFailureOf', () => {
       code: 'offsite_copy_failed',
       message: 'the copy failed',
     });
+  });
+});
+
+describe('describeOffsiteError', () => {
+  it('refuses credentials no key decrypts (no retry brings the key back)', () => {
+    const failure = describeOffsiteError(
+      new SecretUndecryptableError('the offsite credentials of tenant t are encrypted with key "k0"'),
+    );
+    expect(failure).toMatchObject({ refused: true, code: 'credentials_undecryptable' });
+  });
+
+  it('retries what it does not know', () => {
+    expect(describeOffsiteError(new Error('socket hang up'))).toMatchObject({ refused: false });
   });
 });

@@ -1,5 +1,6 @@
 // The pure parts of offsite destinations: the PUT body's schema, a connection string's blob
 // endpoint (never echoing the string), and how a store's failure is classified.
+import { BlobServiceClient } from '@azure/storage-blob';
 import { blobEndpointOf, offsiteDestinationBody } from '../../src/export/offsite/destination';
 import {
   classifyFailure,
@@ -43,29 +44,62 @@ describe('PUT body', () => {
 
 describe('blobEndpointOf', () => {
   it('reads BlobEndpoint, or builds it from AccountName and EndpointSuffix', () => {
-    expect(blobEndpointOf('AccountName=a;AccountKey=k==;BlobEndpoint=https://h:1/a/')).toEqual({
-      endpoint: 'https://h:1/a',
-    });
-    expect(blobEndpointOf('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=k==')).toEqual({
-      endpoint: 'https://acct.blob.core.windows.net',
-    });
     expect(
       blobEndpointOf(
-        'AccountName=acct;SharedAccessSignature=sv=1&sig=s;EndpointSuffix=core.chinacloudapi.cn',
+        'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=aw==;BlobEndpoint=https://h:1/a/',
       ),
-    ).toEqual({
-      endpoint: 'https://acct.blob.core.chinacloudapi.cn',
-    });
+    ).toEqual({ endpoint: 'https://h:1/a' });
+    expect(
+      blobEndpointOf(
+        'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=aw==;EndpointSuffix=core.chinacloudapi.cn',
+      ),
+    ).toEqual({ endpoint: 'https://acct.blob.core.chinacloudapi.cn' });
+    expect(
+      blobEndpointOf('BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=1&sig=s'),
+    ).toEqual({ endpoint: 'https://acct.blob.core.windows.net' });
   });
 
   it('refuses development storage, plain http and strings without credentials, naming no value', () => {
     expect(blobEndpointOf('UseDevelopmentStorage=true')).toHaveProperty('problem');
-    const http = blobEndpointOf('DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=secretkey==');
-    expect(http).toEqual({ problem: expect.stringContaining('https') });
+    const http = blobEndpointOf(
+      'DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=secretkey==;EndpointSuffix=core.windows.net',
+    );
+    expect(http).toEqual({ problem: expect.stringContaining('must be an https:// URL') });
     expect(JSON.stringify(http)).not.toContain('secretkey');
     expect(blobEndpointOf('AccountName=acct')).toEqual({
       problem: 'must hold AccountKey or SharedAccessSignature',
     });
+  });
+});
+
+describe('blobEndpointOf agrees with the Azure SDK', () => {
+  // The endpoint checked and shown must be the one the SDK will call, and a string the SDK
+  // cannot use must be refused when saved, not fail every copy afterwards.
+  const key = Buffer.from('k').toString('base64');
+  const sdkUrlOf = (text: string): string | undefined => {
+    try {
+      return BlobServiceClient.fromConnectionString(text).url.replace(/\?.*$/, '').replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+  };
+  it.each([
+    [`AccountName=a;AccountKey=${key};BlobEndpoint=https://h:1/a/`],
+    [`DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${key}`],
+    ['AccountName=acct;SharedAccessSignature=sv=1&sig=s;EndpointSuffix=core.chinacloudapi.cn'],
+    [
+      `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${key};BlobEndpoint=https://first.example/a;BlobEndpoint=https://second.example/a`,
+    ],
+    [
+      `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${key};EndpointSuffix=core.windows.net;blobendpoint=https://other.example/a`,
+    ],
+    [`DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${key};EndpointSuffix=core.windows.net`],
+    ['BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=1&sig=s'],
+  ])('%s', (text) => {
+    const ours = blobEndpointOf(text);
+    const sdk = sdkUrlOf(text);
+    if (sdk === undefined) expect(ours).toHaveProperty('problem');
+    else expect(ours).toEqual({ endpoint: sdk });
   });
 });
 
@@ -83,12 +117,21 @@ describe('classifyFailure', () => {
     expect(refused(undefined, undefined, 'ERR_OUTBOUND_REFUSED')).toMatchObject({ code: 'endpoint_refused' });
   });
 
+  it('refuses a request the store rejects as malformed (no retry sends it otherwise)', () => {
+    // S3 answers a lock on a bucket without Object Lock with 400 InvalidRequest.
+    expect(refused(400, 'InvalidRequest')).toMatchObject({ code: 'request_rejected' });
+    expect(refused(413)).toBeInstanceOf(OffsiteRefusedError);
+    expect(refused(405)).toBeInstanceOf(OffsiteRefusedError);
+  });
+
   it('retries the rest', () => {
     for (const failure of [
       refused(500),
       refused(503, 'ServerBusy'),
       refused(undefined, undefined, 'ECONNRESET'),
       refused(408),
+      refused(409, 'ContainerBeingDeleted'),
+      refused(429),
     ])
       expect(failure).toBeInstanceOf(OffsiteUnavailableError);
   });

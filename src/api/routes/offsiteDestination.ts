@@ -24,14 +24,14 @@ export function offsiteDestinationRouter(deps: ApiDeps): Router {
 
   router.get('/', async (req, res) => {
     const row = await getOffsiteDestination(deps.db, tenantOf(req));
-    res.json(offsiteDestinationJson(deps.secrets.offsite, row));
+    res.json(offsiteDestinationJson(row));
   });
 
   router.put('/', async (req, res) => {
     const tenantId = tenantOf(req);
     const body = parseBody(putOffsiteDestinationBody, req.body);
     const row = await putOffsiteDestination(serviceDeps, tenantId, body, principalOf(res).userId);
-    res.json(offsiteDestinationJson(deps.secrets.offsite, row));
+    res.json(offsiteDestinationJson(row));
   });
 
   router.delete('/', async (req, res) => {

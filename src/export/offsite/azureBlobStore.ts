@@ -51,14 +51,24 @@ export function openAzureBlobStore(options: AzureBlobStoreOptions): OffsiteStore
         });
         return { kind: 'created', etag: response.etag ?? '' };
       } catch (error) {
-        if (isConflict(error)) return existing(container, input.name);
+        if (isConflict(error)) return existing(container, input.name, error);
         throw failureOf(error);
       }
     },
   };
 }
 
-async function existing(container: ContainerClient, name: string): Promise<OffsitePutOutcome> {
+/**
+ * What holds the name the put found taken. Credentials that may create but not read (a SAS
+ * without `r`) cannot tell an earlier attempt's blob from someone else's: refused as that, not as
+ * bad credentials. No blob there after all: the put's own failure (a 409 other than
+ * BlobAlreadyExists, e.g. a container being deleted).
+ */
+async function existing(
+  container: ContainerClient,
+  name: string,
+  putError: unknown,
+): Promise<OffsitePutOutcome> {
   try {
     const properties = await container.getBlobClient(name).getProperties();
     return {
@@ -68,7 +78,13 @@ async function existing(container: ContainerClient, name: string): Promise<Offsi
       sha256: properties.metadata?.sha256 ?? null,
     };
   } catch (error) {
-    throw failureOf(error);
+    const status = error instanceof RestError ? error.statusCode : undefined;
+    if (status === 403)
+      throw new OffsiteRefusedError(
+        'existing_object_unreadable',
+        `${SERVICE} has an object of this name and the credentials may not read it to compare (a SAS needs r)`,
+      );
+    throw failureOf(status === 404 ? putError : error);
   }
 }
 

@@ -2,6 +2,7 @@
 // that are not secret (table offsite_destinations.settings) and credentials (encrypted in
 // credentials_ciphertext). The form of every URL is checked here; where it points (allowlist,
 // addresses) is checked by the service when saved and by the store before each copy.
+import { BlobServiceClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { urlFormProblem } from '../../outbound/guard';
 
@@ -146,11 +147,7 @@ export const CREDENTIAL_FIELDS = {
   s3: ['accessKeyId', 'secretAccessKey'],
 } as const;
 
-/**
- * A connection string's parts, by the format Azure documents ("Configure Azure Storage
- * connection strings"): `Key=Value` pairs separated by ";", a value may contain "=". Written
- * here because the SDK's own parser is not exported.
- */
+/** A connection string's `Key=Value` pairs (keys lower-cased), for the checks that precede the SDK's. */
 export function connectionStringParts(text: string): Map<string, string> {
   const parts = new Map<string, string>();
   for (const pair of text.split(';')) {
@@ -162,7 +159,12 @@ export function connectionStringParts(text: string): Map<string, string> {
 
 /**
  * The blob endpoint a connection string names, or the problem (naming no value: the string is a
- * secret). Development-storage shortcuts are refused: they mean plain http on loopback.
+ * secret). The SDK's own parser decides (BlobServiceClient.fromConnectionString, which connects
+ * nowhere): it is case-sensitive, takes the first of repeated keys and wants
+ * DefaultEndpointsProtocol with an AccountKey and BlobEndpoint with a SharedAccessSignature, so
+ * a parser of ours would check and show one endpoint while the copy calls another, or accept a
+ * string every copy then fails on. Development-storage shortcuts are refused: they mean plain
+ * http on loopback.
  */
 export function blobEndpointOf(connectionString: string): { endpoint: string } | { problem: string } {
   const parts = connectionStringParts(connectionString);
@@ -170,15 +172,17 @@ export function blobEndpointOf(connectionString: string): { endpoint: string } |
     return { problem: 'UseDevelopmentStorage is not supported: give BlobEndpoint (https) and credentials' };
   if (!parts.has('accountkey') && !parts.has('sharedaccesssignature'))
     return { problem: 'must hold AccountKey or SharedAccessSignature' };
-  const explicit = parts.get('blobendpoint');
-  const account = parts.get('accountname');
-  const endpoint =
-    explicit ??
-    (account
-      ? `${parts.get('defaultendpointsprotocol') ?? 'https'}://${account}.blob.${parts.get('endpointsuffix') ?? 'core.windows.net'}`
-      : undefined);
-  if (!endpoint) return { problem: 'must hold BlobEndpoint or AccountName' };
-  const problem =
-    urlFormProblem(endpoint, 'endpoint') ?? (endpoint.includes('?') ? 'must not have a query' : undefined);
-  return problem ? { problem: `its blob endpoint ${problem}` } : { endpoint: endpoint.replace(/\/+$/, '') };
+  let sdkUrl: string;
+  try {
+    sdkUrl = BlobServiceClient.fromConnectionString(connectionString).url;
+  } catch {
+    // The SDK's message is not passed on: it is not ours to promise it never quotes the string.
+    return { problem: CONNECTION_STRING_FORMS };
+  }
+  const endpoint = sdkUrl.replace(/\?.*$/, '').replace(/\/+$/, '');
+  const problem = urlFormProblem(endpoint, 'endpoint');
+  return problem ? { problem: `its blob endpoint ${problem}` } : { endpoint };
 }
+
+const CONNECTION_STRING_FORMS =
+  'must be DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…; with EndpointSuffix=… or BlobEndpoint=…, or BlobEndpoint=…;SharedAccessSignature=… (keys as Azure spells them)';

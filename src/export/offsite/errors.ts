@@ -51,6 +51,15 @@ const REFUSAL_CODES: Record<string, string> = {
 
 const REFUSAL_STATUSES: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden' };
 
+/**
+ * Client errors a later attempt may not meet (a timeout, a conflict being resolved, a lock,
+ * throttling). Any other 4xx says the request itself is wrong (400 for a lock on a bucket without
+ * Object Lock, 413, 405): the same request again gets the same answer, so it is refused.
+ */
+const RETRYABLE_CLIENT_STATUSES = new Set([408, 409, 423, 425, 429]);
+const isRejectedRequest = (status: number) =>
+  status >= 400 && status < 500 && !RETRYABLE_CLIENT_STATUSES.has(status);
+
 /** The error to throw for a failed call to `service` (named in the message, with its answer). */
 export function classifyFailure(
   service: string,
@@ -64,7 +73,8 @@ export function classifyFailure(
   const refusal =
     (serviceCode && REFUSAL_CODES[serviceCode]) ||
     (status !== undefined ? REFUSAL_STATUSES[status] : undefined) ||
-    (networkCode === 'ERR_OUTBOUND_REFUSED' ? 'endpoint_refused' : undefined);
+    (networkCode === 'ERR_OUTBOUND_REFUSED' ? 'endpoint_refused' : undefined) ||
+    (status !== undefined && isRejectedRequest(status) ? 'request_rejected' : undefined);
   if (refusal) return new OffsiteRefusedError(refusal, `${service} ${answered}`);
   return new OffsiteUnavailableError(
     status === undefined ? 'unreachable' : `status_${status}`,
