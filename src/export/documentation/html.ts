@@ -6,9 +6,11 @@ import escapeHtml from 'escape-html';
 import {
   type AppendixChange,
   assignmentCells,
+  changedByText,
   type DocumentedPolicy,
   type DocumentRenderer,
   type DocumentSummary,
+  runOutcomeText,
   WITHHELD_NOTE,
 } from './model';
 
@@ -43,7 +45,7 @@ export function htmlRenderer(): DocumentRenderer {
   return {
     start(summary: DocumentSummary) {
       const title = `As-built documentation: ${summary.tenant.displayName}`;
-      const run = summary.run ? `${summary.run.status} (run ${summary.run.id})` : 'unknown';
+      const run = runOutcomeText(summary);
       return (
         `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n` +
         `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
@@ -97,11 +99,7 @@ export function htmlRenderer(): DocumentRenderer {
       );
     },
     change(change: AppendixChange) {
-      const who = change.actors
-        ? change.actors.length > 0
-          ? change.actors.join('; ')
-          : 'no audit event'
-        : `unknown${change.actorsUnknown ? ` (${change.actorsUnknown})` : ''}`;
+      const who = changedByText(change);
       let html =
         `<section class="policy"><h3>${e(change.displayName)} <span class="id">${e(change.typeLabel)}: ${e(change.change)}</span></h3>\n` +
         `<p>Changed by: ${e(who)}</p>\n`;

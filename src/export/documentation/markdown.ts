@@ -4,9 +4,11 @@
 import {
   type AppendixChange,
   assignmentCells,
+  changedByText,
   type DocumentedPolicy,
   type DocumentRenderer,
   type DocumentSummary,
+  runOutcomeText,
   WITHHELD_NOTE,
 } from './model';
 
@@ -37,7 +39,7 @@ const texts = (...cells: string[]) => cells.map(inline);
 export function markdownRenderer(): DocumentRenderer {
   return {
     start(summary: DocumentSummary) {
-      const run = summary.run ? `${summary.run.status} (run ${summary.run.id})` : 'unknown';
+      const run = runOutcomeText(summary);
       return (
         `# As-built documentation: ${inline(summary.tenant.displayName)}\n\n` +
         `- Azure tenant: ${inline(summary.tenant.azureTenantId)}\n` +
@@ -80,11 +82,7 @@ export function markdownRenderer(): DocumentRenderer {
       );
     },
     change(change: AppendixChange) {
-      const who = change.actors
-        ? change.actors.length > 0
-          ? change.actors.join('; ')
-          : 'no audit event'
-        : `unknown${change.actorsUnknown ? ` (${change.actorsUnknown})` : ''}`;
+      const who = changedByText(change);
       let text =
         `\n### ${inline(change.displayName)} (${inline(change.typeLabel)}): ${change.change}\n\n` +
         `Changed by: ${inline(who)}\n\n`;

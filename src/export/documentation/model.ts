@@ -78,3 +78,14 @@ export function assignmentCells(a: PolicyDocumentation['assignments'][number]) {
       : `${a.filterName ?? a.filterId}${a.filterName !== null ? ` (${a.filterId})` : ''}, ${a.filterMode ?? ''}`;
   return { mode: a.mode, target: a.target, group, filter };
 }
+
+/** The run line of the summary, shared by the renderers. */
+export function runOutcomeText(summary: DocumentSummary): string {
+  return summary.run ? `${summary.run.status} (run ${summary.run.id})` : 'unknown';
+}
+
+/** Who made a change, in words, shared by the renderers. */
+export function changedByText(change: AppendixChange): string {
+  if (!change.actors) return `unknown${change.actorsUnknown ? ` (${change.actorsUnknown})` : ''}`;
+  return change.actors.length > 0 ? change.actors.join('; ') : 'no audit event';
+}
