@@ -196,8 +196,8 @@ interface ArchiveFile {
 }
 
 /**
- * The archive on disk, never in memory; its bytes are hashed on their way to the file and must
- * agree with what the writer says it wrote (the recorded hash is the uploaded file's).
+ * The archive on disk, never in memory. Its size and SHA-256 are the writer's: it hashes the bytes
+ * it passes on, which are the file's (the pipeline fails if the file cannot take them).
  */
 async function writeArchiveFile(
   db: ActivityDeps['db'],
@@ -205,13 +205,8 @@ async function writeArchiveFile(
   path: string,
   context: Context,
 ): Promise<ArchiveFile> {
-  const hash = createHash('sha256');
-  let size = 0;
-  const counting = heartbeating(context, 'archive', (chunk) => {
-    hash.update(chunk);
-    size += chunk.length;
-  });
-  const written = pipeline(counting, createWriteStream(path));
+  const passing = heartbeating(context, 'archive');
+  const written = pipeline(passing, createWriteStream(path));
   const request = {
     tenantId: input.tenantId,
     setId: input.backupSetId,
@@ -219,21 +214,23 @@ async function writeArchiveFile(
     mayReadScripts: true,
     runOutcomes: input.outcomes,
   } as const;
-  const [summary] = await Promise.all([writeSetArchive(db, request, counting), written]);
-  const sha256 = hash.digest('hex');
-  if (summary.archiveSha256 !== sha256 || summary.archiveBytes !== size)
-    throw new Error(`the archive file differs from what its writer reported (${size} bytes written)`);
-  return { path, fileName: summary.fileName, size, sha256, manifest: summary.manifest };
+  const [summary] = await Promise.all([writeSetArchive(db, request, passing), written]);
+  return {
+    path,
+    fileName: summary.fileName,
+    size: summary.archiveBytes,
+    sha256: summary.archiveSha256,
+    manifest: summary.manifest,
+  };
 }
 
-/** Passes bytes on, seeing each chunk, and heartbeats (the SDK throttles them) so a stall is noticed. */
-function heartbeating(context: Context, phase: string, see?: (chunk: Buffer) => void): Transform {
+/** Passes bytes on and heartbeats (the SDK throttles them) so a stall is noticed. */
+function heartbeating(context: Context, phase: string): Transform {
   let bytes = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       // Ends the archive's writing or its upload (the SDK's request fails with its body).
       if (context.cancellationSignal.aborted) return done(new CancelledFailure(CANCELED.message));
-      see?.(chunk);
       bytes += chunk.length;
       context.heartbeat({ phase, bytes });
       done(null, chunk);
