@@ -5,6 +5,7 @@ import { Pool } from 'pg';
 import { Agent, fetch } from 'undici';
 import { mapWithConcurrency } from '../src/graph/concurrency';
 import { ITEM_CONCURRENCY } from '../src/graph/graphClient';
+import { completeInlineLists, listingQuery } from '../src/graph/listExpansion';
 import {
   type PolicyExpansion,
   POLICY_TYPE_KEYS,
@@ -83,13 +84,17 @@ async function main(): Promise<void> {
   for (const key of POLICY_TYPE_KEYS) {
     const def = POLICY_TYPES[key];
     for (const collection of def.collections) {
-      const first = `${env.emulatorUrl}/${def.graphVersion}${collection.path}${collection.query ? `?${collection.query}` : ''}`;
+      // The sync's listing: with the registry's list expansions (../src/graph/listExpansion.ts).
+      const query = listingQuery(collection, true);
+      const first = `${env.emulatorUrl}/${def.graphVersion}${collection.path}${query ? `?${query}` : ''}`;
       for await (const page of pages(first)) {
         const complete = await mapWithConcurrency(page, ITEM_CONCURRENCY, async (item) => {
           const itemPath = `${collection.path}/${item.id}`;
           const full = { ...item };
+          const inline = completeInlineLists(full, collection.listExpand?.properties ?? []);
           for (const expansion of collection.expansions ?? def.expansions)
-            await expand(def, itemPath, full, expansion);
+            if (expansion.kind !== 'list' || !inline.has(expansion.property))
+              await expand(def, itemPath, full, expansion);
           return full;
         });
         await insertPage(pool, key, complete);

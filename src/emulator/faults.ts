@@ -20,6 +20,11 @@ export const faultsSchema = z.strictObject({
   /** Inline `$expand`ed lists longer than this are paged with `<property>@odata.nextLink`. */
   inlineExpansionPageSize: z.number().int().min(1).max(1000).optional(),
   /**
+   * A tenant whose Graph refuses list-level `$expand` on these types' collections: any `$expand`
+   * on their listings answers the 400 of a non-expandable property (items still expand).
+   */
+  refuseListExpansionTypes: z.array(policyTypeKey).optional(),
+  /**
    * Microsoft re-publishes its catalog: definitions (NavigationRule.catalog) carry this revision
    * in their `version`, while no object of the tenant changes.
    */

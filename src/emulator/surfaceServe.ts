@@ -2,7 +2,8 @@ import { servePlainText } from './encryptedValues';
 import { type ExpandItem, parseExpand } from './expand';
 import type { GraphCall, ServeContext } from './graphApi';
 import { graphError } from './graphErrors';
-import type { EntitySet, NavigationRule } from './graphSurface';
+import { includesType } from './faults';
+import { type EntitySet, heldTypes, type NavigationRule } from './graphSurface';
 import type { Reply } from './httpUtil';
 import { pageReply, pageWindow, skipTokenFor } from './paging';
 import {
@@ -291,6 +292,17 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
   }
   const expand = bindExpand(call, target);
   if ('status' in expand) return expand;
+  const refused = target.itemId === undefined ? expand[0] : undefined;
+  const refusing = heldTypes(target.set.holds).some((type) =>
+    includesType(tenant.faults.refuseListExpansionTypes, type),
+  );
+  if (refused !== undefined && refusing) {
+    return graphError(
+      400,
+      'BadRequest',
+      `The query specified in the URI is not valid. The property '${refused.name}' cannot be used in the $expand query option.`,
+    );
+  }
   const count = countOf(call.url);
   if (typeof count !== 'boolean') return count;
   const { listing, rules } = expandRules(target);

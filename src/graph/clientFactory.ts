@@ -10,6 +10,7 @@ import {
 import { credentialFingerprint, type GraphTenantCredentials, resolveEndpoints } from './credentials';
 import { GraphEndpointRefusedError } from './errors';
 import { GraphClient } from './graphClient';
+import { ListExpansionFallbacks } from './listExpansion';
 import { DEFAULT_GRAPH_REQUEST_TIMEOUT_MS, GraphHttp } from './graphHttp';
 import { GRAPH_TENANT_BUDGET, RequestBudget, type RequestBudgetOptions } from './requestBudget';
 import { TenantTokenProvider } from './tokenProvider';
@@ -30,6 +31,11 @@ export interface GraphClientFactoryOptions {
   endpointAllowlist?: OutboundAllowlist;
   /** Host name resolution of the endpoint check; the system's unless a test replaces it. */
   resolveHost?: ResolveHost;
+  /**
+   * List-level `$expand` where the registry has evidence for it (PolicyCollection.listExpand);
+   * on unless false (tests compare both ways).
+   */
+  listExpansions?: boolean;
 }
 
 /**
@@ -47,6 +53,8 @@ export class GraphClientFactory {
   // Kept apart from the credentials: a rotated secret is still the same app in the same tenant,
   // and Graph's throttling counts it as such.
   private readonly budgets = new Map<string, RequestBudget>();
+  private readonly listExpansions: boolean;
+  private readonly expansionFallbacks = new ListExpansionFallbacks();
 
   constructor(opts: GraphClientFactoryOptions = {}) {
     this.allowlist = opts.endpointAllowlist ?? graphEndpointAllowlist();
@@ -55,6 +63,7 @@ export class GraphClientFactory {
     this.agent = createAgent(this.allowlist, opts.trustedCaPem, this.requestTimeoutMs);
     this.logger = opts.logger ?? pino({ level: 'silent' });
     this.budgetOptions = opts.requestBudget ?? GRAPH_TENANT_BUDGET;
+    this.listExpansions = opts.listExpansions ?? true;
   }
 
   /**
@@ -84,7 +93,12 @@ export class GraphClientFactory {
       logger,
       requestTimeoutMs: this.requestTimeoutMs,
     });
-    return new GraphClient(http, resolveEndpoints(creds).graphBaseUrl);
+    return new GraphClient(http, resolveEndpoints(creds).graphBaseUrl, {
+      enabled: this.listExpansions,
+      tenantKey,
+      fallbacks: this.expansionFallbacks,
+      warn: (message, fields) => logger.warn(fields, message),
+    });
   }
 
   /**
@@ -109,6 +123,7 @@ export class GraphClientFactory {
   forget(tenantKey: string): void {
     this.tenants.delete(tenantKey);
     this.budgets.delete(tenantKey);
+    this.expansionFallbacks.forget(tenantKey);
   }
 
   /** Closes pooled connections; call on shutdown. */

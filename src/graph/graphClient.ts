@@ -15,6 +15,7 @@ import {
 } from './policyTypes';
 import { escapeStoredText } from './storedText';
 import { GraphWriter } from './graphWriter';
+import { completeInlineLists, type ListExpansionSetting, listingQuery } from './listExpansion';
 
 export type { GraphObject } from './graphHttp';
 
@@ -68,6 +69,8 @@ export class GraphClient {
   constructor(
     private readonly http: GraphHttp,
     private readonly graphBaseUrl: string,
+    /** List-level `$expand` (./listExpansion.ts); off without it (a client built by hand). */
+    private readonly listExpansion?: ListExpansionSetting,
   ) {
     this.origin = new URL(graphBaseUrl).origin;
   }
@@ -96,14 +99,46 @@ export class GraphClient {
     // One per fetch of the type: whether the tenant grants the plain texts is found out anew.
     const reader = rule ? new EncryptedSettingReader(this.http, rule) : undefined;
     for (const collection of definition.collections) {
-      const query = collection.query ? `?${collection.query}` : '';
-      const first = this.url(definition.graphVersion, `${collection.path}${query}`);
-      for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
-        if (items.length === 0) continue;
-        yield await mapWithConcurrency(items, ITEM_CONCURRENCY, async (item) =>
-          toRecord(await this.completeItem(definition, collection, item, reader, opts.signal)),
-        );
+      const setting = this.listExpansion;
+      const expand =
+        collection.listExpand !== undefined &&
+        setting?.enabled === true &&
+        !setting.fallbacks.refused(setting.tenantKey, type, collection.path);
+      const listing = { read: false };
+      try {
+        yield* this.collectionRecords(definition, collection, expand, reader, toRecord, listing, opts);
+      } catch (error) {
+        // Only a refused expansion, which shows on the first page: a 400 later is an error.
+        const refused = error instanceof GraphRequestError && error.status === 400;
+        if (!expand || listing.read || !refused || setting === undefined) throw error;
+        setting.fallbacks.remember(setting.tenantKey, type, collection.path);
+        setting.warn('Graph refused list-level $expand; listing per item', {
+          policyType: type,
+          collection: collection.path,
+        });
+        yield* this.collectionRecords(definition, collection, false, reader, toRecord, listing, opts);
       }
+    }
+  }
+
+  private async *collectionRecords<T>(
+    definition: PolicyTypeDefinition,
+    collection: PolicyCollection,
+    expand: boolean,
+    reader: EncryptedSettingReader | undefined,
+    toRecord: (policy: FetchedPolicy) => T,
+    listing: { read: boolean },
+    opts: FetchOptions,
+  ): AsyncGenerator<T[]> {
+    const query = listingQuery(collection, expand);
+    const first = this.url(definition.graphVersion, `${collection.path}${query ? `?${query}` : ''}`);
+    const listed = expand ? (collection.listExpand?.properties ?? []) : [];
+    for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
+      listing.read = true;
+      if (items.length === 0) continue;
+      yield await mapWithConcurrency(items, ITEM_CONCURRENCY, async (item) =>
+        toRecord(await this.completeItem(definition, collection, item, reader, opts.signal, query, listed)),
+      );
     }
   }
 
@@ -243,12 +278,17 @@ export class GraphClient {
     item: GraphObject,
     reader: EncryptedSettingReader | undefined,
     signal?: AbortSignal,
+    query = collection.query,
+    listed: readonly string[] = [],
   ): Promise<FetchedPolicy> {
     const id = requireId(item, `${definition.key} item`, collection.path);
     const itemPath = `${collection.path}/${encodeURIComponent(id)}`;
-    let payload = await this.withInlineLists({ ...item }, collection.query, itemPath, signal);
+    let payload = await this.withInlineLists({ ...item }, query, itemPath, signal);
+    // Lists that came complete with the listing cost no request; the rest are read per item.
+    const inline = completeInlineLists(payload, listed);
     const definitions: GraphObject[] = [];
     for (const expansion of collection.expansions ?? definition.expansions) {
+      if (expansion.kind === 'list' && inline.has(expansion.property)) continue;
       payload = await this.expand(definition, itemPath, payload, expansion, definitions, signal);
     }
     const encryptedSettings = await reader?.read(

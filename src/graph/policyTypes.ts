@@ -109,6 +109,19 @@ export interface PolicyCollection {
   query?: string;
   /** Applied to this collection's items instead of the type's `expansions`. */
   expansions?: readonly PolicyExpansion[];
+  /**
+   * List expansions (ListExpansion.property of this collection's expansions) that Graph returns
+   * inline with the listing through `$expand=<property>`, saving a request per item. Only what
+   * public code shows working (`evidence`); the client falls back per item on a 400
+   * (./listExpansion.ts).
+   */
+  listExpand?: ListExpand;
+}
+
+export interface ListExpand {
+  properties: readonly string[];
+  /** Where the call is shown working (documentation or public code). */
+  evidence: string;
 }
 
 /**
@@ -161,7 +174,8 @@ const CATALOG_SETTINGS: ListExpansion = {
   kind: 'list',
   property: 'settings',
   path: '/settings',
-  query: '$expand=settingDefinitions',
+  // Pages of up to 1,000 instead of Graph's 25 (IntuneCD SettingsCatalog.py `/settings?&top=1000`).
+  query: '$expand=settingDefinitions&$top=1000',
   definitions: 'settingDefinitions',
 };
 const DETAIL: DetailExpansion = { kind: 'detail' };
@@ -187,9 +201,16 @@ function simple(
   path: string,
   permission: string,
   expansions: readonly PolicyExpansion[] = [ASSIGNMENTS],
+  listExpand?: ListExpand,
 ): Entry {
-  return { displayName, collections: [{ path }], expansions, permission, volatileFields: MODIFIED };
+  const collection = listExpand ? { path, listExpand } : { path };
+  return { displayName, collections: [collection], expansions, permission, volatileFields: MODIFIED };
 }
+
+/** The list-level `$expand=assignments` that these public tools use on the collection. */
+const assignmentsOnList = (evidence: string): ListExpand => ({ properties: ['assignments'], evidence });
+const CIPP_POLICY_LIST = 'CIPP-API Invoke-ListIntunePolicy.ps1';
+const CIPP_SCRIPT_LIST = 'CIPP-API Invoke-ListIntuneScript.ps1';
 
 const MAM_APPS: ListExpansion = { kind: 'list', property: 'apps', path: '/apps' };
 const WIP_LISTS: readonly PolicyExpansion[] = [
@@ -197,10 +218,16 @@ const WIP_LISTS: readonly PolicyExpansion[] = [
   { kind: 'list', property: 'protectedAppLockerFiles', path: '/protectedAppLockerFiles' },
   { kind: 'list', property: 'exemptAppLockerFiles', path: '/exemptAppLockerFiles' },
 ];
-const protection = (path: string, expansions: readonly PolicyExpansion[] = [MAM_APPS, ASSIGNMENTS]) => ({
-  path: `/deviceAppManagement/${path}`,
-  expansions,
-});
+// `$expand=apps,assignments` on the type-specific MAM collections: Salto constants
+// TYPES_WITH_TARGET_APPS_PATH_MAP; M365DSC (-ExpandProperty Apps, assignments).
+const MAM_LIST_EXPAND: ListExpand = {
+  properties: ['apps', 'assignments'],
+  evidence: 'Salto intune.ts TYPES_WITH_TARGET_APPS_PATH_MAP; M365DSC',
+};
+const protection = (path: string, listExpand?: ListExpand): PolicyCollection =>
+  listExpand
+    ? { path: `/deviceAppManagement/${path}`, expansions: [MAM_APPS, ASSIGNMENTS], listExpand }
+    : { path: `/deviceAppManagement/${path}`, expansions: WIP_LISTS };
 
 // Every entry reads beta: v1.0 omits many Intune properties and whole collections, and drops
 // Conditional Access conditions that exist only in beta. Evidence per entry: the comment above
@@ -211,25 +238,34 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   // intune-deviceconfig-windowsprivacydataaccesscontrolitem-list.md; IntuneManagement MSGraph.psm1
   // expands it by the same cast); certificate links: ./certificateReferences.ts.
   deviceConfiguration: {
-    ...simple('Device configuration profiles', '/deviceManagement/deviceConfigurations', CONFIG_READ, [
-      ASSIGNMENTS,
-      {
-        kind: 'list',
-        property: 'privacyAccessControls',
-        path: '/microsoft.graph.windows10GeneralConfiguration/privacyAccessControls',
-        forODataTypes: ['#microsoft.graph.windows10GeneralConfiguration'],
-      },
-      { kind: 'reference', byODataType: CERTIFICATE_REFERENCES },
-    ]),
+    ...simple(
+      'Device configuration profiles',
+      '/deviceManagement/deviceConfigurations',
+      CONFIG_READ,
+      [
+        ASSIGNMENTS,
+        {
+          kind: 'list',
+          property: 'privacyAccessControls',
+          path: '/microsoft.graph.windows10GeneralConfiguration/privacyAccessControls',
+          forODataTypes: ['#microsoft.graph.windows10GeneralConfiguration'],
+        },
+        { kind: 'reference', byODataType: CERTIFICATE_REFERENCES },
+      ],
+      assignmentsOnList(`Salto fetch.ts; ${CIPP_POLICY_LIST}`),
+    ),
     volatileFields: MODIFIED_AND_VERSION,
   },
   // Settings are paged at 25 (IntuneCD #125, SettingsCatalog.py); per-item $expand=assignments is
   // empty for endpoint-security templates (msgraph-sdk-powershell #3337), so /assignments it is.
   settingsCatalog: {
-    ...simple('Settings catalog policies', '/deviceManagement/configurationPolicies', CONFIG_READ, [
-      CATALOG_SETTINGS,
-      ASSIGNMENTS,
-    ]),
+    ...simple(
+      'Settings catalog policies',
+      '/deviceManagement/configurationPolicies',
+      CONFIG_READ,
+      [CATALOG_SETTINGS, ASSIGNMENTS],
+      assignmentsOnList(`Salto device_configuration_settings.ts; ${CIPP_POLICY_LIST}`),
+    ),
   },
   // The non-compliance actions (block, notify, retire after N days) are a navigation property
   // that Graph omits unless expanded (IntuneCD Compliance.py; msgraph-sdk-powershell #2025).
@@ -239,6 +275,9 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
       {
         path: '/deviceManagement/deviceCompliancePolicies',
         query: '$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)',
+        listExpand: assignmentsOnList(
+          'Salto fetch.ts; msgraph-sdk-powershell #2025; CIPP-API Invoke-ListCompliancePolicies.ps1',
+        ),
       },
     ],
     expansions: [ASSIGNMENTS],
@@ -250,25 +289,31 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   // (version, explainText, supportedOn...), re-published without the tenant changing anything:
   // only their ids (and the definition's name) are kept.
   administrativeTemplates: {
-    ...simple('Administrative templates', '/deviceManagement/groupPolicyConfigurations', CONFIG_READ, [
-      {
-        kind: 'list',
-        property: 'definitionValues',
-        path: '/definitionValues',
-        query: '$expand=definition',
-        project: { definition: ['id', 'displayName'] },
-        each: [
-          {
-            kind: 'list',
-            property: 'presentationValues',
-            path: '/presentationValues',
-            query: '$expand=presentation',
-            project: { presentation: ['id', '@odata.type'] },
-          },
-        ],
-      },
-      ASSIGNMENTS,
-    ]),
+    ...simple(
+      'Administrative templates',
+      '/deviceManagement/groupPolicyConfigurations',
+      CONFIG_READ,
+      [
+        {
+          kind: 'list',
+          property: 'definitionValues',
+          path: '/definitionValues',
+          query: '$expand=definition',
+          project: { definition: ['id', 'displayName'] },
+          each: [
+            {
+              kind: 'list',
+              property: 'presentationValues',
+              path: '/presentationValues',
+              query: '$expand=presentation',
+              project: { presentation: ['id', '@odata.type'] },
+            },
+          ],
+        },
+        ASSIGNMENTS,
+      ],
+      assignmentsOnList(CIPP_POLICY_LIST),
+    ),
   },
   // Documented relationships (docs intune-deviceintent-devicemanagementintent.md); IBR and
   // IntuneCD BaseGraphModule.py batch_intents walk the categories.
@@ -286,10 +331,13 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   // The collections leave out scriptContent (IntuneManagement #100, Salto): GET each item.
   // Permission: Learn intune-shared-devicemanagementscript-list (beta); M365DSC PR #6110.
   powershellScripts: {
-    ...simple('PowerShell scripts', '/deviceManagement/deviceManagementScripts', SCRIPTS_READ, [
-      DETAIL,
-      ASSIGNMENTS,
-    ]),
+    ...simple(
+      'PowerShell scripts',
+      '/deviceManagement/deviceManagementScripts',
+      SCRIPTS_READ,
+      [DETAIL, ASSIGNMENTS],
+      assignmentsOnList(`Salto platform_script.ts; ${CIPP_SCRIPT_LIST}`),
+    ),
     holdsScripts: true,
   },
   // `/deviceShellScripts/{id}/assignments` answers 400 "No OData route exists" (M365DSC
@@ -305,7 +353,13 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   // available version for a Microsoft Proprietary script" (docs intune-devices-devicehealthscript.md;
   // IntuneCD strips it). Microsoft's global scripts: IntuneManagement EndpointManager.psm1.
   remediations: {
-    ...simple('Remediations', '/deviceManagement/deviceHealthScripts', SCRIPTS_READ, [DETAIL, ASSIGNMENTS]),
+    ...simple(
+      'Remediations',
+      '/deviceManagement/deviceHealthScripts',
+      SCRIPTS_READ,
+      [DETAIL, ASSIGNMENTS],
+      assignmentsOnList(CIPP_SCRIPT_LIST),
+    ),
     volatileFields: [...MODIFIED, 'highestAvailableVersion'],
     holdsScripts: true,
     microsoftPublished: {
@@ -343,11 +397,11 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   appProtection: {
     displayName: 'App protection policies',
     collections: [
-      protection('iosManagedAppProtections'),
-      protection('androidManagedAppProtections'),
-      protection('windowsManagedAppProtections'),
-      protection('mdmWindowsInformationProtectionPolicies', WIP_LISTS),
-      protection('windowsInformationProtectionPolicies', WIP_LISTS),
+      protection('iosManagedAppProtections', MAM_LIST_EXPAND),
+      protection('androidManagedAppProtections', MAM_LIST_EXPAND),
+      protection('windowsManagedAppProtections', MAM_LIST_EXPAND),
+      protection('mdmWindowsInformationProtectionPolicies'),
+      protection('windowsInformationProtectionPolicies'),
     ],
     expansions: [],
     permission: APPS_READ,
@@ -359,10 +413,15 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   appConfiguration: {
     displayName: 'App configuration policies',
     collections: [
-      { path: '/deviceAppManagement/mobileAppConfigurations' },
+      {
+        path: '/deviceAppManagement/mobileAppConfigurations',
+        listExpand: assignmentsOnList('CIPP-API; Salto fetch.ts'),
+      },
       {
         path: '/deviceAppManagement/targetedManagedAppConfigurations',
         expansions: [MAM_APPS, { kind: 'list', property: 'settings', path: '/settings' }, ASSIGNMENTS],
+        // Not `settings`: no public tool lists it inline.
+        listExpand: { properties: ['apps', 'assignments'], evidence: 'Salto fetch.ts' },
       },
     ],
     expansions: [ASSIGNMENTS],
@@ -380,12 +439,16 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     'Windows feature update profiles',
     '/deviceManagement/windowsFeatureUpdateProfiles',
     CONFIG_READ,
+    [ASSIGNMENTS],
+    assignmentsOnList(CIPP_POLICY_LIST),
   ),
   // Expedite profiles; CIPP-API Invoke-ListIntunePolicy.ps1.
   qualityUpdateProfiles: simple(
     'Windows quality update profiles',
     '/deviceManagement/windowsQualityUpdateProfiles',
     CONFIG_READ,
+    [ASSIGNMENTS],
+    assignmentsOnList(CIPP_POLICY_LIST),
   ),
   // driverInventories hold a manual profile's approvals (Learn intune-softwareupdate-
   // windowsdriverupdateinventory). Device counts and sync state change daily without an edit
@@ -396,6 +459,7 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
       '/deviceManagement/windowsDriverUpdateProfiles',
       CONFIG_READ,
       [ASSIGNMENTS, { kind: 'list', property: 'driverInventories', path: '/driverInventories' }],
+      assignmentsOnList(CIPP_POLICY_LIST),
     ),
     volatileFields: [
       ...MODIFIED,
@@ -426,6 +490,7 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     '/deviceManagement/notificationMessageTemplates',
     CONFIG_READ,
     [{ kind: 'list', property: 'localizedNotificationMessages', path: '/localizedNotificationMessages' }],
+    { properties: ['localizedNotificationMessages'], evidence: 'IntuneCD NotificationTemplates.py' },
   ),
   // Beta, as IntuneCD ConditionalAccess.py, M365DSC (Get-MgBetaIdentityConditionalAccessPolicy)
   // and IntuneManagement read it: v1.0 drops beta-only controls such as token protection
@@ -482,6 +547,8 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     'Windows quality update policies (hotpatch)',
     '/deviceManagement/windowsQualityUpdatePolicies',
     CONFIG_READ,
+    [ASSIGNMENTS],
+    assignmentsOnList(CIPP_POLICY_LIST),
   ),
   // Custom ADMX files that admxIngested administrative templates are built on (IntuneManagement
   // "ADMX Files"). Graph documents `content` on the file and its language files, but public tools

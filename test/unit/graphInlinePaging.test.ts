@@ -4,20 +4,30 @@
 import { GraphProtocolError } from '../../src/graph';
 import { GraphClient } from '../../src/graph/graphClient';
 import type { GraphHttp } from '../../src/graph/graphHttp';
+import { ListExpansionFallbacks } from '../../src/graph/listExpansion';
 
 const BASE = 'https://graph.example';
 const LIST =
   '/beta/deviceManagement/deviceCompliancePolicies?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)';
 
-function clientServing(routes: Record<string, unknown>): GraphClient {
+function clientServing(
+  routes: Record<string, unknown>,
+  opts: { listExpansions?: boolean; requested?: string[] } = {},
+): GraphClient {
   const http = {
     async getJson(url: string) {
       const path = url.slice(BASE.length);
+      opts.requested?.push(path);
       if (!(path in routes)) throw new Error(`unrouted ${path}`);
       return structuredClone(routes[path]);
     },
   } as unknown as GraphHttp;
-  return new GraphClient(http, BASE);
+  return new GraphClient(http, BASE, {
+    enabled: opts.listExpansions ?? false,
+    tenantKey: 't',
+    fallbacks: new ListExpansionFallbacks(),
+    warn: () => {},
+  });
 }
 
 async function firstPolicy(client: GraphClient) {
@@ -68,7 +78,8 @@ test('a next link without the list beside it is a protocol error naming the item
 });
 
 test('catalog definitions are taken off each setting, whole even when paged inline, and handed aside', async () => {
-  const settings = '/beta/deviceManagement/configurationPolicies/p1/settings?$expand=settingDefinitions';
+  const settings =
+    '/beta/deviceManagement/configurationPolicies/p1/settings?$expand=settingDefinitions&$top=1000';
   const definition = (id: string) => ({ id, displayName: id.toUpperCase() });
   const client = clientServing({
     '/beta/deviceManagement/configurationPolicies': { value: [{ id: 'p1', name: 'P' }] },
@@ -91,4 +102,38 @@ test('catalog definitions are taken off each setting, whole even when paged inli
   expect(policy?.settingDefinitions?.map((d) => d.id)).toEqual(['a', 'b', 'c']);
   expect(JSON.stringify(policy?.payload)).not.toContain('settingDefinitions');
   expect(policy?.payload.settings).toHaveLength(2);
+});
+
+test('a list expansion inlined short of its @odata.count, or not at all, is read per item', async () => {
+  const listing = `${LIST},assignments`;
+  const assignments = (policy: string) =>
+    `/beta/deviceManagement/deviceCompliancePolicies/${policy}/assignments`;
+  const requested: string[] = [];
+  const client = clientServing(
+    {
+      [listing]: {
+        value: [
+          { id: 'whole', scheduledActionsForRule: [], assignments: [{ id: 'w1' }] },
+          {
+            id: 'short',
+            scheduledActionsForRule: [],
+            assignments: [{ id: 's1' }],
+            'assignments@odata.count': 2,
+          },
+          { id: 'missing', scheduledActionsForRule: [] },
+        ],
+      },
+      [assignments('short')]: { value: [{ id: 's1' }, { id: 's2' }] },
+      [assignments('missing')]: { value: [{ id: 'm1' }] },
+    },
+    { listExpansions: true, requested },
+  );
+  const policies = [];
+  for await (const page of client.fetchPolicyPages('compliance')) policies.push(...page);
+  expect(policies.map((p) => [p.graphId, (p.payload.assignments as unknown[]).length])).toEqual([
+    ['whole', 1],
+    ['short', 2],
+    ['missing', 1],
+  ]);
+  expect(requested.sort()).toEqual([listing, assignments('missing'), assignments('short')].sort());
 });

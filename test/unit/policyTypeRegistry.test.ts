@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENTITY_SETS } from '../../src/emulator/graphSurface';
 import { AUDIT_SOURCE_KEYS, AUDIT_SOURCES } from '../../src/graph/auditSources';
 import {
   mayHoldScripts,
@@ -92,6 +93,46 @@ describe('policy type registry', () => {
 
   it('follows the settings catalog settings as a paged list', () => {
     expect(lists(POLICY_TYPES.settingsCatalog.expansions)).toContain('/settings');
+  });
+});
+
+describe('list-level $expand', () => {
+  const listed = POLICY_TYPE_KEYS.flatMap((key) =>
+    POLICY_TYPES[key].collections.flatMap((collection) =>
+      collection.listExpand ? [{ key, collection, listExpand: collection.listExpand }] : [],
+    ),
+  );
+
+  it('names only simple lists of the collection, served inline by the emulator as by Graph', () => {
+    expect(listed.length).toBeGreaterThan(10);
+    for (const { key, collection, listExpand } of listed) {
+      expect(listExpand.evidence).toMatch(/\S/);
+      const set = ENTITY_SETS.find((candidate) => candidate.path === collection.path);
+      for (const property of listExpand.properties) {
+        const expansion = (collection.expansions ?? POLICY_TYPES[key].expansions).find(
+          (e) => e.kind === 'list' && e.property === property,
+        );
+        // A query, nested lists, projections, definitions or a type filter are per-item work.
+        expect({ key, property, expansion }).toEqual({
+          key,
+          property,
+          expansion: { kind: 'list', property, path: `/${property}` },
+        });
+        expect({ key, property, onList: set?.navigations[property]?.expandOnList }).toEqual({
+          key,
+          property,
+          onList: true,
+        });
+      }
+    }
+  });
+
+  it('leaves out the lists Graph refuses or empties on a listing', () => {
+    const named = new Set(listed.map(({ key }) => key));
+    for (const key of ['scopeTags', 'policySets', 'endpointSecurityIntents', 'autopilotProfiles'] as const)
+      expect(named.has(key)).toBe(false);
+    const settings = POLICY_TYPES.settingsCatalog.collections[0]?.listExpand?.properties;
+    expect(settings).toEqual(['assignments']);
   });
 });
 
