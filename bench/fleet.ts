@@ -80,6 +80,7 @@ async function main(): Promise<number> {
       const fired = await fire(deps, fleet);
       const runs = await awaitRuns(db, fired);
       const peaks = await sampler.stop();
+      const history = await historyCounts(deps.temporal, (fired[0] as FiredRun).workflowId);
       const firedAt = Math.min(...fired.map((run) => run.firedAt));
       const makespanMs =
         Math.max(...fired.map((run, i) => run.firedAt + (runs[i] as FleetRun).durationMs)) - firedAt;
@@ -101,6 +102,7 @@ async function main(): Promise<number> {
     per-tenant runs    p50 ${s(figures.p50Ms)}, p95 ${s(figures.p95Ms)}, max ${s(figures.maxMs)}   (from the trigger to the run's end, queueing included)
     peak runs at once  ${peaks.runsInProgress}   (status running)
     peak worker RSS    ${rss.join(', ')}   (VmRSS sampled every 250 ms)
+    one run's history  ${history.events} events, ${history.activities} activities   (docs/scaling.md counts Temporal actions from it)
     PostgreSQL bound   ${WORKERS} workers x ${PG_POOL_MAX} + bench process (the API's role) x ${PG_POOL_MAX} = ${(WORKERS + 1) * PG_POOL_MAX}
 ${targets.map((t) => `    ${t.pass ? 'ok    ' : 'MISSED'} ${t.label}: ${t.shown}   (target ${t.target})`).join('\n')}
     ${targets.every((t) => t.pass) && baselineOk ? 'targets met' : 'TARGETS MISSED'}
@@ -123,6 +125,7 @@ async function scheduledTenant(services: BenchServices, db: Db, policies: number
 
 interface FiredRun {
   runId: string;
+  workflowId: string;
   firedAt: number;
 }
 
@@ -132,7 +135,7 @@ function fire(deps: Parameters<typeof startManualRun>[0], schedules: Scheduled[]
     schedules.map(async ({ tenantId, scheduleId }) => {
       const firedAt = Date.now();
       const run = await startManualRun(deps, tenantId, scheduleId, BY);
-      return { runId: run.id, firedAt };
+      return { runId: run.id, workflowId: run.workflowId, firedAt };
     }),
   );
 }
@@ -160,6 +163,13 @@ async function awaitRuns(db: Db, fired: FiredRun[]): Promise<FleetRun[]> {
     if (Date.now() > deadline) throw new Error(`runs still open after ${RUN_TIMEOUT_MS / 60_000} min`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Events and scheduled activities of one BackupRun's history: its cost in Temporal. */
+async function historyCounts(temporal: Client, workflowId: string) {
+  const events = (await temporal.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const activities = events.filter((event) => event.activityTaskScheduledEventAttributes).length;
+  return { events: events.length, activities };
 }
 
 runBenchmark(main);
