@@ -7,14 +7,14 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createDb, type Db } from '../src/db/client';
-import { GraphClientFactory, POLICY_TYPE_KEYS } from '../src/graph';
+import { GraphClientFactory } from '../src/graph';
 import { graphEndpointAllowlist } from '../src/outbound';
 import { generateKeyRing, TenantSecretCipher } from '../src/secrets';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../src/shared/constants';
 import type { BackupRunInput, BackupRunResult } from '../src/shared/types';
 import { bundleWorkflows } from '../src/worker/bundle';
 import { createBackupWorker } from '../src/worker/createWorker';
-import { type BenchServices, createBenchTenant, startBenchTemporal } from './services';
+import { type BenchServices, createBenchSchedule, createBenchTenant, startBenchTemporal } from './services';
 import { type BenchEnv, caPem } from './shared';
 
 export interface RunFigures {
@@ -47,17 +47,7 @@ export async function startBackupHarness(
   ]);
   const env = await createBenchTenant(services, policies);
   const db = createDb(env.databaseUrl);
-  const schedule = await db.backupSchedule.create({
-    data: {
-      tenantId: env.tenantId,
-      name: 'bench',
-      frequency: 'daily',
-      timeOfDay: '02:00',
-      timezone: 'UTC',
-      policyTypes: [...POLICY_TYPE_KEYS],
-      retentionKeepLast: keepLast,
-    },
-  });
+  const schedule = await createBenchSchedule(db, env.tenantId, keepLast);
 
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });

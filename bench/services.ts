@@ -5,7 +5,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
-import { createDb } from '../src/db/client';
+import { createDb, type Db } from '../src/db/client';
+import { POLICY_TYPE_KEYS } from '../src/graph';
 import { migrateDatabase } from '../src/devstack/migrate';
 import { freePort } from '../src/devstack/ports';
 import { startEmbeddedPostgres } from '../src/devstack/postgres';
@@ -113,6 +114,24 @@ export async function createBenchTenant(services: BenchServices, policies: numbe
   await db.$disconnect();
   const { databaseUrl, emulatorUrl, caFile } = services;
   return { databaseUrl, emulatorUrl, caFile, tenantId: tenant.id, ...emulated };
+}
+
+/**
+ * A schedule of every type keeping `keepLast` sets: a row only, with no Temporal schedule, so
+ * nothing fires but the benchmark's own starts.
+ */
+export function createBenchSchedule(db: Db, tenantId: string, keepLast: number) {
+  return db.backupSchedule.create({
+    data: {
+      tenantId,
+      name: 'bench',
+      frequency: 'daily',
+      timeOfDay: '02:00',
+      timezone: 'UTC',
+      policyTypes: [...POLICY_TYPE_KEYS],
+      retentionKeepLast: keepLast,
+    },
+  });
 }
 
 export async function emulatorAdmin(

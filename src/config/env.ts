@@ -239,6 +239,11 @@ const workerSchema = common
     WORKER_MAX_CONCURRENT_SYNCS: z.coerce.number().int().min(1).max(1000).default(10),
     /** Syncs of one tenant that may run at once across all workers; more runs wait their turn. */
     SYNC_MAX_PER_TENANT: z.coerce.number().int().min(1).max(100).default(2),
+    /**
+     * Graph requests per 20 s per tenant that this worker allows itself (Graph's budget is 1,000).
+     * Only benchmarks against the emulator, which does not throttle, raise it to measure our own cost.
+     */
+    GRAPH_TENANT_REQUESTS_PER_20S: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     /** Deadline of one Graph request, headers and body together: no slow host holds a slot longer. */
     GRAPH_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** Only to isolate a worker (tests, canaries): schedules and the API start runs on the default. */

@@ -21,6 +21,7 @@ const entries = {
   'bench:diff': 'bench/diff.ts',
   'bench:restore': 'bench/restore.ts',
   'bench:export': 'bench/export.ts',
+  'bench:fleet': 'bench/fleet.ts',
 };
 if (!entries[mode]) {
   console.error(`usage: bootstrap.mjs ${Object.keys(entries).join('|')} [args]`);

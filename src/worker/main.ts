@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const graph = new GraphClientFactory({
     logger,
     requestTimeoutMs: config.GRAPH_REQUEST_TIMEOUT_SECONDS * 1000,
+    requestBudget: { limit: config.GRAPH_TENANT_REQUESTS_PER_20S, windowMs: 20_000 },
     endpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
     ...(config.GRAPH_CA_FILE ? { trustedCaPem: readFileSync(config.GRAPH_CA_FILE, 'utf8') } : {}),
   });

@@ -217,6 +217,8 @@ describe('loadWorkerConfig', () => {
     expect(config.WORKER_MAX_CONCURRENT_ACTIVITIES).toBe(20);
     expect(config.WORKER_TASK_QUEUE).toBe('backups');
     expect(config.METRICS_PORT).toBe(9464);
+    // Graph's own per-tenant budget unless a benchmark against the emulator lifts it.
+    expect(config.GRAPH_TENANT_REQUESTS_PER_20S).toBe(1_000);
     expect(config).not.toHaveProperty('PORT');
   });
 
