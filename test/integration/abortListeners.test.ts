@@ -16,6 +16,11 @@ const MIN_REQUESTS = 10_000;
 const POLICIES = 2_500;
 /** At most one listener per request in flight (ITEM_CONCURRENCY items, plus the page's list). */
 const LISTENER_BOUND = ITEM_CONCURRENCY + 2;
+/**
+ * Every type but the two whose generated payloads are large (each of their requests costs several
+ * times another's): every request goes through the same waits, and the test stays short.
+ */
+const TYPES = POLICY_TYPE_KEYS.filter((type) => type !== 'settingsCatalog' && type !== 'deviceConfiguration');
 
 describe('the cancellation signal of a long sync', () => {
   let emulator: GraphEmulator;
@@ -61,7 +66,7 @@ describe('the cancellation signal of a long sync', () => {
       while (emulator.stats(tenant.azureTenantId).total < MIN_REQUESTS) {
         // Two 429s (Retry-After 0) per round: the retry waits listen to the signal too.
         emulator.throttleNext(tenant.azureTenantId, 2, 0);
-        for (const type of POLICY_TYPE_KEYS) {
+        for (const type of TYPES) {
           for await (const page of client.fetchPolicyPages(type, { signal })) {
             fetched += page.length;
             sample();
