@@ -7,7 +7,7 @@ import { createBenchTenant, emulatorAdmin, startBenchServices } from './services
 import { BENCH_ENV_VAR, type BenchEnv, type PhaseResult, runBenchmark } from './shared';
 
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 5_000);
-const TARGET_RATIO = 1.5;
+const TARGET_RATIO = 1.25;
 const TARGET_RSS_MB = 400;
 
 async function main(): Promise<number> {
