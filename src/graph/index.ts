@@ -69,6 +69,6 @@ export {
   type PolicyTypeKey,
   volatileFieldsOf,
 } from './policyTypes';
-export { GRAPH_TENANT_BUDGET, type RequestBudgetOptions } from './requestBudget';
+export { CLIENT_TENANT_BUDGET, GRAPH_TENANT_BUDGET, type RequestBudgetOptions } from './requestBudget';
 export { escapeStoredText, unescapeStoredJson, unescapeStoredText } from './storedText';
 export { classifyWriteAnswer, GraphWriter, type WriteAnswer, type WriteMethod } from './graphWriter';
