@@ -57,6 +57,7 @@ export {
   type FetchOptions,
   GraphClient,
   type GraphObject,
+  ITEM_CONCURRENCY,
   type ListedPolicyName,
 } from './graphClient';
 export {
