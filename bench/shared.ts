@@ -1,5 +1,7 @@
 // What the benchmark's parent and its measured child processes agree on.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface BenchEnv {
   databaseUrl: string;
@@ -46,4 +48,27 @@ export function runBenchmark(main: () => Promise<number>): void {
       process.exit(1);
     },
   );
+}
+
+/** Runs a measured child (bench/<script>.ts) in its own process; resolves to its PhaseResult. */
+export function runPhase(
+  script: string,
+  env: BenchEnv,
+  childEnv: NodeJS.ProcessEnv = {},
+): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    // BENCH_NODE_ARGS passes flags such as --cpu-prof to the measured children only.
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(__dirname, `${script}.ts`)], {
+      env: { ...process.env, ...childEnv, [BENCH_ENV_VAR]: JSON.stringify(env) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => {
+      const last = out.trim().split('\n').at(-1);
+      if (code !== 0 || !last) return reject(new Error(`${script} failed (exit ${code})`));
+      resolve(JSON.parse(last) as PhaseResult);
+    });
+  });
 }

@@ -1,10 +1,8 @@
 // `npm run bench:sync`: sync of a generated 5,000-policy emulator tenant, against a raw baseline
 // measured in the same run. Each phase runs in its own process so its peak RSS is its own; the
 // emulator runs in another. Prints the figures and checks the targets (exit 1 if one is missed).
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createBenchTenant, emulatorAdmin, startBenchServices } from './services';
-import { BENCH_ENV_VAR, type BenchEnv, type PhaseResult, runBenchmark } from './shared';
+import { type PhaseResult, runBenchmark, runPhase } from './shared';
 
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 5_000);
 const TARGET_RATIO = 1.25;
@@ -31,24 +29,6 @@ async function main(): Promise<number> {
   } finally {
     await services.stop();
   }
-}
-
-function runPhase(script: 'rawPhase' | 'syncPhase', env: BenchEnv): Promise<PhaseResult> {
-  return new Promise((resolve, reject) => {
-    // BENCH_NODE_ARGS passes flags such as --cpu-prof to the measured children only.
-    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(__dirname, `${script}.ts`)], {
-      env: { ...process.env, [BENCH_ENV_VAR]: JSON.stringify(env) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => {
-      const last = out.trim().split('\n').at(-1);
-      if (code !== 0 || !last) return reject(new Error(`${script} failed (exit ${code})`));
-      resolve(JSON.parse(last) as PhaseResult);
-    });
-  });
 }
 
 function printSummary(results: (PhaseResult & { requests: number })[]): number {

@@ -3,6 +3,7 @@
 // set will hold) and the tenant's current state (src/db/policies.ts). A type that cannot be
 // fetched completely is reported with its reason (syncOutcome.ts); it is never reported `ok` with
 // fewer items, and its `fetched` is the number of distinct policies the run captured.
+import { setMaxListeners } from 'node:events';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Tenant } from '../db/client';
 import { completeTypeCapture, databaseNow, restartTypeCapture, takeCaptureOwnership } from '../db/capture';
@@ -20,6 +21,7 @@ import {
   GraphAuthError,
   type GraphClient,
   type GraphTenantCredentials,
+  ITEM_CONCURRENCY,
   isPolicyTypeKey,
   POLICY_TYPES,
   type PolicyTypeKey,
@@ -210,6 +212,10 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       // A failed write stops the listing at once, not when the next page arrives (which can be
       // minutes away behind a Graph Retry-After).
       const writeFailed = new AbortController();
+      const listing = AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]);
+      // Every request in flight listens on it, one per item lane plus the page's: more than
+      // Node's warning threshold (10) at ITEM_CONCURRENCY 15, and no leak. A leak still warns.
+      setMaxListeners(ITEM_CONCURRENCY + 2, listing);
       await pipelinePages(
         client.fetchPolicyRecords(
           type,
@@ -221,7 +227,7 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
             return { ...toCaptured(policy, type, rule, seal, references), definitions: fresh };
           },
           {
-            signal: AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]),
+            signal: listing,
           },
         ),
         writeFailed,

@@ -240,8 +240,8 @@ const workerSchema = common
     /** Syncs of one tenant that may run at once across all workers; more runs wait their turn. */
     SYNC_MAX_PER_TENANT: z.coerce.number().int().min(1).max(100).default(2),
     /**
-     * Graph requests per 20 s per tenant that this worker allows itself (Graph's budget is 1,000).
-     * Only benchmarks against the emulator, which does not throttle, raise it to measure our own cost.
+     * Graph's request budget per 20 s per app and tenant (1,000); the worker allows itself 95 % of it
+     * (src/graph/requestBudget.ts). Only benchmarks raise it, to measure our own cost unthrottled.
      */
     GRAPH_TENANT_REQUESTS_PER_20S: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     /** Deadline of one Graph request, headers and body together: no slow host holds a slot longer. */

@@ -16,6 +16,7 @@ const entries = {
   dev: 'src/devstack/dev.ts',
   test: 'src/devstack/test.ts',
   'bench:sync': 'bench/sync.ts',
+  'bench:budget': 'bench/budget.ts',
   'bench:backup': 'bench/backup.ts',
   'bench:reconcile': 'bench/reconcile.ts',
   'bench:diff': 'bench/diff.ts',

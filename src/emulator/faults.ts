@@ -54,6 +54,14 @@ export const faultsSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * Graph's read budget per app and tenant (about 1,000 requests per 20 s for Intune), off
+   * unless set: every Graph request of the tenant, each $batch sub-request on its own, counts
+   * in a sliding window; beyond it 429 TooManyRequests with Retry-After (./slidingWindow.ts).
+   */
+  requestBudget: z
+    .strictObject({ requests: z.number().int().min(1), windowMs: z.number().int().min(1) })
+    .optional(),
   /** The secret stops working and every issued token is rejected. */
   revokeSecret: z.boolean().optional(),
 });

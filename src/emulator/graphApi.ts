@@ -51,6 +51,11 @@ export function serveCall(request: GraphCall, ctx: ServeContext): Reply {
   const { tenant } = ctx;
   // Read once here, so every reader sees beta's bare `top=` as `$top=`.
   const call = { ...request, url: normaliseSystemOptions(request.url, request.version) };
+  const budget = tenant.faults.requestBudget;
+  const decision = budget && tenant.requestWindow.take(Date.now(), { ...budget, retryAfter: true });
+  if (decision && !decision.ok) {
+    return faultReply({ kind: '429', retryAfterSeconds: decision.retryAfterSeconds ?? 1 });
+  }
   const retryAfter = ctx.store.takeThrottle(tenant.azureTenantId);
   if (retryAfter !== undefined) return faultReply({ kind: '429', retryAfterSeconds: retryAfter });
   const fault = drawTransientFault(tenant.faults, () => tenant.faultRng.next());

@@ -7,7 +7,7 @@ import { TenantObjects } from './tenantObjects';
 import { allocate } from './typeMix';
 import type { EmulatorTenantSeed } from './types';
 import type { WriteFamily } from './writes/surface';
-import { SlidingWindow } from './writes/throttle';
+import { SlidingWindow } from './slidingWindow';
 import type { WriteLogEntry } from './writes/writeGate';
 
 export const TOKEN_LIFETIME_SECONDS = 3599;
@@ -43,6 +43,8 @@ export interface EmulatorTenant {
   writeLog: WriteLogEntry[];
   /** Accepted writes per family in Graph's sliding windows (writes/throttle.ts). */
   writeWindows: Record<WriteFamily, SlidingWindow>;
+  /** Accepted requests in the window of the `requestBudget` fault. */
+  requestWindow: SlidingWindow;
 }
 
 export interface GeneratedTenantSpec {
@@ -220,6 +222,7 @@ export class TenantStore {
       mutationRng: new Rng(`${key}|mutations`),
       writeLog: [],
       writeWindows: { intune: new SlidingWindow(), conditionalAccess: new SlidingWindow() },
+      requestWindow: new SlidingWindow(),
     };
     this.tenants.set(key, tenant);
     return tenant;

@@ -12,7 +12,7 @@ import { GraphEndpointRefusedError } from './errors';
 import { GraphClient } from './graphClient';
 import { ListExpansionFallbacks } from './listExpansion';
 import { DEFAULT_GRAPH_REQUEST_TIMEOUT_MS, GraphHttp } from './graphHttp';
-import { GRAPH_TENANT_BUDGET, RequestBudget, type RequestBudgetOptions } from './requestBudget';
+import { CLIENT_TENANT_BUDGET, RequestBudget, type RequestBudgetOptions } from './requestBudget';
 import { TenantTokenProvider } from './tokenProvider';
 import { createAgent } from './transport';
 
@@ -20,7 +20,7 @@ export interface GraphClientFactoryOptions {
   /** PEM of an extra CA to trust (the emulator's), on top of the system roots. */
   trustedCaPem?: string;
   logger?: Logger;
-  /** Per-tenant request budget; Graph's documented Intune limit unless a test or bench says otherwise. */
+  /** Per-tenant request budget; just under Graph's documented limit unless a test or bench says otherwise. */
   requestBudget?: RequestBudgetOptions;
   /** Deadline of one Graph request, headers and body together. */
   requestTimeoutMs?: number;
@@ -62,7 +62,7 @@ export class GraphClientFactory {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_GRAPH_REQUEST_TIMEOUT_MS;
     this.agent = createAgent(this.allowlist, opts.trustedCaPem, this.requestTimeoutMs);
     this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.budgetOptions = opts.requestBudget ?? GRAPH_TENANT_BUDGET;
+    this.budgetOptions = opts.requestBudget ?? CLIENT_TENANT_BUDGET;
     this.listExpansions = opts.listExpansions ?? true;
   }
 

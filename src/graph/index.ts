@@ -57,6 +57,7 @@ export {
   type FetchOptions,
   GraphClient,
   type GraphObject,
+  ITEM_CONCURRENCY,
   type ListedPolicyName,
 } from './graphClient';
 export {
@@ -69,6 +70,11 @@ export {
   type PolicyTypeKey,
   volatileFieldsOf,
 } from './policyTypes';
-export { GRAPH_TENANT_BUDGET, type RequestBudgetOptions } from './requestBudget';
+export {
+  CLIENT_TENANT_BUDGET,
+  clientBudgetFor,
+  GRAPH_TENANT_BUDGET,
+  type RequestBudgetOptions,
+} from './requestBudget';
 export { escapeStoredText, unescapeStoredJson, unescapeStoredText } from './storedText';
 export { classifyWriteAnswer, GraphWriter, type WriteAnswer, type WriteMethod } from './graphWriter';

@@ -6,7 +6,23 @@ export interface RequestBudgetOptions {
   windowMs: number;
 }
 
+/** Graph's documented read limit per app and tenant (Intune): what Graph enforces. */
 export const GRAPH_TENANT_BUDGET: RequestBudgetOptions = { limit: 1_000, windowMs: 20_000 };
+
+/**
+ * The share of Graph's budget the client lets itself use. The client counts a request when it
+ * starts, Graph when it arrives; latency jitter shifts Graph's window against ours and would tip
+ * a full one over into 429s. bench:budget measures utilization and 429s at this share.
+ */
+export const CLIENT_BUDGET_SHARE = 0.95;
+
+/** The client's own budget per tenant for Graph's budget `graph`: just under it. */
+export function clientBudgetFor(graph: RequestBudgetOptions): RequestBudgetOptions {
+  return { limit: Math.max(1, Math.floor(graph.limit * CLIENT_BUDGET_SHARE)), windowMs: graph.windowMs };
+}
+
+/** The client's own budget per tenant, just under Graph's documented one. */
+export const CLIENT_TENANT_BUDGET: RequestBudgetOptions = clientBudgetFor(GRAPH_TENANT_BUDGET);
 
 /**
  * A sliding-window request budget for one tenant, shared by every activity of a worker process,

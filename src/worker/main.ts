@@ -5,7 +5,7 @@ import { Runtime } from '@temporalio/worker';
 import { loadWorkerConfig, type WorkerConfig } from '../config/env';
 import type { SmtpSettings } from '../notifications/transports/email';
 import { createDb } from '../db/client';
-import { GraphClientFactory } from '../graph';
+import { clientBudgetFor, GraphClientFactory } from '../graph';
 import { createLogger } from '../logging/logger';
 import { graphEndpointAllowlist, offsiteEndpointAllowlist } from '../outbound';
 import { ChannelSecretCipher, TenantSecretCipher } from '../secrets';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const graph = new GraphClientFactory({
     logger,
     requestTimeoutMs: config.GRAPH_REQUEST_TIMEOUT_SECONDS * 1000,
-    requestBudget: { limit: config.GRAPH_TENANT_REQUESTS_PER_20S, windowMs: 20_000 },
+    requestBudget: clientBudgetFor({ limit: config.GRAPH_TENANT_REQUESTS_PER_20S, windowMs: 20_000 }),
     endpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
     ...(config.GRAPH_CA_FILE ? { trustedCaPem: readFileSync(config.GRAPH_CA_FILE, 'utf8') } : {}),
   });

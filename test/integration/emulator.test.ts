@@ -483,6 +483,31 @@ describe('faults', () => {
     expect((await graph(fresh, '/beta/deviceManagement/assignmentFilters')).status).toBe(200);
   });
 
+  it('requestBudget answers the request past the window 429 with Retry-After; $batch counts per sub-request', async () => {
+    await call('POST', `/_emulator/tenants/${tenant.azureTenantId}/stats/reset`);
+    await faults({ requestBudget: { requests: 5, windowMs: 1_500 } });
+    const filters = '/deviceManagement/assignmentFilters';
+    const batched = await call(
+      'POST',
+      '/beta/$batch',
+      { requests: ['a', 'b', 'c'].map((id) => ({ id, method: 'GET', url: filters })) },
+      { authorization: `Bearer ${token}` },
+    );
+    expect((batched.body.responses as { status: number }[]).map((r) => r.status)).toEqual([200, 200, 200]);
+    const served = [await graph(token, `/beta${filters}`), await graph(token, `/beta${filters}`)];
+    expect(served.map((r) => r.status)).toEqual([200, 200]);
+    const refused = await graph(token, `/beta${filters}`);
+    expectGraphError(refused, 429, 'TooManyRequests');
+    expect([1, 2]).toContain(Number(refused.headers.get('retry-after')));
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    // The refused request took no slot: a whole window's worth is served again.
+    const after = [];
+    for (let i = 0; i < 5; i++) after.push((await graph(token, `/beta${filters}`)).status);
+    expect(after).toEqual([200, 200, 200, 200, 200]);
+    const stats = (await call('GET', `/_emulator/tenants/${tenant.azureTenantId}/stats`)).body;
+    expect(stats).toMatchObject({ total: 11, byStatus: { '200': 10, '429': 1 } });
+  });
+
   it('latencyMs delays Graph responses', async () => {
     await faults({ latencyMs: 300 });
     const started = performance.now();

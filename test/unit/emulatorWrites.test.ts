@@ -7,7 +7,8 @@ import { TenantStore } from '../../src/emulator/tenantStore';
 import type { GraphJson } from '../../src/emulator/types';
 import { itemRoute, serveItemRoute } from '../../src/emulator/writes/itemRoutes';
 import { writableSet } from '../../src/emulator/writes/surface';
-import { GRAPH_WRITE_LIMITS, SlidingWindow } from '../../src/emulator/writes/throttle';
+import { SlidingWindow } from '../../src/emulator/slidingWindow';
+import { GRAPH_WRITE_LIMITS } from '../../src/emulator/writes/throttle';
 import {
   type ReferenceCheck,
   validateCreate,
