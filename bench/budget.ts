@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     console.log(`
   bench:budget  ${sync.policies} policies (${POLICIES} requested), every registry type
     Graph budget   ${GRAPH_BUDGET.requests} requests per ${GRAPH_BUDGET.windowMs / 1000} s (emulator), latency ${LATENCY_MS} ms
-    sync           ${(sync.ms / 1000).toFixed(1)} s   ${run.requests} Graph requests   ${run.throttled} answered 429   peak RSS ${sync.peakRssMb} MB
+    sync           ${(sync.ms / 1000).toFixed(1)} s   ${run.requests} Graph requests (${(run.requests / sync.policies).toFixed(3)} per policy)   ${run.throttled} answered 429   peak RSS ${sync.peakRssMb} MB
     ${targets.map((t) => `${t.label.padEnd(24)} ${t.shown}   (target ${t.target})`).join('\n    ')}
     of the sliding windows' capacity ${(figures.windowShare * 100).toFixed(1)} % (limit x started windows)
     ${ok ? 'targets met' : 'TARGETS MISSED'}

@@ -350,19 +350,21 @@ export const ENTITY_SETS: readonly EntitySet[] = [
       drifting: ['highestAvailableVersion'],
     },
   ),
+  // Listed with $expand=assignments by IntuneManagement, whose views mark where Graph refuses or
+  // empties that (ExpandAssignmentsList = $false); these views are not marked.
   set(
     '/deviceManagement/windowsAutopilotDeploymentProfiles',
     'microsoft.graph.windowsAutopilotDeploymentProfile',
     [{ type: 'autopilotProfiles' }],
     SERVICE_CONFIG,
-    { assignments: PER_ITEM },
+    { assignments: NAV },
   ),
   set(
     '/deviceManagement/deviceEnrollmentConfigurations',
     'microsoft.graph.deviceEnrollmentConfiguration',
     [{ type: 'enrollmentConfigurations' }],
     SERVICE_CONFIG,
-    { assignments: PER_ITEM },
+    { assignments: NAV },
     { versions: BOTH },
   ),
   // managedAppPolicies lists every MAM policy, app configurations included, and supports no

@@ -211,6 +211,14 @@ function simple(
 const assignmentsOnList = (evidence: string): ListExpand => ({ properties: ['assignments'], evidence });
 const CIPP_POLICY_LIST = 'CIPP-API Invoke-ListIntunePolicy.ps1';
 const CIPP_SCRIPT_LIST = 'CIPP-API Invoke-ListIntuneScript.ps1';
+/**
+ * IntuneManagement lists every view with `$expand=assignments` when its ExpandAssignments setting
+ * is on (Core.psm1 Get-GraphObjects), except the views marked `ExpandAssignmentsList = $false`
+ * where Graph refuses or empties it (scope tags, Conditional Access, apps); the AutoPilot,
+ * Enrollment Status Page and Enrollment Restrictions views are not marked (EndpointManager.psm1).
+ */
+const INTUNE_MANAGEMENT_LIST =
+  'IntuneManagement Core.psm1 Get-GraphObjects (ExpandAssignments) and EndpointManager.psm1 views not marked ExpandAssignmentsList=$false';
 
 const MAM_APPS: ListExpansion = { kind: 'list', property: 'apps', path: '/apps' };
 const WIP_LISTS: readonly PolicyExpansion[] = [
@@ -381,12 +389,16 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
     'Windows Autopilot deployment profiles',
     '/deviceManagement/windowsAutopilotDeploymentProfiles',
     SERVICE_CONFIG_READ,
+    [ASSIGNMENTS],
+    assignmentsOnList(INTUNE_MANAGEMENT_LIST),
   ),
   // IntuneCD EnrollmentConfigurations.py; docs intune-shared-deviceenrollmentconfiguration-list.md.
   enrollmentConfigurations: simple(
     'Enrollment configurations',
     '/deviceManagement/deviceEnrollmentConfigurations',
     SERVICE_CONFIG_READ,
+    [ASSIGNMENTS],
+    assignmentsOnList(INTUNE_MANAGEMENT_LIST),
   ),
   // The type-specific collections, as Salto (constants TYPES_WITH_TARGET_APPS_PATH_MAP), M365DSC
   // and CIPP-API read them: managedAppPolicies also lists app configurations, supports no $expand,

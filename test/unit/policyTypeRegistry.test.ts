@@ -129,7 +129,7 @@ describe('list-level $expand', () => {
 
   it('leaves out the lists Graph refuses or empties on a listing', () => {
     const named = new Set(listed.map(({ key }) => key));
-    for (const key of ['scopeTags', 'policySets', 'endpointSecurityIntents', 'autopilotProfiles'] as const)
+    for (const key of ['scopeTags', 'policySets', 'endpointSecurityIntents'] as const)
       expect(named.has(key)).toBe(false);
     const settings = POLICY_TYPES.settingsCatalog.collections[0]?.listExpand?.properties;
     expect(settings).toEqual(['assignments']);
