@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
-import { createDb, type Db } from '../src/db/client';
+import { createDb, type Db, DEFAULT_POOL_SIZE } from '../src/db/client';
 import { startManualRun } from '../src/services/runs';
 import { bundleWorkflows } from '../src/worker/bundle';
 import { MB } from './exportFigures';
@@ -25,8 +25,8 @@ const TENANTS = Number(process.env.BENCH_FLEET_TENANTS ?? 100);
 const POLICIES = Number(process.env.BENCH_FLEET_POLICIES ?? 300);
 const BASELINE_POLICIES = Number(process.env.BENCH_FLEET_BASELINE_POLICIES ?? 5_000);
 const WORKERS = 2;
-/** node-postgres' Pool default `max`, which src/db/client.ts keeps (one pool per process). */
-const PG_POOL_MAX = 10;
+/** Each process's pool (DATABASE_POOL_SIZE, default DEFAULT_POOL_SIZE; one pool per process). */
+const PG_POOL_MAX = DEFAULT_POOL_SIZE;
 const RUN_TIMEOUT_MS = 30 * 60_000;
 const TERMINAL = ['succeeded', 'partial', 'failed', 'skipped', 'canceled'];
 const BY = 'bench-fleet';

@@ -14,7 +14,7 @@ import { createApp } from './app';
 async function main(): Promise<void> {
   const config = loadApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-  const db = createDb(config.DATABASE_URL, logger);
+  const db = createDb(config.DATABASE_URL, logger, config.DATABASE_POOL_SIZE);
   const temporal = createLazyTemporalClient(config);
   const scheduling = { jitterSeconds: config.SCHEDULE_JITTER_SECONDS };
   const secrets = new TenantSecretCipher(config.secretKeys);

@@ -16,6 +16,11 @@ const common = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
     .refine((url) => /^postgres(ql)?:\/\/[^/?#]/.test(url), 'must be a postgresql:// URL with a host'),
+  /**
+   * PostgreSQL connections this process may hold at once (its pool's size): what bounds the
+   * database's connections is processes x this, never the number of tenants (docs/scaling.md).
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),

@@ -5,6 +5,16 @@ import { PrismaClient } from './generated/client';
 
 export type Db = PrismaClient;
 
+/** node-postgres' own default; DATABASE_POOL_SIZE (src/config/env.ts) sets it per process. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * How long a transaction waits for a pooled connection before it fails (Prisma's P2028). Prisma's
+ * 2 s default failed activity attempts of bench:fleet when a worker's sync and bookkeeping slots
+ * all wanted the pool at once; waiting is what a full pool should cause, not a retried activity.
+ */
+const TRANSACTION_MAX_WAIT_MS = 15_000;
+
 // The pool behind each client, for the few bulk statements that bypass Prisma (see sqlPoolOf).
 const pools = new WeakMap<Db, Pool>();
 
@@ -17,8 +27,12 @@ const pools = new WeakMap<Db, Pool>();
  * after failing its query with it: it gets a listener of its own until it is released (pg then
  * discards a broken one).
  */
-export function createDb(databaseUrl: string, logger?: Pick<Logger, 'warn'>): Db {
-  const pool = new Pool({ connectionString: databaseUrl });
+export function createDb(
+  databaseUrl: string,
+  logger?: Pick<Logger, 'warn'>,
+  poolSize = DEFAULT_POOL_SIZE,
+): Db {
+  const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
   pool.on('error', (error) =>
     logger?.warn(connectionLost(error), 'idle PostgreSQL connection lost; it will be replaced'),
   );
@@ -26,7 +40,10 @@ export function createDb(databaseUrl: string, logger?: Pick<Logger, 'warn'>): Db
     logger?.warn(connectionLost(error), 'PostgreSQL connection in use lost; what ran on it fails');
   pool.on('acquire', (client) => client.on('error', lostWhileCheckedOut));
   pool.on('release', (_error, client) => client.removeListener('error', lostWhileCheckedOut));
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const db = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+    transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS },
+  });
   pools.set(db, pool);
   return db;
 }

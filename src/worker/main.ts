@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   logUnhandledRejections(logger);
   Runtime.install({ logger: temporalLoggerFor(logger) });
-  const db = createDb(config.DATABASE_URL, logger);
+  const db = createDb(config.DATABASE_URL, logger, config.DATABASE_POOL_SIZE);
   const graph = new GraphClientFactory({
     logger,
     requestTimeoutMs: config.GRAPH_REQUEST_TIMEOUT_SECONDS * 1000,

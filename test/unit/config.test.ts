@@ -26,6 +26,7 @@ describe('loadApiConfig', () => {
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
       DATABASE_URL,
+      DATABASE_POOL_SIZE: 10,
       TEMPORAL_ADDRESS: 'localhost:7233',
       TEMPORAL_NAMESPACE: 'default',
       PORT: 3000,
@@ -45,6 +46,11 @@ describe('loadApiConfig', () => {
       API_MAX_TOKENS_PER_USER: 20,
     });
     expect(secretKeys.toJSON()).toEqual({ activeKeyId: 'k2', keyIds: ['k1', 'k2'] });
+  });
+
+  it('reads DATABASE_POOL_SIZE, at least 2', () => {
+    expect(loadApiConfig({ DATABASE_URL, ...KEYS, DATABASE_POOL_SIZE: '25' }).DATABASE_POOL_SIZE).toBe(25);
+    expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
   it('reads API_RATE_LIMIT_PER_MINUTE, at least 1', () => {
