@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { Agent, fetch } from 'undici';
 import { mapWithConcurrency } from '../src/graph/concurrency';
 import { ITEM_CONCURRENCY } from '../src/graph/graphClient';
-import { completeInlineLists, listingQuery } from '../src/graph/listExpansion';
+import { completeInlineLists, listingQuery, noteFilledLists } from '../src/graph/listExpansion';
 import {
   type PolicyExpansion,
   POLICY_TYPE_KEYS,
@@ -87,11 +87,14 @@ async function main(): Promise<void> {
       // The sync's listing: with the registry's list expansions (../src/graph/listExpansion.ts).
       const query = listingQuery(collection, true);
       const first = `${env.emulatorUrl}/${def.graphVersion}${collection.path}${query ? `?${query}` : ''}`;
+      const listed = collection.listExpand?.properties ?? [];
+      const filled = new Set<string>();
       for await (const page of pages(first)) {
+        noteFilledLists(page, listed, filled);
         const complete = await mapWithConcurrency(page, ITEM_CONCURRENCY, async (item) => {
           const itemPath = `${collection.path}/${item.id}`;
           const full = { ...item };
-          const inline = completeInlineLists(full, collection.listExpand?.properties ?? []);
+          const inline = completeInlineLists(full, listed, filled);
           for (const expansion of collection.expansions ?? def.expansions)
             if (expansion.kind !== 'list' || !inline.has(expansion.property))
               await expand(def, itemPath, full, expansion);

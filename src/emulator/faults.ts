@@ -25,6 +25,11 @@ export const faultsSchema = z.strictObject({
    */
   refuseListExpansionTypes: z.array(policyTypeKey).optional(),
   /**
+   * List-level `$expand` on these types' collections is accepted and every item gets an empty
+   * list, as Graph does for scope tags' assignments (IntuneManagement): nothing says it is wrong.
+   */
+  emptyListExpansionTypes: z.array(policyTypeKey).optional(),
+  /**
    * Microsoft re-publishes its catalog: definitions (NavigationRule.catalog) carry this revision
    * in their `version`, while no object of the tenant changes.
    */

@@ -114,6 +114,8 @@ interface RenderOptions {
   /** Where the object is served, for the next links of inline expansions. */
   selfUrl?: string;
   inlinePageSize?: number;
+  /** Every expanded list of a listing served empty (fault emptyListExpansionTypes). */
+  emptyOnListing?: boolean;
   omit?: readonly string[];
   betaOnly?: readonly string[];
   drifting?: readonly string[];
@@ -159,7 +161,7 @@ function render(node: EmulatorNode, options: RenderOptions): GraphJson {
       value[name] = inline ? drift({ ...(inline as GraphJson) }, rule.drifting) : null;
       continue;
     }
-    if (options.listing && rule.expandOnList === 'empty') {
+    if (options.listing && (rule.expandOnList === 'empty' || options.emptyOnListing)) {
       value[name] = [];
       continue;
     }
@@ -293,9 +295,9 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
   const expand = bindExpand(call, target);
   if ('status' in expand) return expand;
   const refused = target.itemId === undefined ? expand[0] : undefined;
-  const refusing = heldTypes(target.set.holds).some((type) =>
-    includesType(tenant.faults.refuseListExpansionTypes, type),
-  );
+  const held = heldTypes(target.set.holds);
+  const refusing = held.some((type) => includesType(tenant.faults.refuseListExpansionTypes, type));
+  const emptying = held.some((type) => includesType(tenant.faults.emptyListExpansionTypes, type));
   if (refused !== undefined && refusing) {
     return graphError(
       400,
@@ -313,6 +315,7 @@ export function serveTarget(call: GraphCall, target: SurfaceTarget, ctx: ServeCo
     listing,
     withDetail: false,
     inlinePageSize: ctx.tenant.faults.inlineExpansionPageSize,
+    emptyOnListing: emptying,
     catalogRevision: ctx.tenant.faults.catalogRevision,
     betaOnly: call.version === 'v1.0' ? target.set.betaOnlyProperties : undefined,
   };

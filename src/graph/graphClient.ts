@@ -15,7 +15,12 @@ import {
 } from './policyTypes';
 import { escapeStoredText } from './storedText';
 import { GraphWriter } from './graphWriter';
-import { completeInlineLists, type ListExpansionSetting, listingQuery } from './listExpansion';
+import {
+  completeInlineLists,
+  type ListExpansionSetting,
+  listingQuery,
+  noteFilledLists,
+} from './listExpansion';
 import { GRAPH_TENANT_BUDGET } from './requestBudget';
 
 export type { GraphObject } from './graphHttp';
@@ -100,6 +105,17 @@ export class GraphClient {
    * complete. A settings-catalog page can parse into hundreds of MB of objects; converting item
    * by item (e.g. to canonical JSON) keeps only the small records of a page alive.
    */
+  /** Lists the collection per item for a while (ListExpansionFallbacks), once per fetch. */
+  private readonly fallBack = (type: PolicyTypeKey, collection: PolicyCollection, why: string) => {
+    const setting = this.listExpansion;
+    if (setting === undefined || setting.fallbacks.refused(setting.tenantKey, type, collection.path)) return;
+    setting.fallbacks.remember(setting.tenantKey, type, collection.path);
+    setting.warn(`list-level $expand given up: ${why}; listing per item`, {
+      policyType: type,
+      collection: collection.path,
+    });
+  };
+
   async *fetchPolicyRecords<T>(
     type: PolicyTypeKey,
     toRecord: (policy: FetchedPolicy) => T,
@@ -115,18 +131,18 @@ export class GraphClient {
         collection.listExpand !== undefined &&
         setting?.enabled === true &&
         !setting.fallbacks.refused(setting.tenantKey, type, collection.path);
-      const listing = { read: false };
+      const listing: Listing = { read: false, fallBack: (why) => this.fallBack(type, collection, why) };
       try {
         yield* this.collectionRecords(definition, collection, expand, reader, toRecord, listing, opts);
       } catch (error) {
-        // Only a refused expansion, which shows on the first page: a 400 later is an error.
-        const refused = error instanceof GraphRequestError && error.status === 400;
-        if (!expand || listing.read || !refused || setting === undefined) throw error;
-        setting.fallbacks.remember(setting.tenantKey, type, collection.path);
-        setting.warn('Graph refused list-level $expand; listing per item', {
-          policyType: type,
-          collection: collection.path,
-        });
+        const answered = error instanceof GraphRequestError && (error.status === 400 || error.status === 500);
+        if (!expand || !answered) throw error;
+        // A refusal shows on the first page: listed again without it. Later, items were already
+        // handed on: the error stands, and the next fetch lists per item.
+        listing.fallBack(
+          listing.read ? `Graph answered ${error.status} on a later page` : 'Graph refused it',
+        );
+        if (listing.read) throw error;
         yield* this.collectionRecords(definition, collection, false, reader, toRecord, listing, opts);
       }
     }
@@ -138,17 +154,21 @@ export class GraphClient {
     expand: boolean,
     reader: EncryptedSettingReader | undefined,
     toRecord: (policy: FetchedPolicy) => T,
-    listing: { read: boolean },
+    listing: Listing,
     opts: FetchOptions,
   ): AsyncGenerator<T[]> {
     const query = listingQuery(collection, expand);
     const first = this.url(definition.graphVersion, `${collection.path}${query ? `?${query}` : ''}`);
     const listed = expand ? (collection.listExpand?.properties ?? []) : [];
+    // The listed properties this listing has shown with elements (see completeInlineLists).
+    const filled = new Set<string>();
+    const inlined = { listed, filled, emptied: () => listing.fallBack('Graph emptied an inline list') };
     for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
       listing.read = true;
       if (items.length === 0) continue;
+      noteFilledLists(items, listed, filled);
       yield await mapWithConcurrency(items, ITEM_CONCURRENCY, async (item) =>
-        toRecord(await this.completeItem(definition, collection, item, reader, opts.signal, query, listed)),
+        toRecord(await this.completeItem(definition, collection, item, reader, opts.signal, query, inlined)),
       );
     }
   }
@@ -290,17 +310,20 @@ export class GraphClient {
     reader: EncryptedSettingReader | undefined,
     signal?: AbortSignal,
     query = collection.query,
-    listed: readonly string[] = [],
+    inlined: InlinedLists = NOTHING_INLINED,
   ): Promise<FetchedPolicy> {
     const id = requireId(item, `${definition.key} item`, collection.path);
     const itemPath = `${collection.path}/${encodeURIComponent(id)}`;
     let payload = await this.withInlineLists({ ...item }, query, itemPath, signal);
     // Lists that came complete with the listing cost no request; the rest are read per item.
-    const inline = completeInlineLists(payload, listed);
+    const inline = completeInlineLists(payload, inlined.listed, inlined.filled);
     const definitions: GraphObject[] = [];
     for (const expansion of collection.expansions ?? definition.expansions) {
       if (expansion.kind === 'list' && inline.has(expansion.property)) continue;
+      const listedEmpty = isEmptyList(payload, expansion, inlined.listed);
       payload = await this.expand(definition, itemPath, payload, expansion, definitions, signal);
+      // Graph left out what it holds: this tenant's collection is listed per item from now on.
+      if (listedEmpty && !isEmptyList(payload, expansion, inlined.listed)) inlined.emptied();
     }
     const encryptedSettings = await reader?.read(
       this.url(definition.graphVersion, itemPath),
@@ -472,6 +495,28 @@ export class GraphClient {
 }
 
 const INLINE_NEXT_LINK = '@odata.nextLink';
+
+/** Where a collection is listed: whether a page arrived, and how it gives list expansion up. */
+interface Listing {
+  read: boolean;
+  fallBack: (why: string) => void;
+}
+
+/** The list expansions a listing inlined (see completeInlineLists) and what an emptied one does. */
+interface InlinedLists {
+  listed: readonly string[];
+  filled: ReadonlySet<string>;
+  emptied: () => void;
+}
+
+const NOTHING_INLINED: InlinedLists = { listed: [], filled: new Set(), emptied: () => undefined };
+
+/** Whether `expansion` is a listed list expansion and the payload holds it as an empty list. */
+function isEmptyList(payload: GraphObject, expansion: PolicyExpansion, listed: readonly string[]): boolean {
+  if (expansion.kind !== 'list' || !listed.includes(expansion.property)) return false;
+  const value = payload[expansion.property];
+  return Array.isArray(value) && value.length === 0;
+}
 
 /**
  * Moves the element's catalog definitions (ListExpansion.definitions) into `into`; an element

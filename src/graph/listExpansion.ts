@@ -27,19 +27,36 @@ export function listingQuery(collection: PolicyCollection, withExpansions: boole
 
 /**
  * The listed properties the item holds complete: an array (its inline pages already followed)
- * with no `<property>@odata.count` above its length. Anything else is fetched per item.
+ * with no `<property>@odata.count` above its length, and, when empty, of a property this listing
+ * has shown filled (`filled`). Graph has accepted a list `$expand` and answered every item with
+ * an empty list (scope tags' assignments, IntuneManagement): an empty list is only believed once
+ * the same listing proved that it fills the property. Anything else is fetched per item.
  */
-export function completeInlineLists(item: GraphObject, properties: readonly string[]): Set<string> {
+export function completeInlineLists(
+  item: GraphObject,
+  properties: readonly string[],
+  filled: ReadonlySet<string>,
+): Set<string> {
   const complete = new Set<string>();
   for (const property of properties) {
     const value = item[property];
-    if (!Array.isArray(value)) continue;
+    if (!Array.isArray(value) || (value.length === 0 && !filled.has(property))) continue;
     const count = item[`${property}@odata.count`];
     if (count !== undefined && (typeof count !== 'number' || count > value.length)) continue;
     if (item[`${property}@odata.nextLink`] !== undefined) continue;
     complete.add(property);
   }
   return complete;
+}
+
+/** Adds to `filled` each listed property that some item of the page holds elements of. */
+export function noteFilledLists(
+  page: readonly GraphObject[],
+  properties: readonly string[],
+  filled: Set<string>,
+): void {
+  for (const property of properties)
+    if (page.some((item) => Array.isArray(item[property]) && item[property].length > 0)) filled.add(property);
 }
 
 /**

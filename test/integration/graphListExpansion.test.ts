@@ -109,3 +109,22 @@ it('falls back per item where Graph refuses list expansion, and pays the 400 onc
     });
   expect(refusals() - before).toBe(listings.length);
 }, 60_000);
+
+it('believes no empty inline list until the listing showed it filled, and lists per item where Graph empties them', async () => {
+  // Graph accepts the expansion and answers empty lists (as for scope tags): nothing refuses it.
+  const EMPTYING: PolicyTypeKey[] = ['deviceConfiguration', 'autopilotProfiles'];
+  emulator.setFaults(TENANT.azureTenantId, {
+    inlineExpansionPageSize: INLINE_PAGE,
+    emptyListExpansionTypes: EMPTYING,
+  });
+  const shared = factory(true);
+  for (const type of EMPTYING) {
+    const first = await fetchType(shared, type);
+    expect({ type, objects: first.canonical }).toEqual({ type, objects: perItem.get(type) });
+    // Learned: the next fetch lists per item, and costs what per-item fetching costs.
+    const second = await fetchType(shared, type);
+    const plain = await fetchType(factory(false), type);
+    expect({ type, objects: second.canonical }).toEqual({ type, objects: perItem.get(type) });
+    expect({ type, requests: second.requests }).toEqual({ type, requests: plain.requests });
+  }
+}, 60_000);

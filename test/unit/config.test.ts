@@ -50,7 +50,9 @@ describe('loadApiConfig', () => {
 
   it('reads DATABASE_POOL_SIZE, at least 2', () => {
     expect(loadApiConfig({ DATABASE_URL, ...KEYS, DATABASE_POOL_SIZE: '25' }).DATABASE_POOL_SIZE).toBe(25);
-    expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => loadApiConfig({ DATABASE_URL, ...KEYS, DATABASE_POOL_SIZE: '1' })).toThrow(
+      /DATABASE_POOL_SIZE/,
+    );
   });
 
   it('reads API_RATE_LIMIT_PER_MINUTE, at least 1', () => {

@@ -4,7 +4,7 @@
 import { GraphProtocolError } from '../../src/graph';
 import { GraphClient } from '../../src/graph/graphClient';
 import type { GraphHttp } from '../../src/graph/graphHttp';
-import { ListExpansionFallbacks } from '../../src/graph/listExpansion';
+import { completeInlineLists, ListExpansionFallbacks } from '../../src/graph/listExpansion';
 
 const BASE = 'https://graph.example';
 const LIST =
@@ -136,4 +136,13 @@ test('a list expansion inlined short of its @odata.count, or not at all, is read
     ['missing', 1],
   ]);
   expect(requested.sort()).toEqual([listing, assignments('missing'), assignments('short')].sort());
+});
+
+test('an empty inline list counts only once the listing showed that property filled', () => {
+  const item = { id: 'p1', assignments: [], apps: [{ id: 'a' }] };
+  expect([...completeInlineLists(item, ['assignments', 'apps'], new Set())]).toEqual(['apps']);
+  expect([...completeInlineLists(item, ['assignments', 'apps'], new Set(['assignments']))]).toEqual([
+    'assignments',
+    'apps',
+  ]);
 });
