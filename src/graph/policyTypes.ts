@@ -212,10 +212,12 @@ const assignmentsOnList = (evidence: string): ListExpand => ({ properties: ['ass
 const CIPP_POLICY_LIST = 'CIPP-API Invoke-ListIntunePolicy.ps1';
 const CIPP_SCRIPT_LIST = 'CIPP-API Invoke-ListIntuneScript.ps1';
 /**
- * IntuneManagement lists every view with `$expand=assignments` when its ExpandAssignments setting
- * is on (Core.psm1 Get-GraphObjects), except the views marked `ExpandAssignmentsList = $false`
- * where Graph refuses or empties it (scope tags, Conditional Access, apps); the AutoPilot,
- * Enrollment Status Page and Enrollment Restrictions views are not marked (EndpointManager.psm1).
+ * Weaker than Salto's or CIPP's backups: IntuneManagement lists a view with `$expand=assignments`
+ * when its ExpandAssignments option is on (off by default, for display columns; Core.psm1
+ * Get-GraphObjects) unless the view is marked `ExpandAssignmentsList = $false`, as it marks scope
+ * tags, Conditional Access and apps; the AutoPilot and enrollment views are not marked
+ * (EndpointManager.psm1). An empty list is only believed once the listing showed it filled
+ * (./listExpansion.ts), so a Graph that empties it costs requests, not assignments.
  */
 const INTUNE_MANAGEMENT_LIST =
   'IntuneManagement Core.psm1 Get-GraphObjects (ExpandAssignments) and EndpointManager.psm1 views not marked ExpandAssignmentsList=$false';
@@ -433,7 +435,12 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
         path: '/deviceAppManagement/targetedManagedAppConfigurations',
         expansions: [MAM_APPS, { kind: 'list', property: 'settings', path: '/settings' }, ASSIGNMENTS],
         // Not `settings`: no public tool lists it inline.
-        listExpand: { properties: ['apps', 'assignments'], evidence: 'Salto fetch.ts' },
+        // IntuneManagement marks this view ExpandAssignmentsList = $false (it reads the item with
+        // its own $expand); Salto lists it expanded. The empty-list rule guards the difference.
+        listExpand: {
+          properties: ['apps', 'assignments'],
+          evidence: 'Salto fetch.ts (IntuneManagement disagrees)',
+        },
       },
     ],
     expansions: [ASSIGNMENTS],
