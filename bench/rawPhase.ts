@@ -4,7 +4,7 @@
 import { Pool } from 'pg';
 import { Agent, fetch } from 'undici';
 import { mapWithConcurrency } from '../src/graph/concurrency';
-import { ITEM_CONCURRENCY } from '../src/graph/graphClient';
+import { itemConcurrencyOf } from '../src/graph/graphClient';
 import { completeInlineLists, listingQuery, noteFilledLists } from '../src/graph/listExpansion';
 import {
   type PolicyExpansion,
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       const filled = new Set<string>();
       for await (const page of pages(first)) {
         noteFilledLists(page, listed, filled);
-        const complete = await mapWithConcurrency(page, ITEM_CONCURRENCY, async (item) => {
+        const complete = await mapWithConcurrency(page, itemConcurrencyOf(def, collection), async (item) => {
           const itemPath = `${collection.path}/${item.id}`;
           const full = { ...item };
           const inline = completeInlineLists(full, listed, filled);

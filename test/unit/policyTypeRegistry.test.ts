@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENTITY_SETS } from '../../src/emulator/graphSurface';
 import { AUDIT_SOURCE_KEYS, AUDIT_SOURCES } from '../../src/graph/auditSources';
+import { ITEM_CONCURRENCY, itemConcurrencyOf, LARGE_ITEM_CONCURRENCY } from '../../src/graph/graphClient';
 import {
   mayHoldScripts,
   POLICY_TYPE_KEYS,
   POLICY_TYPES,
+  type PolicyCollection,
   type PolicyExpansion,
+  type PolicyTypeKey,
 } from '../../src/graph/policyTypes';
 
 // README table rows as trimmed cells (the formatter pads the columns).
@@ -145,5 +148,16 @@ describe('registry evidence', () => {
     const at = lines.findIndex((line) => line.startsWith(`  ${key}:`));
     expect(at).toBeGreaterThan(0);
     expect(lines[at - 1]?.trim()).toMatch(/^\/\//);
+  });
+});
+
+describe('item lanes', () => {
+  it('completes items carrying catalog definitions fewer at a time than the rest', () => {
+    const lanes = (key: PolicyTypeKey) =>
+      itemConcurrencyOf(POLICY_TYPES[key], POLICY_TYPES[key].collections[0] as PolicyCollection);
+    expect(lanes('settingsCatalog')).toBe(LARGE_ITEM_CONCURRENCY);
+    expect(lanes('settingsCompliance')).toBe(LARGE_ITEM_CONCURRENCY);
+    expect(lanes('administrativeTemplates')).toBe(ITEM_CONCURRENCY);
+    expect(LARGE_ITEM_CONCURRENCY).toBeLessThan(ITEM_CONCURRENCY);
   });
 });
