@@ -4,7 +4,7 @@
 // MaxListenersExceededWarning) and keeps every request's state alive. Real MSAL and undici against
 // the in-process Graph emulator; needs neither PostgreSQL nor Temporal.
 import { randomUUID } from 'node:crypto';
-import { getEventListeners } from 'node:events';
+import { getEventListeners, setMaxListeners } from 'node:events';
 import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
 import { GraphClientFactory } from '../../src/graph/clientFactory';
 import { ITEM_CONCURRENCY } from '../../src/graph/graphClient';
@@ -55,6 +55,9 @@ describe('the cancellation signal of a long sync', () => {
     process.on('warning', onWarning);
     const cancellation = new AbortController();
     const { signal } = cancellation;
+    // As the sync sets it on its listing signal (src/activities/syncPolicies.ts): its lanes'
+    // legitimate listeners do not warn, and a leak past them still does.
+    setMaxListeners(LISTENER_BOUND, signal);
     let peak = 0;
     const sample = () => {
       peak = Math.max(peak, getEventListeners(signal, 'abort').length);
@@ -88,5 +91,7 @@ describe('the cancellation signal of a long sync', () => {
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual(
       [],
     );
-  });
+    // It ran 16 to 28 s in five runs and once timed out at 120 s in CI, not reproduced: the
+    // bound leaves room for a request held to its 60 s deadline (GRAPH_REQUEST_TIMEOUT_SECONDS).
+  }, 300_000);
 });
