@@ -82,7 +82,8 @@ export class WriteBudget {
    * paused the family is given up when it comes (a 429 pushes the free slots past the pause, so
    * the next one taken is after it): else every writer already waiting would meet the same 429.
    */
-  async acquire(tenantId: string, family: WriteFamily, signal?: AbortSignal): Promise<void> {
+  /** Resolves at the write's slot; returns the slot's time (the database's clock). */
+  async acquire(tenantId: string, family: WriteFamily, signal?: AbortSignal): Promise<Date> {
     for (;;) {
       const { slotAt, now } = await takeWriteSlot(this.db, tenantId, family, this.intervals[family]);
       const waitMs = slotAt.getTime() - now.getTime();
@@ -91,14 +92,14 @@ export class WriteBudget {
       // (the pacing's margin under the limit is only a few per cent of an interval).
       if (waitMs <= PAUSE_CHECK_LEAD_MS) {
         if (waitMs > 0) await sleep(waitMs, signal);
-        return;
+        return slotAt;
       }
       const dueAt = Date.now() + waitMs;
       await sleep(waitMs - PAUSE_CHECK_LEAD_MS, signal);
       if (await writesPaused(this.db, tenantId, family)) continue;
       const rest = dueAt - Date.now();
       if (rest > 0) await sleep(rest, signal);
-      return;
+      return slotAt;
     }
   }
 

@@ -30,13 +30,17 @@ test('slots drawn at once by two budgets (two workers) never exceed the limit in
     new WriteBudget(stack.db, { limits: LIMITS, fraction: 0.95 }),
   ];
   const started = Date.now();
-  const sent = await Promise.all(
+  const drawn = await Promise.all(
     Array.from({ length: 16 }, async (_, index) => {
-      await workers[index % 2]!.acquire(tenantId, 'intune');
-      return Date.now();
+      const slot = await workers[index % 2]!.acquire(tenantId, 'intune');
+      return { slot: slot.getTime(), sent: Date.now() };
     }),
   );
-  expect(maxInAnyWindow(sent, LIMITS.intune.windowMs)).toBeLessThanOrEqual(LIMITS.intune.writes);
+  // The slots the shared budget granted: when each caller resolved also holds the event loop's
+  // lag, which under CI load bunched 6 resolutions into one window of evenly spaced slots.
+  const slots = drawn.map((d) => d.slot);
+  expect(maxInAnyWindow(slots, LIMITS.intune.windowMs)).toBeLessThanOrEqual(LIMITS.intune.writes);
+  const sent = drawn.map((d) => d.sent);
   // Paced at 0.95 of 5 per second: 16 writes take about 3 s, not 16 x nothing nor far longer.
   expect(Math.max(...sent) - started).toBeGreaterThanOrEqual(2_800);
   expect(Math.max(...sent) - started).toBeLessThan(6_000);
