@@ -21,8 +21,8 @@ import {
   GraphAuthError,
   type GraphClient,
   type GraphTenantCredentials,
-  ITEM_CONCURRENCY,
   isPolicyTypeKey,
+  LISTING_SIGNAL_LISTENERS,
   POLICY_TYPES,
   type PolicyTypeKey,
 } from '../graph';
@@ -213,9 +213,9 @@ export function createSyncPolicies({ db, graph, logger, secrets }: ActivityDeps)
       // minutes away behind a Graph Retry-After).
       const writeFailed = new AbortController();
       const listing = AbortSignal.any([Context.current().cancellationSignal, writeFailed.signal]);
-      // Every request in flight listens on it, one per item lane plus the page's: more than
-      // Node's warning threshold (10) at ITEM_CONCURRENCY 15, and no leak. A leak still warns.
-      setMaxListeners(ITEM_CONCURRENCY + 2, listing);
+      // Every request in flight listens on it: more than Node's warning threshold (10) with 15
+      // item lanes, and no leak. A leak still warns.
+      setMaxListeners(LISTING_SIGNAL_LISTENERS, listing);
       await pipelinePages(
         client.fetchPolicyRecords(
           type,

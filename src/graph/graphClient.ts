@@ -79,6 +79,13 @@ export const ITEM_CONCURRENCY = Math.ceil(
 );
 
 /**
+ * Abort listeners a fetch's signal holds at most: one per request in flight, an item lane's and
+ * the page listing's, plus one spare. Past it Node's warning means a leak (the sync sets it as
+ * the listing signal's limit; test/integration/abortListeners.test.ts holds the fetch to it).
+ */
+export const LISTING_SIGNAL_LISTENERS = ITEM_CONCURRENCY + 2;
+
+/**
  * Lanes for items whose lists carry catalog definitions (ListExpansion.definitions: settings
  * catalog and settings-based compliance). Each holds its settings and their definitions, up to
  * MBs, and costs one request (`$top=1000`), not a chain: 8 lanes keep 80 requests/s in flight at

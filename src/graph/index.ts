@@ -58,6 +58,7 @@ export {
   GraphClient,
   type GraphObject,
   ITEM_CONCURRENCY,
+  LISTING_SIGNAL_LISTENERS,
   type ListedPolicyName,
 } from './graphClient';
 export {

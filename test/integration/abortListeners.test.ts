@@ -7,15 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { getEventListeners, setMaxListeners } from 'node:events';
 import { type GraphEmulator, startGraphEmulator } from '../../src/emulator/server';
 import { GraphClientFactory } from '../../src/graph/clientFactory';
-import { ITEM_CONCURRENCY } from '../../src/graph/graphClient';
+import { LISTING_SIGNAL_LISTENERS } from '../../src/graph/graphClient';
 import { POLICY_TYPE_KEYS } from '../../src/graph/policyTypes';
 import { graphEndpointAllowlist } from '../../src/outbound';
 
 /** Enough for an accumulation to show: Node warns at 11 listeners, the issue saw 1,501. */
 const MIN_REQUESTS = 10_000;
 const POLICIES = 2_500;
-/** At most one listener per request in flight (ITEM_CONCURRENCY items, plus the page's list). */
-const LISTENER_BOUND = ITEM_CONCURRENCY + 2;
+/** At most one listener per request in flight (the item lanes, plus the page's list). */
+const LISTENER_BOUND = LISTING_SIGNAL_LISTENERS;
 /**
  * Every type but the two whose generated payloads are large (each of their requests costs several
  * times another's): every request goes through the same waits, and the test stays short.
