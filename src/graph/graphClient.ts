@@ -187,11 +187,12 @@ export class GraphClient {
     // The listed properties this listing has shown with elements (see completeInlineLists).
     const filled = new Set<string>();
     const inlined = { listed, filled, emptied: () => listing.fallBack('Graph emptied an inline list') };
+    const lanes = itemConcurrencyOf(definition, collection);
     for await (const items of this.collectionPages(first, 'collection', opts.signal)) {
       listing.read = true;
       if (items.length === 0) continue;
       noteFilledLists(items, listed, filled);
-      yield await mapWithConcurrency(items, itemConcurrencyOf(definition, collection), async (item) =>
+      yield await mapWithConcurrency(items, lanes, async (item) =>
         toRecord(await this.completeItem(definition, collection, item, reader, opts.signal, query, inlined)),
       );
     }
