@@ -29,6 +29,7 @@ import {
   PLATFORM_CHANNELS,
   TENANT_CHANNELS,
 } from './routes/notificationChannels';
+import { meRouter } from './routes/me';
 import { notificationsRouter } from './routes/notifications';
 import { policyTypesRouter } from './routes/policyTypes';
 import { policiesRouter } from './routes/policies';
@@ -65,6 +66,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(refuseUnstorableText());
   v1.use('/policy-types', policyTypesRouter());
   v1.use('/me/notifications', notificationsRouter(deps));
+  v1.use('/me', meRouter(deps));
   v1.use('/users', usersRouter(deps));
   v1.use('/tenants', tenantsRouter(deps));
   v1.use('/tenants/:tenantId/members', membersRouter(deps));

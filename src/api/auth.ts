@@ -16,7 +16,7 @@ export async function authenticate(db: Db, req: Request, res: Response): Promise
   const principal = await authenticateApiToken(db, match[1]);
   if (!principal) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="tenantvault", error="invalid_token"');
-    throw unauthorized('the API token is invalid, expired or revoked');
+    throw unauthorized('the API token is invalid, expired or revoked, or its user is deactivated');
   }
   return principal;
 }

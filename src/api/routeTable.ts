@@ -30,7 +30,8 @@ import { putOffsiteDestinationBody } from './routes/offsiteDestination.schema';
 import { tenantRetentionBody } from './routes/retention';
 import { runsQuery } from './routes/runs';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
-import { addMemberBody, createUserBody, issueTokenBody, memberBody } from './routes/users.schema';
+import { addMemberBody, createUserBody, issueTokenBody, memberBody, usersQuery } from './routes/users.schema';
+import * as u from './openapi/userResponses';
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
@@ -229,6 +230,65 @@ function channelOperations(base: string, permission: Permission, scope: '' | 'Pl
   ];
 }
 
+/** Deactivation and the platform admin role: one idempotent change per path (../services/userAdmin.ts). */
+function userStandingOperations(): Operation[] {
+  const LAST_ADMIN =
+    'Leaving no active platform admin answers 409 `last_platform_admin` (concurrent calls are ' +
+    'serialized, so two admins removing each other cannot both succeed). Admins cannot do this ' +
+    'to themselves (409 `self_lockout`): another admin, or the admin command line, must.';
+  const op = (
+    method: Operation['method'],
+    action: string,
+    operationId: string,
+    summary: string,
+    description: string,
+    problems: ProblemStatus[] = [],
+  ): Operation => ({
+    method,
+    path: `/v1/users/:userId/${action}`,
+    operationId,
+    summary,
+    description: `${description} A repeat changes nothing and answers the user as they are.`,
+    tag: 'Users',
+    permission: 'platform:admin',
+    replies: ok(r.user, 'the user, changed'),
+    problems,
+  });
+  return [
+    op(
+      'post',
+      'deactivate',
+      'deactivateUser',
+      'Deactivate a user: their API tokens are refused from the next request on',
+      'Memberships and tokens are kept (reactivation restores them); revoke the tokens too to cut a user off for good. ' +
+        LAST_ADMIN,
+      [409],
+    ),
+    op(
+      'post',
+      'reactivate',
+      'reactivateUser',
+      'Reactivate a user: their memberships and unexpired, unrevoked tokens work again',
+      'Audited as `user.reactivated`.',
+    ),
+    op(
+      'put',
+      'platform-admin',
+      'grantPlatformAdmin',
+      'Make the user a platform admin',
+      'Audited as `user.platform_admin_granted`.',
+    ),
+    op(
+      'delete',
+      'platform-admin',
+      'removePlatformAdmin',
+      "Remove the user's platform admin role; their memberships stay",
+      LAST_ADMIN,
+      [409],
+    ),
+  ];
+}
+
 export const operations: Operation[] = [
   {
     method: 'get',
@@ -375,6 +435,29 @@ export const operations: Operation[] = [
     permission: 'self-or-admin',
     replies: { 204: { description: 'revoked (also when it already was)' } },
   },
+  // Users over time (issue 20): who am I, and platform admins deactivating users and granting
+  // or removing the platform admin role. Each change is its own path so that each is idempotent,
+  // audited under its own action and refused on its own terms (./routes/users.ts).
+  {
+    method: 'get',
+    path: '/v1/me',
+    operationId: 'getMe',
+    summary: "The token's user, their tenants and roles, and the token itself",
+    tag: 'Me',
+    permission: 'authenticated',
+    replies: ok(u.me, 'the caller'),
+  },
+  {
+    method: 'get',
+    path: '/v1/users',
+    operationId: 'listUsers',
+    summary: 'Users, newest first; `active` and `platformAdmin` filter',
+    tag: 'Users',
+    permission: 'platform:admin',
+    query: usersQuery,
+    replies: ok(u.userPage, 'a page of users'),
+  },
+  ...userStandingOperations(),
   {
     method: 'get',
     path: '/v1/tenants',

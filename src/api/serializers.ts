@@ -356,6 +356,8 @@ export function userJson(user: User) {
     email: user.email,
     displayName: user.displayName,
     platformAdmin: user.platformAdmin,
+    active: user.deactivatedAt === null,
+    deactivatedAt: user.deactivatedAt,
     createdAt: user.createdAt,
   };
 }

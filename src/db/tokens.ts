@@ -83,7 +83,7 @@ export function listApiTokens(db: Db, userId: string, page: { limit: number; cur
   });
 }
 
-/** Returns the token's principal, or null for a malformed, unknown, revoked or expired token. */
+/** The token's principal, or null for a malformed, unknown, revoked or expired token or a deactivated user. */
 export async function authenticateApiToken(
   db: Db,
   token: string,
@@ -97,10 +97,17 @@ export async function authenticateApiToken(
   const actual = sha256(token);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
   if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  // Read with the token on every request (nothing caches it): deactivation takes effect at once.
+  if (row.user.deactivatedAt) return null;
   return { userId: row.userId, tokenId: row.id, platformAdmin: row.user.platformAdmin };
 }
 
 /** Whether the token works at `at` (now unless given): a later time asks whether it still will. */
 export async function isApiTokenValid(db: Db, token: string, at = new Date()): Promise<boolean> {
   return (await authenticateApiToken(db, token, at)) !== null;
+}
+
+/** One token by id, without its hash (GET /v1/me shows the caller's). */
+export function findApiToken(db: Db, tokenId: string) {
+  return db.apiToken.findUnique({ where: { id: tokenId }, omit: { tokenHash: true } });
 }

@@ -1,4 +1,5 @@
 import type { DbClient as Db, User } from './client';
+import { after, type KeysetPosition, NEWEST_FIRST } from './paging';
 
 export interface UserInput {
   email: string;
@@ -28,4 +29,54 @@ export async function lockUser(db: Db, userId: string): Promise<boolean> {
     unknown[]
   >`SELECT id FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
   return rows.length > 0;
+}
+
+/** A user's standing: what deactivation and the platform admin role change. */
+export type UserStanding = Pick<User, 'platformAdmin' | 'deactivatedAt' | 'deactivatedBy'>;
+
+/**
+ * Serializes every change of who is an active platform admin until the transaction ends, so two
+ * admins removing each other at once cannot both pass the "not the last one" check: the second
+ * waits, then counts what the first left.
+ */
+export async function lockPlatformAdmins(db: Db): Promise<void> {
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('platform-admins'))`;
+}
+
+/** Platform admins who are not deactivated: the ones who can still act. */
+export function countActivePlatformAdmins(db: Db): Promise<number> {
+  return db.user.count({ where: { platformAdmin: true, deactivatedAt: null } });
+}
+
+export function updateUserStanding(db: Db, userId: string, standing: Partial<UserStanding>): Promise<User> {
+  return db.user.update({ where: { id: userId }, data: standing });
+}
+
+export interface UserFilter {
+  limit: number;
+  cursor?: KeysetPosition;
+  active?: boolean;
+  platformAdmin?: boolean;
+}
+
+/** A page of users, newest first, optionally only active (or deactivated) ones or admins. */
+export function listUsers(db: Db, filter: UserFilter): Promise<User[]> {
+  return db.user.findMany({
+    where: {
+      ...after(filter.cursor),
+      ...(filter.active === undefined ? {} : { deactivatedAt: filter.active ? null : { not: null } }),
+      ...(filter.platformAdmin === undefined ? {} : { platformAdmin: filter.platformAdmin }),
+    },
+    orderBy: NEWEST_FIRST,
+    take: filter.limit + 1,
+  });
+}
+
+/** The user's memberships with their tenants' names, by tenant slug. */
+export function listMembershipsOfUser(db: Db, userId: string) {
+  return db.tenantMembership.findMany({
+    where: { userId },
+    include: { tenant: { select: { slug: true, displayName: true } } },
+    orderBy: { tenant: { slug: 'asc' } },
+  });
 }

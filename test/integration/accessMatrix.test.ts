@@ -268,6 +268,12 @@ async function freshResource(
       stillThere: async () => (await db.apiToken.findUniqueOrThrow({ where: { id } })).revokedAt === null,
     };
   }
+  if (param === 'platform-admin') {
+    // The path's user keeps the role they had: a refused removal must not take it away.
+    const had = (await db.user.findUniqueOrThrow({ where: { id: pathUserId } })).platformAdmin;
+    const holds = async () => (await db.user.findUniqueOrThrow({ where: { id: pathUserId } })).platformAdmin;
+    return { id: pathUserId, stillThere: async () => (await holds()) === had };
+  }
   if (param === 'userId') {
     const { id } = await newUser('member to remove');
     await setMembership(db, tenantId, id, 'readonly', 'system');

@@ -119,7 +119,9 @@ test('a platform admin adds a user; tokens are shown once, stored hashed, expire
   expect(afterRevoke.body.items[0].revokedAt).not.toBeNull();
   const rejected = await stack.api('/v1/policy-types', { token: second.body.token });
   expect(rejected.status).toBe(401);
-  expect(rejected.body.detail).toBe('the API token is invalid, expired or revoked');
+  expect(rejected.body.detail).toBe(
+    'the API token is invalid, expired or revoked, or its user is deactivated',
+  );
   expect((await revoke(second.body.id)).status).toBe(204);
   // Another user's token is not theirs to revoke, even through their own path.
   expect((await revoke(other.tokenId)).status).toBe(404);

@@ -5,6 +5,7 @@ import { createUserCommand } from './createUser';
 import { helpCommand } from './help';
 import { issueTokenCommand } from './issueToken';
 import { rotateSecretKeyCommand } from './rotateSecretKey';
+import { listUsersCommand, USER_STANDING_COMMANDS } from './userStanding';
 import { verifyExportCommand } from './verifyExport';
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
@@ -12,6 +13,8 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   createUserCommand,
   issueTokenCommand,
   addMemberCommand,
+  listUsersCommand,
+  ...USER_STANDING_COMMANDS,
   rotateSecretKeyCommand,
   verifyExportCommand,
 ];

@@ -671,6 +671,8 @@ export const user = component(
     email: z.string(),
     displayName: z.string(),
     platformAdmin: z.boolean().describe('creates tenants and users, and acts in every tenant'),
+    active: z.boolean().describe("false: deactivated, the user's tokens are refused"),
+    deactivatedAt: nullableInstant.describe('when the user was deactivated; null while active'),
     createdAt: instant,
   }),
 );

@@ -1,6 +1,7 @@
 // Request bodies of users, tokens and memberships; the admin command line validates its
 // arguments with the same schemas.
 import { z } from 'zod';
+import { newestFirstPageQuery } from '../pagination';
 import { TENANT_ROLES } from '../permissions';
 
 export const createUserBody = z.strictObject({
@@ -25,3 +26,18 @@ export const issueTokenBody = z.strictObject({
 export const memberBody = z.strictObject({ role: z.enum(TENANT_ROLES) });
 
 export const addMemberBody = z.strictObject({ email: z.email().max(254), role: memberBody.shape.role });
+
+/** An optional `true`/`false` filter: absent, it does not filter. */
+const optionalFlag = (description: string) =>
+  z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true'))
+    .describe(description);
+
+export const usersQuery = newestFirstPageQuery
+  .extend({
+    active: optionalFlag('true: only active users; false: only deactivated ones; absent: both'),
+    platformAdmin: optionalFlag('true: only platform admins; false: only the others; absent: both'),
+  })
+  .strict();

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { userActor } from '../../db/audit';
 import { createUser, issueToken, listTokens, revokeAllTokens, revokeToken } from '../../services/users';
 import { principalOf } from '../auth';
@@ -6,11 +6,29 @@ import type { ApiDeps } from '../deps';
 import { encodeCursor, newestFirstPageQuery, page } from '../pagination';
 import { apiTokenJson, issuedTokenJson, userJson } from '../serializers';
 import { param, parseBody, parseQuery, pathId } from '../validation';
-import { createUserBody, issueTokenBody } from './users.schema';
+import { changeStanding, listUsersPage, type StandingChangeName } from '../../services/userAdmin';
+import { createUserBody, issueTokenBody, usersQuery } from './users.schema';
 
 /** Users and their API tokens (/v1/users); who may call what is in the route table. */
 export function usersRouter(deps: ApiDeps): Router {
   const router = Router();
+
+  router.get('/', async (req, res) => {
+    const query = parseQuery(usersQuery, req.query);
+    res.json(page(await listUsersPage(deps.db, query), query.limit, userJson, encodeCursor));
+  });
+
+  // Deactivation and the platform admin role: each path is one idempotent change (a repeat
+  // answers the user as it is); the service refuses to leave no active platform admin.
+  const standing = (name: StandingChangeName) => async (req: Request, res: Response) => {
+    const userId = pathId(param(req, 'userId'), 'user');
+    const caller = principalOf(res).userId;
+    res.json(userJson(await changeStanding(deps.db, userId, name, userActor(caller), caller)));
+  };
+  router.post('/:userId/deactivate', standing('deactivate'));
+  router.post('/:userId/reactivate', standing('reactivate'));
+  router.put('/:userId/platform-admin', standing('grantPlatformAdmin'));
+  router.delete('/:userId/platform-admin', standing('removePlatformAdmin'));
 
   router.post('/', async (req, res) => {
     const body = parseBody(createUserBody, req.body);
