@@ -84,30 +84,28 @@ export async function newestCompleteSetsOf(db: Db, tenantIds: string[]): Promise
 }
 
 export interface TenantEvent {
+  kind: 'token_failure' | 'connection_test';
   tenantId: string;
   at: Date;
   runId: string | null;
   detail: unknown;
 }
 
-/** Per tenant, its newest run that failed to get a Graph token (`graph_auth_failed`). */
-export async function lastTokenFailuresOf(db: Db, tenantIds: string[]): Promise<TenantEvent[]> {
+/**
+ * Per tenant, its newest run that failed to get a Graph token (`graph_auth_failed`, the error as
+ * detail) and its newest `tenant.connection_tested` audit row (its metadata), where there is one.
+ */
+export async function credentialEventsOf(db: Db, tenantIds: string[]): Promise<TenantEvent[]> {
   if (tenantIds.length === 0) return [];
   return db.$queryRaw<TenantEvent[]>`
-    SELECT DISTINCT ON (tenant_id) tenant_id AS "tenantId", created_at AS at, id AS "runId",
-           error_message AS detail
-    FROM backup_schedule_runs
-    WHERE tenant_id = ANY (${tenantIds}::uuid[]) AND error_code = 'graph_auth_failed'
-    ORDER BY tenant_id, created_at DESC`;
-}
-
-/** Per tenant, its newest `tenant.connection_tested` audit row, if the connection test wrote any. */
-export async function lastConnectionTestsOf(db: Db, tenantIds: string[]): Promise<TenantEvent[]> {
-  if (tenantIds.length === 0) return [];
-  return db.$queryRaw<TenantEvent[]>`
-    SELECT DISTINCT ON (tenant_id) tenant_id AS "tenantId", created_at AS at, NULL AS "runId",
-           metadata AS detail
-    FROM audit_logs
-    WHERE tenant_id = ANY (${tenantIds}::uuid[]) AND action = 'tenant.connection_tested'
-    ORDER BY tenant_id, created_at DESC`;
+    (SELECT DISTINCT ON (tenant_id) 'token_failure' AS kind, tenant_id AS "tenantId", created_at AS at,
+            id AS "runId", to_jsonb(error_message) AS detail
+     FROM backup_schedule_runs
+     WHERE tenant_id = ANY (${tenantIds}::uuid[]) AND error_code = 'graph_auth_failed'
+     ORDER BY tenant_id, created_at DESC)
+    UNION ALL
+    (SELECT DISTINCT ON (tenant_id) 'connection_test', tenant_id, created_at, NULL, metadata::jsonb
+     FROM audit_logs
+     WHERE tenant_id = ANY (${tenantIds}::uuid[]) AND action = 'tenant.connection_tested'
+     ORDER BY tenant_id, created_at DESC)`;
 }

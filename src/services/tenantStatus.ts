@@ -4,8 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { BackupSchedule, Db } from '../db/client';
 import {
-  lastConnectionTestsOf,
-  lastTokenFailuresOf,
+  credentialEventsOf,
   liveSchedulesOf,
   type NewestCompleteSet,
   newestCompleteSetsOf,
@@ -80,21 +79,20 @@ function byKey<T, K>(rows: T[], key: (row: T) => K): Map<K, T> {
 async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date): Promise<TenantStatus[]> {
   const tenantIds = tenants.map((tenant) => tenant.id);
   const schedules = await liveSchedulesOf(deps.db, tenantIds);
-  const [runs, sets, tokenFailures, connectionTests] = await Promise.all([
+  const [runs, sets, credentialEvents] = await Promise.all([
     newestRunsOf(
       deps.db,
       schedules.map((schedule) => schedule.id),
     ),
     newestCompleteSetsOf(deps.db, tenantIds),
-    lastTokenFailuresOf(deps.db, tenantIds),
-    lastConnectionTestsOf(deps.db, tenantIds),
+    credentialEventsOf(deps.db, tenantIds),
   ]);
   const runsBySchedule = new Map<string, Partial<Record<RunKind, StatusRun>>>();
   for (const run of runs)
     runsBySchedule.set(run.scheduleId, { ...runsBySchedule.get(run.scheduleId), [run.kind]: run });
   const setOf = byKey(sets, (set) => set.tenantId);
-  const tokenFailureOf = byKey(tokenFailures, (event) => event.tenantId);
-  const connectionTestOf = byKey(connectionTests, (event) => event.tenantId);
+  const events = byKey(credentialEvents, (event) => `${event.kind}:${event.tenantId}`);
+  const eventOf = (kind: TenantEvent['kind'], tenantId: string) => events.get(`${kind}:${tenantId}`) ?? null;
   return tenants.map((tenant) => {
     const own: ScheduleStatus[] = schedules
       .filter((schedule) => schedule.tenantId === tenant.id)
@@ -128,8 +126,8 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
       ...judged,
       schedules: own,
       secretUnderActiveKey,
-      lastTokenFailure: tokenFailureOf.get(tenant.id) ?? null,
-      lastConnectionTest: connectionTestOf.get(tenant.id) ?? null,
+      lastTokenFailure: eventOf('token_failure', tenant.id),
+      lastConnectionTest: eventOf('connection_test', tenant.id),
       newestCompleteSet: setOf.get(tenant.id) ?? null,
       nextRunTimes: new Map(),
     };

@@ -87,12 +87,27 @@ test('never run, healthy, degraded and failing tenants; /v1/status worst first, 
   });
 
   const { set: healthySet } = await seedRun(healthy as string, healthySchedule!.id, 'succeeded', 2);
+  // The connection test's audit row (written by POST .../connection-test) is shown as stored.
+  await stack.db.auditLog.create({
+    data: {
+      tenantId: healthy as string,
+      actor: 'system',
+      action: 'tenant.connection_tested',
+      resourceType: 'tenant',
+      resourceId: healthy as string,
+      metadata: { ok: true },
+    },
+  });
   const healthyStatus = await statusOf(healthy as string);
   expect(healthyStatus).toMatchObject({
     state: 'healthy',
     reasons: [],
     newestCompleteBackup: { backupSetId: healthySet?.id },
-    credentials: { secretUnderActiveKey: true, lastTokenFailure: null },
+    credentials: {
+      secretUnderActiveKey: true,
+      lastTokenFailure: null,
+      lastConnectionTest: { result: { ok: true } },
+    },
   });
   expect(Math.abs(healthyStatus.newestCompleteBackup.ageSeconds - 7200)).toBeLessThan(60);
   expect(healthyStatus.schedules[0].nextRunTimes).toHaveLength(5);
