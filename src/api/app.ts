@@ -37,6 +37,7 @@ import { offsiteDestinationRouter } from './routes/offsiteDestination';
 import { tenantRetentionRouter } from './routes/retention';
 import { restoreSettingsRouter, restoresRouter } from './routes/restores';
 import { runsRouter } from './routes/runs';
+import { statusRouter, tenantStatusRouter } from './routes/status';
 import { tenantsRouter } from './routes/tenants';
 import { usersRouter } from './routes/users';
 import { operations } from './routeTable';
@@ -85,6 +86,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/notification-channels', notificationChannelsRouter(deps, PLATFORM_CHANNELS));
   v1.use('/tenants/:tenantId/baseline-subscriptions', baselineSubscriptionsRouter(deps));
   v1.use('/tenants/:tenantId/restore-settings', restoreSettingsRouter(deps));
+  v1.use('/tenants/:tenantId/status', tenantStatusRouter(deps));
+  v1.use('/status', statusRouter(deps));
   v1.use('/tenants/:tenantId/restores', restoresRouter(deps));
   app.use('/v1', v1);
 

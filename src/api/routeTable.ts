@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DOCUMENTATION_CONTENT_TYPES } from '../export/documentation/model';
 import { EXPORT_CONTENT_TYPES } from '../export/types';
 import { offsiteDestination } from './openapi/offsiteResponses';
+import { tenantStatus, tenantStatusPage } from './openapi/statusResponses';
 import * as r from './openapi/responses';
 import { newestFirstPageQuery, pageQuery } from './pagination';
 import { restoreOperations } from './restoreOperations';
@@ -29,6 +30,7 @@ import { notificationsQuery } from './routes/notifications';
 import { putOffsiteDestinationBody } from './routes/offsiteDestination.schema';
 import { tenantRetentionBody } from './routes/retention';
 import { runsQuery } from './routes/runs';
+import { statusQuery } from './routes/status';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
 import { addMemberBody, createUserBody, issueTokenBody, memberBody, usersQuery } from './routes/users.schema';
 import * as u from './openapi/userResponses';
@@ -1006,4 +1008,32 @@ export const operations: Operation[] = [
     replies: { 204: { description: 'not subscribed (any more)' } },
   },
   ...restoreOperations,
+  {
+    method: 'get',
+    path: `${TENANT}/status`,
+    operationId: 'getTenantStatus',
+    summary:
+      "The tenant's health: state and reasons, last and next runs, credentials, newest complete backup",
+    description:
+      'The state is the worst any rule gives (src/services/statusRules.ts): `failing` (a last run ' +
+      'failed, or no backup set within 4 intervals), `degraded` (types failing in a partial run, a ' +
+      'backup older than 2 intervals, a schedule disabled or out of sync with Temporal, a secret ' +
+      'not under the active key), `never_run` (no schedule, or none has run yet), else `healthy`.',
+    tag: 'Tenants',
+    permission: 'tenant:read',
+    replies: ok(tenantStatus, 'the tenant status'),
+  },
+  {
+    method: 'get',
+    path: '/v1/status',
+    operationId: 'listTenantStatuses',
+    summary: "Every readable tenant's status, worst first (every tenant for a platform admin)",
+    description:
+      '`sort=state` (default): failing, degraded, never_run, healthy, each with the oldest newest ' +
+      'complete backup first; `sort=age`: oldest newest complete backup first.',
+    tag: 'Tenants',
+    permission: 'authenticated',
+    query: statusQuery,
+    replies: ok(tenantStatusPage, 'a page of tenant statuses'),
+  },
 ];

@@ -59,7 +59,7 @@ export function tenantRetentionJson(retention: TenantRetention) {
 
 export function scheduleJson(
   schedule: BackupSchedule,
-  nextRunTimes: Date[] = [],
+  nextRunTimes: Date[] | null = null,
   lastRun: BackupScheduleRun | null = null,
 ) {
   return {
@@ -79,7 +79,8 @@ export function scheduleJson(
       syncState: schedule.temporalSyncState,
       syncError: schedule.temporalSyncError,
       lastSyncedAt: schedule.temporalSyncedAt,
-      nextRunTimes,
+      nextRunTimes: nextRunTimes ?? [],
+      nextRunTimesKnown: nextRunTimes !== null,
     },
     lastRun: lastRun && {
       id: lastRun.id,

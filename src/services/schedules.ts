@@ -31,6 +31,7 @@ import {
   TemporalScheduleRefused,
   upsertTemporalSchedule,
 } from '../temporal/scheduleSync';
+import { type NextRunTimes, nextRunTimesOf } from '../temporal/nextRunTimesBatch';
 import { ConflictError, InvalidFieldsError, NotFoundError } from './errors';
 
 export interface ScheduleServiceDeps {
@@ -42,7 +43,8 @@ export interface ScheduleServiceDeps {
 
 export interface ScheduleView {
   schedule: BackupSchedule;
-  nextRunTimes: Date[];
+  /** Null when Temporal could not say (unreachable, or not yet holding the row's version). */
+  nextRunTimes: Date[] | null;
   lastRun: BackupScheduleRun | null;
 }
 
@@ -251,20 +253,26 @@ export async function deleteSchedule(
   await recordScheduleSync(deps.db, scheduleId, deleted.version, outcome);
 }
 
-/** A page of schedules, each with its last run (next run times only on a single schedule). */
+/** A page of schedules, each with its last run and next run times (one Temporal list for all). */
 export async function listSchedules(
   deps: ScheduleServiceDeps,
   tenantId: string,
   page: { limit: number; cursor?: string },
-): Promise<{ rows: BackupSchedule[]; lastRuns: Map<string, BackupScheduleRun> }> {
+): Promise<{ rows: BackupSchedule[]; lastRuns: Map<string, BackupScheduleRun>; nextRuns: NextRunTimes }> {
   const rows = await listLiveSchedules(deps.db, tenantId, page);
-  return {
-    rows,
-    lastRuns: await latestRunsOf(
+  const [lastRuns, nextRuns] = await Promise.all([
+    latestRunsOf(
       deps.db,
       rows.map((row) => row.id),
     ),
-  };
+    nextRunTimesOf(deps.temporal, syncedIds(rows.slice(0, page.limit))),
+  ]);
+  return { rows, lastRuns, nextRuns };
+}
+
+/** Temporal's times describe a schedule only once it holds the row's current version. */
+export function syncedIds(rows: BackupSchedule[]): string[] {
+  return rows.filter((row) => row.temporalSyncState === 'synced').map((row) => row.id);
 }
 
 export async function syncScheduleToTemporal(
@@ -289,7 +297,7 @@ export async function syncScheduleToTemporal(
 /** Next run times come from Temporal, and only when it has the row's current version. */
 async function viewOf(deps: ScheduleServiceDeps, schedule: BackupSchedule): Promise<ScheduleView> {
   const lastRun = (await latestRunsOf(deps.db, [schedule.id])).get(schedule.id) ?? null;
-  if (schedule.temporalSyncState !== 'synced') return { schedule, nextRunTimes: [], lastRun };
+  if (schedule.temporalSyncState !== 'synced') return { schedule, nextRunTimes: null, lastRun };
   return {
     schedule,
     lastRun,

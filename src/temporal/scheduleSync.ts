@@ -128,13 +128,16 @@ export async function scheduleFireTimes(
   return (response.startTime ?? []).map((time) => tsToDate(time));
 }
 
-/** Next fire times as Temporal computed them (the API shows them); empty if unknown. */
-export async function nextRunTimes(client: Client, scheduleId: string): Promise<Date[]> {
+/** How many next fire times the API shows per schedule. */
+export const NEXT_RUN_TIMES_SHOWN = 5;
+
+/** Next fire times as Temporal computed them (the API shows them); null if Temporal did not say. */
+export async function nextRunTimes(client: Client, scheduleId: string): Promise<Date[] | null> {
   try {
     const description = await client.schedule.getHandle(temporalScheduleId(scheduleId)).describe();
-    return description.info.nextActionTimes.slice(0, 5);
+    return description.info.nextActionTimes.slice(0, NEXT_RUN_TIMES_SHOWN);
   } catch {
-    return [];
+    return null;
   }
 }
 

@@ -96,6 +96,8 @@ test('what each role may do, route by route, as the product names it', () => {
     rotatePlatformNotificationChannelSecret: 'platform:admin',
     subscribeToBaseline: 'notifications:manage',
     listBaselineSubscriptions: 'notifications:manage',
+    getTenantStatus: 'tenant:read',
+    listTenantStatuses: 'authenticated',
   });
 });
 

@@ -158,7 +158,12 @@ export const [schedule, schedulePage] = resource(
       syncState: z.enum(['pending', 'synced', 'error']),
       syncError: z.string().nullable(),
       lastSyncedAt: nullableInstant,
-      nextRunTimes: z.array(instant),
+      nextRunTimes: z.array(instant).describe('the next (at most 5) fire times, as Temporal computes them'),
+      nextRunTimesKnown: z
+        .boolean()
+        .describe(
+          'false when Temporal could not tell (unreachable, or the schedule not yet synced): nextRunTimes is then empty',
+        ),
     }),
     lastRun: z
       .strictObject({

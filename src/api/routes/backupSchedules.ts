@@ -27,8 +27,12 @@ export function backupSchedulesRouter(deps: ApiDeps): Router {
   router.get('/', async (req, res) => {
     const tenantId = pathId(param(req, 'tenantId'), 'tenant');
     const query = parseQuery(pageQuery, req.query);
-    const { rows, lastRuns } = await listSchedules(deps, tenantId, query);
-    res.json(page(rows, query.limit, (row) => scheduleJson(row, [], lastRuns.get(row.id) ?? null)));
+    const { rows, lastRuns, nextRuns } = await listSchedules(deps, tenantId, query);
+    res.json(
+      page(rows, query.limit, (row) =>
+        scheduleJson(row, nextRuns.get(row.id) ?? null, lastRuns.get(row.id) ?? null),
+      ),
+    );
   });
 
   router.post('/', async (req, res) => {

@@ -1,0 +1,185 @@
+// Tenant status: the facts of many tenants in a fixed number of queries (src/db/tenantStatus.ts),
+// judged by the rules of ./statusRules.ts, ordered worst first; Temporal's next run times only
+// for the tenants of the page asked for, in one batched read.
+import type { Client } from '@temporalio/client';
+import type { BackupSchedule, Db } from '../db/client';
+import {
+  credentialEventsOf,
+  liveSchedulesOf,
+  type NewestCompleteSet,
+  newestCompleteSetsOf,
+  newestRunsOf,
+  type RunKind,
+  type StatusRun,
+  type StatusTenant,
+  statusTenants,
+  type TenantEvent,
+} from '../db/tenantStatus';
+import { findTenant } from '../db/tenants';
+import { unescapeStoredJson } from '../graph';
+import type { RunSummary } from '../shared/types';
+import { type NextRunTimes, nextRunTimesOf } from '../temporal/nextRunTimesBatch';
+import { NotFoundError } from './errors';
+import { syncedIds } from './schedules';
+import {
+  type FailingType,
+  type RunOutcomeStatus,
+  STATE_ORDER,
+  type StateReason,
+  scheduleIntervalMs,
+  type TenantState,
+  tenantStateOf,
+} from './statusRules';
+
+export interface StatusDeps {
+  db: Db;
+  temporal: Client;
+  secrets: { activeKeyId: string };
+}
+
+export interface ScheduleStatus {
+  schedule: BackupSchedule;
+  runs: Partial<Record<RunKind, StatusRun>>;
+  failingTypes: FailingType[];
+}
+
+export interface TenantStatus {
+  tenant: StatusTenant;
+  state: TenantState;
+  reasons: StateReason[];
+  schedules: ScheduleStatus[];
+  secretUnderActiveKey: boolean;
+  lastTokenFailure: TenantEvent | null;
+  lastConnectionTest: TenantEvent | null;
+  newestCompleteSet: NewestCompleteSet | null;
+  /** Filled for the tenants answered (see withNextRunTimes). */
+  nextRunTimes: NextRunTimes;
+}
+
+export type StatusSort = 'state' | 'age';
+
+/** The types of a run's summary that did not end `ok`, with the stored reason. */
+function failingTypesOf(run: StatusRun | undefined): FailingType[] {
+  const summary = run && (unescapeStoredJson(run.summary) as Partial<RunSummary> | null);
+  return Object.entries(summary?.types ?? {})
+    .filter(([, type]) => type.outcome !== 'ok')
+    .map(([type, t]) => ({
+      type,
+      outcome: t.outcome,
+      ...(t.reason ? { reason: t.reason } : {}),
+      ...(t.requiredPermission ? { requiredPermission: t.requiredPermission } : {}),
+    }));
+}
+
+function byKey<T, K>(rows: T[], key: (row: T) => K): Map<K, T> {
+  return new Map(rows.map((row) => [key(row), row]));
+}
+
+/** Every fact and the judged state of each tenant, in a fixed number of queries. */
+async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date): Promise<TenantStatus[]> {
+  const tenantIds = tenants.map((tenant) => tenant.id);
+  const schedules = await liveSchedulesOf(deps.db, tenantIds);
+  const [runs, sets, credentialEvents] = await Promise.all([
+    newestRunsOf(
+      deps.db,
+      schedules.map((schedule) => schedule.id),
+    ),
+    newestCompleteSetsOf(deps.db, tenantIds),
+    credentialEventsOf(deps.db, tenantIds),
+  ]);
+  const runsBySchedule = new Map<string, Partial<Record<RunKind, StatusRun>>>();
+  for (const run of runs)
+    runsBySchedule.set(run.scheduleId, { ...runsBySchedule.get(run.scheduleId), [run.kind]: run });
+  const setOf = byKey(sets, (set) => set.tenantId);
+  const events = byKey(credentialEvents, (event) => `${event.kind}:${event.tenantId}`);
+  const eventOf = (kind: TenantEvent['kind'], tenantId: string) => events.get(`${kind}:${tenantId}`) ?? null;
+  return tenants.map((tenant) => {
+    const own: ScheduleStatus[] = schedules
+      .filter((schedule) => schedule.tenantId === tenant.id)
+      .map((schedule) => {
+        const scheduleRuns = runsBySchedule.get(schedule.id) ?? {};
+        return { schedule, runs: scheduleRuns, failingTypes: failingTypesOf(scheduleRuns.last_outcome) };
+      });
+    const secretUnderActiveKey = tenant.secretKeyId === deps.secrets.activeKeyId;
+    const judged = tenantStateOf({
+      now,
+      secretUnderActiveKey,
+      schedules: own.map(({ schedule, runs: r, failingTypes }) => ({
+        id: schedule.id,
+        name: schedule.name,
+        enabled: schedule.enabled,
+        syncState: schedule.temporalSyncState,
+        intervalMs: scheduleIntervalMs(schedule),
+        lastOutcome: r.last_outcome
+          ? {
+              status: r.last_outcome.status as RunOutcomeStatus,
+              errorCode: r.last_outcome.errorCode,
+              finishedAt: r.last_outcome.finishedAt,
+            }
+          : null,
+        failingTypes,
+        lastBackupAt: r.last_backup ? (r.last_backup.finishedAt ?? r.last_backup.createdAt) : null,
+      })),
+    });
+    return {
+      tenant,
+      ...judged,
+      schedules: own,
+      secretUnderActiveKey,
+      lastTokenFailure: eventOf('token_failure', tenant.id),
+      lastConnectionTest: eventOf('connection_test', tenant.id),
+      newestCompleteSet: setOf.get(tenant.id) ?? null,
+      nextRunTimes: new Map(),
+    };
+  });
+}
+
+/** One ListSchedules read for the schedules of every tenant given. */
+async function withNextRunTimes(deps: StatusDeps, statuses: TenantStatus[]): Promise<TenantStatus[]> {
+  const ids = syncedIds(statuses.flatMap((status) => status.schedules.map((s) => s.schedule)));
+  const nextRunTimes = await nextRunTimesOf(deps.temporal, ids);
+  return statuses.map((status) => ({ ...status, nextRunTimes }));
+}
+
+export async function getTenantStatus(
+  deps: StatusDeps,
+  tenantId: string,
+  now = new Date(),
+): Promise<TenantStatus> {
+  const tenant = await findTenant(deps.db, tenantId);
+  if (!tenant) throw new NotFoundError('tenant');
+  const [status] = await withNextRunTimes(deps, await statusesOf(deps, [tenant], now));
+  return status as TenantStatus;
+}
+
+// No complete backup at all sorts as the oldest.
+const ageKey = (status: TenantStatus) => status.newestCompleteSet?.createdAt.getTime() ?? -Infinity;
+const stateKey = (status: TenantStatus) => STATE_ORDER.indexOf(status.state);
+
+const COMPARATORS: Record<StatusSort, ((a: TenantStatus, b: TenantStatus) => number)[]> = {
+  state: [(a, b) => stateKey(a) - stateKey(b), (a, b) => ageKey(a) - ageKey(b)],
+  age: [(a, b) => ageKey(a) - ageKey(b), (a, b) => stateKey(a) - stateKey(b)],
+};
+
+/**
+ * The caller's tenants (all for a platform admin), worst first. The state is judged from every
+ * readable tenant's facts (a fixed number of queries), so a page is a slice of one ordering; the
+ * cursor is the offset of the next page.
+ */
+export async function listTenantStatuses(
+  deps: StatusDeps,
+  query: { limit: number; offset: number; sort: StatusSort; memberUserId: string | undefined },
+  now = new Date(),
+): Promise<{ statuses: TenantStatus[]; nextOffset: number | null }> {
+  const all = await statusesOf(deps, await statusTenants(deps.db, query.memberUserId), now);
+  const comparators = [
+    ...COMPARATORS[query.sort],
+    (a: TenantStatus, b: TenantStatus) => a.tenant.slug.localeCompare(b.tenant.slug),
+  ];
+  all.sort((a, b) => comparators.reduce((order, compare) => order || compare(a, b), 0));
+  const end = query.offset + query.limit;
+  return {
+    statuses: await withNextRunTimes(deps, all.slice(query.offset, end)),
+    nextOffset: end < all.length ? end : null,
+  };
+}

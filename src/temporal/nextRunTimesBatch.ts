@@ -1,0 +1,49 @@
+// Next fire times of many schedules with one ListSchedules call instead of a describe each.
+// The list is read from Temporal's visibility store, which is eventually consistent: a schedule
+// just created or changed may be missing or carry its previous times. Its memo's times are those
+// computed when the schedule last changed or fired, so times already past are dropped; a schedule
+// missing from the list, or left with fewer times than shown, is described on its own.
+import type { Client } from '@temporalio/client';
+import { temporalScheduleId } from '../shared/constants';
+import { TEMPORAL_READ_DEADLINE_MS, withinDeadline } from './deadline';
+import { NEXT_RUN_TIMES_SHOWN, nextRunTimes } from './scheduleSync';
+
+/** Per schedule id: its next fire times, or null when Temporal could not tell (unreachable). */
+export type NextRunTimes = Map<string, Date[] | null>;
+
+export async function nextRunTimesOf(
+  client: Client,
+  scheduleIds: string[],
+  now = new Date(),
+): Promise<NextRunTimes> {
+  const result: NextRunTimes = new Map(scheduleIds.map((id) => [id, null]));
+  if (scheduleIds.length === 0) return result;
+  const byTemporalId = new Map(scheduleIds.map((id) => [temporalScheduleId(id), id]));
+  const listed = new Map<string, Date[]>();
+  try {
+    await withinDeadline(client, TEMPORAL_READ_DEADLINE_MS, async () => {
+      for await (const summary of client.schedule.list()) {
+        const id = byTemporalId.get(summary.scheduleId);
+        if (id)
+          listed.set(
+            id,
+            summary.info.nextActionTimes.filter((time) => time > now),
+          );
+        if (listed.size === byTemporalId.size) break;
+      }
+    });
+  } catch {
+    // Unreachable or too slow: every schedule stays unknown, as a failed describe leaves it.
+    return result;
+  }
+  const stale: string[] = [];
+  for (const id of scheduleIds) {
+    const times = listed.get(id);
+    if (times && times.length >= NEXT_RUN_TIMES_SHOWN) result.set(id, times.slice(0, NEXT_RUN_TIMES_SHOWN));
+    else stale.push(id);
+  }
+  await withinDeadline(client, TEMPORAL_READ_DEADLINE_MS, () =>
+    Promise.all(stale.map(async (id) => result.set(id, await nextRunTimes(client, id)))),
+  ).catch(() => undefined);
+  return result;
+}
