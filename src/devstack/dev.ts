@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     Azurite (blob) ${azurite.blobEndpoint}  (container ${DEV_OFFSITE_CONTAINER}: the demo tenant's offsite copies)
     Mail sink      ${mailSink.webUrl}  (JSON: ${mailSink.webUrl}/messages; SMTP ${mailSink.smtpHost}:${mailSink.smtpPort})
     Webhooks       dev allows loopback receivers: NOTIFICATION_ENDPOINT_ALLOWLIST=${loopbackReceivers}
-                   (https with .data/emulator/cert.pem and key.pem, trusted by the worker; see README)
+                   (https with .data/emulator/cert.pem and key.pem, trusted by the worker; see docs/notifications.md)
     Demo tenant    ${tenant.displayName}  id ${tenant.id}
     API token      ${token}   (also in .data/dev-api-token)
 
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * Loopback receivers a developer may run (README's receiver one-liner listens on 8443): the
+ * Loopback receivers a developer may run (docs/notifications.md: its receiver one-liner listens on 8443): the
  * allowlist takes host:port entries, so a few local ports, or DEV_RECEIVER_PORTS.
  */
 function loopbackHosts(): string[] {
