@@ -1,6 +1,7 @@
 // The README's five-minute tour, run as written (bash, curl, jq) against a real `npm run dev`
 // stack (src/devstack/dev.ts on free ports, its data in a temporary folder), and that stack's
 // services all listening on loopback only.
+// A new tour step is one ```sh block in the README and one entry in `checks`, at the same place.
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
