@@ -51,9 +51,11 @@ async function main(): Promise<void> {
           config.RECONCILE_INTERVAL_SECONDS,
         )
       : async () => undefined;
-  const server: Server = app.listen(config.PORT, () => {
-    logger.info({ port: config.PORT }, `API listening on http://localhost:${config.PORT}`);
-  });
+  const listening = () =>
+    logger.info({ port: config.PORT, host: config.HOST }, `API listening on http://localhost:${config.PORT}`);
+  const server: Server = config.HOST
+    ? app.listen(config.PORT, config.HOST, listening)
+    : app.listen(config.PORT, listening);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close(async () => {

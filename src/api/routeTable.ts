@@ -86,7 +86,7 @@ export const tags = [
   },
   {
     name: 'Restores',
-    description: 'Restores into the tenant: a plan first, then approval and apply rounds (README: Restore).',
+    description: 'Restores into the tenant: a plan first, then approval and apply rounds (docs/restore.md).',
   },
   { name: 'Audit', description: 'The append-only audit log.' },
   { name: 'Members', description: "A tenant's members and their roles." },
@@ -814,7 +814,7 @@ export const operations: Operation[] = [
       '(`sha256sum -c`). The same set gives a byte-identical archive every time, so its own SHA-256 ' +
       'can be published. Script payloads need `scripts:read` as in the items API; without it they ' +
       'are listed in the manifest with `withheld: true` and no file. A failure after the first byte ' +
-      'cuts the download short (`npm run admin -- verify-export` detects it). README: Exporting a backup set.',
+      'cuts the download short (`npm run admin -- verify-export` detects it). docs/export.md.',
     tag: 'Backup sets',
     permission: 'tenant:read',
     query: exportQuery,

@@ -204,6 +204,8 @@ const mtlsPairError = {
 const apiSchema = common
   .extend({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Address the API listens on; unset: every interface (a container behind a proxy). `npm run dev`: 127.0.0.1. */
+    HOST: z.string().min(1).max(255).optional(),
     /** Seconds between schedule reconciliation passes (one also runs at start); 0 turns it off. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     /** Up to this many seconds of random delay per scheduled run, to spread schedules; 0: none. */
@@ -255,6 +257,8 @@ const workerSchema = common
     WORKER_TASK_QUEUE: z.string().min(1).max(200).default(BACKUP_TASK_QUEUE),
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    /** Address of the worker's /metrics; unset: every interface (Prometheus scrapes it). `npm run dev`: 127.0.0.1. */
+    METRICS_HOST: z.string().min(1).max(255).optional(),
     /** Slots for notification delivery attempts, on their own queue: a slow receiver holds no other slot. */
     WORKER_MAX_CONCURRENT_DELIVERIES: z.coerce.number().int().min(1).max(1000).default(20),
     /** Slots for restore activities (plans, write steps), on their own queue: writes wait on Graph's limits. */

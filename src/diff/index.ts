@@ -1,4 +1,4 @@
-// The diff engine: field-level changes between two payloads of one policy (README "Changes").
+// The diff engine: field-level changes between two payloads of one policy (docs/api.md, "Field-level changes").
 export { type DiffOptions, diffPolicy } from './diffPolicy';
 export { humanizeProperty } from './labels';
 export { settingDefinitionIdsOf } from './settingDefinitions';

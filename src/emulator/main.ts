@@ -23,7 +23,15 @@ async function main(): Promise<void> {
     : undefined;
   const tlsDir = path.resolve(process.env.GRAPH_EMULATOR_TLS_DIR ?? '.data/emulator');
 
-  const emulator = await startGraphEmulator({ port, tlsDir, logger, ...(pageSize ? { pageSize } : {}) });
+  // 127.0.0.1 unless GRAPH_EMULATOR_HOST says otherwise (`npm run dev` passes DEV_BIND_ADDRESS).
+  const host = process.env.GRAPH_EMULATOR_HOST ?? '127.0.0.1';
+  const emulator = await startGraphEmulator({
+    port,
+    host,
+    tlsDir,
+    logger,
+    ...(pageSize ? { pageSize } : {}),
+  });
   logger.info({ baseUrl: emulator.baseUrl, caFile: path.join(tlsDir, 'ca.pem') }, 'Graph emulator ready');
   process.stdout.write(`GRAPH_EMULATOR_READY ${emulator.baseUrl}\n`);
 

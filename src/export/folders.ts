@@ -2,7 +2,7 @@
 // is IntuneCD's backup folder (almenscorner/IntuneCD, src/IntuneCD/backup/Intune/*.py), so that
 // people who know IntuneCD or IntuneManagement find things where they expect them. Types IntuneCD
 // does not back up get a folder named after the registry's display name. Folders are unique:
-// IntuneCD puts both kinds of compliance policy in one folder, we cannot (README says so).
+// IntuneCD puts both kinds of compliance policy in one folder, we cannot (docs/export.md says so).
 import type { PolicyTypeKey } from '../graph';
 
 export const EXPORT_FOLDERS: Readonly<Record<PolicyTypeKey, string>> = {

@@ -94,7 +94,7 @@ export function identityKeyOf(element: unknown, keys: readonly string[]): string
   let out = '';
   for (let i = 0; i < keys.length; i++) {
     const value = valueAtPath(element, keys[i] as string);
-    // null and absent are one state (README "Field-level changes"), so one key.
+    // null and absent are one state (docs/api.md "Field-level changes"), so one key.
     out += `${i === 0 ? '' : '\u0001'}${value === undefined || value === null ? '' : JSON.stringify(value)}`;
   }
   return out;

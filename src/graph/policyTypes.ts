@@ -503,7 +503,7 @@ const ENTRIES: Record<PolicyTypeKey, Entry> = {
   ]),
   // Learn intune-notification-notificationmessagetemplate-get (beta) names the Configuration
   // scopes; older v1.0 pages and M365DSC the ServiceConfig ones. The Configuration scope is the
-  // current documentation, and every tenant set up per the README grants it already.
+  // current documentation, and every tenant set up per docs/connecting-a-tenant.md grants it already.
   notificationTemplates: simple(
     'Compliance notification templates',
     '/deviceManagement/notificationMessageTemplates',

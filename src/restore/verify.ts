@@ -17,7 +17,7 @@ export interface ServerChange {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-// null and absent are one state (README "Field-level changes"); so is an empty array.
+// null and absent are one state (docs/api.md "Field-level changes"); so is an empty array.
 const isEmpty = (value: unknown): boolean =>
   value === null || value === undefined || (Array.isArray(value) && value.length === 0);
 

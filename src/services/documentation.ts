@@ -1,4 +1,4 @@
-// As-built documentation of a backup set (README "As-built documentation"): everything that can
+// As-built documentation of a backup set (docs/export.md, "As-built documentation"): everything that can
 // refuse the request (the set, the changesSince set, the format) is checked in prepareDocumentation,
 // before the route sends a byte; `write` then streams the document.
 import type { Db } from '../db/client';

@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     maxConcurrentRestoreActivities: config.WORKER_MAX_CONCURRENT_RESTORE_ACTIVITIES,
     taskQueue: config.WORKER_TASK_QUEUE,
   });
-  const metrics = config.METRICS_PORT > 0 ? await startMetricsServer(config.METRICS_PORT, logger) : undefined;
+  const metrics =
+    config.METRICS_PORT > 0
+      ? await startMetricsServer(config.METRICS_PORT, config.METRICS_HOST, logger)
+      : undefined;
   // Temporal's worker handles SIGINT/SIGTERM itself: it stops polling and drains in-flight tasks.
   logger.info(
     { taskQueue: config.WORKER_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },

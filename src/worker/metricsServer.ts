@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from '../logging/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../metrics/metrics';
 
-export function startMetricsServer(port: number, logger: Logger): Promise<Server> {
+/** `host` unset: every interface. */
+export function startMetricsServer(port: number, host: string | undefined, logger: Logger): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();
@@ -20,9 +21,11 @@ export function startMetricsServer(port: number, logger: Logger): Promise<Server
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
-      logger.info({ port }, 'worker metrics on /metrics');
+    const listening = () => {
+      logger.info({ port, host }, 'worker metrics on /metrics');
       resolve(server);
-    });
+    };
+    if (host) server.listen(port, host, listening);
+    else server.listen(port, listening);
   });
 }

@@ -325,7 +325,7 @@ test('inline expansions that Graph pages are followed: nothing is lost', async (
   expect(scripts.some((script) => (script.assignments as Json[]).length > 1)).toBe(true);
 });
 
-test('a tenant granted exactly the README permissions backs up every type; a missing one is named', async () => {
+test('a tenant granted exactly the permissions docs/connecting-a-tenant.md lists backs up every type; a missing one is named', async () => {
   const { emulated, tenant } = await admin.createTenant(200);
   const permissions = [...new Set(POLICY_TYPE_KEYS.map((key) => POLICY_TYPES[key].permission))];
   await admin.setGrants(emulated.azureTenantId, permissions);

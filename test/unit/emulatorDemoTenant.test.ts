@@ -1,6 +1,6 @@
 // Every group and notification template the demo tenant's hand-written policies name exists in
 // its emulated tenant: otherwise a dev backup reports them missing and a dev restore with
-// assignments is blocked as missing_reference (README, Restore, "Trying it in npm run dev").
+// assignments is blocked as missing_reference (docs/restore.md, "Trying it in npm run dev").
 import { demoTenantSeed } from '../../src/emulator';
 import { type GraphCall, serveCall } from '../../src/emulator/graphApi';
 import { TenantStore } from '../../src/emulator/tenantStore';

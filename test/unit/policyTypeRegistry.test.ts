@@ -12,8 +12,8 @@ import {
   type PolicyTypeKey,
 } from '../../src/graph/policyTypes';
 
-// README table rows as trimmed cells (the formatter pads the columns).
-const readmeRows = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')
+// docs/connecting-a-tenant.md table rows as trimmed cells (the formatter pads the columns).
+const readmeRows = readFileSync(join(__dirname, '..', '..', 'docs', 'connecting-a-tenant.md'), 'utf8')
   .split('\n')
   .filter((line) => line.startsWith('|'))
   .map((line) =>
@@ -34,17 +34,20 @@ const allLists = (key: (typeof POLICY_TYPE_KEYS)[number]) =>
   ]);
 
 describe('audit sources', () => {
-  it.each(AUDIT_SOURCE_KEYS)('%s is documented in the README with its permission and path', (key) => {
-    const source = AUDIT_SOURCES[key];
-    expect(source.permission).toMatch(/^[A-Za-z]+(\.[A-Za-z]+)*\.Read\.All$/);
-    const row = readmeRows.find((cells) => cells[0] === `\`${key}\``);
-    expect(row?.[2]).toBe(`\`${source.permission}\``);
-    expect(row?.[1]).toContain(`\`${source.path}\``);
-  });
+  it.each(AUDIT_SOURCE_KEYS)(
+    '%s is documented in docs/connecting-a-tenant.md with its permission and path',
+    (key) => {
+      const source = AUDIT_SOURCES[key];
+      expect(source.permission).toMatch(/^[A-Za-z]+(\.[A-Za-z]+)*\.Read\.All$/);
+      const row = readmeRows.find((cells) => cells[0] === `\`${key}\``);
+      expect(row?.[2]).toBe(`\`${source.permission}\``);
+      expect(row?.[1]).toContain(`\`${source.path}\``);
+    },
+  );
 });
 
 describe('policy type registry', () => {
-  it.each(POLICY_TYPE_KEYS)('%s is complete and documented in the README', (key) => {
+  it.each(POLICY_TYPE_KEYS)('%s is complete and documented in docs/connecting-a-tenant.md', (key) => {
     const type = POLICY_TYPES[key];
     expect(type.key).toBe(key);
     expect(type.collections.length).toBeGreaterThan(0);

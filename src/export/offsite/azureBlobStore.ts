@@ -44,7 +44,7 @@ export function openAzureBlobStore(options: AzureBlobStoreOptions): OffsiteStore
           // Version-level immutability, set by the write itself so no window exists where the
           // blob is mutable. Unlocked: an administrator of the account can still shorten or
           // remove a wrong period; a container-level locked policy is the place for an
-          // irrevocable one (README, "Offsite copies").
+          // irrevocable one (docs/offsite-copies.md).
           ...(input.immutableUntil
             ? { immutabilityPolicy: { expiriesOn: input.immutableUntil, policyMode: 'Unlocked' as const } }
             : {}),
