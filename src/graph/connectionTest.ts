@@ -140,10 +140,11 @@ export function tokenFailure(error: unknown, deadline: AbortSignal): Omit<TokenC
       (error as { code?: unknown })?.code === 'secret_undecryptable'
         ? 'secret_undecryptable'
         : 'token_failed';
-  // The platform's description ends in trace and correlation ids, which help no reader here.
-  const message = deadline.aborted
-    ? deadlineMessage(deadline)
-    : errorText(error).replace(/\s*Trace ID:.*$/s, '');
+  // MSAL wraps the platform's description in timestamps, trace and correlation ids, which help
+  // no reader here: the description alone ("AADSTS7000215: Invalid client secret provided. ...").
+  const text = errorText(error);
+  const description = /AADSTS\d+:.*?(?=\s*Trace ID:|$)/s.exec(text)?.[0] ?? text;
+  const message = deadline.aborted ? deadlineMessage(deadline) : description;
   const hint = TOKEN_FAILURE_HINTS[errorCode];
   return { errorCode, message, ...(hint ? { hint } : {}) };
 }
