@@ -4,6 +4,7 @@
 // the storage the stored field changes add, and the time the API takes to serve every page of 200
 // changes of that set (target: each under 200 ms), then the same for a comparison with the first
 // set (computed on its first request). Exits 1 when a target is missed.
+import { GraphClientFactory } from '../src/graph';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../src/api/app';
@@ -90,6 +91,8 @@ async function serveDiff(harness: BackupHarness, setId: string, against?: string
     temporal,
     logger: pino({ level: 'warn' }),
     secrets: new TenantSecretCipher(generateKeyRing('bench')),
+    // Serves diffs only: no connection test runs, so the factory never opens a connection.
+    graph: new GraphClientFactory(),
     rateLimitPerMinute: 1_000_000,
   });
   const server = await listenOnLoopback(app);

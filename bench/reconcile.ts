@@ -3,6 +3,7 @@
 // nothing to do, one after drift made straight in Temporal for 10% of the schedules (plus orphan
 // Temporal Schedules), and a last one that must again find nothing. Prints the times, and whether
 // the no-op target is met; exits 1 when a pass's report is not what was injected.
+import { GraphClientFactory } from '../src/graph';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -72,7 +73,15 @@ async function main(): Promise<number> {
     const secrets = new TenantSecretCipher(generateKeyRing('bench'));
     // One token creates every schedule: the per-user limit is not what this measures.
     const server = await listenOnLoopback(
-      createApp({ db, temporal, logger, secrets, rateLimitPerMinute: 1_000_000 }),
+      // Schedules only: no connection test runs, so the factory never opens a connection.
+      createApp({
+        db,
+        temporal,
+        logger,
+        secrets,
+        graph: new GraphClientFactory(),
+        rateLimitPerMinute: 1_000_000,
+      }),
     );
     try {
       const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
+import type { GraphClientFactory } from '../graph';
 import type { Logger } from '../logging/logger';
 import type { OutboundAllowlist } from '../outbound';
 import type { TenantSecretCipher } from '../secrets';
@@ -11,8 +12,15 @@ export interface ApiDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
-  /** Encrypts tenant client secrets on write (the API never decrypts them). */
+  /** Encrypts tenant client secrets on write; decrypts them only for a connection test. */
   secrets: TenantSecretCipher;
+  /**
+   * Graph clients for connection tests, built like the worker's (allowlist, request budget, CA);
+   * the only place the API decrypts a client secret, to hand it to MSAL.
+   */
+  graph: GraphClientFactory;
+  /** How long a connection test may take before it answers with what it has (30 s unless set). */
+  connectionTestDeadlineMs?: number;
   /** Requests per minute per user, all of their tokens together (API_RATE_LIMIT_PER_MINUTE). */
   rateLimitPerMinute?: number;
   /** Failed authentications per client address (API_AUTH_FAILURE_LIMIT and _WINDOW_SECONDS). */

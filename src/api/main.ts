@@ -1,6 +1,7 @@
 // `npm run start:api`: the control-plane API. Stateless; run as many as needed.
 import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/env';
+import { graphClientFactoryFrom } from '../config/graphClientFactory';
 import { createDb } from '../db/client';
 import { createLogger } from '../logging/logger';
 import { graphEndpointAllowlist, notificationEndpointAllowlist, offsiteEndpointAllowlist } from '../outbound';
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   const temporal = createLazyTemporalClient(config);
   const scheduling = { jitterSeconds: config.SCHEDULE_JITTER_SECONDS };
   const secrets = new TenantSecretCipher(config.secretKeys);
+  const graph = graphClientFactoryFrom(config, logger);
   const app = createApp({
+    graph,
     db,
     temporal,
     logger,
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close(async () => {
       await stopReconciler();
-      await Promise.allSettled([db.$disconnect(), temporal.connection.close()]);
+      await Promise.allSettled([db.$disconnect(), temporal.connection.close(), graph.close()]);
       process.exit(0);
     });
     // Keep-alive connections must not hold the process open forever.

@@ -18,6 +18,7 @@ export const TENANT_PERMISSIONS = [
   'schedules:write',
   'notifications:manage',
   'restores:manage',
+  'connection:test',
   'tenant:admin',
 ] as const;
 export type TenantPermission = (typeof TENANT_PERMISSIONS)[number];
@@ -45,6 +46,7 @@ const MANAGER: readonly TenantPermission[] = [
   'schedules:write',
   'notifications:manage',
   'restores:manage',
+  'connection:test',
 ];
 const OWNER: readonly TenantPermission[] = [...MANAGER, 'tenant:admin'];
 
@@ -68,6 +70,8 @@ const MEANING: Record<Permission, string> = {
     'see and manage notification channels, their deliveries and baseline subscriptions (channels name endpoints and recipients)',
   'restores:manage':
     'plan, approve, apply and cancel restores, which write to the tenant through Graph once an owner enabled restore',
+  'connection:test':
+    "test the tenant's Graph credentials: a token and one read per policy type (an audit row, nothing else)",
   'tenant:admin': 'tenant settings, Graph credentials and members',
 };
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DOCUMENTATION_CONTENT_TYPES } from '../export/documentation/model';
 import { EXPORT_CONTENT_TYPES } from '../export/types';
+import { connectionTest, tenantWithConnectionTest } from './openapi/connectionTestResponses';
 import { offsiteDestination } from './openapi/offsiteResponses';
 import { tenantStatus, tenantStatusPage } from './openapi/statusResponses';
 import * as r from './openapi/responses';
@@ -478,7 +479,10 @@ export const operations: Operation[] = [
     tag: 'Tenants',
     permission: 'platform:admin',
     body: createTenantBody,
-    replies: created(r.tenant, 'the tenant'),
+    description:
+      'Saves the tenant, then tests its credentials against Graph (as POST .../connection-test ' +
+      'does) and answers the result beside it: a failing test does not undo the save.',
+    replies: created(tenantWithConnectionTest, 'the tenant, and the test of its credentials'),
     problems: [409],
   },
   {
@@ -498,8 +502,24 @@ export const operations: Operation[] = [
     tag: 'Tenants',
     permission: 'tenant:admin',
     body: updateTenantBody,
-    replies: ok(r.tenant, 'the tenant, changed'),
+    description:
+      'A change of clientSecret, clientId, azureTenantId, graphBaseUrl or loginBaseUrl is saved, ' +
+      'then tested against Graph; the result comes as `connectionTest` (a failing test does not undo it).',
+    replies: ok(tenantWithConnectionTest, 'the tenant, changed'),
     problems: [409],
+  },
+  {
+    method: 'post',
+    path: `${TENANT}/connection-test`,
+    operationId: 'testTenantConnection',
+    summary: "Test the tenant's Graph credentials: a token, then one read per policy type",
+    description:
+      'Gets a token through MSAL with the stored credentials and reads one item of each policy ' +
+      "type's collection and of each audit log the sync reads, within the tenant's request budget " +
+      'and a 30 s deadline. Writes one audit row (tenant.connection_tested) and nothing else.',
+    tag: 'Tenants',
+    permission: 'connection:test',
+    replies: ok(connectionTest, 'the outcome of the token and of each read'),
   },
   {
     method: 'get',

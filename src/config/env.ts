@@ -72,6 +72,18 @@ const allowlistVar = z
  * keys; the API and the worker must be given the same list.
  */
 const graphEndpointVars = z.object({ GRAPH_ENDPOINT_ALLOWLIST: allowlistVar });
+/** How the worker's syncs and the API's connection tests reach Graph: the same on both. */
+const graphClientVars = z.object({
+  /** Extra CA trusted for Graph and login, for the dev emulator's self-signed certificate. */
+  GRAPH_CA_FILE: optionalPath,
+  /**
+   * Graph's request budget per 20 s per app and tenant (1,000); each process allows itself 95 % of
+   * it (src/graph/requestBudget.ts). Only benchmarks raise it, to measure our own cost unthrottled.
+   */
+  GRAPH_TENANT_REQUESTS_PER_20S: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  /** Deadline of one Graph request, headers and body together: no slow host holds a slot longer. */
+  GRAPH_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+});
 
 /**
  * `host` or `host:port` entries that webhook and Teams channel URLs may name even at private
@@ -226,6 +238,7 @@ const apiSchema = common
   })
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
+  .extend(graphClientVars.shape)
   .extend(notificationEndpointVars.shape)
   .extend(offsiteEndpointVars.shape)
   .extend(tokenPolicyVars.shape)
@@ -238,21 +251,12 @@ const workerSchema = common
   .extend({
     /** Prebuilt workflow bundle (npm run build); without it the worker bundles at start. */
     WORKFLOW_BUNDLE_PATH: optionalPath,
-    /** Extra CA trusted for Graph and login, for the dev emulator's self-signed certificate. */
-    GRAPH_CA_FILE: optionalPath,
     /** Slots for the workflow queue's short activities (begin, lease claims, snapshot, complete). */
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
     /** Slots for syncs, on their own queue: a long sync never holds a bookkeeping slot. */
     WORKER_MAX_CONCURRENT_SYNCS: z.coerce.number().int().min(1).max(1000).default(10),
     /** Syncs of one tenant that may run at once across all workers; more runs wait their turn. */
     SYNC_MAX_PER_TENANT: z.coerce.number().int().min(1).max(100).default(2),
-    /**
-     * Graph's request budget per 20 s per app and tenant (1,000); the worker allows itself 95 % of it
-     * (src/graph/requestBudget.ts). Only benchmarks raise it, to measure our own cost unthrottled.
-     */
-    GRAPH_TENANT_REQUESTS_PER_20S: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
-    /** Deadline of one Graph request, headers and body together: no slow host holds a slot longer. */
-    GRAPH_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** Only to isolate a worker (tests, canaries): schedules and the API start runs on the default. */
     WORKER_TASK_QUEUE: z.string().min(1).max(200).default(BACKUP_TASK_QUEUE),
     /** Port of the worker's Prometheus /metrics; 0 turns it off. */
@@ -274,6 +278,7 @@ const workerSchema = common
   })
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)
+  .extend(graphClientVars.shape)
   .extend(notificationEndpointVars.shape)
   .extend(offsiteEndpointVars.shape)
   .extend(smtpVars.shape)

@@ -149,6 +149,8 @@ async function main(): Promise<void> {
         .join(','),
       // Links in events, cards and e-mails must reach this API, also when PORT moves it.
       PUBLIC_API_URL: process.env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
+      // The emulator's CA: the worker's syncs and the API's connection tests both reach it.
+      GRAPH_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
       ...secretKeys,
     };
     await Promise.all([
@@ -158,7 +160,6 @@ async function main(): Promise<void> {
         args: [...tsx, join(root, 'src/worker/main.ts')],
         env: {
           ...serviceEnv,
-          GRAPH_CA_FILE: join(emulatorTlsDir, 'ca.pem'),
           SMTP_HOST: mailSink.smtpHost,
           SMTP_PORT: String(mailSink.smtpPort),
           SMTP_SECURE: 'false',

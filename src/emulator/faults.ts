@@ -15,6 +15,11 @@ export const faultsSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(60_000).optional(),
   /** 403 on these types' collections and every request below them (permission missing). */
   forbiddenTypes: z.array(policyTypeKey).optional(),
+  /**
+   * A tenant without these types' feature (a license or service it lacks): their collections and
+   * every request below them answer Graph's 400 "Resource not found for the segment '<set>'".
+   */
+  unsupportedTypes: z.array(policyTypeKey).optional(),
   /** These types' collections serve a first page whose nextLink answers 400. */
   brokenNextLinkTypes: z.array(policyTypeKey).optional(),
   /** Inline `$expand`ed lists longer than this are paged with `<property>@odata.nextLink`. */

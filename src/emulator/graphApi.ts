@@ -5,7 +5,7 @@ import { normaliseSystemOptions } from './queryOptions';
 import { serveGetByIds } from './directoryApi';
 import { ACTIONS, heldTypes } from './graphSurface';
 import { serveTarget } from './surfaceServe';
-import { resolveSurface } from './surfaceRoutes';
+import { resolveSurface, segmentNotFound } from './surfaceRoutes';
 import type { EmulatorTenant, TenantStore } from './tenantStore';
 import { serveWrite } from './writes/serveWrite';
 import { gateWrite } from './writes/writeGate';
@@ -74,6 +74,9 @@ export function serveCall(request: GraphCall, ctx: ServeContext): Reply {
   if (target === undefined) return notFound(call.segments);
   if ('status' in target) return target;
   const types = heldTypes(target.set.holds);
+  // Graph routes before it authorizes: a segment the tenant lacks is 400 even without permission.
+  if (types.some((type) => includesType(tenant.faults.unsupportedTypes, type)))
+    return segmentNotFound(target.set.path.split('/').at(-1) ?? '');
   if (
     types.some((type) => includesType(tenant.faults.forbiddenTypes, type)) ||
     !target.set.permissions.some((scope) => tenant.grantedPermissions.includes(scope))

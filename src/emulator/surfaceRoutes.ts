@@ -136,7 +136,8 @@ export function invalidCast(cast: string, graphType: string): Reply {
   );
 }
 
-function segmentNotFound(segment: string): Reply {
+/** Graph's OData router on a segment it does not know (also a feature the tenant lacks). */
+export function segmentNotFound(segment: string): Reply {
   return graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
 }
 

@@ -70,14 +70,21 @@ export class GraphClientFactory {
    * A client for the tenant, once both of its endpoints passed the outbound guard (else a
    * GraphEndpointRefusedError, and nothing is sent). Rows written before the API checked them,
    * or edited in the database, are checked here too. Changed credentials (e.g. a rotated secret)
-   * replace the cached MSAL application, and with it the old tokens.
+   * replace the cached MSAL application, and with it the old tokens. The request budget is the
+   * tenant's either way.
    */
-  async forTenant(tenantKey: string, tenantCreds: GraphTenantCredentials): Promise<GraphClient> {
+  async forTenant(
+    tenantKey: string,
+    tenantCreds: GraphTenantCredentials,
+    opts: { freshToken?: boolean } = {},
+  ): Promise<GraphClient> {
     const creds = await this.checkedEndpoints(tenantCreds);
     const fingerprint = credentialFingerprint(creds);
     let entry = this.tenants.get(tenantKey);
     const logger = this.logger.child({ tenantKey });
-    if (entry?.fingerprint !== fingerprint) {
+    // freshToken (the connection test): a cached token proves nothing about a secret revoked
+    // since it was issued, so a new MSAL application asks the token endpoint again.
+    if (entry?.fingerprint !== fingerprint || opts.freshToken) {
       entry = { fingerprint, tokens: new TenantTokenProvider(creds, this.agent, logger) };
       this.tenants.set(tenantKey, entry);
     }

@@ -12,6 +12,8 @@ export class GraphRequestError extends Error {
   override readonly name = 'GraphRequestError';
   readonly status: number;
   readonly graphCode?: string;
+  /** Graph's own error message (at most 300 characters), for reports that show it as is. */
+  readonly graphMessage?: string;
   /** Server-requested wait, when Graph sent Retry-After; callers may use it to schedule a retry. */
   readonly retryAfterMs?: number;
   /** Request path without the query string (skip tokens are long and meaningless in logs). */
@@ -27,6 +29,7 @@ export class GraphRequestError extends Error {
       path: string;
       scope: GraphRequestScope;
       graphCode?: string;
+      graphMessage?: string;
       retryAfterMs?: number;
       requestId?: string;
     },
@@ -36,6 +39,7 @@ export class GraphRequestError extends Error {
     this.status = details.status;
     this.path = details.path;
     this.graphCode = details.graphCode;
+    this.graphMessage = details.graphMessage;
     this.retryAfterMs = details.retryAfterMs;
     this.requestId = details.requestId;
     this.scope = details.scope;

@@ -252,6 +252,7 @@ export class GraphHttp {
         path,
         scope,
         graphCode: graphError.code,
+        graphMessage: graphError.message,
         retryAfterMs,
         requestId: response.headers.get('request-id') ?? undefined,
       });

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { Runtime } from '@temporalio/worker';
 import { loadWorkerConfig, type WorkerConfig } from '../config/env';
+import { graphClientFactoryFrom } from '../config/graphClientFactory';
 import type { SmtpSettings } from '../notifications/transports/email';
 import { createDb } from '../db/client';
-import { clientBudgetFor, GraphClientFactory } from '../graph';
 import { createLogger } from '../logging/logger';
-import { graphEndpointAllowlist, offsiteEndpointAllowlist } from '../outbound';
+import { offsiteEndpointAllowlist } from '../outbound';
 import { ChannelSecretCipher, TenantSecretCipher } from '../secrets';
 import { connectWorkerConnection } from '../temporal/connection';
 import { DEFAULT_BUNDLE_PATH } from './bundle';
@@ -22,13 +22,7 @@ async function main(): Promise<void> {
   logUnhandledRejections(logger);
   Runtime.install({ logger: temporalLoggerFor(logger) });
   const db = createDb(config.DATABASE_URL, logger, config.DATABASE_POOL_SIZE);
-  const graph = new GraphClientFactory({
-    logger,
-    requestTimeoutMs: config.GRAPH_REQUEST_TIMEOUT_SECONDS * 1000,
-    requestBudget: clientBudgetFor({ limit: config.GRAPH_TENANT_REQUESTS_PER_20S, windowMs: 20_000 }),
-    endpointAllowlist: graphEndpointAllowlist(config.GRAPH_ENDPOINT_ALLOWLIST),
-    ...(config.GRAPH_CA_FILE ? { trustedCaPem: readFileSync(config.GRAPH_CA_FILE, 'utf8') } : {}),
-  });
+  const graph = graphClientFactoryFrom(config, logger);
   const connection = await connectWorkerConnection(config);
   const worker = await createBackupWorker({
     connection,

@@ -41,6 +41,7 @@ test('the route table names exactly the routes the app serves', () => {
     temporal: stack.temporal,
     logger: pino({ level: 'silent' }),
     secrets: stack.secrets,
+    graph: stack.graph,
   });
   const served = servedRoutes((app.router as unknown as { stack: Layer[] }).stack);
   const documented = operations.map((op) => `${op.method.toUpperCase()} ${op.path}`);

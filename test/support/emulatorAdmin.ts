@@ -22,6 +22,7 @@ export interface EmulatorFaults {
   rate5xx?: number;
   latencyMs?: number;
   forbiddenTypes?: PolicyTypeKey[];
+  unsupportedTypes?: PolicyTypeKey[];
   brokenNextLinkTypes?: PolicyTypeKey[];
   inlineExpansionPageSize?: number;
   catalogRevision?: number;

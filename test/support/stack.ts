@@ -40,6 +40,8 @@ export interface TestStack {
   tenant: Tenant;
   /** The run's key ring (SECRET_ENCRYPTION_KEYS from `npm test`), as the API and worker use it. */
   secrets: TenantSecretCipher;
+  /** The Graph clients of the worker and the API (connection tests), as one process has one. */
+  graph: GraphClientFactory;
   /** Where tenants' Graph endpoints may point: Microsoft's hosts and the emulator's host:port. */
   graphEndpoints: OutboundAllowlist;
   /**
@@ -166,6 +168,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       temporal,
       logger,
       secrets,
+      graph,
       graphEndpointAllowlist: graphEndpoints,
       ...UNLIMITED_REQUESTS,
       ...overrides,
@@ -209,6 +212,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     token,
     tenant,
     secrets,
+    graph,
     graphEndpoints,
     notifications,
     logLines,

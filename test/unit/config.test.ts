@@ -34,6 +34,9 @@ describe('loadApiConfig', () => {
       SCHEDULE_JITTER_SECONDS: 0,
       API_RATE_LIMIT_PER_MINUTE: 600,
       GRAPH_ENDPOINT_ALLOWLIST: [],
+      // Connection tests reach Graph as the worker does.
+      GRAPH_TENANT_REQUESTS_PER_20S: 1000,
+      GRAPH_REQUEST_TIMEOUT_SECONDS: 60,
       NOTIFICATION_ENDPOINT_ALLOWLIST: [],
       OFFSITE_ENDPOINT_ALLOWLIST: [],
       API_AUTH_FAILURE_LIMIT: 30,

@@ -24,6 +24,8 @@ test('each role can do what the one below it can, and the roles grant what the p
       'schedules:write',
       'notifications:manage',
       'restores:manage',
+      // Testing the Graph connection reads the tenant with its credentials, as restores do.
+      'connection:test',
     ],
     owner: [
       'tenant:read',
@@ -32,6 +34,7 @@ test('each role can do what the one below it can, and the roles grant what the p
       'schedules:write',
       'notifications:manage',
       'restores:manage',
+      'connection:test',
       'tenant:admin',
     ],
   });
@@ -70,6 +73,7 @@ test('what each role may do, route by route, as the product names it', () => {
     updateBackupSchedule: 'schedules:write',
     deleteBackupSchedule: 'schedules:write',
     updateTenant: 'tenant:admin',
+    testTenantConnection: 'connection:test',
     addMember: 'tenant:admin',
     setMember: 'tenant:admin',
     removeMember: 'tenant:admin',

@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { urlFormProblem } from '../../outbound';
+import { testConnection } from '../../services/connectionTest';
 import { createTenant, getTenant, listTenants, updateTenant } from '../../services/tenants';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { tenantJson } from '../serializers';
 import { parseBody, parseQuery, pathId } from '../validation';
+import { connectionTestAfterSave, connectionTestJson } from './connectionTest';
 
 // The form is checked here; the service checks the host against GRAPH_ENDPOINT_ALLOWLIST and its
 // addresses (src/outbound), and stores the URL's canonical origin.
@@ -53,9 +55,19 @@ export const updateTenantBody = createTenantBody
     },
   );
 
+/** A PATCH that changes one of these is tested against Graph once saved. */
+const CONNECTION_FIELDS = ['clientSecret', ...CREDENTIAL_TARGETS] as const;
+
 export function tenantsRouter(deps: ApiDeps): Router {
   const router = Router();
   const endpoints = deps.graphEndpointAllowlist;
+  const tester = {
+    db: deps.db,
+    graph: deps.graph,
+    secrets: deps.secrets,
+    logger: deps.logger,
+    deadlineMs: deps.connectionTestDeadlineMs,
+  };
 
   router.get('/', async (req, res) => {
     const query = parseQuery(pageQuery, req.query);
@@ -66,8 +78,13 @@ export function tenantsRouter(deps: ApiDeps): Router {
 
   router.post('/', async (req, res) => {
     const body = parseBody(createTenantBody, req.body);
-    const tenant = await createTenant(deps.db, deps.secrets, body, principalOf(res).userId, endpoints);
-    res.status(201).location(`/v1/tenants/${tenant.id}`).json(tenantJson(tenant));
+    const userId = principalOf(res).userId;
+    const tenant = await createTenant(deps.db, deps.secrets, body, userId, endpoints);
+    const connectionTest = await connectionTestAfterSave(tester, tenant, userId);
+    res
+      .status(201)
+      .location(`/v1/tenants/${tenant.id}`)
+      .json({ ...tenantJson(tenant), connectionTest });
   });
 
   router.get('/:tenantId', async (req, res) => {
@@ -77,11 +94,19 @@ export function tenantsRouter(deps: ApiDeps): Router {
   router.patch('/:tenantId', async (req, res) => {
     const tenantId = pathId(req.params.tenantId, 'tenant');
     const changes = parseBody(updateTenantBody, req.body);
-    res.json(
-      tenantJson(
-        await updateTenant(deps.db, deps.secrets, tenantId, changes, principalOf(res).userId, endpoints),
-      ),
-    );
+    const userId = principalOf(res).userId;
+    const tenant = await updateTenant(deps.db, deps.secrets, tenantId, changes, userId, endpoints);
+    if (!CONNECTION_FIELDS.some((field) => changes[field] !== undefined))
+      return void res.json(tenantJson(tenant));
+    res.json({
+      ...tenantJson(tenant),
+      connectionTest: await connectionTestAfterSave(tester, tenant, userId),
+    });
+  });
+
+  router.post('/:tenantId/connection-test', async (req, res) => {
+    const tenantId = pathId(req.params.tenantId, 'tenant');
+    res.json(connectionTestJson(await testConnection(tester, tenantId, principalOf(res).userId)));
   });
 
   return router;
