@@ -7,9 +7,10 @@ import { insertBaseline } from '../../src/db/baselines';
 import { placeHold } from '../../src/db/retention';
 import { reconcileOnce } from '../../src/reconciler/runReconciler';
 import { tenantPurgeWorkflowId } from '../../src/shared/constants';
-import { describeTemporalSchedule } from '../../src/temporal/scheduleSync';
+import { insertSchedule } from '../../src/db/schedules';
+import { describeTemporalSchedule, upsertTemporalSchedule } from '../../src/temporal/scheduleSync';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
-import { createSchedule, runToCompletion } from '../support/runs';
+import { createSchedule, runToCompletion, timeFarFromNow } from '../support/runs';
 import type { TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -198,8 +199,26 @@ test('offboarding keeps the tenant read-only until its purge, which waits for le
   const row = await stack.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
   expect(row).toMatchObject({ clientSecret: '', secretKeyId: 'erased', clientId: before.clientId });
   expect(await scheduleInTemporal(scheduleId)).toBe(false);
+  // A schedule a create that passed its check just before the offboarding made, in Temporal too:
+  // the reconciler deletes it, and recreates neither.
+  const late = await insertSchedule(stack.db, tenant.id, {
+    name: 'late',
+    enabled: true,
+    frequency: 'daily',
+    minute: null,
+    timeOfDay: timeFarFromNow(),
+    daysOfWeek: [],
+    timezone: 'UTC',
+    policyTypes: ['compliance'],
+    retentionKeepLast: 1,
+  });
+  await upsertTemporalSchedule(stack.temporal, late, tenant.slug);
   await reconcileOnce({ db: stack.db, temporal: stack.temporal, logger: pino({ level: 'silent' }) });
   expect(await scheduleInTemporal(scheduleId)).toBe(false);
+  expect(await scheduleInTemporal(late.id)).toBe(false);
+  expect(
+    (await stack.db.backupSchedule.findUniqueOrThrow({ where: { id: late.id } })).deletedAt,
+  ).not.toBeNull();
 
   // Reads work, writes answer 409 (the owner's as much as a platform admin's).
   expect((await stack.api(`/v1/tenants/${tenant.id}`)).body).toMatchObject({
