@@ -1,4 +1,4 @@
-// The activity sets of the workers: BackupRun and DeliverNotification, and the restore workflows. Workflows import the *type* only.
+// The activity sets of the workers: BackupRun, DeliverNotification and TenantPurge, and the restore workflows. Workflows import the *type* only.
 import { createAuditRun } from './auditRun';
 import { createBeginRun } from './beginRun';
 import { createCompleteRun } from './completeRun';
@@ -11,6 +11,7 @@ import { createRestorePlanActivities } from './restorePlan';
 import { createApplyRetention } from './retention';
 import { createCreateSnapshot } from './snapshot';
 import { createClaimSyncLease } from './syncLease';
+import { createPurgeTenant } from './tenantPurge';
 import { createSyncPolicies } from './syncPolicies';
 
 export function createActivities(deps: ActivityDeps) {
@@ -25,10 +26,12 @@ export function createActivities(deps: ActivityDeps) {
     recordOffsiteFailure: createRecordOffsiteFailure(deps),
     completeRun: createCompleteRun(deps),
     ...createDeliveryActivities(deps),
+    purgeTenant: createPurgeTenant(deps),
   };
 }
 
 export type BackupActivities = ReturnType<typeof createActivities>;
+export type PurgeTenantActivities = Pick<BackupActivities, 'purgeTenant'>;
 
 /**
  * The activity set of the restore queue (RestorePlan and RestoreRun workflows): one spread per

@@ -6,7 +6,8 @@
 //
 // In a tenant (`:tenantId`), a caller who is not a member gets 404 whatever the route, as if the
 // tenant did not exist, so its existence does not leak; only a member whose role is too low gets
-// 403. Platform admins act in every tenant.
+// 403. Platform admins act in every tenant. An offboarded tenant is read-only: every write route
+// of it answers 409 tenant_offboarded, but those the table marks `whileOffboarded`.
 //
 // A resource that belongs to one tenant but has a top-level path (`/v1/baselines/:baselineId`)
 // names its tenant through its id: TENANT_OF_PATH_PARAM looks it up, and an id that names nothing
@@ -16,18 +17,19 @@ import type { Db, TenantRole } from '../db/client';
 import { tenantIdOfBaseline } from '../db/baselines';
 import { findTenantAccess } from '../db/memberships';
 import type { Principal } from '../db/tokens';
-import { NotFoundError } from '../services/errors';
+import { ConflictError, NotFoundError } from '../services/errors';
 import { authenticate, principalOf } from './auth';
 import type { AuthFailureThrottle } from './hardening/authFailures';
-import { isTenantPermission, type Permission, roleGrants, type TenantPermission } from './permissions';
+import { isTenantPermission, roleGrants, type TenantPermission } from './permissions';
 import { forbidden, notFoundRoute, ProblemError } from './problem';
-import type { Operation } from './routeTable';
+import { type Operation, refusedWhenOffboarded } from './routeTable';
 import { param, pathId } from './validation';
 
 /** The caller's standing in the tenant of the path; role null: a platform admin who is no member. */
 interface TenantAccess {
   tenantId: string;
   role: TenantRole | null;
+  offboarded: boolean;
 }
 
 /** Path parameters other than :tenantId that name a tenant's resource, and how to find its tenant. */
@@ -71,7 +73,7 @@ export function authorizeByRouteTable(
         res.locals.routeParams = { ...req.params };
         next();
       },
-      authorize(db, op.permission, limits, tenantParamOf(op.path)),
+      authorize(db, op, limits, tenantParamOf(op.path)),
     );
   }
   return function authorizeByRouteTable(req, res, next) {
@@ -85,10 +87,11 @@ export function authorizeByRouteTable(
 
 function authorize(
   db: Db,
-  permission: Permission,
+  op: Operation,
   limits: RequestLimits,
   tenantParam: string | undefined,
 ): RequestHandler {
+  const { permission } = op;
   return async (req, res, next) => {
     if (permission !== 'public') {
       if (!res.locals.principal) {
@@ -104,6 +107,7 @@ function authorize(
           throw forbidden(
             `your role in this tenant (${access.role}) does not allow this: it needs ${permission}`,
           );
+        if (access.offboarded && refusedWhenOffboarded(op)) throw tenantOffboarded();
       } else if (permission === 'platform:admin' && !principal.platformAdmin) {
         throw forbidden('only a platform admin may do this');
       } else if (permission === 'self-or-admin' && !principal.platformAdmin) {
@@ -115,6 +119,12 @@ function authorize(
     next();
   };
 }
+
+const tenantOffboarded = () =>
+  new ConflictError(
+    'the tenant is offboarded: its data is read-only until it is purged',
+    'tenant_offboarded',
+  );
 
 async function authenticateThrottled(
   db: Db,
@@ -145,7 +155,7 @@ async function tenantAccess(db: Db, tenantId: string, principal: Principal, res:
   const found = await findTenantAccess(db, tenantId, principal.userId);
   // Not a member: the same answer as for a tenant that does not exist.
   if (!found || (found.role === null && !principal.platformAdmin)) throw new NotFoundError('tenant');
-  const access: TenantAccess = { tenantId, role: found.role };
+  const access: TenantAccess = { tenantId, role: found.role, offboarded: found.offboarded };
   res.locals.tenantAccess = access;
   return access;
 }
@@ -167,7 +177,7 @@ export async function callerMayIn(
   const principal = principalOf(res);
   const found = await findTenantAccess(db, tenantId, principal.userId);
   if (!found) return false;
-  return holds(principal, { tenantId, role: found.role }, permission);
+  return holds(principal, { tenantId, role: found.role, offboarded: found.offboarded }, permission);
 }
 
 /** The tenant of the route (its path's, or that of the resource the path names). */

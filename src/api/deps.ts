@@ -52,6 +52,10 @@ export interface ApiDeps {
   notificationRetrySchedule?: string[];
   /** The workers' workflow task queue (WORKER_TASK_QUEUE); restores start on its -restore queue. */
   workflowTaskQueue?: string;
+  /** Days an offboarded tenant stays read-only before its purge (OFFBOARDED_TENANT_RETENTION_DAYS). */
+  offboardedRetentionDays?: number;
 }
+
+export const DEFAULT_OFFBOARDED_RETENTION_DAYS = 30;
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     trustProxy: config.API_TRUST_PROXY,
     tokenPolicy: tokenPolicyOf(config),
     itemsPageMaxBytes: config.API_ITEMS_PAGE_MAX_BYTES,
+    offboardedRetentionDays: config.OFFBOARDED_TENANT_RETENTION_DAYS,
   });
   const stopReconciler =
     config.RECONCILE_INTERVAL_SECONDS > 0

@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { DOCUMENTATION_CONTENT_TYPES } from '../export/documentation/model';
 import { EXPORT_CONTENT_TYPES } from '../export/types';
 import { connectionTest, tenantWithConnectionTest } from './openapi/connectionTestResponses';
+import { tenantOffboarding } from './openapi/offboardingResponses';
 import { offsiteDestination } from './openapi/offsiteResponses';
 import { tenantStatus, tenantStatusPage } from './openapi/statusResponses';
 import * as r from './openapi/responses';
 import { newestFirstPageQuery, pageQuery } from './pagination';
 import { restoreOperations } from './restoreOperations';
-import { canBeForbidden, type Permission } from './permissions';
+import { canBeForbidden, isTenantPermission, type Permission } from './permissions';
 import { auditQuery } from './routes/auditLogs';
 import { bulkScheduleBody, createScheduleBody, updateScheduleBody } from './routes/backupSchedules.schema';
 import { baselinesQuery, compareQuery, createBaselineBody, mappingsBody } from './routes/baselines.schema';
@@ -32,6 +33,7 @@ import { putOffsiteDestinationBody } from './routes/offsiteDestination.schema';
 import { tenantRetentionBody } from './routes/retention';
 import { runsQuery } from './routes/runs';
 import { statusQuery } from './routes/status';
+import { offboardTenantBody, offboardTenantQuery } from './routes/tenantOffboarding.schema';
 import { createTenantBody, updateTenantBody } from './routes/tenants';
 import { addMemberBody, createUserBody, issueTokenBody, memberBody, usersQuery } from './routes/users.schema';
 import * as u from './openapi/userResponses';
@@ -64,6 +66,11 @@ export interface Operation {
   replies: Record<number, Reply>;
   /** Problem statuses beyond those every route of its kind can give (see problemStatuses). */
   problems?: ProblemStatus[];
+  /**
+   * A write (not GET) that still works once its tenant is offboarded; every other write of an
+   * offboarded tenant answers 409 tenant_offboarded (./authorize.ts).
+   */
+  whileOffboarded?: true;
 }
 
 export const tags = [
@@ -132,7 +139,13 @@ export function problemStatuses(op: Operation): ProblemStatus[] {
   if (op.path.includes('/:')) statuses.add(404);
   if (op.query) statuses.add(422);
   if (op.body) for (const status of [400, 413, 415, 422] as const) statuses.add(status);
+  if (isTenantPermission(op.permission) && refusedWhenOffboarded(op)) statuses.add(409);
   return [...statuses].sort((a, b) => a - b);
+}
+
+/** An offboarded tenant is read-only: ./authorize.ts refuses its writes (409 tenant_offboarded), but those marked whileOffboarded. */
+export function refusedWhenOffboarded(op: Pick<Operation, 'method' | 'whileOffboarded'>): boolean {
+  return op.method !== 'get' && op.whileOffboarded !== true;
 }
 
 const ok = (schema: z.ZodType, description: string) => ({ 200: { description, schema } });
@@ -522,6 +535,26 @@ export const operations: Operation[] = [
     replies: ok(connectionTest, 'the outcome of the token and of each read'),
   },
   {
+    method: 'delete',
+    path: TENANT,
+    operationId: 'offboardTenant',
+    summary: 'Offboard a tenant: its schedules and credentials go now, its data at purgeAfter',
+    description:
+      "`confirmSlug` must equal the tenant's slug. Deletes the tenant's Temporal Schedules, erases " +
+      'its Graph client secret, asks its running runs and restores to cancel, and keeps its backups ' +
+      'read-only (every write route answers 409 `tenant_offboarded`) for ' +
+      'OFFBOARDED_TENANT_RETENTION_DAYS; then a workflow deletes everything of the tenant. ' +
+      '`?purge=now` purges at once (409 `tenant_under_legal_hold` while a set is held). Repeating ' +
+      'the request is safe: it answers the same offboarding (and finishes what an outage left).',
+    tag: 'Tenants',
+    permission: 'platform:admin',
+    query: offboardTenantQuery,
+    body: offboardTenantBody,
+    replies: { 202: { description: 'offboarded; the purge is scheduled', schema: tenantOffboarding } },
+    problems: [409],
+    whileOffboarded: true,
+  },
+  {
     method: 'get',
     path: `${TENANT}/retention`,
     operationId: 'getTenantRetention',
@@ -901,6 +934,8 @@ export const operations: Operation[] = [
     permission: 'schedules:write',
     body: legalHoldBody,
     replies: ok(r.legalHold, 'the hold'),
+    // Preserving (or releasing) a set for litigation stays possible while the tenant awaits its purge.
+    whileOffboarded: true,
   },
   {
     method: 'delete',
@@ -914,6 +949,8 @@ export const operations: Operation[] = [
     permission: 'tenant:admin',
     replies: ok(r.legalHold, 'the hold, released'),
     problems: [409],
+    // Preserving (or releasing) a set for litigation stays possible while the tenant awaits its purge.
+    whileOffboarded: true,
   },
   {
     method: 'post',

@@ -39,6 +39,8 @@ export function tenantJson(tenant: Tenant) {
     graphBaseUrl: tenant.graphBaseUrl,
     loginBaseUrl: tenant.loginBaseUrl,
     retention: tenantRetentionJson(tenantRetentionOf(tenant)),
+    offboardedAt: tenant.offboardedAt,
+    purgeAfter: tenant.purgeAfter,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
   };

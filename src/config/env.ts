@@ -235,6 +235,8 @@ const apiSchema = common
       .min(64 * 1024)
       .max(256 * 1024 * 1024)
       .default(4 * 1024 * 1024),
+    /** Days an offboarded tenant's backups stay readable (read-only) before the purge deletes them. */
+    OFFBOARDED_TENANT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   })
   .extend(notificationEventVars.shape)
   .extend(graphEndpointVars.shape)

@@ -6,17 +6,19 @@ export type Member = TenantMembership & { user: Pick<User, 'email' | 'displayNam
 
 const withUser = { user: { select: { email: true, displayName: true } } } as const;
 
-/** Whether the tenant exists, and the user's role in it (null: not a member). */
+/** Whether the tenant exists, the user's role in it (null: not a member), and whether it is offboarded. */
 export async function findTenantAccess(
   db: Db,
   tenantId: string,
   userId: string,
-): Promise<{ role: TenantRole | null } | undefined> {
+): Promise<{ role: TenantRole | null; offboarded: boolean } | undefined> {
   const tenant = await db.tenant.findUnique({
     where: { id: tenantId },
-    select: { memberships: { where: { userId }, select: { role: true } } },
+    select: { offboardedAt: true, memberships: { where: { userId }, select: { role: true } } },
   });
-  return tenant ? { role: tenant.memberships[0]?.role ?? null } : undefined;
+  return tenant
+    ? { role: tenant.memberships[0]?.role ?? null, offboarded: tenant.offboardedAt !== null }
+    : undefined;
 }
 
 /**

@@ -132,7 +132,8 @@ export function markScheduleDeleted(db: Db, scheduleId: string): Promise<BackupS
   });
 }
 
-export type ScheduleWithTenantSlug = BackupSchedule & { tenant: { slug: string } };
+/** tenant.offboardedAt: the reconciler deletes the schedules of an offboarded tenant, never makes them. */
+export type ScheduleWithTenantSlug = BackupSchedule & { tenant: { slug: string; offboardedAt: Date | null } };
 
 /**
  * One page (by id) of the schedules the reconciler must look at: every live one, and deleted
@@ -147,7 +148,7 @@ export function schedulesToReconcile(
       OR: [{ deletedAt: null }, { temporalSyncState: { not: 'synced' } }],
       ...(page.after ? { id: { gt: page.after } } : {}),
     },
-    include: { tenant: { select: { slug: true } } },
+    include: { tenant: { select: { slug: true, offboardedAt: true } } },
     orderBy: { id: 'asc' },
     take: page.limit,
   });
@@ -179,7 +180,8 @@ export async function currentScheduleVersion(db: Db, scheduleId: string): Promis
 
 export async function liveScheduleIds(db: Db, ids: string[]): Promise<Set<string>> {
   const rows = await db.backupSchedule.findMany({
-    where: { id: { in: ids }, deletedAt: null },
+    // An offboarded tenant's schedules are not live, whatever their row says.
+    where: { id: { in: ids }, deletedAt: null, tenant: { offboardedAt: null } },
     select: { id: true },
   });
   return new Set(rows.map((row) => row.id));

@@ -77,7 +77,11 @@ export function listSecretsNotUnderKey(
   page: { limit: number; afterId?: string },
 ): Promise<TenantSecretRow[]> {
   return db.tenant.findMany({
-    where: { secretKeyId: { not: keyId }, ...(page.afterId ? { id: { gt: page.afterId } } : {}) },
+    // An offboarded tenant's erased secret (key id "erased", src/db/tenantOffboarding.ts) has nothing to re-encrypt.
+    where: {
+      secretKeyId: { notIn: [keyId, 'erased'] },
+      ...(page.afterId ? { id: { gt: page.afterId } } : {}),
+    },
     select: { id: true, clientSecret: true, secretKeyId: true, updatedAt: true },
     orderBy: { id: 'asc' },
     take: page.limit,

@@ -17,6 +17,7 @@ import { publishEvents } from '../db/notificationEvents';
 import {
   currentScheduleVersion,
   liveScheduleIds,
+  markScheduleDeleted,
   markSchedulesChecked,
   recordScheduleSync,
   type ScheduleWithTenantSlug,
@@ -146,7 +147,8 @@ function needsDescribe(
   dueForFullCheck: boolean,
   scheduling: SchedulingPolicy | undefined,
 ): boolean {
-  if (row.deletedAt || row.temporalSyncState !== 'synced' || dueForFullCheck || !summary?.spec) return true;
+  if (row.deletedAt || row.tenant.offboardedAt || row.temporalSyncState !== 'synced') return true;
+  if (dueForFullCheck || !summary?.spec) return true;
   if (summary.state.paused === row.enabled) return true;
   if (summary.action?.workflowType !== BACKUP_RUN_WORKFLOW) return true;
   return specDrift(summary.spec, scheduleOptionsFor(row, row.tenant.slug, scheduling).spec).length > 0;
@@ -181,9 +183,11 @@ async function reconcileOne(
   row: ScheduleWithTenantSlug,
   report: ReconcileReport,
 ): Promise<ReconcileAction | null> {
-  if (row.deletedAt) {
+  if (row.deletedAt || row.tenant.offboardedAt) {
+    // A schedule an API call made while its tenant was being offboarded is deleted like the rest.
+    const version = row.deletedAt ? row.version : (await markScheduleDeleted(deps.db, row.id)).version;
     await deleteTemporalSchedule(deps.temporal, row.id);
-    await recordScheduleSync(deps.db, row.id, row.version, { state: 'synced' });
+    await recordScheduleSync(deps.db, row.id, version, { state: 'synced' });
     return 'deleted';
   }
   const inTemporal = await describeTemporalSchedule(deps.temporal, row, row.tenant.slug, deps.scheduling);

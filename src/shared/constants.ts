@@ -115,3 +115,12 @@ export function restoreTaskQueueOf(workflowTaskQueue: string): string {
  * records what it could not read instead of failing the plan (as a sync's last attempt does).
  */
 export const RESTORE_PLAN_MAX_ATTEMPTS = 4;
+
+export const TENANT_PURGE_WORKFLOW = 'TenantPurge';
+/** Signal to a sleeping TenantPurge: purge now (DELETE /v1/tenants/{id}?purge=now). */
+export const PURGE_NOW_SIGNAL = 'purgeNow';
+
+/** One purge per tenant: offboarding twice joins the first one. */
+export function tenantPurgeWorkflowId(tenantId: string): string {
+  return `tenant-purge-${tenantId}`;
+}

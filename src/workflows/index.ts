@@ -3,3 +3,4 @@ export { BackupRun } from './backupRun';
 export { DeliverNotification } from './deliverNotification';
 export { RestorePlan } from './restorePlan';
 export { RestoreRun } from './restoreRun';
+export { TenantPurge } from './tenantPurge';

@@ -326,6 +326,24 @@ async function freshResource(
       stillThere: async () => (await db.offsiteDestination.findUnique({ where: { tenantId } })) !== null,
     };
   }
+  if (param === 'tenantId') {
+    // DELETE of a tenant (offboarding): a tenant of its own, which a refused call leaves active.
+    const id = randomUUID();
+    await db.tenant.create({
+      data: {
+        id,
+        slug: `matrix-offboard-${id.slice(0, 8)}`,
+        displayName: 'To offboard',
+        azureTenantId: randomUUID(),
+        clientId: randomUUID(),
+        ...stack.secrets.encrypt(id, 'matrix-offboard-secret'),
+      },
+    });
+    return {
+      id,
+      stillThere: async () => (await db.tenant.findUniqueOrThrow({ where: { id } })).offboardedAt === null,
+    };
+  }
   throw new Error(`no fresh resource for :${param}; add one here`);
 }
 

@@ -165,7 +165,7 @@ test('a wrong secret: saved anyway, the credential failure reported and no read 
       errorCode: 'AADSTS7000215',
       hint: expect.stringContaining('client secret is wrong'),
       // The platform's description, without MSAL's timestamps and trace ids.
-      message: expect.stringMatching(/^AADSTS7000215: Invalid client secret provided\.[^]*secret ID\.$/),
+      message: expect.stringMatching(/^AADSTS7000215: Invalid client secret provided\.[\s\S]*secret ID\.$/),
     },
     summary: { skipped: POLICY_TYPE_KEYS.length + AUDIT_LOGS.length },
   });

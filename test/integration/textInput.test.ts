@@ -75,6 +75,8 @@ const validBodies: Record<string, () => Json> = {
     clientSecret: 'secret',
   }),
   updateTenant: () => ({ displayName: 'Text' }),
+  // Not the tenant's slug: were the bad text let through, the tenant would still not be offboarded.
+  offboardTenant: () => ({ confirmSlug: 'not-this-tenant' }),
   setMember: () => ({ role: 'readonly' }),
   addMember: () => ({ email: `member-${randomUUID()}@input.test`, role: 'readonly' }),
   setTenantRetention: () => ({ minKeepLast: 1, graceDays: 7 }),

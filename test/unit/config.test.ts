@@ -1,3 +1,4 @@
+import { DEFAULT_OFFBOARDED_RETENTION_DAYS } from '../../src/api/deps';
 import { DEFAULT_AUTH_FAILURE_LIMIT } from '../../src/api/hardening/authFailures';
 import { ConfigError, loadAdminConfig, loadApiConfig, loadWorkerConfig } from '../../src/config/env';
 import { DEFAULT_TOKEN_POLICY, tokenPolicyOf } from '../../src/services/users';
@@ -38,6 +39,7 @@ describe('loadApiConfig', () => {
       GRAPH_TENANT_REQUESTS_PER_20S: 1000,
       GRAPH_REQUEST_TIMEOUT_SECONDS: 60,
       NOTIFICATION_ENDPOINT_ALLOWLIST: [],
+      OFFBOARDED_TENANT_RETENTION_DAYS: 30,
       OFFSITE_ENDPOINT_ALLOWLIST: [],
       API_AUTH_FAILURE_LIMIT: 30,
       API_AUTH_FAILURE_WINDOW_SECONDS: 300,
@@ -74,6 +76,16 @@ describe('loadApiConfig', () => {
       limit: config.API_AUTH_FAILURE_LIMIT,
       windowSeconds: config.API_AUTH_FAILURE_WINDOW_SECONDS,
     }).toEqual(DEFAULT_AUTH_FAILURE_LIMIT);
+    expect(config.OFFBOARDED_TENANT_RETENTION_DAYS).toBe(DEFAULT_OFFBOARDED_RETENTION_DAYS);
+  });
+
+  it('reads OFFBOARDED_TENANT_RETENTION_DAYS, where 0 purges an offboarded tenant at once', () => {
+    const load = (value: string) =>
+      loadApiConfig({ DATABASE_URL, ...KEYS, OFFBOARDED_TENANT_RETENTION_DAYS: value });
+    expect(load('0').OFFBOARDED_TENANT_RETENTION_DAYS).toBe(0);
+    expect(load('90').OFFBOARDED_TENANT_RETENTION_DAYS).toBe(90);
+    for (const bad of ['-1', '1.5', 'forever'])
+      expect(() => load(bad)).toThrow(/OFFBOARDED_TENANT_RETENTION_DAYS/);
   });
 
   it('reads the token rules, for the API and the admin command line alike', () => {

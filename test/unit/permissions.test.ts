@@ -45,10 +45,12 @@ test('each role can do what the one below it can, and the roles grant what the p
   });
 });
 
-test("the routes in a tenant (a :tenantId, or a :baselineId that names the tenant's baseline), and only they, need a tenant permission", () => {
+test("the routes in a tenant (a :tenantId, or a :baselineId that names the tenant's baseline), and only they, need a tenant permission (or are for platform admins only)", () => {
   for (const op of operations) {
     const where = `${op.method.toUpperCase()} ${op.path}`;
-    expect([where, isTenantPermission(op.permission)]).toEqual([where, tenantParamOf(op.path) !== undefined]);
+    // Offboarding a tenant (DELETE /v1/tenants/:tenantId) is no member's to do, owners' included.
+    const inTenant = isTenantPermission(op.permission) || op.operationId === 'offboardTenant';
+    expect([where, inTenant]).toEqual([where, tenantParamOf(op.path) !== undefined]);
     if (op.permission === 'self-or-admin')
       expect([where, op.path]).toEqual([where, expect.stringContaining('/:userId')]);
   }
@@ -78,6 +80,7 @@ test('what each role may do, route by route, as the product names it', () => {
     setMember: 'tenant:admin',
     removeMember: 'tenant:admin',
     createTenant: 'platform:admin',
+    offboardTenant: 'platform:admin',
     createUser: 'platform:admin',
     issueApiToken: 'self-or-admin',
     revokeApiToken: 'self-or-admin',

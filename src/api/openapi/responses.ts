@@ -127,6 +127,8 @@ export const [tenant, tenantPage] = resource(
     graphBaseUrl: z.string().nullable(),
     loginBaseUrl: z.string().nullable(),
     retention: tenantRetention,
+    offboardedAt: nullableInstant.describe('when it was offboarded (DELETE); null: an active tenant'),
+    purgeAfter: nullableInstant.describe('when an offboarded tenant is purged; null: an active tenant'),
     ...timestamps,
   },
 );

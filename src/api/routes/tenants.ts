@@ -2,11 +2,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { urlFormProblem } from '../../outbound';
 import { testConnection } from '../../services/connectionTest';
+import { offboardTenant } from '../../services/tenantOffboarding';
 import { createTenant, getTenant, listTenants, updateTenant } from '../../services/tenants';
+import { BACKUP_TASK_QUEUE } from '../../shared/constants';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
+import { DEFAULT_OFFBOARDED_RETENTION_DAYS } from '../deps';
+import { offboardingJson } from '../offboardingSerializers';
 import { tenantJson } from '../serializers';
+import { offboardTenantBody, offboardTenantQuery } from './tenantOffboarding.schema';
 import { parseBody, parseQuery, pathId } from '../validation';
 import { connectionTestAfterSave, connectionTestJson } from './connectionTest';
 
@@ -107,6 +112,25 @@ export function tenantsRouter(deps: ApiDeps): Router {
   router.post('/:tenantId/connection-test', async (req, res) => {
     const tenantId = pathId(req.params.tenantId, 'tenant');
     res.json(connectionTestJson(await testConnection(tester, tenantId, principalOf(res).userId)));
+  });
+
+  // Offboarding (platform admins): 202, the tenant read-only until its purge workflow runs.
+  router.delete('/:tenantId', async (req, res) => {
+    const tenantId = pathId(req.params.tenantId, 'tenant');
+    const query = parseQuery(offboardTenantQuery, req.query);
+    const body = parseBody(offboardTenantBody, req.body);
+    const offboarding = await offboardTenant(
+      {
+        db: deps.db,
+        temporal: deps.temporal,
+        workflowTaskQueue: deps.workflowTaskQueue ?? BACKUP_TASK_QUEUE,
+        retentionDays: deps.offboardedRetentionDays ?? DEFAULT_OFFBOARDED_RETENTION_DAYS,
+      },
+      tenantId,
+      { confirmSlug: body.confirmSlug, purgeNow: query.purge === 'now' },
+      principalOf(res).userId,
+    );
+    res.status(202).json(offboardingJson(offboarding));
   });
 
   return router;

@@ -1,0 +1,65 @@
+// What offboarding writes and reads in PostgreSQL (src/services/tenantOffboarding.ts): the
+// tenant's offboarded mark with its credentials erased, its schedules soft-deleted (the
+// reconciler only ever deletes a deleted row's Temporal Schedule), and what is still running.
+import type { DbClient as Db, Tenant } from './client';
+import { ACTIVE_RUN_STATUSES } from './runs';
+
+/** What an erased client secret is stored as: nothing to decrypt (hasClientSecret false). */
+export const ERASED_SECRET = { clientSecret: '', secretKeyId: 'erased' } as const;
+
+/** The tenant row, locked until the transaction ends (two offboardings run one after the other). */
+export async function lockTenant(db: Db, tenantId: string): Promise<Tenant | null> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`;
+  return rows.length === 0 ? null : db.tenant.findUnique({ where: { id: tenantId } });
+}
+
+/** Marks the tenant offboarded and erases its client secret (clientId and azureTenantId stay until purge). */
+export function markOffboarded(
+  db: Db,
+  tenantId: string,
+  mark: { at: Date; by: string; purgeAfter: Date },
+): Promise<Tenant> {
+  return db.tenant.update({
+    where: { id: tenantId },
+    data: { offboardedAt: mark.at, offboardedBy: mark.by, purgeAfter: mark.purgeAfter, ...ERASED_SECRET },
+  });
+}
+
+export function advancePurge(db: Db, tenantId: string, purgeAfter: Date): Promise<Tenant> {
+  return db.tenant.update({ where: { id: tenantId }, data: { purgeAfter } });
+}
+
+/** Soft-deletes every live schedule of the tenant, as DELETE of a schedule does; their ids. */
+export async function deleteTenantSchedules(db: Db, tenantId: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE backup_schedules SET deleted_at = now(), version = version + 1,
+      temporal_sync_state = 'pending', updated_at = now()
+    WHERE tenant_id = ${tenantId}::uuid AND deleted_at IS NULL RETURNING id`;
+  return rows.map((row) => row.id);
+}
+
+/** Deleted schedules of the tenant whose Temporal Schedule may still exist. */
+export async function unsyncedDeletedSchedules(
+  db: Db,
+  tenantId: string,
+): Promise<{ id: string; version: number }[]> {
+  return db.backupSchedule.findMany({
+    where: { tenantId, deletedAt: { not: null }, temporalSyncState: { not: 'synced' } },
+    select: { id: true, version: true },
+  });
+}
+
+/** Workflow ids of the tenant's queued and running runs, and planning or applying restores. */
+export async function activeWorkflowsOf(db: Db, tenantId: string) {
+  const runs = await db.backupScheduleRun.findMany({
+    where: { tenantId, status: { in: ACTIVE_RUN_STATUSES } },
+    select: { workflowId: true },
+    distinct: ['workflowId'],
+  });
+  const restores = await db.restore.findMany({
+    where: { tenantId, status: { in: ['planning', 'applying'] } },
+    select: { id: true, status: true, applyRounds: true },
+  });
+  return { runs: runs.map((run) => run.workflowId), restores };
+}
