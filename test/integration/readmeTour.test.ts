@@ -24,12 +24,21 @@ const json = (out: string) => JSON.parse(out) as Record<string, unknown>;
 
 /** What each block of the tour must print, in order; a block without a check fails the test. */
 const checks: ((out: string) => void)[] = [
-  (out) =>
-    expect(json(out)).toEqual({
+  (out) => {
+    const [whoami = '', ...tenant] = out.split('\n');
+    expect(whoami).toMatch(/^I am admin@tenantvault\.local, user [0-9a-f-]{36}$/);
+    expect(json(tenant.join('\n'))).toEqual({
       displayName: 'Contoso (demo)',
       azureTenantId: '3f2b8c1e-7d4a-4e9b-b6c2-5a1d0e8f7c34',
       hasClientSecret: true,
-    }),
+    });
+  },
+  (out) => {
+    const test = json(out) as { passed: boolean; summary: Record<string, number>; problems: unknown[] };
+    expect(test).toMatchObject({ passed: true, problems: [] });
+    expect(test.summary).toMatchObject({ permission_missing: 0, failed: 0, skipped: 0 });
+    expect(test.summary.ok).toBeGreaterThan(0);
+  },
   (out) => expect(out.trim()).toMatch(/^schedule [0-9a-f-]{36}$/),
   (out) => {
     const run = json(out);
@@ -53,6 +62,16 @@ const checks: ((out: string) => void)[] = [
       { version: 2, change: 'modified' },
       { version: 1, change: 'added' },
     ]);
+  },
+  (out) => {
+    const at = out.indexOf('\n{');
+    expect(out.slice(0, at).split('\n')).toContainEqual(
+      expect.stringMatching(/^contoso-demo\thealthy\t\d+$/),
+    );
+    const status = json(out.slice(at + 1)) as { nextRuns: { name: string; next: string | null }[] };
+    expect(status).toMatchObject({ state: 'healthy', reasons: [] });
+    const nightly = status.nextRuns.find((schedule) => schedule.name.startsWith('Nightly '));
+    expect(Date.parse(nightly?.next ?? '')).toBeGreaterThan(Date.now());
   },
 ];
 
