@@ -17,7 +17,7 @@ const PROBLEMS: Record<number, string> = {
     'is no member of: its existence is not revealed.',
   409: 'The request conflicts with the current state; `code` says how.',
   413: 'The body is larger than 256 kB.',
-  415: "The body's charset or content encoding is not supported.",
+  415: 'The body is not `application/json`, or its charset or content encoding is not supported.',
   422: 'A field or query parameter is invalid; `errors` names each one.',
   429:
     "The user's requests per minute (all of their tokens together) are used up, or too many " +

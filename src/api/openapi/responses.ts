@@ -67,6 +67,7 @@ export const problem = component(
       )
       .optional()
       .describe('one entry per field at fault (validation failures)'),
+    runId: id.optional().describe('the run already in progress (run_in_progress)'),
   }),
 );
 

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { ScheduleFields } from '../../db/schedules';
 import { isPolicyTypeKey } from '../../graph';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 import { temporalTimeZone } from '../../temporal/timeZones';
 
 export const DAYS_OF_WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const FREQUENCIES = ['hourly', 'daily', 'weekly'] as const;
 
 const policyTypes = z
   .array(z.string())
@@ -20,7 +22,7 @@ const policyTypes = z
 const scheduleFields = {
   name: z.string().trim().min(1).max(100),
   enabled: z.boolean(),
-  frequency: z.enum(['hourly', 'daily', 'weekly']),
+  frequency: z.enum(FREQUENCIES),
   minute: z.int().min(0).max(59).nullish(),
   timeOfDay: z
     .string()
@@ -44,7 +46,10 @@ const scheduleFields = {
 export const updateScheduleBody = z
   .strictObject(scheduleFields)
   .partial()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'send at least one field to change',
+    ...alongFieldErrors,
+  });
 
 export type ScheduleUpdate = z.infer<typeof updateScheduleBody>;
 
@@ -54,7 +59,12 @@ export const createScheduleBody = z
     const require = (field: 'minute' | 'timeOfDay' | 'daysOfWeek', ok: boolean, message: string) => {
       if (!ok) ctx.addIssue({ code: 'custom', path: [field], message });
     };
-    const days = body.daysOfWeek ?? [];
+    // A field that failed its own rule still holds the value as sent (see alongFieldErrors).
+    const days = Array.isArray(body.daysOfWeek) ? body.daysOfWeek : [];
+    if (new Set(days).size !== days.length)
+      ctx.addIssue({ code: 'custom', path: ['daysOfWeek'], message: 'days must not repeat' });
+    // An unknown frequency is the field's own error; the timing rules depend on a known one.
+    if (!FREQUENCIES.includes(body.frequency)) return;
     if (body.frequency === 'hourly') {
       require('minute', body.minute != null, 'required for hourly schedules (0-59)');
       require('timeOfDay', body.timeOfDay == null, 'applies to daily and weekly schedules only');
@@ -66,9 +76,7 @@ export const createScheduleBody = z
       require('daysOfWeek', days.length >
         0, 'required for weekly schedules: a non-empty list of "mon".."sun"');
     else require('daysOfWeek', days.length === 0, 'applies to weekly schedules only');
-    if (new Set(days).size !== days.length)
-      ctx.addIssue({ code: 'custom', path: ['daysOfWeek'], message: 'days must not repeat' });
-  })
+  }, alongFieldErrors)
   .transform((body) => ({
     name: body.name,
     enabled: body.enabled,

@@ -6,6 +6,7 @@ import { POLICY_TYPE_KEYS } from '../../graph';
 import { CHANNEL_KINDS, kindFieldProblems } from '../../notifications/channelKinds';
 import { DEFAULT_EVENT_TYPES, SUBSCRIBABLE_EVENT_TYPES } from '../../notifications/eventTypes';
 import { urlFormProblem } from '../../outbound';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 import { newestFirstPageQuery } from '../pagination';
 
 export const MAX_RECIPIENTS = 50;
@@ -82,9 +83,13 @@ export const createChannelBody = z
     enabled: channelFields.enabled.default(true),
   })
   .superRefine((body, ctx) => {
-    for (const { field, message } of kindFieldProblems(body.kind, body))
+    // Fields that failed their own rules still hold the values as sent (see alongFieldErrors).
+    if (!CHANNEL_KINDS.includes(body.kind)) return;
+    const url = typeof body.url === 'string' ? body.url : undefined;
+    const given = { url: body.url === undefined ? undefined : (url ?? ''), recipients: body.recipients };
+    for (const { field, message } of kindFieldProblems(body.kind, given))
       ctx.addIssue({ code: 'custom', path: [field], message });
-  });
+  }, alongFieldErrors);
 
 // The kind is fixed at creation (a webhook's secret means nothing to an e-mail channel); the
 // fields given are checked against it by the service.
@@ -98,7 +103,10 @@ export const updateChannelBody = z
     digest: channelFields.digest.optional(),
     enabled: channelFields.enabled.optional().describe('true also clears a disabledReason (410 Gone)'),
   })
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'send at least one field to change',
+    ...alongFieldErrors,
+  });
 
 export const rotateSecretBody = z.strictObject({
   overlapHours: z

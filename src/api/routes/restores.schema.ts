@@ -9,6 +9,7 @@ import {
   ITEM_OUTCOMES,
   RESTORE_MODES,
 } from '../../restore/types';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 import { pageQuery } from '../pagination';
 
 export const restoreSettingsBody = z.strictObject({
@@ -64,6 +65,7 @@ export const createRestoreBody = z
   .refine((body) => body.items === undefined || body.policyTypes === undefined, {
     path: ['policyTypes'],
     message: 'give items or policyTypes, not both (neither restores the whole set)',
+    ...alongFieldErrors,
   });
 
 export const restoreItemsQuery = pageQuery

@@ -6,6 +6,7 @@ import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { page, pageQuery } from '../pagination';
 import { tenantJson } from '../serializers';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 import { parseBody, parseQuery, pathId } from '../validation';
 
 // The form is checked here; the service checks the host against GRAPH_ENDPOINT_ALLOWLIST and its
@@ -44,12 +45,16 @@ const CREDENTIAL_TARGETS = ['azureTenantId', 'clientId', 'graphBaseUrl', 'loginB
 
 export const updateTenantBody = createTenantBody
   .partial()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change')
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'send at least one field to change',
+    ...alongFieldErrors,
+  })
   .refine(
     (body) => body.clientSecret !== undefined || CREDENTIAL_TARGETS.every((key) => body[key] === undefined),
     {
       path: ['clientSecret'],
       message: `required when ${CREDENTIAL_TARGETS.join(', ')} change: the stored secret is never sent to a new tenant or endpoint`,
+      ...alongFieldErrors,
     },
   );
 

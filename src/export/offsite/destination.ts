@@ -5,6 +5,7 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { urlFormProblem } from '../../outbound/guard';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 
 const urlField = (form: 'service_root' | 'endpoint', what: string) =>
   z
@@ -85,10 +86,12 @@ export const azureBlobDestinationBody = z
   .refine((body) => !(body.connectionString !== undefined && body.accountUrl !== undefined), {
     message: 'give either connectionString or accountUrl with sasToken, not both',
     path: ['accountUrl'],
+    ...alongFieldErrors,
   })
   .refine((body) => body.sasToken === undefined || body.accountUrl !== undefined, {
     message: 'required with sasToken',
     path: ['accountUrl'],
+    ...alongFieldErrors,
   });
 
 export const s3DestinationBody = z.strictObject({
