@@ -42,6 +42,19 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return rest;
 }
 
+/**
+ * A request body as documented. A body that transforms (a schedule becomes its stored form) is a
+ * pipe, whose input side zod writes without the pipe's own metadata: its examples and
+ * description are taken from the schema itself.
+ */
+function bodySchema(body: z.ZodType): JsonSchema {
+  const schema = toSchema(body, 'input');
+  const meta = z.globalRegistry.get(body);
+  if (meta?.examples && !schema.examples) schema.examples = meta.examples;
+  if (meta?.description && !schema.description) schema.description = meta.description;
+  return schema;
+}
+
 const ref = (schema: z.ZodType) => {
   const id = components.get(schema)?.id;
   if (!id) throw new Error('a response schema must come from ./responses');
@@ -115,7 +128,7 @@ function operationObject(op: Operation) {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: toSchema(op.body, 'input') } },
+            content: { 'application/json': { schema: bodySchema(op.body) } },
           },
         }
       : {}),

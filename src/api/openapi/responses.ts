@@ -51,24 +51,48 @@ function resource<Shape extends z.core.$ZodLooseShape>(name: string, description
 export const problem = component(
   'Problem',
   'RFC 9457 problem details, sent as application/problem+json.',
-  z.strictObject({
-    type: z.string().describe('urn:tenantvault:problem:<code>'),
-    title: z.string(),
-    status: z.int(),
-    code: z.string().describe('stable and machine-readable, e.g. run_in_progress'),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z
-      .array(
-        z.strictObject({
-          field: z.string().describe('dotted path, e.g. retention.keepLast'),
-          message: z.string(),
-        }),
-      )
-      .optional()
-      .describe('one entry per field at fault (validation failures)'),
-    runId: id.optional().describe('the run already in progress (run_in_progress)'),
-  }),
+  z
+    .strictObject({
+      type: z.string().describe('urn:tenantvault:problem:<code>'),
+      title: z.string().describe('a short summary of the kind of problem'),
+      status: z.int().describe('the HTTP status code'),
+      code: z.string().describe('stable and machine-readable, e.g. run_in_progress'),
+      detail: z.string().optional().describe('what went wrong in this request'),
+      instance: z.string().optional().describe('the request path, without its query'),
+      errors: z
+        .array(
+          z.strictObject({
+            field: z.string().describe('dotted path, e.g. retention.keepLast'),
+            message: z.string().describe('what is wrong with it'),
+          }),
+        )
+        .optional()
+        .describe('one entry per field at fault (validation failures)'),
+      runId: id.optional().describe('the run already in progress (run_in_progress)'),
+    })
+    .meta({
+      examples: [
+        {
+          type: 'urn:tenantvault:problem:validation_failed',
+          title: 'Validation failed',
+          status: 422,
+          code: 'validation_failed',
+          detail: 'the request body is invalid',
+          instance: '/v1/tenants/6f1c3b2a-8d4e-4f5a-9b7c-2e1d0a9f8b76/backup-schedules',
+          errors: [{ field: 'timeOfDay', message: 'required for daily schedules ("HH:MM")' }],
+        },
+        {
+          type: 'urn:tenantvault:problem:run_in_progress',
+          title: 'Conflict',
+          status: 409,
+          code: 'run_in_progress',
+          detail: 'run 2c4e6a8b-1d3f-4a5b-8c7d-9e0f1a2b3c4d of this schedule is already in progress',
+          instance:
+            '/v1/tenants/6f1c3b2a-8d4e-4f5a-9b7c-2e1d0a9f8b76/backup-schedules/3f6c2a8e-5b1d-4c7e-9a2f-1d8e4b6c0a57/run',
+          runId: '2c4e6a8b-1d3f-4a5b-8c7d-9e0f1a2b3c4d',
+        },
+      ],
+    }),
 );
 
 export const health = component(

@@ -63,18 +63,19 @@ const channelFields = {
   eventTypes: z
     .array(z.enum(SUBSCRIBABLE_EVENT_TYPES))
     .max(SUBSCRIBABLE_EVENT_TYPES.length)
-    .refine(unique, 'must not repeat a type'),
+    .refine(unique, 'must not repeat a type')
+    .describe('the event types the channel delivers, e.g. backup.run.failed'),
   filters,
   digest: z
     .enum(['none', 'hourly', 'daily'])
     .describe('none: one message per event; hourly or daily: one message summarizing the window'),
-  enabled: z.boolean(),
+  enabled: z.boolean().describe('false keeps the channel but delivers nothing'),
 };
 
 export const createChannelBody = z
   .strictObject({
     ...channelFields,
-    kind: z.enum(CHANNEL_KINDS),
+    kind: z.enum(CHANNEL_KINDS).describe('how it delivers: fixed at creation'),
     eventTypes: channelFields.eventTypes
       .default([...DEFAULT_EVENT_TYPES])
       .describe(`default: ${DEFAULT_EVENT_TYPES.join(', ')}`),
@@ -89,7 +90,12 @@ export const createChannelBody = z
     const given = { url: body.url === undefined ? undefined : (url ?? ''), recipients: body.recipients };
     for (const { field, message } of kindFieldProblems(body.kind, given))
       ctx.addIssue({ code: 'custom', path: [field], message });
-  }, alongFieldErrors);
+  }, alongFieldErrors)
+  .meta({
+    examples: [
+      { name: 'Operations mail', kind: 'email', recipients: ['ops@contoso.example'], digest: 'daily' },
+    ],
+  });
 
 // The kind is fixed at creation (a webhook's secret means nothing to an e-mail channel); the
 // fields given are checked against it by the service.
@@ -106,15 +112,18 @@ export const updateChannelBody = z
   .refine((body) => Object.keys(body).length > 0, {
     message: 'send at least one field to change',
     ...alongFieldErrors,
-  });
+  })
+  .meta({ examples: [{ digest: 'none', enabled: true }] });
 
-export const rotateSecretBody = z.strictObject({
-  overlapHours: z
-    .int()
-    .min(0)
-    .max(168)
-    .default(24)
-    .describe('how long the previous secret still signs (both signatures are sent); 0 ends it now'),
-});
+export const rotateSecretBody = z
+  .strictObject({
+    overlapHours: z
+      .int()
+      .min(0)
+      .max(168)
+      .default(24)
+      .describe('how long the previous secret still signs (both signatures are sent); 0 ends it now'),
+  })
+  .meta({ examples: [{ overlapHours: 24 }] });
 
 export const deliveriesQuery = newestFirstPageQuery;
