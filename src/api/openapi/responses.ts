@@ -497,8 +497,18 @@ export const backupSetChanges = component(
 const diffSide = z.strictObject({ backupSetId: id, scheduleId: id, runId: id, createdAt: instant });
 
 const DIFF_EXAMPLE = {
-  from: { backupSetId: '0b7c…', scheduleId: '5e1d…', runId: '9a42…', createdAt: '2026-11-29T02:00:04.120Z' },
-  to: { backupSetId: '3f90…', scheduleId: '5e1d…', runId: 'c1d7…', createdAt: '2026-11-30T02:00:03.870Z' },
+  from: {
+    backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    scheduleId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    runId: '9a421a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    createdAt: '2026-11-29T02:00:04.120Z',
+  },
+  to: {
+    backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    scheduleId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    runId: 'c1d71a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    createdAt: '2026-11-30T02:00:03.870Z',
+  },
   comparedTypes: ['settingsCatalog', 'compliance'],
   counts: {
     total: { added: 0, removed: 0, modified: 1, renamed: 0 },
@@ -507,7 +517,7 @@ const DIFF_EXAMPLE = {
   items: [
     {
       policyType: 'settingsCatalog',
-      graphId: 'a1b2…',
+      graphId: 'a1b21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
       displayName: 'WIN - Defender',
       change: 'modified',
       fields: [
@@ -569,7 +579,7 @@ export const inventoryPage = paged(
         examples: [
           {
             policyType: 'compliance',
-            graphId: '5d0c…',
+            graphId: '5d0c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
             displayName: 'WIN - Compliance - BitLocker',
             graphLastModified: '2026-11-12T09:31:07Z',
             lastSyncedAt: '2026-11-30T02:00:01.204Z',
@@ -586,17 +596,23 @@ const setPoint = z.strictObject({ backupSetId: id, createdAt: instant });
 
 const HISTORY_EXAMPLE = {
   policyType: 'compliance',
-  graphId: '5d0c…',
+  graphId: '5d0c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   displayName: 'WIN - Compliance - BitLocker',
   deletedAt: null,
   items: [
     {
       version: 2,
-      payloadHash: '9f2e…',
+      payloadHash: '9f2e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
       displayName: 'WIN - Compliance - BitLocker',
       change: 'modified',
-      firstSeen: { backupSetId: '3f90…', createdAt: '2026-11-13T02:00:03.870Z' },
-      lastSeen: { backupSetId: '7a11…', createdAt: '2026-11-30T02:00:03.120Z' },
+      firstSeen: {
+        backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-11-13T02:00:03.870Z',
+      },
+      lastSeen: {
+        backupSetId: '7a111a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-11-30T02:00:03.120Z',
+      },
       setCount: 18,
       fields: [
         { op: 'replace', path: '/bitLockerEnabled', label: 'Bit locker enabled', before: false, after: true },
@@ -613,11 +629,17 @@ const HISTORY_EXAMPLE = {
     },
     {
       version: 1,
-      payloadHash: '41ab…',
+      payloadHash: '41ab1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
       displayName: 'WIN - Compliance - BitLocker',
       change: 'added',
-      firstSeen: { backupSetId: '0b7c…', createdAt: '2026-10-02T02:00:02.410Z' },
-      lastSeen: { backupSetId: '2c4d…', createdAt: '2026-11-12T02:00:03.010Z' },
+      firstSeen: {
+        backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-10-02T02:00:02.410Z',
+      },
+      lastSeen: {
+        backupSetId: '2c4d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-11-12T02:00:03.010Z',
+      },
       setCount: 42,
       fields: null,
       actors: [],
@@ -771,17 +793,17 @@ const comparedPolicy = z.strictObject({ graphId: z.string(), displayName: z.stri
 const compareBucket = z.enum(['different', 'only_in_baseline', 'only_in_tenant', 'matching']);
 
 const COMPARE_EXAMPLE = {
-  baselineId: '7d1e…',
-  baselineBackupSetId: '0b7c…',
-  tenantId: '4c2a…',
-  backupSetId: '3f90…',
+  baselineId: '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  baselineBackupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   counts: { different: 1, only_in_baseline: 1, only_in_tenant: 0, matching: 41 },
   items: [
     {
       bucket: 'different',
       policyType: 'deviceConfiguration',
-      baseline: { graphId: 'a1b2…', displayName: 'WIN - Restrictions' },
-      tenant: { graphId: 'c3d4…', displayName: 'WIN - Restrictions' },
+      baseline: { graphId: 'a1b21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b', displayName: 'WIN - Restrictions' },
+      tenant: { graphId: 'c3d41a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b', displayName: 'WIN - Restrictions' },
       matchedBy: 'exactName',
       fields: [
         {
@@ -798,7 +820,7 @@ const COMPARE_EXAMPLE = {
           before: { target: { groupId: 'group:SG - Pilot' } },
         },
       ],
-      unresolvedReferences: [{ kind: 'group', id: '5f0e…', side: 'tenant' }],
+      unresolvedReferences: [{ kind: 'group', id: '5f0e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b', side: 'tenant' }],
     },
   ],
   nextCursor: 'o50',
@@ -849,8 +871,8 @@ export const baselineComparison = component(
 );
 
 const CHANNEL_EXAMPLE = {
-  id: '8a3f…',
-  tenantId: '4c2a…',
+  id: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   name: 'On-call webhook',
   kind: 'webhook',
   enabled: true,
@@ -920,9 +942,9 @@ export const notificationChannelWithSecret = component(
 );
 
 const DELIVERY_EXAMPLE = {
-  id: '51c0…',
-  channelId: '8a3f…',
-  eventId: 'e9d2…',
+  id: '51c01a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  channelId: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  eventId: 'e9d21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   eventType: 'backup.run.failed',
   webhookId: 'msg_5f1c2b…',
   status: 'succeeded',
@@ -1002,8 +1024,8 @@ export const baselineSubscription = component(
   z.strictObject(subscriptionShape).meta({
     examples: [
       {
-        tenantId: '4c2a…',
-        baselineId: '7d1e…',
+        tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        baselineId: '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
         createdBy: 'user:2b7e…',
         createdAt: '2026-12-05T09:00:00.000Z',
       },
