@@ -42,6 +42,7 @@ import { tenantsRouter } from './routes/tenants';
 import { usersRouter } from './routes/users';
 import { operations } from './routeTable';
 import { refuseUnstorableText } from './storableText';
+import { refuseNonJsonBodies } from './validation';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -63,7 +64,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(openApiRouter());
 
   const v1 = express.Router();
-  v1.use(express.json({ limit: '256kb', strict: true }));
+  v1.use(refuseNonJsonBodies);
+  v1.use(express.json({ limit: '256kb', strict: false }));
   v1.use(refuseUnstorableText());
   v1.use('/policy-types', policyTypesRouter());
   v1.use('/me/notifications', notificationsRouter(deps));

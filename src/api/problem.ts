@@ -9,6 +9,7 @@ import {
   DomainError,
   InvalidFieldsError,
   NotFoundError,
+  RunInProgressError,
   UnavailableError,
 } from '../services/errors';
 
@@ -25,6 +26,8 @@ export class ProblemError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Members beyond the standard ones (RFC 9457 extensions), e.g. the conflicting `runId`. */
+    readonly extensions?: { runId?: string },
   ) {
     super(detail ?? title);
   }
@@ -47,12 +50,15 @@ export function sendProblem(res: Response, problem: ProblemError, instance?: str
       ...(problem.detail ? { detail: problem.detail } : {}),
       ...(instance ? { instance } : {}),
       ...(problem.errors ? { errors: problem.errors } : {}),
+      ...problem.extensions,
     });
 }
 
 function toProblem(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error instanceof NotFoundError) return new ProblemError(404, 'not_found', 'Not found', error.message);
+  if (error instanceof RunInProgressError)
+    return new ProblemError(409, error.code, 'Conflict', error.message, undefined, { runId: error.runId });
   if (error instanceof ConflictError) {
     const errors = error.field ? [{ field: error.field, message: error.message }] : undefined;
     return new ProblemError(409, error.code, 'Conflict', error.message, errors);

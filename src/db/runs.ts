@@ -20,11 +20,14 @@ export async function latestRunsOf(db: Db, scheduleIds: string[]): Promise<Map<s
   return new Map(runs.map((run) => [run.scheduleId, run]));
 }
 
-export async function hasActiveRun(db: Db, scheduleId: string): Promise<boolean> {
-  const count = await db.backupScheduleRun.count({
+/** The id of a queued or running run of the schedule (the oldest), if there is one. */
+export async function findActiveRunId(db: Db, scheduleId: string): Promise<string | undefined> {
+  const run = await db.backupScheduleRun.findFirst({
     where: { scheduleId, status: { in: ACTIVE_RUN_STATUSES } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true },
   });
-  return count > 0;
+  return run?.id;
 }
 
 export function insertQueuedRun(

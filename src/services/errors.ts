@@ -28,6 +28,13 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A run of the schedule is queued or running already: the answer names it, to follow or cancel. */
+export class RunInProgressError extends ConflictError {
+  constructor(readonly runId: string) {
+    super(`run ${runId} of this schedule is already in progress`, 'run_in_progress');
+  }
+}
+
 /** Input that is well-formed but refused by a rule the service checks (422, naming each field). */
 export class InvalidFieldsError extends DomainError {
   constructor(readonly errors: { field: string; message: string }[]) {

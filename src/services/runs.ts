@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { BackupScheduleRun, Db } from '../db/client';
 import {
   findRun,
-  hasActiveRun,
+  findActiveRunId,
   insertQueuedRun,
   type RunFilter,
   listRuns as selectRuns,
@@ -18,7 +18,7 @@ import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from 
 import { SCHEDULE_ID_KEY, TENANT_ID_KEY, TRIGGER_KEY } from '../shared/searchAttributes';
 import type { BackupRunInput } from '../shared/types';
 import { TEMPORAL_WRITE_DEADLINE_MS, withinDeadline } from '../temporal/deadline';
-import { ConflictError, NotFoundError, UnavailableError } from './errors';
+import { ConflictError, NotFoundError, RunInProgressError, UnavailableError } from './errors';
 
 export interface RunServiceDeps {
   db: Db;
@@ -74,8 +74,9 @@ async function startApiRun(
   if (!schedule.enabled)
     throw new ConflictError('the schedule is disabled; enable it to run it', 'schedule_disabled');
   // A fast answer for the common case; the workflow's Postgres lock is what guarantees it.
-  if (await hasActiveRun(deps.db, scheduleId)) {
-    throw new ConflictError('a run of this schedule is already in progress', 'run_in_progress');
+  const activeRunId = await findActiveRunId(deps.db, scheduleId);
+  if (activeRunId) {
+    throw new RunInProgressError(activeRunId);
   }
   const workflowId = `${backupRunWorkflowIdBase(scheduleId)}-${how.trigger}-${randomUUID()}`;
   const requestedBy = `user:${requestedByUserId}`;

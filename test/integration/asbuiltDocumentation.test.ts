@@ -4,12 +4,13 @@
 // and a filter. Markdown, CSV (parsed by csv-parse), the changesSince appendix with its actor, a
 // readonly caller's view, and the HTML page in headless Chromium (jsdom without one, never a skip).
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { displayNameOf } from '../../src/emulator/generators/settingDefinitions';
 import { documentPolicy } from '../../src/export/documentation/rows';
 import { type EmulatedTenant, type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
+import { findChromium, launchChromium } from '../support/chromium';
 import { windowsFilter } from '../support/restoreFixtures';
 import { createSchedule, runToCompletion } from '../support/runs';
 import type { TestStack } from '../support/stack';
@@ -247,15 +248,6 @@ interface Queryable {
   querySelector(selector: string): { textContent: string | null } | null;
 }
 
-/** CHROMIUM_PATH, else chromium / chromium-browser / google-chrome on PATH. */
-function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  const dirs = (process.env.PATH ?? '').split(delimiter);
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome'])
-    for (const dir of dirs) if (dir && existsSync(join(dir, name))) return join(dir, name);
-  return undefined;
-}
-
 test('the HTML page renders in headless Chromium with no errors and no request beyond itself', async () => {
   const url = `${stack.apiUrl}/v1/tenants/${fixture.tenantId}/backup-sets/${fixture.firstSetId}/documentation?format=html`;
   const html = await documentation(fixture.firstSetId, 'format=html');
@@ -274,12 +266,7 @@ test('the HTML page renders in headless Chromium with no errors and no request b
     console.log('HTML documentation checked with jsdom only: the Chromium render needs chromium');
     return;
   }
-  const puppeteer = await import('puppeteer-core');
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium(chromium);
   try {
     const page = await browser.newPage();
     const problems: string[] = [];

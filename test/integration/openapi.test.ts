@@ -79,7 +79,7 @@ test('/v1/openapi.json is valid OpenAPI 3.1 and needs no token', async () => {
   const body = create.requestBody.content['application/json'].schema;
   expect(body.additionalProperties).toBe(false);
   expect([...body.required].sort()).toEqual(['frequency', 'name', 'policyTypes', 'retention', 'timezone']);
-  expect(body.properties.enabled).toEqual({ type: 'boolean', default: true });
+  expect(body.properties.enabled).toMatchObject({ type: 'boolean', default: true });
   expect(Object.keys(create.responses)).toEqual([
     '201',
     '400',

@@ -280,3 +280,126 @@ describe('dates PostgreSQL cannot store', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('bodies the API cannot take, and all errors at once', () => {
+  const schedules = () => `/v1/tenants/${stack.tenant.id}/backup-schedules`;
+  const send = (path: string, body: string, contentType: string) =>
+    fetch(`${stack.apiUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': contentType },
+      body,
+    });
+
+  test.each(['[]', '"x"', '3', 'null', 'true'])(
+    'a JSON %s body is a 422 saying it must be an object',
+    async (body) => {
+      const response = await send(schedules(), body, 'application/json');
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as Json).errors).toEqual([
+        { field: '(root)', message: 'the body must be a JSON object' },
+      ]);
+    },
+  );
+
+  test.each([
+    ['text/plain', JSON.stringify(scheduleBody())],
+    ['application/x-www-form-urlencoded', 'name=nightly'],
+    ['application/xml', '<schedule/>'],
+  ])('a %s body is a 415 naming application/json', async (contentType, body) => {
+    const response = await send(schedules(), body, contentType);
+    expect(response.status).toBe(415);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = (await response.json()) as { code: string; detail: string };
+    expect(problem).toMatchObject({ code: 'unsupported_media_type' });
+    expect(problem.detail).toContain('application/json');
+    expect(problem.detail).toContain(contentType);
+  });
+
+  test('a POST without a body needs no content type', async () => {
+    const schedule = await createSchedule(stack, stack.tenant.id, { enabled: false });
+    const response = await fetch(`${stack.apiUrl}${schedules()}/${schedule.id}/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token}`, 'content-length': '0' },
+    });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as Json).code).toBe('schedule_disabled');
+  });
+
+  test('application/json with a charset is taken', async () => {
+    const response = await send(
+      schedules(),
+      JSON.stringify(scheduleBody()),
+      'application/json; charset=utf-8',
+    );
+    expect(response.status).toBe(201);
+  });
+
+  // Each body breaks a field's own rule and a rule across fields: both arrive in one answer. The
+  // field errors are of the kinds after which zod skips refinements (a wrong type, an unknown
+  // field); a too-short string or a bad pattern would let them run anyway.
+  const broken: [string, string, () => Json, string[]][] = [
+    [
+      'createBackupSchedule',
+      'POST',
+      () => ({ ...scheduleBody(), name: 42, colour: 'blue', frequency: 'hourly' }),
+      ['name', 'colour', 'minute', 'timeOfDay', 'daysOfWeek'],
+    ],
+    [
+      'updateTenant',
+      'PATCH',
+      () => ({ displayName: 42, clientId: randomUUID() }),
+      ['displayName', 'clientSecret'],
+    ],
+    [
+      'createNotificationChannel',
+      'POST',
+      () => ({ name: 42, kind: 'email', url: 'https://8.8.8.8/hook' }),
+      ['name', 'url', 'recipients'],
+    ],
+    [
+      'putOffsiteDestination',
+      'PUT',
+      () => ({
+        kind: 'azure_blob',
+        container: 42,
+        connectionString: 'UseDevelopmentStorage=true',
+        accountUrl: 'https://contoso.blob.core.windows.net',
+      }),
+      ['container', 'accountUrl'],
+    ],
+    [
+      'createRestore',
+      'POST',
+      () => ({ ...validBodies.createRestore!(), backupSetId: 42, policyTypes: ['compliance'] }),
+      ['backupSetId', 'policyTypes'],
+    ],
+  ];
+  test.each(broken)(
+    '%s: field errors and cross-field errors in one 422',
+    async (operationId, method, body, fields) => {
+      const op = operations.find((candidate) => candidate.operationId === operationId)!;
+      expect(op.method).toBe(method.toLowerCase());
+      const response = await stack.api(pathOf(op), { method, body: body() });
+      expect(response.status).toBe(422);
+      const named = (response.body.errors as { field: string }[]).map((error) => error.field);
+      expect([...new Set(named)].sort()).toEqual([...fields].sort());
+    },
+  );
+
+  test('409 run_in_progress names the run in progress', async () => {
+    const schedule = await createSchedule(stack, stack.tenant.id);
+    const queued = await stack.db.backupScheduleRun.create({
+      data: {
+        tenantId: stack.tenant.id,
+        scheduleId: schedule.id,
+        workflowId: `in-progress-${randomUUID()}`,
+        trigger: 'manual',
+        status: 'queued',
+      },
+    });
+    const response = await stack.api(`${schedules()}/${schedule.id}/run`, { method: 'POST' });
+    expect(response.status).toBe(409);
+    expect(response.body).toMatchObject({ code: 'run_in_progress', runId: queued.id });
+    expect(response.body.detail).toContain(queued.id);
+  });
+});

@@ -17,7 +17,7 @@ const PROBLEMS: Record<number, string> = {
     'is no member of: its existence is not revealed.',
   409: 'The request conflicts with the current state; `code` says how.',
   413: 'The body is larger than 256 kB.',
-  415: "The body's charset or content encoding is not supported.",
+  415: 'The body is not `application/json`, or its charset or content encoding is not supported.',
   422: 'A field or query parameter is invalid; `errors` names each one.',
   429:
     "The user's requests per minute (all of their tokens together) are used up, or too many " +
@@ -40,6 +40,19 @@ const tidy = ({ jsonSchema }: { jsonSchema: JsonSchema }) => {
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, override: tidy });
   return rest;
+}
+
+/**
+ * A request body as documented. A body that transforms (a schedule becomes its stored form) is a
+ * pipe, whose input side zod writes without the pipe's own metadata: its examples and
+ * description are taken from the schema itself.
+ */
+function bodySchema(body: z.ZodType): JsonSchema {
+  const schema = toSchema(body, 'input');
+  const meta = z.globalRegistry.get(body);
+  if (meta?.examples && !schema.examples) schema.examples = meta.examples;
+  if (meta?.description && !schema.description) schema.description = meta.description;
+  return schema;
 }
 
 const ref = (schema: z.ZodType) => {
@@ -115,7 +128,7 @@ function operationObject(op: Operation) {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: toSchema(op.body, 'input') } },
+            content: { 'application/json': { schema: bodySchema(op.body) } },
           },
         }
       : {}),

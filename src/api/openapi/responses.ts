@@ -51,23 +51,48 @@ function resource<Shape extends z.core.$ZodLooseShape>(name: string, description
 export const problem = component(
   'Problem',
   'RFC 9457 problem details, sent as application/problem+json.',
-  z.strictObject({
-    type: z.string().describe('urn:tenantvault:problem:<code>'),
-    title: z.string(),
-    status: z.int(),
-    code: z.string().describe('stable and machine-readable, e.g. run_in_progress'),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z
-      .array(
-        z.strictObject({
-          field: z.string().describe('dotted path, e.g. retention.keepLast'),
-          message: z.string(),
-        }),
-      )
-      .optional()
-      .describe('one entry per field at fault (validation failures)'),
-  }),
+  z
+    .strictObject({
+      type: z.string().describe('urn:tenantvault:problem:<code>'),
+      title: z.string().describe('a short summary of the kind of problem'),
+      status: z.int().describe('the HTTP status code'),
+      code: z.string().describe('stable and machine-readable, e.g. run_in_progress'),
+      detail: z.string().optional().describe('what went wrong in this request'),
+      instance: z.string().optional().describe('the request path, without its query'),
+      errors: z
+        .array(
+          z.strictObject({
+            field: z.string().describe('dotted path, e.g. retention.keepLast'),
+            message: z.string().describe('what is wrong with it'),
+          }),
+        )
+        .optional()
+        .describe('one entry per field at fault (validation failures)'),
+      runId: id.optional().describe('the run already in progress (run_in_progress)'),
+    })
+    .meta({
+      examples: [
+        {
+          type: 'urn:tenantvault:problem:validation_failed',
+          title: 'Validation failed',
+          status: 422,
+          code: 'validation_failed',
+          detail: 'the request body is invalid',
+          instance: '/v1/tenants/6f1c3b2a-8d4e-4f5a-9b7c-2e1d0a9f8b76/backup-schedules',
+          errors: [{ field: 'timeOfDay', message: 'required for daily schedules ("HH:MM")' }],
+        },
+        {
+          type: 'urn:tenantvault:problem:run_in_progress',
+          title: 'Conflict',
+          status: 409,
+          code: 'run_in_progress',
+          detail: 'run 2c4e6a8b-1d3f-4a5b-8c7d-9e0f1a2b3c4d of this schedule is already in progress',
+          instance:
+            '/v1/tenants/6f1c3b2a-8d4e-4f5a-9b7c-2e1d0a9f8b76/backup-schedules/3f6c2a8e-5b1d-4c7e-9a2f-1d8e4b6c0a57/run',
+          runId: '2c4e6a8b-1d3f-4a5b-8c7d-9e0f1a2b3c4d',
+        },
+      ],
+    }),
 );
 
 export const health = component(
@@ -479,8 +504,18 @@ export const backupSetChanges = component(
 const diffSide = z.strictObject({ backupSetId: id, scheduleId: id, runId: id, createdAt: instant });
 
 const DIFF_EXAMPLE = {
-  from: { backupSetId: '0b7c…', scheduleId: '5e1d…', runId: '9a42…', createdAt: '2026-11-29T02:00:04.120Z' },
-  to: { backupSetId: '3f90…', scheduleId: '5e1d…', runId: 'c1d7…', createdAt: '2026-11-30T02:00:03.870Z' },
+  from: {
+    backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    scheduleId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    runId: '9a421a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    createdAt: '2026-11-29T02:00:04.120Z',
+  },
+  to: {
+    backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    scheduleId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    runId: 'c1d71a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+    createdAt: '2026-11-30T02:00:03.870Z',
+  },
   comparedTypes: ['settingsCatalog', 'compliance'],
   counts: {
     total: { added: 0, removed: 0, modified: 1, renamed: 0 },
@@ -489,7 +524,7 @@ const DIFF_EXAMPLE = {
   items: [
     {
       policyType: 'settingsCatalog',
-      graphId: 'a1b2…',
+      graphId: 'a1b21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
       displayName: 'WIN - Defender',
       change: 'modified',
       fields: [
@@ -551,7 +586,7 @@ export const inventoryPage = paged(
         examples: [
           {
             policyType: 'compliance',
-            graphId: '5d0c…',
+            graphId: '5d0c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
             displayName: 'WIN - Compliance - BitLocker',
             graphLastModified: '2026-11-12T09:31:07Z',
             lastSyncedAt: '2026-11-30T02:00:01.204Z',
@@ -568,17 +603,23 @@ const setPoint = z.strictObject({ backupSetId: id, createdAt: instant });
 
 const HISTORY_EXAMPLE = {
   policyType: 'compliance',
-  graphId: '5d0c…',
+  graphId: '5d0c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   displayName: 'WIN - Compliance - BitLocker',
   deletedAt: null,
   items: [
     {
       version: 2,
-      payloadHash: '9f2e…',
+      payloadHash: '9f2e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
       displayName: 'WIN - Compliance - BitLocker',
       change: 'modified',
-      firstSeen: { backupSetId: '3f90…', createdAt: '2026-11-13T02:00:03.870Z' },
-      lastSeen: { backupSetId: '7a11…', createdAt: '2026-11-30T02:00:03.120Z' },
+      firstSeen: {
+        backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-11-13T02:00:03.870Z',
+      },
+      lastSeen: {
+        backupSetId: '7a111a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-11-30T02:00:03.120Z',
+      },
       setCount: 18,
       fields: [
         { op: 'replace', path: '/bitLockerEnabled', label: 'Bit locker enabled', before: false, after: true },
@@ -595,11 +636,17 @@ const HISTORY_EXAMPLE = {
     },
     {
       version: 1,
-      payloadHash: '41ab…',
+      payloadHash: '41ab1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
       displayName: 'WIN - Compliance - BitLocker',
       change: 'added',
-      firstSeen: { backupSetId: '0b7c…', createdAt: '2026-10-02T02:00:02.410Z' },
-      lastSeen: { backupSetId: '2c4d…', createdAt: '2026-11-12T02:00:03.010Z' },
+      firstSeen: {
+        backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-10-02T02:00:02.410Z',
+      },
+      lastSeen: {
+        backupSetId: '2c4d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        createdAt: '2026-11-12T02:00:03.010Z',
+      },
       setCount: 42,
       fields: null,
       actors: [],
@@ -755,17 +802,17 @@ const comparedPolicy = z.strictObject({ graphId: z.string(), displayName: z.stri
 const compareBucket = z.enum(['different', 'only_in_baseline', 'only_in_tenant', 'matching']);
 
 const COMPARE_EXAMPLE = {
-  baselineId: '7d1e…',
-  baselineBackupSetId: '0b7c…',
-  tenantId: '4c2a…',
-  backupSetId: '3f90…',
+  baselineId: '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  baselineBackupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   counts: { different: 1, only_in_baseline: 1, only_in_tenant: 0, matching: 41 },
   items: [
     {
       bucket: 'different',
       policyType: 'deviceConfiguration',
-      baseline: { graphId: 'a1b2…', displayName: 'WIN - Restrictions' },
-      tenant: { graphId: 'c3d4…', displayName: 'WIN - Restrictions' },
+      baseline: { graphId: 'a1b21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b', displayName: 'WIN - Restrictions' },
+      tenant: { graphId: 'c3d41a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b', displayName: 'WIN - Restrictions' },
       matchedBy: 'exactName',
       fields: [
         {
@@ -782,7 +829,7 @@ const COMPARE_EXAMPLE = {
           before: { target: { groupId: 'group:SG - Pilot' } },
         },
       ],
-      unresolvedReferences: [{ kind: 'group', id: '5f0e…', side: 'tenant' }],
+      unresolvedReferences: [{ kind: 'group', id: '5f0e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b', side: 'tenant' }],
     },
   ],
   nextCursor: 'o50',
@@ -833,8 +880,8 @@ export const baselineComparison = component(
 );
 
 const CHANNEL_EXAMPLE = {
-  id: '8a3f…',
-  tenantId: '4c2a…',
+  id: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   name: 'On-call webhook',
   kind: 'webhook',
   enabled: true,
@@ -904,9 +951,9 @@ export const notificationChannelWithSecret = component(
 );
 
 const DELIVERY_EXAMPLE = {
-  id: '51c0…',
-  channelId: '8a3f…',
-  eventId: 'e9d2…',
+  id: '51c01a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  channelId: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  eventId: 'e9d21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   eventType: 'backup.run.failed',
   webhookId: 'msg_5f1c2b…',
   status: 'succeeded',
@@ -986,8 +1033,8 @@ export const baselineSubscription = component(
   z.strictObject(subscriptionShape).meta({
     examples: [
       {
-        tenantId: '4c2a…',
-        baselineId: '7d1e…',
+        tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+        baselineId: '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
         createdBy: 'user:2b7e…',
         createdAt: '2026-12-05T09:00:00.000Z',
       },

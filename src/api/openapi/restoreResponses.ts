@@ -45,8 +45,8 @@ export const restoreSettings = component(
 
 const RESTORE_EXAMPLE = {
   id: '0b7e5a4c-9d1f-4f2e-8a61-3c5d2e9f7a10',
-  tenantId: '3f2a…',
-  backupSetId: '9c41…',
+  tenantId: '3f2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  backupSetId: '9c411a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   status: 'planned',
   options: {
     mode: 'in_place',
@@ -140,15 +140,18 @@ export const restoreItem = component(
     .meta({
       examples: [
         {
-          id: '4a0e…',
+          id: '4a0e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
           position: 3,
           policyType: 'settingsCatalog',
-          sourceGraphId: '1b7c…',
+          sourceGraphId: '1b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
           displayName: 'WIN - Defender - Baseline',
           action: 'update',
           blocked: null,
-          targetGraphId: '1b7c…',
-          precondition: { hash: 'e3b0…', lastModifiedDateTime: '2026-11-29T17:40:02Z' },
+          targetGraphId: '1b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+          precondition: {
+            hash: 'e3b01a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+            lastModifiedDateTime: '2026-11-29T17:40:02Z',
+          },
           changes: [
             {
               op: 'replace',

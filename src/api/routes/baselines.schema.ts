@@ -4,16 +4,26 @@ import { POLICY_TYPE_KEYS } from '../../graph';
 import { BUCKETS } from '../../db/baselineCompare';
 import { pageQuery } from '../pagination';
 
-export const createBaselineBody = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .describe('unique among the tenant\'s baselines, e.g. "CIS L1 2026-11"'),
-  tenantId: z.uuid().describe('the tenant whose set is pinned: the caller must be its manager or owner'),
-  backupSetId: z.uuid().describe('a backup set of that tenant'),
-});
+export const createBaselineBody = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .describe('unique among the tenant\'s baselines, e.g. "CIS L1 2026-11"'),
+    tenantId: z.uuid().describe('the tenant whose set is pinned: the caller must be its manager or owner'),
+    backupSetId: z.uuid().describe('a backup set of that tenant'),
+  })
+  .meta({
+    examples: [
+      {
+        name: 'CIS L1 2026-11',
+        tenantId: '6f1c3b2a-8d4e-4f5a-9b7c-2e1d0a9f8b76',
+        backupSetId: '0b9e7d6c-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+      },
+    ],
+  });
 
 export const baselinesQuery = pageQuery
   .extend({ tenantId: z.uuid().optional().describe("only this tenant's baselines") })
@@ -21,19 +31,34 @@ export const baselinesQuery = pageQuery
 
 const graphId = z.string().trim().min(1).max(300);
 
-export const mappingsBody = z.strictObject({
-  tenantId: z.uuid().describe('the compared tenant these matches are for (the caller must read it)'),
-  mappings: z
-    .array(
-      z.strictObject({
-        policyType: z.enum(POLICY_TYPE_KEYS).describe('a policy type key, e.g. settingsCatalog'),
-        baselineGraphId: graphId.describe("the policy's Graph id in the baseline's set"),
-        tenantGraphId: graphId.describe("the policy's Graph id in the compared tenant"),
-      }),
-    )
-    .max(2000)
-    .describe("every explicit match with this tenant: replaces the baseline's earlier ones"),
-});
+export const mappingsBody = z
+  .strictObject({
+    tenantId: z.uuid().describe('the compared tenant these matches are for (the caller must read it)'),
+    mappings: z
+      .array(
+        z.strictObject({
+          policyType: z.enum(POLICY_TYPE_KEYS).describe('a policy type key, e.g. settingsCatalog'),
+          baselineGraphId: graphId.describe("the policy's Graph id in the baseline's set"),
+          tenantGraphId: graphId.describe("the policy's Graph id in the compared tenant"),
+        }),
+      )
+      .max(2000)
+      .describe("every explicit match with this tenant: replaces the baseline's earlier ones"),
+  })
+  .meta({
+    examples: [
+      {
+        tenantId: '6f1c3b2a-8d4e-4f5a-9b7c-2e1d0a9f8b76',
+        mappings: [
+          {
+            policyType: 'settingsCatalog',
+            baselineGraphId: 'a1b2c3d4-0000-4000-8000-000000000001',
+            tenantGraphId: 'e5f6a7b8-0000-4000-8000-000000000002',
+          },
+        ],
+      },
+    ],
+  });
 
 // Compares are computed per request; the cursor is where the previous page ended and which set
 // of the tenant it compared, so the next page compares the same set even after a newer one.

@@ -6,9 +6,11 @@ import type { ApiDeps } from '../deps';
 import { legalHoldJson } from '../serializers';
 import { param, parseBody, pathId } from '../validation';
 
-export const legalHoldBody = z.strictObject({
-  reason: z.string().trim().min(1).max(500).describe('why the set must be kept, e.g. a case number'),
-});
+export const legalHoldBody = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(500).describe('why the set must be kept, e.g. a case number'),
+  })
+  .meta({ examples: [{ reason: 'Case 2026-114: litigation hold' }] });
 
 /** A backup set's legal hold (/v1/tenants/:tenantId/backup-sets/:setId/legal-hold). */
 export function legalHoldsRouter(deps: ApiDeps): Router {

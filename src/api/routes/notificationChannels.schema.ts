@@ -6,6 +6,7 @@ import { POLICY_TYPE_KEYS } from '../../graph';
 import { CHANNEL_KINDS, kindFieldProblems } from '../../notifications/channelKinds';
 import { DEFAULT_EVENT_TYPES, SUBSCRIBABLE_EVENT_TYPES } from '../../notifications/eventTypes';
 import { urlFormProblem } from '../../outbound';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 import { newestFirstPageQuery } from '../pagination';
 
 export const MAX_RECIPIENTS = 50;
@@ -62,18 +63,19 @@ const channelFields = {
   eventTypes: z
     .array(z.enum(SUBSCRIBABLE_EVENT_TYPES))
     .max(SUBSCRIBABLE_EVENT_TYPES.length)
-    .refine(unique, 'must not repeat a type'),
+    .refine(unique, 'must not repeat a type')
+    .describe('the event types the channel delivers, e.g. backup.run.failed'),
   filters,
   digest: z
     .enum(['none', 'hourly', 'daily'])
     .describe('none: one message per event; hourly or daily: one message summarizing the window'),
-  enabled: z.boolean(),
+  enabled: z.boolean().describe('false keeps the channel but delivers nothing'),
 };
 
 export const createChannelBody = z
   .strictObject({
     ...channelFields,
-    kind: z.enum(CHANNEL_KINDS),
+    kind: z.enum(CHANNEL_KINDS).describe('how it delivers: fixed at creation'),
     eventTypes: channelFields.eventTypes
       .default([...DEFAULT_EVENT_TYPES])
       .describe(`default: ${DEFAULT_EVENT_TYPES.join(', ')}`),
@@ -82,8 +84,17 @@ export const createChannelBody = z
     enabled: channelFields.enabled.default(true),
   })
   .superRefine((body, ctx) => {
-    for (const { field, message } of kindFieldProblems(body.kind, body))
+    // Fields that failed their own rules still hold the values as sent (see alongFieldErrors).
+    if (!CHANNEL_KINDS.includes(body.kind)) return;
+    const url = typeof body.url === 'string' ? body.url : undefined;
+    const given = { url: body.url === undefined ? undefined : (url ?? ''), recipients: body.recipients };
+    for (const { field, message } of kindFieldProblems(body.kind, given))
       ctx.addIssue({ code: 'custom', path: [field], message });
+  }, alongFieldErrors)
+  .meta({
+    examples: [
+      { name: 'Operations mail', kind: 'email', recipients: ['ops@contoso.example'], digest: 'daily' },
+    ],
   });
 
 // The kind is fixed at creation (a webhook's secret means nothing to an e-mail channel); the
@@ -98,15 +109,21 @@ export const updateChannelBody = z
     digest: channelFields.digest.optional(),
     enabled: channelFields.enabled.optional().describe('true also clears a disabledReason (410 Gone)'),
   })
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'send at least one field to change',
+    ...alongFieldErrors,
+  })
+  .meta({ examples: [{ digest: 'none', enabled: true }] });
 
-export const rotateSecretBody = z.strictObject({
-  overlapHours: z
-    .int()
-    .min(0)
-    .max(168)
-    .default(24)
-    .describe('how long the previous secret still signs (both signatures are sent); 0 ends it now'),
-});
+export const rotateSecretBody = z
+  .strictObject({
+    overlapHours: z
+      .int()
+      .min(0)
+      .max(168)
+      .default(24)
+      .describe('how long the previous secret still signs (both signatures are sent); 0 ends it now'),
+  })
+  .meta({ examples: [{ overlapHours: 24 }] });
 
 export const deliveriesQuery = newestFirstPageQuery;

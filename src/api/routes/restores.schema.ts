@@ -9,14 +9,17 @@ import {
   ITEM_OUTCOMES,
   RESTORE_MODES,
 } from '../../restore/types';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 import { pageQuery } from '../pagination';
 
-export const restoreSettingsBody = z.strictObject({
-  enabled: z.boolean().describe('whether managers and owners may plan and apply restores in this tenant'),
-  approvalRequired: z
-    .boolean()
-    .describe("whether an apply needs a second manager or owner's approval (not the planner's)"),
-});
+export const restoreSettingsBody = z
+  .strictObject({
+    enabled: z.boolean().describe('whether managers and owners may plan and apply restores in this tenant'),
+    approvalRequired: z
+      .boolean()
+      .describe("whether an apply needs a second manager or owner's approval (not the planner's)"),
+  })
+  .meta({ examples: [{ enabled: true, approvalRequired: true }] });
 
 const policyType = z.enum(POLICY_TYPE_KEYS).describe('a policy type key, e.g. settingsCatalog');
 
@@ -64,6 +67,16 @@ export const createRestoreBody = z
   .refine((body) => body.items === undefined || body.policyTypes === undefined, {
     path: ['policyTypes'],
     message: 'give items or policyTypes, not both (neither restores the whole set)',
+    ...alongFieldErrors,
+  })
+  .meta({
+    examples: [
+      {
+        backupSetId: '0b9e7d6c-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+        mode: 'missing_only',
+        assignments: 'skip',
+      },
+    ],
   });
 
 export const restoreItemsQuery = pageQuery

@@ -6,14 +6,16 @@ import type { ApiDeps } from '../deps';
 import { tenantRetentionJson } from '../serializers';
 import { param, parseBody, pathId } from '../validation';
 
-export const tenantRetentionBody = z.strictObject({
-  minKeepLast: z.int().min(1).max(365).describe('no schedule of the tenant keeps fewer sets'),
-  graceDays: z
-    .int()
-    .min(0)
-    .max(365)
-    .describe('days before a reduction of retention (or a released legal hold) takes effect'),
-});
+export const tenantRetentionBody = z
+  .strictObject({
+    minKeepLast: z.int().min(1).max(365).describe('no schedule of the tenant keeps fewer sets'),
+    graceDays: z
+      .int()
+      .min(0)
+      .max(365)
+      .describe('days before a reduction of retention (or a released legal hold) takes effect'),
+  })
+  .meta({ examples: [{ minKeepLast: 7, graceDays: 14 }] });
 
 /** The tenant's retention safeguards (/v1/tenants/:tenantId/retention). */
 export function tenantRetentionRouter(deps: ApiDeps): Router {

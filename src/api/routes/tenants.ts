@@ -5,15 +5,16 @@ import { testConnection } from '../../services/connectionTest';
 import { offboardTenant } from '../../services/tenantOffboarding';
 import { createTenant, getTenant, listTenants, updateTenant } from '../../services/tenants';
 import { BACKUP_TASK_QUEUE } from '../../shared/constants';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 import { principalOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { page, pageQuery } from '../pagination';
 import { DEFAULT_OFFBOARDED_RETENTION_DAYS } from '../deps';
 import { offboardingJson } from '../offboardingSerializers';
+import { page, pageQuery } from '../pagination';
 import { tenantJson } from '../serializers';
-import { offboardTenantBody, offboardTenantQuery } from './tenantOffboarding.schema';
 import { parseBody, parseQuery, pathId } from '../validation';
 import { connectionTestAfterSave, connectionTestJson } from './connectionTest';
+import { offboardTenantBody, offboardTenantQuery } from './tenantOffboarding.schema';
 
 // The form is checked here; the service checks the host against GRAPH_ENDPOINT_ALLOWLIST and its
 // addresses (src/outbound), and stores the URL's canonical origin.
@@ -26,23 +27,42 @@ const baseUrl = z
   })
   .meta({ format: 'uri', description: 'https:// service root: no path, query, fragment or user info' });
 
-export const createTenantBody = z.strictObject({
-  slug: z
-    .string()
-    .regex(
-      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
-      'lowercase letters, digits and inner hyphens, at most 63',
-    )
-    // The admin command line takes a slug or an id: a slug spelled like another tenant's id
-    // would make the two ambiguous.
-    .refine((slug) => !z.guid().safeParse(slug).success, 'must not look like a UUID (tenant ids do)'),
-  displayName: z.string().trim().min(1).max(200),
-  azureTenantId: z.uuid({ error: 'must be the Entra ID tenant id (a GUID)' }),
-  clientId: z.uuid({ error: 'must be the app registration client id (a GUID)' }),
-  clientSecret: z.string().min(1).max(1024),
-  graphBaseUrl: baseUrl.nullish(),
-  loginBaseUrl: baseUrl.nullish(),
-});
+const TENANT_EXAMPLE = {
+  slug: 'contoso',
+  displayName: 'Contoso Ltd',
+  azureTenantId: '4a7c9e2b-1d3f-4b6a-8c5e-7f9a0b1c2d3e',
+  clientId: '9e8d7c6b-5a4f-4e3d-8c1b-0a9f8e7d6c5b',
+  clientSecret: 'example-client-secret',
+};
+
+export const createTenantBody = z
+  .strictObject({
+    slug: z
+      .string()
+      .regex(
+        /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+        'lowercase letters, digits and inner hyphens, at most 63',
+      )
+      // The admin command line takes a slug or an id: a slug spelled like another tenant's id
+      // would make the two ambiguous.
+      .refine((slug) => !z.guid().safeParse(slug).success, 'must not look like a UUID (tenant ids do)')
+      .describe('a short unique name, e.g. for the admin command line: lowercase letters, digits, hyphens'),
+    displayName: z.string().trim().min(1).max(200).describe('the name shown for the tenant'),
+    azureTenantId: z
+      .uuid({ error: 'must be the Entra ID tenant id (a GUID)' })
+      .describe('the Entra ID (Azure AD) tenant id'),
+    clientId: z
+      .uuid({ error: 'must be the app registration client id (a GUID)' })
+      .describe('the client id of the app registration with the Graph permissions'),
+    clientSecret: z.string().min(1).max(1024).describe("the app registration's client secret; write-only"),
+    graphBaseUrl: baseUrl
+      .nullish()
+      .describe("Microsoft Graph's service root; null or absent: https://graph.microsoft.com"),
+    loginBaseUrl: baseUrl
+      .nullish()
+      .describe('the Entra ID login root; null or absent: https://login.microsoftonline.com'),
+  })
+  .meta({ examples: [TENANT_EXAMPLE] });
 
 // Every field may change; the secret is write-only (responses show only hasClientSecret).
 // The worker sends the stored secret to `loginBaseUrl`: were an owner able to repoint a tenant
@@ -51,14 +71,19 @@ const CREDENTIAL_TARGETS = ['azureTenantId', 'clientId', 'graphBaseUrl', 'loginB
 
 export const updateTenantBody = createTenantBody
   .partial()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change')
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'send at least one field to change',
+    ...alongFieldErrors,
+  })
   .refine(
     (body) => body.clientSecret !== undefined || CREDENTIAL_TARGETS.every((key) => body[key] === undefined),
     {
       path: ['clientSecret'],
       message: `required when ${CREDENTIAL_TARGETS.join(', ')} change: the stored secret is never sent to a new tenant or endpoint`,
+      ...alongFieldErrors,
     },
-  );
+  )
+  .meta({ examples: [{ displayName: 'Contoso Europe' }] });
 
 /** A PATCH that changes one of these is tested against Graph once saved. */
 const CONNECTION_FIELDS = ['clientSecret', ...CREDENTIAL_TARGETS] as const;

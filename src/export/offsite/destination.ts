@@ -5,6 +5,7 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { urlFormProblem } from '../../outbound/guard';
+import { alongFieldErrors } from '../../shared/crossFieldRules';
 
 const urlField = (form: 'service_root' | 'endpoint', what: string) =>
   z
@@ -47,7 +48,8 @@ const container = z
   .regex(
     /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/,
     'must be a valid Azure container name (3-63 lower-case letters, digits, single hyphens)',
-  );
+  )
+  .describe('the blob container the copies go to');
 
 /** S3's bucket rules (the common subset): 3-63 lower-case letters, digits, dots and hyphens. */
 const bucket = z
@@ -55,7 +57,8 @@ const bucket = z
   .regex(
     /^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
     'must be a valid bucket name (3-63 lower-case letters, digits, "." and "-")',
-  );
+  )
+  .describe('the bucket the copies go to');
 
 const secretText = (max: number, what: string) =>
   z
@@ -67,7 +70,7 @@ const secretText = (max: number, what: string) =>
 
 export const azureBlobDestinationBody = z
   .strictObject({
-    kind: z.literal('azure_blob'),
+    kind: z.literal('azure_blob').describe('Azure Blob Storage'),
     container,
     connectionString: z
       .string()
@@ -85,19 +88,22 @@ export const azureBlobDestinationBody = z
   .refine((body) => !(body.connectionString !== undefined && body.accountUrl !== undefined), {
     message: 'give either connectionString or accountUrl with sasToken, not both',
     path: ['accountUrl'],
+    ...alongFieldErrors,
   })
   .refine((body) => body.sasToken === undefined || body.accountUrl !== undefined, {
     message: 'required with sasToken',
     path: ['accountUrl'],
+    ...alongFieldErrors,
   });
 
 export const s3DestinationBody = z.strictObject({
-  kind: z.literal('s3'),
+  kind: z.literal('s3').describe('Amazon S3 or an S3-compatible store'),
   bucket,
   region: z
     .string()
     .regex(/^[a-z0-9-]{1,32}$/, 'must be a region name such as eu-west-1')
-    .default('us-east-1'),
+    .default('us-east-1')
+    .describe("the bucket's region, e.g. eu-west-1"),
   endpoint: urlField(
     'service_root',
     'an S3-compatible server, e.g. https://s3.example.com; AWS when absent',
