@@ -94,9 +94,13 @@ export const connectionTest = component(
         .describe('false when the deadline cut the test short: unanswered reads are failed/timeout'),
       testedAt: z.iso.datetime().describe('when the test started, ISO 8601, UTC'),
       durationMs: z.int().describe('milliseconds the whole test took'),
-      token,
+      token: token.describe('the app-only token, obtained first: without it no read runs'),
       summary: z
-        .strictObject(Object.fromEntries(CHECK_STATUSES.map((status) => [status, z.int()])))
+        .strictObject(
+          Object.fromEntries(
+            CHECK_STATUSES.map((status) => [status, z.int().describe(`how many checks ended ${status}`)]),
+          ),
+        )
         .describe('how many checks ended in each status'),
       missingPermissions: z
         .array(z.string())
@@ -116,6 +120,8 @@ const TENANT_EXAMPLE = {
   graphBaseUrl: null,
   loginBaseUrl: null,
   retention: { minKeepLast: 3, graceDays: 7, pendingReductions: [] },
+  offboardedAt: null,
+  purgeAfter: null,
   createdAt: '2026-12-01T09:00:00.000Z',
   updatedAt: '2026-12-01T09:00:00.000Z',
 };

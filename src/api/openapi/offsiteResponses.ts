@@ -4,18 +4,21 @@ import { component } from './responses';
 
 const instant = z.iso.datetime().describe('ISO 8601, UTC');
 
+const prefix = z.string().describe('prepended to every object name, e.g. "tenantvault/"; empty: none');
 const azureSettings = z.strictObject({
-  container: z.string(),
-  prefix: z.string(),
+  container: z.string().describe('the blob container the copies go to'),
+  prefix,
   blobEndpoint: z.string().describe("accountUrl, or the connection string's blob endpoint"),
-  auth: z.enum(['connection_string', 'sas_token']),
+  auth: z
+    .enum(['connection_string', 'sas_token'])
+    .describe('which credential authenticates: a connection string or a SAS token'),
 });
 const s3Settings = z.strictObject({
-  bucket: z.string(),
-  prefix: z.string(),
-  region: z.string(),
-  endpoint: z.string().nullable().describe('null: AWS'),
-  forcePathStyle: z.boolean(),
+  bucket: z.string().describe('the bucket the copies go to'),
+  prefix,
+  region: z.string().describe("the bucket's region, e.g. eu-west-1"),
+  endpoint: z.string().nullable().describe('the S3-compatible endpoint URL; null: AWS'),
+  forcePathStyle: z.boolean().describe('whether buckets are addressed as path segments'),
 });
 
 export const offsiteDestination = component(
@@ -25,15 +28,26 @@ export const offsiteDestination = component(
     'fields stored (encrypted), never their values.',
   z
     .strictObject({
-      tenantId: z.uuid(),
-      kind: z.enum(['azure_blob', 's3']),
-      settings: z.union([azureSettings, s3Settings]),
-      credentialsSet: z.array(z.enum(['connectionString', 'sasToken', 'accessKeyId', 'secretAccessKey'])),
-      immutabilityDays: z.int().nullable(),
-      enabled: z.boolean(),
+      tenantId: z.uuid().describe('the tenant id'),
+      kind: z
+        .enum(['azure_blob', 's3'])
+        .describe('azure_blob: Azure Blob Storage; s3: Amazon S3 or an S3-compatible store'),
+      settings: z
+        .union([azureSettings, s3Settings])
+        .describe(
+          'where the copies go: {container, prefix, blobEndpoint, auth} for azure_blob, {bucket, prefix, region, endpoint, forcePathStyle} for s3',
+        ),
+      credentialsSet: z
+        .array(z.enum(['connectionString', 'sasToken', 'accessKeyId', 'secretAccessKey']))
+        .describe('the credential fields stored (encrypted), never their values'),
+      immutabilityDays: z
+        .int()
+        .nullable()
+        .describe('days each copied object stays immutable (WORM) where the store supports it; null: none'),
+      enabled: z.boolean().describe('false: the destination is kept but nothing is copied'),
       createdAt: instant,
       updatedAt: instant,
-      updatedBy: z.string().nullable(),
+      updatedBy: z.string().nullable().describe('"user:<id>" of who last changed it; null: unknown'),
     })
     .meta({
       examples: [
