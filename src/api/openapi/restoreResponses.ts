@@ -96,9 +96,19 @@ const restoreShape = z
         selection: z.unknown().describe('{items}, {policyTypes}, or {} for the whole set, as requested'),
       })
       .describe('the options the restore was requested with'),
+    // The ledger keeps the plan's counts per action and adds the outcomes beside them when an
+    // apply round ends (src/db/restoreLedger.ts), so both shapes live in one object.
     counts: z
-      .record(z.string(), z.int())
-      .describe('per action once planned ({update, create, noop, blocked}); per outcome once applied'),
+      .object({
+        outcomes: z
+          .record(z.string(), z.int())
+          .optional()
+          .describe(
+            'per outcome of the last apply round ({created, updated, failed, ...}); absent until applied',
+          ),
+      })
+      .catchall(z.int())
+      .describe('items per planned action ({update, create, noop, blocked}), and the outcomes once applied'),
     planHash: z
       .string()
       .nullable()
