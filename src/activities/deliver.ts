@@ -12,6 +12,7 @@ import {
   insertInAppOnce,
   recordAttempt,
 } from '../db/notificationDeliveries';
+import { withoutDeactivatedUsers } from '../db/users';
 import type { NotificationDeps } from '../notifications/deliveryDeps';
 import { renderDigestEnvelope, renderEnvelope } from '../notifications/render/envelope';
 import { renderEmail } from '../notifications/render/email';
@@ -109,7 +110,9 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       }
       case 'email': {
         if (!config.smtp) return { outcome: 'failed', error: 'SMTP is not configured (SMTP_HOST)' };
-        return sendEmail(mailerOf(config.smtp), config.smtp.from, channel.recipients, renderEmail(summary), {
+        // A deactivated user's address gets nothing while they are deactivated (docs/notifications.md).
+        const recipients = await withoutDeactivatedUsers(db, channel.recipients);
+        return sendEmail(mailerOf(config.smtp), config.smtp.from, recipients, renderEmail(summary), {
           'X-TenantVault-Webhook-Id': delivery.webhookId,
         });
       }

@@ -46,8 +46,11 @@ export function findUserSharingATenant(db: Db, email: string, callerId: string):
   });
 }
 
-export function countOwners(db: Db, tenantId: string): Promise<number> {
-  return db.tenantMembership.count({ where: { tenantId, role: 'owner' } });
+/** Owners of the tenant who are not deactivated (the ones who can still act), but for `exceptUserId`. */
+export function countOtherActiveOwners(db: Db, tenantId: string, exceptUserId: string): Promise<number> {
+  return db.tenantMembership.count({
+    where: { tenantId, role: 'owner', userId: { not: exceptUserId }, user: { deactivatedAt: null } },
+  });
 }
 
 export function upsertMembership(

@@ -201,18 +201,24 @@ export async function disableGoneChannel(
   });
 }
 
-/** Users told in the app about a tenant (members with `roles`), or platform admins for null. */
+/**
+ * Users told in the app about a tenant (members with `roles`), or platform admins for null; never
+ * deactivated users (reactivated, they get what comes after).
+ */
 export async function recipientUserIds(
   db: DbClient,
   tenantId: string | null,
   roles: TenantRole[],
 ): Promise<string[]> {
   if (tenantId === null) {
-    const admins = await db.user.findMany({ where: { platformAdmin: true }, select: { id: true } });
+    const admins = await db.user.findMany({
+      where: { platformAdmin: true, deactivatedAt: null },
+      select: { id: true },
+    });
     return admins.map((admin) => admin.id);
   }
   const members = await db.tenantMembership.findMany({
-    where: { tenantId, role: { in: roles } },
+    where: { tenantId, role: { in: roles }, user: { deactivatedAt: null } },
     select: { userId: true },
   });
   return members.map((member) => member.userId);

@@ -48,6 +48,33 @@ export function countActivePlatformAdmins(db: Db): Promise<number> {
   return db.user.count({ where: { platformAdmin: true, deactivatedAt: null } });
 }
 
+/**
+ * Which of these audit actors (`user:<id>`; other actors are ignored) name a deactivated user:
+ * the signatures that no longer count.
+ */
+export async function deactivatedUserActors(db: Db, actors: readonly (string | null)[]): Promise<string[]> {
+  const ids = actors.flatMap((actor) => (actor?.startsWith('user:') ? [actor.slice('user:'.length)] : []));
+  if (ids.length === 0) return [];
+  const users = await db.user.findMany({
+    where: { id: { in: ids }, deactivatedAt: { not: null } },
+    select: { id: true },
+  });
+  return users.map((user) => `user:${user.id}`);
+}
+
+/** These e-mail addresses but those of deactivated users (compared case-insensitively). */
+export async function withoutDeactivatedUsers(db: Db, addresses: readonly string[]): Promise<string[]> {
+  const deactivated = await db.user.findMany({
+    where: {
+      email: { in: addresses.map((address) => address.trim().toLowerCase()) },
+      deactivatedAt: { not: null },
+    },
+    select: { email: true },
+  });
+  const skipped = new Set(deactivated.map((user) => user.email));
+  return addresses.filter((address) => !skipped.has(address.trim().toLowerCase()));
+}
+
 export function updateUserStanding(db: Db, userId: string, standing: Partial<UserStanding>): Promise<User> {
   return db.user.update({ where: { id: userId }, data: standing });
 }

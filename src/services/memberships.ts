@@ -5,7 +5,7 @@
 import { type AuditActor, appendAudit } from '../db/audit';
 import type { Db, DbClient, TenantMembership, TenantRole } from '../db/client';
 import {
-  countOwners,
+  countOtherActiveOwners,
   deleteMembership,
   findMembership,
   findUserSharingATenant,
@@ -111,7 +111,7 @@ async function writeMembership(
   previous: TenantMembership | null,
   actor: AuditActor,
 ): Promise<Member> {
-  if (previous?.role === 'owner' && role !== 'owner') await keepAnOwner(tx, tenantId);
+  if (previous?.role === 'owner' && role !== 'owner') await keepAnOwner(tx, tenantId, userId);
   const member = await upsertMembership(tx, tenantId, userId, role);
   await appendAudit(tx, {
     tenantId,
@@ -128,7 +128,7 @@ export async function removeMembership(db: Db, tenantId: string, userId: string,
   await inLockedTenant(db, tenantId, async (tx) => {
     const previous = await findMembership(tx, tenantId, userId);
     if (!previous) throw new NotFoundError('member');
-    if (previous.role === 'owner') await keepAnOwner(tx, tenantId);
+    if (previous.role === 'owner') await keepAnOwner(tx, tenantId, userId);
     await deleteMembership(tx, tenantId, userId);
     await appendAudit(tx, {
       tenantId,
@@ -141,10 +141,14 @@ export async function removeMembership(db: Db, tenantId: string, userId: string,
   });
 }
 
-async function keepAnOwner(db: DbClient, tenantId: string): Promise<void> {
-  if ((await countOwners(db, tenantId)) <= 1)
+/**
+ * A deactivated owner cannot act, so an owner stepping down must leave another active one (a
+ * tenant whose only active owner was deactivated keeps that owner until another is made).
+ */
+async function keepAnOwner(db: DbClient, tenantId: string, leavingUserId: string): Promise<void> {
+  if ((await countOtherActiveOwners(db, tenantId, leavingUserId)) === 0)
     throw new ConflictError(
-      'a tenant keeps at least one owner; make another member owner first',
+      'a tenant keeps at least one active owner; make another active member owner first',
       'last_owner',
     );
 }

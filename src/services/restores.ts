@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { appendAudit, userActor } from '../db/audit';
 import type { Db, Restore, RestoreStatus } from '../db/client';
 import { findBackupSet } from '../db/backupSets';
+import { deactivatedUserActors } from '../db/users';
 import {
   findRestore,
   heldItemKeys,
@@ -53,6 +54,13 @@ const NOT_ENABLED = () =>
   new ConflictError(
     'restore is not enabled for this tenant: an owner turns it on with PUT …/restore-settings',
     'restore_not_enabled',
+  );
+
+// Two people sign a plan that needs approval; with its requester deactivated, one would be left.
+const REQUESTER_DEACTIVATED = () =>
+  new ConflictError(
+    'the user who requested the plan was deactivated, so it can no longer be approved or applied: request a new plan',
+    'requester_deactivated',
   );
 
 /**
@@ -182,7 +190,10 @@ export async function approveRestore(db: Db, tenantId: string, restoreId: string
       'the user who requested the plan cannot approve it: a second manager or owner must',
       'approver_is_requester',
     );
-  if (restore.approvedBy)
+  const lapsed = await deactivatedUserActors(db, [restore.requestedBy, restore.approvedBy]);
+  if (restore.requestedBy && lapsed.includes(restore.requestedBy)) throw REQUESTER_DEACTIVATED();
+  // An approval by a since deactivated user no longer counts: another manager or owner may approve.
+  if (restore.approvedBy && !lapsed.includes(restore.approvedBy))
     throw new ConflictError('the restore is already approved', 'restore_already_approved');
   return db.$transaction(async (tx) => {
     const moved = await moveRestore(
@@ -190,7 +201,7 @@ export async function approveRestore(db: Db, tenantId: string, restoreId: string
       restoreId,
       ['planned'],
       { approvedBy: userActor(actorUserId), approvedAt: new Date() },
-      { approvedBy: null },
+      { approvedBy: restore.approvedBy },
     );
     if (!moved) throw notIn(await getRestore(tx as Db, tenantId, restoreId), 'approved', ['planned']);
     await audit(tx, restore, actorUserId, 'restore.approved', { planHash: restore.planHash });
@@ -215,8 +226,18 @@ export async function applyRestore(
   const moved = await deps.db.$transaction(async (tx) => {
     const settings = await lockRestoreSettings(tx, tenantId);
     if (!settings?.restoreEnabled) throw NOT_ENABLED();
-    if (settings.restoreApprovalRequired && !restore.approvedBy)
-      throw new ConflictError('a second manager or owner must approve the plan first', 'approval_required');
+    if (settings.restoreApprovalRequired) {
+      if (!restore.approvedBy)
+        throw new ConflictError('a second manager or owner must approve the plan first', 'approval_required');
+      // Both signatures count only while their users are active (docs/restore.md).
+      const lapsed = await deactivatedUserActors(tx, [restore.requestedBy, restore.approvedBy]);
+      if (restore.requestedBy && lapsed.includes(restore.requestedBy)) throw REQUESTER_DEACTIVATED();
+      if (lapsed.includes(restore.approvedBy))
+        throw new ConflictError(
+          'the user who approved the plan was deactivated, so the approval no longer counts: another manager or owner must approve it',
+          'approver_deactivated',
+        );
+    }
     const ok = await moveRestore(tx, restoreId, APPLICABLE, {
       status: 'applying',
       applyRounds: { increment: 1 },

@@ -630,7 +630,13 @@ describe('e-mail delivery', () => {
         from: 'TenantVault <alerts@tenantvault.test>',
       };
       const recipients = ['ops@contoso.test', 'security@contoso.test'];
-      const email = await channel({ kind: 'email', recipients });
+      // A deactivated user's address (in any case) gets nothing.
+      const departed = await stack.userWithRole(null);
+      await stack.db.user.update({ where: { id: departed.userId }, data: { deactivatedAt: new Date() } });
+      const email = await channel({
+        kind: 'email',
+        recipients: [...recipients, departed.email.toUpperCase()],
+      });
       const [delivery] = await publish(email, ['backup.run.failed'], ['0s']);
       const done = await finished(delivery!.id);
 
@@ -698,9 +704,11 @@ describe('e-mail with SMTP authentication', () => {
 });
 
 describe('in-app delivery', () => {
-  it("notifies the tenant's owners and managers once", async () => {
+  it("notifies the tenant's active owners and managers once", async () => {
     const manager = await stack.userWithRole('manager');
     const operator = await stack.userWithRole('operator');
+    const deactivated = await stack.userWithRole('manager');
+    await stack.db.user.update({ where: { id: deactivated.userId }, data: { deactivatedAt: new Date() } });
     const inApp = await channel({ kind: 'in_app' });
     const [delivery] = await publish(inApp, ['backup.run.failed'], ['0s']);
     const done = await finished(delivery!.id);
@@ -711,6 +719,7 @@ describe('in-app delivery', () => {
     });
     expect(rows.map((row) => row.userId)).toContain(manager.userId);
     expect(rows.map((row) => row.userId)).not.toContain(operator.userId);
+    expect(rows.map((row) => row.userId)).not.toContain(deactivated.userId);
     expect(new Set(rows.map((row) => row.userId)).size).toBe(rows.length);
     expect(rows[0]).toMatchObject({
       kind: 'backup.run.failed',

@@ -310,6 +310,32 @@ describe('approval and apply', () => {
     await settings(owner, { enabled: true, approvalRequired: false });
   });
 
+  test('an approval counts only while its approver and the requester are active', async () => {
+    await settings(owner, { enabled: true, approvalRequired: true });
+    const [requester, approver] = [await stack.userWithRole('manager'), await stack.userWithRole('manager')];
+    const deactivate = (user: TestUser) =>
+      stack.db.user.update({ where: { id: user.userId }, data: { deactivatedAt: new Date() } });
+    const id = await plannedRestore(requester.userId);
+    const other = await plannedRestore(requester.userId);
+    expect((await act(id, 'approve', approver)).status).toBe(200);
+    expect((await act(other, 'approve', approver)).status).toBe(200);
+    await deactivate(approver);
+    expect((await act(id, 'apply', manager)).body.code).toBe('approver_deactivated');
+    // Another manager approves in their place, and the plan applies.
+    expect((await act(id, 'approve', secondManager)).status).toBe(200);
+    expect((await act(id, 'apply', manager)).status).toBe(202);
+    started.push(restoreRunWorkflowId(id, 1));
+    // With its requester deactivated, a plan can be neither approved nor applied: one signature is left.
+    expect((await act(other, 'approve', secondManager)).status).toBe(200);
+    await deactivate(requester);
+    expect((await act(other, 'apply', manager)).body.code).toBe('requester_deactivated');
+    const third = await plannedRestore(requester.userId);
+    expect((await act(third, 'approve', secondManager)).body.code).toBe('requester_deactivated');
+    const rows = await stack.db.restore.findMany({ where: { id: { in: [other, third] } } });
+    expect(rows.map((row) => row.status)).toEqual(['planned', 'planned']);
+    await settings(owner, { enabled: true, approvalRequired: false });
+  });
+
   test('of two concurrent applies one starts, the other gets 409 restore_in_progress', async () => {
     const id = await plannedRestore(manager.userId);
     const answers = await Promise.all([act(id, 'apply', manager), act(id, 'apply', secondManager)]);

@@ -246,3 +246,34 @@ test('list-users lists users with their state; the admin help names the new comm
   ])
     expect(help).toContain(`usage: ${name}`);
 });
+
+test('a deactivated owner does not count as the owner who stays; the last active owner may be deactivated', async () => {
+  const id = randomUUID();
+  const tenant = await stack.db.tenant.create({
+    data: {
+      id,
+      slug: `owners-${id.slice(0, 8)}`,
+      displayName: 'Owners',
+      azureTenantId: randomUUID(),
+      clientId: randomUUID(),
+      ...stack.secrets.encrypt(id, 'unused'),
+    },
+  });
+  const [active, departed] = [
+    await stack.userWithRole('owner', tenant.id),
+    await stack.userWithRole('owner', tenant.id),
+  ];
+  const member = (userId: string) => `/v1/tenants/${tenant.id}/members/${userId}`;
+  expect((await change(departed.userId, 'deactivate', 'POST')).status).toBe(200);
+  // The only active owner can neither leave nor step down: that would leave only a deactivated one.
+  const removed = await stack.api(member(active.userId), { method: 'DELETE' });
+  expect([removed.status, removed.body.code]).toEqual([409, 'last_owner']);
+  const demoted = await stack.api(member(active.userId), { method: 'PUT', body: { role: 'manager' } });
+  expect(demoted.body.code).toBe('last_owner');
+  // The deactivated owner may go, since an active owner stays.
+  expect((await stack.api(member(departed.userId), { method: 'DELETE' })).status).toBe(204);
+  // Deactivating the last active owner is allowed: platform admins still manage the tenant.
+  expect((await change(active.userId, 'deactivate', 'POST')).status).toBe(200);
+  const owners = await stack.db.tenantMembership.findMany({ where: { tenantId: tenant.id } });
+  expect(owners.map((row) => [row.userId, row.role])).toEqual([[active.userId, 'owner']]);
+});

@@ -6,7 +6,7 @@ import { OFFSITE_STORE_KINDS } from '../../export/types';
 import { AUDIT_SOURCE_KEYS } from '../../graph/auditSources';
 import { REFERENCE_KINDS } from '../../references/rules';
 import { DAYS_OF_WEEK, updateScheduleBody } from '../routes/backupSchedules.schema';
-import { changesQuery } from '../routes/backupSets';
+import { CHANGE_KINDS } from '../routes/backupSets.schema';
 import { runsQuery } from '../routes/runs';
 import { memberBody } from '../routes/users.schema';
 
@@ -33,7 +33,7 @@ const anyJson = z.unknown();
 // The enums the filters accept are the values the resources carry.
 const runStatus = runsQuery.shape.status.unwrap();
 const runTrigger = runsQuery.shape.trigger.unwrap();
-const changeKind = changesQuery.shape.change.unwrap();
+const changeKind = z.enum(CHANGE_KINDS);
 
 const paged = <S extends z.ZodType>(name: string, item: S) =>
   component(

@@ -20,8 +20,7 @@ import {
   diffSetJson,
 } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
-
-const CHANGE_KINDS = ['added', 'removed', 'modified', 'renamed', 'restored'] as const;
+import { CHANGE_KINDS } from './backupSets.schema';
 
 export const changesQuery = pageQuery
   .extend({ change: z.enum(CHANGE_KINDS).optional(), policyType: z.enum(POLICY_TYPE_KEYS).optional() })
