@@ -746,8 +746,8 @@ export const policyHistory = component(
     .meta({ examples: [HISTORY_EXAMPLE] }),
 );
 
-const TENANT_ID = '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b';
-const USER_ID = '2b7e4c1d-9a3f-4e5b-8c6d-7e8f9a0b1c2d';
+const EXAMPLE_TENANT_ID = '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b';
+const EXAMPLE_USER_ID = '2b7e4c1d-9a3f-4e5b-8c6d-7e8f9a0b1c2d';
 const createdBy = z.string().describe('who created it: "user:<id>"');
 
 export const auditLogPage = paged(
@@ -767,8 +767,8 @@ export const auditLogPage = paged(
       examples: [
         {
           id: '073bd1bf-0e73-4285-a5cc-5017f344b0c8',
-          tenantId: TENANT_ID,
-          actor: `user:${USER_ID}`,
+          tenantId: EXAMPLE_TENANT_ID,
+          actor: `user:${EXAMPLE_USER_ID}`,
           action: 'backup_schedule.created',
           resourceType: 'backup_schedule',
           resourceId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
@@ -800,7 +800,7 @@ export const notification = component(
       examples: [
         {
           id: 'e2416c2b-528b-4578-81d6-2d7d08722281',
-          tenantId: TENANT_ID,
+          tenantId: EXAMPLE_TENANT_ID,
           kind: 'backup.run.failed',
           title: 'Backup failed: Contoso Ltd, Nightly',
           body: 'Schedule: Nightly\nError: Microsoft Graph answered 401 Unauthorized',
@@ -818,7 +818,7 @@ export const notification = component(
 export const notificationPage = paged('Notification', notification);
 
 const USER_EXAMPLE = {
-  id: USER_ID,
+  id: EXAMPLE_USER_ID,
   email: 'grace@contoso-msp.example',
   displayName: 'Grace Hopper',
   platformAdmin: true,
@@ -925,7 +925,7 @@ export const member = component(
     .meta({
       examples: [
         {
-          userId: USER_ID,
+          userId: EXAMPLE_USER_ID,
           email: 'grace@contoso-msp.example',
           displayName: 'Grace Hopper',
           role: 'operator',
@@ -937,7 +937,7 @@ export const member = component(
 );
 export const memberPage = paged('Member', member);
 
-const BASELINE_ID = '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b';
+const EXAMPLE_BASELINE_ID = '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b';
 
 export const baseline = component(
   'Baseline',
@@ -954,11 +954,11 @@ export const baseline = component(
     .meta({
       examples: [
         {
-          id: BASELINE_ID,
+          id: EXAMPLE_BASELINE_ID,
           name: 'CIS L1 November 2026',
-          tenantId: TENANT_ID,
+          tenantId: EXAMPLE_TENANT_ID,
           backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-          createdBy: `user:${USER_ID}`,
+          createdBy: `user:${EXAMPLE_USER_ID}`,
           createdAt: '2026-11-30T10:00:00.000Z',
         },
       ],
@@ -986,7 +986,7 @@ export const baselineMappings = component(
     .meta({
       examples: [
         {
-          baselineId: BASELINE_ID,
+          baselineId: EXAMPLE_BASELINE_ID,
           tenantId: '3d388bc0-c9b5-4024-bd1c-294bedb94c02',
           mappings: [
             {
@@ -1007,9 +1007,9 @@ const comparedPolicy = z.strictObject({
 const compareBucket = z.enum(['different', 'only_in_baseline', 'only_in_tenant', 'matching']);
 
 const COMPARE_EXAMPLE = {
-  baselineId: BASELINE_ID,
+  baselineId: EXAMPLE_BASELINE_ID,
   baselineBackupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-  tenantId: TENANT_ID,
+  tenantId: EXAMPLE_TENANT_ID,
   backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   counts: { different: 1, only_in_baseline: 1, only_in_tenant: 0, matching: 41 },
   items: [
@@ -1092,7 +1092,7 @@ export const baselineComparison = component(
 
 const CHANNEL_EXAMPLE = {
   id: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-  tenantId: TENANT_ID,
+  tenantId: EXAMPLE_TENANT_ID,
   name: 'On-call webhook',
   kind: 'webhook',
   enabled: true,
@@ -1104,7 +1104,7 @@ const CHANNEL_EXAMPLE = {
   filters: { minChangeCount: 1 },
   digest: 'none',
   secret: { set: true, rotatedAt: null, previousExpiresAt: null },
-  createdBy: `user:${USER_ID}`,
+  createdBy: `user:${EXAMPLE_USER_ID}`,
   createdAt: '2026-12-05T09:00:00.000Z',
   updatedAt: '2026-12-05T09:00:00.000Z',
 };
@@ -1253,9 +1253,9 @@ export const notificationDelivery = component(
 export const notificationDeliveryPage = paged('NotificationDelivery', notificationDelivery);
 
 const SUBSCRIPTION_EXAMPLE = {
-  tenantId: TENANT_ID,
-  baselineId: BASELINE_ID,
-  createdBy: `user:${USER_ID}`,
+  tenantId: EXAMPLE_TENANT_ID,
+  baselineId: EXAMPLE_BASELINE_ID,
+  createdBy: `user:${EXAMPLE_USER_ID}`,
   createdAt: '2026-12-05T09:00:00.000Z',
 };
 
