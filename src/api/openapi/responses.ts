@@ -489,27 +489,40 @@ const policyChange = component(
   }),
 );
 
-export const backupSetChanges = component(
-  'BackupSetChangePage',
-  "A page of the set's changes against the previous set, with the counts of all of them.",
-  z.strictObject({
-    backupSetId: id,
-    previousBackupSetId: id.nullable(),
-    counts: changeCounts,
-    items: z.array(policyChange),
-    nextCursor,
-  }),
-);
+const DIFF_SIDE_FROM = {
+  backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  scheduleId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  runId: '9a421a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  createdAt: '2026-11-29T02:00:04.120Z',
+};
 
-const diffSide = z.strictObject({ backupSetId: id, scheduleId: id, runId: id, createdAt: instant });
+const CHANGED_POLICY_EXAMPLE = {
+  policyType: 'settingsCatalog',
+  graphId: 'a1b21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  displayName: 'WIN - Defender',
+  change: 'modified',
+  fields: [
+    {
+      op: 'replace',
+      path: '/settings/[settingDefinitionId=device_vendor_msft_policy_config_defender_allowrealtimemonitoring]/settingInstance/choiceSettingValue/value',
+      label: 'Allow Realtime Monitoring',
+      before: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_1',
+      after: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_0',
+    },
+  ],
+  actors: [
+    {
+      source: 'intune',
+      actor: { type: 'user', userPrincipalName: 'admin@contoso.com' },
+      activity: 'Patch DeviceManagementConfigurationPolicy',
+      operation: 'Patch',
+      time: '2026-11-29T14:12:40Z',
+    },
+  ],
+};
 
 const DIFF_EXAMPLE = {
-  from: {
-    backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-    scheduleId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-    runId: '9a421a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-    createdAt: '2026-11-29T02:00:04.120Z',
-  },
+  from: DIFF_SIDE_FROM,
   to: {
     backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
     scheduleId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
@@ -521,34 +534,44 @@ const DIFF_EXAMPLE = {
     total: { added: 0, removed: 0, modified: 1, renamed: 0 },
     byType: { settingsCatalog: { added: 0, removed: 0, modified: 1, renamed: 0 } },
   },
-  items: [
-    {
-      policyType: 'settingsCatalog',
-      graphId: 'a1b21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-      displayName: 'WIN - Defender',
-      change: 'modified',
-      fields: [
-        {
-          op: 'replace',
-          path: '/settings/[settingDefinitionId=device_vendor_msft_policy_config_defender_allowrealtimemonitoring]/settingInstance/choiceSettingValue/value',
-          label: 'Allow Realtime Monitoring',
-          before: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_1',
-          after: 'device_vendor_msft_policy_config_defender_allowrealtimemonitoring_0',
-        },
-      ],
-      actors: [
-        {
-          source: 'intune',
-          actor: { type: 'user', userPrincipalName: 'admin@contoso.com' },
-          activity: 'Patch DeviceManagementConfigurationPolicy',
-          operation: 'Patch',
-          time: '2026-11-29T14:12:40Z',
-        },
-      ],
-    },
-  ],
+  items: [CHANGED_POLICY_EXAMPLE],
   nextCursor: null,
 };
+
+const allCounts = 'the changes of each kind over the whole pair of sets, whatever the page and filters show';
+
+export const backupSetChanges = component(
+  'BackupSetChangePage',
+  "A page of the set's changes against the previous set, with the counts of all of them.",
+  z
+    .strictObject({
+      backupSetId: id.describe('the set whose changes these are'),
+      previousBackupSetId: id
+        .nullable()
+        .describe("the schedule's set before it; null for a schedule's first set (everything is added)"),
+      counts: changeCounts.describe(allCounts),
+      items: z.array(policyChange).describe('the changed policies of this page'),
+      nextCursor,
+    })
+    .meta({
+      examples: [
+        {
+          backupSetId: DIFF_EXAMPLE.to.backupSetId,
+          previousBackupSetId: DIFF_SIDE_FROM.backupSetId,
+          counts: { added: 0, removed: 0, modified: 1, renamed: 0 },
+          items: [CHANGED_POLICY_EXAMPLE],
+          nextCursor: null,
+        },
+      ],
+    }),
+);
+
+const diffSide = z.strictObject({
+  backupSetId: id.describe('the backup set'),
+  scheduleId: id.describe('the schedule that wrote it'),
+  runId: id.describe('the run that wrote it'),
+  createdAt: instant,
+});
 
 export const backupSetDiff = component(
   'BackupSetDiffPage',
@@ -557,14 +580,24 @@ export const backupSetDiff = component(
   z
     .strictObject({
       from: diffSide.nullable().describe("null for a schedule's first set: everything is added"),
-      to: diffSide,
+      to: diffSide.describe('the set the changes lead to'),
       comparedTypes: z.array(z.string()).nullable().describe('the policy types both sets hold'),
-      counts: z.strictObject({ total: changeCounts, byType: z.record(z.string(), changeCounts) }),
-      items: z.array(policyChange),
+      counts: z
+        .strictObject({
+          total: changeCounts.describe('of all types together'),
+          byType: z
+            .record(z.string(), changeCounts)
+            .describe('by policy type key (e.g. settingsCatalog); a type without changes is absent'),
+        })
+        .describe(allCounts),
+      items: z.array(policyChange).describe('the changed policies of this page'),
       nextCursor,
     })
     .meta({ examples: [DIFF_EXAMPLE] }),
 );
+
+const policyType = z.string().describe('the policy type key (GET /v1/policy-types), e.g. settingsCatalog');
+const graphId = z.string().describe("the policy's id in Microsoft Graph");
 
 export const inventoryPage = paged(
   'PolicyInventoryEntry',
@@ -573,14 +606,18 @@ export const inventoryPage = paged(
     'A policy of the tenant as the newest sync saw it; `lastChangedAt` is when a backup set last recorded a change of it.',
     z
       .strictObject({
-        policyType: z.string(),
-        graphId: z.string(),
-        displayName: z.string(),
-        graphLastModified: instant.nullable(),
-        lastSyncedAt: instant,
-        lastChangedAt: instant.nullable(),
-        deleted: z.boolean(),
-        deletedAt: instant.nullable(),
+        policyType,
+        graphId,
+        displayName: z.string().describe('its display name as the newest sync saw it'),
+        graphLastModified: instant
+          .nullable()
+          .describe("Graph's lastModifiedDateTime of it, ISO 8601; null when Graph gives none"),
+        lastSyncedAt: instant.describe('when a sync last saw it, ISO 8601, UTC'),
+        lastChangedAt: instant
+          .nullable()
+          .describe('when a backup set last recorded a change of it; null when none has'),
+        deleted: z.boolean().describe('true: a sync no longer found it in the tenant'),
+        deletedAt: instant.nullable().describe('when a sync first missed it; null while it exists'),
       })
       .meta({
         examples: [
@@ -599,7 +636,7 @@ export const inventoryPage = paged(
   ),
 );
 
-const setPoint = z.strictObject({ backupSetId: id, createdAt: instant });
+const setPoint = z.strictObject({ backupSetId: id.describe('the backup set'), createdAt: instant });
 
 const HISTORY_EXAMPLE = {
   policyType: 'compliance',
@@ -609,7 +646,7 @@ const HISTORY_EXAMPLE = {
   items: [
     {
       version: 2,
-      payloadHash: '9f2e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+      payloadHash: 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb',
       displayName: 'WIN - Compliance - BitLocker',
       change: 'modified',
       firstSeen: {
@@ -636,7 +673,7 @@ const HISTORY_EXAMPLE = {
     },
     {
       version: 1,
-      payloadHash: '41ab1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+      payloadHash: '3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d',
       displayName: 'WIN - Compliance - BitLocker',
       change: 'added',
       firstSeen: {
@@ -655,156 +692,324 @@ const HISTORY_EXAMPLE = {
   nextCursor: null,
 };
 
+const valuesWithheld = withheld
+  .optional()
+  .describe(
+    'present when the values are withheld from the caller: the permission that would show them, and why',
+  );
+
 export const policyHistory = component(
   'PolicyHistoryPage',
   "A page of a policy's versions, newest first: consecutive sets holding the same configuration " +
     'are one version; each lists its field changes from the version before and who made them.',
   z
     .strictObject({
-      policyType: z.string(),
-      graphId: z.string(),
-      displayName: z.string(),
-      deletedAt: instant.nullable(),
-      items: z.array(
-        z.strictObject({
-          version: z.int(),
-          payloadHash: z.string(),
-          displayName: z.string(),
-          change: changeKind
-            .nullable()
-            .describe('added for the first version; null when only the stored form differs'),
-          firstSeen: setPoint,
-          lastSeen: setPoint,
-          setCount: z.int(),
-          fields: z.array(fieldChange).nullable(),
-          valuesWithheld: withheld.optional(),
-          actors: z.array(changeActor).nullable(),
-          actorsUnknown: z.string().optional(),
-        }),
-      ),
+      policyType,
+      graphId,
+      displayName: z.string().describe('its newest display name'),
+      deletedAt: instant
+        .nullable()
+        .describe('when a sync first missed it in the tenant; null while it exists'),
+      items: z
+        .array(
+          z.strictObject({
+            version: z.int().describe('1 for the oldest version, counting up'),
+            payloadHash: z
+              .string()
+              .describe('SHA-256 (hex) of the canonical configuration: equal hashes, equal configurations'),
+            displayName: z.string().describe('its display name in this version'),
+            change: changeKind
+              .nullable()
+              .describe('added for the first version; null when only the stored form differs'),
+            firstSeen: setPoint.describe('the oldest set holding this version'),
+            lastSeen: setPoint.describe('the newest set holding this version'),
+            setCount: z.int().describe('how many sets hold this version'),
+            fields: z
+              .array(fieldChange)
+              .nullable()
+              .describe(
+                'the leaf changes from the version before; null for the first version and for changes recorded before field-level changes existed',
+              ),
+            valuesWithheld,
+            actors: z
+              .array(changeActor)
+              .nullable()
+              .describe(
+                "the tenant's audit events on the policy since the version before; null when the audit log could not be read",
+              ),
+            actorsUnknown: z.string().optional().describe('why actors is null'),
+          }),
+        )
+        .describe('the versions of this page, newest first'),
       nextCursor,
     })
     .meta({ examples: [HISTORY_EXAMPLE] }),
 );
 
+const EXAMPLE_TENANT_ID = '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b';
+const EXAMPLE_USER_ID = '2b7e4c1d-9a3f-4e5b-8c6d-7e8f9a0b1c2d';
+const createdBy = z.string().describe('who created it: "user:<id>"');
+
 export const auditLogPage = paged(
   'AuditLog',
-  z.strictObject({
-    id,
-    tenantId: id.nullable(),
-    actor: z.string().describe('"system", "operator" or "user:<id>"'),
-    action: z.string(),
-    resourceType: z.string(),
-    resourceId: z.string().nullable(),
-    metadata: anyJson,
-    createdAt: instant,
-  }),
+  z
+    .strictObject({
+      id: id.describe('the audit row id'),
+      tenantId: id.nullable().describe('the tenant it concerns; null for platform-wide actions'),
+      actor: z.string().describe('"system", "operator" or "user:<id>"'),
+      action: z.string().describe('<resource type>.<what happened>, e.g. backup_schedule.created'),
+      resourceType: z.string().describe('the kind of resource acted on, e.g. backup_schedule'),
+      resourceId: z.string().nullable().describe('its id; null when the action concerns no single resource'),
+      metadata: anyJson.describe('details of the action, by action (never a secret)'),
+      createdAt: instant,
+    })
+    .meta({
+      examples: [
+        {
+          id: '073bd1bf-0e73-4285-a5cc-5017f344b0c8',
+          tenantId: EXAMPLE_TENANT_ID,
+          actor: `user:${EXAMPLE_USER_ID}`,
+          action: 'backup_schedule.created',
+          resourceType: 'backup_schedule',
+          resourceId: '5e1d1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+          metadata: { name: 'Nightly', frequency: 'daily', enabled: true },
+          createdAt: '2026-11-30T09:14:02.311Z',
+        },
+      ],
+    }),
 );
 
-export const [notification, notificationPage] = resource(
+export const notification = component(
   'Notification',
   "A notification for the token's user.",
-  {
-    id,
-    tenantId: id.nullable(),
-    kind: z.string(),
-    title: z.string(),
-    body: z.string(),
-    data: anyJson,
-    read: z.boolean(),
-    readAt: nullableInstant,
-    createdAt: instant,
-  },
+  z
+    .strictObject({
+      id: id.describe('the notification id'),
+      tenantId: id.nullable().describe('the tenant it concerns; null when none'),
+      kind: z
+        .string()
+        .describe('what it is about: an event type (in-app channels), notification.digest or bulk_action'),
+      title: z.string().describe('a one-line summary'),
+      body: z.string().describe('the text, one fact per line'),
+      data: anyJson.describe('details by kind, e.g. the channel and a link, or the results of a bulk action'),
+      read: z.boolean().describe('true once marked read'),
+      readAt: nullableInstant.describe('when it was marked read; null while unread'),
+      createdAt: instant,
+    })
+    .meta({
+      examples: [
+        {
+          id: 'e2416c2b-528b-4578-81d6-2d7d08722281',
+          tenantId: EXAMPLE_TENANT_ID,
+          kind: 'backup.run.failed',
+          title: 'Backup failed: Contoso Ltd, Nightly',
+          body: 'Schedule: Nightly\nError: Microsoft Graph answered 401 Unauthorized',
+          data: {
+            channelId: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+            link: 'https://tenantvault.example.com/v1/tenants/4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b/runs/9a421a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+          },
+          read: false,
+          readAt: null,
+          createdAt: '2026-11-30T02:00:05.412Z',
+        },
+      ],
+    }),
 );
+export const notificationPage = paged('Notification', notification);
+
+const USER_EXAMPLE = {
+  id: EXAMPLE_USER_ID,
+  email: 'grace@contoso-msp.example',
+  displayName: 'Grace Hopper',
+  platformAdmin: true,
+  active: true,
+  deactivatedAt: null,
+  createdAt: '2026-11-02T08:30:00.000Z',
+};
 
 export const user = component(
   'User',
   'A user. Their access comes from their memberships (and platformAdmin).',
-  z.strictObject({
-    id,
-    email: z.string(),
-    displayName: z.string(),
-    platformAdmin: z.boolean().describe('creates tenants and users, and acts in every tenant'),
-    active: z.boolean().describe("false: deactivated, the user's tokens are refused"),
-    deactivatedAt: nullableInstant.describe('when the user was deactivated; null while active'),
-    createdAt: instant,
-  }),
+  z
+    .strictObject({
+      id: id.describe('the user id'),
+      email: z.string().describe("the user's e-mail address"),
+      displayName: z.string().describe('the name shown for the user'),
+      platformAdmin: z.boolean().describe('creates tenants and users, and acts in every tenant'),
+      active: z.boolean().describe("false: deactivated, the user's tokens are refused"),
+      deactivatedAt: nullableInstant.describe('when the user was deactivated; null while active'),
+      createdAt: instant,
+    })
+    .meta({ examples: [USER_EXAMPLE] }),
 );
 
-export const [apiToken, apiTokenPage] = resource(
+const tokenName = z.string().describe('the name it was issued with, e.g. "laptop"');
+
+export const apiToken = component(
   'ApiToken',
   "One of a user's API tokens; never its secret.",
-  {
-    id,
-    name: z.string(),
-    prefix: z.string().describe('the characters after `tv_`: tells tokens apart'),
-    expiresAt: nullableInstant.describe('null: never expires (only tokens issued before every token had to)'),
-    revokedAt: nullableInstant,
-    createdAt: instant,
-  },
+  z
+    .strictObject({
+      id: id.describe('the token id'),
+      name: tokenName,
+      prefix: z.string().describe('the characters after `tv_`: tells tokens apart'),
+      expiresAt: nullableInstant.describe(
+        'null: never expires (only tokens issued before every token had to)',
+      ),
+      revokedAt: nullableInstant.describe('when it was revoked; null while not revoked'),
+      createdAt: instant,
+    })
+    .meta({
+      examples: [
+        {
+          id: '0b8f6c1e-2d3a-4b5c-9e7f-6a5b4c3d2e1f',
+          name: 'laptop',
+          prefix: 'Qm9vY2FtcDEy',
+          expiresAt: '2027-03-01T09:00:00.000Z',
+          revokedAt: null,
+          createdAt: '2026-12-01T09:00:00.000Z',
+        },
+      ],
+    }),
 );
+export const apiTokenPage = paged('ApiToken', apiToken);
 
 export const issuedToken = component(
   'IssuedApiToken',
   'A new API token. `token` is shown only here: only its hash is stored.',
-  z.strictObject({
-    id,
-    name: z.string(),
-    token: z.string().describe('tv_<prefix>_<secret>; send as `Authorization: Bearer <token>`'),
-    expiresAt: instant.describe('every new token expires'),
-    createdAt: instant,
-  }),
+  z
+    .strictObject({
+      id: id.describe('the token id'),
+      name: tokenName,
+      token: z.string().describe('tv_<prefix>_<secret>; send as `Authorization: Bearer <token>`'),
+      expiresAt: instant.describe('every new token expires'),
+      createdAt: instant,
+    })
+    .meta({
+      examples: [
+        {
+          id: '0b8f6c1e-2d3a-4b5c-9e7f-6a5b4c3d2e1f',
+          name: 'laptop',
+          token: 'tv_Qm9vY2FtcDEy_1sNr1lzaKXbt3vK9f7Fp3xj1qH5C-7f3-U-b9j_FSnk',
+          expiresAt: '2027-03-01T09:00:00.000Z',
+          createdAt: '2026-12-01T09:00:00.000Z',
+        },
+      ],
+    }),
 );
 
 export const revokedTokens = component(
   'RevokedApiTokens',
   "What a revocation of all of a user's tokens did.",
-  z.strictObject({
-    revoked: z.int().describe('tokens revoked (those already revoked or expired are not counted)'),
-    keptTokenId: id.nullable().describe("the caller's own token, kept when users revoke their other tokens"),
-  }),
+  z
+    .strictObject({
+      revoked: z.int().describe('tokens revoked (those already revoked or expired are not counted)'),
+      keptTokenId: id
+        .nullable()
+        .describe("the caller's own token, kept when users revoke their other tokens"),
+    })
+    .meta({ examples: [{ revoked: 3, keptTokenId: '0b8f6c1e-2d3a-4b5c-9e7f-6a5b4c3d2e1f' }] }),
 );
 
-export const [member, memberPage] = resource('Member', "A user's role in the tenant.", {
-  userId: id,
-  email: z.string(),
-  displayName: z.string(),
-  role: memberBody.shape.role,
-  ...timestamps,
-});
+export const member = component(
+  'Member',
+  "A user's role in the tenant.",
+  z
+    .strictObject({
+      userId: id.describe('the user id'),
+      email: z.string().describe("the user's e-mail address"),
+      displayName: z.string().describe('the name shown for the user'),
+      role: memberBody.shape.role,
+      ...timestamps,
+    })
+    .meta({
+      examples: [
+        {
+          userId: EXAMPLE_USER_ID,
+          email: 'grace@contoso-msp.example',
+          displayName: 'Grace Hopper',
+          role: 'operator',
+          createdAt: '2026-12-01T09:05:00.000Z',
+          updatedAt: '2026-12-01T09:05:00.000Z',
+        },
+      ],
+    }),
+);
+export const memberPage = paged('Member', member);
 
-export const [baseline, baselinePage] = resource(
+const EXAMPLE_BASELINE_ID = '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b';
+
+export const baseline = component(
   'Baseline',
   'A backup set pinned under a name: retention keeps the set while the baseline exists.',
-  {
-    id,
-    name: z.string(),
-    tenantId: id,
-    backupSetId: id,
-    createdBy: z.string().describe('"user:<id>"'),
-    createdAt: instant,
-  },
+  z
+    .strictObject({
+      id: id.describe('the baseline id'),
+      name: z.string().describe('a name people read, e.g. "CIS L1 November 2026"'),
+      tenantId: id.describe('the tenant whose set it pins'),
+      backupSetId: id.describe('the pinned backup set'),
+      createdBy,
+      createdAt: instant,
+    })
+    .meta({
+      examples: [
+        {
+          id: EXAMPLE_BASELINE_ID,
+          name: 'CIS L1 November 2026',
+          tenantId: EXAMPLE_TENANT_ID,
+          backupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+          createdBy: `user:${EXAMPLE_USER_ID}`,
+          createdAt: '2026-11-30T10:00:00.000Z',
+        },
+      ],
+    }),
 );
+export const baselinePage = paged('Baseline', baseline);
 
 export const baselineMappings = component(
   'BaselineMappings',
   "The baseline's explicit matches with one tenant.",
-  z.strictObject({
-    baselineId: id,
-    tenantId: id,
-    mappings: z.array(
-      z.strictObject({ policyType: z.string(), baselineGraphId: z.string(), tenantGraphId: z.string() }),
-    ),
-  }),
+  z
+    .strictObject({
+      baselineId: id.describe('the baseline id'),
+      tenantId: id.describe('the tenant the matches are with'),
+      mappings: z
+        .array(
+          z.strictObject({
+            policyType,
+            baselineGraphId: z.string().describe("the Graph id of the policy in the baseline's set"),
+            tenantGraphId: z.string().describe("the Graph id of the tenant's policy it matches"),
+          }),
+        )
+        .describe('every explicit match, by policy type and baseline Graph id'),
+    })
+    .meta({
+      examples: [
+        {
+          baselineId: EXAMPLE_BASELINE_ID,
+          tenantId: '3d388bc0-c9b5-4024-bd1c-294bedb94c02',
+          mappings: [
+            {
+              policyType: 'deviceConfiguration',
+              baselineGraphId: 'a1b21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+              tenantGraphId: '12cc422f-2214-4b4e-84f4-c171804b765a',
+            },
+          ],
+        },
+      ],
+    }),
 );
 
-const comparedPolicy = z.strictObject({ graphId: z.string(), displayName: z.string() });
+const comparedPolicy = z.strictObject({
+  graphId,
+  displayName: z.string().describe('its display name'),
+});
 const compareBucket = z.enum(['different', 'only_in_baseline', 'only_in_tenant', 'matching']);
 
 const COMPARE_EXAMPLE = {
-  baselineId: '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  baselineId: EXAMPLE_BASELINE_ID,
   baselineBackupSetId: '0b7c1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-  tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  tenantId: EXAMPLE_TENANT_ID,
   backupSetId: '3f901a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   counts: { different: 1, only_in_baseline: 1, only_in_tenant: 0, matching: 41 },
   items: [
@@ -843,37 +1048,43 @@ export const baselineComparison = component(
     '`unresolvedReferences` and compares equal to any other unresolved id.',
   z
     .strictObject({
-      baselineId: id,
-      baselineBackupSetId: id,
-      tenantId: id,
+      baselineId: id.describe('the baseline id'),
+      baselineBackupSetId: id.describe('the set the baseline pins'),
+      tenantId: id.describe('the compared tenant'),
       backupSetId: id.describe("the compared set: the one asked for, else the tenant's newest"),
-      counts: z.strictObject({
-        different: z.int(),
-        only_in_baseline: z.int(),
-        only_in_tenant: z.int(),
-        matching: z.int(),
-      }),
-      items: z.array(
-        z.strictObject({
-          bucket: compareBucket,
-          policyType: z.string(),
-          baseline: comparedPolicy.nullable(),
-          tenant: comparedPolicy.nullable(),
-          matchedBy: z
-            .enum(['explicit', 'graphId', 'exactName', 'normalizedName', 'similarName'])
-            .nullable()
-            .describe('the matching rule that paired the two; null in the only_in buckets'),
-          fields: z.array(fieldChange).optional().describe('different items only: every leaf change'),
-          valuesWithheld: withheld.optional(),
-          unresolvedReferences: z.array(
-            z.strictObject({
-              kind: referenceKind,
-              id: z.string(),
-              side: z.enum(['baseline', 'tenant']),
-            }),
-          ),
-        }),
-      ),
+      counts: z
+        .strictObject({
+          different: z.int().describe('policies paired with each other whose configurations differ'),
+          only_in_baseline: z.int().describe('baseline policies no tenant policy is paired with'),
+          only_in_tenant: z.int().describe('tenant policies no baseline policy is paired with'),
+          matching: z.int().describe('policies paired with each other whose configurations are equal'),
+        })
+        .describe('the items of each bucket in the whole comparison, whatever the page shows'),
+      items: z
+        .array(
+          z.strictObject({
+            bucket: compareBucket.describe('which bucket the item is in'),
+            policyType,
+            baseline: comparedPolicy.nullable().describe('the baseline side; null for only_in_tenant'),
+            tenant: comparedPolicy.nullable().describe("the tenant's side; null for only_in_baseline"),
+            matchedBy: z
+              .enum(['explicit', 'graphId', 'exactName', 'normalizedName', 'similarName'])
+              .nullable()
+              .describe('the matching rule that paired the two; null in the only_in buckets'),
+            fields: z.array(fieldChange).optional().describe('different items only: every leaf change'),
+            valuesWithheld,
+            unresolvedReferences: z
+              .array(
+                z.strictObject({
+                  kind: referenceKind.describe('the kind of object referenced, e.g. group'),
+                  id: z.string().describe('the referenced id'),
+                  side: z.enum(['baseline', 'tenant']).describe('the set whose policy holds the reference'),
+                }),
+              )
+              .describe('referenced ids a set holds no name for (empty when none)'),
+          }),
+        )
+        .describe('the items of this page'),
       nextCursor,
     })
     .meta({ examples: [COMPARE_EXAMPLE] }),
@@ -881,7 +1092,7 @@ export const baselineComparison = component(
 
 const CHANNEL_EXAMPLE = {
   id: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-  tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
+  tenantId: EXAMPLE_TENANT_ID,
   name: 'On-call webhook',
   kind: 'webhook',
   enabled: true,
@@ -893,39 +1104,49 @@ const CHANNEL_EXAMPLE = {
   filters: { minChangeCount: 1 },
   digest: 'none',
   secret: { set: true, rotatedAt: null, previousExpiresAt: null },
-  createdBy: 'user:2b7e…',
+  createdBy: `user:${EXAMPLE_USER_ID}`,
   createdAt: '2026-12-05T09:00:00.000Z',
   updatedAt: '2026-12-05T09:00:00.000Z',
 };
 
 const channelShape = {
-  id,
+  id: id.describe('the channel id'),
   tenantId: id.nullable().describe('null: platform-wide, receiving the events of every tenant'),
-  name: z.string(),
-  kind: z.enum(['webhook', 'teams', 'email', 'in_app']),
-  enabled: z.boolean(),
+  name: z.string().describe('a name people read, e.g. "On-call webhook"'),
+  kind: z.enum(['webhook', 'teams', 'email', 'in_app']).describe('how it delivers: fixed at creation'),
+  enabled: z.boolean().describe('false: kept, but delivers nothing'),
   disabledReason: z
     .string()
     .nullable()
     .describe('why TenantVault disabled it (e.g. the receiver answered 410 Gone); null when a user did'),
-  disabledAt: nullableInstant,
+  disabledAt: nullableInstant.describe('when it was disabled; null while enabled'),
   url: z.string().nullable().describe('webhook and teams; a Teams URL without its query (its signature)'),
-  recipients: z.array(z.string()),
-  eventTypes: z.array(z.string()),
-  filters: z.strictObject({
-    scheduleIds: z.array(id).optional(),
-    policyTypes: z.array(z.string()).optional(),
-    minChangeCount: z.int().optional(),
-  }),
-  digest: z.enum(['none', 'hourly', 'daily']),
+  recipients: z.array(z.string()).describe('email: the addresses it sends to; empty for other kinds'),
+  eventTypes: z.array(z.string()).describe('the event types it delivers, e.g. backup.run.failed'),
+  filters: z
+    .strictObject({
+      scheduleIds: z.array(id).optional().describe("only these schedules' events"),
+      policyTypes: z
+        .array(z.string())
+        .optional()
+        .describe('only events about these policy types (keys from GET /v1/policy-types)'),
+      minChangeCount: z
+        .int()
+        .optional()
+        .describe('only change and drift events with at least this many changes'),
+    })
+    .describe('an absent filter lets every event through; filters apply to the event types they fit'),
+  digest: z
+    .enum(['none', 'hourly', 'daily'])
+    .describe('none: one message per event; hourly or daily: one message summarizing the window'),
   secret: z
     .strictObject({
       set: z.boolean().describe('a signing secret (webhook) or an encrypted URL (teams) is stored'),
-      rotatedAt: nullableInstant,
+      rotatedAt: nullableInstant.describe('when the secret was last rotated; null if never'),
       previousExpiresAt: nullableInstant.describe('until then the previous secret also signs'),
     })
     .describe('never the secret itself'),
-  createdBy: z.string().describe('"user:<id>"'),
+  createdBy,
   ...timestamps,
 };
 
@@ -947,7 +1168,9 @@ export const notificationChannelWithSecret = component(
         .optional()
         .describe('webhook: whsec_ and base64 of 32 random bytes; verify with the standardwebhooks package'),
     })
-    .meta({ examples: [{ ...CHANNEL_EXAMPLE, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw…' }] }),
+    .meta({
+      examples: [{ ...CHANNEL_EXAMPLE, signingSecret: 'whsec_D6QK/B6ksFo2pJk3D7X1bPdRNPoSmYyQMbWva7auJxI=' }],
+    }),
 );
 
 const DELIVERY_EXAMPLE = {
@@ -955,7 +1178,7 @@ const DELIVERY_EXAMPLE = {
   channelId: '8a3f1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   eventId: 'e9d21a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
   eventType: 'backup.run.failed',
-  webhookId: 'msg_5f1c2b…',
+  webhookId: 'msg_11a288adb42d4173a4f2962299cb3a1c',
   status: 'succeeded',
   digestWindowEnd: null,
   digestId: null,
@@ -991,59 +1214,68 @@ export const notificationDelivery = component(
   'One event (or, eventId null, one digest) delivered to one channel, with its attempts.',
   z
     .strictObject({
-      id,
-      channelId: id,
+      id: id.describe('the delivery id'),
+      channelId: id.describe('the channel it goes to'),
       eventId: id.nullable().describe('null: a digest of several events'),
-      eventType: z.string().nullable(),
+      eventType: z.string().nullable().describe('the event type, e.g. backup.run.failed; null for a digest'),
       webhookId: z.string().describe('the webhook-id header: the same on every attempt and replay'),
-      status: z.enum(['pending', 'succeeded', 'failed', 'batched']),
-      digestWindowEnd: nullableInstant,
-      digestId: id.nullable().describe('batched: the digest delivery it was folded into'),
-      attemptCount: z.int(),
-      lastStatusCode: z.int().nullable(),
-      lastError: z.string().nullable(),
-      nextAttemptAt: nullableInstant,
-      deliveredAt: nullableInstant,
-      attempts: z.array(
-        z.strictObject({
-          number: z.int(),
-          startedAt: instant,
-          durationMs: z.int(),
-          statusCode: z.int().nullable(),
-          outcome: z.string().describe('succeeded, failed, gone, refused, timeout…'),
-          error: z.string().nullable(),
-        }),
+      status: z
+        .enum(['pending', 'succeeded', 'failed', 'batched'])
+        .describe('pending: attempts go on; failed: given up; batched: folded into a digest (digestId)'),
+      digestWindowEnd: nullableInstant.describe(
+        'digest channels: the end of the hour or day whose events it collects; null otherwise',
       ),
+      digestId: id.nullable().describe('batched: the digest delivery it was folded into'),
+      attemptCount: z.int().describe('the attempts made so far'),
+      lastStatusCode: z
+        .int()
+        .nullable()
+        .describe('the HTTP status of the last attempt; null before one, or when none came back'),
+      lastError: z.string().nullable().describe('what went wrong in the last attempt; null when nothing did'),
+      nextAttemptAt: nullableInstant.describe('when the next attempt is due; null when none is'),
+      deliveredAt: nullableInstant.describe('when an attempt succeeded; null until one does'),
+      attempts: z
+        .array(
+          z.strictObject({
+            number: z.int().describe('1 for the first attempt, counting up'),
+            startedAt: instant,
+            durationMs: z.int().describe('how long the attempt took, in milliseconds'),
+            statusCode: z.int().nullable().describe('the HTTP status answered; null when none came back'),
+            outcome: z.string().describe('succeeded, failed, gone, refused, timeout…'),
+            error: z.string().nullable().describe('what went wrong; null when nothing did'),
+          }),
+        )
+        .describe('every attempt, oldest first'),
       ...timestamps,
     })
     .meta({ examples: [DELIVERY_EXAMPLE] }),
 );
 export const notificationDeliveryPage = paged('NotificationDelivery', notificationDelivery);
 
-const subscriptionShape = {
-  tenantId: id,
-  baselineId: id,
-  createdBy: z.string().describe('"user:<id>"'),
-  createdAt: instant,
+const SUBSCRIPTION_EXAMPLE = {
+  tenantId: EXAMPLE_TENANT_ID,
+  baselineId: EXAMPLE_BASELINE_ID,
+  createdBy: `user:${EXAMPLE_USER_ID}`,
+  createdAt: '2026-12-05T09:00:00.000Z',
 };
 
 export const baselineSubscription = component(
   'BaselineSubscription',
   'The tenant compares each of its new sets with the baseline (event baseline.drift.detected).',
-  z.strictObject(subscriptionShape).meta({
-    examples: [
-      {
-        tenantId: '4c2a1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-        baselineId: '7d1e1a2b-4c3d-4e4f-8a6b-7c8d9e0f1a2b',
-        createdBy: 'user:2b7e…',
-        createdAt: '2026-12-05T09:00:00.000Z',
-      },
-    ],
-  }),
+  z
+    .strictObject({
+      tenantId: id.describe('the subscribed tenant'),
+      baselineId: id.describe('the baseline its new sets are compared with'),
+      createdBy,
+      createdAt: instant,
+    })
+    .meta({ examples: [SUBSCRIPTION_EXAMPLE] }),
 );
 
 export const baselineSubscriptionList = component(
   'BaselineSubscriptionList',
   "The tenant's baseline subscriptions, oldest first.",
-  z.strictObject({ items: z.array(baselineSubscription) }),
+  z
+    .strictObject({ items: z.array(baselineSubscription).describe('every subscription of the tenant') })
+    .meta({ examples: [{ items: [SUBSCRIPTION_EXAMPLE] }] }),
 );
