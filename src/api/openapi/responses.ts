@@ -26,7 +26,10 @@ const nextCursor = z
   .describe('an opaque string: pass it as `cursor` for the next page; null on the last page');
 const instant = z.iso.datetime().describe('ISO 8601, UTC');
 const nullableInstant = instant.nullable();
-const timestamps = { createdAt: instant, updatedAt: instant };
+const timestamps = {
+  createdAt: instant.describe('when it was created, ISO 8601, UTC'),
+  updatedAt: instant.describe('when it last changed, ISO 8601, UTC'),
+};
 // Stored JSON (run summaries, audit metadata, Graph payloads) has no fixed shape here.
 const anyJson = z.unknown();
 
@@ -35,16 +38,29 @@ const runStatus = runsQuery.shape.status.unwrap();
 const runTrigger = runsQuery.shape.trigger.unwrap();
 const changeKind = z.enum(CHANGE_KINDS);
 
-const paged = <S extends z.ZodType>(name: string, item: S) =>
-  component(
+/** A page of items; its example is the last page holding the item's own examples. */
+const paged = <S extends z.ZodType>(name: string, item: S) => {
+  const examples = z.globalRegistry.get(item)?.examples as unknown[] | undefined;
+  const page = z.strictObject({
+    items: z.array(item).describe('the items of this page'),
+    nextCursor,
+  });
+  return component(
     `${name}Page`,
     `A page of ${name} items; pass nextCursor as cursor for the next one (null on the last page).`,
-    z.strictObject({ items: z.array(item), nextCursor }),
+    examples?.length ? page.meta({ examples: [{ items: examples, nextCursor: null }] }) : page,
   );
+};
 
-/** A resource, and the page that lists it. */
-function resource<Shape extends z.core.$ZodLooseShape>(name: string, description: string, shape: Shape) {
-  const one = component(name, description, z.strictObject(shape));
+/** A resource (with an example of it, for the reference), and the page that lists it. */
+function resource<Shape extends z.core.$ZodLooseShape>(
+  name: string,
+  description: string,
+  shape: Shape,
+  example?: Record<string, unknown>,
+) {
+  const schema = z.strictObject(shape);
+  const one = component(name, description, example ? schema.meta({ examples: [example] }) : schema);
   return [one, paged(name, one)] as const;
 }
 
@@ -98,31 +114,87 @@ export const problem = component(
 export const health = component(
   'Health',
   'The process answers.',
-  z.strictObject({ status: z.literal('ok') }),
+  z
+    .strictObject({
+      status: z.literal('ok').describe('always ok; a process that cannot answer sends nothing'),
+    })
+    .meta({ examples: [{ status: 'ok' }] }),
 );
 
 const probe = z.enum(['ok', 'unavailable']);
 export const readiness = component(
   'Readiness',
   'Whether PostgreSQL and Temporal answer.',
-  z.strictObject({ status: probe, checks: z.strictObject({ postgres: probe, temporal: probe }) }),
+  z
+    .strictObject({
+      status: probe.describe('ok when every check is ok (200), else unavailable (503)'),
+      checks: z
+        .strictObject({
+          postgres: probe.describe('whether the database answered a query'),
+          temporal: probe.describe('whether the Temporal frontend answered'),
+        })
+        .describe('one outcome per dependency'),
+    })
+    .meta({
+      examples: [
+        { status: 'ok', checks: { postgres: 'ok', temporal: 'ok' } },
+        { status: 'unavailable', checks: { postgres: 'ok', temporal: 'unavailable' } },
+      ],
+    }),
 );
 
 export const policyTypes = component(
   'PolicyTypeList',
   'Every policy type a schedule may list.',
-  z.strictObject({
-    items: z.array(
-      z.strictObject({
-        key: z.string(),
-        displayName: z.string(),
-        permission: z.string().describe('the Microsoft Graph application permission it needs'),
-      }),
-    ),
-  }),
+  z
+    .strictObject({
+      items: z
+        .array(
+          z.strictObject({
+            key: z.string().describe("the type's key, as schedules' policyTypes list it"),
+            displayName: z.string().describe('what it is, for people'),
+            permission: z.string().describe('the Microsoft Graph application permission it needs'),
+          }),
+        )
+        .describe('every policy type of the registry'),
+    })
+    .meta({
+      examples: [
+        {
+          items: [
+            {
+              key: 'settingsCatalog',
+              displayName: 'Settings catalog policies',
+              permission: 'DeviceManagementConfiguration.Read.All',
+            },
+            {
+              key: 'compliance',
+              displayName: 'Compliance policies',
+              permission: 'DeviceManagementConfiguration.Read.All',
+            },
+          ],
+        },
+      ],
+    }),
 );
 
 const reducedBy = z.string().describe('who made the reduction (an audit actor such as user:<id>)');
+const inForceUntil = instant.describe('when the earlier value stops applying, ISO 8601, UTC');
+
+const TENANT_ID = '6f1c3b2a-8d4e-4f5a-9b7c-2e1d0a9f8b76';
+const SCHEDULE_ID = '3f6c2a8e-5b1d-4c7e-9a2f-1d8e4b6c0a57';
+const RUN_ID = '2c4e6a8b-1d3f-4a5b-8c7d-9e0f1a2b3c4d';
+const BACKUP_SET_ID = '8998b4f1-2573-4159-9cf1-148567d0b82d';
+const PREVIOUS_BACKUP_SET_ID = '68b0392c-81ef-44e3-be3f-6b910c67b0a4';
+const USER_ACTOR = 'user:d5b371b4-86cc-4195-9322-db8e03867d89';
+
+const TENANT_RETENTION_EXAMPLE = {
+  minKeepLast: 7,
+  graceDays: 14,
+  pendingReductions: [
+    { minKeepLast: 14, graceDays: 14, inForceUntil: '2026-12-29T09:30:00.000Z', by: USER_ACTOR },
+  ],
+};
 
 export const tenantRetention = component(
   'TenantRetention',
@@ -130,138 +202,265 @@ export const tenantRetention = component(
     'graceDays, sets younger than graceDays are never deleted, and a reduction (a lower ' +
     'keepLast, minimum or grace period, a released legal hold) takes effect graceDays after it ' +
     'is made. `pendingReductions`: the earlier values still in force, and until when.',
-  z.strictObject({
-    minKeepLast: z.int(),
-    graceDays: z.int(),
-    pendingReductions: z.array(
-      z.strictObject({ minKeepLast: z.int(), graceDays: z.int(), inForceUntil: instant, by: reducedBy }),
-    ),
-  }),
+  z
+    .strictObject({
+      minKeepLast: z.int().describe('the fewest sets a schedule keeps, whatever its keepLast'),
+      graceDays: z.int().describe('days a set is safe from deletion, and a reduction waits'),
+      pendingReductions: z
+        .array(
+          z.strictObject({
+            minKeepLast: z.int().describe('the minimum in force until then'),
+            graceDays: z.int().describe('the grace period in force until then'),
+            inForceUntil,
+            by: reducedBy,
+          }),
+        )
+        .describe('reductions still waiting out the grace period; empty when none'),
+    })
+    .meta({ examples: [TENANT_RETENTION_EXAMPLE] }),
 );
+
+/** A tenant as the API shows it (exported for the responses that extend it). */
+export const TENANT_EXAMPLE = {
+  id: TENANT_ID,
+  slug: 'contoso',
+  displayName: 'Contoso',
+  azureTenantId: '0f9e8d7c-6b5a-4392-8170-6f5e4d3c2b1a',
+  clientId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
+  hasClientSecret: true,
+  graphBaseUrl: null,
+  loginBaseUrl: null,
+  retention: { minKeepLast: 7, graceDays: 14, pendingReductions: [] },
+  offboardedAt: null,
+  purgeAfter: null,
+  createdAt: '2026-12-01T09:00:00.000Z',
+  updatedAt: '2026-12-01T09:00:00.000Z',
+};
 
 export const [tenant, tenantPage] = resource(
   'Tenant',
   'A Microsoft 365 tenant. The client secret is write-only.',
   {
-    id,
-    slug: z.string(),
-    displayName: z.string(),
-    azureTenantId: z.string(),
-    clientId: z.string(),
-    hasClientSecret: z.boolean(),
-    graphBaseUrl: z.string().nullable(),
-    loginBaseUrl: z.string().nullable(),
+    id: id.describe('the tenant id'),
+    slug: z.string().describe('a short unique name: lowercase letters, digits, hyphens'),
+    displayName: z.string().describe('the name shown for the tenant'),
+    azureTenantId: z.string().describe('the Entra ID (Azure AD) tenant id'),
+    clientId: z.string().describe('the client id of the app registration the backups use'),
+    hasClientSecret: z.boolean().describe('whether a client secret is stored (the secret is never shown)'),
+    graphBaseUrl: z
+      .string()
+      .nullable()
+      .describe("Microsoft Graph's service root; null: https://graph.microsoft.com"),
+    loginBaseUrl: z
+      .string()
+      .nullable()
+      .describe('the Entra ID login root; null: https://login.microsoftonline.com'),
     retention: tenantRetention,
     offboardedAt: nullableInstant.describe('when it was offboarded (DELETE); null: an active tenant'),
     purgeAfter: nullableInstant.describe('when an offboarded tenant is purged; null: an active tenant'),
     ...timestamps,
   },
+  TENANT_EXAMPLE,
 );
 
 export const [schedule, schedulePage] = resource(
   'BackupSchedule',
   'A backup schedule and the state of its Temporal Schedule.',
   {
-    id,
-    tenantId: id,
-    name: z.string(),
-    enabled: z.boolean(),
-    frequency: updateScheduleBody.shape.frequency.unwrap(),
-    minute: z.int().nullable(),
-    timeOfDay: z.string().nullable(),
-    daysOfWeek: z.array(z.enum(DAYS_OF_WEEK)),
-    timezone: z.string(),
-    policyTypes: z.array(z.string()),
-    retention: z.strictObject({
-      keepLast: z.int(),
-      pendingReductions: z
-        .array(z.strictObject({ keepLast: z.int(), inForceUntil: instant, by: reducedBy }))
-        .describe(
-          'a lowered keepLast waits out the grace period: the earlier value stays in force until then',
+    id: id.describe('the schedule id'),
+    tenantId: id.describe('the tenant it backs up'),
+    name: z.string().describe('the name shown for the schedule'),
+    enabled: z.boolean().describe('false: paused, no run fires and none can be started'),
+    frequency: updateScheduleBody.shape.frequency.unwrap().describe('how often it fires'),
+    minute: z.int().nullable().describe('hourly: the minute past each hour (0-59); null otherwise'),
+    timeOfDay: z.string().nullable().describe('daily and weekly: the local time, "HH:MM"; null for hourly'),
+    daysOfWeek: z
+      .array(z.enum(DAYS_OF_WEEK))
+      .describe('weekly: the days it fires, mon..sun in week order; empty otherwise'),
+    timezone: z.string().describe('the IANA time zone of minute and timeOfDay, e.g. Europe/Berlin'),
+    policyTypes: z.array(z.string()).describe('the policy type keys it backs up (GET /v1/policy-types)'),
+    retention: z
+      .strictObject({
+        keepLast: z.int().describe('how many of its newest backup sets retention keeps'),
+        pendingReductions: z
+          .array(
+            z.strictObject({
+              keepLast: z.int().describe('the keepLast in force until then'),
+              inForceUntil,
+              by: reducedBy,
+            }),
+          )
+          .describe(
+            'a lowered keepLast waits out the grace period: the earlier value stays in force until then',
+          ),
+      })
+      .describe("how many of the schedule's sets are kept"),
+    temporal: z
+      .strictObject({
+        scheduleId: z.string().describe('the id of its Temporal Schedule'),
+        syncState: z
+          .enum(['pending', 'synced', 'error'])
+          .describe(
+            'whether the Temporal Schedule matches this one: pending until written, error if it failed',
+          ),
+        syncError: z.string().nullable().describe('why the last write to Temporal failed; null unless error'),
+        lastSyncedAt: nullableInstant.describe(
+          'when Temporal last took the schedule; null before the first time',
         ),
-    }),
-    temporal: z.strictObject({
-      scheduleId: z.string(),
-      syncState: z.enum(['pending', 'synced', 'error']),
-      syncError: z.string().nullable(),
-      lastSyncedAt: nullableInstant,
-      nextRunTimes: z.array(instant).describe('the next (at most 5) fire times, as Temporal computes them'),
-      nextRunTimesKnown: z
-        .boolean()
-        .describe(
-          'false when Temporal could not tell (unreachable, or the schedule not yet synced): nextRunTimes is then empty',
-        ),
-    }),
+        nextRunTimes: z.array(instant).describe('the next (at most 5) fire times, as Temporal computes them'),
+        nextRunTimesKnown: z
+          .boolean()
+          .describe(
+            'false when Temporal could not tell (unreachable, or the schedule not yet synced): nextRunTimes is then empty',
+          ),
+      })
+      .describe('the state of its Temporal Schedule, which fires the runs'),
     lastRun: z
       .strictObject({
-        id,
-        status: runStatus,
-        trigger: runsQuery.shape.trigger.unwrap(),
-        createdAt: instant,
-        finishedAt: nullableInstant,
+        id: id.describe('the run id'),
+        status: runStatus.describe('where the run stands'),
+        trigger: runsQuery.shape.trigger.unwrap().describe('what started it'),
+        createdAt: instant.describe('when it was queued, ISO 8601, UTC'),
+        finishedAt: nullableInstant.describe('when it ended; null while queued or running'),
       })
       .nullable()
       .describe('the most recent run of the schedule, null before the first'),
     version: z.int().describe('increases with every change'),
     ...timestamps,
   },
+  {
+    id: SCHEDULE_ID,
+    tenantId: TENANT_ID,
+    name: 'Nightly',
+    enabled: true,
+    frequency: 'daily',
+    minute: null,
+    timeOfDay: '02:30',
+    daysOfWeek: [],
+    timezone: 'Europe/Berlin',
+    policyTypes: ['deviceConfiguration', 'settingsCatalog', 'compliance'],
+    retention: { keepLast: 30, pendingReductions: [] },
+    temporal: {
+      scheduleId: `backup-schedule-${SCHEDULE_ID}`,
+      syncState: 'synced',
+      syncError: null,
+      lastSyncedAt: '2026-12-01T09:05:00.412Z',
+      nextRunTimes: ['2026-12-16T01:30:00.000Z', '2026-12-17T01:30:00.000Z', '2026-12-18T01:30:00.000Z'],
+      nextRunTimesKnown: true,
+    },
+    lastRun: {
+      id: RUN_ID,
+      status: 'succeeded',
+      trigger: 'manual',
+      createdAt: '2026-12-15T02:00:00.871Z',
+      finishedAt: '2026-12-15T02:01:40.512Z',
+    },
+    version: 3,
+    createdAt: '2026-12-01T09:05:00.000Z',
+    updatedAt: '2026-12-10T16:20:00.000Z',
+  },
 );
 
 export const bulkResult = component(
   'BulkScheduleResult',
   'One result per schedule id, and the notification that sums them up.',
-  z.strictObject({
-    action: z.enum(['run', 'retry', 'delete']),
-    results: z.array(
-      z.strictObject({
-        scheduleId: id,
-        result: z.enum(['dispatched', 'skipped', 'deleted', 'forbidden', 'not_found']),
-        reason: z.string().optional(),
-        runId: id.optional(),
-      }),
-    ),
-    notificationId: id,
-  }),
+  z
+    .strictObject({
+      action: z.enum(['run', 'retry', 'delete']).describe('the action requested'),
+      results: z
+        .array(
+          z.strictObject({
+            scheduleId: id.describe('the schedule, as the request named it'),
+            result: z
+              .enum(['dispatched', 'skipped', 'deleted', 'forbidden', 'not_found'])
+              .describe('dispatched: a run was started; skipped: see reason; forbidden: the role may not'),
+            reason: z
+              .string()
+              .optional()
+              .describe(
+                'why it was skipped or forbidden: a problem code (run_in_progress, schedule_disabled, ' +
+                  'temporal_unavailable...), nothing_to_retry or role_too_low',
+              ),
+            runId: id.optional().describe('the run started (dispatched only)'),
+          }),
+        )
+        .describe('one per schedule id, in the order of the request'),
+      notificationId: id.describe("the caller's notification that sums up the results"),
+    })
+    .meta({
+      examples: [
+        {
+          action: 'run',
+          results: [
+            { scheduleId: SCHEDULE_ID, result: 'dispatched', runId: RUN_ID },
+            {
+              scheduleId: '286fe227-9fe5-425a-bd44-af7903d51c9f',
+              result: 'skipped',
+              reason: 'schedule_disabled',
+            },
+          ],
+          notificationId: '48931cae-87c4-4439-b3da-2d1c9ab26f53',
+        },
+      ],
+    }),
 );
 
 const referenceKind = z.enum(REFERENCE_KINDS);
-const stateCounts = { resolved: z.int(), missing: z.int(), unreadable: z.int() };
+const stateCounts = {
+  resolved: z.int().describe('references read'),
+  missing: z.int().describe('references to objects that no longer exist'),
+  unreadable: z.int().describe('references the app may not read, or that Graph failed to answer'),
+};
+const referenceOutcome = z
+  .enum(['ok', 'permission_missing', 'failed'])
+  .describe('ok: all read; permission_missing: Graph refused (403); failed: another Graph error');
 const referencesOutcome = component(
   'ReferencesOutcome',
   'What the run could read of the objects its policies reference (groups, filters, scope tags, named ' +
     'locations, notification templates, apps); null until the sync has resolved them. ' +
     '`permission_missing` names the Graph permissions that would let it read the rest; it never fails the run.',
   z.strictObject({
-    outcome: z.enum(['ok', 'permission_missing', 'failed']),
+    outcome: referenceOutcome,
     ...stateCounts,
-    requiredPermissions: z.array(z.string()).optional(),
-    kinds: z.partialRecord(
-      referenceKind,
-      z.strictObject({
-        outcome: z.enum(['ok', 'permission_missing', 'failed']),
-        requiredPermission: z.string().optional(),
-        reason: z.string().optional(),
-        ...stateCounts,
-      }),
-    ),
+    requiredPermissions: z
+      .array(z.string())
+      .optional()
+      .describe('the Graph permissions that would let it read the rest (permission_missing only)'),
+    kinds: z
+      .partialRecord(
+        referenceKind,
+        z.strictObject({
+          outcome: referenceOutcome,
+          requiredPermission: z
+            .string()
+            .optional()
+            .describe('the Graph permission to grant (permission_missing)'),
+          reason: z.string().optional().describe("Graph's answer, when not ok"),
+          ...stateCounts,
+        }),
+      )
+      .describe('the same per kind of object referenced; a kind no policy references is absent'),
   }),
 );
 
 const auditSourceOutcome = z.discriminatedUnion('outcome', [
   z.strictObject({
-    outcome: z.literal('ok'),
+    outcome: z.literal('ok').describe('the log was read'),
     fetched: z
       .int()
       .describe('entries Graph listed since `since` (an overlap with the previous read included)'),
     added: z.int().describe('entries not stored before'),
-    since: instant,
+    since: instant.describe('the start of the period read, ISO 8601, UTC'),
   }),
   z.strictObject({
-    outcome: z.literal('permission_missing'),
-    requiredPermission: z.string(),
-    reason: z.string(),
+    outcome: z.literal('permission_missing').describe('Graph refused the read (403)'),
+    requiredPermission: z.string().describe('the Graph permission to grant'),
+    reason: z.string().describe("Graph's answer"),
   }),
-  z.strictObject({ outcome: z.literal('failed'), reason: z.string() }),
+  z.strictObject({
+    outcome: z.literal('failed').describe('another Graph error'),
+    reason: z.string().describe('the error'),
+  }),
 ]);
 const auditEventOutcome = component(
   'AuditEventOutcome',
@@ -286,49 +485,128 @@ const RUN_SUMMARY_EXAMPLE = {
   },
 };
 
-export const [run, runPage] = resource('Run', 'One backup run of a schedule.', {
-  id,
-  tenantId: id,
-  scheduleId: id,
-  workflowId: z.string(),
-  temporalRunId: z.string().nullable(),
-  trigger: runTrigger,
-  status: runStatus,
-  reason: z.string().nullable().optional().describe('why the run was skipped (skipped runs only)'),
-  scheduledFor: nullableInstant,
-  startedAt: nullableInstant,
-  finishedAt: nullableInstant,
-  summary: anyJson
-    .describe(
-      'counts per policy type and in total; null until the run ends. types.<key>.outcome says whether the ' +
-        'type was captured; an ok type may carry warnings (e.g. encrypted_values_not_readable) naming ' +
-        'policies whose items lack data a restore needs, and the Graph permission that would capture it. ' +
-        '`offsite` (only when the tenant has an offsite destination): status copied|failed, objectName, ' +
-        'sizeBytes, sha256, and error {code, message} of a copy that failed after its retries (the run ' +
-        'keeps its status)',
-    )
-    .meta({ examples: [RUN_SUMMARY_EXAMPLE] }),
-  references: referencesOutcome.nullable(),
-  auditEvents: auditEventOutcome.nullable(),
-  error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
-  backupSetId: id.nullable(),
-  retryOf: id.nullable(),
-  requestedBy: z.string().nullable(),
-  createdAt: instant,
-});
+const RUN_EXAMPLE = {
+  id: RUN_ID,
+  tenantId: TENANT_ID,
+  scheduleId: SCHEDULE_ID,
+  workflowId: `backup-run-${SCHEDULE_ID}-manual-c8041494-1ca4-4b41-9328-1ba331bb5b72`,
+  temporalRunId: '0193c1e2-7a4b-7c3d-9e5f-1a2b3c4d5e6f',
+  trigger: 'manual',
+  status: 'succeeded',
+  scheduledFor: null,
+  startedAt: '2026-12-15T02:00:01.204Z',
+  finishedAt: '2026-12-15T02:01:40.512Z',
+  summary: RUN_SUMMARY_EXAMPLE,
+  references: {
+    outcome: 'permission_missing',
+    resolved: 14,
+    missing: 1,
+    unreadable: 2,
+    requiredPermissions: ['DeviceManagementApps.Read.All'],
+    kinds: {
+      group: { outcome: 'ok', resolved: 14, missing: 1, unreadable: 0 },
+      mobileApp: {
+        outcome: 'permission_missing',
+        requiredPermission: 'DeviceManagementApps.Read.All',
+        reason: 'Graph answered 403 on /deviceAppManagement/mobileApps',
+        resolved: 0,
+        missing: 0,
+        unreadable: 2,
+      },
+    },
+  },
+  auditEvents: {
+    intune: { outcome: 'ok', fetched: 9, added: 3, since: '2026-12-14T01:55:00.000Z' },
+  },
+  error: null,
+  backupSetId: BACKUP_SET_ID,
+  retryOf: null,
+  requestedBy: USER_ACTOR,
+  createdAt: '2026-12-15T02:00:00.871Z',
+};
+
+export const [run, runPage] = resource(
+  'Run',
+  'One backup run of a schedule.',
+  {
+    id: id.describe('the run id'),
+    tenantId: id.describe('the tenant backed up'),
+    scheduleId: id.describe('the schedule it ran'),
+    workflowId: z.string().describe("the Temporal workflow's id"),
+    temporalRunId: z.string().nullable().describe("the Temporal workflow's run id; null until it started"),
+    trigger: runTrigger.describe(
+      'scheduled: its schedule fired; manual: POST …/run; retry: POST …/retry; operator: started in Temporal itself (a trigger or reset there)',
+    ),
+    status: runStatus.describe(
+      'queued, running, then succeeded, partial (some types failed), failed, skipped or canceled',
+    ),
+    reason: z.string().nullable().optional().describe('why the run was skipped (skipped runs only)'),
+    scheduledFor: nullableInstant.describe(
+      'the fire time its Temporal Schedule gave it; null for runs started through the API',
+    ),
+    startedAt: nullableInstant.describe('when it began to back up; null while queued'),
+    finishedAt: nullableInstant.describe('when it ended; null while queued or running'),
+    summary: anyJson
+      .describe(
+        'counts per policy type and in total; null until the run ends. types.<key>.outcome says whether the ' +
+          'type was captured; an ok type may carry warnings (e.g. encrypted_values_not_readable) naming ' +
+          'policies whose items lack data a restore needs, and the Graph permission that would capture it. ' +
+          '`offsite` (only when the tenant has an offsite destination): status copied|failed, objectName, ' +
+          'sizeBytes, sha256, and error {code, message} of a copy that failed after its retries (the run ' +
+          'keeps its status)',
+      )
+      .meta({ examples: [RUN_SUMMARY_EXAMPLE] }),
+    references: referencesOutcome
+      .nullable()
+      .describe('what it could read of referenced objects; null until resolved'),
+    auditEvents: auditEventOutcome
+      .nullable()
+      .describe('what it could read of the audit logs; null until read'),
+    error: z
+      .strictObject({
+        code: z.string().describe('stable and machine-readable, e.g. all_types_failed'),
+        message: z.string().nullable().describe('what went wrong, for people'),
+      })
+      .nullable()
+      .describe('why it failed or was canceled; null otherwise'),
+    backupSetId: id.nullable().describe('the set it wrote; null until then, and for runs that wrote none'),
+    retryOf: id.nullable().describe('the run this one retries; null unless a retry'),
+    requestedBy: z
+      .string()
+      .nullable()
+      .describe(
+        'user:<id> for runs started through the API, system for scheduled ones, operator for runs started in Temporal',
+      ),
+    createdAt: instant.describe('when it was queued, ISO 8601, UTC'),
+  },
+  RUN_EXAMPLE,
+);
+
+const LEGAL_HOLD_EXAMPLE = {
+  reason: 'Case 2026-114: litigation hold',
+  placedBy: USER_ACTOR,
+  placedAt: '2026-12-16T10:12:03.000Z',
+  releasedBy: null,
+  releasedAt: null,
+  protectsUntil: null,
+};
 
 export const legalHold = component(
   'LegalHold',
   'A legal hold on a backup set: retention never deletes the set while it is on, nor until ' +
     'protectsUntil (the grace period) after it is released.',
-  z.strictObject({
-    reason: z.string(),
-    placedBy: z.string(),
-    placedAt: instant,
-    releasedBy: z.string().nullable(),
-    releasedAt: nullableInstant,
-    protectsUntil: nullableInstant,
-  }),
+  z
+    .strictObject({
+      reason: z.string().describe('why the set must be kept, e.g. a case number'),
+      placedBy: z.string().describe('who placed it (an audit actor such as user:<id>)'),
+      placedAt: instant.describe('when it was placed, ISO 8601, UTC'),
+      releasedBy: z.string().nullable().describe('who released it; null while it is on'),
+      releasedAt: nullableInstant.describe('when it was released; null while it is on'),
+      protectsUntil: nullableInstant.describe(
+        'released holds: retention may delete the set from then on; null while it is on',
+      ),
+    })
+    .meta({ examples: [LEGAL_HOLD_EXAMPLE] }),
 );
 
 const OFFSITE_COPY_EXAMPLE = {
@@ -352,17 +630,28 @@ export const offsiteCopy = component(
     "attempt's error (a retry keeps it until it ends), and the run summary's `offsite` says the same.",
   z
     .strictObject({
-      status: z.enum(['copying', 'copied', 'failed']),
-      kind: z.enum(OFFSITE_STORE_KINDS),
+      status: z
+        .enum(['copying', 'copied', 'failed'])
+        .describe('copying while the first attempt runs, then copied or failed'),
+      kind: z.enum(OFFSITE_STORE_KINDS).describe('the kind of store: Azure Blob Storage or S3'),
       objectName: z.string().nullable().describe('blob or key name, prefix included'),
-      manifestObjectName: z.string().nullable(),
-      sizeBytes: z.int().nullable(),
+      manifestObjectName: z
+        .string()
+        .nullable()
+        .describe("the manifest's blob or key name; null until written"),
+      sizeBytes: z.int().nullable().describe("the archive's size in bytes; null until written"),
       sha256: z.string().nullable().describe("hex SHA-256 of the archive's bytes"),
-      etag: z.string().nullable(),
+      etag: z.string().nullable().describe("the store's ETag of the archive; null until written"),
       immutableUntil: nullableInstant.describe('end of the WORM period, where the store supports it'),
-      attempts: z.int(),
-      error: z.strictObject({ code: z.string(), message: z.string().nullable() }).nullable(),
-      updatedAt: instant,
+      attempts: z.int().describe('attempts made so far'),
+      error: z
+        .strictObject({
+          code: z.string().describe('stable and machine-readable, e.g. offsite_refused'),
+          message: z.string().nullable().describe('what the store answered, for people'),
+        })
+        .nullable()
+        .describe("the last attempt's error (failed only); null otherwise"),
+      updatedAt: instant.describe('when the copy last changed, ISO 8601, UTC'),
     })
     .meta({ examples: [OFFSITE_COPY_EXAMPLE] }),
 );
@@ -371,62 +660,128 @@ export const [backupSet, backupSetPage] = resource(
   'BackupSet',
   'An immutable backup set, written by one run.',
   {
-    id,
-    tenantId: id,
-    scheduleId: id,
-    runId: id,
-    previousBackupSetId: id.nullable(),
-    itemCount: z.int(),
+    id: id.describe('the backup set id'),
+    tenantId: id.describe('the tenant backed up'),
+    scheduleId: id.describe('the schedule whose run wrote it'),
+    runId: id.describe('the run that wrote it'),
+    previousBackupSetId: id
+      .nullable()
+      .describe("the schedule's set before it, which its changes compare with; null for the first"),
+    itemCount: z.int().describe('policies in the set'),
     policyTypes: z.array(z.string()).describe('the policy types the run captured completely'),
-    stats: z.strictObject({ itemCount: z.int(), totalBytes: z.int(), newPayloadBytes: z.int() }),
-    legalHold: legalHold.nullable(),
+    stats: z
+      .strictObject({
+        itemCount: z.int().describe('policies in the set'),
+        totalBytes: z.int().describe("bytes of all its policies' payloads"),
+        newPayloadBytes: z
+          .int()
+          .describe('bytes of payloads no earlier set held (what the set added to storage)'),
+      })
+      .describe('the size of the set'),
+    legalHold: legalHold.nullable().describe('its legal hold, on or released; null if it never had one'),
     offsiteCopy: offsiteCopy.nullable().describe('null when the tenant had no offsite destination'),
-    createdAt: instant,
+    createdAt: instant.describe('when it was written, ISO 8601, UTC'),
+  },
+  {
+    id: BACKUP_SET_ID,
+    tenantId: TENANT_ID,
+    scheduleId: SCHEDULE_ID,
+    runId: RUN_ID,
+    previousBackupSetId: PREVIOUS_BACKUP_SET_ID,
+    itemCount: 12,
+    policyTypes: ['deviceConfiguration', 'settingsCatalog', 'compliance'],
+    stats: { itemCount: 12, totalBytes: 184320, newPayloadBytes: 20480 },
+    legalHold: LEGAL_HOLD_EXAMPLE,
+    offsiteCopy: OFFSITE_COPY_EXAMPLE,
+    createdAt: '2026-12-15T02:01:38.004Z',
   },
 );
 
 export const backupSetReferencePage = paged(
   'BackupSetReference',
-  z.strictObject({
-    id,
-    kind: referenceKind,
-    objectId: z.string().describe('the id as the policies hold it'),
-    displayName: z.string().nullable().describe('null unless state is resolved'),
-    objectType: z.string().nullable().describe('the Graph type, e.g. group, windows10CompliancePolicy'),
-    details: anyJson.describe(
-      'groups: groupTypes, membershipRule, membershipRuleProcessingState, onPremisesSyncEnabled, ' +
-        'securityEnabled, mailEnabled; users: userPrincipalName; null for other kinds',
-    ),
-    state: z
-      .enum(['resolved', 'missing', 'unreadable'])
-      .describe('missing: no such object any more; unreadable: the app may not read it, or Graph failed'),
-  }),
+  z
+    .strictObject({
+      id: id.describe('the id of this reference'),
+      kind: referenceKind.describe('the kind of object referenced'),
+      objectId: z.string().describe('the id as the policies hold it'),
+      displayName: z.string().nullable().describe('null unless state is resolved'),
+      objectType: z.string().nullable().describe('the Graph type, e.g. group, windows10CompliancePolicy'),
+      details: anyJson.describe(
+        'groups: groupTypes, membershipRule, membershipRuleProcessingState, onPremisesSyncEnabled, ' +
+          'securityEnabled, mailEnabled; users: userPrincipalName; null for other kinds',
+      ),
+      state: z
+        .enum(['resolved', 'missing', 'unreadable'])
+        .describe('missing: no such object any more; unreadable: the app may not read it, or Graph failed'),
+    })
+    .meta({
+      examples: [
+        {
+          id: 'bc67f8cf-38a5-4a85-a5f5-7c09e20e0ca1',
+          kind: 'group',
+          objectId: '6c2a6d2f-3a76-46e7-9223-6e4d98b02c81',
+          displayName: 'All Windows devices',
+          objectType: 'group',
+          details: {
+            groupTypes: ['DynamicMembership'],
+            membershipRule: '(device.deviceOSType -eq "Windows")',
+            membershipRuleProcessingState: 'On',
+            onPremisesSyncEnabled: null,
+            securityEnabled: true,
+            mailEnabled: false,
+          },
+          state: 'resolved',
+        },
+      ],
+    }),
 );
 
 export const backupItemPage = paged(
   'BackupItem',
-  z.strictObject({
-    id,
-    policyType: z.string(),
-    graphId: z.string(),
-    displayName: z.string(),
-    payloadHash: z.string(),
-    payload: anyJson
-      .optional()
-      .describe('the payload as Graph sent it, volatile fields left out (includePayload=true only)'),
-    payloadBytes: z.int().optional(),
-    payloadWithheld: z
-      .strictObject({ permission: z.literal('scripts:read'), reason: z.string() })
-      .optional()
-      .describe('instead of the payload, for a caller without scripts:read: the type holds scripts'),
-  }),
+  z
+    .strictObject({
+      id: id.describe('the id of this item of the set'),
+      policyType: z.string().describe('the policy type key'),
+      graphId: z.string().describe("the policy's id in Microsoft Graph"),
+      displayName: z.string().describe("the policy's name when it was backed up"),
+      payloadHash: z.string().describe('hex SHA-256 of the canonical payload; equal hashes, equal payloads'),
+      payload: anyJson
+        .optional()
+        .describe('the payload as Graph sent it, volatile fields left out (includePayload=true only)'),
+      payloadBytes: z.int().optional().describe("the canonical payload's size in bytes (with payload only)"),
+      payloadWithheld: z
+        .strictObject({
+          permission: z.literal('scripts:read').describe('the permission that would show it'),
+          reason: z.string().describe('why it is withheld'),
+        })
+        .optional()
+        .describe('instead of the payload, for a caller without scripts:read: the type holds scripts'),
+    })
+    .meta({
+      examples: [
+        {
+          id: '9148a2ff-ca84-4735-b506-502190d3fe7b',
+          policyType: 'compliance',
+          graphId: 'b61ac437-0ab1-4b98-bbca-bb2d69250c8d',
+          displayName: 'Windows 11 baseline compliance',
+          payloadHash: '9c1d4b7e2f0a3c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5',
+          payload: {
+            '@odata.type': '#microsoft.graph.windows10CompliancePolicy',
+            displayName: 'Windows 11 baseline compliance',
+            bitLockerEnabled: true,
+            secureBootEnabled: true,
+          },
+          payloadBytes: 1532,
+        },
+      ],
+    }),
 );
 
 const changeCounts = z.strictObject({
-  added: z.int(),
-  removed: z.int(),
-  modified: z.int(),
-  renamed: z.int(),
+  added: z.int().describe('policies new in the later set'),
+  removed: z.int().describe('policies gone from the later set'),
+  modified: z.int().describe('policies whose content changed'),
+  renamed: z.int().describe('policies whose name changed (and perhaps their content)'),
   restored: z.int().optional().describe('re-created by a restore under a new Graph id; absent when none'),
 });
 
@@ -438,13 +793,16 @@ export const fieldChange = component(
     'values show as `secret: true` without values; script values as `withheld: true` to callers ' +
     'who may not read scripts.',
   z.strictObject({
-    op: z.enum(['add', 'remove', 'replace']),
-    path: z.string(),
+    op: z.enum(['add', 'remove', 'replace']).describe('whether the leaf was added, removed or changed'),
+    path: z.string().describe('where in the payload: a JSON Pointer with identities (see above)'),
     label: z.string().describe("a name people read: the setting's display name, or the property humanized"),
-    before: anyJson.optional(),
-    after: anyJson.optional(),
-    secret: z.literal(true).optional(),
-    withheld: z.literal(true).optional(),
+    before: anyJson.optional().describe('the earlier value; absent for add, secret and withheld values'),
+    after: anyJson.optional().describe('the later value; absent for remove, secret and withheld values'),
+    secret: z.literal(true).optional().describe('true: a secret value, whose values are never shown'),
+    withheld: z
+      .literal(true)
+      .optional()
+      .describe('true: a script value, withheld from a caller without scripts:read'),
   }),
 );
 
@@ -456,13 +814,18 @@ const changeActor = component(
       .enum(['intune', 'directory'])
       .describe('deviceManagement/auditEvents or auditLogs/directoryAudits'),
     actor: anyJson.describe('{ type: user, userPrincipalName } or { type: application, displayName, appId }'),
-    activity: z.string(),
+    activity: z.string().describe("the log's name for what was done"),
     operation: z.string().nullable().describe('Create, Patch, Delete, ... (Intune), or null'),
-    time: instant,
+    time: instant.describe('when it was done, ISO 8601, UTC'),
   }),
 );
 
-export const withheld = z.strictObject({ permission: z.string(), reason: z.string() });
+export const withheld = z
+  .strictObject({
+    permission: z.string().describe('the permission that would show the values'),
+    reason: z.string().describe('why they are withheld'),
+  })
+  .describe("the field values are withheld from this caller (a script type's, without scripts:read)");
 
 const policyChange = component(
   'PolicyChange',
@@ -471,21 +834,24 @@ const policyChange = component(
     'changes existed). `actors` is null when the audit log covering the type could not be read ' +
     '(`actorsUnknown` says why).',
   z.strictObject({
-    policyType: z.string(),
-    graphId: z.string(),
-    displayName: z.string(),
-    previousDisplayName: z.string().optional(),
-    change: changeKind,
+    policyType: z.string().describe('the policy type key'),
+    graphId: z.string().describe("the policy's id in Microsoft Graph"),
+    displayName: z.string().describe("the policy's name in the later set (the earlier one's if removed)"),
+    previousDisplayName: z.string().optional().describe('renamed: the name in the earlier set'),
+    change: changeKind.describe('added, removed, modified, renamed or restored'),
     restoredFromGraphId: z
       .string()
       .optional()
       .describe(
         '`restored`: the Graph id of the object it was re-created from (its removal is folded into this change)',
       ),
-    fields: z.array(fieldChange).nullable(),
+    fields: z.array(fieldChange).nullable().describe('every leaf change; null for added and removed'),
     valuesWithheld: withheld.optional(),
-    actors: z.array(changeActor).nullable(),
-    actorsUnknown: z.string().optional(),
+    actors: z
+      .array(changeActor)
+      .nullable()
+      .describe("who changed it, from the tenant's audit log; null when that is not known"),
+    actorsUnknown: z.string().optional().describe('why actors is null'),
   }),
 );
 
