@@ -277,7 +277,9 @@ test('writes that raced the offboarding or name the tenant in the body are refus
     patch: await codeOf(
       updateTenant(stack.db, stack.secrets, tenant.id, { clientSecret: 'new-123' }, owner.userId),
     ),
-    schedule: await codeOf(createScheduleService(deps, tenant.id, lateSchedule(), owner.userId)),
+    schedule: await codeOf(
+      createScheduleService(deps, tenant.id, { ...lateSchedule(), name: 'later' }, owner.userId),
+    ),
     run: await codeOf(startManualRun(deps, tenant.id, live.id, owner.userId)),
   }).toEqual({ patch: 'tenant_offboarded', schedule: 'tenant_offboarded', run: 'tenant_offboarded' });
   expect(await stack.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject(ERASED);
