@@ -8,7 +8,15 @@
 // many rows of each table were deleted; no slug, name, Azure ids or secret.
 import { Context } from '@temporalio/activity';
 import { appendAudit } from '../db/audit';
-import { countHeldSets, deleteTenantRow, markPurgeStarted, PURGE_STEPS } from '../db/tenantPurge';
+import type { Db } from '../db/client';
+import { activeWorkflowsOf, lockTenant } from '../db/tenantOffboarding';
+import {
+  countHeldSets,
+  deleteTenantRow,
+  markPurgeStarted,
+  PURGE_STEPS,
+  SWEEP_AFTER_TENANT_ROW,
+} from '../db/tenantPurge';
 import type { ActivityDeps } from './deps';
 
 export interface PurgeTenantInput {
@@ -35,9 +43,8 @@ export function createPurgeTenant({ db, logger }: ActivityDeps) {
     // Only an offboarded tenant is ever purged, whatever starts this activity.
     if (!tenant.offboardedAt) throw new Error('the tenant is not offboarded; refusing to purge it');
     if (!tenant.purgeStartedAt) {
-      const heldSets = await countHeldSets(db, input.tenantId);
-      if (heldSets > 0) return { status: 'held', heldSets };
-      await markPurgeStarted(db, input.tenantId);
+      const held = await startUnlessHeld(db, input.tenantId);
+      if (held) return held;
     }
     const deleted: Record<string, number> = { ...(context.info.heartbeatDetails?.deleted ?? {}) };
     for (const step of PURGE_STEPS) {
@@ -52,6 +59,11 @@ export function createPurgeTenant({ db, logger }: ActivityDeps) {
     }
     await db.$transaction(async (tx) => {
       if (!(await deleteTenantRow(tx, input.tenantId))) return;
+      // A tenant has a few leases and budgets: one batch each, in the row's transaction.
+      for (const step of SWEEP_AFTER_TENANT_ROW) {
+        const count = await step.deleteBatch(tx, input.tenantId);
+        if (count > 0) deleted[step.table] = (deleted[step.table] ?? 0) + count;
+      }
       await appendAudit(tx, {
         tenantId: null,
         actor: 'system',
@@ -70,4 +82,25 @@ export function createPurgeTenant({ db, logger }: ActivityDeps) {
     logger.info({ tenantId: input.tenantId, deleted }, 'tenant purged');
     return { status: 'purged', deleted };
   };
+}
+
+/**
+ * Marks the purge started unless a legal hold protects a set (the outcome then) or a run or
+ * restore the offboarding asked to cancel has not ended yet (thrown: the activity retries, so
+ * the purge begins once they have ended and can write nothing more). Under the tenant's lock,
+ * which placing a hold takes too: a hold is either seen here or refused there.
+ */
+async function startUnlessHeld(db: Db, tenantId: string): Promise<PurgeTenantOutcome | undefined> {
+  return db.$transaction(async (tx) => {
+    await lockTenant(tx, tenantId);
+    const heldSets = await countHeldSets(tx, tenantId);
+    if (heldSets > 0) return { status: 'held', heldSets } as const;
+    const active = await activeWorkflowsOf(tx, tenantId);
+    if (active.runs.length + active.restores.length > 0)
+      throw new Error(
+        `waiting for ${active.runs.length} run(s) and ${active.restores.length} restore(s) of the tenant to end (asked to cancel) before purging`,
+      );
+    await markPurgeStarted(tx, tenantId);
+    return undefined;
+  });
 }

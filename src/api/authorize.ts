@@ -16,8 +16,9 @@ import { type Request, type RequestHandler, type Response, Router } from 'expres
 import type { Db, TenantRole } from '../db/client';
 import { tenantIdOfBaseline } from '../db/baselines';
 import { findTenantAccess } from '../db/memberships';
+import { tenantOffboardedError } from '../db/tenantOffboarding';
 import type { Principal } from '../db/tokens';
-import { ConflictError, NotFoundError } from '../services/errors';
+import { NotFoundError } from '../services/errors';
 import { authenticate, principalOf } from './auth';
 import type { AuthFailureThrottle } from './hardening/authFailures';
 import { isTenantPermission, roleGrants, type TenantPermission } from './permissions';
@@ -107,7 +108,7 @@ function authorize(
           throw forbidden(
             `your role in this tenant (${access.role}) does not allow this: it needs ${permission}`,
           );
-        if (access.offboarded && refusedWhenOffboarded(op)) throw tenantOffboarded();
+        if (access.offboarded && refusedWhenOffboarded(op)) throw tenantOffboardedError();
       } else if (permission === 'platform:admin' && !principal.platformAdmin) {
         throw forbidden('only a platform admin may do this');
       } else if (permission === 'self-or-admin' && !principal.platformAdmin) {
@@ -119,12 +120,6 @@ function authorize(
     next();
   };
 }
-
-const tenantOffboarded = () =>
-  new ConflictError(
-    'the tenant is offboarded: its data is read-only until it is purged',
-    'tenant_offboarded',
-  );
 
 async function authenticateThrottled(
   db: Db,
@@ -166,18 +161,23 @@ function holds(principal: Principal, access: TenantAccess, permission: TenantPer
 
 /**
  * Whether the caller holds `permission` in a tenant other than the route's (a body's or query's
- * tenant); false for a tenant that does not exist or of which the caller is no member.
+ * tenant); false for a tenant that does not exist or of which the caller is no member. With
+ * `write` (the handler writes that tenant's data), an offboarded tenant the caller may act in is
+ * a 409 tenant_offboarded, as on the routes with :tenantId.
  */
 export async function callerMayIn(
   db: Db,
   res: Response,
   tenantId: string,
   permission: TenantPermission,
+  how: { write: boolean } = { write: false },
 ): Promise<boolean> {
   const principal = principalOf(res);
   const found = await findTenantAccess(db, tenantId, principal.userId);
   if (!found) return false;
-  return holds(principal, { tenantId, role: found.role, offboarded: found.offboarded }, permission);
+  const may = holds(principal, { tenantId, role: found.role, offboarded: found.offboarded }, permission);
+  if (may && how.write && found.offboarded) throw tenantOffboardedError();
+  return may;
 }
 
 /** The tenant of the route (its path's, or that of the resource the path names). */

@@ -1,6 +1,7 @@
 // What offboarding writes and reads in PostgreSQL (src/services/tenantOffboarding.ts): the
 // tenant's offboarded mark with its credentials erased, its schedules soft-deleted (the
 // reconciler only ever deletes a deleted row's Temporal Schedule), and what is still running.
+import { ConflictError, NotFoundError } from '../services/errors';
 import type { DbClient as Db, Tenant } from './client';
 import { ACTIVE_RUN_STATUSES } from './runs';
 
@@ -13,6 +14,26 @@ export async function lockTenant(db: Db, tenantId: string): Promise<Tenant | nul
     SELECT id FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`;
   return rows.length === 0 ? null : db.tenant.findUnique({ where: { id: tenantId } });
 }
+
+/**
+ * The tenant row, locked for a write of the tenant's data until the transaction ends; 404 when
+ * there is no such tenant, 409 tenant_offboarded when it is offboarded. The offboarding takes the
+ * same lock, so a write that passed authorization just before it either commits first (and the
+ * offboarding then sees and undoes or cancels it) or sees the offboarded mark and refuses.
+ */
+export async function lockTenantForWrite(db: Db, tenantId: string): Promise<Tenant> {
+  const tenant = await lockTenant(db, tenantId);
+  if (!tenant) throw new NotFoundError('tenant');
+  if (tenant.offboardedAt) throw tenantOffboardedError();
+  return tenant;
+}
+
+/** 409 tenant_offboarded: what every write of an offboarded tenant's data answers. */
+export const tenantOffboardedError = () =>
+  new ConflictError(
+    'the tenant is offboarded: its data is read-only until it is purged',
+    'tenant_offboarded',
+  );
 
 /** Marks the tenant offboarded and erases its client secret (clientId and azureTenantId stay until purge). */
 export function markOffboarded(

@@ -34,10 +34,6 @@ const rowsWhere = (table: string, where: string): PurgeStep => ({
 
 /** Every table with rows of the tenant, children before parents (no foreign key refuses a batch). */
 export const PURGE_STEPS: readonly PurgeStep[] = [
-  { table: 'run_captured_items', deleteBatch: purgeCaptureBatch },
-  rowsWhere('run_captured_references', `run_id IN (${RUNS})`),
-  rowsWhere('run_captured_types', `run_id IN (${RUNS})`),
-  rowsWhere('run_capture_owners', `run_id IN (${RUNS})`),
   // Other tenants' subscriptions to and mappings onto this tenant's baselines go with them.
   rowsWhere('baseline_subscriptions', `tenant_id = $1::uuid OR baseline_id IN (${BASELINES})`),
   rowsWhere('baseline_mappings', `tenant_id = $1::uuid OR baseline_id IN (${BASELINES})`),
@@ -50,6 +46,13 @@ export const PURGE_STEPS: readonly PurgeStep[] = [
   rowsWhere('tenant_sync_leases', 'tenant_id = $1::uuid'),
   // Items, references, changes, comparisons, offsite copy records and holds go with their set.
   { table: 'backup_sets', deleteBatch: purgeSetBatch },
+  // A run's captures just before the runs: the tables have no foreign key to them, so a capture
+  // written after this step would be left with no run to find it by (none should: the purge
+  // starts only once the tenant's runs have ended).
+  { table: 'run_captured_items', deleteBatch: purgeCaptureBatch },
+  rowsWhere('run_captured_references', `run_id IN (${RUNS})`),
+  rowsWhere('run_captured_types', `run_id IN (${RUNS})`),
+  rowsWhere('run_capture_owners', `run_id IN (${RUNS})`),
   rowsWhere('backup_schedule_runs', 'tenant_id = $1::uuid'),
   rowsWhere('backup_schedules', 'tenant_id = $1::uuid'),
   rowsWhere('policies', 'tenant_id = $1::uuid'),
@@ -65,6 +68,15 @@ export const PURGE_STEPS: readonly PurgeStep[] = [
   rowsWhere('tenant_memberships', 'tenant_id = $1::uuid'),
   // Allowed by the audit trigger once purge_started_at is set (markPurgeStarted).
   rowsWhere('audit_logs', 'tenant_id = $1::uuid'),
+];
+
+/**
+ * Tables without a foreign key to tenants, swept once more after the tenant row is gone: a
+ * lease or budget an activity wrote after their step leaves nothing behind.
+ */
+export const SWEEP_AFTER_TENANT_ROW: readonly PurgeStep[] = [
+  rowsWhere('graph_write_budgets', 'tenant_id = $1::uuid'),
+  rowsWhere('tenant_sync_leases', 'tenant_id = $1::uuid'),
 ];
 
 /** The tenant's purge has begun: its audit rows may now be deleted. Idempotent. */

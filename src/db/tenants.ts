@@ -49,20 +49,6 @@ export function upsertTenantBySlug(db: Db, input: TenantInput): Promise<Tenant> 
   return db.tenant.upsert({ where: { slug: input.slug }, create: input, update: input });
 }
 
-/**
- * The tenant's Graph and login URLs, locking its row until the transaction ends, so what an
- * update's audit row calls the old value is what the update replaced; null: no such tenant.
- */
-export async function lockTenantEndpoints(
-  db: Db,
-  tenantId: string,
-): Promise<Pick<Tenant, 'graphBaseUrl' | 'loginBaseUrl'> | null> {
-  const rows = await db.$queryRaw<{ graph_base_url: string | null; login_base_url: string | null }[]>`
-    SELECT graph_base_url, login_base_url FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`;
-  const row = rows[0];
-  return row ? { graphBaseUrl: row.graph_base_url, loginBaseUrl: row.login_base_url } : null;
-}
-
 export function updateTenant(db: Db, tenantId: string, changes: Partial<TenantInput>): Promise<Tenant> {
   return db.tenant.update({ where: { id: tenantId }, data: changes });
 }

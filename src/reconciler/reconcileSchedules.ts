@@ -8,8 +8,9 @@
 // authority: the list is eventually consistent), and compares in full a rotating share of the
 // rest, those checked longest ago: drift in action or policies is found within a few passes.
 // Each describe also feeds missed-run detection (missedRuns.ts), and each pass ends with the
-// delivery relay (deliveryRelay.ts) and the heal of restores whose workflow an operator ended
-// (restoreWatch.ts).
+// delivery relay (deliveryRelay.ts), the heal of restores whose workflow an operator ended
+// (restoreWatch.ts) and the restart of offboarded tenants' purges that are not running
+// (purgeRestarts.ts).
 import type { Client, ScheduleSummary } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
 import type { Db, DbClient } from '../db/client';
@@ -38,6 +39,7 @@ import {
   upsertTemporalSchedule,
 } from '../temporal/scheduleSync';
 import { relayUnstartedDeliveries } from './deliveryRelay';
+import { restartStoppedPurges } from './purgeRestarts';
 import { healEndedRestores } from './restoreWatch';
 import { detectMissedRuns } from './missedRuns';
 import { scheduleLinks, startDeliveries } from './notify';
@@ -54,6 +56,8 @@ export interface ReconcilerDeps {
   relayAfterMs?: number;
   /** Override of restoreWatch.RESTORE_WATCH_AFTER_MS (tests). */
   restoreWatchAfterMs?: number;
+  /** Task queue of the TenantPurge workflows it restarts (default: backup queue, as the API's). */
+  purgeTaskQueue?: string;
   /** Where people reach the API (PUBLIC_API_URL): the events' links. Default http://localhost:3000. */
   publicApiUrl?: string;
 }
@@ -70,7 +74,7 @@ export type ReconcileAction =
 
 /** Per action the rows it was done to, with the missed fires found and deliveries relayed. */
 export type ReconcileReport = Record<
-  ReconcileAction | 'missed_runs' | 'deliveries_relayed' | 'restores_healed',
+  ReconcileAction | 'missed_runs' | 'deliveries_relayed' | 'restores_healed' | 'purges_restarted',
   number
 >;
 
@@ -102,6 +106,7 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
     missed_runs: 0,
     deliveries_relayed: 0,
     restores_healed: 0,
+    purges_restarted: 0,
   };
   const listed = await listTemporalSchedules(deps.temporal);
   const fullCheck = await schedulesDueForFullCheck(deps.db, FULL_CHECKS_PER_PASS);
@@ -126,6 +131,7 @@ export async function reconcileSchedules(deps: ReconcilerDeps): Promise<Reconcil
   report.orphan_deleted = await deleteOrphans(deps, [...listed.keys()]);
   report.deliveries_relayed = await relayUnstartedDeliveries(deps);
   report.restores_healed = await healEndedRestores(deps);
+  report.purges_restarted = await restartStoppedPurges(deps);
   return report;
 }
 

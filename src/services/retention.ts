@@ -5,6 +5,7 @@ import { findBackupSet } from '../db/backupSets';
 import type { BackupSetHold, Db } from '../db/client';
 import { lockTenantMemberships } from '../db/memberships';
 import { findHold, placeHold, releaseHold, tenantRetentionOf, updateTenantRetention } from '../db/retention';
+import { lockTenant } from '../db/tenantOffboarding';
 import { findTenant } from '../db/tenants';
 import {
   changeTenantRetention,
@@ -64,7 +65,16 @@ export async function placeLegalHold(
   actorUserId: string,
 ): Promise<BackupSetHold> {
   return db.$transaction(async (tx) => {
-    if (!(await findBackupSet(tx, tenantId, setId))) throw new NotFoundError('backup set');
+    // A hold may still be placed while an offboarded tenant waits for its purge (the purge then
+    // waits for the hold), but not once the purge has begun deleting: under the tenant's lock,
+    // which the purge takes to check holds and mark itself started.
+    const tenant = await lockTenant(tx, tenantId);
+    if (tenant?.purgeStartedAt)
+      throw new ConflictError(
+        "the tenant's purge has begun: its backup sets are being deleted and can no longer be held",
+        'tenant_purge_started',
+      );
+    if (!tenant || !(await findBackupSet(tx, tenantId, setId))) throw new NotFoundError('backup set');
     const hold = await placeHold(tx, setId, { reason, by: userActor(actorUserId) });
     await appendAudit(tx, {
       tenantId,

@@ -12,6 +12,7 @@ import {
   updateRun,
 } from '../db/runs';
 import { findLiveSchedule } from '../db/schedules';
+import { lockTenantForWrite } from '../db/tenantOffboarding';
 import { findTenant } from '../db/tenants';
 import type { Logger } from '../logging/logger';
 import { BACKUP_RUN_WORKFLOW, BACKUP_TASK_QUEUE, backupRunWorkflowIdBase } from '../shared/constants';
@@ -80,13 +81,18 @@ async function startApiRun(
   }
   const workflowId = `${backupRunWorkflowIdBase(scheduleId)}-${how.trigger}-${randomUUID()}`;
   const requestedBy = `user:${requestedByUserId}`;
-  const run = await insertQueuedRun(deps.db, {
-    tenantId,
-    scheduleId,
-    workflowId,
-    trigger: how.trigger,
-    requestedBy,
-    ...(how.retryOfRunId ? { retryOfId: how.retryOfRunId } : {}),
+  // Under the tenant's lock: a run of an offboarded tenant is refused, and one that commits just
+  // before the offboarding is among the runs the offboarding then asks to cancel.
+  const run = await deps.db.$transaction(async (tx) => {
+    await lockTenantForWrite(tx, tenantId);
+    return insertQueuedRun(tx, {
+      tenantId,
+      scheduleId,
+      workflowId,
+      trigger: how.trigger,
+      requestedBy,
+      ...(how.retryOfRunId ? { retryOfId: how.retryOfRunId } : {}),
+    });
   });
   const input: BackupRunInput = {
     tenantId,

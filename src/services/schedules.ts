@@ -20,6 +20,7 @@ import {
   scheduleFieldsOf,
   updateScheduleFields,
 } from '../db/schedules';
+import { lockTenantForWrite } from '../db/tenantOffboarding';
 import { findTenant } from '../db/tenants';
 import type { Logger } from '../logging/logger';
 import { TEMPORAL_READ_DEADLINE_MS, TEMPORAL_WRITE_DEADLINE_MS, withinDeadline } from '../temporal/deadline';
@@ -59,6 +60,8 @@ export async function createSchedule(
   let created: BackupSchedule;
   try {
     created = await deps.db.$transaction(async (tx) => {
+      // Not while the tenant is offboarded, nor in a race with its offboarding (which takes the lock).
+      await lockTenantForWrite(tx, tenantId);
       const row = await insertSchedule(tx, tenantId, fields);
       await appendAudit(tx, {
         tenantId,
@@ -126,6 +129,7 @@ export async function updateSchedule(
   let updated: BackupSchedule | null;
   try {
     updated = await deps.db.$transaction(async (tx) => {
+      await lockTenantForWrite(tx, tenantId);
       const row = await updateScheduleFields(
         tx,
         scheduleId,

@@ -7,7 +7,6 @@ import {
   findTenantBySlug,
   createTenant as insertTenant,
   listTenants as selectTenants,
-  lockTenantEndpoints,
   type TenantInput,
   updateTenant as updateTenantRow,
 } from '../db/tenants';
@@ -18,6 +17,7 @@ import {
   graphEndpointAllowlist,
   type OutboundAllowlist,
 } from '../outbound';
+import { lockTenantForWrite } from '../db/tenantOffboarding';
 import type { TenantSecretCipher } from '../secrets';
 import { ConflictError, InvalidFieldsError, NotFoundError } from './errors';
 
@@ -102,8 +102,9 @@ export async function updateTenant(
   const stored = clientSecret === undefined ? {} : secrets.encrypt(tenantId, clientSecret);
   try {
     return await db.$transaction(async (tx) => {
-      const before = await lockTenantEndpoints(tx, tenantId);
-      if (!before) throw new NotFoundError('tenant');
+      // Locked and checked here too: a PATCH authorized just before the offboarding committed
+      // must not bring back the client secret it erased.
+      const before = await lockTenantForWrite(tx, tenantId);
       const tenant = await updateTenantRow(tx, tenantId, { ...settings, ...stored });
       const endpointChanges = GRAPH_ENDPOINT_FIELDS.filter((field) => field in settings).map((field) => [
         field,

@@ -2,12 +2,19 @@
 // erased, its data stays read-only until the TenantPurge workflow deletes all of it; afterwards
 // no table of the database holds anything of the tenant but the platform's purge record.
 import { randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import pino from 'pino';
+import type { ActivityDeps } from '../../src/activities/deps';
+import { createPurgeTenant } from '../../src/activities/tenantPurge';
 import { insertBaseline } from '../../src/db/baselines';
 import { placeHold } from '../../src/db/retention';
 import { reconcileOnce } from '../../src/reconciler/runReconciler';
 import { tenantPurgeWorkflowId } from '../../src/shared/constants';
-import { insertSchedule } from '../../src/db/schedules';
+import { insertSchedule, type ScheduleFields } from '../../src/db/schedules';
+import { markPurgeStarted } from '../../src/db/tenantPurge';
+import { startManualRun } from '../../src/services/runs';
+import { createSchedule as createScheduleService } from '../../src/services/schedules';
+import { updateTenant } from '../../src/services/tenants';
 import { describeTemporalSchedule, upsertTemporalSchedule } from '../../src/temporal/scheduleSync';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { createSchedule, runToCompletion, timeFarFromNow } from '../support/runs';
@@ -23,32 +30,31 @@ useStackWithEmulator({}, (started, emulatorAdmin) => {
 const offboard = (tenantId: string, body: unknown, query = '', token?: string) =>
   stack.api(`/v1/tenants/${tenantId}${query}`, { method: 'DELETE', body, ...(token ? { token } : {}) });
 
+const silent = pino({ level: 'silent' });
+/** A schedule that never fires during the tests. */
+const lateSchedule = (): ScheduleFields => ({
+  name: 'late',
+  enabled: true,
+  frequency: 'daily',
+  minute: null,
+  timeOfDay: timeFarFromNow(),
+  daysOfWeek: [],
+  timezone: 'UTC',
+  policyTypes: ['compliance'],
+  retentionKeepLast: 1,
+});
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'done',
+    (error: Error & { code?: string }) => error.code ?? error.message,
+  );
+
 /** A tenant with a schedule in Temporal and a backup set (made by a real run when `run`). */
 async function tenantWithData(run: boolean) {
   const { tenant } = await admin.createTenant(50);
   const schedule = await createSchedule(stack, tenant.id, { policyTypes: ['compliance', 'settingsCatalog'] });
   if (run) expect((await runToCompletion(stack, tenant.id, schedule.id)).status).toBe('succeeded');
-  else {
-    const row = await stack.db.backupScheduleRun.create({
-      data: {
-        tenantId: tenant.id,
-        scheduleId: schedule.id,
-        workflowId: `t-${randomUUID()}`,
-        trigger: 'manual',
-        status: 'succeeded',
-      },
-    });
-    await stack.db.backupSet.create({
-      data: {
-        tenantId: tenant.id,
-        scheduleId: schedule.id,
-        runId: row.id,
-        itemCount: 0,
-        totalBytes: 0,
-        newPayloadBytes: 0,
-      },
-    });
-  }
+  else await setOf(tenant.id, schedule.id);
   const set = await stack.db.backupSet.findFirstOrThrow({ where: { tenantId: tenant.id } });
   return { tenant, scheduleId: schedule.id, setId: set.id };
 }
@@ -201,19 +207,9 @@ test('offboarding keeps the tenant read-only until its purge, which waits for le
   expect(await scheduleInTemporal(scheduleId)).toBe(false);
   // A schedule a create that passed its check just before the offboarding made, in Temporal too:
   // the reconciler deletes it, and recreates neither.
-  const late = await insertSchedule(stack.db, tenant.id, {
-    name: 'late',
-    enabled: true,
-    frequency: 'daily',
-    minute: null,
-    timeOfDay: timeFarFromNow(),
-    daysOfWeek: [],
-    timezone: 'UTC',
-    policyTypes: ['compliance'],
-    retentionKeepLast: 1,
-  });
+  const late = await insertSchedule(stack.db, tenant.id, lateSchedule());
   await upsertTemporalSchedule(stack.temporal, late, tenant.slug);
-  await reconcileOnce({ db: stack.db, temporal: stack.temporal, logger: pino({ level: 'silent' }) });
+  await reconcileOnce({ db: stack.db, temporal: stack.temporal, logger: silent });
   expect(await scheduleInTemporal(scheduleId)).toBe(false);
   expect(await scheduleInTemporal(late.id)).toBe(false);
   expect(
@@ -268,6 +264,114 @@ test('offboarding keeps the tenant read-only until its purge, which waits for le
   expect((await stack.api(`/v1/tenants/${tenant.id}`)).status).toBe(404);
   expect(await stack.db.auditLog.count({ where: { tenantId: tenant.id } })).toBe(0);
 });
+
+test('writes that raced the offboarding or name the tenant in the body are refused; the purge waits for runs to end', async () => {
+  const { tenant, scheduleId, setId } = await tenantWithData(false);
+  const owner = await stack.userWithRole('owner', tenant.id);
+  expect((await offboard(tenant.id, { confirmSlug: tenant.slug })).status).toBe(202);
+
+  // What the handlers call once authorization let them through just before the DELETE committed.
+  const deps = { db: stack.db, temporal: stack.temporal, logger: silent };
+  const live = await insertSchedule(stack.db, tenant.id, lateSchedule());
+  expect({
+    patch: await codeOf(
+      updateTenant(stack.db, stack.secrets, tenant.id, { clientSecret: 'new-123' }, owner.userId),
+    ),
+    schedule: await codeOf(
+      createScheduleService(deps, tenant.id, { ...lateSchedule(), name: 'later' }, owner.userId),
+    ),
+    run: await codeOf(startManualRun(deps, tenant.id, live.id, owner.userId)),
+  }).toEqual({ patch: 'tenant_offboarded', schedule: 'tenant_offboarded', run: 'tenant_offboarded' });
+  expect(await stack.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject(ERASED);
+  expect(await stack.db.backupScheduleRun.count({ where: { scheduleId: live.id } })).toBe(0);
+
+  // Routes without :tenantId that write the tenant named in their body.
+  const pinned = await stack.api('/v1/baselines', {
+    method: 'POST',
+    body: { name: 'after-offboarding', tenantId: tenant.id, backupSetId: setId },
+    token: owner.token,
+  });
+  const other = await insertBaseline(stack.db, {
+    name: `other-${randomUUID()}`,
+    tenantId: stack.tenant.id,
+    backupSetId: (await setOf(stack.tenant.id)).id,
+    createdBy: 'system',
+  });
+  const mapped = await stack.api(`/v1/baselines/${other.id}/mappings`, {
+    method: 'PUT',
+    body: { tenantId: tenant.id, mappings: [] },
+  });
+  expect([pinned.status, pinned.body.code, mapped.status, mapped.body.code]).toEqual([
+    409,
+    'tenant_offboarded',
+    409,
+    'tenant_offboarded',
+  ]);
+
+  // A run it asked to cancel that has not ended yet: the purge refuses to begin (and retries).
+  const running = await stack.db.backupScheduleRun.create({
+    data: {
+      tenantId: tenant.id,
+      scheduleId,
+      workflowId: `t-${randomUUID()}`,
+      trigger: 'manual',
+      status: 'running',
+    },
+  });
+  const purge = createPurgeTenant({ db: stack.db, logger: silent } as ActivityDeps);
+  await expect(
+    new MockActivityEnvironment().run(purge, { tenantId: tenant.id, trigger: 'now' as const }),
+  ).rejects.toThrow(/waiting for 1 run\(s\) and 0 restore\(s\)/);
+  expect(await stack.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).toMatchObject({
+    purgeStartedAt: null,
+  });
+  await stack.db.backupScheduleRun.update({
+    where: { id: running.id },
+    data: { status: 'canceled', finishedAt: new Date() },
+  });
+  await expect(
+    new MockActivityEnvironment().run(purge, { tenantId: tenant.id, trigger: 'now' as const }),
+  ).resolves.toMatchObject({ status: 'purged' });
+  expect(await stack.db.tenant.findUnique({ where: { id: tenant.id } })).toBeNull();
+  await stack.temporal.workflow.getHandle(tenantPurgeWorkflowId(tenant.id)).terminate('test: purged by hand');
+});
+
+test('the reconciler restarts a purge that is not running; a hold is refused once the purge has begun', async () => {
+  const { tenant, setId } = await tenantWithData(false);
+  expect((await offboard(tenant.id, { confirmSlug: tenant.slug })).status).toBe(202);
+  const handle = stack.temporal.workflow.getHandle(tenantPurgeWorkflowId(tenant.id));
+  const first = (await handle.describe()).runId;
+  await handle.terminate('test: an operator ended it');
+
+  await reconcileOnce({ db: stack.db, temporal: stack.temporal, logger: silent });
+  const restarted = await stack.temporal.workflow.getHandle(tenantPurgeWorkflowId(tenant.id)).describe();
+  expect([restarted.status.name, restarted.runId === first]).toEqual(['RUNNING', false]);
+
+  // The purge activity has checked the holds and begun deleting: a hold now would stop it halfway.
+  expect(await markPurgeStarted(stack.db, tenant.id)).toBe(true);
+  const hold = await stack.api(`/v1/tenants/${tenant.id}/backup-sets/${setId}/legal-hold`, {
+    method: 'PUT',
+    body: { reason: 'case 9' },
+  });
+  expect([hold.status, hold.body.code]).toEqual([409, 'tenant_purge_started']);
+  expect(await stack.db.backupSetHold.count({ where: { backupSetId: setId } })).toBe(0);
+  await handle.terminate('test: done');
+});
+
+const ERASED = { clientSecret: '', secretKeyId: 'erased' };
+
+/** A backup set (no items) of the schedule, or of a new disabled schedule of the tenant. */
+async function setOf(tenantId: string, givenScheduleId?: string) {
+  const scheduleId =
+    givenScheduleId ??
+    (await createSchedule(stack, tenantId, { enabled: false, policyTypes: ['compliance'] })).id;
+  const run = await stack.db.backupScheduleRun.create({
+    data: { tenantId, scheduleId, workflowId: `t-${randomUUID()}`, trigger: 'manual', status: 'succeeded' },
+  });
+  return stack.db.backupSet.create({
+    data: { tenantId, scheduleId, runId: run.id, itemCount: 0, totalBytes: 0, newPayloadBytes: 0 },
+  });
+}
 
 async function scheduleInTemporal(scheduleId: string): Promise<boolean> {
   const row = await stack.db.backupSchedule.findUniqueOrThrow({

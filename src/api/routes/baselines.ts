@@ -37,7 +37,7 @@ export function baselinesRouter(deps: ApiDeps): Router {
     if (!(await callerMayIn(deps.db, res, body.tenantId, 'tenant:read')))
       throw new InvalidInputError('tenantId', 'no tenant with this id');
     // The tenant comes in the body, so a role too low for it is a refused field, not a 403 route.
-    if (!(await callerMayIn(deps.db, res, body.tenantId, 'schedules:write')))
+    if (!(await callerMayIn(deps.db, res, body.tenantId, 'schedules:write', { write: true })))
       throw new InvalidInputError(
         'tenantId',
         'pinning a baseline needs the role manager or owner in this tenant',
@@ -68,7 +68,7 @@ export function baselinesRouter(deps: ApiDeps): Router {
   router.put('/:baselineId/mappings', async (req, res) => {
     const id = baselineId(req);
     const body = parseBody(mappingsBody, req.body);
-    if (!(await callerMayIn(deps.db, res, body.tenantId, 'tenant:read')))
+    if (!(await callerMayIn(deps.db, res, body.tenantId, 'tenant:read', { write: true })))
       throw new InvalidInputError('tenantId', 'no tenant with this id');
     const rows = await setMappings(deps.db, id, body.tenantId, body.mappings, principalOf(res).userId);
     res.json({
