@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/env';
 import { graphClientFactoryFrom } from '../config/graphClientFactory';
 import { createDb } from '../db/client';
+import { API_BUDGET_SHARE } from '../graph';
 import { createLogger } from '../logging/logger';
 import { graphEndpointAllowlist, notificationEndpointAllowlist, offsiteEndpointAllowlist } from '../outbound';
 import { startReconciler } from '../reconciler/runReconciler';
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   const temporal = createLazyTemporalClient(config);
   const scheduling = { jitterSeconds: config.SCHEDULE_JITTER_SECONDS };
   const secrets = new TenantSecretCipher(config.secretKeys);
-  const graph = graphClientFactoryFrom(config, logger);
+  // Connection tests only: the API's small share, beside the worker's (src/graph/requestBudget.ts).
+  const graph = graphClientFactoryFrom(config, logger, API_BUDGET_SHARE);
   const app = createApp({
     graph,
     db,

@@ -494,7 +494,8 @@ export const operations: Operation[] = [
     body: createTenantBody,
     description:
       'Saves the tenant, then tests its credentials against Graph (as POST .../connection-test ' +
-      'does) and answers the result beside it: a failing test does not undo the save.',
+      'does, with a 15 s deadline) and answers the result beside it: a failing test does not undo ' +
+      'the save; a test that could not run answers connectionTest null.',
     replies: created(tenantWithConnectionTest, 'the tenant, and the test of its credentials'),
     problems: [409],
   },
@@ -517,7 +518,8 @@ export const operations: Operation[] = [
     body: updateTenantBody,
     description:
       'A change of clientSecret, clientId, azureTenantId, graphBaseUrl or loginBaseUrl is saved, ' +
-      'then tested against Graph; the result comes as `connectionTest` (a failing test does not undo it).',
+      'then tested against Graph (15 s deadline); the result comes as `connectionTest` (a failing ' +
+      'test does not undo it; null when it could not run, e.g. another test of the tenant in flight).',
     replies: ok(tenantWithConnectionTest, 'the tenant, changed'),
     problems: [409],
   },
@@ -528,11 +530,14 @@ export const operations: Operation[] = [
     summary: "Test the tenant's Graph credentials: a token, then one read per policy type",
     description:
       'Gets a token through MSAL with the stored credentials and reads one item of each policy ' +
-      "type's collection and of each audit log the sync reads, within the tenant's request budget " +
-      'and a 30 s deadline. Writes one audit row (tenant.connection_tested) and nothing else.',
+      "type's collection and of each audit log the sync reads, within the API's own 5 % share of " +
+      "the tenant's Graph request budget (the worker keeps 95 %) and a 30 s deadline. One test per " +
+      'tenant at a time: a second one while the first runs is refused with 409 ' +
+      'connection_test_in_progress. Writes one audit row (tenant.connection_tested) and nothing else.',
     tag: 'Tenants',
     permission: 'connection:test',
     replies: ok(connectionTest, 'the outcome of the token and of each read'),
+    problems: [409],
   },
   {
     method: 'delete',

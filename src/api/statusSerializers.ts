@@ -28,6 +28,9 @@ export function tenantStatusJson(status: TenantStatus, now = new Date()) {
       message: reason.message,
       scheduleId: reason.scheduleId ?? null,
     })),
+    offboarding: status.tenant.offboardedAt
+      ? { offboardedAt: status.tenant.offboardedAt, purgeAfter: status.tenant.purgeAfter }
+      : null,
     newestCompleteBackup: set
       ? { backupSetId: set.id, createdAt: set.createdAt, ageSeconds: ageSeconds(set.createdAt, now) }
       : null,

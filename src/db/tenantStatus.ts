@@ -1,15 +1,36 @@
 // The reads behind tenant status (src/services/tenantStatus.ts): a fixed number of queries for
-// any number of tenants, never one per tenant or schedule. Each "newest of" is a DISTINCT ON over
-// the (schedule_id, created_at) and (tenant_id, created_at) indexes.
+// any number of tenants, never one per tenant or schedule. Each "newest of" is a LATERAL ...
+// LIMIT 1 per schedule or tenant, walking an index on (schedule_id | tenant_id, created_at) (the
+// partial ones of migration 20261220000300_tenant_status_indexes for the filtered reads), so it
+// reads a few rows per tenant, never the whole runs or audit table.
 import type { BackupSchedule, DbClient as Db, Tenant } from './client';
 
-export type StatusTenant = Pick<Tenant, 'id' | 'slug' | 'displayName' | 'secretKeyId'>;
+export type StatusTenant = Pick<
+  Tenant,
+  'id' | 'slug' | 'displayName' | 'secretKeyId' | 'offboardedAt' | 'purgeAfter'
+>;
 
-/** The tenants a caller may read: every tenant, or those the user is a member of. */
-export function statusTenants(db: Db, memberUserId: string | undefined): Promise<StatusTenant[]> {
+/**
+ * The tenants a caller may read: every tenant, or those the user is a member of; offboarded
+ * tenants only when asked for.
+ */
+export function statusTenants(
+  db: Db,
+  query: { memberUserId: string | undefined; includeOffboarded: boolean },
+): Promise<StatusTenant[]> {
   return db.tenant.findMany({
-    where: memberUserId ? { memberships: { some: { userId: memberUserId } } } : {},
-    select: { id: true, slug: true, displayName: true, secretKeyId: true },
+    where: {
+      ...(query.memberUserId ? { memberships: { some: { userId: query.memberUserId } } } : {}),
+      ...(query.includeOffboarded ? {} : { offboardedAt: null }),
+    },
+    select: {
+      id: true,
+      slug: true,
+      displayName: true,
+      secretKeyId: true,
+      offboardedAt: true,
+      purgeAfter: true,
+    },
     orderBy: { id: 'asc' },
   });
 }
@@ -68,16 +89,27 @@ export interface NewestCompleteSet {
   createdAt: Date;
 }
 
-/** Per tenant, its newest backup set whose run succeeded (every type of the schedule captured). */
-export async function newestCompleteSetsOf(db: Db, tenantIds: string[]): Promise<NewestCompleteSet[]> {
+/**
+ * Per tenant, its newest complete backup set: its run succeeded, or was partial only for types
+ * whose outcome is no failure (NOT_FAILING_TYPE_OUTCOMES of src/services/statusRules.ts).
+ */
+export async function newestCompleteSetsOf(
+  db: Db,
+  tenantIds: string[],
+  notFailingOutcomes: readonly string[],
+): Promise<NewestCompleteSet[]> {
   if (tenantIds.length === 0) return [];
+  const notFailing = [...notFailingOutcomes];
   return db.$queryRaw<NewestCompleteSet[]>`
     SELECT t.id AS "tenantId", b.id, b.created_at AS "createdAt"
     FROM unnest(${tenantIds}::uuid[]) AS t(id)
     CROSS JOIN LATERAL (
       SELECT s.id, s.created_at FROM backup_sets s
-      JOIN backup_schedule_runs r ON r.id = s.run_id AND r.status = 'succeeded'
+      JOIN backup_schedule_runs r ON r.id = s.run_id
       WHERE s.tenant_id = t.id
+        AND (r.status = 'succeeded' OR (r.status = 'partial' AND NOT EXISTS (
+          SELECT 1 FROM jsonb_each(r.summary -> 'types') AS type(name, value)
+          WHERE NOT (type.value ->> 'outcome' = ANY (${notFailing}::text[])))))
       ORDER BY s.created_at DESC
       LIMIT 1
     ) b`;
@@ -98,14 +130,22 @@ export interface TenantEvent {
 export async function credentialEventsOf(db: Db, tenantIds: string[]): Promise<TenantEvent[]> {
   if (tenantIds.length === 0) return [];
   return db.$queryRaw<TenantEvent[]>`
-    (SELECT DISTINCT ON (tenant_id) 'token_failure' AS kind, tenant_id AS "tenantId", created_at AS at,
-            id AS "runId", to_jsonb(error_message) AS detail
-     FROM backup_schedule_runs
-     WHERE tenant_id = ANY (${tenantIds}::uuid[]) AND error_code = 'graph_auth_failed'
-     ORDER BY tenant_id, created_at DESC)
+    SELECT 'token_failure' AS kind, t.id AS "tenantId", r.created_at AS at, r.id AS "runId",
+           to_jsonb(r.error_message) AS detail
+    FROM unnest(${tenantIds}::uuid[]) AS t(id)
+    CROSS JOIN LATERAL (
+      SELECT x.id, x.created_at, x.error_message FROM backup_schedule_runs x
+      WHERE x.tenant_id = t.id AND x.error_code = 'graph_auth_failed'
+      ORDER BY x.created_at DESC
+      LIMIT 1
+    ) r
     UNION ALL
-    (SELECT DISTINCT ON (tenant_id) 'connection_test', tenant_id, created_at, NULL, metadata::jsonb
-     FROM audit_logs
-     WHERE tenant_id = ANY (${tenantIds}::uuid[]) AND action = 'tenant.connection_tested'
-     ORDER BY tenant_id, created_at DESC)`;
+    SELECT 'connection_test', t.id, a.created_at, NULL, a.metadata::jsonb
+    FROM unnest(${tenantIds}::uuid[]) AS t(id)
+    CROSS JOIN LATERAL (
+      SELECT x.created_at, x.metadata FROM audit_logs x
+      WHERE x.tenant_id = t.id AND x.action = 'tenant.connection_tested'
+      ORDER BY x.created_at DESC
+      LIMIT 1
+    ) a`;
 }

@@ -72,6 +72,8 @@ export {
   volatileFieldsOf,
 } from './policyTypes';
 export {
+  API_BUDGET_SHARE,
+  CLIENT_BUDGET_SHARE,
   CLIENT_TENANT_BUDGET,
   clientBudgetFor,
   GRAPH_TENANT_BUDGET,

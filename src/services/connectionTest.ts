@@ -8,10 +8,16 @@ import {
   probeConnection,
 } from '../graph/connectionTest';
 import type { TenantSecretCipher } from '../secrets';
+import { claimConnectionTestLease, releaseConnectionTestLease } from '../db/connectionTestLease';
+import { ConflictError } from './errors';
 import { getTenant } from './tenants';
 
 /** The API answers within this: reads still waiting are reported as timed out, not awaited. */
 export const CONNECTION_TEST_DEADLINE_MS = 30_000;
+/** The test run on saving a tenant holds the create or change's response: a shorter deadline. */
+export const CONNECTION_TEST_ON_SAVE_DEADLINE_MS = 15_000;
+/** The lease outlives the deadline by this, the audit write after it. */
+const LEASE_MARGIN_MS = 5_000;
 
 export interface ConnectionTestDeps {
   db: Db;
@@ -36,9 +42,11 @@ export interface ConnectionTestResult extends ConnectionProbeResult {
 const FAILING: readonly CheckStatus[] = ['permission_missing', 'failed'];
 
 /**
- * Tests the tenant's stored credentials against Graph as the worker uses them (same factory:
- * outbound allowlist, request budget, retries) and records one `tenant.connection_tested` audit
- * row; nothing else is written. The secret is decrypted here and handed only to MSAL.
+ * Tests the tenant's stored credentials against Graph as the worker does (outbound allowlist,
+ * retries; the API's own small share of the tenant's request budget, API_BUDGET_SHARE in
+ * src/graph/requestBudget.ts) and records one `tenant.connection_tested` audit row; nothing else
+ * is written. The secret is decrypted here and handed only to MSAL. One test per tenant at a
+ * time across replicas: a second one meanwhile is refused (409 connection_test_in_progress).
  */
 export async function testConnection(
   deps: ConnectionTestDeps,
@@ -54,8 +62,27 @@ export async function recordConnectionTest(
   tenant: Tenant,
   actorUserId: string,
 ): Promise<ConnectionTestResult> {
-  const testedAt = new Date();
   const deadlineMs = deps.deadlineMs ?? CONNECTION_TEST_DEADLINE_MS;
+  const lease = await claimConnectionTestLease(deps.db, tenant.id, deadlineMs + LEASE_MARGIN_MS);
+  if (!lease)
+    throw new ConflictError(
+      'a connection test of this tenant is in progress; try again when it has answered',
+      'connection_test_in_progress',
+    );
+  try {
+    return await probeAndRecord(deps, tenant, actorUserId, deadlineMs);
+  } finally {
+    await releaseConnectionTestLease(deps.db, tenant.id, lease);
+  }
+}
+
+async function probeAndRecord(
+  deps: ConnectionTestDeps,
+  tenant: Tenant,
+  actorUserId: string,
+  deadlineMs: number,
+): Promise<ConnectionTestResult> {
+  const testedAt = new Date();
   const controller = new AbortController();
   const timer = setTimeout(
     () =>

@@ -3,12 +3,25 @@
 // why; the tenant's state is the worst state any rule gives. Unit-tested in
 // test/unit/statusRules.test.ts over hand-made facts.
 
-export type TenantState = 'healthy' | 'degraded' | 'failing' | 'never_run';
+export type TenantState = 'healthy' | 'degraded' | 'failing' | 'never_run' | 'offboarded';
 
-/** Worst first: the order `GET /v1/status?sort=state` lists tenants in. */
-export const STATE_ORDER: TenantState[] = ['failing', 'degraded', 'never_run', 'healthy'];
+/** Worst first: the order `GET /v1/status?sort=state` lists tenants in (offboarded ones last). */
+export const STATE_ORDER: TenantState[] = ['failing', 'degraded', 'never_run', 'healthy', 'offboarded'];
 
 export type RunOutcomeStatus = 'succeeded' | 'partial' | 'failed';
+
+/**
+ * Type outcomes that are no fault of the tenant's setup: `unsupported` means the tenant lacks the
+ * licensed feature, which no permission fixes. The run records such a run as `partial`
+ * (src/workflows/summary.ts, released code); status counts those types as captured.
+ */
+export const NOT_FAILING_TYPE_OUTCOMES: readonly string[] = ['ok', 'unsupported'];
+
+/** A partial run whose only non-ok types are unsupported captured all the tenant has: succeeded. */
+export function judgedRunStatus(status: RunOutcomeStatus, typeOutcomes: string[]): RunOutcomeStatus {
+  const onlyUnsupported = typeOutcomes.every((outcome) => NOT_FAILING_TYPE_OUTCOMES.includes(outcome));
+  return status === 'partial' && onlyUnsupported ? 'succeeded' : status;
+}
 
 export interface FailingType {
   type: string;
@@ -31,12 +44,21 @@ export interface ScheduleFacts {
   failingTypes: FailingType[];
   /** When the newest run that made a backup set (succeeded or partial) finished. */
   lastBackupAt: Date | null;
+  /**
+   * When the schedule was created: a schedule that never made a set is overdue counted from here
+   * (the row stores no time it was last enabled).
+   */
+  createdAt: Date;
 }
 
 export interface TenantFacts {
   schedules: ScheduleFacts[];
   /** Whether the client secret is stored under the active key of SECRET_ENCRYPTION_KEYS. */
   secretUnderActiveKey: boolean;
+  /** False once offboarding erased the secret: then no key rule applies. */
+  secretStored: boolean;
+  /** Set for an offboarded tenant: its state is `offboarded` and no other rule applies. */
+  offboarding: { offboardedAt: Date; purgeAfter: Date | null } | null;
   now: Date;
 }
 
@@ -57,14 +79,15 @@ interface ScheduleRule {
   message: (schedule: ScheduleFacts, now: Date) => string;
 }
 
-// A schedule that never made a set is judged by its last run alone (last_run_failed), not as overdue.
+// A schedule that never made a set is overdue from its creation: one that should have fired weeks
+// ago and never ran (or whose runs hang) is as stale as one whose newest set is weeks old.
 const backupAgeIntervals = (schedule: ScheduleFacts, now: Date) =>
-  schedule.lastBackupAt ? (now.getTime() - schedule.lastBackupAt.getTime()) / schedule.intervalMs : 0;
+  (now.getTime() - (schedule.lastBackupAt ?? schedule.createdAt).getTime()) / schedule.intervalMs;
 const hasRun = (schedule: ScheduleFacts) => schedule.lastOutcome !== null;
 const typeList = (types: FailingType[]) =>
   types.map((t) => `${t.type} (${t.outcome}${t.reason ? `: ${t.reason}` : ''})`).join('; ');
 
-/** The rules, one row per condition. A schedule that never ran only counts toward `never_run`. */
+/** The rules, one row per condition. A schedule that never ran is judged as overdue from its creation. */
 export const SCHEDULE_RULES: ScheduleRule[] = [
   {
     state: 'failing',
@@ -131,13 +154,20 @@ export const TENANT_RULES: TenantRule[] = [
   {
     state: 'degraded',
     code: 'secret_not_under_active_key',
-    when: (facts) => !facts.secretUnderActiveKey,
+    when: (facts) => facts.secretStored && !facts.secretUnderActiveKey,
     message: 'the client secret is not encrypted with the active key (npm run admin -- rotate-secret-key)',
   },
 ];
 
 /** The tenant's state (the worst any rule gives, `healthy` when none applies) and every reason. */
 export function tenantStateOf(facts: TenantFacts): { state: TenantState; reasons: StateReason[] } {
+  // Offboarded: its schedules are gone and its secret erased; no health rule means anything now.
+  if (facts.offboarding) {
+    const { offboardedAt, purgeAfter } = facts.offboarding;
+    const purge = purgeAfter ? `, its data is purged after ${purgeAfter.toISOString()}` : '';
+    const message = `the tenant was offboarded at ${offboardedAt.toISOString()}${purge}`;
+    return { state: 'offboarded', reasons: [{ state: 'offboarded', code: 'tenant_offboarded', message }] };
+  }
   const reasons: StateReason[] = [
     ...TENANT_RULES.filter((rule) => rule.when(facts)).map((rule) => ({
       state: rule.state,

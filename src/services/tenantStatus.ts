@@ -23,6 +23,8 @@ import { NotFoundError } from './errors';
 import { syncedIds } from './schedules';
 import {
   type FailingType,
+  judgedRunStatus,
+  NOT_FAILING_TYPE_OUTCOMES,
   type RunOutcomeStatus,
   STATE_ORDER,
   type StateReason,
@@ -58,11 +60,15 @@ export interface TenantStatus {
 
 export type StatusSort = 'state' | 'age';
 
-/** The types of a run's summary that did not end `ok`, with the stored reason. */
-function failingTypesOf(run: StatusRun | undefined): FailingType[] {
+function typesOf(run: StatusRun | undefined): RunSummary['types'] {
   const summary = run && (unescapeStoredJson(run.summary) as Partial<RunSummary> | null);
-  return Object.entries(summary?.types ?? {})
-    .filter(([, type]) => type.outcome !== 'ok')
+  return summary?.types ?? {};
+}
+
+/** The types of a run's summary that failed (not `ok`, not `unsupported`), with the stored reason. */
+function failingTypesOf(run: StatusRun | undefined): FailingType[] {
+  return Object.entries(typesOf(run))
+    .filter(([, type]) => !NOT_FAILING_TYPE_OUTCOMES.includes(type.outcome))
     .map(([type, t]) => ({
       type,
       outcome: t.outcome,
@@ -84,7 +90,7 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
       deps.db,
       schedules.map((schedule) => schedule.id),
     ),
-    newestCompleteSetsOf(deps.db, tenantIds),
+    newestCompleteSetsOf(deps.db, tenantIds, NOT_FAILING_TYPE_OUTCOMES),
     credentialEventsOf(deps.db, tenantIds),
   ]);
   const runsBySchedule = new Map<string, Partial<Record<RunKind, StatusRun>>>();
@@ -104,6 +110,10 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
     const judged = tenantStateOf({
       now,
       secretUnderActiveKey,
+      secretStored: tenant.secretKeyId !== null,
+      offboarding: tenant.offboardedAt
+        ? { offboardedAt: tenant.offboardedAt, purgeAfter: tenant.purgeAfter }
+        : null,
       schedules: own.map(({ schedule, runs: r, failingTypes }) => ({
         id: schedule.id,
         name: schedule.name,
@@ -112,13 +122,17 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
         intervalMs: scheduleIntervalMs(schedule),
         lastOutcome: r.last_outcome
           ? {
-              status: r.last_outcome.status as RunOutcomeStatus,
+              status: judgedRunStatus(
+                r.last_outcome.status as RunOutcomeStatus,
+                Object.values(typesOf(r.last_outcome)).map((type) => type.outcome),
+              ),
               errorCode: r.last_outcome.errorCode,
               finishedAt: r.last_outcome.finishedAt,
             }
           : null,
         failingTypes,
         lastBackupAt: r.last_backup ? (r.last_backup.finishedAt ?? r.last_backup.createdAt) : null,
+        createdAt: schedule.createdAt,
       })),
     });
     return {
@@ -164,14 +178,23 @@ const COMPARATORS: Record<StatusSort, ((a: TenantStatus, b: TenantStatus) => num
 /**
  * The caller's tenants (all for a platform admin), worst first. The state is judged from every
  * readable tenant's facts (a fixed number of queries), so a page is a slice of one ordering; the
- * cursor is the offset of the next page.
+ * cursor is the offset of the next page. The order is recomputed for each page: a tenant whose
+ * state or newest backup changed between two pages may move across the cursor, so it can be
+ * listed twice or not at all in one walk (a keyset over a state that changes underneath would
+ * have the same gap); a walk is a view of the moment each page was read, not a snapshot.
  */
 export async function listTenantStatuses(
   deps: StatusDeps,
-  query: { limit: number; offset: number; sort: StatusSort; memberUserId: string | undefined },
+  query: {
+    limit: number;
+    offset: number;
+    sort: StatusSort;
+    memberUserId: string | undefined;
+    includeOffboarded: boolean;
+  },
   now = new Date(),
 ): Promise<{ statuses: TenantStatus[]; nextOffset: number | null }> {
-  const all = await statusesOf(deps, await statusTenants(deps.db, query.memberUserId), now);
+  const all = await statusesOf(deps, await statusTenants(deps.db, query), now);
   const comparators = [
     ...COMPARATORS[query.sort],
     (a: TenantStatus, b: TenantStatus) => a.tenant.slug.localeCompare(b.tenant.slug),

@@ -3,6 +3,9 @@
 // just created or changed may be missing or carry its previous times. Its memo's times are those
 // computed when the schedule last changed or fired, so times already past are dropped; a schedule
 // missing from the list, or left with fewer times than shown, is described on its own.
+// ListSchedules has no filter by id here: it walks the namespace's schedules page by page until
+// every schedule asked for was seen, so its cost grows with all schedules of the namespace (of
+// every tenant); the read deadline bounds it, and what was listed by then is kept.
 import type { Client } from '@temporalio/client';
 import { temporalScheduleId } from '../shared/constants';
 import { TEMPORAL_READ_DEADLINE_MS, withinDeadline } from './deadline';
@@ -10,6 +13,18 @@ import { NEXT_RUN_TIMES_SHOWN, nextRunTimes } from './scheduleSync';
 
 /** Per schedule id: its next fire times, or null when Temporal could not tell (unreachable). */
 export type NextRunTimes = Map<string, Date[] | null>;
+
+/** Describes of schedules the list left stale, at most this many at once. */
+export const STALE_DESCRIBE_CONCURRENCY = 8;
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await task(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 export async function nextRunTimesOf(
   client: Client,
@@ -20,6 +35,7 @@ export async function nextRunTimesOf(
   if (scheduleIds.length === 0) return result;
   const byTemporalId = new Map(scheduleIds.map((id) => [temporalScheduleId(id), id]));
   const listed = new Map<string, Date[]>();
+  let listFinished = true;
   try {
     await withinDeadline(client, TEMPORAL_READ_DEADLINE_MS, async () => {
       for await (const summary of client.schedule.list()) {
@@ -33,8 +49,8 @@ export async function nextRunTimesOf(
       }
     });
   } catch {
-    // Unreachable or too slow: every schedule stays unknown, as a failed describe leaves it.
-    return result;
+    // Unreachable or too slow: what was listed by then is kept, the rest stays unknown.
+    listFinished = false;
   }
   const stale: string[] = [];
   for (const id of scheduleIds) {
@@ -42,8 +58,12 @@ export async function nextRunTimesOf(
     if (times && times.length >= NEXT_RUN_TIMES_SHOWN) result.set(id, times.slice(0, NEXT_RUN_TIMES_SHOWN));
     else stale.push(id);
   }
+  // A list that did not finish means Temporal is slow or gone: describing more would only wait.
+  if (!listFinished) return result;
   await withinDeadline(client, TEMPORAL_READ_DEADLINE_MS, () =>
-    Promise.all(stale.map(async (id) => result.set(id, await nextRunTimes(client, id)))),
+    eachLimited(stale, STALE_DESCRIBE_CONCURRENCY, async (id) => {
+      result.set(id, await nextRunTimes(client, id));
+    }),
   ).catch(() => undefined);
   return result;
 }

@@ -2,7 +2,16 @@
 // each classified from Graph's own answer; it writes one audit row and nothing else, and creating
 // a tenant or changing its credentials runs it.
 import { DEFAULT_GRANTS } from '../../src/emulator/graphSurface';
-import { AUDIT_SOURCE_KEYS, AUDIT_SOURCES, POLICY_TYPE_KEYS, POLICY_TYPES } from '../../src/graph';
+import {
+  API_BUDGET_SHARE,
+  AUDIT_SOURCE_KEYS,
+  AUDIT_SOURCES,
+  clientBudgetFor,
+  GRAPH_TENANT_BUDGET,
+  GraphClientFactory,
+  POLICY_TYPE_KEYS,
+  POLICY_TYPES,
+} from '../../src/graph';
 import { type EmulatorAdmin, useStackWithEmulator } from '../support/emulatorAdmin';
 import { eventually, type TestStack } from '../support/stack';
 
@@ -205,4 +214,43 @@ test('managers may test the connection, operators may not', async () => {
   const path = `/v1/tenants/${stack.tenant.id}/connection-test`;
   expect((await stack.api(path, { method: 'POST', token: manager.token })).status).toBe(200);
   expect((await stack.api(path, { method: 'POST', token: operator.token })).status).toBe(403);
+});
+
+test("one test per tenant at a time, within the API's share of the budget and still quick", async () => {
+  const { emulated, tenant } = await admin.createTenant(50, 'c0e71a5e-3b1f-4d7e-9a40-5f2b8c6d1e0c');
+  // Slow reads keep the first test in flight while the others arrive.
+  await admin.setFaults(emulated.azureTenantId, { latencyMs: 200 });
+  const graph = new GraphClientFactory({
+    trustedCaPem: stack.emulator.caPem,
+    endpointAllowlist: stack.graphEndpoints,
+    requestBudget: clientBudgetFor(GRAPH_TENANT_BUDGET, API_BUDGET_SHARE),
+  });
+  const app = await stack.startApp({ graph });
+  try {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        app.api(`/v1/tenants/${tenant.id}/connection-test`, { method: 'POST' }),
+      ),
+    );
+    const ran = answers.filter((answer) => answer.status === 200);
+    const refused = answers.filter((answer) => answer.status === 409);
+    expect([ran.length, refused.length, refused[0]?.body.code]).toEqual([
+      1,
+      5,
+      'connection_test_in_progress',
+    ]);
+    // All reads of one test fit the API's 50 per 20 s: it is not held back by its budget.
+    expect(ran[0]?.body).toMatchObject({ passed: true, completed: true });
+    expect(ran[0]?.body.durationMs).toBeLessThan(5_000);
+    expect(stack.emulator.tokenRequests(emulated.azureTenantId)).toBe(1);
+    expect(stack.emulator.graphRequests(emulated.azureTenantId)).toBeLessThanOrEqual(
+      clientBudgetFor(GRAPH_TENANT_BUDGET, API_BUDGET_SHARE).limit,
+    );
+    // The lease ended with the test: the next one may run.
+    const row = await stack.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    expect(row.connectionTestUntil).toBeNull();
+  } finally {
+    await app.close();
+    await graph.close();
+  }
 });

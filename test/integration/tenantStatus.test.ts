@@ -257,3 +257,55 @@ test('with Temporal unreachable the schedule list and the status still answer, n
     await unreachable.connection.close();
   }
 });
+
+test('offboarded, never-ran-for-weeks and unsupported-only tenants are judged as what they are', async () => {
+  // Offboarded: state offboarded alone (no key hint for its erased secret), left out of /v1/status.
+  const gone = await newTenant('gone');
+  const goneSchedule = await createSchedule(stack, gone, {
+    name: 'nightly',
+    frequency: 'daily',
+    daysOfWeek: [],
+  });
+  await seedRun(gone, goneSchedule.id, 'succeeded', 2);
+  const { slug } = (await stack.api(`/v1/tenants/${gone}`)).body;
+  expect(
+    (await stack.api(`/v1/tenants/${gone}`, { method: 'DELETE', body: { confirmSlug: slug } })).status,
+  ).toBe(202);
+  const goneStatus = await statusOf(gone);
+  expect([goneStatus.state, goneStatus.reasons.map((r: { code: string }) => r.code)]).toEqual([
+    'offboarded',
+    ['tenant_offboarded'],
+  ]);
+  expect(goneStatus.offboarding).toEqual({
+    offboardedAt: expect.any(String),
+    purgeAfter: expect.any(String),
+  });
+  const listed = async (query: string) =>
+    idsIn((await stack.api(`/v1/status?limit=200${query}`)).body.items, [gone]);
+  expect([await listed(''), await listed('&includeOffboarded=true')]).toEqual([[], [gone]]);
+
+  // A schedule created 21 days ago that never ran, beside one with a fresh success: failing.
+  const stuck = await newTenant('stuck');
+  const good = await createSchedule(stack, stuck, { name: 'good', frequency: 'daily', daysOfWeek: [] });
+  const never = await createSchedule(stack, stuck, { name: 'never', frequency: 'daily', daysOfWeek: [] });
+  await seedRun(stuck, good.id, 'succeeded', 2);
+  await stack.db.backupSchedule.update({
+    where: { id: never.id },
+    data: { createdAt: new Date(Date.now() - 21 * 24 * HOUR) },
+  });
+  expect((await statusOf(stuck)).reasons).toEqual([
+    expect.objectContaining({ state: 'failing', code: 'no_recent_backup', scheduleId: never.id }),
+  ]);
+
+  // Partial only because the tenant lacks a licensed feature: healthy, and a complete backup.
+  const unlicensed = await newTenant('unlicensed');
+  const nightly = await createSchedule(stack, unlicensed, { name: 'n', frequency: 'daily', daysOfWeek: [] });
+  const types = { a: { outcome: 'ok' }, b: { outcome: 'unsupported', reason: 'not licensed' } };
+  const { set } = await seedRun(unlicensed, nightly.id, 'partial', 2, { summary: { types, totals: {} } });
+  const status = await statusOf(unlicensed);
+  expect([status.state, status.schedules[0].failingTypes, status.newestCompleteBackup?.backupSetId]).toEqual([
+    'healthy',
+    [],
+    set?.id,
+  ]);
+});

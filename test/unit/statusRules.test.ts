@@ -1,5 +1,6 @@
 import {
   OVERDUE_INTERVALS,
+  judgedRunStatus,
   type ScheduleFacts,
   scheduleIntervalMs,
   type TenantFacts,
@@ -19,12 +20,20 @@ function schedule(overrides: Partial<ScheduleFacts> = {}): ScheduleFacts {
     lastOutcome: { status: 'succeeded', errorCode: null, finishedAt: new Date(NOW.getTime() - 3600_000) },
     failingTypes: [],
     lastBackupAt: new Date(NOW.getTime() - 3600_000),
+    createdAt: new Date(NOW.getTime() - 2 * 3600_000),
     ...overrides,
   };
 }
 
 function judge(schedules: ScheduleFacts[], rest: Partial<TenantFacts> = {}) {
-  const result = tenantStateOf({ schedules, secretUnderActiveKey: true, now: NOW, ...rest });
+  const result = tenantStateOf({
+    schedules,
+    secretUnderActiveKey: true,
+    secretStored: true,
+    offboarding: null,
+    now: NOW,
+    ...rest,
+  });
   return { state: result.state, codes: result.reasons.map((reason) => reason.code) };
 }
 
@@ -94,6 +103,30 @@ test('each rule of the table, alone, gives its state and reason', () => {
       {},
       { state: 'degraded', codes: ['schedule_disabled'] },
     ],
+    [
+      'never ran, created 3 and 21 intervals ago: overdue from its creation',
+      [
+        schedule({ lastOutcome: null, lastBackupAt: null, createdAt: ago(3) }),
+        schedule({ id: 's2', lastOutcome: null, lastBackupAt: null, createdAt: ago(21) }),
+      ],
+      {},
+      { state: 'failing', codes: ['no_run_yet', 'backup_overdue', 'no_recent_backup'] },
+    ],
+    [
+      'erased secret (offboarding): no key rule',
+      [schedule()],
+      { secretUnderActiveKey: false, secretStored: false },
+      { state: 'healthy', codes: [] },
+    ],
+    [
+      'offboarded: that state alone, whatever else holds',
+      [],
+      {
+        secretUnderActiveKey: false,
+        offboarding: { offboardedAt: ago(1), purgeAfter: new Date(NOW.getTime() + 29 * DAY) },
+      },
+      { state: 'offboarded', codes: ['tenant_offboarded'] },
+    ],
   ];
   for (const [name, schedules, rest, expected] of cases)
     expect([name, judge(schedules, rest)]).toEqual([name, expected]);
@@ -115,6 +148,8 @@ test('a reason names the failing type and its stored reason', () => {
   const result = tenantStateOf({
     now: NOW,
     secretUnderActiveKey: true,
+    secretStored: true,
+    offboarding: null,
     schedules: [
       schedule({
         lastOutcome: { status: 'partial', errorCode: null, finishedAt: NOW },
@@ -133,4 +168,10 @@ test('the interval is the longest gap between fires', () => {
   expect(scheduleIntervalMs({ frequency: 'daily', daysOfWeek: [] })).toBe(DAY);
   expect(scheduleIntervalMs({ frequency: 'weekly', daysOfWeek: ['mon', 'thu'] })).toBe(4 * DAY);
   expect(scheduleIntervalMs({ frequency: 'weekly', daysOfWeek: ['wed'] })).toBe(7 * DAY);
+});
+
+test('a partial run is judged succeeded only when every type not ok is unsupported', () => {
+  expect(judgedRunStatus('partial', ['ok', 'unsupported'])).toBe('succeeded');
+  expect(judgedRunStatus('partial', ['ok', 'unsupported', 'permission_missing'])).toBe('partial');
+  expect(judgedRunStatus('failed', ['failed'])).toBe('failed');
 });

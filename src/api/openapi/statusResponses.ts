@@ -4,7 +4,9 @@ import { STATE_ORDER } from '../../services/statusRules';
 import { component } from './responses';
 
 const instant = z.iso.datetime().describe('ISO 8601, UTC');
-const state = z.enum(STATE_ORDER).describe('failing, degraded, never_run or healthy (docs: tenant status)');
+const state = z
+  .enum(STATE_ORDER)
+  .describe('failing, degraded, never_run, healthy or offboarded (docs: tenant status)');
 
 const run = z
   .strictObject({
@@ -43,6 +45,7 @@ const STATUS_EXAMPLE = {
       scheduleId: '3c2b1a09-8f7e-4d6c-b5a4-938271605f4e',
     },
   ],
+  offboarding: null,
   newestCompleteBackup: {
     backupSetId: '7e6d5c4b-3a29-4817-9605-f4e3d2c1b0a9',
     createdAt: '2026-11-29T02:31:00.000Z',
@@ -104,6 +107,13 @@ export const tenantStatus = component(
           }),
         )
         .describe('every rule that applies; empty when healthy. The state is the worst of them'),
+      offboarding: z
+        .strictObject({
+          offboardedAt: instant,
+          purgeAfter: instant.nullable().describe('when its data is purged'),
+        })
+        .nullable()
+        .describe('set when the tenant is offboarded (state offboarded, no other reason); else null'),
       newestCompleteBackup: z
         .strictObject({
           backupSetId: z.uuid().describe('the backup set id'),
@@ -111,7 +121,9 @@ export const tenantStatus = component(
           ageSeconds: z.int().describe('seconds since the set was made'),
         })
         .nullable()
-        .describe('the newest set whose run succeeded (every type captured); null when none'),
+        .describe(
+          'the newest set whose run captured every type the tenant has (types unsupported by its licence do not count); null when none',
+        ),
       credentials: z
         .strictObject({
           secretUnderActiveKey: z

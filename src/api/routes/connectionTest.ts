@@ -1,6 +1,7 @@
 import type { Tenant } from '../../db/client';
 import type { Logger } from '../../logging/logger';
 import {
+  CONNECTION_TEST_ON_SAVE_DEADLINE_MS,
   type ConnectionTestDeps,
   type ConnectionTestResult,
   recordConnectionTest,
@@ -21,9 +22,10 @@ export function connectionTestJson(result: ConnectionTestResult) {
 }
 
 /**
- * The test run right after a tenant was saved, for its response. The tenant stays saved whatever
- * happens here: a test that could not run at all (the audit write failed, say) answers null and
- * is logged, and the caller can run POST /connection-test later.
+ * The test run right after a tenant was saved, for its response, within the shorter on-save
+ * deadline. The tenant stays saved whatever happens here: a test that could not run at all (the
+ * audit write failed, another test of the tenant in flight) answers null and is logged, and the
+ * caller can run POST /connection-test later.
  */
 export async function connectionTestAfterSave(
   deps: ConnectionTestDeps & { logger: Logger },
@@ -31,7 +33,8 @@ export async function connectionTestAfterSave(
   actorUserId: string,
 ): Promise<ReturnType<typeof connectionTestJson> | null> {
   try {
-    return connectionTestJson(await recordConnectionTest(deps, tenant, actorUserId));
+    const deadlineMs = deps.deadlineMs ?? CONNECTION_TEST_ON_SAVE_DEADLINE_MS;
+    return connectionTestJson(await recordConnectionTest({ ...deps, deadlineMs }, tenant, actorUserId));
   } catch (error) {
     deps.logger.error({ err: error, tenantId: tenant.id }, 'connection test after saving a tenant failed');
     return null;

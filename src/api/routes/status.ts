@@ -18,9 +18,13 @@ export const statusQuery = z.strictObject({
     .enum(['state', 'age'])
     .default('state')
     .describe(
-      'state: failing, degraded, never_run, healthy, each oldest newest-complete-backup first; ' +
+      'state: failing, degraded, never_run, healthy (then offboarded), each oldest newest-complete-backup first; ' +
         'age: oldest newest-complete-backup first (none at all first)',
     ),
+  includeOffboarded: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('true: list offboarded tenants too (state offboarded, last); left out by default'),
 });
 
 export function tenantStatusRouter(deps: ApiDeps): Router {
@@ -42,6 +46,7 @@ export function statusRouter(deps: ApiDeps): Router {
       offset: Number(query.cursor ?? 0),
       sort: query.sort,
       memberUserId: principal.platformAdmin ? undefined : principal.userId,
+      includeOffboarded: query.includeOffboarded === 'true',
     });
     const now = new Date();
     res.json({
