@@ -94,6 +94,9 @@ export async function replaceStoredSecret(
 export async function countSecretsByKey(db: Db): Promise<Record<string, number>> {
   const groups = await db.tenant.groupBy({
     by: ['secretKeyId'],
+    // An offboarded tenant's erased secret is no secret: counted, it would read as one left
+    // under an old key, and the rotation command would report the rotation incomplete.
+    where: { secretKeyId: { not: 'erased' } },
     _count: { _all: true },
     orderBy: { secretKeyId: 'asc' },
   });

@@ -162,6 +162,11 @@ test('rotation re-encrypts plain rows and rows of an older key, once; backups wo
     rings.before.encrypt(id, secret),
   );
   const { tenant: current } = await admin.createTenant(50);
+  // An offboarded tenant's erased secret: nothing to re-encrypt, and no key left behind.
+  await insertTenant(await admin.createEmulatedTenant(50), () => ({
+    clientSecret: '',
+    secretKeyId: 'erased',
+  }));
 
   // The worker has only this run's key: the old key's row does not decrypt, and says so.
   const refused = await backupStatus(old.id);

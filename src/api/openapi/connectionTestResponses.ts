@@ -2,7 +2,7 @@
 // beside a tenant that was just created or given new credentials.
 import { z } from 'zod';
 import { CHECK_STATUSES } from '../../graph/connectionTest';
-import { component, tenant } from './responses';
+import { component, TENANT_EXAMPLE, tenant } from './responses';
 
 const checkStatus = z
   .enum(CHECK_STATUSES)
@@ -109,22 +109,6 @@ export const connectionTest = component(
     })
     .meta({ examples: [CONNECTION_TEST_EXAMPLE] }),
 );
-
-const TENANT_EXAMPLE = {
-  id: '4c2a3b1e-8f0d-4a6b-9c3e-2d1f0a9b8c7d',
-  slug: 'contoso',
-  displayName: 'Contoso',
-  azureTenantId: '0f9e8d7c-6b5a-4392-8170-6f5e4d3c2b1a',
-  clientId: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d',
-  hasClientSecret: true,
-  graphBaseUrl: null,
-  loginBaseUrl: null,
-  retention: { minKeepLast: 3, graceDays: 7, pendingReductions: [] },
-  offboardedAt: null,
-  purgeAfter: null,
-  createdAt: '2026-12-01T09:00:00.000Z',
-  updatedAt: '2026-12-01T09:00:00.000Z',
-};
 
 export const tenantWithConnectionTest = component(
   'TenantWithConnectionTest',
