@@ -46,13 +46,13 @@ export interface ConnectionProbeResult {
 const PROBE_QUERY = '$top=1&$select=id';
 
 /** Reads in flight at once: a handful, far below the tenant's budget and quick in total. */
-export const PROBE_CONCURRENCY = 6;
+const PROBE_CONCURRENCY = 6;
 
 /**
  * What an identity-platform error code means for the person who typed the credentials
  * (Learn "Microsoft Entra authentication and authorization error codes").
  */
-export const TOKEN_FAILURE_HINTS: Readonly<Record<string, string>> = {
+const TOKEN_FAILURE_HINTS: Readonly<Record<string, string>> = {
   AADSTS7000215: 'the client secret is wrong: send the secret value, not its id',
   AADSTS7000222: 'the client secret has expired: create a new one in the app registration',
   AADSTS700016: 'no app with this clientId in this tenant: check clientId and azureTenantId',
@@ -77,7 +77,7 @@ interface ProbeTarget {
 }
 
 /** Every policy type's first collection, and the audit logs some policy type is read from. */
-export function probeTargets(): ProbeTarget[] {
+function probeTargets(): ProbeTarget[] {
   const types = POLICY_TYPE_KEYS.map((key): ProbeTarget => {
     const type = POLICY_TYPES[key];
     const path = type.collections[0]?.path ?? '';
@@ -104,7 +104,7 @@ export function probeTargets(): ProbeTarget[] {
 }
 
 /** The check's outcome from what its read threw. */
-export function classifyFailure(
+function classifyFailure(
   error: unknown,
   deadline: AbortSignal,
 ): Omit<ConnectionCheck, keyof ProbeTarget | 'ms'> {
@@ -129,7 +129,7 @@ export function classifyFailure(
 }
 
 /** The token step's outcome from what it threw; the AADSTS code when the platform sent one. */
-export function tokenFailure(error: unknown, deadline: AbortSignal): Omit<TokenCheck, 'ok' | 'ms'> {
+function tokenFailure(error: unknown, deadline: AbortSignal): Omit<TokenCheck, 'ok' | 'ms'> {
   let errorCode: string;
   if (deadline.aborted) errorCode = 'timeout';
   else if (error instanceof GraphEndpointRefusedError) errorCode = 'endpoint_refused';

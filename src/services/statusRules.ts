@@ -88,7 +88,7 @@ const typeList = (types: FailingType[]) =>
   types.map((t) => `${t.type} (${t.outcome}${t.reason ? `: ${t.reason}` : ''})`).join('; ');
 
 /** The rules, one row per condition. A schedule that never ran is judged as overdue from its creation. */
-export const SCHEDULE_RULES: ScheduleRule[] = [
+const SCHEDULE_RULES: ScheduleRule[] = [
   {
     state: 'failing',
     code: 'last_run_failed',
@@ -138,7 +138,7 @@ interface TenantRule {
   message: string;
 }
 
-export const TENANT_RULES: TenantRule[] = [
+const TENANT_RULES: TenantRule[] = [
   {
     state: 'never_run',
     code: 'no_schedules',

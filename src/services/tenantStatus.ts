@@ -15,11 +15,9 @@ import {
   statusTenants,
   type TenantEvent,
 } from '../db/tenantStatus';
-import { findTenant } from '../db/tenants';
 import { unescapeStoredJson } from '../graph';
 import type { RunSummary } from '../shared/types';
 import { type NextRunTimes, nextRunTimesOf } from '../temporal/nextRunTimesBatch';
-import { NotFoundError } from './errors';
 import { syncedIds } from './schedules';
 import {
   type FailingType,
@@ -32,6 +30,7 @@ import {
   type TenantState,
   tenantStateOf,
 } from './statusRules';
+import { getTenant } from './tenants';
 
 export interface StatusDeps {
   db: Db;
@@ -66,8 +65,8 @@ function typesOf(run: StatusRun | undefined): RunSummary['types'] {
 }
 
 /** The types of a run's summary that failed (not `ok`, not `unsupported`), with the stored reason. */
-function failingTypesOf(run: StatusRun | undefined): FailingType[] {
-  return Object.entries(typesOf(run))
+function failingTypesOf(types: RunSummary['types']): FailingType[] {
+  return Object.entries(types)
     .filter(([, type]) => !NOT_FAILING_TYPE_OUTCOMES.includes(type.outcome))
     .map(([type, t]) => ({
       type,
@@ -99,13 +98,19 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
   const setOf = byKey(sets, (set) => set.tenantId);
   const events = byKey(credentialEvents, (event) => `${event.kind}:${event.tenantId}`);
   const eventOf = (kind: TenantEvent['kind'], tenantId: string) => events.get(`${kind}:${tenantId}`) ?? null;
+  // Each schedule's last outcome is read once (its summary unescaped once), grouped by tenant.
+  const schedulesOf = new Map<string, { status: ScheduleStatus; lastTypes: RunSummary['types'] }[]>();
+  for (const schedule of schedules) {
+    const scheduleRuns = runsBySchedule.get(schedule.id) ?? {};
+    const lastTypes = typesOf(scheduleRuns.last_outcome);
+    const status = { schedule, runs: scheduleRuns, failingTypes: failingTypesOf(lastTypes) };
+    schedulesOf.set(schedule.tenantId, [
+      ...(schedulesOf.get(schedule.tenantId) ?? []),
+      { status, lastTypes },
+    ]);
+  }
   return tenants.map((tenant) => {
-    const own: ScheduleStatus[] = schedules
-      .filter((schedule) => schedule.tenantId === tenant.id)
-      .map((schedule) => {
-        const scheduleRuns = runsBySchedule.get(schedule.id) ?? {};
-        return { schedule, runs: scheduleRuns, failingTypes: failingTypesOf(scheduleRuns.last_outcome) };
-      });
+    const own = schedulesOf.get(tenant.id) ?? [];
     const secretUnderActiveKey = tenant.secretKeyId === deps.secrets.activeKeyId;
     const judged = tenantStateOf({
       now,
@@ -114,7 +119,7 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
       offboarding: tenant.offboardedAt
         ? { offboardedAt: tenant.offboardedAt, purgeAfter: tenant.purgeAfter }
         : null,
-      schedules: own.map(({ schedule, runs: r, failingTypes }) => ({
+      schedules: own.map(({ status: { schedule, runs: r, failingTypes }, lastTypes }) => ({
         id: schedule.id,
         name: schedule.name,
         enabled: schedule.enabled,
@@ -124,7 +129,7 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
           ? {
               status: judgedRunStatus(
                 r.last_outcome.status as RunOutcomeStatus,
-                Object.values(typesOf(r.last_outcome)).map((type) => type.outcome),
+                Object.values(lastTypes).map((type) => type.outcome),
               ),
               errorCode: r.last_outcome.errorCode,
               finishedAt: r.last_outcome.finishedAt,
@@ -138,7 +143,7 @@ async function statusesOf(deps: StatusDeps, tenants: StatusTenant[], now: Date):
     return {
       tenant,
       ...judged,
-      schedules: own,
+      schedules: own.map(({ status }) => status),
       secretUnderActiveKey,
       lastTokenFailure: eventOf('token_failure', tenant.id),
       lastConnectionTest: eventOf('connection_test', tenant.id),
@@ -160,8 +165,7 @@ export async function getTenantStatus(
   tenantId: string,
   now = new Date(),
 ): Promise<TenantStatus> {
-  const tenant = await findTenant(deps.db, tenantId);
-  if (!tenant) throw new NotFoundError('tenant');
+  const tenant = await getTenant(deps.db, tenantId);
   const [status] = await withNextRunTimes(deps, await statusesOf(deps, [tenant], now));
   return status as TenantStatus;
 }

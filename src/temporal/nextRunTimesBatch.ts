@@ -7,6 +7,7 @@
 // every schedule asked for was seen, so its cost grows with all schedules of the namespace (of
 // every tenant); the read deadline bounds it, and what was listed by then is kept.
 import type { Client } from '@temporalio/client';
+import { mapWithConcurrency } from '../graph/concurrency';
 import { temporalScheduleId } from '../shared/constants';
 import { TEMPORAL_READ_DEADLINE_MS, withinDeadline } from './deadline';
 import { NEXT_RUN_TIMES_SHOWN, nextRunTimes } from './scheduleSync';
@@ -16,15 +17,6 @@ export type NextRunTimes = Map<string, Date[] | null>;
 
 /** Describes of schedules the list left stale, at most this many at once. */
 export const STALE_DESCRIBE_CONCURRENCY = 8;
-
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await task(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 export async function nextRunTimesOf(
   client: Client,
@@ -61,7 +53,7 @@ export async function nextRunTimesOf(
   // A list that did not finish means Temporal is slow or gone: describing more would only wait.
   if (!listFinished) return result;
   await withinDeadline(client, TEMPORAL_READ_DEADLINE_MS, () =>
-    eachLimited(stale, STALE_DESCRIBE_CONCURRENCY, async (id) => {
+    mapWithConcurrency(stale, STALE_DESCRIBE_CONCURRENCY, async (id) => {
       result.set(id, await nextRunTimes(client, id));
     }),
   ).catch(() => undefined);

@@ -7,7 +7,7 @@ import { userJson } from '../serializers';
 type Caller = Awaited<ReturnType<typeof describeCaller>>;
 
 /** The caller as GET /v1/me shows them; mirrored by ../openapi/userResponses.ts. */
-export function meJson({ user, memberships, token }: Caller) {
+function meJson({ user, memberships, token }: Caller) {
   return {
     user: userJson(user),
     memberships: memberships.map((membership) => ({
