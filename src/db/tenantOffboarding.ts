@@ -3,16 +3,18 @@
 // reconciler only ever deletes a deleted row's Temporal Schedule), and what is still running.
 import { ConflictError, NotFoundError } from '../services/errors';
 import type { DbClient as Db, Tenant } from './client';
+import { lockTenantMemberships } from './memberships';
 import { ACTIVE_RUN_STATUSES } from './runs';
+import { ERASED_SECRET_KEY_ID } from './tenants';
 
 /** What an erased client secret is stored as: nothing to decrypt (hasClientSecret false). */
-export const ERASED_SECRET = { clientSecret: '', secretKeyId: 'erased' } as const;
+export const ERASED_SECRET = { clientSecret: '', secretKeyId: ERASED_SECRET_KEY_ID } as const;
 
 /** The tenant row, locked until the transaction ends (two offboardings run one after the other). */
 export async function lockTenant(db: Db, tenantId: string): Promise<Tenant | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`;
-  return rows.length === 0 ? null : db.tenant.findUnique({ where: { id: tenantId } });
+  // The same row lock as membership changes take.
+  if (!(await lockTenantMemberships(db, tenantId))) return null;
+  return db.tenant.findUnique({ where: { id: tenantId } });
 }
 
 /**

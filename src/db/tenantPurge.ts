@@ -32,6 +32,12 @@ const rowsWhere = (table: string, where: string): PurgeStep => ({
   deleteBatch: (db, tenantId) => purgeBatch(db, table, where, tenantId),
 });
 
+/** Tables without a foreign key to tenants: purged in order, and swept again at the end. */
+const WRITE_BUDGETS_AND_SYNC_LEASES: readonly PurgeStep[] = [
+  rowsWhere('graph_write_budgets', 'tenant_id = $1::uuid'),
+  rowsWhere('tenant_sync_leases', 'tenant_id = $1::uuid'),
+];
+
 /** Every table with rows of the tenant, children before parents (no foreign key refuses a batch). */
 export const PURGE_STEPS: readonly PurgeStep[] = [
   // Other tenants' subscriptions to and mappings onto this tenant's baselines go with them.
@@ -42,8 +48,7 @@ export const PURGE_STEPS: readonly PurgeStep[] = [
   rowsWhere('restore_items', `restore_id IN (${RESTORES})`),
   rowsWhere('restores', 'tenant_id = $1::uuid'),
   rowsWhere('restore_lineage', 'tenant_id = $1::uuid'),
-  rowsWhere('graph_write_budgets', 'tenant_id = $1::uuid'),
-  rowsWhere('tenant_sync_leases', 'tenant_id = $1::uuid'),
+  ...WRITE_BUDGETS_AND_SYNC_LEASES,
   // Items, references, changes, comparisons, offsite copy records and holds go with their set.
   { table: 'backup_sets', deleteBatch: purgeSetBatch },
   // A run's captures just before the runs: the tables have no foreign key to them, so a capture
@@ -74,10 +79,7 @@ export const PURGE_STEPS: readonly PurgeStep[] = [
  * Tables without a foreign key to tenants, swept once more after the tenant row is gone: a
  * lease or budget an activity wrote after their step leaves nothing behind.
  */
-export const SWEEP_AFTER_TENANT_ROW: readonly PurgeStep[] = [
-  rowsWhere('graph_write_budgets', 'tenant_id = $1::uuid'),
-  rowsWhere('tenant_sync_leases', 'tenant_id = $1::uuid'),
-];
+export const SWEEP_AFTER_TENANT_ROW: readonly PurgeStep[] = WRITE_BUDGETS_AND_SYNC_LEASES;
 
 /** The tenant's purge has begun: its audit rows may now be deleted. Idempotent. */
 export async function markPurgeStarted(db: Db, tenantId: string): Promise<boolean> {

@@ -56,6 +56,9 @@ export function updateTenant(db: Db, tenantId: string, changes: Partial<TenantIn
 /** A tenant's stored client secret (ciphertext and key id), and the row's version for rotation. */
 export type TenantSecretRow = Pick<Tenant, 'id' | 'clientSecret' | 'secretKeyId' | 'updatedAt'>;
 
+/** The key id an offboarded tenant's erased client secret is stored under (./tenantOffboarding.ts). */
+export const ERASED_SECRET_KEY_ID = 'erased';
+
 /** Up to `limit` tenants whose secret is not under `keyId`, in id order after `afterId`. */
 export function listSecretsNotUnderKey(
   db: Db,
@@ -65,7 +68,7 @@ export function listSecretsNotUnderKey(
   return db.tenant.findMany({
     // An offboarded tenant's erased secret (key id "erased", src/db/tenantOffboarding.ts) has nothing to re-encrypt.
     where: {
-      secretKeyId: { notIn: [keyId, 'erased'] },
+      secretKeyId: { notIn: [keyId, ERASED_SECRET_KEY_ID] },
       ...(page.afterId ? { id: { gt: page.afterId } } : {}),
     },
     select: { id: true, clientSecret: true, secretKeyId: true, updatedAt: true },
@@ -96,7 +99,7 @@ export async function countSecretsByKey(db: Db): Promise<Record<string, number>>
     by: ['secretKeyId'],
     // An offboarded tenant's erased secret is no secret: counted, it would read as one left
     // under an old key, and the rotation command would report the rotation incomplete.
-    where: { secretKeyId: { not: 'erased' } },
+    where: { secretKeyId: { not: ERASED_SECRET_KEY_ID } },
     _count: { _all: true },
     orderBy: { secretKeyId: 'asc' },
   });

@@ -9,7 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
 import { moveRestore } from '../db/restores';
 import { finishRestore, pendingRestoreDeliveries } from '../db/restoreLedger';
-import { restorePlanWorkflowId, restoreRunWorkflowId } from '../shared/constants';
+import { openRestoreWorkflowId } from '../shared/constants';
 import { startDeliveries } from './notify';
 import type { ReconcilerDeps } from './reconcileSchedules';
 
@@ -30,9 +30,8 @@ export async function healEndedRestores(deps: ReconcilerDeps, now = new Date()):
   let healed = 0;
   for (const restore of open) {
     const applying = restore.status === 'applying';
-    const workflowId = applying
-      ? restoreRunWorkflowId(restore.id, restore.applyRounds)
-      : restorePlanWorkflowId(restore.id);
+    const workflowId = openRestoreWorkflowId(restore);
+    if (!workflowId) continue;
     const closedAs = await closedStatusOf(deps, workflowId);
     if (closedAs === undefined) continue;
     if (applying) {

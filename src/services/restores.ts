@@ -20,7 +20,7 @@ import {
 } from '../db/restores';
 import { escapeStoredText } from '../graph/storedText';
 import type { Logger } from '../logging/logger';
-import { restorePlanWorkflowId, restoreRunWorkflowId } from '../shared/constants';
+import { openRestoreWorkflowId } from '../shared/constants';
 import type { AssignmentOption, ConditionalAccessState, ItemRef, RestoreMode } from '../restore/types';
 import type { KeysetPosition } from '../db/paging';
 import { cancelRestoreWorkflow, startRestorePlan, startRestoreRun } from '../temporal/restoreStarts';
@@ -278,12 +278,7 @@ export async function cancelRestore(
   actorUserId: string,
 ) {
   const restore = await getRestore(deps.db, tenantId, restoreId);
-  const workflowId =
-    restore.status === 'applying'
-      ? restoreRunWorkflowId(restore.id, restore.applyRounds)
-      : restore.status === 'planning'
-        ? restorePlanWorkflowId(restore.id)
-        : undefined;
+  const workflowId = openRestoreWorkflowId(restore);
   if (!workflowId) throw notIn(restore, 'canceled', ['planning', 'applying']);
   let found: boolean;
   try {

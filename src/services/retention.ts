@@ -3,7 +3,6 @@
 import { appendAudit, userActor } from '../db/audit';
 import { findBackupSet } from '../db/backupSets';
 import type { BackupSetHold, Db } from '../db/client';
-import { lockTenantMemberships } from '../db/memberships';
 import { findHold, placeHold, releaseHold, tenantRetentionOf, updateTenantRetention } from '../db/retention';
 import { lockTenant } from '../db/tenantOffboarding';
 import { findTenant } from '../db/tenants';
@@ -35,7 +34,7 @@ export async function setTenantRetention(
 ): Promise<TenantRetention> {
   return db.$transaction(async (tx) => {
     // One change at a time per tenant: two reductions cannot both read the same "in force".
-    const tenant = (await lockTenantMemberships(tx, tenantId)) && (await findTenant(tx, tenantId));
+    const tenant = await lockTenant(tx, tenantId);
     if (!tenant) throw new NotFoundError('tenant');
     const current = tenantRetentionOf(tenant);
     const changed = changeTenantRetention(current, next, { by: userActor(actorUserId), now: new Date() });

@@ -22,7 +22,7 @@ import {
   unsyncedDeletedSchedules,
 } from '../db/tenantOffboarding';
 import { countHeldSets } from '../db/tenantPurge';
-import { restorePlanWorkflowId, restoreRunWorkflowId } from '../shared/constants';
+import { openRestoreWorkflowId } from '../shared/constants';
 import { isTemporalUnavailable } from '../temporal/scheduleSync';
 import { cancelWorkflows, disableAndDeleteSchedule, startTenantPurge } from '../temporal/tenantOffboarding';
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from './errors';
@@ -115,11 +115,7 @@ async function finishInTemporal(
   const active = await activeWorkflowsOf(deps.db, tenant.id);
   const workflowsCanceled = await cancelWorkflows(deps.temporal, [
     ...active.runs,
-    ...active.restores.map((restore) =>
-      restore.status === 'planning'
-        ? restorePlanWorkflowId(restore.id)
-        : restoreRunWorkflowId(restore.id, restore.applyRounds),
-    ),
+    ...active.restores.flatMap((restore) => openRestoreWorkflowId(restore) ?? []),
   ]);
   const purgeWorkflowId = await startTenantPurge(
     deps.temporal,

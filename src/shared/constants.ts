@@ -102,6 +102,17 @@ export function restoreRunWorkflowId(restoreId: string, round: number): string {
   return `restore-run-${restoreId}-${round}`;
 }
 
+/** The workflow of a restore that is planning or applying; undefined in any other status. */
+export function openRestoreWorkflowId(restore: {
+  id: string;
+  status: string;
+  applyRounds: number;
+}): string | undefined {
+  if (restore.status === 'applying') return restoreRunWorkflowId(restore.id, restore.applyRounds);
+  if (restore.status === 'planning') return restorePlanWorkflowId(restore.id);
+  return undefined;
+}
+
 /**
  * Where restores run, workflows and activities alike: a queue of their own, so a restore paced by
  * Graph's write limits (minutes of waiting) never holds a slot a backup run needs.
