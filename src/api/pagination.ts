@@ -63,6 +63,14 @@ export const queryFlag = z
   .default('false')
   .transform((value) => value === 'true');
 
+/** A `true`/`false` query filter: absent, it does not filter (undefined). */
+export const optionalQueryFlag = (description: string) =>
+  z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true'))
+    .describe(description);
+
 /**
  * Repositories fetch limit + 1 rows; the extra row only says whether there is a next page, which
  * starts after the last item: `cursorOf` that item is the nextCursor (its id, unless given).

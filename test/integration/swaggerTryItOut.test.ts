@@ -4,7 +4,7 @@
 // of things in this database replace the example's ids) and expects a 2xx answer.
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { tags } from '../../src/api/routeTable';
+import { operations } from '../../src/api/routeTable';
 import { findChromium, launchChromium } from '../support/chromium';
 import { type TestStack, useTestStack } from '../support/stack';
 
@@ -93,7 +93,8 @@ const creates = (f: Fixtures): { operationId: string; params: Record<string, str
   { operationId: 'createRestore', params: { tenantId: f.tenantId } },
 ];
 
-const tagOf = new Map<string, string>();
+// Swagger UI names each operation's block by its tag, which the document takes from the route table.
+const tagOf = new Map<string, string>(operations.map((op) => [op.operationId, op.tag]));
 
 async function setValue(page: Page, selector: string, value: string) {
   await page.$eval(
@@ -153,13 +154,6 @@ test('Try it out of every create operation answers 2xx with the example as it is
     console.log('Swagger UI not tried: it needs chromium (CHROMIUM_PATH or chromium on PATH)');
     return;
   }
-  const spec = (await stack.api('/v1/openapi.json', { token: null })).body;
-  for (const methods of Object.values(spec.paths) as Record<
-    string,
-    { operationId: string; tags: string[] }
-  >[])
-    for (const op of Object.values(methods)) tagOf.set(op.operationId, op.tags[0] ?? '');
-  expect(tags.length).toBeGreaterThan(0);
   const f = await fixtures();
 
   const browser = await launchChromium(chromium);

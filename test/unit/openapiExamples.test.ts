@@ -2,8 +2,6 @@
 // example that its own schema accepts (zod's parse, which is what the API runs, and Ajv over the
 // JSON Schema the document shows), and every field says what it is. A failure names the
 // operation and the field path, so a new route's gaps are found by name.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { z } from 'zod';

@@ -4,7 +4,7 @@ import { isPolicyTypeKey, POLICY_TYPE_KEYS, unescapeStoredText } from '../../gra
 import { getInventory, getPolicyHistory } from '../../services/policies';
 import { callerMay } from '../authorize';
 import type { ApiDeps } from '../deps';
-import { encodeCursor, newestFirstPageQuery, page, pageQuery } from '../pagination';
+import { encodeCursor, newestFirstPageQuery, optionalQueryFlag, page, pageQuery } from '../pagination';
 import { ProblemError } from '../problem';
 import { backupSetChangeJson, inventoryJson, policyVersionJson } from '../serializers';
 import { param, parseQuery, pathId } from '../validation';
@@ -13,11 +13,9 @@ export const inventoryQuery = pageQuery
   .extend({
     policyType: z.enum(POLICY_TYPE_KEYS).optional(),
     search: z.string().min(1).max(200).optional().describe('part of the display name, any case'),
-    deleted: z
-      .enum(['true', 'false'])
-      .transform((value) => value === 'true')
-      .optional()
-      .describe('only policies deleted in Graph (true) or only present ones (false); default both'),
+    deleted: optionalQueryFlag(
+      'only policies deleted in Graph (true) or only present ones (false); default both',
+    ),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 // Request bodies of users, tokens and memberships; the admin command line validates its
 // arguments with the same schemas.
 import { z } from 'zod';
-import { newestFirstPageQuery } from '../pagination';
+import { newestFirstPageQuery, optionalQueryFlag } from '../pagination';
 import { TENANT_ROLES } from '../permissions';
 
 export const createUserBody = z
@@ -42,17 +42,9 @@ export const addMemberBody = z
   })
   .meta({ examples: [{ email: 'ada@contoso.example', role: 'operator' }] });
 
-/** An optional `true`/`false` filter: absent, it does not filter. */
-const optionalFlag = (description: string) =>
-  z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((value) => (value === undefined ? undefined : value === 'true'))
-    .describe(description);
-
 export const usersQuery = newestFirstPageQuery
   .extend({
-    active: optionalFlag('true: only active users; false: only deactivated ones; absent: both'),
-    platformAdmin: optionalFlag('true: only platform admins; false: only the others; absent: both'),
+    active: optionalQueryFlag('true: only active users; false: only deactivated ones; absent: both'),
+    platformAdmin: optionalQueryFlag('true: only platform admins; false: only the others; absent: both'),
   })
   .strict();
